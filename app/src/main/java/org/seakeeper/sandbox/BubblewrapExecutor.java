@@ -1,0 +1,241 @@
+package org.seakeeper.sandbox;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.seakeeper.core.executor.ExecutionRequest;
+import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.JobOutcome;
+
+/**
+ * Runs each job in a throw-away bubblewrap sandbox on this machine, started as the tier's
+ * unprivileged host user, with cgroup memory and pids limits where the machine allows.
+ *
+ * <p>Nothing a job starts outlives it: the job runs in its own pid namespace, whose every process
+ * the kernel kills when bubblewrap's init exits, and the execution's cgroups are emptied as well.
+ * Thread-safe; each execution uses two threads (output reader and waiter).
+ */
+public final class BubblewrapExecutor implements Executor, AutoCloseable {
+  private static final int STATUS_FD = 3;
+  private final SandboxSettings settings;
+  private final HostUsers users;
+  private final Workspaces workspaces;
+  private final Cgroups cgroups;
+  private final Consumer<String> warnings;
+
+  /**
+   * @param warnings told once per execution when a limit cannot be applied
+   */
+  public BubblewrapExecutor(SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+    this.settings = settings;
+    this.users = users;
+    this.workspaces = workspaces;
+    this.cgroups = cgroups;
+    this.warnings = warnings;
+  }
+
+  /** Removes the git snapshots this executor made. */
+  @Override
+  public void close() {
+    workspaces.close();
+  }
+
+  @Override
+  public Execution start(ExecutionRequest request, OutputSink output) {
+    Run run = new Run(request, output);
+    Thread.ofPlatform().name("sandbox-" + request.id()).daemon().start(run::execute);
+    return run;
+  }
+
+  private final class Run implements Execution {
+    private final ExecutionRequest r;
+    private final OutputSink out;
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
+    private final AtomicReference<String> killedFor = new AtomicReference<>();
+    private volatile Process process;
+    private volatile Cgroups.Handle cgroup;
+
+    Run(ExecutionRequest r, OutputSink out) {
+      this.r = r;
+      this.out = out;
+    }
+
+    @Override
+    public CompletionStage<Result> result() {
+      return result;
+    }
+
+    @Override
+    public void cancel() {
+      if (killedFor.compareAndSet(null, "cancel")) {
+        kill();
+      }
+    }
+
+    private void kill() {
+      Process p = process;
+      if (p != null) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+      Cgroups.Handle g = cgroup;
+      if (g != null) {
+        g.pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      }
+    }
+
+    void execute() {
+      long start = System.nanoTime();
+      Path execDir = null;
+      JobOutcome outcome;
+      List<String> collected = List.of();
+      try {
+        HostUser user = users.forTier(r.tier());
+        execDir = workspaces.create(r.tier().id(), r.id(), r.checkout(), user);
+        prepare(execDir, user);
+        Cgroups.Attempt attempt = cgroups.create(r.id(), settings.memoryBytes(), settings.pidsMax());
+        attempt.unavailable().ifPresent(why -> warnings.accept("memory and pids limits not applied: " + why));
+        cgroup = attempt.handle().orElse(null);
+        outcome = runProcess(execDir, user);
+        if (outcome.succeeded() && !r.artifacts().isEmpty()) {
+          collected = Artifacts.collect(execDir.resolve("workspace"), r.artifacts(), settings.artifactsRoot().resolve(r.id()));
+        }
+      } catch (IOException | RuntimeException e) {
+        outcome = new JobOutcome.InfraError(e.getMessage() == null ? e.toString() : e.getMessage());
+      } finally {
+        if (cgroup != null) {
+          cgroup.destroy();
+        }
+        if (execDir != null) {
+          try {
+            Workspaces.delete(execDir);
+          } catch (IOException e) {
+            warnings.accept("could not remove " + execDir + ": " + e.getMessage());
+          }
+        }
+      }
+      if (killedFor.get() != null && "cancel".equals(killedFor.get())) {
+        outcome = new JobOutcome.Cancelled();
+      }
+      result.complete(new Result(outcome, Duration.ofNanos(System.nanoTime() - start), collected));
+    }
+
+    private void prepare(Path execDir, HostUser user) throws IOException {
+      Path script = execDir.resolve("job.sh");
+      Files.writeString(script, r.script().endsWith("\n") ? r.script() : r.script() + "\n");
+      Path etc = Files.createDirectory(execDir.resolve("etc"));
+      int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
+      int gid = user.switchUser() ? user.gid() : uid;
+      for (Map.Entry<String, String> f : BwrapCommand.etcFiles(uid, gid).entrySet()) {
+        Files.writeString(etc.resolve(f.getKey()), f.getValue());
+      }
+      if (user.switchUser()) {
+        for (Path p : List.of(script, etc)) {
+          Workspaces.own(p, user);
+        }
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("r--------"));
+      }
+    }
+
+    private JobOutcome runProcess(Path execDir, HostUser user) throws IOException {
+      Optional<Path> rootfs = Optional.empty();
+      if (!"host".equals(r.image())) {
+        Path p = settings.images().get(r.image());
+        if (p == null) {
+          return new JobOutcome.InfraError("image '" + r.image() + "' is not registered on this executor");
+        }
+        rootfs = Optional.of(p);
+      }
+      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, STATUS_FD);
+      Path status = execDir.resolve("status.json");
+      List<String> cmd = launcher(status, user, bwrap);
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().clear();
+      pb.directory(execDir.toFile());
+      process = pb.start();
+      if (killedFor.get() != null) {
+        kill();
+      }
+      Thread reader = Thread.ofPlatform().name("sandbox-out-" + r.id()).daemon().start(() -> pump(process));
+      boolean finished;
+      try {
+        finished = process.waitFor(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+          killedFor.compareAndSet(null, "timeout");
+          kill();
+          process.waitFor();
+        }
+        reader.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        kill();
+        return new JobOutcome.InfraError("interrupted");
+      }
+      if ("timeout".equals(killedFor.get())) {
+        out.line("seakeeper: killed after the " + org.seakeeper.core.config.Durations.format(r.timeout()) + " timeout");
+        return new JobOutcome.TimedOut(r.timeout());
+      }
+      if (killedFor.get() != null) {
+        return new JobOutcome.Cancelled();
+      }
+      Optional<Integer> exit = exitCode(status);
+      if (exit.isEmpty()) {
+        return new JobOutcome.InfraError("the sandbox did not start the job (bubblewrap exit " + process.exitValue() + "; see the log)");
+      }
+      return exit.get() == 0 ? new JobOutcome.Succeeded() : new JobOutcome.Failed(exit.get());
+    }
+
+    /** As root: join the cgroups, then drop to the tier user and exec bubblewrap. */
+    private List<String> launcher(Path status, HostUser user, List<String> bwrap) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add("/bin/sh");
+      cmd.add("-c");
+      cmd.add("exec " + STATUS_FD + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; exec \"$@\"");
+      cmd.add("seakeeper-launch");
+      cmd.add(status.toString());
+      List<Path> procs = cgroup == null ? List.of() : cgroup.procsFiles();
+      cmd.add(Integer.toString(procs.size()));
+      procs.forEach(p -> cmd.add(p.toString()));
+      if (user.switchUser()) {
+        cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+      }
+      cmd.addAll(bwrap);
+      return cmd;
+    }
+
+    private void pump(Process p) {
+      try (BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = br.readLine()) != null) {
+          out.line(line);
+        }
+      } catch (IOException e) {
+        // the process is gone; its exit status tells the rest
+      }
+    }
+  }
+
+  static Optional<Integer> exitCode(Path status) {
+    try {
+      String s = Files.readString(status);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"exit-code\"\\s*:\\s*(\\d+)").matcher(s);
+      return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

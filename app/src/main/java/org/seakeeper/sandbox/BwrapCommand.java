@@ -1,0 +1,137 @@
+package org.seakeeper.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.seakeeper.core.executor.ExecutionRequest;
+
+/**
+ * Builds the bubblewrap command line of one execution to the sandbox baseline (contracts §7):
+ * every namespace unshared, no nested user namespaces, no capabilities, a cleared environment,
+ * and only what the job needs bound, read-only. Stateless.
+ */
+public final class BwrapCommand {
+  /** Where the workspace appears inside the sandbox. */
+  public static final String WORKSPACE = "/workspace";
+  /** The sandbox user's home, a tmpfs. */
+  public static final String HOME = "/home/build";
+  static final String SCRIPT = "/run/seakeeper/job.sh";
+  static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
+  private static final List<String> TOP_DIRS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+  /** Host files and directories under /etc a build may need; nothing secret. */
+  private static final List<String> ETC =
+      List.of(
+          "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone",
+          "ssl", "ca-certificates", "ca-certificates.conf", "mime.types", "protocols", "services",
+          "os-release", "debian_version", "gitconfig", "environment", "magic", "papersize");
+  private static final List<String> ETC_NETWORK = List.of("resolv.conf", "gai.conf", "host.conf");
+
+  private BwrapCommand() {}
+
+  /**
+   * The full argument list, starting with the bwrap binary.
+   *
+   * @param execDir the execution directory (workspace, script and generated /etc files inside)
+   * @param rootfs empty for the {@code host} image, else the image's root directory
+   */
+  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, int statusFd) {
+    List<String> a = new ArrayList<>();
+    a.add(bwrap.toString());
+    a.add("--json-status-fd");
+    a.add(Integer.toString(statusFd));
+    a.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns"));
+    if (r.network()) {
+      a.add("--share-net");
+    }
+    a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"));
+    environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    a.addAll(List.of("--hostname", "seakeeper"));
+    if (rootfs.isPresent()) {
+      bind(a, "--ro-bind", rootfs.get().toString(), "/");
+    } else {
+      hostRoot(a, r.network());
+      for (String f : etcFiles(0, 0).keySet()) {
+        bind(a, "--ro-bind", execDir.resolve("etc").resolve(f).toString(), "/etc/" + f);
+      }
+    }
+    a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--tmpfs", "/home"));
+    a.addAll(List.of("--dir", HOME));
+    bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
+    bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
+    a.addAll(List.of("--chdir", WORKSPACE));
+    a.addAll(List.of("/bin/bash", "--noprofile", "--norc", "-e", SCRIPT));
+    return a;
+  }
+
+  private static void hostRoot(List<String> a, boolean network) {
+    bind(a, "--ro-bind", "/usr", "/usr");
+    for (String d : TOP_DIRS) {
+      Path p = Path.of("/" + d);
+      if (Files.isSymbolicLink(p)) {
+        try {
+          a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), "/" + d));
+        } catch (IOException e) {
+          // unreadable link: leave it out
+        }
+      } else if (Files.isDirectory(p)) {
+        bind(a, "--ro-bind", p.toString(), p.toString());
+      }
+    }
+    a.addAll(List.of("--dir", "/etc"));
+    for (String e : ETC) {
+      bind(a, "--ro-bind-try", "/etc/" + e, "/etc/" + e);
+    }
+    try (Stream<Path> s = Files.list(Path.of("/etc"))) {
+      s.filter(p -> p.getFileName().toString().startsWith("java-")).forEach(p -> bind(a, "--ro-bind-try", p.toString(), p.toString()));
+    } catch (IOException e) {
+      // no /etc listing: Java tools fall back to their defaults
+    }
+    if (network) {
+      for (String e : ETC_NETWORK) {
+        bind(a, "--ro-bind-try", "/etc/" + e, "/etc/" + e);
+      }
+    }
+  }
+
+  /** Generated /etc files: a passwd and group naming the sandbox user, hosts and nsswitch. */
+  static Map<String, String> etcFiles(int uid, int gid) {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\nbuild:x:" + uid + ":" + gid + ":Seakeeper build:" + HOME + ":/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    files.put("group", "root:x:0:\nbuild:x:" + gid + ":\nnogroup:x:65534:\n");
+    files.put("hosts", "127.0.0.1 localhost seakeeper\n::1 localhost ip6-localhost\n");
+    files.put("nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
+    return files;
+  }
+
+  static Map<String, String> environment(ExecutionRequest r) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", PATH);
+    env.put("HOME", HOME);
+    env.put("USER", "build");
+    env.put("LOGNAME", "build");
+    env.put("LANG", "C.UTF-8");
+    env.put("TERM", "dumb");
+    env.put("CI", "true");
+    env.put("SEAKEEPER", "true");
+    env.put("SEAKEEPER_JOB", r.jobName());
+    env.put("SEAKEEPER_BUILD", r.id());
+    env.put("SEAKEEPER_TIER", r.tier().id());
+    env.put("SEAKEEPER_WORKSPACE", WORKSPACE);
+    env.putAll(r.variables());
+    return env;
+  }
+
+  private static void bind(List<String> a, String how, String from, String to) {
+    a.add(how);
+    a.add(from);
+    a.add(to);
+  }
+}

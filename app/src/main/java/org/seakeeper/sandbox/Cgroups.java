@@ -1,0 +1,133 @@
+package org.seakeeper.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Memory and pids limits for one execution through cgroups v1 or v2, created under a
+ * {@code seakeeper} group and removed afterwards. Where the machine does not allow it (not root,
+ * read-only cgroupfs) {@link #create} says why instead, and the job runs without these limits.
+ * Thread-safe.
+ */
+public final class Cgroups {
+  private final Path root;
+
+  public Cgroups(Path root) {
+    this.root = root;
+  }
+
+  public static Cgroups system() {
+    return new Cgroups(Path.of("/sys/fs/cgroup"));
+  }
+
+  /** The cgroups of one execution; the launcher adds the job's first process to every one. */
+  public record Handle(List<Path> groups) {
+    /** The {@code cgroup.procs} files to write the process id to. */
+    public List<Path> procsFiles() {
+      return groups.stream().map(g -> g.resolve("cgroup.procs")).toList();
+    }
+
+    /** Process ids still in the groups (host pid namespace). */
+    public List<Long> pids() {
+      List<Long> out = new ArrayList<>();
+      for (Path f : procsFiles()) {
+        try {
+          for (String l : Files.readAllLines(f)) {
+            if (!l.isBlank()) {
+              out.add(Long.parseLong(l.strip()));
+            }
+          }
+        } catch (IOException | NumberFormatException e) {
+          // the group is gone already
+        }
+      }
+      return out.stream().distinct().toList();
+    }
+
+    /** Kills everything left in the groups and removes them. */
+    public void destroy() {
+      for (int round = 0; round < 50; round++) {
+        List<Long> pids = pids();
+        if (pids.isEmpty()) {
+          break;
+        }
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      for (Path g : groups) {
+        try {
+          Files.deleteIfExists(g);
+        } catch (IOException e) {
+          // still busy; the kernel frees it once the last process is reaped
+        }
+      }
+    }
+  }
+
+  /** Result of trying to create limits: a handle, or why there are none. */
+  public record Attempt(Optional<Handle> handle, Optional<String> unavailable) {}
+
+  public Attempt create(String id, long memoryBytes, int pidsMax) {
+    if (Files.exists(root.resolve("cgroup.controllers"))) {
+      return v2(id, memoryBytes, pidsMax);
+    }
+    return v1(id, memoryBytes, pidsMax);
+  }
+
+  private Attempt v2(String id, long memoryBytes, int pidsMax) {
+    Path parent = root.resolve("seakeeper");
+    try {
+      Files.createDirectories(parent);
+      enable(root);
+      enable(parent);
+      Path g = parent.resolve(id);
+      Files.createDirectories(g);
+      Files.writeString(g.resolve("memory.max"), Long.toString(memoryBytes));
+      Files.writeString(g.resolve("pids.max"), Integer.toString(pidsMax));
+      return new Attempt(Optional.of(new Handle(List.of(g))), Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      return new Attempt(Optional.empty(), Optional.of("cgroup v2 at " + root + " is not writable (" + e.getMessage() + "); run Seakeeper as root or delegate a cgroup to it"));
+    }
+  }
+
+  private static void enable(Path group) throws IOException {
+    Path control = group.resolve("cgroup.subtree_control");
+    String current = Files.readString(control);
+    if (!current.contains("memory") || !current.contains("pids")) {
+      Files.writeString(control, "+memory +pids");
+    }
+  }
+
+  private Attempt v1(String id, long memoryBytes, int pidsMax) {
+    Path mem = root.resolve("memory");
+    Path pids = root.resolve("pids");
+    if (!Files.isDirectory(mem) || !Files.isDirectory(pids)) {
+      return new Attempt(Optional.empty(), Optional.of("no cgroup v1 memory and pids controllers under " + root));
+    }
+    List<Path> made = new ArrayList<>();
+    try {
+      Path m = mem.resolve("seakeeper").resolve(id);
+      Files.createDirectories(m);
+      made.add(m);
+      Files.writeString(m.resolve("memory.limit_in_bytes"), Long.toString(memoryBytes));
+      Path p = pids.resolve("seakeeper").resolve(id);
+      Files.createDirectories(p);
+      made.add(p);
+      Files.writeString(p.resolve("pids.max"), Integer.toString(pidsMax));
+      return new Attempt(Optional.of(new Handle(made)), Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      new Handle(made).destroy();
+      return new Attempt(Optional.empty(), Optional.of("cgroup v1 controllers under " + root + " are not writable (" + e.getMessage() + "); run Seakeeper as root"));
+    }
+  }
+
+}

@@ -1,0 +1,304 @@
+package org.seakeeper.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.model.Tier;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Reads the server config (contracts §3), collecting every problem; an empty file gives the
+ * built-in defaults. Also yields the {@link TrustedContext} repo configs are checked against.
+ * Stateless and thread-safe.
+ */
+public final class ServerConfigParser {
+  static final List<String> TOP =
+      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs");
+  static final List<String> HTTP = List.of("port", "bind", "public_url");
+  static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
+  static final List<String> CONNECTION = List.of("name", "type", "url", "user", "http_password_file", "http_password", "ssh", "projects", "repos");
+  static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
+  static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
+
+  /** The outcome: config and trusted context when there is no error, and every problem. */
+  public record Result(Optional<ServerConfig> config, Optional<TrustedContext> trusted, List<Problem> problems) {
+    public Result {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  private ServerConfigParser() {}
+
+  public static Result parse(byte[] bytes) {
+    Problems p = new Problems();
+    Optional<Node> root = bytes.length == 0 ? Optional.empty() : YamlLoader.load(bytes, p);
+    if (p.hasErrors()) {
+      return new Result(Optional.empty(), Optional.empty(), p.sorted());
+    }
+    Builder b = new Builder(p);
+    root.filter(n -> !Nodes.isNull(n)).flatMap(n -> Nodes.mapping(n, "the server config", p)).ifPresent(b::read);
+    if (p.hasErrors()) {
+      return new Result(Optional.empty(), Optional.empty(), p.sorted());
+    }
+    ServerConfig c = b.build();
+    TrustedContext t = new TrustedContext(false, b.baseJobs, c.images().keySet(), c.defaultTimeout());
+    return new Result(Optional.of(c), Optional.of(t), p.sorted());
+  }
+
+  /** Parses "512m", "4g" into bytes. */
+  public static Optional<Long> memory(String s) {
+    var m = MEMORY.matcher(s.strip());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    int shift = switch (Character.toLowerCase(m.group(2).charAt(0))) {
+      case 'k' -> 10;
+      case 'm' -> 20;
+      default -> 30;
+    };
+    return Optional.of(n << shift);
+  }
+
+  private static final class Builder {
+    final Problems p;
+    String dataDir = "./data";
+    ServerConfig.Http http = new ServerConfig.Http(8080, "127.0.0.1", "http://127.0.0.1:8080/");
+    String adminTokenFile = null;
+    final Map<Tier, ServerConfig.Pool> executors = new EnumMap<>(Tier.class);
+    final List<ServerConfig.Connection> connections = new ArrayList<>();
+    ServerConfig.Store store = new ServerConfig.Store("h2", Optional.empty(), Optional.empty(), Optional.empty());
+    Duration defaultTimeout = Duration.ofHours(1);
+    final Map<String, String> images = new LinkedHashMap<>();
+    Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
+
+    Builder(Problems p) {
+      this.p = p;
+      for (Tier t : Tier.values()) {
+        executors.put(t, new ServerConfig.Pool(t == Tier.PRIVILEGED ? 1 : 2, 4L << 30, 4096, Optional.empty()));
+      }
+    }
+
+    void read(MappingNode m) {
+      List<ServerConfig.Repo> shorthand = new ArrayList<>();
+      for (Nodes.Entry e : Nodes.entries(m, p)) {
+        Node v = e.value();
+        switch (e.key()) {
+          case "data_dir" -> Nodes.string(v, "'data_dir'", p).ifPresent(s -> dataDir = s);
+          case "http" -> http(v);
+          case "admin_token_file" -> Nodes.string(v, "'admin_token_file'", p).ifPresent(s -> adminTokenFile = s);
+          case "executors" -> executors(v);
+          case "repos" -> shorthand.addAll(repos(v, "'repos'"));
+          case "connections" -> connections(v);
+          case "store" -> store(v);
+          case "default_timeout" -> Nodes.scalarText(v, "'default_timeout'", p).ifPresent(s -> Durations.parse(s).filter(d -> !d.isZero()).ifPresentOrElse(d -> defaultTimeout = d, () -> p.error(Nodes.pos(v), "bad duration '" + s + "' for 'default_timeout': write it like 90s, 10m or 1h30m")));
+          case "images" -> images(v);
+          case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p);
+          default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
+        }
+      }
+      if (!shorthand.isEmpty()) {
+        connections.addFirst(new ServerConfig.Connection("local", "git", shorthand, Map.of()));
+      }
+      baseJobs.forEach((name, d) -> {
+        if (!JobDeclParser.BASE_JOB_NAME.matcher(name).matches()) {
+          p.error(d.namePos(), "base job '" + name + "' needs a '/' in its name (e.g. 'base/" + name + "') so repo configs can tell it from their own jobs");
+        }
+      });
+    }
+
+    void http(Node v) {
+      Nodes.mapping(v, "'http'", p).ifPresent(m -> {
+        int port = http.port();
+        String bind = http.bind();
+        String url = null;
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          switch (e.key()) {
+            case "port" -> port = Nodes.integer(e.value(), "'http.port'", p).filter(n -> n > 0 && n < 65536).orElse(port);
+            case "bind" -> bind = Nodes.string(e.value(), "'http.bind'", p).orElse(bind);
+            case "public_url" -> url = Nodes.string(e.value(), "'http.public_url'", p).orElse(null);
+            default -> unknown(e, "http", HTTP);
+          }
+        }
+        http = new ServerConfig.Http(port, bind, url != null ? url : "http://" + bind + ":" + port + "/");
+      });
+    }
+
+    void executors(Node v) {
+      Nodes.mapping(v, "'executors'", p).ifPresent(m -> {
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          Optional<Tier> tier = java.util.Arrays.stream(Tier.values()).filter(t -> t.id().equals(e.key())).findFirst();
+          if (tier.isEmpty()) {
+            p.error(e.keyPos(), "unknown tier '" + e.key() + "'" + Suggest.hint(e.key(), List.of("untrusted", "trusted", "privileged")) + "; tiers are untrusted, trusted, privileged");
+            continue;
+          }
+          executors.put(tier.get(), pool(e.value(), executors.get(tier.get()), e.key()));
+        }
+      });
+    }
+
+    ServerConfig.Pool pool(Node v, ServerConfig.Pool d, String tier) {
+      Optional<MappingNode> m = Nodes.mapping(v, "'executors." + tier + "'", p);
+      if (m.isEmpty()) {
+        return d;
+      }
+      int max = d.maxParallel();
+      long mem = d.memoryBytes();
+      int pids = d.pidsMax();
+      Optional<Boolean> net = d.network();
+      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
+        String what = "'executors." + tier + "." + e.key() + "'";
+        switch (e.key()) {
+          case "max_parallel" -> max = Nodes.integer(e.value(), what, p).filter(n -> positive(n, e, what)).orElse(max);
+          case "memory" -> mem = Nodes.scalarText(e.value(), what, p).flatMap(s -> memory(s).or(() -> {
+            p.error(Nodes.pos(e.value()), "bad size '" + s + "' for " + what + ": write it like 512m or 4g");
+            return Optional.empty();
+          })).orElse(mem);
+          case "pids" -> pids = Nodes.integer(e.value(), what, p).filter(n -> positive(n, e, what)).orElse(pids);
+          case "network" -> {
+            if ("untrusted".equals(tier)) {
+              p.error(e.keyPos(), "the untrusted tier never has a network (contracts: no network except an allow-listed cache)");
+            } else {
+              net = Optional.of(Boolean.parseBoolean(Nodes.scalarText(e.value(), what, p).orElse("true")));
+            }
+          }
+          default -> unknown(e, "executors." + tier, POOL);
+        }
+      }
+      return new ServerConfig.Pool(max, mem, pids, net);
+    }
+
+    boolean positive(int n, Nodes.Entry e, String what) {
+      if (n < 1) {
+        p.error(Nodes.pos(e.value()), what + " must be at least 1");
+        return false;
+      }
+      return true;
+    }
+
+    List<ServerConfig.Repo> repos(Node v, String what) {
+      List<ServerConfig.Repo> out = new ArrayList<>();
+      Nodes.list(v, what, p).ifPresent(items -> {
+        for (Node item : items) {
+          Nodes.mapping(item, "each item of " + what, p).ifPresent(m -> {
+            String name = null;
+            String path = null;
+            for (Nodes.Entry e : Nodes.entries(m, p)) {
+              switch (e.key()) {
+                case "name" -> name = Nodes.string(e.value(), "'name'", p).orElse(null);
+                case "path" -> path = Nodes.string(e.value(), "'path'", p).orElse(null);
+                default -> unknown(e, "a repo", List.of("name", "path"));
+              }
+            }
+            if (name == null || path == null) {
+              p.error(Nodes.pos(item), "a repo needs a 'name' and a 'path'");
+            } else {
+              out.add(new ServerConfig.Repo(name, path));
+            }
+          });
+        }
+      });
+      return out;
+    }
+
+    void connections(Node v) {
+      Nodes.list(v, "'connections'", p).ifPresent(items -> {
+        for (Node item : items) {
+          Nodes.mapping(item, "each connection", p).ifPresent(m -> connection(item, m));
+        }
+      });
+    }
+
+    void connection(Node item, MappingNode m) {
+      Map<String, String> settings = new LinkedHashMap<>();
+      List<ServerConfig.Repo> repos = List.of();
+      for (Nodes.Entry e : Nodes.entries(m, p)) {
+        switch (e.key()) {
+          case "repos" -> repos = repos(e.value(), "'repos'");
+          case "ssh", "projects" -> settings.put(e.key(), Nodes.kind(e.value()));
+          default -> {
+            if (CONNECTION.contains(e.key())) {
+              Nodes.scalarText(e.value(), "'" + e.key() + "'", p).ifPresent(s -> settings.put(e.key(), s));
+            } else {
+              unknown(e, "a connection", CONNECTION);
+            }
+          }
+        }
+      }
+      String name = settings.get("name");
+      String type = settings.get("type");
+      if (name == null) {
+        p.error(Nodes.pos(item), "a connection needs a 'name'");
+      } else if (type == null || !List.of("git", "gerrit").contains(type)) {
+        p.error(Nodes.pos(item), "connection '" + name + "' needs a 'type': git or gerrit");
+      } else {
+        connections.add(new ServerConfig.Connection(name, type, repos, settings));
+      }
+    }
+
+    void store(Node v) {
+      Nodes.mapping(v, "'store'", p).ifPresent(m -> {
+        Map<String, String> s = new LinkedHashMap<>();
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          if (STORE.contains(e.key())) {
+            Nodes.string(e.value(), "'store." + e.key() + "'", p).ifPresent(x -> s.put(e.key(), x));
+          } else {
+            unknown(e, "store", STORE);
+          }
+        }
+        String type = s.getOrDefault("type", "h2");
+        if (!List.of("h2", "postgresql").contains(type)) {
+          p.error(Nodes.pos(v), "store type '" + type + "' is not supported: use h2 or postgresql");
+        } else if ("postgresql".equals(type) && !s.containsKey("url")) {
+          p.error(Nodes.pos(v), "a postgresql store needs a 'url' (jdbc:postgresql://...)");
+        }
+        store = new ServerConfig.Store(type, Optional.ofNullable(s.get("url")), Optional.ofNullable(s.get("user")), Optional.ofNullable(s.get("password_file")));
+      });
+    }
+
+    void images(Node v) {
+      Nodes.mapping(v, "'images'", p).ifPresent(m -> {
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          if ("host".equals(e.key())) {
+            p.error(e.keyPos(), "image 'host' is built in and cannot be redefined");
+            continue;
+          }
+          if (!JobDeclParser.IMAGE.matcher(e.key()).matches()) {
+            p.error(e.keyPos(), "bad image name '" + e.key() + "': use lower-case letters, digits, '.', '_', '-' and '/'");
+            continue;
+          }
+          Nodes.mapping(e.value(), "image '" + e.key() + "'", p).ifPresent(im -> {
+            for (Nodes.Entry ie : Nodes.entries(im, p)) {
+              if ("path".equals(ie.key())) {
+                Nodes.string(ie.value(), "'path' of image '" + e.key() + "'", p).ifPresent(path -> {
+                  if (!path.startsWith("/")) {
+                    p.error(Nodes.pos(ie.value()), "the path of image '" + e.key() + "' must be absolute");
+                  } else {
+                    images.put(e.key(), path);
+                  }
+                });
+              } else {
+                unknown(ie, "image '" + e.key() + "'", List.of("path"));
+              }
+            }
+          });
+        }
+      });
+    }
+
+    void unknown(Nodes.Entry e, String where, List<String> keys) {
+      p.error(e.keyPos(), "unknown key '" + e.key() + "' in " + where + Suggest.hint(e.key(), keys));
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()));
+    }
+  }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, what Seakeeper needs on this machine when it is missing.
+#   scripts/ensure-deps.sh          what running Seakeeper needs: bubblewrap, git, maven
+#   scripts/ensure-deps.sh --tests  plus what the test suite needs
+set -euo pipefail
+need=()
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+if [ "${1:-}" = "--tests" ]; then
+  command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo)
+else
+  echo "seakeeper: missing ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
+  exit 2
+fi
+echo "seakeeper: installing ${need[*]} (Debian packages)..." >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq >/dev/null
+"${sudo[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
