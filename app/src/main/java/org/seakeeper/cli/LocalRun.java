@@ -2,7 +2,7 @@ package org.seakeeper.cli;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ final class LocalRun {
   private final Checkout checkout;
   private final int parallel;
   private final Path logDir;
-  private final PrintStream out;
+  private final PrintWriter out;
   private final String runId;
   private final PlanProgress progress;
   private final Map<String, Executor.Result> results = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ final class LocalRun {
 
   private record Finished(String job, Executor.Result result) {}
 
-  LocalRun(Executor executor, Plan plan, Checkout checkout, int parallel, Path logDir, PrintStream out, String runId) {
+  LocalRun(Executor executor, Plan plan, Checkout checkout, int parallel, Path logDir, PrintWriter out, String runId) {
     this.executor = executor;
     this.plan = plan;
     this.checkout = checkout;

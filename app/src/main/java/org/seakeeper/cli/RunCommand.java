@@ -1,8 +1,6 @@
 package org.seakeeper.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -75,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     var err = spec.commandLine().getErr();
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    var out = spec.commandLine().getOut();
     Optional<PipelineName> pipe = PipelineName.parse(pipeline);
     if (pipe.isEmpty()) {
       err.println("seakeeper: unknown pipeline '" + pipeline + "'; pipelines are " + String.join(", ", PipelineName.ids()));

@@ -66,6 +66,9 @@ public final class BwrapCommand {
     a.addAll(List.of("--dir", HOME));
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
     bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
+    // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
+    // /var/tmp, /run and HOME (all private to this job) can be written.
+    a.addAll(List.of("--remount-ro", "/"));
     a.addAll(List.of("--chdir", WORKSPACE));
     a.addAll(List.of("/bin/bash", "--noprofile", "--norc", "-e", SCRIPT));
     return a;

@@ -27,8 +27,19 @@ public final class SandboxProbe {
 
   private SandboxProbe() {}
 
-  /** The bubblewrap binary on PATH (or in /usr/bin), or a SandboxException saying how to get it. */
+  /**
+   * The bubblewrap binary: {@code SEAKEEPER_BWRAP} (or the {@code seakeeper.bwrap} property) when
+   * set, else the first on PATH or in /usr/bin; a SandboxException saying how to get it otherwise.
+   */
   public static Path findBwrap() {
+    String forced = System.getProperty("seakeeper.bwrap", System.getenv("SEAKEEPER_BWRAP"));
+    if (forced != null && !forced.isBlank()) {
+      Path p = Path.of(forced);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p.toAbsolutePath();
+      }
+      throw new SandboxException("bubblewrap is not at " + forced + " (set by SEAKEEPER_BWRAP), and Seakeeper never runs jobs without a sandbox; " + INSTALL_HINT);
+    }
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {

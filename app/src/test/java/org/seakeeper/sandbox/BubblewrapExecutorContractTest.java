@@ -1,0 +1,33 @@
+package org.seakeeper.sandbox;
+
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.executor.Executor;
+import org.seakeeper.testkit.ExecutorContract;
+
+/** The bubblewrap executor passes the same contract as the testkit fake. */
+class BubblewrapExecutorContractTest extends ExecutorContract {
+  private static SandboxFixture fixture;
+
+  @BeforeAll
+  static void start() throws IOException {
+    fixture = new SandboxFixture();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    fixture.close();
+  }
+
+  @Override
+  protected Executor executor() {
+    return fixture.executor;
+  }
+
+  @Override
+  protected Checkout emptyCheckout() {
+    return Checkout.directory(fixture.emptyDir.toString());
+  }
+}

@@ -1,0 +1,120 @@
+package org.seakeeper.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.seakeeper.core.executor.ExecutionRequest;
+import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.JobOutcome;
+
+/**
+ * An executor for fast scenario tests, after Zuul's: it runs nothing. By default it "runs" a tiny
+ * subset of shell at once ({@code echo TEXT}, {@code exit N}, {@code true}, {@code false},
+ * {@code sleep N} against the timeout) so the shared executor contract holds for it too; in
+ * holding mode every execution waits until the test releases it with an outcome.
+ *
+ * <p>Thread-safe.
+ */
+public final class FakeExecutor implements Executor {
+  private static final Pattern EXIT = Pattern.compile("exit\\s+(\\d+)");
+  private static final Pattern SLEEP = Pattern.compile("sleep\\s+(\\d+)");
+  private final Map<String, Held> held = new LinkedHashMap<>();
+  private final List<ExecutionRequest> started = new ArrayList<>();
+  private boolean holding;
+
+  /** From now on, executions wait for {@link #release}. */
+  public synchronized FakeExecutor hold() {
+    holding = true;
+    return this;
+  }
+
+  /** Every request seen, in start order. */
+  public synchronized List<ExecutionRequest> started() {
+    return List.copyOf(started);
+  }
+
+  /** Names of the jobs currently held. */
+  public synchronized List<String> heldJobs() {
+    return held.values().stream().map(h -> h.request.jobName()).toList();
+  }
+
+  /** Completes the held execution of {@code jobName} with {@code outcome}. */
+  public void release(String jobName, JobOutcome outcome) {
+    Held h;
+    synchronized (this) {
+      Optional<String> id = held.entrySet().stream().filter(e -> e.getValue().request.jobName().equals(jobName)).map(Map.Entry::getKey).findFirst();
+      if (id.isEmpty()) {
+        throw new IllegalStateException("no held execution of job " + jobName + "; held: " + heldJobs());
+      }
+      h = held.remove(id.get());
+    }
+    h.result.complete(new Result(outcome, Duration.ZERO, List.of()));
+  }
+
+  @Override
+  public synchronized Execution start(ExecutionRequest request, OutputSink output) {
+    started.add(request);
+    Held h = new Held(request, new CompletableFuture<>());
+    if (holding) {
+      held.put(request.id(), h);
+    } else {
+      h.result.complete(new Result(interpret(request, output), Duration.ZERO, List.of()));
+    }
+    return h;
+  }
+
+  private static JobOutcome interpret(ExecutionRequest r, OutputSink out) {
+    for (String raw : r.script().split("\n")) {
+      String line = raw.strip();
+      Matcher exit = EXIT.matcher(line);
+      Matcher sleep = SLEEP.matcher(line);
+      if (line.isEmpty() || line.equals("true") || line.startsWith("#")) {
+        continue;
+      } else if (line.equals("false")) {
+        return new JobOutcome.Failed(1);
+      } else if (line.startsWith("echo ")) {
+        out.line(line.substring(5).replaceAll("^['\"]|['\"]$", ""));
+      } else if (exit.matches()) {
+        int code = Integer.parseInt(exit.group(1));
+        return code == 0 ? new JobOutcome.Succeeded() : new JobOutcome.Failed(code);
+      } else if (sleep.matches()) {
+        if (Duration.ofSeconds(Long.parseLong(sleep.group(1))).compareTo(r.timeout()) >= 0) {
+          return new JobOutcome.TimedOut(r.timeout());
+        }
+      } else {
+        return new JobOutcome.InfraError("the fake executor cannot run: " + line);
+      }
+    }
+    return new JobOutcome.Succeeded();
+  }
+
+  private final class Held implements Execution {
+    final ExecutionRequest request;
+    final CompletableFuture<Result> result;
+
+    Held(ExecutionRequest request, CompletableFuture<Result> result) {
+      this.request = request;
+      this.result = result;
+    }
+
+    @Override
+    public CompletionStage<Result> result() {
+      return result;
+    }
+
+    @Override
+    public void cancel() {
+      synchronized (FakeExecutor.this) {
+        held.remove(request.id());
+      }
+      result.complete(new Result(new JobOutcome.Cancelled(), Duration.ZERO, List.of()));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.seakeeper.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
+import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.JobOutcome;
+
+class FakeExecutorContractTest extends ExecutorContract {
+  @Override
+  protected Executor executor() {
+    return new FakeExecutor();
+  }
+
+  @Override
+  protected Checkout emptyCheckout() {
+    return Checkout.directory("/nonexistent");
+  }
+
+  @Test
+  void held_executions_wait_until_released() {
+    FakeExecutor fake = new FakeExecutor().hold();
+    var e = fake.start(request("true", Duration.ofSeconds(5)), l -> {});
+    assertThat(e.result().toCompletableFuture()).isNotDone();
+    assertThat(fake.heldJobs()).containsExactly("contract");
+    fake.release("contract", new JobOutcome.Failed(2));
+    assertThat(e.result().toCompletableFuture().join().outcome()).isEqualTo(new JobOutcome.Failed(2));
+  }
+
+  @Test
+  void cancel_completes_a_held_execution_as_cancelled() {
+    FakeExecutor fake = new FakeExecutor().hold();
+    var e = fake.start(request("true", Duration.ofSeconds(5)), new ArrayList<String>()::add);
+    e.cancel();
+    assertThat(e.result().toCompletableFuture().join().outcome()).isInstanceOf(JobOutcome.Cancelled.class);
+    assertThat(fake.heldJobs()).isEmpty();
+  }
+}
