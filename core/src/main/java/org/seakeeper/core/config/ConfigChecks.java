@@ -101,6 +101,8 @@ final class ConfigChecks {
         List<String> t = targets(need.value());
         if (need.value().equals(r.baseName()) || need.value().equals(r.job().name())) {
           report(need.pos(), "job '" + r.baseName() + "' needs itself");
+        } else if (t == null && need.value().startsWith(".") && decls.containsKey(need.value())) {
+          report(need.pos(), "job '" + r.baseName() + "' needs template '" + need.value() + "', which never runs (templates are only extended)");
         } else if (t == null) {
           if (!decls.containsKey(need.value())) {
             report(need.pos(), "job '" + r.baseName() + "' needs unknown job '" + need.value() + "'" + Suggest.hint(need.value(), decls.keySet()));

@@ -35,6 +35,9 @@ final class JobResolver {
   List<Resolved> resolveAll() {
     List<Resolved> out = new ArrayList<>();
     for (JobDecl d : decls.values()) {
+      if (d.name().startsWith(".")) {
+        continue; // a template: only ever a parent of other jobs, so it needs no 'run' of its own
+      }
       Optional<Chain> chain = chain(d);
       if (chain.isEmpty()) {
         continue;

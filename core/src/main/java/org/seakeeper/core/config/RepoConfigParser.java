@@ -67,8 +67,13 @@ public final class RepoConfigParser {
     return Optional.of(new RepoConfig(jobs, expanded));
   }
 
-  /** Reads the {@code jobs:} mapping; shared with base jobs in trusted config. */
+  /** Reads the {@code jobs:} mapping of a repo config. */
   public static Map<String, JobDecl> jobs(Node jobsNode, Problems p) {
+    return jobs(jobsNode, p, false);
+  }
+
+  /** Reads a mapping of jobs; base jobs of trusted config have names like {@code base/java}. */
+  static Map<String, JobDecl> jobs(Node jobsNode, Problems p, boolean baseJobs) {
     Map<String, JobDecl> decls = new LinkedHashMap<>();
     Optional<MappingNode> jm = Nodes.mapping(jobsNode, "'jobs'", p);
     if (jm.isEmpty()) {
@@ -79,7 +84,11 @@ public final class RepoConfigParser {
       p.error(Nodes.pos(jobsNode), "'jobs' is empty: declare at least one job");
     }
     for (Nodes.Entry e : entries) {
-      if (!JobDeclParser.JOB_NAME.matcher(e.key()).matches()) {
+      if (baseJobs && !JobDeclParser.BASE_JOB_NAME.matcher(e.key()).matches()) {
+        p.error(e.keyPos(), "bad base job name '" + e.key() + "': base jobs are named like 'base/java' (a '/' tells them from a repo's own jobs)");
+        continue;
+      }
+      if (!baseJobs && !JobDeclParser.JOB_NAME.matcher(e.key()).matches()) {
         p.error(e.keyPos(), "bad job name '" + e.key() + "': use up to 64 letters, digits, '.', '_' and '-'");
         continue;
       }

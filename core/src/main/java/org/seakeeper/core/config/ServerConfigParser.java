@@ -100,18 +100,13 @@ public final class ServerConfigParser {
           case "store" -> store(v);
           case "default_timeout" -> Nodes.scalarText(v, "'default_timeout'", p).ifPresent(s -> Durations.parse(s).filter(d -> !d.isZero()).ifPresentOrElse(d -> defaultTimeout = d, () -> p.error(Nodes.pos(v), "bad duration '" + s + "' for 'default_timeout': write it like 90s, 10m or 1h30m")));
           case "images" -> images(v);
-          case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p);
+          case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
         }
       }
       if (!shorthand.isEmpty()) {
         connections.addFirst(new ServerConfig.Connection("local", "git", shorthand, Map.of()));
       }
-      baseJobs.forEach((name, d) -> {
-        if (!JobDeclParser.BASE_JOB_NAME.matcher(name).matches()) {
-          p.error(d.namePos(), "base job '" + name + "' needs a '/' in its name (e.g. 'base/" + name + "') so repo configs can tell it from their own jobs");
-        }
-      });
     }
 
     void http(Node v) {

@@ -1,0 +1,60 @@
+package org.seakeeper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.seakeeper.cli.CliHarness.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code seakeeper validate} exit codes and output (contracts §5). */
+class ValidateCommandTest {
+  @TempDir Path tmp;
+
+  private Path dirWith(String yaml) throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("d" + System.nanoTime()));
+    Files.writeString(d.resolve(".seakeeper.yaml"), yaml);
+    return d;
+  }
+
+  @Test
+  void a_valid_file_exits_0_even_with_warnings() throws Exception {
+    var r = cli("validate", dirWith("jobs:\n  a:\n    run: x\n    image: debian-12\npipelines:\n  check: [a]\n").toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains(".seakeeper.yaml:4:12: warning: image 'debian-12'");
+  }
+
+  @Test
+  void problems_exit_1_and_are_all_printed_gcc_style() throws Exception {
+    var r = cli("validate", dirWith("jobs:\n  a:\n    run: ''\n  b:\n    run: x\n    timeout: soon\npipelines:\n  check: [a, b, c]\n").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.outLines()).hasSizeGreaterThanOrEqualTo(3).allMatch(l -> l.matches("\\.seakeeper\\.yaml:\\d+:\\d+: (error|warning): .+"));
+    assertThat(r.out()).contains(":8:17: error: pipeline 'check' names unknown job 'c'");
+  }
+
+  @Test
+  void a_missing_file_is_a_problem_and_a_missing_dir_a_usage_error() throws Exception {
+    assertThat(cli("validate", Files.createDirectories(tmp.resolve("none")).toString()).code()).isEqualTo(1);
+    assertThat(cli("validate", tmp.resolve("nowhere").toString()).code()).isEqualTo(2);
+  }
+
+  @Test
+  void with_a_server_config_base_jobs_and_images_resolve_as_on_the_server() throws Exception {
+    Path server = tmp.resolve("server.yaml");
+    Files.writeString(server, "images:\n  debian-12: {path: /srv/rootfs/debian-12}\nbase_jobs:\n  base/java:\n    run: mvn -B verify\n    timeout: 20m\n");
+    Path repo = dirWith("jobs:\n  a:\n    extends: base/java\n  b:\n    run: x\n    image: debian-12\n  c:\n    run: x\n    image: debian-13\npipelines:\n  check: [a, b, c]\n");
+    var r = cli("validate", "--config", server.toString(), repo.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains(":9:12: error: unknown image 'debian-13' (did you mean 'debian-12'?)").doesNotContain("base/java");
+  }
+
+  @Test
+  void a_bad_server_config_is_a_usage_error_with_its_problems() throws Exception {
+    Path server = tmp.resolve("server.yaml");
+    Files.writeString(server, "executor:\n  untrusted: {max_parallel: 2}\n");
+    var r = cli("validate", "--config", server.toString(), dirWith("jobs:\n  a: {run: x}\npipelines: {check: [a]}\n").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("server.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?)");
+  }
+}
