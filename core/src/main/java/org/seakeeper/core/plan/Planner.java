@@ -53,7 +53,7 @@ public final class Planner {
 
   /** A need names a job or all instances of a matrix job. */
   private static List<String> expand(RepoConfig config, List<String> pipelineJobs, String need) {
-    if (config.jobs().containsKey(need)) {
+    if (pipelineJobs.contains(need)) {
       return List.of(need);
     }
     return pipelineJobs.stream().filter(n -> n.startsWith(need + "[")).toList();
