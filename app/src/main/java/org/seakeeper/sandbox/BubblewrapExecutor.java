@@ -158,6 +158,9 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
         if (p == null) {
           return new JobOutcome.InfraError("image '" + r.image() + "' is not registered on this executor");
         }
+        if (!Files.exists(p.resolve("bin/bash"))) {
+          return new JobOutcome.InfraError("image '" + r.image() + "' at " + p + " has no /bin/bash, which runs every job's script");
+        }
         rootfs = Optional.of(p);
       }
       List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, STATUS_FD);

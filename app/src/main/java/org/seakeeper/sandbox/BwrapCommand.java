@@ -55,7 +55,7 @@ public final class BwrapCommand {
     environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
     a.addAll(List.of("--hostname", "seakeeper"));
     if (rootfs.isPresent()) {
-      bind(a, "--ro-bind", rootfs.get().toString(), "/");
+      imageRoot(a, rootfs.get());
     } else {
       hostRoot(a, r.network());
       for (String f : etcFiles(0, 0).keySet()) {
@@ -101,6 +101,32 @@ public final class BwrapCommand {
       for (String e : ETC_NETWORK) {
         bind(a, "--ro-bind-try", "/etc/" + e, "/etc/" + e);
       }
+    }
+  }
+
+  /** Mount points Seakeeper provides itself; an image's own entries of these names are hidden. */
+  private static final java.util.Set<String> OWN = java.util.Set.of("proc", "dev", "tmp", "run", "home", "workspace", "sys");
+
+  /**
+   * An operator-registered root filesystem: each top-level entry bound read-only into the
+   * sandbox's own root (binding the image at / would leave no place for /tmp or /workspace when
+   * the image lacks those directories).
+   */
+  private static void imageRoot(List<String> a, Path rootfs) {
+    try (Stream<Path> s = Files.list(rootfs)) {
+      for (Path p : s.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (OWN.contains(name)) {
+          continue;
+        }
+        if (Files.isSymbolicLink(p)) {
+          a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), "/" + name));
+        } else {
+          bind(a, "--ro-bind", p.toString(), "/" + name);
+        }
+      }
+    } catch (IOException e) {
+      throw new SandboxException("cannot read image root " + rootfs + ": " + e.getMessage(), e);
     }
   }
 
