@@ -1,0 +1,76 @@
+package org.seakeeper.core.build;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Tier;
+
+/**
+ * One run (attempt) of one job of a buildset, as stored. Immutable: the scheduler makes a new
+ * value for each transition via {@link #moveTo}.
+ *
+ * @param id assigned by the store; 0 before insertion
+ * @param job null when the buildset failed before its jobs were known (a config error)
+ * @param needs names of jobs of the same buildset this build waits for
+ * @param detail why it ended this way (exit code, skip reason, config problems), for people
+ * @param logSha256 the SHA-256 of the finished log, once the build ended
+ */
+public record Build(
+    long id,
+    long buildsetId,
+    String connection,
+    String project,
+    Optional<String> change,
+    Optional<String> patchset,
+    String ref,
+    String commit,
+    PipelineName pipeline,
+    Optional<String> job,
+    int attempt,
+    BuildStatus status,
+    Tier tier,
+    List<String> needs,
+    Instant queuedAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> finishedAt,
+    String detail,
+    Optional<String> logSha256) {
+  public Build {
+    Objects.requireNonNull(connection);
+    Objects.requireNonNull(project);
+    Objects.requireNonNull(ref);
+    Objects.requireNonNull(commit);
+    Objects.requireNonNull(pipeline);
+    Objects.requireNonNull(status);
+    Objects.requireNonNull(tier);
+    Objects.requireNonNull(queuedAt);
+    needs = List.copyOf(needs);
+    Objects.requireNonNull(detail);
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempts start at 1");
+    }
+  }
+
+  public Build withId(long newId) {
+    return new Build(newId, buildsetId, connection, project, change, patchset, ref, commit, pipeline, job, attempt, status, tier, needs, queuedAt, startedAt, finishedAt, detail, logSha256);
+  }
+
+  /** The same build in {@code to}, checked against the lifecycle; timestamps follow the move. */
+  public Build moveTo(BuildStatus to, Instant at, String why) {
+    BuildLifecycle.check(status, to);
+    Optional<Instant> started = to == BuildStatus.RUNNING ? Optional.of(at) : startedAt;
+    Optional<Instant> finished = to.terminal() ? Optional.of(at) : finishedAt;
+    return new Build(id, buildsetId, connection, project, change, patchset, ref, commit, pipeline, job, attempt, to, tier, needs, queuedAt, started, finished, why == null ? detail : why, logSha256);
+  }
+
+  public Build withLogSha256(String sha) {
+    return new Build(id, buildsetId, connection, project, change, patchset, ref, commit, pipeline, job, attempt, status, tier, needs, queuedAt, startedAt, finishedAt, detail, Optional.of(sha));
+  }
+
+  /** A new queued attempt of this build (after an infrastructure error, a crash, or a manual retry). */
+  public Build nextAttempt(Instant at) {
+    return new Build(0, buildsetId, connection, project, change, patchset, ref, commit, pipeline, job, attempt + 1, BuildStatus.QUEUED, tier, needs, at, Optional.empty(), Optional.empty(), "", Optional.empty());
+  }
+}

@@ -1,0 +1,67 @@
+package org.seakeeper.core.event;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.seakeeper.core.model.PipelineName;
+
+/**
+ * Something that happened at a source (a connection) and may start pipelines. A closed set; the
+ * scheduler maps each kind to pipelines. Every event has a content key: the same event arriving
+ * twice (a replay, a catch-up) has the same key and is processed once.
+ */
+public sealed interface TriggerEvent {
+  /** The connection it came from, e.g. {@code local} or a Gerrit connection's name. */
+  String connection();
+
+  String project();
+
+  /** Identifies this event's content within its connection, for de-duplication. */
+  String contentKey();
+
+  /**
+   * A ref moved: a branch got new commits ({@code post}) or a tag appeared ({@code release}).
+   *
+   * @param sequence the source's position of this update (a journal offset, a stream timestamp),
+   *     so the same move made twice is two events; empty when the source has none
+   */
+  record RefUpdated(String connection, String project, String ref, String oldCommit, String newCommit, String sequence) implements TriggerEvent {
+    public RefUpdated {
+      Objects.requireNonNull(ref);
+      Objects.requireNonNull(newCommit);
+      Objects.requireNonNull(sequence);
+    }
+
+    @Override
+    public String contentKey() {
+      return "ref-updated:" + ref + ":" + oldCommit + ":" + newCommit + ":" + sequence;
+    }
+  }
+
+  /** A new patch set of a proposed change ({@code check}). */
+  record ChangeProposed(String connection, String project, String branch, String change, String patchset, String commit, String ref) implements TriggerEvent {
+    @Override
+    public String contentKey() {
+      return "patchset:" + change + ":" + patchset + ":" + commit;
+    }
+  }
+
+  /** The periodic timer fired for a branch ({@code periodic}); {@code slot} is the scheduled time. */
+  record Periodic(String connection, String project, String branch, Instant slot) implements TriggerEvent {
+    @Override
+    public String contentKey() {
+      return "periodic:" + branch + ":" + slot;
+    }
+  }
+
+  /**
+   * Someone asked for a pipeline run on a ref (API, CLI, {@code recheck}). {@code nonce} makes
+   * two identical requests two runs.
+   */
+  record Manual(String connection, String project, PipelineName pipeline, String ref, String commit, Optional<String> change, Optional<String> patchset, String requestedBy, String nonce) implements TriggerEvent {
+    @Override
+    public String contentKey() {
+      return "manual:" + nonce;
+    }
+  }
+}

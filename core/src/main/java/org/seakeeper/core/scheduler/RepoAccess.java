@@ -1,0 +1,29 @@
+package org.seakeeper.core.scheduler;
+
+import java.util.Optional;
+import java.util.Set;
+import org.seakeeper.core.executor.Checkout;
+
+/**
+ * Read access to the repositories of connections, at a commit: the config file, what the
+ * commit changed, and what executors should check out. Implemented by the git adapter (JGit).
+ * Thread-safe. Methods throw {@link RepoAccessException} when the repository or commit cannot be
+ * read: an infrastructure problem, not a config problem.
+ */
+public interface RepoAccess {
+  /** The file's bytes at the commit; empty when the commit has no such file. */
+  Optional<byte[]> readFile(String connection, String project, String commit, String path);
+
+  /** Paths the commit changed against its first parent (every path for a root commit). */
+  Set<String> changedFiles(String connection, String project, String commit);
+
+  /** What to put in a job's workspace to build this commit. */
+  Checkout checkout(String connection, String project, String commit);
+
+  /** The repository or commit cannot be read. */
+  final class RepoAccessException extends RuntimeException {
+    public RepoAccessException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.seakeeper.core.scheduler;
+
+import org.seakeeper.core.model.PipelineName;
+
+/**
+ * The only way the web API and CLI change state: commands the scheduler carries out on its own
+ * thread. Each returns an outcome value; refusals carry a reason for people. Thread-safe.
+ */
+public interface SchedulerCommands {
+  /** Cancels a queued or running build. */
+  CommandResult cancel(long buildId, String by);
+
+  /** Queues a new attempt of a finished build. */
+  CommandResult retry(long buildId, String by);
+
+  /** Starts {@code pipeline} on {@code ref} of a project (contracts §1: refs must fit the pipeline). */
+  CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by);
+
+  /**
+   * The outcome of a command.
+   *
+   * @param code HTTP-like: 200 done, 202 accepted, 404 unknown, 409 conflict, 422 refused
+   * @param error a short machine code when refused (e.g. {@code not_cancellable})
+   * @param message a sentence for people
+   * @param buildId the build concerned or created, 0 when none
+   */
+  record CommandResult(int code, String error, String message, long buildId) {
+    public boolean ok() {
+      return code < 300;
+    }
+
+    public static CommandResult done(String message, long buildId) {
+      return new CommandResult(200, "", message, buildId);
+    }
+
+    public static CommandResult accepted(String message, long id) {
+      return new CommandResult(202, "", message, id);
+    }
+
+    public static CommandResult refused(int code, String error, String message) {
+      return new CommandResult(code, error, message, 0);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package org.seakeeper.core.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.Buildset;
+
+/** Reads for the API and UI. Thread-safe; may see a slightly older state than the scheduler. */
+public interface BuildQueries {
+  /** Builds matching the query, newest (highest id) first. */
+  List<Build> list(BuildQuery query);
+
+  Optional<Build> build(long id);
+
+  Optional<Buildset> buildset(long id);
+
+  /** Counts of builds by status, for the status page and metrics. */
+  java.util.Map<org.seakeeper.core.build.BuildStatus, Long> countByStatus();
+}

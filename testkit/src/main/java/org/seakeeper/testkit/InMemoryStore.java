@@ -1,0 +1,228 @@
+package org.seakeeper.testkit;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.event.EventRecord;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.store.BuildQueries;
+import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.Builds;
+import org.seakeeper.core.store.Inbox;
+import org.seakeeper.core.store.Outbox;
+import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.Store;
+
+/**
+ * A store in memory for scenario tests. Transactions copy the state and swap it in on success,
+ * so a throwing transaction leaves nothing behind, as a database would. Thread-safe (one
+ * transaction at a time). Passes {@link StoreContract}.
+ */
+public final class InMemoryStore implements Store {
+  private State state = new State();
+
+  private static final class State {
+    long nextEvent = 1;
+    long nextBuild = 1;
+    long nextBuildset = 1;
+    long nextOutbox = 1;
+    TreeMap<Long, EventRecord> events = new TreeMap<>();
+    TreeMap<Long, Build> builds = new TreeMap<>();
+    TreeMap<Long, Buildset> buildsets = new TreeMap<>();
+    TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
+
+    State copy() {
+      State s = new State();
+      s.nextEvent = nextEvent;
+      s.nextBuild = nextBuild;
+      s.nextBuildset = nextBuildset;
+      s.nextOutbox = nextOutbox;
+      s.events = new TreeMap<>(events);
+      s.builds = new TreeMap<>(builds);
+      s.buildsets = new TreeMap<>(buildsets);
+      s.outbox = new TreeMap<>(outbox);
+      return s;
+    }
+  }
+
+  @Override
+  public synchronized <T> T transaction(Function<Tx, T> work) {
+    State s = state.copy();
+    T result = work.apply(new MemTx(s));
+    state = s;
+    return result;
+  }
+
+  @Override
+  public BuildQueries queries() {
+    return new BuildQueries() {
+      @Override
+      public List<Build> list(BuildQuery q) {
+        synchronized (InMemoryStore.this) {
+          return state.builds.descendingMap().values().stream()
+              .filter(b -> q.connection().map(b.connection()::equals).orElse(true))
+              .filter(b -> q.project().map(b.project()::equals).orElse(true))
+              .filter(b -> q.change().map(c -> b.change().map(c::equals).orElse(false)).orElse(true))
+              .filter(b -> q.pipeline().map(p -> b.pipeline() == p).orElse(true))
+              .filter(b -> q.status().map(st -> b.status() == st).orElse(true))
+              .filter(b -> q.before().map(x -> b.id() < x).orElse(true))
+              .limit(q.limit())
+              .toList();
+        }
+      }
+
+      @Override
+      public Optional<Build> build(long id) {
+        synchronized (InMemoryStore.this) {
+          return Optional.ofNullable(state.builds.get(id));
+        }
+      }
+
+      @Override
+      public Optional<Buildset> buildset(long id) {
+        synchronized (InMemoryStore.this) {
+          return Optional.ofNullable(state.buildsets.get(id));
+        }
+      }
+
+      @Override
+      public Map<BuildStatus, Long> countByStatus() {
+        synchronized (InMemoryStore.this) {
+          Map<BuildStatus, Long> m = new EnumMap<>(BuildStatus.class);
+          state.builds.values().forEach(b -> m.merge(b.status(), 1L, Long::sum));
+          return m;
+        }
+      }
+    };
+  }
+
+  @Override
+  public void close() {}
+
+  private record MemTx(State s) implements Tx {
+    @Override
+    public Inbox inbox() {
+      return new Inbox() {
+        @Override
+        public Optional<EventRecord> add(TriggerEvent event, Instant receivedAt) {
+          boolean dup = s.events.values().stream().anyMatch(e -> e.event().connection().equals(event.connection()) && e.event().contentKey().equals(event.contentKey()));
+          if (dup) {
+            return Optional.empty();
+          }
+          EventRecord r = new EventRecord(s.nextEvent++, event, receivedAt, Optional.empty());
+          s.events.put(r.id(), r);
+          return Optional.of(r);
+        }
+
+        @Override
+        public List<EventRecord> unprocessed(int limit) {
+          return s.events.values().stream().filter(e -> e.processedAt().isEmpty()).limit(limit).toList();
+        }
+
+        @Override
+        public void markProcessed(long eventId, Instant at) {
+          EventRecord e = s.events.get(eventId);
+          s.events.put(eventId, new EventRecord(e.id(), e.event(), e.receivedAt(), Optional.of(at)));
+        }
+
+        @Override
+        public long count() {
+          return s.events.size();
+        }
+      };
+    }
+
+    @Override
+    public Builds builds() {
+      return new Builds() {
+        @Override
+        public Buildset insert(Buildset b) {
+          Buildset withId = b.withId(s.nextBuildset++);
+          s.buildsets.put(withId.id(), withId);
+          return withId;
+        }
+
+        @Override
+        public Build insert(Build b) {
+          Build withId = b.withId(s.nextBuild++);
+          s.builds.put(withId.id(), withId);
+          return withId;
+        }
+
+        @Override
+        public void update(Build b) {
+          if (!s.builds.containsKey(b.id())) {
+            throw new IllegalArgumentException("no build " + b.id());
+          }
+          s.builds.put(b.id(), b);
+        }
+
+        @Override
+        public void update(Buildset b) {
+          if (!s.buildsets.containsKey(b.id())) {
+            throw new IllegalArgumentException("no buildset " + b.id());
+          }
+          s.buildsets.put(b.id(), b);
+        }
+
+        @Override
+        public Optional<Build> build(long id) {
+          return Optional.ofNullable(s.builds.get(id));
+        }
+
+        @Override
+        public Optional<Buildset> buildset(long id) {
+          return Optional.ofNullable(s.buildsets.get(id));
+        }
+
+        @Override
+        public List<Build> ofBuildset(long buildsetId) {
+          return s.builds.values().stream().filter(b -> b.buildsetId() == buildsetId).toList();
+        }
+
+        @Override
+        public List<Build> withStatus(Set<BuildStatus> statuses) {
+          return s.builds.values().stream().filter(b -> statuses.contains(b.status())).toList();
+        }
+
+        @Override
+        public List<Buildset> unfinished() {
+          return s.buildsets.values().stream().filter(b -> b.finishedAt().isEmpty()).sorted(Comparator.comparingLong(Buildset::id)).toList();
+        }
+      };
+    }
+
+    @Override
+    public Outbox outbox() {
+      return new Outbox() {
+        @Override
+        public OutboxEntry add(OutboxEntry entry) {
+          OutboxEntry e = entry.withId(s.nextOutbox++);
+          s.outbox.put(e.id(), e);
+          return e;
+        }
+
+        @Override
+        public List<OutboxEntry> pending(int limit) {
+          return new ArrayList<>(s.outbox.values().stream().filter(e -> e.deliveredAt().isEmpty()).limit(limit).toList());
+        }
+
+        @Override
+        public void markDelivered(long id, Instant at) {
+          OutboxEntry e = s.outbox.get(id);
+          s.outbox.put(id, new OutboxEntry(e.id(), e.buildsetId(), e.kind(), e.createdAt(), Optional.of(at)));
+        }
+      };
+    }
+  }
+}

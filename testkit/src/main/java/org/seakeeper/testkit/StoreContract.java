@@ -1,0 +1,200 @@
+package org.seakeeper.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.event.EventRecord;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.Store;
+
+/**
+ * What every {@link Store} does: the in-memory store, H2 and PostgreSQL all pass these tests.
+ * Instants are compared at millisecond precision, the least a store must keep.
+ */
+public abstract class StoreContract {
+  protected Store store;
+  protected static final Instant T0 = Instant.parse("2026-11-26T10:00:00.123Z");
+
+  /** A new, empty store. */
+  protected abstract Store newStore();
+
+  @BeforeEach
+  void open() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  protected static Buildset buildset(String project) {
+    return new Buildset(0, 1, "local", project, Optional.of("I123"), Optional.of("2"), "refs/for/main", "c0ffee", PipelineName.CHECK, Tier.UNTRUSTED, T0, Optional.empty());
+  }
+
+  protected static Build build(long buildsetId, String job, BuildStatus status) {
+    return new Build(0, buildsetId, "local", "demo", Optional.of("I123"), Optional.of("2"), "refs/for/main", "c0ffee", PipelineName.CHECK, Optional.ofNullable(job), 1, status, Tier.UNTRUSTED, List.of("a", "b"), T0, Optional.empty(), Optional.empty(), "", Optional.empty());
+  }
+
+  private long eventCount() {
+    Long n = store.transaction(tx -> tx.inbox().count());
+    return n;
+  }
+
+  private List<EventRecord> unprocessed(int limit) {
+    return store.transaction(tx -> tx.inbox().unprocessed(limit));
+  }
+
+  private List<OutboxEntry> pending() {
+    return store.transaction(tx -> tx.outbox().pending(10));
+  }
+
+  @Test
+  void every_event_kind_round_trips_through_the_inbox() {
+    List<TriggerEvent> events =
+        List.of(
+            new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "0000", "abcd", ""),
+            new TriggerEvent.ChangeProposed("local", "demo", "main", "I42", "3", "beef", "refs/for/main"),
+            new TriggerEvent.Periodic("local", "demo", "main", T0),
+            new TriggerEvent.Manual("local", "demo", PipelineName.POST, "refs/heads/main", "abcd", Optional.empty(), Optional.empty(), "admin", "n1"),
+            new TriggerEvent.Manual("review", "demo", PipelineName.CHECK, "refs/changes/42/42/3", "beef", Optional.of("42"), Optional.of("3"), "admin", "n2"));
+    store.transaction(tx -> {
+      events.forEach(e -> assertThat(tx.inbox().add(e, T0)).isPresent());
+      return null;
+    });
+    List<EventRecord> back = unprocessed(100);
+    assertThat(back).extracting(EventRecord::event).containsExactlyElementsOf(events);
+    assertThat(back.getFirst().receivedAt()).isEqualTo(T0.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  @Test
+  void a_duplicate_event_of_the_same_connection_is_ignored() {
+    var e = new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "0000", "abcd", "");
+    var other = new TriggerEvent.RefUpdated("other", "demo", "refs/heads/main", "0000", "abcd", "");
+    store.transaction(tx -> {
+      assertThat(tx.inbox().add(e, T0)).isPresent();
+      assertThat(tx.inbox().add(e, T0)).isEmpty();
+      assertThat(tx.inbox().add(other, T0)).isPresent();
+      return null;
+    });
+    assertThat(eventCount()).isEqualTo(2);
+  }
+
+  @Test
+  void processed_events_leave_the_unprocessed_list_in_order() {
+    store.transaction(tx -> {
+      for (int i = 0; i < 5; i++) {
+        tx.inbox().add(new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "a" + i, "b" + i, ""), T0.plusSeconds(i));
+      }
+      return null;
+    });
+    List<EventRecord> all = unprocessed(10);
+    assertThat(all).extracting(EventRecord::id).isSorted().hasSize(5);
+    store.transaction(tx -> {
+      tx.inbox().markProcessed(all.get(1).id(), T0);
+      return null;
+    });
+    assertThat(unprocessed(2)).extracting(EventRecord::id).containsExactly(all.get(0).id(), all.get(2).id());
+  }
+
+  @Test
+  void a_failing_transaction_leaves_nothing_behind() {
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.inbox().add(new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "x", "y", ""), T0);
+      Buildset s = tx.builds().insert(buildset("demo"));
+      tx.builds().insert(build(s.id(), "a", BuildStatus.QUEUED));
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    assertThat(eventCount()).isZero();
+    assertThat(store.queries().list(BuildQuery.latest(10))).isEmpty();
+  }
+
+  @Test
+  void builds_round_trip_every_field_and_updates_replace_them() {
+    Build stored = store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      return tx.builds().insert(build(s.id(), "test", BuildStatus.QUEUED));
+    });
+    assertThat(stored.id()).isPositive();
+    Build running = stored.moveTo(BuildStatus.RUNNING, T0.plusSeconds(1), null);
+    Build done = running.moveTo(BuildStatus.FAILURE, T0.plusSeconds(3), "exit 2").withLogSha256("ab".repeat(32));
+    store.transaction(tx -> {
+      tx.builds().update(done);
+      return null;
+    });
+    Build back = store.queries().build(stored.id()).orElseThrow();
+    assertThat(back).isEqualTo(done);
+    Build nulls = store.transaction(tx -> tx.builds().insert(new Build(0, stored.buildsetId(), "local", "demo", Optional.empty(), Optional.empty(), "refs/heads/main", "abc", PipelineName.POST, Optional.empty(), 2, BuildStatus.CONFIG_ERROR, Tier.TRUSTED, List.of(), T0, Optional.empty(), Optional.of(T0), ".seakeeper.yaml:1:1: error: x", Optional.empty())));
+    assertThat(store.queries().build(nulls.id())).contains(nulls);
+  }
+
+  @Test
+  void buildsets_and_builds_by_buildset_and_status() {
+    long[] ids = store.transaction(tx -> {
+      Buildset a = tx.builds().insert(buildset("a"));
+      Buildset b = tx.builds().insert(buildset("b"));
+      tx.builds().insert(build(a.id(), "x", BuildStatus.QUEUED));
+      tx.builds().insert(build(b.id(), "y", BuildStatus.SKIPPED));
+      tx.builds().insert(build(a.id(), "z", BuildStatus.SKIPPED));
+      tx.builds().update(b.finished(T0));
+      return new long[] {a.id(), b.id()};
+    });
+    store.transaction(tx -> {
+      assertThat(tx.builds().ofBuildset(ids[0])).extracting(x -> x.job().orElseThrow()).containsExactly("x", "z");
+      assertThat(tx.builds().withStatus(Set.of(BuildStatus.SKIPPED))).extracting(x -> x.job().orElseThrow()).containsExactly("y", "z");
+      assertThat(tx.builds().unfinished()).extracting(Buildset::id).containsExactly(ids[0]);
+      assertThat(tx.builds().buildset(ids[1]).orElseThrow().finishedAt()).contains(T0.truncatedTo(ChronoUnit.MILLIS));
+      return null;
+    });
+    assertThat(store.queries().buildset(ids[0]).orElseThrow().project()).isEqualTo("a");
+  }
+
+  @Test
+  void queries_list_newest_first_with_filters_and_paging() {
+    store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      for (int i = 0; i < 10; i++) {
+        tx.builds().insert(build(s.id(), "j" + i, i % 2 == 0 ? BuildStatus.QUEUED : BuildStatus.SKIPPED));
+      }
+      return null;
+    });
+    List<Build> all = store.queries().list(BuildQuery.latest(100));
+    assertThat(all).extracting(Build::id).isSortedAccordingTo((a, b) -> Long.compare(b, a)).hasSize(10);
+    List<Build> page = store.queries().list(new BuildQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(all.get(3).id()), 3));
+    assertThat(page).extracting(Build::id).containsExactly(all.get(4).id(), all.get(5).id(), all.get(6).id());
+    assertThat(store.queries().list(new BuildQuery(Optional.of("local"), Optional.of("demo"), Optional.of("I123"), Optional.of(PipelineName.CHECK), Optional.of(BuildStatus.SKIPPED), Optional.empty(), 100))).hasSize(5);
+    assertThat(store.queries().list(new BuildQuery(Optional.empty(), Optional.of("other"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 100))).isEmpty();
+    assertThat(store.queries().list(new BuildQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(PipelineName.POST), Optional.empty(), Optional.empty(), 100))).isEmpty();
+    assertThat(store.queries().countByStatus()).containsEntry(BuildStatus.QUEUED, 5L).containsEntry(BuildStatus.SKIPPED, 5L);
+  }
+
+  @Test
+  void outbox_entries_stay_pending_until_delivered() {
+    OutboxEntry e = store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-finished", T0, Optional.empty()));
+      return tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-started", T0, Optional.empty()));
+    });
+    assertThat(pending()).hasSize(2);
+    store.transaction(tx -> {
+      tx.outbox().markDelivered(e.id(), T0);
+      return null;
+    });
+    assertThat(pending()).extracting(OutboxEntry::kind).containsExactly("buildset-finished");
+  }
+}

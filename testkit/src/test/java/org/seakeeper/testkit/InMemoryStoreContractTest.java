@@ -1,0 +1,10 @@
+package org.seakeeper.testkit;
+
+import org.seakeeper.core.store.Store;
+
+class InMemoryStoreContractTest extends StoreContract {
+  @Override
+  protected Store newStore() {
+    return new InMemoryStore();
+  }
+}
