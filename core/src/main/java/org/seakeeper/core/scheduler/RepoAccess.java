@@ -17,6 +17,9 @@ public interface RepoAccess {
   /** Paths the commit changed against its first parent (every path for a root commit). */
   Set<String> changedFiles(String connection, String project, String commit);
 
+  /** The commit a ref (branch, tag, change ref, or {@code HEAD}) points to; empty when it does not exist. */
+  Optional<String> resolve(String connection, String project, String ref);
+
   /** What to put in a job's workspace to build this commit. */
   Checkout checkout(String connection, String project, String commit);
 

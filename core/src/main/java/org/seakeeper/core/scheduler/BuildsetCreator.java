@@ -1,0 +1,60 @@
+package org.seakeeper.core.scheduler;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.config.RepoConfigParser;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.plan.Plan;
+import org.seakeeper.core.plan.PlanContext;
+import org.seakeeper.core.plan.Planner;
+import org.seakeeper.core.plan.PlannedJob;
+import org.seakeeper.core.store.Store;
+
+/**
+ * Turns a trigger and its commit's config into a stored buildset and its builds: queued jobs,
+ * skipped jobs with their reason, or one {@code config_error}/{@code error} record when the jobs
+ * cannot be known. Stateless.
+ */
+final class BuildsetCreator {
+  private BuildsetCreator() {}
+
+  /** Creates the buildset in {@code tx}; empty when the trigger runs nothing (no config, no jobs). */
+  static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now) {
+    Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
+    return switch (config) {
+      case ConfigOutcome.Missing m -> Optional.empty();
+      case ConfigOutcome.Unreadable u -> Optional.of(single(tx, set, BuildStatus.ERROR, "cannot read the repository: " + u.reason(), now));
+      case ConfigOutcome.Invalid i ->
+          Optional.of(single(tx, set, BuildStatus.CONFIG_ERROR, i.problems().stream().map(p -> p.format(RepoConfigParser.FILE_NAME)).collect(Collectors.joining("\n")), now));
+      case ConfigOutcome.Valid v -> {
+        PlanContext ctx = new PlanContext(t.pipeline(), tier, t.branch(), Optional.of(changedFiles), Set.of(), false);
+        Plan plan = Planner.plan(v.config(), ctx);
+        if (plan.jobs().isEmpty()) {
+          yield Optional.empty();
+        }
+        Buildset stored = tx.builds().insert(set);
+        for (PlannedJob j : plan.jobs()) {
+          BuildStatus status = j.skipReason().isPresent() ? BuildStatus.SKIPPED : BuildStatus.QUEUED;
+          tx.builds().insert(record(stored, Optional.of(j.name()), status, j.needs(), j.skipReason().orElse(""), now));
+        }
+        yield Optional.of(stored);
+      }
+    };
+  }
+
+  private static Buildset single(Store.Tx tx, Buildset set, BuildStatus status, String detail, Instant now) {
+    Buildset stored = tx.builds().insert(set);
+    tx.builds().insert(record(stored, Optional.empty(), status, List.of(), detail, now));
+    return stored;
+  }
+
+  static Build record(Buildset s, Optional<String> job, BuildStatus status, List<String> needs, String detail, Instant now) {
+    return new Build(0, s.id(), s.connection(), s.project(), s.change(), s.patchset(), s.ref(), s.commit(), s.pipeline(), job, 1, status, s.tier(), needs, now, Optional.empty(), status.terminal() ? Optional.of(now) : Optional.empty(), detail, Optional.empty());
+  }
+}

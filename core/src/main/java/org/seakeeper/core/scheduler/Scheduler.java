@@ -1,0 +1,436 @@
+package org.seakeeper.core.scheduler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.event.EventRecord;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.executor.ExecutionRequest;
+import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.model.Job;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.store.LogStore;
+import org.seakeeper.core.store.OutboxEntry;
+
+/**
+ * The single writer of build state: turns inbox events into buildsets and builds, dispatches
+ * builds to the executor as their needs pass and slots free up, records outcomes, retries
+ * infrastructure errors, finishes buildsets and reports them through the outbox.
+ *
+ * <p>Steppable: {@link #runUntilIdle()} does all work that can be done now and returns; tests
+ * call it directly, the server calls it from one loop thread whenever {@code wake} fires. Not
+ * thread-safe except {@link #onComplete}, which executor threads call. Lifecycle: construct,
+ * {@link #recover()} once, then {@code runUntilIdle()} repeatedly.
+ */
+public final class Scheduler implements SchedulerCommands {
+  private final SchedulerPorts ports;
+  private final SchedulerSettings settings;
+  private final Clock clock;
+  private final Runnable wake;
+  private final ConfigCache configs;
+  private final Map<Long, Running> running = new LinkedHashMap<>();
+  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private Instant startedAt;
+  private Instant lastPeriodicCheck;
+
+  private record Running(Executor.Execution execution, LogStore.Writer log, Tier tier) {}
+
+  private record Completion(long buildId, Executor.Result result) {}
+
+  public Scheduler(SchedulerPorts ports, SchedulerSettings settings, Clock clock, Runnable wake) {
+    this.ports = ports;
+    this.settings = settings;
+    this.clock = clock;
+    this.wake = wake;
+    this.configs = new ConfigCache(ports.repos(), settings.trusted());
+    this.startedAt = clock.instant();
+    this.lastPeriodicCheck = startedAt;
+  }
+
+  /**
+   * After a start: builds the previous process left {@code running} become {@code interrupted}
+   * and get a new queued attempt. Queued builds and unprocessed events simply continue.
+   */
+  public void recover() {
+    Instant now = clock.instant();
+    startedAt = now;
+    lastPeriodicCheck = now;
+    ports.store().transaction(tx -> {
+      for (Build b : tx.builds().withStatus(Set.of(BuildStatus.RUNNING))) {
+        tx.builds().update(b.moveTo(BuildStatus.INTERRUPTED, now, "the server stopped while this build ran; a new attempt follows"));
+        tx.builds().insert(b.nextAttempt(now));
+      }
+      return null;
+    });
+  }
+
+  /** Called by executors (any thread) when an execution ends. */
+  void onComplete(long buildId, Executor.Result result) {
+    completions.add(new Completion(buildId, result));
+    wake.run();
+  }
+
+  /** Does every step until none makes progress. */
+  public void runUntilIdle() {
+    boolean progress = true;
+    while (progress) {
+      progress = drainCompletions();
+      progress |= processEvents();
+      progress |= periodic();
+      progress |= dispatch();
+      progress |= finishBuildsets();
+      progress |= deliverOutbox();
+    }
+  }
+
+  /** Number of builds running now (executor slots in use). */
+  public int runningCount() {
+    return running.size();
+  }
+
+  // ---- events -> buildsets -------------------------------------------------------------
+
+  private boolean processEvents() {
+    List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(50));
+    for (EventRecord e : events) {
+      process(e);
+    }
+    return !events.isEmpty();
+  }
+
+  private void process(EventRecord e) {
+    Instant now = clock.instant();
+    Optional<Trigger> trigger = e.event() instanceof TriggerEvent.Periodic p ? periodicTrigger(p) : Trigger.of(e.event(), settings.releaseTags());
+    ConfigOutcome config = trigger.map(t -> configs.read(t.connection(), t.project(), t.commit())).orElse(new ConfigOutcome.Missing());
+    Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
+    ports.store().transaction(tx -> {
+      if (trigger.isPresent()) {
+        Trigger t = trigger.get();
+        if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
+          supersede(tx, t, now);
+        }
+        BuildsetCreator.create(tx, e.id(), t, t.pipeline().defaultTier(), config, changed, now)
+            .ifPresent(s -> {
+              if (config instanceof ConfigOutcome.Valid v) {
+                configs.remember(s.id(), v.config());
+              }
+            });
+      }
+      tx.inbox().markProcessed(e.id(), now);
+      return null;
+    });
+    ports.metrics().eventReceived();
+  }
+
+  private Set<String> changedFiles(Trigger t) {
+    try {
+      return ports.repos().changedFiles(t.connection(), t.project(), t.commit());
+    } catch (RepoAccess.RepoAccessException ex) {
+      return Set.of();
+    }
+  }
+
+  private Optional<Trigger> periodicTrigger(TriggerEvent.Periodic p) {
+    String ref = "refs/heads/" + p.branch();
+    try {
+      return ports.repos().resolve(p.connection(), p.project(), ref)
+          .map(c -> new Trigger(PipelineName.PERIODIC, p.connection(), p.project(), ref, c, Optional.of(p.branch()), Optional.empty(), Optional.empty()));
+    } catch (RepoAccess.RepoAccessException ex) {
+      return Optional.empty();
+    }
+  }
+
+  /** A newer patch set cancels the builds of the change's older ones. */
+  private void supersede(org.seakeeper.core.store.Store.Tx tx, Trigger t, Instant now) {
+    for (Build b : tx.builds().withStatus(Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING))) {
+      if (b.pipeline() == PipelineName.CHECK && b.connection().equals(t.connection()) && b.project().equals(t.project()) && b.change().equals(t.change()) && !b.patchset().equals(t.patchset())) {
+        String why = "superseded by patch set " + t.patchset().orElse("?");
+        if (b.status() == BuildStatus.QUEUED) {
+          tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, why));
+        } else {
+          Running r = running.get(b.id());
+          if (r != null) {
+            r.execution().cancel();
+          }
+          tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, why));
+        }
+      }
+    }
+  }
+
+  private boolean periodic() {
+    Instant now = clock.instant();
+    Optional<Instant> slot = settings.periodic().latestAtOrBefore(now);
+    boolean due = slot.isPresent() && slot.get().isAfter(lastPeriodicCheck) && !slot.get().isAfter(now);
+    lastPeriodicCheck = now;
+    if (!due) {
+      return false;
+    }
+    boolean added = false;
+    for (SchedulerSettings.ProjectRef p : settings.projects()) {
+      Optional<String> branch = defaultBranch(p);
+      if (branch.isPresent()) {
+        TriggerEvent.Periodic ev = new TriggerEvent.Periodic(p.connection(), p.project(), branch.get(), slot.get());
+        added |= ports.store().transaction(tx -> tx.inbox().add(ev, now)).isPresent();
+      }
+    }
+    return added;
+  }
+
+  private Optional<String> defaultBranch(SchedulerSettings.ProjectRef p) {
+    for (String b : List.of("main", "master")) {
+      try {
+        if (ports.repos().resolve(p.connection(), p.project(), "refs/heads/" + b).isPresent()) {
+          return Optional.of(b);
+        }
+      } catch (RepoAccess.RepoAccessException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---- dispatch ---------------------------------------------------------------------------
+
+  private boolean dispatch() {
+    List<Build> queued = ports.store().transaction(tx -> tx.builds().withStatus(Set.of(BuildStatus.QUEUED)));
+    Map<Tier, Integer> inUse = new EnumMap<>(Tier.class);
+    running.values().forEach(r -> inUse.merge(r.tier(), 1, Integer::sum));
+    boolean progress = false;
+    Map<Long, List<Build>> byBuildset = new HashMap<>();
+    for (Build b : queued) {
+      List<Build> siblings = byBuildset.computeIfAbsent(b.buildsetId(), id -> ports.store().transaction(tx -> tx.builds().ofBuildset(id)));
+      Readiness r = Readiness.of(b, siblings);
+      if (r == Readiness.WAIT) {
+        continue;
+      }
+      if (r == Readiness.SKIP) {
+        Instant now = clock.instant();
+        String why = Readiness.blockedBy(b, siblings);
+        ports.store().transaction(tx -> {
+          tx.builds().update(b.moveTo(BuildStatus.SKIPPED, now, why));
+          return null;
+        });
+        byBuildset.remove(b.buildsetId());
+        progress = true;
+        continue;
+      }
+      if (inUse.getOrDefault(b.tier(), 0) >= settings.slots(b.tier())) {
+        continue;
+      }
+      start(b);
+      inUse.merge(b.tier(), 1, Integer::sum);
+      progress = true;
+    }
+    ports.metrics().gauges((int) queued.stream().filter(b -> !running.containsKey(b.id())).count(), running.size());
+    return progress;
+  }
+
+  private void start(Build b) {
+    Instant now = clock.instant();
+    Optional<Job> job = b.job().flatMap(name -> configs.job(b, name));
+    if (job.isEmpty()) {
+      ports.store().transaction(tx -> {
+        tx.builds().update(b.moveTo(BuildStatus.RUNNING, now, null).moveTo(BuildStatus.ERROR, now, "the job's definition could not be read again from commit " + b.commit()));
+        return null;
+      });
+      return;
+    }
+    Build started = b.moveTo(BuildStatus.RUNNING, now, null);
+    ports.store().transaction(tx -> {
+      tx.builds().update(started);
+      return null;
+    });
+    ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
+    Job j = job.get();
+    ExecutionRequest req;
+    try {
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), b.tier().networkByDefault(), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts());
+    } catch (RepoAccess.RepoAccessException ex) {
+      onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
+      return;
+    }
+    LogStore.Writer log = ports.logs().open(b.id());
+    Executor.Execution ex = ports.executor().start(req, log::line);
+    running.put(b.id(), new Running(ex, log, b.tier()));
+    ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
+  }
+
+  private boolean drainCompletions() {
+    boolean progress = false;
+    Completion c;
+    while ((c = completions.poll()) != null) {
+      complete(c);
+      progress = true;
+    }
+    return progress;
+  }
+
+  private void complete(Completion c) {
+    Running r = running.remove(c.buildId());
+    String sha = r != null ? r.log().seal() : null;
+    Instant now = clock.instant();
+    JobOutcome o = c.result().outcome();
+    ports.store().transaction(tx -> {
+      Build b = tx.builds().build(c.buildId()).orElseThrow();
+      if (b.status() != BuildStatus.RUNNING) {
+        if (sha != null) {
+          tx.builds().update(b.withLogSha256(sha));
+        }
+        return null; // already ended (cancelled when superseded, or interrupted at recovery)
+      }
+      BuildStatus status = switch (o) {
+        case JobOutcome.Succeeded s -> BuildStatus.SUCCESS;
+        case JobOutcome.Failed f -> BuildStatus.FAILURE;
+        case JobOutcome.TimedOut t -> BuildStatus.TIMED_OUT;
+        case JobOutcome.Cancelled x -> BuildStatus.CANCELLED;
+        case JobOutcome.InfraError e -> BuildStatus.ERROR;
+      };
+      Build done = b.moveTo(status, now, detail(o, c.result()));
+      tx.builds().update(sha == null ? done : done.withLogSha256(sha));
+      ports.metrics().buildFinished(status, c.result().elapsed());
+      if (o instanceof JobOutcome.InfraError && b.attempt() <= configs.retries(b)) {
+        tx.builds().insert(b.nextAttempt(now));
+      }
+      return null;
+    });
+  }
+
+  private static String detail(JobOutcome o, Executor.Result r) {
+    String base = switch (o) {
+      case JobOutcome.Succeeded s -> "";
+      case JobOutcome.Failed f -> "exit " + f.exitCode();
+      case JobOutcome.TimedOut t -> "killed after the " + org.seakeeper.core.config.Durations.format(t.limit()) + " timeout";
+      case JobOutcome.Cancelled c -> "cancelled";
+      case JobOutcome.InfraError e -> "infrastructure error: " + e.reason();
+    };
+    if (!r.artifacts().isEmpty()) {
+      base = (base.isEmpty() ? "" : base + "; ") + r.artifacts().size() + " artifact(s)";
+    }
+    return base;
+  }
+
+  // ---- buildsets -> outbox -> reporter ------------------------------------------------------
+
+  private boolean finishBuildsets() {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> {
+      boolean progress = false;
+      for (Buildset s : tx.builds().unfinished()) {
+        List<Build> builds = tx.builds().ofBuildset(s.id());
+        if (builds.stream().allMatch(b -> b.status().terminal())) {
+          tx.builds().update(s.finished(now));
+          tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-finished", now, Optional.empty()));
+          configs.forget(s.id());
+          progress = true;
+        }
+      }
+      return progress;
+    });
+  }
+
+  private boolean deliverOutbox() {
+    List<OutboxEntry> pending = ports.store().transaction(tx -> tx.outbox().pending(20));
+    boolean progress = false;
+    for (OutboxEntry e : pending) {
+      Buildset s = ports.store().queries().buildset(e.buildsetId()).orElseThrow();
+      List<Build> builds = ports.store().transaction(tx -> tx.builds().ofBuildset(s.id()));
+      boolean ok;
+      try {
+        ok = ports.reporter().report(e, s, builds);
+      } catch (RuntimeException ex) {
+        ok = false;
+      }
+      if (ok) {
+        Instant now = clock.instant();
+        ports.store().transaction(tx -> {
+          tx.outbox().markDelivered(e.id(), now);
+          return null;
+        });
+        progress = true;
+      }
+    }
+    return progress;
+  }
+
+  // ---- commands ---------------------------------------------------------------------------
+
+  @Override
+  public CommandResult cancel(long buildId, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> {
+      Optional<Build> b = tx.builds().build(buildId);
+      if (b.isEmpty()) {
+        return CommandResult.refused(404, "not_found", "no build " + buildId);
+      }
+      if (b.get().status().terminal()) {
+        return CommandResult.refused(409, "not_cancellable", "build " + buildId + " already ended (" + b.get().status().id() + ")");
+      }
+      Running r = running.get(buildId);
+      if (r != null) {
+        r.execution().cancel();
+      }
+      tx.builds().update(b.get().moveTo(BuildStatus.CANCELLED, now, "cancelled by " + by));
+      return CommandResult.done("build " + buildId + " cancelled", buildId);
+    });
+  }
+
+  @Override
+  public CommandResult retry(long buildId, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> {
+      Optional<Build> b = tx.builds().build(buildId);
+      if (b.isEmpty()) {
+        return CommandResult.refused(404, "not_found", "no build " + buildId);
+      }
+      if (!b.get().status().terminal() || b.get().job().isEmpty()) {
+        return CommandResult.refused(409, "not_retryable", b.get().job().isEmpty() ? "build " + buildId + " has no job to run again; push a fixed config" : "build " + buildId + " has not ended yet");
+      }
+      Build latest = tx.builds().ofBuildset(b.get().buildsetId()).stream().filter(x -> x.job().equals(b.get().job())).reduce((x, y) -> y).orElseThrow();
+      if (!latest.status().terminal()) {
+        return CommandResult.refused(409, "not_retryable", "a newer attempt of this job is already queued or running (build " + latest.id() + ")");
+      }
+      Build next = tx.builds().insert(latest.nextAttempt(now));
+      tx.builds().buildset(next.buildsetId()).ifPresent(s -> tx.builds().update(new Buildset(s.id(), s.eventId(), s.connection(), s.project(), s.change(), s.patchset(), s.ref(), s.commit(), s.pipeline(), s.tier(), s.createdAt(), Optional.empty())));
+      return CommandResult.accepted("build " + next.id() + " queued (attempt " + next.attempt() + ") by " + by, next.id());
+    });
+  }
+
+  @Override
+  public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
+    Optional<String> mismatch = Trigger.refMismatch(pipeline, ref, settings.releaseTags());
+    if (mismatch.isPresent()) {
+      return CommandResult.refused(422, "ref_does_not_fit_pipeline", mismatch.get());
+    }
+    Optional<String> commit;
+    try {
+      commit = ports.repos().resolve(connection, project, ref);
+    } catch (RepoAccess.RepoAccessException e) {
+      return CommandResult.refused(404, "unknown_project", e.getMessage());
+    }
+    if (commit.isEmpty()) {
+      return CommandResult.refused(404, "unknown_ref", "project " + project + " of connection " + connection + " has no ref " + ref);
+    }
+    Instant now = clock.instant();
+    String nonce = now.toEpochMilli() + "-" + System.nanoTime();
+    TriggerEvent.Manual ev = new TriggerEvent.Manual(connection, project, pipeline, ref, commit.get(), Optional.empty(), Optional.empty(), by, nonce);
+    Optional<EventRecord> rec = ports.store().transaction(tx -> tx.inbox().add(ev, now));
+    wake.run();
+    return CommandResult.accepted(pipeline.id() + " queued for " + project + " " + ref + " at " + commit.get().substring(0, Math.min(12, commit.get().length())), 0);
+  }
+
+}

@@ -1,0 +1,68 @@
+package org.seakeeper.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.scheduler.RepoAccess;
+
+/**
+ * Repositories in memory for scenario tests: commits are maps of path to content, refs point to
+ * commits. Thread-safe.
+ */
+public final class FakeRepos implements RepoAccess {
+  private record Commit(Map<String, String> files, Set<String> changed) {}
+
+  private final Map<String, Commit> commits = new HashMap<>();
+  private final Map<String, String> refs = new HashMap<>();
+  private final AtomicInteger counter = new AtomicInteger();
+
+  private static String key(String connection, String project, String s) {
+    return connection + "/" + project + "/" + s;
+  }
+
+  /** Makes a commit of {@code files} (all of them count as changed) and points {@code ref} at it. */
+  public synchronized String commit(String connection, String project, String ref, Map<String, String> files) {
+    String sha = String.format("%040x", counter.incrementAndGet());
+    commits.put(key(connection, project, sha), new Commit(Map.copyOf(files), new HashSet<>(files.keySet())));
+    refs.put(key(connection, project, ref), sha);
+    return sha;
+  }
+
+  /** A commit with just a config file. */
+  public String commitConfig(String connection, String project, String ref, String yaml) {
+    return commit(connection, project, ref, Map.of(".seakeeper.yaml", yaml));
+  }
+
+  private Commit get(String connection, String project, String commit) {
+    Commit c = commits.get(key(connection, project, commit));
+    if (c == null) {
+      throw new RepoAccessException("no commit " + commit + " in " + connection + "/" + project, null);
+    }
+    return c;
+  }
+
+  @Override
+  public synchronized Optional<byte[]> readFile(String connection, String project, String commit, String path) {
+    return Optional.ofNullable(get(connection, project, commit).files().get(path)).map(s -> s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized Set<String> changedFiles(String connection, String project, String commit) {
+    return Set.copyOf(get(connection, project, commit).changed());
+  }
+
+  @Override
+  public synchronized Optional<String> resolve(String connection, String project, String ref) {
+    return Optional.ofNullable(refs.get(key(connection, project, ref)));
+  }
+
+  @Override
+  public Checkout checkout(String connection, String project, String commit) {
+    return Checkout.gitCommit("fake:" + connection + "/" + project, commit);
+  }
+}
