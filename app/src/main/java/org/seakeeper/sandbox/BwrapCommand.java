@@ -140,6 +140,11 @@ public final class BwrapCommand {
     return files;
   }
 
+  /**
+   * The job's environment: defaults a job may override (PATH, HOME, ...), then the job's own
+   * variables, then Seakeeper's {@code CI} and {@code SEAKEEPER_*} variables, which always win so
+   * a config cannot pretend to run in another tier.
+   */
   static Map<String, String> environment(ExecutionRequest r) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", PATH);
@@ -148,13 +153,13 @@ public final class BwrapCommand {
     env.put("LOGNAME", "build");
     env.put("LANG", "C.UTF-8");
     env.put("TERM", "dumb");
+    env.putAll(r.variables());
     env.put("CI", "true");
     env.put("SEAKEEPER", "true");
     env.put("SEAKEEPER_JOB", r.jobName());
     env.put("SEAKEEPER_BUILD", r.id());
     env.put("SEAKEEPER_TIER", r.tier().id());
     env.put("SEAKEEPER_WORKSPACE", WORKSPACE);
-    env.putAll(r.variables());
     return env;
   }
 

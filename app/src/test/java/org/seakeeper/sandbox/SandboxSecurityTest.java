@@ -134,6 +134,13 @@ class SandboxSecurityTest {
   }
 
   @Test
+  void job_variables_cannot_override_the_tier_seakeeper_announces() throws Exception {
+    var r = new org.seakeeper.core.executor.ExecutionRequest("tv" + ProcessHandle.current().pid(), "job", "echo tier=$SEAKEEPER_TIER ci=$CI", Duration.ofSeconds(30), "host", Tier.UNTRUSTED, false,
+        Map.of("SEAKEEPER_TIER", "privileged", "CI", "false"), Checkout.directory(sandbox.emptyDir.toString()), java.util.List.of());
+    assertThat(sandbox.run(r).lines()).contains("tier=untrusted ci=true");
+  }
+
+  @Test
   void nothing_a_job_started_outlives_it() throws Exception {
     String marker = "31" + (ProcessHandle.current().pid() % 1000) + ".5";
     var o = sandbox.untrusted("(sleep " + marker + " &) ; setsid sleep " + marker + " & nohup sleep " + marker + " >/dev/null 2>&1 & disown; echo started");
