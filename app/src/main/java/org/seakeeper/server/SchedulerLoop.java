@@ -1,0 +1,115 @@
+package org.seakeeper.server;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.scheduler.Scheduler;
+import org.seakeeper.core.scheduler.SchedulerCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the scheduler on its own thread: it steps whenever something wakes it (an event, a job's
+ * end, a command) and at least once a second (timers, periodic runs). Other threads reach the
+ * scheduler only through {@link SchedulerCommands}, carried out on this thread. Thread-safe.
+ */
+public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerLoop.class);
+  private static final Runnable WAKE = () -> {};
+  private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  private volatile Scheduler scheduler;
+  private volatile boolean stopping;
+  private Thread thread;
+
+  /** The wake-up the scheduler and connections call; safe from any thread. */
+  public void wake() {
+    inbox.offer(WAKE);
+  }
+
+  /** Starts the loop thread on a scheduler that already recovered. */
+  public synchronized void start(Scheduler s) {
+    this.scheduler = s;
+    thread = Thread.ofPlatform().name("scheduler").start(this::loop);
+  }
+
+  private void loop() {
+    while (!stopping) {
+      try {
+        Runnable r = inbox.poll(1, TimeUnit.SECONDS);
+        while (r != null) {
+          r.run();
+          r = inbox.poll();
+        }
+        scheduler.runUntilIdle();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("scheduler step failed; retrying in a second", e);
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private CommandResult onLoop(Supplier<CommandResult> work) {
+    CompletableFuture<CommandResult> f = new CompletableFuture<>();
+    inbox.offer(() -> {
+      try {
+        f.complete(work.get());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CommandResult.refused(503, "unavailable", "the server is shutting down");
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.error("command failed", e);
+      return CommandResult.refused(500, "internal", "the command failed; see the server log");
+    }
+  }
+
+  @Override
+  public CommandResult cancel(long buildId, String by) {
+    return onLoop(() -> scheduler.cancel(buildId, by));
+  }
+
+  @Override
+  public CommandResult retry(long buildId, String by) {
+    return onLoop(() -> scheduler.retry(buildId, by));
+  }
+
+  @Override
+  public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
+    return onLoop(() -> scheduler.trigger(connection, project, pipeline, ref, by));
+  }
+
+  public int running() {
+    Scheduler s = scheduler;
+    return s == null ? 0 : s.runningCount();
+  }
+
+  @Override
+  public synchronized void close() {
+    stopping = true;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
