@@ -1,0 +1,67 @@
+package org.seakeeper.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.scheduler.SchedulerMetrics;
+
+/**
+ * {@link SchedulerMetrics} on Micrometer. In Prometheus text these are {@code
+ * seakeeper_events_received_total}, {@code seakeeper_build_queue_wait_seconds{tier}}, {@code
+ * seakeeper_build_duration_seconds{result}}, {@code seakeeper_queue_length} and {@code
+ * seakeeper_executor_slots_in_use}. Thread-safe.
+ */
+public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
+  private final MeterRegistry registry;
+  private final Counter events;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicInteger slotsInUse = new AtomicInteger();
+
+  public MicrometerSchedulerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.events = Counter.builder("seakeeper.events.received").description("Trigger events taken into the inbox").register(registry);
+    Gauge.builder("seakeeper.queue.length", queued, AtomicInteger::get).description("Builds waiting for an executor slot").register(registry);
+    Gauge.builder("seakeeper.executor.slots.in.use", slotsInUse, AtomicInteger::get).description("Executor slots running a build").register(registry);
+    for (Tier tier : Tier.values()) {
+      queueWait(tier);
+    }
+  }
+
+  @Override
+  public void eventReceived() {
+    events.increment();
+  }
+
+  @Override
+  public void buildStarted(Tier tier, Duration queueWait) {
+    queueWait(tier).record(nonNegative(queueWait));
+  }
+
+  @Override
+  public void buildFinished(BuildStatus status, Duration duration) {
+    Timer.builder("seakeeper.build.duration")
+        .description("How long builds ran, by result")
+        .tag("result", status.id())
+        .register(registry)
+        .record(nonNegative(duration));
+  }
+
+  @Override
+  public void gauges(int queuedNow, int slotsInUseNow) {
+    queued.set(queuedNow);
+    slotsInUse.set(slotsInUseNow);
+  }
+
+  private Timer queueWait(Tier tier) {
+    return Timer.builder("seakeeper.build.queue.wait").description("How long builds waited for an executor slot").tag("tier", tier.id()).register(registry);
+  }
+
+  private static Duration nonNegative(Duration d) {
+    return d == null || d.isNegative() ? Duration.ZERO : d;
+  }
+}

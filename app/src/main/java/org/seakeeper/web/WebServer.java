@@ -1,0 +1,123 @@
+package org.seakeeper.web;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.seakeeper.core.scheduler.SchedulerCommands;
+import org.seakeeper.core.store.BuildQueries;
+import org.seakeeper.core.store.LogStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the REST API under {@code /api/v1} (contracts §6), the HTML pages, {@code
+ * /healthz} and {@code /metrics}. Reads go to {@link BuildQueries} and {@link LogStore}; every
+ * change goes through {@link SchedulerCommands}. Every error a client sees is JSON.
+ *
+ * <pre>{@code
+ * try (WebServer web = new WebServer(services).start("127.0.0.1", 0)) {
+ *   int port = web.port();
+ * }
+ * }</pre>
+ */
+public final class WebServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+  /**
+   * What the server needs from the rest of Seakeeper.
+   *
+   * @param adminToken the current admin token (read on each request, so a rotated file applies)
+   * @param publicUrl the URL users reach the server at; {@code web_url}/{@code log_url} build on it
+   * @param status the body of {@code GET /api/v1/status}
+   */
+  public record Services(
+      BuildQueries queries,
+      LogStore logs,
+      SchedulerCommands commands,
+      Supplier<String> adminToken,
+      URI publicUrl,
+      PrometheusMeterRegistry metrics,
+      Supplier<Map<String, Object>> status) {
+    public Services {
+      Objects.requireNonNull(queries);
+      Objects.requireNonNull(logs);
+      Objects.requireNonNull(commands);
+      Objects.requireNonNull(adminToken);
+      Objects.requireNonNull(publicUrl);
+      Objects.requireNonNull(metrics);
+      Objects.requireNonNull(status);
+    }
+  }
+
+  private final Services services;
+  private final Links links;
+  private final LogStreams streams;
+  private Javalin app;
+  private boolean used;
+
+  public WebServer(Services services) {
+    this.services = Objects.requireNonNull(services);
+    this.links = new Links(services.publicUrl());
+    this.streams = new LogStreams(services.queries(), services.logs(), services.metrics());
+  }
+
+  /** Starts listening; {@code port} 0 picks a free port (see {@link #port()}). A server starts once. */
+  public synchronized WebServer start(String bindAddress, int port) {
+    if (used) {
+      throw new IllegalStateException("a WebServer starts only once");
+    }
+    used = true;
+    Javalin created =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.concurrency.useVirtualThreads = true;
+              config.http.prefer405over404 = true;
+              config.http.defaultContentType = "application/json";
+              config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+              ErrorHandling.install(config);
+              SecurityHeaders.install(config);
+              AdminAuth auth = new AdminAuth(services.adminToken());
+              new ApiRoutes(services.queries(), services.logs(), links, streams).install(config.routes);
+              new CommandRoutes(services.commands(), auth, links).install(config.routes);
+              new OpsRoutes(services.metrics(), services.status()).install(config.routes);
+              new PageRoutes(services.queries(), services.logs(), links).install(config.routes);
+            });
+    created.start(bindAddress, port);
+    app = created;
+    LOG.info("Web server listening on {}:{} (public URL {})", bindAddress, created.port(), services.publicUrl());
+    return this;
+  }
+
+  /** The port actually bound (useful after starting on port 0). */
+  public synchronized int port() {
+    if (app == null) {
+      throw new IllegalStateException("not started");
+    }
+    return app.port();
+  }
+
+  /** Stops the server; open log streams end. Safe to call twice. */
+  public synchronized void stop() {
+    if (app != null) {
+      try {
+        streams.stopAll(Duration.ofSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      app.stop();
+      app = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
