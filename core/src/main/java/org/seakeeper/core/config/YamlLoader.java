@@ -21,7 +21,6 @@ import org.snakeyaml.engine.v2.events.MappingStartEvent;
 import org.snakeyaml.engine.v2.events.SequenceEndEvent;
 import org.snakeyaml.engine.v2.events.SequenceStartEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -72,7 +71,7 @@ public final class YamlLoader {
       }
       root = docs.next();
     } catch (YamlEngineException e) {
-      problems.add(syntaxProblem(yaml, e));
+      problems.add(YamlSyntax.problem(yaml, e));
       return Optional.empty();
     } catch (StackOverflowError e) {
       problems.error(Pos.START, "nesting is too deep to read");
@@ -102,6 +101,7 @@ public final class YamlLoader {
         .setLabel(".seakeeper.yaml")
         .setMaxAliasesForCollections(MAX_ALIASES)
         .setAllowRecursiveKeys(false)
+        .setAllowNonScalarKeys(true) // reported with a position by Nodes.entries
         .setCodePointLimit(MAX_BYTES)
         .setUseMarks(true)
         .build();
@@ -184,7 +184,7 @@ public final class YamlLoader {
         }
       }
     } catch (YamlEngineException e) {
-      problems.add(syntaxProblem(yaml, e));
+      problems.add(YamlSyntax.problem(yaml, e));
       return false;
     }
     return true;
@@ -196,38 +196,6 @@ public final class YamlLoader {
 
   static Pos pos(Mark m) {
     return new Pos(m.getLine() + 1, m.getColumn() + 1);
-  }
-
-  private static Problem syntaxProblem(String yaml, YamlEngineException e) {
-    if (e instanceof MarkedYamlEngineException m) {
-      Pos p = m.getProblemMark().or(m::getContextMark).map(YamlLoader::pos).orElse(Pos.START);
-      String problem = m.getProblem() == null ? "" : m.getProblem();
-      if (isTabAt(yaml, m.getProblemMark()) || problem.contains("'\\t'")) {
-        return Problem.error(p, "tab character: YAML indents with spaces, not tabs");
-      }
-      String context = m.getContext() == null ? "" : m.getContext() + ": ";
-      return Problem.error(p, "YAML syntax: " + context + oneLine(problem));
-    }
-    String msg = e.getMessage() == null ? "unreadable YAML" : e.getMessage();
-    return Problem.error(Pos.START, "YAML: " + oneLine(msg));
-  }
-
-  private static boolean isTabAt(String yaml, Optional<Mark> mark) {
-    if (mark.isEmpty()) {
-      return false;
-    }
-    int idx = mark.get().getIndex();
-    int cp = 0;
-    for (int i = 0; i < yaml.length(); i = yaml.offsetByCodePoints(i, 1), cp++) {
-      if (cp == idx) {
-        return yaml.charAt(i) == '\t';
-      }
-    }
-    return false;
-  }
-
-  private static String oneLine(String s) {
-    return s.strip().replaceAll("\\s+", " ");
   }
 
   /** Thrown while sizing a tree that contains itself. */
