@@ -50,7 +50,18 @@ public final class Nodes {
     if (Tag.BOOL.equals(t)) {
       return "true/false";
     }
-    return "a string";
+    if (isText(n)) {
+      return "a string";
+    }
+    return "a value tagged '" + t.getValue() + "'";
+  }
+
+  /**
+   * Whether a scalar is text. The YAML library tags a plain {@code ${NAME}} as an environment
+   * reference, which Seakeeper never expands: to a CI user (and to bash) it is just text.
+   */
+  private static boolean isText(Node n) {
+    return Tag.STR.equals(n.getTag()) || Tag.ENV_TAG.equals(n.getTag());
   }
 
   public static boolean isNull(Node n) {
@@ -129,7 +140,7 @@ public final class Nodes {
 
   /** A string (not a number, boolean or null). */
   public static Optional<String> string(Node n, String what, Problems problems) {
-    if (n instanceof ScalarNode s && Tag.STR.equals(s.getTag())) {
+    if (n instanceof ScalarNode s && isText(s)) {
       return Optional.of(s.getValue());
     }
     problems.error(pos(n), what + " must be a string, found " + kind(n));
@@ -151,7 +162,8 @@ public final class Nodes {
       try {
         return Optional.of(Integer.parseInt(s.getValue().replace("_", "")));
       } catch (NumberFormatException e) {
-        problems.error(pos(n), what + " is too large");
+        boolean digits = s.getValue().matches("[-+]?[0-9_]+");
+        problems.error(pos(n), what + (digits ? " is too large" : " must be a whole number, found '" + s.getValue() + "'"));
         return Optional.empty();
       }
     }
