@@ -1,7 +1,10 @@
 package org.seakeeper.core.config;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Collects every problem of one validation run, so users see all of them at once.
@@ -10,6 +13,25 @@ import java.util.List;
  */
 public final class Problems {
   private final List<Problem> list = new ArrayList<>();
+  /** The same problems, for a cheap duplicate check: a hostile file may cause thousands. */
+  private final Set<Problem> seen = new HashSet<>();
+
+  /** Most name comparisons spent on "did you mean" hints in one run. */
+  static final long MAX_HINT_WORK = 1_000_000;
+
+  private long hintWork;
+
+  /**
+   * {@link Suggest#hint} within a budget per run: a hostile file may name thousands of unknown
+   * jobs among thousands of jobs, and suggestions are a courtesy, not a check.
+   */
+  public String hint(String word, Collection<String> candidates) {
+    if (hintWork > MAX_HINT_WORK) {
+      return "";
+    }
+    hintWork += candidates.size();
+    return Suggest.hint(word, candidates);
+  }
 
   public void error(Pos pos, String message) {
     add(Problem.error(pos, message));
@@ -20,7 +42,7 @@ public final class Problems {
   }
 
   public void add(Problem p) {
-    if (!list.contains(p)) {
+    if (seen.add(p)) {
       list.add(p);
     }
   }

@@ -9,17 +9,21 @@ public final class Suggest {
 
   /** The closest candidate within a small edit distance of {@code word}, if any. */
   public static Optional<String> closest(String word, Collection<String> candidates) {
+    int allowed = Math.max(1, Math.min(3, word.length() / 3));
     String best = null;
-    int bestDistance = Integer.MAX_VALUE;
+    int bestDistance = allowed + 1;
     for (String c : candidates) {
-      int d = distance(word.toLowerCase(), c.toLowerCase());
+      // A file may name thousands of jobs: skip the candidates that cannot be close, cheaply.
+      if (Math.abs(c.length() - word.length()) >= bestDistance) {
+        continue;
+      }
+      int d = distance(word, c, bestDistance - 1);
       if (d < bestDistance) {
         best = c;
         bestDistance = d;
       }
     }
-    int allowed = Math.max(1, Math.min(3, word.length() / 3));
-    return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    return Optional.ofNullable(best);
   }
 
   /** " (did you mean 'x'?)" or "" when nothing is close. */
@@ -29,22 +33,44 @@ public final class Suggest {
 
   /** Edit distance where swapping two neighbours counts as one edit (optimal string alignment). */
   static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
+    return distance(a, b, Integer.MAX_VALUE - 1);
+  }
+
+  /**
+   * {@link #distance(String, String)} ignoring case, or {@code max + 1} as soon as it must exceed
+   * {@code max}. Keeps three rows only: it runs once per candidate name.
+   */
+  static int distance(String a, String b, int max) {
+    int[] before = new int[b.length() + 1];
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
+      prev[j] = j;
     }
+    int prevMin = 0;
     for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      int rowMin = i;
+      char ai = Character.toLowerCase(a.charAt(i - 1));
       for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        char bj = Character.toLowerCase(b.charAt(j - 1));
+        int v = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (ai == bj ? 0 : 1));
+        if (i > 1 && j > 1 && ai == Character.toLowerCase(b.charAt(j - 2)) && Character.toLowerCase(a.charAt(i - 2)) == bj) {
+          v = Math.min(v, before[j - 2] + 1);
         }
+        cur[j] = v;
+        rowMin = Math.min(rowMin, v);
       }
+      // A transposition reaches back two rows, so stop only when two rows are both over.
+      if (rowMin > max && prevMin > max) {
+        return max + 1;
+      }
+      prevMin = rowMin;
+      int[] t = before;
+      before = prev;
+      prev = cur;
+      cur = t;
     }
-    return d[a.length()][b.length()];
+    return Math.min(prev[b.length()], max + 1);
   }
 }
