@@ -1,9 +1,12 @@
 package org.seakeeper.core.config;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,14 +20,17 @@ import org.seakeeper.core.model.PipelineName;
  */
 final class ConfigChecks {
   private final Map<String, JobDecl> decls;
+  /** Every job name of the file, including jobs too broken to have a decl. */
+  private final Set<String> declared;
   private final List<JobResolver.Resolved> resolved;
   private final Problems p;
   /** Declared name (matrix base) to the resolved instance names. */
   private final Map<String, List<String>> instances = new LinkedHashMap<>();
   private final Map<String, JobResolver.Resolved> byName = new HashMap<>();
 
-  ConfigChecks(Map<String, JobDecl> decls, List<JobResolver.Resolved> resolved, Problems p) {
+  ConfigChecks(Map<String, JobDecl> decls, Set<String> declared, List<JobResolver.Resolved> resolved, Problems p) {
     this.decls = decls;
+    this.declared = declared;
     this.resolved = resolved;
     this.p = p;
     for (JobResolver.Resolved r : resolved) {
@@ -50,10 +56,10 @@ final class ConfigChecks {
         }
         List<String> names = targets(name);
         if (names == null) {
-          if (decls.containsKey(name)) {
+          if (declared.contains(name)) {
             continue; // the job has problems of its own, already reported
           }
-          p.error(entry.pos(), "pipeline '" + pipeline.id() + "' names unknown job '" + name + "'" + Suggest.hint(name, decls.keySet()));
+          p.error(entry.pos(), "pipeline '" + pipeline.id() + "' names unknown job '" + name + "'" + p.hint(name, decls.keySet()));
           continue;
         }
         if (listed.containsKey(names.getFirst())) {
@@ -63,14 +69,17 @@ final class ConfigChecks {
         names.forEach(n -> listed.put(n, entry.pos()));
       }
       for (Map.Entry<String, Pos> job : listed.entrySet()) {
+        // Matrix instances share their declaration: name the job as written, report once.
         JobResolver.Resolved r = byName.get(job.getKey());
         for (String need : graph.getOrDefault(job.getKey(), Set.of())) {
           if (!listed.containsKey(need)) {
-            p.error(job.getValue(), "job '" + job.getKey() + "' needs '" + need + "', which is not in pipeline '" + pipeline.id() + "' (needs across pipelines are not allowed)");
+            String needName = byName.get(need).baseName();
+            report(job.getValue(), "job '" + r.baseName() + "' needs '" + needName + "', which is not in pipeline '" + pipeline.id() + "' (needs across pipelines are not allowed)");
           }
         }
         if (pipeline == PipelineName.CHECK && !r.job().secrets().isEmpty()) {
-          p.error(job.getValue(), "job '" + job.getKey() + "' declares secrets " + r.job().secrets() + " but is in pipeline 'check', which runs untrusted code and never gets secrets");
+          String from = r.secretsFrom().equals(r.baseName()) ? "" : " (inherited from '" + r.secretsFrom() + "')";
+          report(job.getValue(), "job '" + r.baseName() + "' has secrets " + r.job().secrets() + from + " but is in pipeline 'check', which runs untrusted code and never gets secrets");
         }
       }
       used.addAll(listed.keySet());
@@ -101,11 +110,11 @@ final class ConfigChecks {
         List<String> t = targets(need.value());
         if (need.value().equals(r.baseName()) || need.value().equals(r.job().name())) {
           report(need.pos(), "job '" + r.baseName() + "' needs itself");
-        } else if (t == null && need.value().startsWith(".") && decls.containsKey(need.value())) {
+        } else if (t == null && need.value().startsWith(".") && declared.contains(need.value())) {
           report(need.pos(), "job '" + r.baseName() + "' needs template '" + need.value() + "', which never runs (templates are only extended)");
         } else if (t == null) {
-          if (!decls.containsKey(need.value())) {
-            report(need.pos(), "job '" + r.baseName() + "' needs unknown job '" + need.value() + "'" + Suggest.hint(need.value(), decls.keySet()));
+          if (!declared.contains(need.value())) {
+            report(need.pos(), "job '" + r.baseName() + "' needs unknown job '" + need.value() + "'" + p.hint(need.value(), decls.keySet()));
           }
         } else {
           edges.addAll(t);
@@ -125,34 +134,49 @@ final class ConfigChecks {
     }
   }
 
+  /**
+   * Reports each cycle found by a depth-first walk. Iterative, as a hostile file may chain
+   * thousands of jobs, deeper than the thread's stack.
+   */
   private void reportNeedsCycles(Map<String, Set<String>> graph) {
-    Map<String, Integer> state = new HashMap<>();
+    Set<String> done = new HashSet<>();
     for (String start : graph.keySet()) {
-      dfs(start, graph, state, new ArrayList<>());
+      if (done.contains(start)) {
+        continue;
+      }
+      List<String> stack = new ArrayList<>();
+      Map<String, Integer> onStack = new HashMap<>();
+      Deque<Iterator<String>> next = new ArrayDeque<>();
+      stack.add(start);
+      onStack.put(start, 0);
+      next.push(graph.getOrDefault(start, Set.of()).iterator());
+      while (!next.isEmpty()) {
+        if (!next.peek().hasNext()) {
+          next.pop();
+          String finished = stack.removeLast();
+          onStack.remove(finished);
+          done.add(finished);
+          continue;
+        }
+        String m = next.peek().next();
+        Integer at = onStack.get(m);
+        if (at != null) {
+          reportCycle(new ArrayList<>(stack.subList(at, stack.size())));
+        } else if (!done.contains(m)) {
+          onStack.put(m, stack.size());
+          stack.add(m);
+          next.push(graph.getOrDefault(m, Set.of()).iterator());
+        }
+      }
     }
   }
 
-  private void dfs(String n, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> stack) {
-    Integer s = state.get(n);
-    if (s != null && s == 2) {
-      return;
-    }
-    if (s != null && s == 1) {
-      List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(n), stack.size()));
-      cycle.add(n);
-      JobResolver.Resolved from = byName.get(cycle.getFirst());
-      String to = cycle.get(1);
-      Pos at = from.needs().stream().filter(l -> targets(l.value()) != null && targets(l.value()).contains(to)).map(Located::pos).findFirst().orElse(from.namePos());
-      report(at, "needs cycle: " + String.join(" -> ", cycle));
-      return;
-    }
-    state.put(n, 1);
-    stack.add(n);
-    for (String m : graph.getOrDefault(n, Set.of())) {
-      dfs(m, graph, state, stack);
-    }
-    stack.removeLast();
-    state.put(n, 2);
+  private void reportCycle(List<String> cycle) {
+    cycle.add(cycle.getFirst());
+    JobResolver.Resolved from = byName.get(cycle.getFirst());
+    String to = cycle.get(1);
+    Pos at = from.needs().stream().filter(l -> targets(l.value()) != null && targets(l.value()).contains(to)).map(Located::pos).findFirst().orElse(from.namePos());
+    report(at, "needs cycle: " + String.join(" -> ", cycle));
   }
 
   private void reportUnused(Set<String> used) {

@@ -1,16 +1,21 @@
 package org.seakeeper.core.config;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.When;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads one job's mapping into a {@link JobDecl}, recording every problem. Stateless. */
 public final class JobDeclParser {
@@ -62,7 +67,7 @@ public final class JobDeclParser {
         case "variables" -> variables = variables(v, what, p);
         case "retries" -> retries = retries(v, what, p);
         case "when" -> when = when(v, what, p);
-        case "matrix" -> matrix = matrix(v, what, p);
+        case "matrix" -> matrix = matrix(v, e.keyPos(), what, p);
         case "description" -> description = Nodes.string(v, what, p).orElse(null);
         default ->
             p.error(e.keyPos(), "unknown key '" + e.key() + "' in job '" + name + "'" + Suggest.hint(e.key(), KEYS));
@@ -73,35 +78,48 @@ public final class JobDeclParser {
         matrix, description);
   }
 
+  /**
+   * A 'run' that is present but wrong, already reported: kept as present so that the job is not
+   * also reported as having no 'run' at all. The file is invalid, so it never runs.
+   */
+  private static Located<String> invalidRun(Node v) {
+    return new Located<>("", Nodes.pos(v));
+  }
+
   private static Located<String> script(Node v, String what, Problems p) {
     String text;
-    if (v instanceof org.snakeyaml.engine.v2.nodes.SequenceNode) {
+    if (v instanceof SequenceNode seq) {
       List<String> lines = Nodes.strings(v, what, p).stream().map(Located::value).toList();
+      if (lines.size() < seq.getValue().size()) {
+        return invalidRun(v);
+      }
       text = String.join("\n", lines);
     } else if (Nodes.isNull(v)) {
       text = "";
     } else {
       Optional<String> s = Nodes.string(v, what, p);
       if (s.isEmpty()) {
-        return null;
+        return invalidRun(v);
       }
       text = s.get();
     }
     if (text.isBlank()) {
       p.error(Nodes.pos(v), what + " is empty: give the commands to run");
-      return null;
+      return invalidRun(v);
     }
     return new Located<>(text, Nodes.pos(v));
   }
 
   private static Located<Duration> duration(Node v, String what, Problems p) {
-    Optional<String> s = Nodes.scalarText(v, what, p);
-    if (s.isEmpty()) {
+    if (!(v instanceof ScalarNode) || Nodes.isNull(v)) {
+      p.error(Nodes.pos(v), what + " must be a duration like 90s, 10m or 1h30m, found " + Nodes.kind(v));
       return null;
     }
-    Optional<Duration> d = Durations.parse(s.get());
+    String s = ((ScalarNode) v).getValue();
+    Optional<Duration> d = Durations.parse(s);
     if (d.isEmpty()) {
-      p.error(Nodes.pos(v), "bad duration '" + s.get() + "' for " + what + ": write it like 90s, 10m or 1h30m");
+      String fix = s.strip().matches("[0-9]+") ? "add a unit, like " + s.strip() + "s" : "write it like 90s, 10m or 1h30m";
+      p.error(Nodes.pos(v), "bad duration '" + s + "' for " + what + ": " + fix);
       return null;
     }
     if (d.get().isZero()) {
@@ -121,7 +139,7 @@ public final class JobDeclParser {
       return null;
     }
     if (!re.matcher(s.get()).matches()) {
-      p.error(Nodes.pos(v), "bad " + what + " '" + s.get() + "': expected " + expected);
+      p.error(Nodes.pos(v), "bad " + what + ": '" + s.get() + "' is not " + expected);
       return null;
     }
     return new Located<>(s.get(), Nodes.pos(v));
@@ -133,7 +151,7 @@ public final class JobDeclParser {
       return null;
     }
     if (!JOB_NAME.matcher(s.get()).matches() && !BASE_JOB_NAME.matcher(s.get()).matches()) {
-      p.error(Nodes.pos(v), "bad " + what + " '" + s.get() + "': expected a job name or a base job like 'base/java'");
+      p.error(Nodes.pos(v), "bad " + what + ": '" + s.get() + "' is neither a job name nor a base job like 'base/java'");
       return null;
     }
     return new Located<>(s.get(), Nodes.pos(v));
@@ -215,36 +233,67 @@ public final class JobDeclParser {
     return new When(branches, files, ignore);
   }
 
-  private static Located<Map<String, List<String>>> matrix(Node v, String what, Problems p) {
+  /** Reads a matrix; problems of the whole matrix are reported at its key {@code at}. */
+  private static Located<Map<String, List<String>>> matrix(Node v, Pos at, String what, Problems p) {
     Optional<MappingNode> m = Nodes.mapping(v, what, p);
     if (m.isEmpty()) {
       return null;
     }
-    Map<String, List<String>> axes = new LinkedHashMap<>();
-    long combinations = 1;
-    for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
-      if (!VARIABLE.matcher(e.key()).matches()) {
-        p.error(e.keyPos(), "bad matrix variable '" + e.key() + "': use letters, digits and '_'");
-        continue;
-      }
-      List<String> values = new ArrayList<>();
-      Nodes.list(e.value(), "matrix variable '" + e.key() + "'", p)
-          .ifPresent(items -> items.forEach(i -> Nodes.scalarText(i, "each value of '" + e.key() + "'", p).ifPresent(values::add)));
-      if (values.isEmpty()) {
-        p.error(Nodes.pos(e.value()), "matrix variable '" + e.key() + "' needs at least one value");
-        continue;
-      }
-      axes.put(e.key(), List.copyOf(values));
-      combinations *= values.size();
-    }
-    if (axes.isEmpty()) {
-      p.error(Nodes.pos(v), what + " needs at least one variable with values");
+    List<Nodes.Entry> entries = Nodes.entries(m.get(), p);
+    if (entries.isEmpty()) {
+      p.error(at, what + " needs at least one variable with values");
       return null;
     }
-    if (combinations > MAX_MATRIX) {
-      p.error(Nodes.pos(v), what + " expands to " + combinations + " jobs; the limit is " + MAX_MATRIX);
+    Map<String, List<String>> axes = new LinkedHashMap<>();
+    BigInteger combinations = BigInteger.ONE; // many axes overflow a long
+    for (Nodes.Entry e : entries) {
+      Optional<List<String>> values = axis(e, p);
+      if (values.isPresent()) {
+        axes.put(e.key(), values.get());
+        combinations = combinations.multiply(BigInteger.valueOf(values.get().size()));
+      }
+    }
+    if (axes.size() < entries.size()) {
+      return null; // a variable is wrong, already reported
+    }
+    if (combinations.compareTo(BigInteger.valueOf(MAX_MATRIX)) > 0) {
+      p.error(at, what + " expands to " + combinations + " jobs; the limit is " + MAX_MATRIX);
       return null;
     }
     return new Located<>(axes, Nodes.pos(v));
+  }
+
+  /** One matrix variable's values, or empty when it is wrong (reported). */
+  private static Optional<List<String>> axis(Nodes.Entry e, Problems p) {
+    if (!VARIABLE.matcher(e.key()).matches()) {
+      p.error(e.keyPos(), "bad matrix variable '" + e.key() + "': use letters, digits and '_'");
+      return Optional.empty();
+    }
+    if (e.key().startsWith("SEAKEEPER_")) {
+      p.error(e.keyPos(), "matrix variable '" + e.key() + "' is reserved: names starting with SEAKEEPER_ are set by Seakeeper");
+      return Optional.empty();
+    }
+    Optional<List<Node>> items = Nodes.list(e.value(), "matrix variable '" + e.key() + "'", p);
+    if (items.isEmpty()) {
+      return Optional.empty();
+    }
+    if (items.get().isEmpty()) {
+      p.error(Nodes.pos(e.value()), "matrix variable '" + e.key() + "' needs at least one value");
+      return Optional.empty();
+    }
+    Set<String> values = new LinkedHashSet<>();
+    boolean ok = true;
+    for (Node i : items.get()) {
+      Optional<String> s = Nodes.scalarText(i, "each value of matrix variable '" + e.key() + "'", p);
+      if (s.isPresent() && values.contains(s.get())) {
+        p.error(Nodes.pos(i), "matrix variable '" + e.key() + "' lists '" + s.get() + "' twice");
+        ok = false;
+      } else if (s.isPresent()) {
+        values.add(s.get());
+      } else {
+        ok = false;
+      }
+    }
+    return ok ? Optional.of(List.copyOf(values)) : Optional.empty();
   }
 }

@@ -1,15 +1,19 @@
 package org.seakeeper.core.config;
 
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.RepoConfig;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Reads a {@code .seakeeper.yaml} into a {@link RepoConfig}, collecting every problem.
@@ -43,22 +47,33 @@ public final class RepoConfigParser {
     Node jobsNode = null;
     Node pipelinesNode = null;
     Map<String, String> globalVariables = Map.of();
+    Set<String> misspelt = new HashSet<>(); // top-level keys the user evidently meant
     for (Nodes.Entry e : Nodes.entries(top.get(), p)) {
       switch (e.key()) {
         case "jobs" -> jobsNode = e.value();
         case "pipelines" -> pipelinesNode = e.value();
         case "variables" -> globalVariables = JobDeclParser.variables(e.value(), "'variables'", p);
-        default -> p.error(e.keyPos(), "unknown top-level key '" + e.key() + "'" + Suggest.hint(e.key(), TOP_KEYS) + "; expected one of " + TOP_KEYS);
+        default -> {
+          Suggest.closest(e.key(), TOP_KEYS).ifPresent(misspelt::add);
+          p.error(e.keyPos(), "unknown top-level key '" + e.key() + "'" + Suggest.hint(e.key(), TOP_KEYS) + "; expected one of " + TOP_KEYS);
+        }
       }
     }
     if (jobsNode == null) {
-      p.error(Nodes.pos(root), "no 'jobs:': declare at least one job");
+      if (!misspelt.contains("jobs")) {
+        p.error(Nodes.pos(root), "no 'jobs:': declare at least one job");
+      }
       return Optional.empty();
     }
     Map<String, JobDecl> decls = jobs(jobsNode, p);
-    List<JobResolver.Resolved> resolved = new JobResolver(decls, globalVariables, ctx, p).resolveAll();
-    Map<PipelineName, List<Located<String>>> pipelines = pipelines(pipelinesNode, root, p);
-    Map<PipelineName, List<String>> expanded = new ConfigChecks(decls, resolved, p).check(pipelines, pipelinesNode != null);
+    Set<String> declared = declaredNames(jobsNode, decls);
+    List<JobResolver.Resolved> resolved = new JobResolver(decls, declared, globalVariables, ctx, p).resolveAll();
+    if (pipelinesNode == null && !misspelt.contains("pipelines")) {
+      p.warning(Nodes.pos(root), "no 'pipelines:': no job will run (add e.g. 'pipelines: {check: [build]}')");
+    }
+    Map<PipelineName, List<Located<String>>> pipelines = pipelines(pipelinesNode, p);
+    boolean pipelinesRead = pipelinesNode != null && (Nodes.isNull(pipelinesNode) || pipelinesNode instanceof MappingNode);
+    Map<PipelineName, List<String>> expanded = new ConfigChecks(decls, declared, resolved, p).check(pipelines, pipelinesRead);
     if (p.hasErrors()) {
       return Optional.empty();
     }
@@ -75,12 +90,12 @@ public final class RepoConfigParser {
   /** Reads a mapping of jobs; base jobs of trusted config have names like {@code base/java}. */
   static Map<String, JobDecl> jobs(Node jobsNode, Problems p, boolean baseJobs) {
     Map<String, JobDecl> decls = new LinkedHashMap<>();
-    Optional<MappingNode> jm = Nodes.mapping(jobsNode, "'jobs'", p);
+    Optional<MappingNode> jm = Nodes.mapping(jobsNode, baseJobs ? "'base_jobs'" : "'jobs'", p);
     if (jm.isEmpty()) {
       return decls;
     }
     List<Nodes.Entry> entries = Nodes.entries(jm.get(), p);
-    if (entries.isEmpty()) {
+    if (entries.isEmpty() && !baseJobs) {
       p.error(Nodes.pos(jobsNode), "'jobs' is empty: declare at least one job");
     }
     for (Nodes.Entry e : entries) {
@@ -102,13 +117,25 @@ public final class RepoConfigParser {
     return decls;
   }
 
-  private static Map<PipelineName, List<Located<String>>> pipelines(Node node, Node root, Problems p) {
-    Map<PipelineName, List<Located<String>>> out = new EnumMap<>(PipelineName.class);
-    if (node == null) {
-      p.warning(Nodes.pos(root), "no 'pipelines:': no job will run (add e.g. 'pipelines: {check: [build]}')");
-      return out;
+  /**
+   * Every name written under {@code jobs:}, including jobs too broken to read (so that naming them
+   * elsewhere is not reported again as an unknown job).
+   */
+  private static Set<String> declaredNames(Node jobsNode, Map<String, JobDecl> decls) {
+    Set<String> out = new HashSet<>(decls.keySet());
+    if (jobsNode instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k) {
+          out.add(k.getValue());
+        }
+      }
     }
-    if (Nodes.isNull(node)) {
+    return out;
+  }
+
+  private static Map<PipelineName, List<Located<String>>> pipelines(Node node, Problems p) {
+    Map<PipelineName, List<Located<String>>> out = new EnumMap<>(PipelineName.class);
+    if (node == null || Nodes.isNull(node)) {
       return out;
     }
     Nodes.mapping(node, "'pipelines'", p)

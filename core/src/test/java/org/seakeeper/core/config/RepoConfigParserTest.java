@@ -149,4 +149,28 @@ class RepoConfigParserTest {
     assertThat(c.jobs().get("a").timeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.jobs().get("b").timeout()).isEqualTo(Duration.ofMinutes(1));
   }
+
+  @Test
+  void base_jobs_of_trusted_config_need_a_slash_and_resolve_online() {
+    Problems p = new Problems();
+    String trusted =
+        """
+        base/java: {run: mvn verify, timeout: 30m}
+        java: {run: mvn verify}
+        """;
+    var base = RepoConfigParser.jobs(YamlLoader.load(trusted.getBytes(StandardCharsets.UTF_8), p).orElseThrow(), p, true);
+    assertThat(base).containsOnlyKeys("base/java");
+    assertThat(p.sorted())
+        .extracting(x -> x.format("t"))
+        .containsExactly("t:2:1: error: bad base job name 'java': base jobs are named like 'base/java' (a '/' tells them from a repo's own jobs)");
+    TrustedContext online = new TrustedContext(false, base, java.util.Set.of(), Duration.ofHours(1));
+    ConfigResult r =
+        RepoConfigParser.parse(
+            "jobs:\n  lint:\n    extends: base/java\npipelines:\n  check: [lint]\n".getBytes(StandardCharsets.UTF_8), online);
+    assertThat(lines(r)).isEmpty();
+    Job lint = r.config().orElseThrow().jobs().get("lint");
+    assertThat(lint.script()).isEqualTo("mvn verify");
+    assertThat(lint.timeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(lint.unavailable()).isEmpty();
+  }
 }
