@@ -57,4 +57,13 @@ class ValidateCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("server.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?)");
   }
+
+  @Test
+  void a_base_job_can_never_inherit_from_a_repos_own_jobs() throws Exception {
+    Path server = tmp.resolve("server.yaml");
+    Files.writeString(server, "base_jobs:\n  base/java:\n    extends: build\n");
+    var r = cli("validate", "--config", server.toString(), dirWith("jobs:\n  build: {run: evil}\n  a: {extends: base/java}\npipelines: {check: [a]}\n").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("server.yaml:3:14: error: base job 'base/java' extends 'build': base jobs may only extend other base jobs");
+  }
 }

@@ -105,6 +105,11 @@ final class JobResolver {
         }
         return Optional.empty();
       }
+      if (!isLocal(cur)) {
+        // A trusted base job never inherits from a repo's own (untrusted) jobs.
+        problems.error(start.extendsName().pos(), "base job '" + cur.name() + "' extends '" + parent + "', which is not a base job (a problem of the server's trusted config)");
+        return Optional.empty();
+      }
       JobDecl next = decls.get(parent);
       if (next == null) {
         if (!isLocal(cur)) {

@@ -104,6 +104,11 @@ public final class ServerConfigParser {
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
         }
       }
+      baseJobs.values().forEach(d -> {
+        if (d.extendsName() != null && !d.extendsName().value().contains("/")) {
+          p.error(d.extendsName().pos(), "base job '" + d.name() + "' extends '" + d.extendsName().value() + "': base jobs may only extend other base jobs (names with '/'), never a repo's own jobs");
+        }
+      });
       if (!shorthand.isEmpty()) {
         connections.addFirst(new ServerConfig.Connection("local", "git", shorthand, Map.of()));
       }
