@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what Seakeeper needs on this machine when it is missing.
 #   scripts/ensure-deps.sh          what running Seakeeper needs: bubblewrap, git, maven
-#   scripts/ensure-deps.sh --tests  plus what the test suite needs
+#   scripts/ensure-deps.sh --tests  plus what the test suite needs (iproute2, python3, postgresql)
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
@@ -11,6 +11,9 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 if [ "${1:-}" = "--tests" ]; then
   command -v ip >/dev/null 2>&1 || need+=(iproute2)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
+  # The PostgreSQL store tests start a throw-away cluster with initdb/pg_ctl themselves:
+  # only the binaries are needed, never the system service.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

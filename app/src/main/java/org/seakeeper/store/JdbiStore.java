@@ -1,0 +1,132 @@
+package org.seakeeper.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.store.BuildQueries;
+import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.Builds;
+import org.seakeeper.core.store.Inbox;
+import org.seakeeper.core.store.Outbox;
+import org.seakeeper.core.store.Store;
+
+/**
+ * The {@link Store} on a SQL database (H2 or PostgreSQL) through JDBI, with the schema of
+ * {@code db/migration}. Open one with {@link Stores#open}; it passes the same contract as the
+ * in-memory store.
+ *
+ * <p>Thread-safe. Transactions run one at a time (a fair lock of this store) at READ COMMITTED,
+ * so they are serializable with respect to each other without retries: the scheduler is the only
+ * writer of builds, and connections adding events only wait for the transaction in progress. Only
+ * one process may write a database: H2 locks its file, and {@link Stores} holds a PostgreSQL
+ * advisory lock for the store's lifetime. {@link #queries()} read on their own connections outside
+ * that lock and may see a slightly older state. Do not nest transactions.
+ */
+public final class JdbiStore implements Store {
+  private final Jdbi jdbi;
+  private final Sql.Dialect dialect;
+  private final EventCodec codec = new EventCodec();
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final AutoCloseable resources;
+  private final BuildQueries queries = new Queries();
+
+  /**
+   * A store on {@code dataSource}, whose schema is already migrated; {@code resources} (the pool,
+   * a lock connection) are closed with the store.
+   */
+  JdbiStore(DataSource dataSource, Sql.Dialect dialect, AutoCloseable resources) {
+    this.jdbi = Jdbi.create(dataSource);
+    this.dialect = dialect;
+    this.resources = resources;
+  }
+
+  /** The database this store speaks to. */
+  public String dialect() {
+    return dialect.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public <T> T transaction(Function<Tx, T> work) {
+    lock.lock();
+    try {
+      return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.apply(new SqlTx(h)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public BuildQueries queries() {
+    return queries;
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      resources.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot close the store: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private final class SqlTx implements Tx {
+    private final Handle h;
+
+    SqlTx(Handle h) {
+      this.h = h;
+    }
+
+    @Override
+    public Inbox inbox() {
+      return new SqlInbox(h, dialect, codec);
+    }
+
+    @Override
+    public Builds builds() {
+      return new SqlBuilds(h, codec);
+    }
+
+    @Override
+    public Outbox outbox() {
+      return new SqlOutbox(h);
+    }
+  }
+
+  private final class Queries implements BuildQueries {
+    private <T> T read(Function<SqlBuilds, T> f) {
+      return jdbi.withHandle(h -> f.apply(new SqlBuilds(h, codec)));
+    }
+
+    @Override
+    public List<Build> list(BuildQuery query) {
+      return read(b -> b.list(query));
+    }
+
+    @Override
+    public Optional<Build> build(long id) {
+      return read(b -> b.build(id));
+    }
+
+    @Override
+    public Optional<Buildset> buildset(long id) {
+      return read(b -> b.buildset(id));
+    }
+
+    @Override
+    public Map<BuildStatus, Long> countByStatus() {
+      return read(SqlBuilds::countByStatus);
+    }
+  }
+}

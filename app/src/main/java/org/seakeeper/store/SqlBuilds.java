@@ -1,0 +1,172 @@
+package org.seakeeper.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.Builds;
+
+/**
+ * Buildsets and builds on their tables, over one handle: a transaction's (as {@link Builds}) or a
+ * short-lived read handle (for the queries). Not thread-safe.
+ */
+final class SqlBuilds implements Builds {
+  private static final String BUILD_COLUMNS = "id, buildset_id, connection, project, change_id, patchset, ref, commit_sha, pipeline, job, attempt, status, tier, needs, queued_at, started_at, finished_at, detail, log_sha256";
+  private static final String BUILDSET_COLUMNS = "id, event_id, connection, project, change_id, patchset, ref, commit_sha, pipeline, tier, created_at, finished_at";
+
+  private final Handle h;
+  private final EventCodec codec;
+
+  SqlBuilds(Handle h, EventCodec codec) {
+    this.h = h;
+    this.codec = codec;
+  }
+
+  @Override
+  public Buildset insert(Buildset b) {
+    long id = bind(h.createUpdate("INSERT INTO buildsets (event_id, connection, project, change_id, patchset, ref, commit_sha, pipeline, tier, created_at, finished_at) "
+        + "VALUES (:event_id, :connection, :project, :change_id, :patchset, :ref, :commit_sha, :pipeline, :tier, :created_at, :finished_at)"), b)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    return kept(b.withId(id));
+  }
+
+  @Override
+  public Build insert(Build b) {
+    long id = bind(h.createUpdate("INSERT INTO builds (buildset_id, connection, project, change_id, patchset, ref, commit_sha, pipeline, job, attempt, status, tier, needs, queued_at, started_at, finished_at, detail, log_sha256) "
+        + "VALUES (:buildset_id, :connection, :project, :change_id, :patchset, :ref, :commit_sha, :pipeline, :job, :attempt, :status, :tier, :needs, :queued_at, :started_at, :finished_at, :detail, :log_sha256)"), b)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    return kept(b.withId(id));
+  }
+
+  @Override
+  public void update(Build b) {
+    int n = bind(h.createUpdate("UPDATE builds SET buildset_id = :buildset_id, connection = :connection, project = :project, change_id = :change_id, patchset = :patchset, ref = :ref, "
+        + "commit_sha = :commit_sha, pipeline = :pipeline, job = :job, attempt = :attempt, status = :status, tier = :tier, needs = :needs, queued_at = :queued_at, "
+        + "started_at = :started_at, finished_at = :finished_at, detail = :detail, log_sha256 = :log_sha256 WHERE id = :id"), b).bind("id", b.id()).execute();
+    if (n != 1) {
+      throw new IllegalArgumentException("no build " + b.id());
+    }
+  }
+
+  @Override
+  public void update(Buildset b) {
+    int n = bind(h.createUpdate("UPDATE buildsets SET event_id = :event_id, connection = :connection, project = :project, change_id = :change_id, patchset = :patchset, "
+        + "ref = :ref, commit_sha = :commit_sha, pipeline = :pipeline, tier = :tier, created_at = :created_at, finished_at = :finished_at WHERE id = :id"), b).bind("id", b.id()).execute();
+    if (n != 1) {
+      throw new IllegalArgumentException("no buildset " + b.id());
+    }
+  }
+
+  @Override
+  public Optional<Build> build(long id) {
+    return builds("WHERE id = :id", q -> q.bind("id", id)).stream().findFirst();
+  }
+
+  @Override
+  public Optional<Buildset> buildset(long id) {
+    return buildsets("WHERE id = :id", q -> q.bind("id", id)).stream().findFirst();
+  }
+
+  @Override
+  public List<Build> ofBuildset(long buildsetId) {
+    return builds("WHERE buildset_id = :buildset ORDER BY id", q -> q.bind("buildset", buildsetId));
+  }
+
+  @Override
+  public List<Build> withStatus(Set<BuildStatus> statuses) {
+    if (statuses.isEmpty()) {
+      return List.of();
+    }
+    return builds("WHERE status IN (<statuses>) ORDER BY id", q -> q.bindList("statuses", statuses.stream().map(BuildStatus::id).toList()));
+  }
+
+  @Override
+  public List<Buildset> unfinished() {
+    return buildsets("WHERE finished_at IS NULL ORDER BY id", q -> q);
+  }
+
+  /** Builds matching the query, newest first (contracts §6, {@code GET /builds}). */
+  List<Build> list(BuildQuery query) {
+    List<String> where = new ArrayList<>();
+    query.connection().ifPresent(x -> where.add("connection = :connection"));
+    query.project().ifPresent(x -> where.add("project = :project"));
+    query.change().ifPresent(x -> where.add("change_id = :change"));
+    query.pipeline().ifPresent(x -> where.add("pipeline = :pipeline"));
+    query.status().ifPresent(x -> where.add("status = :status"));
+    query.before().ifPresent(x -> where.add("id < :before"));
+    String clause = (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT :limit";
+    return builds(clause, q -> {
+      query.connection().ifPresent(x -> q.bind("connection", x));
+      query.project().ifPresent(x -> q.bind("project", x));
+      query.change().ifPresent(x -> q.bind("change", x));
+      query.pipeline().ifPresent(x -> q.bind("pipeline", x.id()));
+      query.status().ifPresent(x -> q.bind("status", x.id()));
+      query.before().ifPresent(x -> q.bind("before", x));
+      return q.bind("limit", query.limit());
+    });
+  }
+
+  Map<BuildStatus, Long> countByStatus() {
+    Map<BuildStatus, Long> counts = new EnumMap<>(BuildStatus.class);
+    h.createQuery("SELECT status, COUNT(*) AS n FROM builds GROUP BY status")
+        .map((rs, ctx) -> Map.entry(Sql.status(rs.getString("status")), rs.getLong("n")))
+        .forEach(e -> counts.put(e.getKey(), e.getValue()));
+    return counts;
+  }
+
+  private List<Build> builds(String clause, java.util.function.UnaryOperator<Query> binder) {
+    return binder.apply(h.createQuery("SELECT " + BUILD_COLUMNS + " FROM builds " + clause)).map((rs, ctx) -> build(rs)).list();
+  }
+
+  private List<Buildset> buildsets(String clause, java.util.function.UnaryOperator<Query> binder) {
+    return binder.apply(h.createQuery("SELECT " + BUILDSET_COLUMNS + " FROM buildsets " + clause)).map((rs, ctx) -> buildset(rs)).list();
+  }
+
+  private Build build(ResultSet rs) throws SQLException {
+    return new Build(rs.getLong("id"), rs.getLong("buildset_id"), rs.getString("connection"), rs.getString("project"), Sql.optional(rs, "change_id"), Sql.optional(rs, "patchset"),
+        rs.getString("ref"), rs.getString("commit_sha"), Sql.pipeline(rs.getString("pipeline")), Sql.optional(rs, "job"), rs.getInt("attempt"), Sql.status(rs.getString("status")),
+        Sql.tier(rs.getString("tier")), codec.decodeStrings(rs.getString("needs")), Sql.requiredInstant(rs, "queued_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"),
+        rs.getString("detail"), Sql.optional(rs, "log_sha256"));
+  }
+
+  private static Buildset buildset(ResultSet rs) throws SQLException {
+    return new Buildset(rs.getLong("id"), rs.getLong("event_id"), rs.getString("connection"), rs.getString("project"), Sql.optional(rs, "change_id"), Sql.optional(rs, "patchset"),
+        rs.getString("ref"), rs.getString("commit_sha"), Sql.pipeline(rs.getString("pipeline")), Sql.tier(rs.getString("tier")), Sql.requiredInstant(rs, "created_at"),
+        Sql.instant(rs, "finished_at"));
+  }
+
+  private <S extends SqlStatement<S>> S bind(S s, Build b) {
+    return s.bind("buildset_id", b.buildsetId()).bind("connection", b.connection()).bind("project", b.project()).bind("change_id", b.change().orElse(null))
+        .bind("patchset", b.patchset().orElse(null)).bind("ref", b.ref()).bind("commit_sha", b.commit()).bind("pipeline", b.pipeline().id()).bind("job", b.job().orElse(null))
+        .bind("attempt", b.attempt()).bind("status", b.status().id()).bind("tier", b.tier().id()).bind("needs", codec.encodeStrings(b.needs()))
+        .bind("queued_at", Sql.timestamp(b.queuedAt())).bind("started_at", Sql.timestamp(b.startedAt())).bind("finished_at", Sql.timestamp(b.finishedAt()))
+        .bind("detail", b.detail()).bind("log_sha256", b.logSha256().orElse(null));
+  }
+
+  private static <S extends SqlStatement<S>> S bind(S s, Buildset b) {
+    return s.bind("event_id", b.eventId()).bind("connection", b.connection()).bind("project", b.project()).bind("change_id", b.change().orElse(null))
+        .bind("patchset", b.patchset().orElse(null)).bind("ref", b.ref()).bind("commit_sha", b.commit()).bind("pipeline", b.pipeline().id()).bind("tier", b.tier().id())
+        .bind("created_at", Sql.timestamp(b.createdAt())).bind("finished_at", Sql.timestamp(b.finishedAt()));
+  }
+
+  /** The value as a later read returns it: instants at the kept precision. */
+  private static Build kept(Build b) {
+    return new Build(b.id(), b.buildsetId(), b.connection(), b.project(), b.change(), b.patchset(), b.ref(), b.commit(), b.pipeline(), b.job(), b.attempt(), b.status(), b.tier(), b.needs(),
+        Sql.kept(b.queuedAt()), Sql.kept(b.startedAt()), Sql.kept(b.finishedAt()), b.detail(), b.logSha256());
+  }
+
+  private static Buildset kept(Buildset b) {
+    return new Buildset(b.id(), b.eventId(), b.connection(), b.project(), b.change(), b.patchset(), b.ref(), b.commit(), b.pipeline(), b.tier(), Sql.kept(b.createdAt()), Sql.kept(b.finishedAt()));
+  }
+}

@@ -1,0 +1,107 @@
+package org.seakeeper.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
+import org.seakeeper.core.event.EventRecord;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.store.Inbox;
+
+/** The inbox on the {@code events} table, inside one transaction's handle. Not thread-safe. */
+final class SqlInbox implements Inbox {
+  /** Longer content keys are stored as their SHA-256 (still unique, still deterministic). */
+  static final int MAX_KEY = 1000;
+
+  private static final String INSERT = "INSERT INTO events (connection, content_key, payload, received_at) VALUES (:connection, :key, :payload, :received)";
+
+  private final Handle h;
+  private final Sql.Dialect dialect;
+  private final EventCodec codec;
+
+  SqlInbox(Handle h, Sql.Dialect dialect, EventCodec codec) {
+    this.h = h;
+    this.dialect = dialect;
+    this.codec = codec;
+  }
+
+  @Override
+  public Optional<EventRecord> add(TriggerEvent event, Instant receivedAt) {
+    String key = storedKey(event.contentKey());
+    Optional<Long> id = switch (dialect) {
+      // ON CONFLICT waits for a concurrent insert of the same key and then does nothing.
+      case POSTGRESQL -> insert(INSERT + " ON CONFLICT (connection, content_key) DO NOTHING", event, key, receivedAt);
+      // H2 has no ON CONFLICT in its default mode: insert under a savepoint and undo a duplicate.
+      case H2 -> insertOrUndo(event, key, receivedAt);
+    };
+    return id.map(i -> new EventRecord(i, event, Sql.kept(receivedAt), Optional.empty()));
+  }
+
+  private Optional<Long> insertOrUndo(TriggerEvent event, String key, Instant receivedAt) {
+    boolean exists = h.createQuery("SELECT COUNT(*) FROM events WHERE connection = :connection AND content_key = :key")
+        .bind("connection", event.connection()).bind("key", key).mapTo(Long.class).one() > 0;
+    if (exists) {
+      return Optional.empty();
+    }
+    String savepoint = "inbox_add";
+    h.savepoint(savepoint);
+    try {
+      Optional<Long> id = insert(INSERT, event, key, receivedAt);
+      h.releaseSavepoint(savepoint);
+      return id;
+    } catch (RuntimeException e) {
+      if (!Sql.uniqueViolation(e)) {
+        throw e;
+      }
+      h.rollbackToSavepoint(savepoint);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Long> insert(String sql, TriggerEvent event, String key, Instant receivedAt) {
+    Update u = h.createUpdate(sql)
+        .bind("connection", event.connection())
+        .bind("key", key)
+        .bind("payload", codec.encode(event))
+        .bind("received", Sql.timestamp(receivedAt));
+    return u.executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne();
+  }
+
+  static String storedKey(String contentKey) {
+    if (contentKey.length() <= MAX_KEY) {
+      return contentKey;
+    }
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(contentKey.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public List<EventRecord> unprocessed(int limit) {
+    return h.createQuery("SELECT id, payload, received_at, processed_at FROM events WHERE processed_at IS NULL ORDER BY id LIMIT :limit")
+        .bind("limit", limit)
+        .map((rs, ctx) -> new EventRecord(rs.getLong("id"), codec.decode(rs.getString("payload")), Sql.requiredInstant(rs, "received_at"), Sql.instant(rs, "processed_at")))
+        .list();
+  }
+
+  @Override
+  public void markProcessed(long eventId, Instant at) {
+    int n = h.createUpdate("UPDATE events SET processed_at = :at WHERE id = :id").bind("at", Sql.timestamp(at)).bind("id", eventId).execute();
+    if (n != 1) {
+      throw new IllegalArgumentException("no event " + eventId);
+    }
+  }
+
+  @Override
+  public long count() {
+    return h.createQuery("SELECT COUNT(*) FROM events").mapTo(Long.class).one();
+  }
+}
