@@ -15,14 +15,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.seakeeper.core.executor.Checkout;
 
 /**
  * Makes and removes the per-execution directories: a fresh workspace holding a copy of the
- * checkout, owned by the tier's host user. Git checkouts are cloned once per commit into a
- * private snapshot and copied from there. Thread-safe.
+ * checkout, owned by the tier's host user. Git checkouts are made once per commit into a private
+ * snapshot (see {@link GitSnapshot}) and copied from there. Thread-safe.
  */
 public final class Workspaces {
   private final Path workRoot;
@@ -80,11 +78,7 @@ public final class Workspaces {
       if (Files.exists(dir)) {
         delete(dir);
       }
-      try (Git git = Git.cloneRepository().setURI(Path.of(checkout.location()).toUri().toString()).setDirectory(dir.toFile()).setNoCheckout(true).call()) {
-        git.checkout().setName(checkout.commit().get()).call();
-      } catch (GitAPIException | RuntimeException e) {
-        throw new IOException("cannot check out " + checkout.commit().get() + " of " + checkout.location() + ": " + e.getMessage(), e);
-      }
+      GitSnapshot.make(Path.of(checkout.location()), checkout.commit().get(), dir);
       snapshots.put(key, dir);
       return dir;
     }

@@ -34,7 +34,7 @@ public sealed interface TriggerEvent {
 
     @Override
     public String contentKey() {
-      return "ref-updated:" + ref + ":" + oldCommit + ":" + newCommit + ":" + sequence;
+      return "ref-updated:" + project + ":" + ref + ":" + oldCommit + ":" + newCommit + ":" + sequence;
     }
   }
 
@@ -42,7 +42,7 @@ public sealed interface TriggerEvent {
   record ChangeProposed(String connection, String project, String branch, String change, String patchset, String commit, String ref) implements TriggerEvent {
     @Override
     public String contentKey() {
-      return "patchset:" + change + ":" + patchset + ":" + commit;
+      return "patchset:" + project + ":" + branch + ":" + change + ":" + patchset + ":" + commit;
     }
   }
 
@@ -50,7 +50,7 @@ public sealed interface TriggerEvent {
   record Periodic(String connection, String project, String branch, Instant slot) implements TriggerEvent {
     @Override
     public String contentKey() {
-      return "periodic:" + branch + ":" + slot;
+      return "periodic:" + project + ":" + branch + ":" + slot;
     }
   }
 

@@ -1,0 +1,156 @@
+package org.seakeeper.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.seakeeper.app.Wiring;
+import org.seakeeper.core.config.TrustedContext;
+import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.scheduler.Cron;
+import org.seakeeper.core.scheduler.Scheduler;
+import org.seakeeper.core.scheduler.SchedulerPorts;
+import org.seakeeper.core.scheduler.SchedulerSettings;
+import org.seakeeper.core.store.LogStore;
+import org.seakeeper.core.store.Store;
+import org.seakeeper.git.JGitRepoAccess;
+import org.seakeeper.git.LocalGitConnection;
+import org.seakeeper.sandbox.BubblewrapExecutor;
+import org.seakeeper.sandbox.HostUsers;
+import org.seakeeper.sandbox.SandboxProbe;
+import org.seakeeper.sandbox.SandboxSettings;
+import org.seakeeper.store.FileLogStore;
+import org.seakeeper.store.Stores;
+import org.seakeeper.web.MicrometerSchedulerMetrics;
+import org.seakeeper.web.WebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Seakeeper server: store, connections, scheduler loop, executor and web, started in
+ * order and stopped in reverse. Built only by {@link #start}; close to stop.
+ */
+public final class ServerRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private WebServer web;
+  private Path adminTokenFile;
+  private Store store;
+
+  private ServerRuntime() {}
+
+  /** Starts everything; on failure stops what was started and throws with a clear message. */
+  public static ServerRuntime start(ServerConfig cfg, Clock clock) throws IOException {
+    ServerRuntime rt = new ServerRuntime();
+    try {
+      rt.startParts(cfg, clock);
+      return rt;
+    } catch (IOException | RuntimeException e) {
+      rt.close();
+      throw e;
+    }
+  }
+
+  private void startParts(ServerConfig cfg, Clock clock) throws IOException {
+    Path dataDir = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
+    Files.createDirectories(dataDir);
+    adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
+    String token = AdminToken.loadOrCreate(adminTokenFile);
+
+    store = Stores.open(cfg.store(), dataDir);
+    parts.add(store);
+    LogStore logs = new FileLogStore(dataDir);
+
+    Map<String, Map<String, Path>> repoPaths = new LinkedHashMap<>();
+    List<SchedulerSettings.ProjectRef> projects = new ArrayList<>();
+    for (ServerConfig.Connection c : cfg.connections()) {
+      if (!"git".equals(c.type())) {
+        throw new IllegalStateException("connection '" + c.name() + "' is of type " + c.type() + ", which this version cannot serve yet (only type git)");
+      }
+      Map<String, Path> m = new LinkedHashMap<>();
+      for (ServerConfig.Repo r : c.repos()) {
+        m.put(r.name(), Path.of(r.path()).toAbsolutePath().normalize());
+        projects.add(new SchedulerSettings.ProjectRef(c.name(), r.name()));
+      }
+      repoPaths.put(c.name(), m);
+    }
+    JGitRepoAccess repos = new JGitRepoAccess(repoPaths);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), Tier.UNTRUSTED, SandboxSettings.defaultWorkRoot(), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox: {}", w));
+    parts.add(executor);
+    for (Tier t : Tier.values()) {
+      SandboxProbe.check(executor, t);
+    }
+
+    SchedulerLoop loop = new SchedulerLoop();
+    Map<Tier, Integer> slots = new EnumMap<>(Tier.class);
+    cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
+    TrustedContext trusted = new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout());
+    SchedulerSettings settings = new SchedulerSettings(slots, trusted, Glob.of("v*"), Cron.DAILY_0300, projects);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, new LogReporter(), new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
+    scheduler.recover();
+    loop.start(scheduler);
+    parts.add(loop);
+
+    InboxSink sink = new InboxSink(store, clock, loop::wake);
+    for (ServerConfig.Connection c : cfg.connections()) {
+      LocalGitConnection conn = new LocalGitConnection(c.name(), c.repos(), dataDir.resolve("connections").resolve(c.name()), sink);
+      conn.start();
+      parts.add(conn);
+    }
+
+    WebServer.Services services =
+        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store));
+    web = new WebServer(services).start(cfg.http().bind(), cfg.http().port());
+    parts.add(web);
+  }
+
+  private static Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> tiers = new LinkedHashMap<>();
+    cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
+    m.put("tiers", tiers);
+    m.put("tiers_separated_by_uid", HostUsers.isRoot());
+    if (!HostUsers.isRoot()) {
+      m.put("warning", "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's user namespace); tiers are not separated by uid");
+    }
+    m.put("running", loop.running());
+    Map<String, Long> counts = new LinkedHashMap<>();
+    store.queries().countByStatus().forEach((k, v) -> counts.put(k.id(), v));
+    m.put("builds_by_status", counts);
+    m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", c.repos().stream().map(ServerConfig.Repo::name).toList())).toList());
+    return m;
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  public Path adminTokenFile() {
+    return adminTokenFile;
+  }
+
+  @Override
+  public void close() {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", parts.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    parts.clear();
+  }
+}
