@@ -18,6 +18,7 @@ import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.scheduler.Cron;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerPorts;
@@ -52,9 +53,14 @@ public final class ServerRuntime implements AutoCloseable {
 
   /** Starts everything; on failure stops what was started and throws with a clear message. */
   public static ServerRuntime start(ServerConfig cfg, Clock clock) throws IOException {
+    return start(cfg, clock, new LogReporter());
+  }
+
+  /** As {@link #start(ServerConfig, Clock)} with another reporter (tests inject faults here). */
+  public static ServerRuntime start(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
     ServerRuntime rt = new ServerRuntime();
     try {
-      rt.startParts(cfg, clock);
+      rt.startParts(cfg, clock, reporter);
       return rt;
     } catch (IOException | RuntimeException e) {
       rt.close();
@@ -62,7 +68,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
   }
 
-  private void startParts(ServerConfig cfg, Clock clock) throws IOException {
+  private void startParts(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
     Path dataDir = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
@@ -99,7 +105,7 @@ public final class ServerRuntime implements AutoCloseable {
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
     TrustedContext trusted = new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout());
     SchedulerSettings settings = new SchedulerSettings(slots, trusted, Glob.of("v*"), Cron.DAILY_0300, projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, new LogReporter(), new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
