@@ -229,4 +229,21 @@ class SchedulerScenarioTest {
       assertThat(b.tier()).isEqualTo(Tier.PRIVILEGED);
     });
   }
+
+  @Test
+  void recheck_runs_check_again_and_abandon_cancels_the_changes_builds() {
+    Harness h = new Harness();
+    String sha = h.upload("I5", "1", "jobs:\n  a: {run: x}\npipelines: {check: [a]}\n");
+    h.step();
+    h.executor.release("a", new JobOutcome.Failed(1));
+    h.step();
+    h.event(new TriggerEvent.Recheck("local", "demo", "main", "I5", "1", sha, "refs/for/main", "jane", "c1"));
+    h.event(new TriggerEvent.Recheck("local", "demo", "main", "I5", "1", sha, "refs/for/main", "jane", "c1"));
+    h.step();
+    assertThat(h.attempts("a")).extracting(Build::status).containsExactly(BuildStatus.FAILURE, BuildStatus.RUNNING);
+    h.event(new TriggerEvent.ChangeAbandoned("local", "demo", "I5", "x"));
+    h.step();
+    assertThat(h.status("a")).isEqualTo(BuildStatus.CANCELLED);
+    assertThat(h.build("a").detail()).isEqualTo("change abandoned");
+  }
 }

@@ -64,4 +64,24 @@ public sealed interface TriggerEvent {
       return "manual:" + nonce;
     }
   }
+
+  /**
+   * Someone asked to test a proposed change again (a {@code recheck} review comment): runs
+   * {@code check} on that patch set. {@code sequence} identifies the comment at its source (two
+   * identical comments are two rechecks).
+   */
+  record Recheck(String connection, String project, String branch, String change, String patchset, String commit, String ref, String author, String sequence) implements TriggerEvent {
+    @Override
+    public String contentKey() {
+      return "recheck:" + project + ":" + change + ":" + patchset + ":" + author + ":" + sequence;
+    }
+  }
+
+  /** A proposed change was abandoned: its queued and running builds are cancelled. */
+  record ChangeAbandoned(String connection, String project, String change, String sequence) implements TriggerEvent {
+    @Override
+    public String contentKey() {
+      return "abandoned:" + project + ":" + change + ":" + sequence;
+    }
+  }
 }

@@ -118,6 +118,9 @@ public final class Scheduler implements SchedulerCommands {
     ConfigOutcome config = trigger.map(t -> configs.read(t.connection(), t.project(), t.commit())).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
     ports.store().transaction(tx -> {
+      if (e.event() instanceof TriggerEvent.ChangeAbandoned a) {
+        cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+      }
       if (trigger.isPresent()) {
         Trigger t = trigger.get();
         if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
@@ -151,6 +154,19 @@ public final class Scheduler implements SchedulerCommands {
           .map(c -> new Trigger(PipelineName.PERIODIC, p.connection(), p.project(), ref, c, Optional.of(p.branch()), Optional.empty(), Optional.empty()));
     } catch (RepoAccess.RepoAccessException ex) {
       return Optional.empty();
+    }
+  }
+
+  /** Cancels every queued or running build of a change (abandoned). */
+  private void cancelChange(org.seakeeper.core.store.Store.Tx tx, String connection, String project, String change, String why, Instant now) {
+    for (Build b : tx.builds().withStatus(Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING))) {
+      if (b.connection().equals(connection) && b.project().equals(project) && b.change().equals(Optional.of(change))) {
+        Running r = running.get(b.id());
+        if (r != null) {
+          r.execution().cancel();
+        }
+        tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, why));
+      }
     }
   }
 

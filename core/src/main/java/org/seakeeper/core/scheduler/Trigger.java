@@ -31,7 +31,10 @@ public record Trigger(
       }
       case TriggerEvent.ChangeProposed c ->
           Optional.of(new Trigger(PipelineName.CHECK, c.connection(), c.project(), c.ref(), c.commit(), Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset())));
+      case TriggerEvent.Recheck c ->
+          Optional.of(new Trigger(PipelineName.CHECK, c.connection(), c.project(), c.ref(), c.commit(), Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset())));
       case TriggerEvent.Periodic p -> Optional.empty(); // resolved by the scheduler, which reads the branch head
+      case TriggerEvent.ChangeAbandoned a -> Optional.empty(); // cancels builds; starts nothing
       case TriggerEvent.Manual m ->
           Optional.of(new Trigger(m.pipeline(), m.connection(), m.project(), m.ref(), m.commit(), branchOf(m.ref()), m.change(), m.patchset()));
     };
