@@ -58,9 +58,17 @@ public final class ServerRuntime implements AutoCloseable {
 
   /** As {@link #start(ServerConfig, Clock)} with another reporter (tests inject faults here). */
   public static ServerRuntime start(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
+    return start(cfg, new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout()), clock, reporter);
+  }
+
+  /**
+   * Starts everything with the trusted context parsed from the same file (its base jobs); on
+   * failure stops what was started and throws with a clear message.
+   */
+  public static ServerRuntime start(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
     ServerRuntime rt = new ServerRuntime();
     try {
-      rt.startParts(cfg, clock, reporter);
+      rt.startParts(cfg, trusted, clock, reporter);
       return rt;
     } catch (IOException | RuntimeException e) {
       rt.close();
@@ -68,7 +76,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
   }
 
-  private void startParts(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
+  private void startParts(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
     Path dataDir = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
@@ -103,8 +111,8 @@ public final class ServerRuntime implements AutoCloseable {
     SchedulerLoop loop = new SchedulerLoop();
     Map<Tier, Integer> slots = new EnumMap<>(Tier.class);
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
-    TrustedContext trusted = new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout());
-    SchedulerSettings settings = new SchedulerSettings(slots, trusted, Glob.of("v*"), Cron.DAILY_0300, projects);
+    SchedulerSettings settings =
+        new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
     Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);

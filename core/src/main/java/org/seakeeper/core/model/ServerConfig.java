@@ -21,12 +21,21 @@ public record ServerConfig(
     Store store,
     Duration defaultTimeout,
     Map<String, String> images,
-    List<String> baseJobNames) {
+    List<String> baseJobNames,
+    PipelineRules pipelineRules) {
   public ServerConfig {
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
     images = Map.copyOf(images);
     baseJobNames = List.copyOf(baseJobNames);
+  }
+
+  /**
+   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC) and which tags
+   * start {@code release} (a glob).
+   */
+  public record PipelineRules(String periodicCron, String releaseTags) {
+    public static final PipelineRules DEFAULTS = new PipelineRules("0 3 * * *", "v*");
   }
 
   /** Where the web UI and API listen and the address links point to. */
