@@ -121,11 +121,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
           cgroup.destroy();
         }
         if (execDir != null) {
-          try {
-            Workspaces.delete(execDir);
-          } catch (IOException e) {
-            warnings.accept("could not remove " + execDir + ": " + e.getMessage());
-          }
+          workspaces.discard(execDir, warnings);
         }
       }
       if (killedFor.get() != null && "cancel".equals(killedFor.get())) {
