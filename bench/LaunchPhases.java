@@ -49,6 +49,13 @@ public final class LaunchPhases {
     int warm = Math.max(5, n / 5);
     Path workRoot = Files.createTempDirectory(Path.of("/var/tmp"), "seakeeper-phases");
     Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx--x--x"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Workspaces.delete(workRoot);
+      } catch (IOException e) {
+        System.err.println("could not remove " + workRoot + ": " + e.getMessage());
+      }
+    }));
     Path artifacts = workRoot.resolve("artifacts");
     Checkout checkout = Checkout.gitCommit(repo, commit);
     Workspaces workspaces = new Workspaces(workRoot.resolve("work"));
@@ -71,7 +78,8 @@ public final class LaunchPhases {
     bareUser.addAll(bare);
     List<String> warnings = new ArrayList<>();
     // Interleaved, so that the machine's noise hits every measurement alike: per iteration, one
-    // execution phase by phase, one whole execution through the executor, then bare spawns.
+    // execution phase by phase, one whole execution through the executor, a workspace without
+    // .git, then bare spawns.
     try (BubblewrapExecutor executor = Wiring.bubblewrap(Optional.empty(), Tier.UNTRUSTED, workRoot.resolve("work2"), artifacts, warnings::add)) {
       for (int i = 0; i < warm + n; i++) {
         boolean keep = i >= warm;
@@ -106,7 +114,6 @@ public final class LaunchPhases {
       }
     }
     workspaces.close();
-    Workspaces.delete(workRoot);
 
     System.out.printf("%nPhases of one trivial job in a warm JVM (N=%d after %d warm-up), milliseconds%n", n, warm);
     System.out.printf("  %-66s %8s %8s %8s%n", "phase", "median", "mean", "p90");
