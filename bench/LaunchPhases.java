@@ -175,14 +175,14 @@ public final class LaunchPhases {
     boolean noCgroupFirst = (iteration++ % 2) == 0;
     if (noCgroupFirst) {
       long e0 = System.nanoTime();
-      noCgroupLaunch(exec, setpriv, BwrapCommand.build(bwrap, r, exec, Optional.empty(), 3), keep);
+      noCgroupLaunch(exec, setpriv, BwrapCommand.build(bwrap, r, exec, Optional.empty(), exec.resolve("etc"), 3), keep);
       extraBefore = System.nanoTime() - e0;
     }
     long t2b = t2 + extraBefore;
     Cgroups.Attempt attempt = cgroups.create(r.id(), 4L << 30, 4096);
     Cgroups.Handle cg = attempt.handle().orElse(null);
     long t3 = System.nanoTime();
-    List<String> argv = BwrapCommand.build(bwrap, r, exec, Optional.empty(), 3);
+    List<String> argv = BwrapCommand.build(bwrap, r, exec, Optional.empty(), exec.resolve("etc"), 3);
     long t4 = System.nanoTime();
     List<String> cmd = launcher(exec.resolve("status.json"), cg, setpriv, argv);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
