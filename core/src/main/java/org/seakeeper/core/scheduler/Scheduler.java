@@ -20,6 +20,8 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
@@ -44,6 +46,7 @@ public final class Scheduler implements SchedulerCommands {
   private final ConfigCache configs;
   private final Map<Long, Running> running = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final GateCoordinator gate;
   private Instant startedAt;
   private Instant lastPeriodicCheck;
 
@@ -52,11 +55,22 @@ public final class Scheduler implements SchedulerCommands {
   private record Completion(long buildId, Executor.Result result) {}
 
   public Scheduler(SchedulerPorts ports, SchedulerSettings settings, Clock clock, Runnable wake) {
+    this(ports, GatePorts.NONE, GateSettings.DEFAULTS, settings, clock, wake);
+  }
+
+  /** A scheduler that also runs gate queues through a merger and a review system. */
+  public Scheduler(SchedulerPorts ports, GatePorts gatePorts, GateSettings gateSettings, SchedulerSettings settings, Clock clock, Runnable wake) {
     this.ports = ports;
     this.settings = settings;
     this.clock = clock;
     this.wake = wake;
     this.configs = new ConfigCache(ports.repos(), settings.trusted());
+    this.gate = new GateCoordinator(gatePorts, gateSettings, configs, ports.store(), (id, why) -> {
+      Running r = running.get(id);
+      if (r != null) {
+        r.execution().cancel();
+      }
+    });
     this.startedAt = clock.instant();
     this.lastPeriodicCheck = startedAt;
   }
@@ -97,6 +111,11 @@ public final class Scheduler implements SchedulerCommands {
     }
   }
 
+  /** The gate queues, for {@code GET /status}. */
+  public List<Map<String, Object>> gateStatus() {
+    return gate.status();
+  }
+
   /** Number of builds running now (executor slots in use). */
   public int runningCount() {
     return running.size();
@@ -118,8 +137,14 @@ public final class Scheduler implements SchedulerCommands {
     ConfigOutcome config = trigger.map(t -> configs.read(t.connection(), t.project(), t.commit())).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
     ports.store().transaction(tx -> {
-      if (e.event() instanceof TriggerEvent.ChangeAbandoned a) {
-        cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+      switch (e.event()) {
+        case TriggerEvent.ChangeAbandoned a -> {
+          gate.onChangeGone(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+          cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+        }
+        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, c.connection(), c.project(), c.change(), "a new patch set (" + c.patchset() + ") was uploaded", now);
+        case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
+        default -> {}
       }
       if (trigger.isPresent()) {
         Trigger t = trigger.get();
@@ -352,6 +377,11 @@ public final class Scheduler implements SchedulerCommands {
           tx.builds().update(s.finished(now));
           tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-finished", now, Optional.empty()));
           configs.forget(s.id());
+          if (s.pipeline() == PipelineName.CHECK) {
+            gate.onCheckFinished(tx, s, builds, now);
+          } else if (s.pipeline() == PipelineName.GATE) {
+            gate.onGateFinished(tx, s, builds, now);
+          }
           progress = true;
         }
       }
