@@ -114,6 +114,15 @@ public final class GerritConnection implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      follow();
+    } catch (Error e) {
+      log.error("connection {}: the event thread died; no events are received until a restart", name(), e);
+      throw e;
+    }
+  }
+
+  private void follow() {
     Duration backoff = Duration.ofSeconds(1);
     while (running) {
       try (SshStream.Open o = ssh.open()) {
