@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -20,11 +21,16 @@ import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.scheduler.Cron;
+import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
+import org.seakeeper.gerrit.GerritConnection;
+import org.seakeeper.gerrit.GerritEndpoint;
+import org.seakeeper.gerrit.GerritRepoAccess;
+import org.seakeeper.gerrit.GerritReporter;
 import org.seakeeper.git.JGitRepoAccess;
 import org.seakeeper.git.LocalGitConnection;
 import org.seakeeper.sandbox.BubblewrapExecutor;
@@ -48,6 +54,7 @@ public final class ServerRuntime implements AutoCloseable {
   private WebServer web;
   private Path adminTokenFile;
   private Store store;
+  private final List<GerritConnection> gerritConnections = new ArrayList<>();
 
   private ServerRuntime() {}
 
@@ -87,10 +94,16 @@ public final class ServerRuntime implements AutoCloseable {
     LogStore logs = new FileLogStore(dataDir);
 
     Map<String, Map<String, Path>> repoPaths = new LinkedHashMap<>();
+    Map<String, GerritEndpoint> gerrits = new LinkedHashMap<>();
+    Map<String, Path> gerritDirs = new LinkedHashMap<>();
     List<SchedulerSettings.ProjectRef> projects = new ArrayList<>();
     for (ServerConfig.Connection c : cfg.connections()) {
-      if (!"git".equals(c.type())) {
-        throw new IllegalStateException("connection '" + c.name() + "' is of type " + c.type() + ", which this version cannot serve yet (only type git)");
+      if ("gerrit".equals(c.type())) {
+        gerrits.put(c.name(), GerritEndpoint.of(c));
+        gerritDirs.put(c.name(), LocalGitConnection.stateDir(dataDir, c.name()));
+        // periodic runs need named projects: "*" is not expanded
+        c.projects().stream().filter(p -> !p.equals("*")).forEach(p -> projects.add(new SchedulerSettings.ProjectRef(c.name(), p)));
+        continue;
       }
       Map<String, Path> m = new LinkedHashMap<>();
       for (ServerConfig.Repo r : c.repos()) {
@@ -99,7 +112,8 @@ public final class ServerRuntime implements AutoCloseable {
       }
       repoPaths.put(c.name(), m);
     }
-    JGitRepoAccess repos = new JGitRepoAccess(repoPaths);
+    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), new GerritRepoAccess(gerrits, gerritDirs));
+    Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl()), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), Tier.UNTRUSTED, SandboxSettings.defaultWorkRoot(), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox: {}", w));
@@ -113,13 +127,20 @@ public final class ServerRuntime implements AutoCloseable {
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
     SchedulerSettings settings =
         new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
 
     InboxSink sink = new InboxSink(store, clock, loop::wake);
     for (ServerConfig.Connection c : cfg.connections()) {
+      if (gerrits.containsKey(c.name())) {
+        GerritConnection conn = new GerritConnection(gerrits.get(c.name()), gerritDirs.get(c.name()), sink, clock);
+        conn.start();
+        parts.add(conn);
+        gerritConnections.add(conn);
+        continue;
+      }
       LocalGitConnection conn = new LocalGitConnection(c.name(), c.repos(), dataDir.resolve("connections").resolve(c.name()), sink);
       conn.start();
       parts.add(conn);
@@ -144,12 +165,23 @@ public final class ServerRuntime implements AutoCloseable {
     Map<String, Long> counts = new LinkedHashMap<>();
     store.queries().countByStatus().forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);
-    m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", c.repos().stream().map(ServerConfig.Repo::name).toList())).toList());
+    m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", "gerrit".equals(c.type()) ? c.projects() : c.repos().stream().map(ServerConfig.Repo::name).toList())).toList());
     return m;
   }
 
   public int port() {
     return web.port();
+  }
+
+  /** Waits until every Gerrit connection streams events (caught up); false on timeout. */
+  public boolean awaitGerritStreaming(Duration limit) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    for (GerritConnection c : gerritConnections) {
+      if (!c.awaitStreaming(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Path adminTokenFile() {

@@ -23,7 +23,6 @@ public final class ServerConfigParser {
       List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
-  static final List<String> CONNECTION = List.of("name", "type", "url", "user", "http_password_file", "http_password", "ssh", "projects", "repos");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
@@ -213,36 +212,9 @@ public final class ServerConfigParser {
     void connections(Node v) {
       Nodes.list(v, "'connections'", p).ifPresent(items -> {
         for (Node item : items) {
-          Nodes.mapping(item, "each connection", p).ifPresent(m -> connection(item, m));
+          Nodes.mapping(item, "each connection", p).flatMap(m -> ConnectionParser.parse(item, m, p, v2 -> repos(v2, "'repos'"))).ifPresent(connections::add);
         }
       });
-    }
-
-    void connection(Node item, MappingNode m) {
-      Map<String, String> settings = new LinkedHashMap<>();
-      List<ServerConfig.Repo> repos = List.of();
-      for (Nodes.Entry e : Nodes.entries(m, p)) {
-        switch (e.key()) {
-          case "repos" -> repos = repos(e.value(), "'repos'");
-          case "ssh", "projects" -> settings.put(e.key(), Nodes.kind(e.value()));
-          default -> {
-            if (CONNECTION.contains(e.key())) {
-              Nodes.scalarText(e.value(), "'" + e.key() + "'", p).ifPresent(s -> settings.put(e.key(), s));
-            } else {
-              unknown(e, "a connection", CONNECTION);
-            }
-          }
-        }
-      }
-      String name = settings.get("name");
-      String type = settings.get("type");
-      if (name == null) {
-        p.error(Nodes.pos(item), "a connection needs a 'name'");
-      } else if (type == null || !List.of("git", "gerrit").contains(type)) {
-        p.error(Nodes.pos(item), "connection '" + name + "' needs a 'type': git or gerrit");
-      } else {
-        connections.add(new ServerConfig.Connection(name, type, repos, settings));
-      }
     }
 
     void store(Node v) {

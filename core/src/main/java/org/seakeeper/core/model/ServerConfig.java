@@ -44,8 +44,34 @@ public record ServerConfig(
   /** An executor pool of one tier. */
   public record Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {}
 
-  /** A source of events: a local git connection or a Gerrit. */
-  public record Connection(String name, String type, List<Repo> repos, Map<String, String> settings) {}
+  /**
+   * A source of events: a local git connection or a Gerrit.
+   *
+   * @param settings scalar keys as written ({@code url}, {@code user}, {@code http_password_file},
+   *     {@code http_password})
+   * @param projects the Gerrit projects served ({@code "*"} for all); empty for git connections
+   * @param ssh where a Gerrit's {@code stream-events} is reached; empty for git connections
+   */
+  public record Connection(String name, String type, List<Repo> repos, Map<String, String> settings, List<String> projects, Optional<Ssh> ssh) {
+    public Connection {
+      repos = List.copyOf(repos);
+      settings = Map.copyOf(settings);
+      projects = List.copyOf(projects);
+    }
+
+    /** A connection without Gerrit parts (a git connection). */
+    public Connection(String name, String type, List<Repo> repos, Map<String, String> settings) {
+      this(name, type, repos, settings, List.of(), Optional.empty());
+    }
+
+    /** Whether this connection serves {@code project} ({@code "*"} serves every project). */
+    public boolean serves(String project) {
+      return projects.contains("*") || projects.contains(project);
+    }
+  }
+
+  /** The SSH endpoint of a Gerrit and the private key of its CI account. */
+  public record Ssh(String host, int port, String key) {}
 
   /** A repository served by a local git connection. */
   public record Repo(String name, String path) {}

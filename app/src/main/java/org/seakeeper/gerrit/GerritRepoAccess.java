@@ -1,0 +1,135 @@
+package org.seakeeper.gerrit;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.scheduler.RepoAccess;
+import org.seakeeper.git.JGitRepoAccess;
+
+/**
+ * {@link RepoAccess} for Gerrit connections: a bare mirror per project under the connection's
+ * state directory ({@code mirrors/<project>.git}), fetched with JGit over HTTP
+ * ({@code <url>a/<project>}, basic auth as the CI account) with branches, tags and
+ * {@code refs/changes/*}. A commit the mirror lacks is fetched on demand (a new patch set is
+ * announced before anyone asks for it); refs are fetched before each {@link #resolve}. Reads
+ * then go through {@link JGitRepoAccess} on the mirror, and {@link #checkout} names the mirror
+ * and the commit. Thread-safe: fetches of one project are serialised; git readers of the mirror
+ * see objects before the refs that point to them.
+ */
+public final class GerritRepoAccess implements RepoAccess {
+  static final List<RefSpec> REFS = List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+refs/changes/*:refs/changes/*"));
+  private final Map<String, GerritEndpoint> endpoints;
+  private final Map<String, Path> stateDirs;
+  private final Map<Path, Object> locks = new ConcurrentHashMap<>();
+
+  /**
+   * @param endpoints connection name → its Gerrit
+   * @param stateDirs connection name → the connection's state directory (mirrors go below it)
+   */
+  public GerritRepoAccess(Map<String, GerritEndpoint> endpoints, Map<String, Path> stateDirs) {
+    this.endpoints = Map.copyOf(endpoints);
+    this.stateDirs = Map.copyOf(stateDirs);
+  }
+
+  /** Whether this serves the connection. */
+  public boolean serves(String connection) {
+    return endpoints.containsKey(connection);
+  }
+
+  @Override
+  public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
+    return reader(connection, project, commit).readFile(connection, project, commit, path);
+  }
+
+  @Override
+  public Set<String> changedFiles(String connection, String project, String commit) {
+    return reader(connection, project, commit).changedFiles(connection, project, commit);
+  }
+
+  @Override
+  public Optional<String> resolve(String connection, String project, String ref) {
+    Path mirror = mirror(connection, project);
+    fetch(connection, project, mirror);
+    return new JGitRepoAccess(Map.of(connection, Map.of(project, mirror))).resolve(connection, project, ref);
+  }
+
+  @Override
+  public Checkout checkout(String connection, String project, String commit) {
+    return reader(connection, project, commit).checkout(connection, project, commit);
+  }
+
+  /** A reader of the mirror once it has {@code commit} (fetched now when it has not). */
+  private JGitRepoAccess reader(String connection, String project, String commit) {
+    Path mirror = mirror(connection, project);
+    if (!ObjectId.isId(commit)) {
+      throw new RepoAccessException("connection " + connection + ", project " + project + ": '" + commit + "' is not a full commit id", null);
+    }
+    if (!has(mirror, commit)) {
+      fetch(connection, project, mirror);
+      if (!has(mirror, commit)) {
+        throw new RepoAccessException("connection " + connection + ", project " + project + ": commit " + commit + " is not in Gerrit's branches, tags or changes", null);
+      }
+    }
+    return new JGitRepoAccess(Map.of(connection, Map.of(project, mirror)));
+  }
+
+  private Path mirror(String connection, String project) {
+    GerritEndpoint e = endpoints.get(connection);
+    if (e == null) {
+      throw new RepoAccessException("no gerrit connection named '" + connection + "'", null);
+    }
+    if (!e.serves(project)) {
+      throw new RepoAccessException("connection " + connection + " serves no project '" + project + "'", null);
+    }
+    return stateDirs.get(connection).resolve("mirrors").resolve(URLEncoder.encode(project, StandardCharsets.UTF_8) + ".git");
+  }
+
+  private static boolean has(Path mirror, String commit) {
+    if (!Files.isDirectory(mirror)) {
+      return false;
+    }
+    try (Repository repo = open(mirror)) {
+      return repo.getObjectDatabase().has(ObjectId.fromString(commit));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Fetches branches, tags and changes into the mirror, making it first when missing. */
+  void fetch(String connection, String project, Path mirror) {
+    GerritEndpoint e = endpoints.get(connection);
+    synchronized (locks.computeIfAbsent(mirror, k -> new Object())) {
+      try {
+        if (!Files.exists(mirror.resolve("HEAD"))) {
+          Files.createDirectories(mirror);
+          Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
+        }
+        try (Git git = Git.wrap(open(mirror))) {
+          git.fetch().setRemote(e.url() + "a/" + project).setRefSpecs(REFS).setCredentialsProvider(new UsernamePasswordCredentialsProvider(e.user(), e.password()))
+              .setRemoveDeletedRefs(false).call();
+        }
+      } catch (IOException | GitAPIException ex) {
+        throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot fetch from " + e.url() + ": " + ex.getMessage(), ex);
+      }
+    }
+  }
+
+  private static Repository open(Path mirror) throws IOException {
+    return new FileRepositoryBuilder().setGitDir(mirror.toFile()).setMustExist(true).build();
+  }
+}

@@ -1,0 +1,99 @@
+package org.seakeeper.gerrit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.seakeeper.core.event.TriggerEvent;
+
+/**
+ * Maps one line of {@code gerrit stream-events} (a JSON object) to what the connection does with
+ * it (contracts §4). Pure; thread-safe.
+ *
+ * <ul>
+ *   <li>{@code patchset-created}: {@code ChangeProposed} (work-in-progress changes too);
+ *   <li>{@code comment-added} with a line that is exactly {@code recheck}, by someone other than
+ *       the CI account: a {@link RecheckRequested}, which the connection resolves over REST into
+ *       {@code Recheck} events keyed by Gerrit's message id (the line carries no id);
+ *   <li>{@code change-abandoned}: {@code ChangeAbandoned}, its sequence {@code eventCreatedOn};
+ *   <li>{@code ref-updated} of {@code refs/heads/*} or {@code refs/tags/*}: {@code RefUpdated},
+ *       its sequence {@code eventCreatedOn} ({@code change-merged} is covered by it);
+ *   <li>anything else, and every event of a project the connection does not serve: ignored.
+ * </ul>
+ */
+final class StreamEvents {
+  private StreamEvents() {}
+
+  /** What a line asks for; {@code createdOn} is its {@code eventCreatedOn} (0 when absent). */
+  sealed interface Line {
+    long createdOn();
+  }
+
+  /** Deliver this event. */
+  record Emit(TriggerEvent event, long createdOn) implements Line {}
+
+  /** Someone commented {@code recheck} on the change: look its messages up. */
+  record RecheckRequested(String project, String change, long createdOn) implements Line {}
+
+  /** Nothing to do. */
+  record Ignore(String why, long createdOn) implements Line {}
+
+  static Line map(String connection, String ciUser, Predicate<String> serves, JsonNode e) {
+    long createdOn = e.path("eventCreatedOn").asLong(0);
+    String type = e.path("type").asText("");
+    String project = project(e);
+    if (project.isEmpty() || !serves.test(project)) {
+      return new Ignore("project '" + project + "' not served", createdOn);
+    }
+    JsonNode change = e.path("change");
+    JsonNode ps = e.path("patchSet");
+    return switch (type) {
+      case "patchset-created" -> {
+        if (!change.has("number") || !ps.has("number") || !ps.has("revision")) {
+          yield new Ignore("patchset-created without change or patch set", createdOn);
+        }
+        yield new Emit(new TriggerEvent.ChangeProposed(connection, project, change.path("branch").asText(), change.path("number").asText(),
+            ps.path("number").asText(), ps.path("revision").asText(), ps.path("ref").asText()), createdOn);
+      }
+      case "comment-added" -> {
+        String author = e.path("author").path("username").asText("");
+        if (author.equals(ciUser) || !hasRecheckLine(e.path("comment").asText("")) || !change.has("number")) {
+          yield new Ignore("a comment without recheck", createdOn);
+        }
+        yield new RecheckRequested(project, change.path("number").asText(), createdOn);
+      }
+      case "change-abandoned" -> change.has("number")
+          ? new Emit(new TriggerEvent.ChangeAbandoned(connection, project, change.path("number").asText(), Long.toString(createdOn)), createdOn)
+          : new Ignore("change-abandoned without a change", createdOn);
+      case "ref-updated" -> refUpdated(connection, project, e.path("refUpdate"), createdOn).<Line>map(ev -> new Emit(ev, createdOn))
+          .orElseGet(() -> new Ignore("not a branch or tag", createdOn));
+      default -> new Ignore("event type " + type, createdOn);
+    };
+  }
+
+  private static Optional<TriggerEvent> refUpdated(String connection, String project, JsonNode u, long createdOn) {
+    String ref = u.path("refName").asText("");
+    if (!ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
+      return Optional.empty();
+    }
+    String newRev = u.path("newRev").asText("");
+    if (newRev.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TriggerEvent.RefUpdated(connection, project, ref, u.path("oldRev").asText(""), newRev, Long.toString(createdOn)));
+  }
+
+  private static String project(JsonNode e) {
+    if (e.path("project").isTextual()) {
+      return e.path("project").asText();
+    }
+    if (e.path("change").path("project").isTextual()) {
+      return e.path("change").path("project").asText();
+    }
+    return e.path("refUpdate").path("project").asText("");
+  }
+
+  /** Whether some line of a review comment is exactly {@code recheck} (surrounding blanks aside). */
+  static boolean hasRecheckLine(String comment) {
+    return comment.lines().anyMatch(l -> l.strip().equals("recheck"));
+  }
+}
