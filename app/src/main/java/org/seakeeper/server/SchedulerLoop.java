@@ -95,6 +95,20 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
     return onLoop(() -> scheduler.trigger(connection, project, pipeline, ref, by));
   }
 
+  /** The gate queues, read on the scheduler's thread (empty when it does not answer in time). */
+  public java.util.List<java.util.Map<String, Object>> gateQueues() {
+    CompletableFuture<java.util.List<java.util.Map<String, Object>>> f = new CompletableFuture<>();
+    inbox.offer(() -> f.complete(scheduler.gateStatus()));
+    try {
+      return f.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.List.of();
+    } catch (ExecutionException | TimeoutException e) {
+      return java.util.List.of();
+    }
+  }
+
   public int running() {
     Scheduler s = scheduler;
     return s == null ? 0 : s.runningCount();

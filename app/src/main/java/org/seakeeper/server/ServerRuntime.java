@@ -162,6 +162,7 @@ public final class ServerRuntime implements AutoCloseable {
       m.put("warning", "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's user namespace); tiers are not separated by uid");
     }
     m.put("running", loop.running());
+    m.put("queues", loop.gateQueues());
     Map<String, Long> counts = new LinkedHashMap<>();
     store.queries().countByStatus().forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);
