@@ -126,4 +126,51 @@ final class ClientCommands {
       return 0;
     }
   }
+
+  /** The gate queue verbs: dequeue, enqueue, promote a change. */
+  abstract static class QueueVerb implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ServerOptions server;
+
+    @Option(names = "--connection", required = true, description = "The Gerrit connection's name.")
+    String connection;
+
+    @Option(names = "--project", required = true)
+    String project;
+
+    @Option(names = "--change", required = true, description = "The change number.")
+    String change;
+
+    abstract String verb();
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode body = JSON.createObjectNode().put("connection", connection).put("project", project).put("change", change);
+      return report(server.call("POST", "api/v1/queues/" + verb(), body.toString(), true), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+
+  @Command(name = "dequeue", mixinStandardHelpOptions = true, description = "Removes a change from its gate queue.")
+  static final class Dequeue extends QueueVerb {
+    @Override
+    String verb() {
+      return "dequeue";
+    }
+  }
+
+  @Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Puts an approved change (back) into its gate queue.")
+  static final class Enqueue extends QueueVerb {
+    @Override
+    String verb() {
+      return "enqueue";
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Moves a queued change to the head of its gate queue.")
+  static final class Promote extends QueueVerb {
+    @Override
+    String verb() {
+      return "promote";
+    }
+  }
 }

@@ -18,6 +18,8 @@ import org.seakeeper.app.Wiring;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.scheduler.Cron;
@@ -112,7 +114,8 @@ public final class ServerRuntime implements AutoCloseable {
       }
       repoPaths.put(c.name(), m);
     }
-    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), new GerritRepoAccess(gerrits, gerritDirs));
+    GerritRepoAccess gerritRepos = new GerritRepoAccess(gerrits, gerritDirs);
+    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos);
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl()), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -127,7 +130,7 @@ public final class ServerRuntime implements AutoCloseable {
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
     SchedulerSettings settings =
         new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -150,6 +153,18 @@ public final class ServerRuntime implements AutoCloseable {
         new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store));
     web = new WebServer(services).start(cfg.http().bind(), cfg.http().port());
     parts.add(web);
+  }
+
+  /** The trusted gate rules, with shared queues turned into project → queue. */
+  static GateSettings gateSettings(ServerConfig.Gate g) {
+    Map<String, String> byProject = new LinkedHashMap<>();
+    g.sharedQueues().forEach((queue, projects) -> projects.forEach(p -> byProject.put(p, queue)));
+    return new GateSettings(g.approvals(), byProject, g.window());
+  }
+
+  /** Gating needs a review system: only Gerrit connections have one (contracts §4). */
+  private static GatePorts gatePorts(Map<String, GerritEndpoint> gerrits, GerritRepoAccess access) {
+    return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
   }
 
   private static Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {

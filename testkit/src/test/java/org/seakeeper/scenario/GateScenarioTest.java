@@ -172,4 +172,20 @@ class GateScenarioTest {
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(a);
   }
+
+  @Test
+  void admins_dequeue_promote_and_enqueue_changes() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    assertThat(scheduler.promote("review", "core", "B", "admin").code()).isEqualTo(200);
+    assertThat(gate.merges().getLast()).containsExactly(b, a);
+    assertThat(scheduler.dequeue("review", "core", "A", "admin").code()).isEqualTo(200);
+    assertThat(latest(a, PipelineName.GATE).status()).isEqualTo(BuildStatus.DEQUEUED);
+    assertThat(latest(a, PipelineName.GATE).detail()).isEqualTo("dequeued by admin");
+    assertThat(scheduler.dequeue("review", "core", "A", "admin").code()).isEqualTo(404);
+    assertThat(scheduler.enqueue("review", "core", "A", "admin").code()).isEqualTo(202);
+    assertThat(gate.merges().getLast()).containsExactly(b, a);
+    assertThat(scheduler.enqueue("review", "core", "Z", "admin").code()).isEqualTo(409);
+    assertThat(scheduler.promote("review", "core", "Z", "admin").code()).isEqualTo(404);
+  }
 }

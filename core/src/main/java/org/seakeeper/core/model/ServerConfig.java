@@ -22,7 +22,8 @@ public record ServerConfig(
     Duration defaultTimeout,
     Map<String, String> images,
     List<String> baseJobNames,
-    PipelineRules pipelineRules) {
+    PipelineRules pipelineRules,
+    Gate gate) {
   public ServerConfig {
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
@@ -36,6 +37,19 @@ public record ServerConfig(
    */
   public record PipelineRules(String periodicCron, String releaseTags) {
     public static final PipelineRules DEFAULTS = new PipelineRules("0 3 * * *", "v*");
+  }
+
+  /**
+   * Trusted gate rules (contracts §4): the approvals a change needs to enter the gate (with a
+   * passed check), the queues projects share (queue name to projects), and the initial window.
+   */
+  public record Gate(Map<String, Integer> approvals, Map<String, List<String>> sharedQueues, int window) {
+    public static final Gate DEFAULTS = new Gate(Map.of("Code-Review", 2), Map.of(), 20);
+
+    public Gate {
+      approvals = Map.copyOf(approvals);
+      sharedQueues = Map.copyOf(sharedQueues);
+    }
   }
 
   /** Where the web UI and API listen and the address links point to. */

@@ -224,6 +224,54 @@ final class GateCoordinator {
     }
   }
 
+  /** An admin's dequeue: empty when the change is in no queue. */
+  Optional<String> dequeue(Store.Tx tx, String connection, String project, String change, String by, Instant now) {
+    Optional<GateQueue> q = queueWith(connection, project, change);
+    if (q.isEmpty()) {
+      return Optional.empty();
+    }
+    ChangeRef c = item(q.get(), connection, project, change);
+    stop(tx, c, BuildStatus.DEQUEUED, "dequeued by " + by, now);
+    passed.remove(key(c));
+    q.get().remove(c);
+    refresh(tx, q.get(), now);
+    return Optional.of(q.get().name());
+  }
+
+  /** An admin's promote: empty when the change is in no queue. */
+  Optional<String> promote(Store.Tx tx, String connection, String project, String change, Instant now) {
+    Optional<GateQueue> q = queueWith(connection, project, change);
+    if (q.isEmpty()) {
+      return Optional.empty();
+    }
+    q.get().promote(item(q.get(), connection, project, change));
+    passed.clear();
+    refresh(tx, q.get(), now);
+    return Optional.of(q.get().name());
+  }
+
+  /** An admin's (re-)enqueue, with the last approvals seen; false when none are known. */
+  boolean enqueue(Store.Tx tx, String connection, String project, String change, Instant now) {
+    TriggerEvent.ApprovalsChanged a = approvals.get(key(connection, project, change));
+    if (a == null) {
+      return false;
+    }
+    ChangeRef c = new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
+    GateQueue q = queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window()));
+    if (q.enqueue(c)) {
+      refresh(tx, q, now);
+    }
+    return true;
+  }
+
+  private Optional<GateQueue> queueWith(String connection, String project, String change) {
+    return queues.values().stream().filter(q -> q.items().stream().anyMatch(i -> key(i.change()).equals(key(connection, project, change)))).findFirst();
+  }
+
+  private static ChangeRef item(GateQueue q, String connection, String project, String change) {
+    return q.items().stream().map(GateQueue.Item::change).filter(c -> key(c).equals(key(connection, project, change))).findFirst().orElseThrow();
+  }
+
   /** Queues for GET /status: each with its items, their position and the state they are tested on. */
   List<Map<String, Object>> status() {
     List<Map<String, Object>> out = new ArrayList<>();

@@ -479,4 +479,28 @@ public final class Scheduler implements SchedulerCommands {
     return CommandResult.accepted(pipeline.id() + " queued for " + project + " " + ref + " at " + commit.get().substring(0, Math.min(12, commit.get().length())), 0);
   }
 
+
+  @Override
+  public CommandResult dequeue(String connection, String project, String change, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.dequeue(tx, connection, project, change, by, now)
+        .map(q -> CommandResult.done("change " + change + " of " + project + " dequeued from " + q + " by " + by, 0))
+        .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
+  }
+
+  @Override
+  public CommandResult enqueue(String connection, String project, String change, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.enqueue(tx, connection, project, change, now)
+        ? CommandResult.accepted("change " + change + " of " + project + " enqueued by " + by, 0)
+        : CommandResult.refused(409, "not_approved", "no approvals of change " + change + " of " + project + " are known; approve it in the review system"));
+  }
+
+  @Override
+  public CommandResult promote(String connection, String project, String change, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.promote(tx, connection, project, change, now)
+        .map(q -> CommandResult.done("change " + change + " of " + project + " promoted to the head of " + q + " by " + by, 0))
+        .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
+  }
 }
