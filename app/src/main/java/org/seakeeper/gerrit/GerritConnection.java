@@ -89,6 +89,14 @@ public final class GerritConnection implements AutoCloseable {
     return streaming.await(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Drops the current SSH stream as a network failure would (tests); the thread reconnects. */
+  void dropStream() {
+    SshStream.Open o = current;
+    if (o != null) {
+      o.close();
+    }
+  }
+
   /** Ends the stream and the thread; the cursor stays for the next start's catch-up. */
   public synchronized void stop() {
     if (!running) {
