@@ -123,4 +123,28 @@ class GerritConnectionTest {
     assertThat(only(events, TriggerEvent.ChangeProposed.class)).extracting(TriggerEvent.ChangeProposed::commit).containsExactlyInAnyOrderElementsOf(commits);
     assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
   }
+
+  @Test
+  void a_stopped_connection_catches_up_on_changes_branch_updates_and_tags_when_started() throws Exception {
+    GerritFlow f = connect("stopped");
+    conn.stop();
+    f.resetToMaster();
+    f.commitOnly("direct while stopped", "c.txt", "c\n");
+    GerritFlow.git(f.work, "push", "-q", "origin", "HEAD:refs/heads/master");
+    String master = GerritFlow.git(f.work, "rev-parse", "HEAD");
+    GerritFlow.git(f.work, "tag", "v1.0");
+    GerritFlow.git(f.work, "push", "-q", "origin", "refs/tags/v1.0");
+    String commit = f.pushForReview("change while stopped", "d.txt", "d\n");
+    conn.start();
+    assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
+    List<TriggerEvent> events = sink.fresh;
+    assertThat(only(events, TriggerEvent.ChangeProposed.class)).extracting(TriggerEvent.ChangeProposed::commit).containsExactly(commit);
+    assertThat(only(events, TriggerEvent.RefUpdated.class)).extracting(TriggerEvent.RefUpdated::ref, TriggerEvent.RefUpdated::newCommit)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("refs/heads/master", master), org.assertj.core.groups.Tuple.tuple("refs/tags/v1.0", master));
+    int before = sink.keys.size();
+    conn.stop();
+    conn.start();
+    assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
+    assertThat(sink.keys).as("a second catch-up finds nothing new").hasSize(before);
+  }
 }
