@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <em>catches up</em> by asking REST for the changes updated since the cursor (the last
  * {@code eventCreatedOn} handled, minus {@link #MARGIN}) and delivering the events they stand
  * for ({@link ChangeEvents}) with the same content keys as the stream's, so the inbox drops what
- * was delivered already. Ref updates of branches and tags come from the stream only (a branch
- * moved while the stream was down starts no {@code post}). Reconnects back off from one second
+ * was delivered already; branches that moved and new tags are found by comparing with the last
+ * known heads ({@link RefCatchUp}). Reconnects back off from one second
  * to {@link #MAX_BACKOFF}. On the first start (no cursor) the cursor starts at the local clock's
  * now, so only the last {@link #MARGIN} before it is caught up. Gerrit's version is never read.
  *
@@ -47,6 +47,7 @@ public final class GerritConnection implements AutoCloseable {
   private final Path stateDir;
   private final GerritRest rest;
   private StreamCursor cursor;
+  private RefCatchUp refs;
   private SshStream ssh;
   private Thread thread;
   private CountDownLatch stopped;
@@ -74,6 +75,7 @@ public final class GerritConnection implements AutoCloseable {
     }
     try {
       cursor = new StreamCursor(stateDir.resolve("stream-cursor"));
+      refs = new RefCatchUp(endpoint, rest, stateDir, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("connection " + name() + ": " + e.getMessage(), e);
     }
@@ -87,6 +89,14 @@ public final class GerritConnection implements AutoCloseable {
   /** Waits until the stream is open and the catch-up after it is done; false on timeout. */
   public boolean awaitStreaming(Duration limit) throws InterruptedException {
     return streaming.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Drops the current SSH stream as a network failure would (tests); the thread reconnects. */
+  void dropStream() {
+    SshStream.Open o = current;
+    if (o != null) {
+      o.close();
+    }
   }
 
   /** Ends the stream and the thread; the cursor stays for the next start's catch-up. */
@@ -173,7 +183,12 @@ public final class GerritConnection implements AutoCloseable {
     }
     StreamEvents.Line mapped = StreamEvents.map(name(), endpoint.user(), endpoint::serves, json);
     switch (mapped) {
-      case StreamEvents.Emit e -> sink.accept(e.event());
+      case StreamEvents.Emit e -> {
+        sink.accept(e.event());
+        if (e.event() instanceof TriggerEvent.RefUpdated r) {
+          refs.delivered(r);
+        }
+      }
       case StreamEvents.RecheckRequested r -> {
         JsonNode change = rest.get("changes/" + GerritRest.encode(r.project()) + "~" + r.change() + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS");
         Instant since = Instant.ofEpochSecond(r.createdOn()).minus(MARGIN);
@@ -213,7 +228,8 @@ public final class GerritConnection implements AutoCloseable {
       latest = Math.max(latest, ChangeEvents.timestamp(change.path("updated")).getEpochSecond());
     }
     cursor.advance(latest);
-    log.info("connection {}: caught up on {} change(s) updated since {}: {} new event(s)", name(), changes.size(), since, delivered);
+    int refUpdates = refs.catchUp(sink);
+    log.info("connection {}: caught up on {} change(s) updated since {}: {} new event(s); {} branch or tag update(s)", name(), changes.size(), since, delivered, refUpdates);
   }
 
   private String projectFilter() {

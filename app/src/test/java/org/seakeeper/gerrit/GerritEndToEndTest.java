@@ -49,6 +49,13 @@ class GerritEndToEndTest {
   }
 
   @Test
+  void the_fixture_gives_the_ci_account_rest_access_and_the_verified_label() throws Exception {
+    GERRIT.createProject("fixture");
+    assertThat(GERRIT.ci().get("accounts/self").get("username").asText()).isEqualTo(GerritServer.CI_USER);
+    assertThat(GERRIT.admin().get("projects/fixture").get("labels").has("Verified")).isTrue();
+  }
+
+  @Test
   void a_passing_change_gets_verified_plus_one_with_a_message_linking_the_log() throws Exception {
     GerritFlow f = flow();
     int port = serve(f);

@@ -81,6 +81,11 @@ final class GerritFlow {
     git(work, "reset", "-q", "--hard", "origin/master");
   }
 
+  /** Commits the files without pushing. */
+  void commitOnly(String message, String... files) throws Exception {
+    commit(message, false, files);
+  }
+
   private void commit(String message, boolean amend, String... files) throws Exception {
     for (int i = 0; i + 1 < files.length; i += 2) {
       Path f = work.resolve(files[i]);
