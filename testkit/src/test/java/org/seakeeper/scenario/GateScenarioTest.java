@@ -40,13 +40,18 @@ class GateScenarioTest {
   final FakeExecutor executor = new FakeExecutor().hold();
   final FakeGate gate = new FakeGate(repos);
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
-  final Scheduler scheduler;
+  Scheduler scheduler;
 
   GateScenarioTest() {
+    scheduler = newScheduler(executor);
+  }
+
+  Scheduler newScheduler(FakeExecutor ex) {
     SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
     GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), 20);
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
-    scheduler.recover();
+    Scheduler s = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
+    s.recover();
+    return s;
   }
 
   void step() {
@@ -187,5 +192,20 @@ class GateScenarioTest {
     assertThat(gate.merges().getLast()).containsExactly(b, a);
     assertThat(scheduler.enqueue("review", "core", "Z", "admin").code()).isEqualTo(409);
     assertThat(scheduler.promote("review", "core", "Z", "admin").code()).isEqualTo(404);
+  }
+
+  @Test
+  void after_a_restart_the_queue_is_rebuilt_in_order_and_tested_again() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    scheduler = newScheduler(executor);
+    step();
+    assertThat(gateBuilds(a)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gateBuilds(a).getFirst().detail()).contains("server restarted");
+    assertThat(latest(a, PipelineName.GATE).ref()).isEqualTo("refs/heads/main");
+    assertThat(gate.merges().getLast()).containsExactly(a, b);
+    finishGate(b, new JobOutcome.Succeeded());
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a, b);
   }
 }

@@ -65,6 +65,36 @@ final class GateCoordinator {
     return key(c.connection(), c.project(), c.change());
   }
 
+  /**
+   * After a restart: the queues are rebuilt from the gate buildsets that had not finished, in
+   * their order; their unfinished builds are cancelled and the items tested again.
+   */
+  void recover(Store.Tx tx, Instant now) {
+    for (Buildset s : tx.builds().unfinished()) {
+      if (s.pipeline() != PipelineName.GATE || s.change().isEmpty() || s.patchset().isEmpty()) {
+        continue;
+      }
+      Optional<Build> check = store.queries().list(new BuildQuery(Optional.of(s.connection()), Optional.of(s.project()), s.change(), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT))
+          .stream().filter(b -> b.patchset().equals(s.patchset())).findFirst();
+      for (Build b : tx.builds().ofBuildset(s.id())) {
+        if (!b.status().terminal()) {
+          tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, "the server restarted; the gate tests this change again"));
+        }
+      }
+      if (check.isEmpty()) {
+        continue;
+      }
+      String branch = Trigger.branchOf(s.ref()).orElse("main");
+      TriggerEvent.ApprovalsChanged a = new TriggerEvent.ApprovalsChanged(s.connection(), s.project(), branch, s.change().get(), s.patchset().get(), check.get().commit(), settings.requiredApprovals(), "recovered");
+      approvals.put(key(s.connection(), s.project(), s.change().get()), a);
+      ChangeRef c = new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
+      queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window())).enqueue(c);
+    }
+    for (GateQueue q : queues.values()) {
+      refresh(tx, q, now);
+    }
+  }
+
   void onApprovals(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
     approvals.put(key(a.connection(), a.project(), a.change()), a);
     maybeEnqueue(tx, a, now);
@@ -184,7 +214,8 @@ final class GateCoordinator {
       m = new Merger.Conflict(c, List.of());
     }
     String commit = m instanceof Merger.Merged merged ? merged.commit() : c.commit();
-    Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/seakeeper/speculative/" + commit, commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
+    // The ref is the branch the change lands on; the commit is the speculative state tested.
+    Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
     ConfigOutcome config = m instanceof Merger.Merged ? configs.read(c.connection(), c.project(), commit) : new ConfigOutcome.Missing();
     Optional<Buildset> s;
     if (m instanceof Merger.Conflict conflict) {

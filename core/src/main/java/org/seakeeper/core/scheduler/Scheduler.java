@@ -84,6 +84,7 @@ public final class Scheduler implements SchedulerCommands {
     startedAt = now;
     lastPeriodicCheck = now;
     ports.store().transaction(tx -> {
+      gate.recover(tx, now);
       for (Build b : tx.builds().withStatus(Set.of(BuildStatus.RUNNING))) {
         tx.builds().update(b.moveTo(BuildStatus.INTERRUPTED, now, "the server stopped while this build ran; a new attempt follows"));
         tx.builds().insert(b.nextAttempt(now));
