@@ -37,31 +37,35 @@ final class ClientCommands {
     return r.status() == 401 ? Main.USAGE : 1;
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels a queued or running build.")
-  static final class Cancel implements Callable<Integer> {
+  /** A verb on one build: cancel or retry. */
+  abstract static class BuildVerb implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
 
     @Parameters(paramLabel = "BUILD_ID")
     long id;
 
+    abstract String verb();
+
     @Override
     public Integer call() throws Exception {
-      return report(server.call("POST", "api/v1/builds/" + id + "/cancel", "{}", true), spec.commandLine().getOut(), spec.commandLine().getErr());
+      return report(server.call("POST", "api/v1/builds/" + id + "/" + verb(), "{}", true), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels a queued or running build.")
+  static final class Cancel extends BuildVerb {
+    @Override
+    String verb() {
+      return "cancel";
     }
   }
 
   @Command(name = "retry", mixinStandardHelpOptions = true, description = "Queues a new attempt of a finished build.")
-  static final class Retry implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Mixin ServerOptions server;
-
-    @Parameters(paramLabel = "BUILD_ID")
-    long id;
-
+  static final class Retry extends BuildVerb {
     @Override
-    public Integer call() throws Exception {
-      return report(server.call("POST", "api/v1/builds/" + id + "/retry", "{}", true), spec.commandLine().getOut(), spec.commandLine().getErr());
+    String verb() {
+      return "retry";
     }
   }
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import static org.seakeeper.testing.TestGit.git;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.gate.ChangeRef;
@@ -16,14 +18,6 @@ import org.seakeeper.core.gate.Merger;
 class JGitMergerTest {
   @TempDir Path tmp;
 
-  private static String git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.org"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
-    return out.strip();
-  }
 
   private ChangeRef change(Path work, Path bare, String name, String file, String content) throws Exception {
     git(work, "checkout", "-q", "-B", name, "main");
