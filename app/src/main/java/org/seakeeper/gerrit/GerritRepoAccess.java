@@ -20,6 +20,8 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.git.JGitRepoAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link RepoAccess} for Gerrit connections: a bare mirror per project under the connection's
@@ -33,6 +35,7 @@ import org.seakeeper.git.JGitRepoAccess;
  */
 public final class GerritRepoAccess implements RepoAccess {
   static final List<RefSpec> REFS = List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+refs/changes/*:refs/changes/*"));
+  private static final Logger log = LoggerFactory.getLogger(GerritRepoAccess.class);
   private final Map<String, GerritEndpoint> endpoints;
   private final Map<String, Path> stateDirs;
   private final Map<Path, Object> locks = new ConcurrentHashMap<>();
@@ -124,10 +127,12 @@ public final class GerritRepoAccess implements RepoAccess {
           Files.createDirectories(mirror);
           Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
         }
+        long t0 = System.nanoTime();
         try (Git git = Git.wrap(open(mirror))) {
           git.fetch().setRemote(e.url() + "a/" + project).setRefSpecs(REFS).setCredentialsProvider(new UsernamePasswordCredentialsProvider(e.user(), e.password()))
               .setRemoveDeletedRefs(false).call();
         }
+        log.debug("connection {}, project {}: fetched in {} ms", connection, project, (System.nanoTime() - t0) / 1_000_000);
       } catch (IOException | GitAPIException ex) {
         throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot fetch from " + e.url() + ": " + ex.getMessage(), ex);
       }

@@ -2,13 +2,17 @@ package org.seakeeper.gerrit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.seakeeper.core.build.Build;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly once: the message carries {@code [seakeeper buildset N]}, and before posting the
  * change's messages on that patch set are searched for it, so a crash between posting and the
- * outbox's delivered mark does not post twice. Buildsets with a cancelled build (superseded,
+ * outbox's delivered mark does not post twice. (An entry created after this reporter was made
+ * skips the search on its first attempt: no earlier process can have posted it.) Buildsets with a cancelled build (superseded,
  * abandoned, cancelled by hand) and other pipelines ({@code post}, {@code periodic},
  * {@code release}) are only logged. A 4xx answer other than 429 (the change is gone or closed)
  * is logged and not retried; other failures are retried by the outbox. Thread-safe.
@@ -44,16 +49,21 @@ public final class GerritReporter implements Reporter {
 
   private final Map<String, GerritRest> rest;
   private final String publicUrl;
+  private final Instant startedAt;
+  private final Set<Long> attempted = ConcurrentHashMap.newKeySet();
 
   /**
    * @param endpoints connection name → its Gerrit
    * @param publicUrl the server's public URL (ends in {@code /}), for log links
+   * @param clock the scheduler's clock: outbox entries created after this reporter was made
+   *     were never attempted by an earlier process, so their first attempt skips the look-up
    */
-  public GerritReporter(Map<String, GerritEndpoint> endpoints, String publicUrl) {
+  public GerritReporter(Map<String, GerritEndpoint> endpoints, String publicUrl, Clock clock) {
     Map<String, GerritRest> m = new LinkedHashMap<>();
     endpoints.forEach((k, v) -> m.put(k, v.rest()));
     this.rest = Map.copyOf(m);
     this.publicUrl = publicUrl.endsWith("/") ? publicUrl : publicUrl + "/";
+    this.startedAt = clock.instant();
   }
 
   @Override
@@ -70,11 +80,14 @@ public final class GerritReporter implements Reporter {
     GerritRest api = rest.get(s.connection());
     String change = GerritRest.encode(s.project()) + "~" + s.change().get();
     try {
-      if (alreadyPosted(api, change, s)) {
+      boolean mayBeThere = !entry.createdAt().isAfter(startedAt) || !attempted.add(entry.id());
+      if (mayBeThere && alreadyPosted(api, change, s)) {
         log.info("check {} {} change {}/{}: result already in Gerrit", s.connection(), s.project(), s.change().get(), s.patchset().get());
         return true;
       }
+      long t0 = System.nanoTime();
       api.post("changes/" + change + "/revisions/" + s.commit() + "/review", review(s, latest));
+      log.debug("check {} change {}/{}: review posted in {} ms", s.connection(), s.change().get(), s.patchset().get(), (System.nanoTime() - t0) / 1_000_000);
       return true;
     } catch (GerritRest.HttpError e) {
       if (e.status() / 100 == 4 && e.status() != 429) {

@@ -116,7 +116,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
     GerritRepoAccess gerritRepos = new GerritRepoAccess(gerrits, gerritDirs);
     RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos);
-    Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl()), reporter);
+    Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), Tier.UNTRUSTED, SandboxSettings.defaultWorkRoot(), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox: {}", w));

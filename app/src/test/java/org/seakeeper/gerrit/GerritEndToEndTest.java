@@ -4,14 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.server.ServerRuntime;
 
 /**
@@ -141,5 +151,23 @@ class GerritEndToEndTest {
     assertThat(builds.getFirst().get("status").asText()).isEqualTo("cancelled");
     Thread.sleep(500); // the finished buildset is reported (or not) right after it ends
     assertThat(f.ciMessages(change)).isEmpty();
+  }
+
+  @Test
+  void a_result_reported_again_after_a_restart_is_not_posted_twice() throws Exception {
+    GerritFlow f = flow();
+    String commit = f.pushForReview("report me twice", "a.txt", "a\n");
+    int change = f.change(commit);
+    GerritEndpoint review = GerritEndpoint.of(f.serverConfig(tmp.resolve("data"), 1).connections().getFirst());
+    Instant t = Instant.now();
+    Buildset set = new Buildset(41, 1, "review", f.project(), Optional.of(Integer.toString(change)), Optional.of("1"), "refs/changes/x", commit, PipelineName.CHECK, Tier.UNTRUSTED, t, Optional.of(t));
+    Build ok = new Build(99, 41, "review", f.project(), set.change(), set.patchset(), set.ref(), commit, PipelineName.CHECK, Optional.of("build"), 1, BuildStatus.SUCCESS, Tier.UNTRUSTED, List.of(), t,
+        Optional.of(t), Optional.of(t), "", Optional.empty());
+    OutboxEntry entry = new OutboxEntry(7, 41, "buildset-finished", t, Optional.empty());
+    assertThat(new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC()).report(entry, set, List.of(ok))).isTrue();
+    // the process died before the outbox marked the entry delivered: a new one reports it again
+    assertThat(new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC()).report(entry, set, List.of(ok))).isTrue();
+    assertThat(f.ciMessages(change)).hasSize(1);
+    assertThat(f.verified(change)).isEqualTo(1);
   }
 }

@@ -25,7 +25,7 @@ class GerritReporterTest {
         T, Optional.of(T), Optional.of(T.plusMillis(2500)), detail, Optional.empty());
   }
 
-  final GerritReporter reporter = new GerritReporter(Map.of(), "http://ci.example.org/");
+  final GerritReporter reporter = new GerritReporter(Map.of(), "http://ci.example.org/", java.time.Clock.systemUTC());
 
   @Test
   void the_review_lists_latest_attempts_with_result_duration_and_log_link_and_votes() throws Exception {

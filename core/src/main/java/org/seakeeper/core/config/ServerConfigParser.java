@@ -112,7 +112,9 @@ public final class ServerConfigParser {
           p.error(d.extendsName().pos(), "base job '" + d.name() + "' extends '" + d.extendsName().value() + "': base jobs may only extend other base jobs (names with '/'), never a repo's own jobs");
         }
       });
-      if (!shorthand.isEmpty()) {
+      if (!shorthand.isEmpty() && connections.stream().anyMatch(c -> c.name().equals("local"))) {
+        p.error(Nodes.pos(m), "'repos' is the shorthand for the connection named 'local', and 'connections' defines 'local' too");
+      } else if (!shorthand.isEmpty()) {
         connections.addFirst(new ServerConfig.Connection("local", "git", shorthand, Map.of()));
       }
     }
@@ -214,7 +216,13 @@ public final class ServerConfigParser {
     void connections(Node v) {
       Nodes.list(v, "'connections'", p).ifPresent(items -> {
         for (Node item : items) {
-          Nodes.mapping(item, "each connection", p).flatMap(m -> ConnectionParser.parse(item, m, p, v2 -> repos(v2, "'repos'"))).ifPresent(connections::add);
+          Nodes.mapping(item, "each connection", p).flatMap(m -> ConnectionParser.parse(item, m, p, v2 -> repos(v2, "'repos'"))).ifPresent(c -> {
+            if (connections.stream().anyMatch(o -> o.name().equals(c.name()))) {
+              p.error(Nodes.pos(item), "connection '" + c.name() + "' is defined twice; connection names must be unique");
+            } else {
+              connections.add(c);
+            }
+          });
         }
       });
     }

@@ -85,4 +85,17 @@ class GerritConnectionConfigTest {
           - {name: l, type: git, projects: [a], repos: [{name: a, path: /a}]}
         """)).containsExactly("seakeeper.yaml:2:36: error: 'projects' is for gerrit connections; connection 'l' is of type git");
   }
+
+  @Test
+  void connection_names_are_unique_including_the_local_shorthand() {
+    assertThat(errors("""
+        repos: [{name: a, path: /a}]
+        connections:
+          - {name: r, type: gerrit, url: "http://h/", user: ci, http_password: pw, ssh: {host: h, key: /k}}
+          - {name: r, type: git, repos: [{name: b, path: /b}]}
+          - {name: local, type: git, repos: [{name: c, path: /c}]}
+        """)).containsExactlyInAnyOrder(
+            "seakeeper.yaml:4:5: error: connection 'r' is defined twice; connection names must be unique",
+            "seakeeper.yaml:1:1: error: 'repos' is the shorthand for the connection named 'local', and 'connections' defines 'local' too");
+  }
 }
