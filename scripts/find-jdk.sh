@@ -8,7 +8,9 @@ for c in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk /usr/lib/
 done
 for c in "${candidates[@]}"; do
   [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
-  v="$("$c/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+  # The JDK's release file names its version without starting a JVM (~50 ms saved per run).
+  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$c/release" 2>/dev/null)"
+  [ -n "$v" ] || v="$("$c/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
   if [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
     echo "$c"
     exit 0

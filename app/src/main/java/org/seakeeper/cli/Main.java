@@ -13,7 +13,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Gating CI for Gerrit and git, with jobs declared in each repo's .seakeeper.yaml.",
-    subcommands = {ValidateCommand.class, RunCommand.class, ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ValidateCommand.class, RunCommand.class, ServerCommand.class, ClientCommands.Builds.class, ClientCommands.Trigger.class,
+      ClientCommands.Cancel.class, ClientCommands.Retry.class, ClientCommands.Dequeue.class, ClientCommands.Enqueue.class,
+      ClientCommands.Promote.class, CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   /** Exit code for usage errors, as contracts §5 fixes for every command. */
   public static final int USAGE = 2;

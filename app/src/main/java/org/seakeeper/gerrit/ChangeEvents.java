@@ -40,6 +40,7 @@ final class ChangeEvents {
     if ("NEW".equals(status)) {
       current(change).filter(r -> !timestamp(r.path("created")).isBefore(since)).ifPresent(r -> out.add(proposed(connection, change, r)));
       out.addAll(rechecks(connection, ciUser, change, since));
+      approvals(connection, change).ifPresent(out::add);
     } else if ("ABANDONED".equals(status)) {
       JsonNode messages = change.path("messages");
       for (int i = messages.size() - 1; i >= 0; i--) {
@@ -74,6 +75,36 @@ final class ChangeEvents {
           rev.get().path("_number").asText(), change.path("current_revision").asText(), rev.get().path("ref").asText(), author, m.path("id").asText()));
     }
     return out;
+  }
+
+  /**
+   * The current patch set's approvals (the highest vote per label, from {@code DETAILED_LABELS}),
+   * keyed by the change's latest message so the stream and catch-up agree; empty without votes.
+   */
+  static Optional<TriggerEvent> approvals(String connection, JsonNode change) {
+    Optional<JsonNode> rev = current(change);
+    if (rev.isEmpty() || !"NEW".equals(change.path("status").asText())) {
+      return Optional.empty();
+    }
+    java.util.Map<String, Integer> votes = new java.util.TreeMap<>();
+    change.path("labels").properties().forEach(l -> {
+      int max = Integer.MIN_VALUE;
+      for (JsonNode v : l.getValue().path("all")) {
+        if (v.has("value")) {
+          max = Math.max(max, v.path("value").asInt());
+        }
+      }
+      if (max != Integer.MIN_VALUE && max != 0) {
+        votes.put(l.getKey(), max);
+      }
+    });
+    if (votes.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode messages = change.path("messages");
+    String sequence = messages.isEmpty() ? "" : messages.get(messages.size() - 1).path("id").asText();
+    return Optional.of(new TriggerEvent.ApprovalsChanged(connection, change.path("project").asText(), change.path("branch").asText(), change.path("_number").asText(),
+        rev.get().path("_number").asText(), change.path("current_revision").asText(), votes, sequence));
   }
 
   private static TriggerEvent proposed(String connection, JsonNode change, JsonNode rev) {

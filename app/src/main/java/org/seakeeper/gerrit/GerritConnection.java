@@ -196,9 +196,14 @@ public final class GerritConnection implements AutoCloseable {
         }
       }
       case StreamEvents.RecheckRequested r -> {
-        JsonNode change = rest.get("changes/" + GerritRest.encode(r.project()) + "~" + r.change() + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS");
+        JsonNode change = rest.get("changes/" + GerritRest.encode(r.project()) + "~" + r.change() + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS");
         Instant since = Instant.ofEpochSecond(r.createdOn()).minus(MARGIN);
         ChangeEvents.rechecks(name(), endpoint.user(), change, since).forEach(sink::accept);
+        ChangeEvents.approvals(name(), change).ifPresent(sink::accept);
+      }
+      case StreamEvents.ApprovalsRequested a -> {
+        JsonNode change = rest.get("changes/" + GerritRest.encode(a.project()) + "~" + a.change() + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS");
+        ChangeEvents.approvals(name(), change).ifPresent(sink::accept);
       }
       case StreamEvents.Ignore i -> log.trace("connection {}: ignored ({})", name(), i.why());
     }
@@ -216,7 +221,7 @@ public final class GerritConnection implements AutoCloseable {
     String query = "since:\"" + ChangeEvents.queryTime(since) + "\"" + projectFilter();
     List<JsonNode> changes = new ArrayList<>();
     for (int start = 0; ; start += PAGE) {
-      JsonNode page = rest.get("changes/?q=" + GerritRest.encode(query) + "&o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&n=" + PAGE + "&S=" + start);
+      JsonNode page = rest.get("changes/?q=" + GerritRest.encode(query) + "&o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS&n=" + PAGE + "&S=" + start);
       page.forEach(changes::add);
       if (page.isEmpty() || !page.get(page.size() - 1).path("_more_changes").asBoolean(false)) {
         break;

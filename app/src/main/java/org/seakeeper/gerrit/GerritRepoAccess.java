@@ -91,6 +91,11 @@ public final class GerritRepoAccess implements RepoAccess {
     return new JGitRepoAccess(Map.of(connection, Map.of(project, mirror)));
   }
 
+  /** The local mirror of a project (speculative merges write into it). */
+  public Path mirrorPath(String connection, String project) {
+    return mirror(connection, project);
+  }
+
   private Path mirror(String connection, String project) {
     GerritEndpoint e = endpoints.get(connection);
     if (e == null) {

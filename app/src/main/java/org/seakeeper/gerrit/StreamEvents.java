@@ -34,6 +34,9 @@ final class StreamEvents {
   /** Someone commented {@code recheck} on the change: look its messages up. */
   record RecheckRequested(String project, String change, long createdOn) implements Line {}
 
+  /** Someone voted on the change (the comment carries approvals): look its labels up. */
+  record ApprovalsRequested(String project, String change, long createdOn) implements Line {}
+
   /** Nothing to do. */
   record Ignore(String why, long createdOn) implements Line {}
 
@@ -56,10 +59,16 @@ final class StreamEvents {
       }
       case "comment-added" -> {
         String author = e.path("author").path("username").asText("");
-        if (author.equals(ciUser) || !hasRecheckLine(e.path("comment").asText("")) || !change.has("number")) {
-          yield new Ignore("a comment without recheck", createdOn);
+        if (author.equals(ciUser) || !change.has("number")) {
+          yield new Ignore("a comment of the CI account", createdOn);
         }
-        yield new RecheckRequested(project, change.path("number").asText(), createdOn);
+        if (hasRecheckLine(e.path("comment").asText(""))) {
+          yield new RecheckRequested(project, change.path("number").asText(), createdOn);
+        }
+        if (e.path("approvals").isArray() && !e.path("approvals").isEmpty()) {
+          yield new ApprovalsRequested(project, change.path("number").asText(), createdOn);
+        }
+        yield new Ignore("a comment without recheck or votes", createdOn);
       }
       case "change-abandoned" -> change.has("number")
           ? new Emit(new TriggerEvent.ChangeAbandoned(connection, project, change.path("number").asText(), Long.toString(createdOn)), createdOn)

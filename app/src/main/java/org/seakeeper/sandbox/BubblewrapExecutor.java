@@ -36,6 +36,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   private final Workspaces workspaces;
   private final Cgroups cgroups;
   private final Consumer<String> warnings;
+  private final SandboxEtc etc;
 
   /**
    * @param warnings told once per execution when a limit cannot be applied
@@ -46,6 +47,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
     this.workspaces = workspaces;
     this.cgroups = cgroups;
     this.warnings = warnings;
+    this.etc = new SandboxEtc(settings.workRoot());
   }
 
   /** Removes the git snapshots this executor made. */
@@ -121,11 +123,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
           cgroup.destroy();
         }
         if (execDir != null) {
-          try {
-            Workspaces.delete(execDir);
-          } catch (IOException e) {
-            warnings.accept("could not remove " + execDir + ": " + e.getMessage());
-          }
+          workspaces.discard(execDir, warnings);
         }
       }
       if (killedFor.get() != null && "cancel".equals(killedFor.get())) {
@@ -137,16 +135,8 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
     private void prepare(Path execDir, HostUser user) throws IOException {
       Path script = execDir.resolve("job.sh");
       Files.writeString(script, r.script().endsWith("\n") ? r.script() : r.script() + "\n");
-      Path etc = Files.createDirectory(execDir.resolve("etc"));
-      int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
-      int gid = user.switchUser() ? user.gid() : uid;
-      for (Map.Entry<String, String> f : BwrapCommand.etcFiles(uid, gid).entrySet()) {
-        Files.writeString(etc.resolve(f.getKey()), f.getValue());
-      }
       if (user.switchUser()) {
-        for (Path p : List.of(script, etc)) {
-          Workspaces.own(p, user);
-        }
+        Workspaces.own(script, user);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("r--------"));
       }
     }
@@ -163,7 +153,10 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
         }
         rootfs = Optional.of(p);
       }
-      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, STATUS_FD);
+      int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
+      int gid = user.switchUser() ? user.gid() : uid;
+      Path etcDir = rootfs.isPresent() ? null : etc.forJob(r.tier().id(), r.network(), uid, gid);
+      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD);
       Path status = execDir.resolve("status.json");
       List<String> cmd = launcher(status, user, bwrap);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -26,23 +26,16 @@ public final class BwrapCommand {
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
   private static final List<String> TOP_DIRS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
-  /** Host files and directories under /etc a build may need; nothing secret. */
-  private static final List<String> ETC =
-      List.of(
-          "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone",
-          "ssl", "ca-certificates", "ca-certificates.conf", "mime.types", "protocols", "services",
-          "os-release", "debian_version", "gitconfig", "environment", "magic", "papersize");
-  private static final List<String> ETC_NETWORK = List.of("resolv.conf", "gai.conf", "host.conf");
-
   private BwrapCommand() {}
 
   /**
    * The full argument list, starting with the bwrap binary.
    *
-   * @param execDir the execution directory (workspace, script and generated /etc files inside)
+   * @param execDir the execution directory (workspace and script inside)
    * @param rootfs empty for the {@code host} image, else the image's root directory
+   * @param etc for the host image, the directory bound as /etc (see {@code SandboxEtc})
    */
-  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, int statusFd) {
+  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--json-status-fd");
@@ -57,10 +50,8 @@ public final class BwrapCommand {
     if (rootfs.isPresent()) {
       imageRoot(a, rootfs.get());
     } else {
-      hostRoot(a, r.network());
-      for (String f : etcFiles(0, 0).keySet()) {
-        bind(a, "--ro-bind", execDir.resolve("etc").resolve(f).toString(), "/etc/" + f);
-      }
+      hostRoot(a);
+      bind(a, "--ro-bind", etc.toString(), "/etc");
     }
     a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--tmpfs", "/home"));
     a.addAll(List.of("--dir", HOME));
@@ -74,7 +65,7 @@ public final class BwrapCommand {
     return a;
   }
 
-  private static void hostRoot(List<String> a, boolean network) {
+  private static void hostRoot(List<String> a) {
     bind(a, "--ro-bind", "/usr", "/usr");
     for (String d : TOP_DIRS) {
       Path p = Path.of("/" + d);
@@ -86,20 +77,6 @@ public final class BwrapCommand {
         }
       } else if (Files.isDirectory(p)) {
         bind(a, "--ro-bind", p.toString(), p.toString());
-      }
-    }
-    a.addAll(List.of("--dir", "/etc"));
-    for (String e : ETC) {
-      bind(a, "--ro-bind-try", "/etc/" + e, "/etc/" + e);
-    }
-    try (Stream<Path> s = Files.list(Path.of("/etc"))) {
-      s.filter(p -> p.getFileName().toString().startsWith("java-")).forEach(p -> bind(a, "--ro-bind-try", p.toString(), p.toString()));
-    } catch (IOException e) {
-      // no /etc listing: Java tools fall back to their defaults
-    }
-    if (network) {
-      for (String e : ETC_NETWORK) {
-        bind(a, "--ro-bind-try", "/etc/" + e, "/etc/" + e);
       }
     }
   }

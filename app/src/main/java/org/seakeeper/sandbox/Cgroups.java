@@ -48,26 +48,32 @@ public final class Cgroups {
       return out.stream().distinct().toList();
     }
 
-    /** Kills everything left in the groups and removes them. */
+    /** Kills everything left in the groups and removes them, polling with a short backoff. */
     public void destroy() {
-      for (int round = 0; round < 50; round++) {
+      long pauseMicros = 250;
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      List<Path> left = new ArrayList<>(groups);
+      while (!left.isEmpty() && System.nanoTime() < deadline) {
         List<Long> pids = pids();
-        if (pids.isEmpty()) {
-          break;
-        }
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+        if (pids.isEmpty()) {
+          left.removeIf(g -> {
+            try {
+              Files.deleteIfExists(g);
+              return true;
+            } catch (IOException e) {
+              return false; // busy until the kernel has reaped the last task
+            }
+          });
         }
-      }
-      for (Path g : groups) {
-        try {
-          Files.deleteIfExists(g);
-        } catch (IOException e) {
-          // still busy; the kernel frees it once the last process is reaped
+        if (!left.isEmpty()) {
+          try {
+            Thread.sleep(java.time.Duration.ofNanos(pauseMicros * 1000));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          pauseMicros = Math.min(pauseMicros * 2, 50_000);
         }
       }
     }

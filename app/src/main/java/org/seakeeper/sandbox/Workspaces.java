@@ -93,8 +93,40 @@ public final class Workspaces {
     }
   }
 
-  /** Removes snapshots made by this instance. */
+  /**
+   * Takes an execution directory out of its tier at once (a rename) and deletes it in the
+   * background, so removing a big workspace does not delay the job's result.
+   */
+  public void discard(Path execDir, java.util.function.Consumer<String> warnings) {
+    Path target = execDir;
+    try {
+      Path trash = Files.createDirectories(workRoot.resolve(".trash"));
+      target = trash.resolve(execDir.getFileName().toString() + "-" + System.nanoTime());
+      Files.move(execDir, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      target = execDir;
+    }
+    Path doomed = target;
+    cleaner.execute(() -> {
+      try {
+        delete(doomed);
+      } catch (IOException e) {
+        warnings.accept("could not remove " + doomed + ": " + e.getMessage());
+      }
+    });
+  }
+
+  private final java.util.concurrent.ExecutorService cleaner =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("workspace-cleaner").daemon().unstarted(r));
+
+  /** Removes snapshots made by this instance and waits for pending workspace removals. */
   public void close() {
+    cleaner.shutdown();
+    try {
+      cleaner.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Path p : snapshots.values()) {
       try {
         delete(p);

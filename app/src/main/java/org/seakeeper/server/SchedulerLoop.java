@@ -95,6 +95,35 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
     return onLoop(() -> scheduler.trigger(connection, project, pipeline, ref, by));
   }
 
+  @Override
+  public CommandResult dequeue(String connection, String project, String change, String by) {
+    return onLoop(() -> scheduler.dequeue(connection, project, change, by));
+  }
+
+  @Override
+  public CommandResult enqueue(String connection, String project, String change, String by) {
+    return onLoop(() -> scheduler.enqueue(connection, project, change, by));
+  }
+
+  @Override
+  public CommandResult promote(String connection, String project, String change, String by) {
+    return onLoop(() -> scheduler.promote(connection, project, change, by));
+  }
+
+  /** The gate queues, read on the scheduler's thread (empty when it does not answer in time). */
+  public java.util.List<java.util.Map<String, Object>> gateQueues() {
+    CompletableFuture<java.util.List<java.util.Map<String, Object>>> f = new CompletableFuture<>();
+    inbox.offer(() -> f.complete(scheduler.gateStatus()));
+    try {
+      return f.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.List.of();
+    } catch (ExecutionException | TimeoutException e) {
+      return java.util.List.of();
+    }
+  }
+
   public int running() {
     Scheduler s = scheduler;
     return s == null ? 0 : s.runningCount();

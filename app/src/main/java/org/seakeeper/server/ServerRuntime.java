@@ -18,6 +18,8 @@ import org.seakeeper.app.Wiring;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.scheduler.Cron;
@@ -65,9 +67,17 @@ public final class ServerRuntime implements AutoCloseable {
 
   /** As {@link #start(ServerConfig, Clock)} with another reporter (tests inject faults here). */
   public static ServerRuntime start(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
+    return start(cfg, new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout()), clock, reporter);
+  }
+
+  /**
+   * Starts everything with the trusted context parsed from the same file (its base jobs); on
+   * failure stops what was started and throws with a clear message.
+   */
+  public static ServerRuntime start(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
     ServerRuntime rt = new ServerRuntime();
     try {
-      rt.startParts(cfg, clock, reporter);
+      rt.startParts(cfg, trusted, clock, reporter);
       return rt;
     } catch (IOException | RuntimeException e) {
       rt.close();
@@ -75,7 +85,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
   }
 
-  private void startParts(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
+  private void startParts(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
     Path dataDir = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
@@ -104,7 +114,8 @@ public final class ServerRuntime implements AutoCloseable {
       }
       repoPaths.put(c.name(), m);
     }
-    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), new GerritRepoAccess(gerrits, gerritDirs));
+    GerritRepoAccess gerritRepos = new GerritRepoAccess(gerrits, gerritDirs);
+    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos);
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -117,9 +128,9 @@ public final class ServerRuntime implements AutoCloseable {
     SchedulerLoop loop = new SchedulerLoop();
     Map<Tier, Integer> slots = new EnumMap<>(Tier.class);
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
-    TrustedContext trusted = new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout());
-    SchedulerSettings settings = new SchedulerSettings(slots, trusted, Glob.of("v*"), Cron.DAILY_0300, projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), settings, clock, loop::wake);
+    SchedulerSettings settings =
+        new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -144,6 +155,18 @@ public final class ServerRuntime implements AutoCloseable {
     parts.add(web);
   }
 
+  /** The trusted gate rules, with shared queues turned into project → queue. */
+  static GateSettings gateSettings(ServerConfig.Gate g) {
+    Map<String, String> byProject = new LinkedHashMap<>();
+    g.sharedQueues().forEach((queue, projects) -> projects.forEach(p -> byProject.put(p, queue)));
+    return new GateSettings(g.approvals(), byProject, g.window());
+  }
+
+  /** Gating needs a review system: only Gerrit connections have one (contracts §4). */
+  private static GatePorts gatePorts(Map<String, GerritEndpoint> gerrits, GerritRepoAccess access) {
+    return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
+  }
+
   private static Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> tiers = new LinkedHashMap<>();
@@ -154,6 +177,7 @@ public final class ServerRuntime implements AutoCloseable {
       m.put("warning", "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's user namespace); tiers are not separated by uid");
     }
     m.put("running", loop.running());
+    m.put("queues", loop.gateQueues());
     Map<String, Long> counts = new LinkedHashMap<>();
     store.queries().countByStatus().forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);

@@ -26,8 +26,8 @@ import org.seakeeper.core.model.PipelineName;
 /**
  * Turns {@link TriggerEvent}s into the JSON kept in the inbox's {@code payload} column and back.
  * The JSON is an object of the record's components plus {@code "type"}: {@code ref_updated},
- * {@code change_proposed}, {@code periodic}, {@code manual}, {@code recheck} or
- * {@code change_abandoned}. Instants are ISO-8601 strings,
+ * {@code change_proposed}, {@code periodic}, {@code manual}, {@code recheck},
+ * {@code change_abandoned} or {@code approvals_changed}. Instants are ISO-8601 strings,
  * pipelines their lower-case ids, empty optionals {@code null}; unknown properties are ignored
  * on reading, so rows written by a newer version still load. Also encodes the {@code needs} list
  * of a build. Thread-safe and immutable.
@@ -41,7 +41,8 @@ public final class EventCodec {
     @JsonSubTypes.Type(value = TriggerEvent.Periodic.class, name = "periodic"),
     @JsonSubTypes.Type(value = TriggerEvent.Manual.class, name = "manual"),
     @JsonSubTypes.Type(value = TriggerEvent.Recheck.class, name = "recheck"),
-    @JsonSubTypes.Type(value = TriggerEvent.ChangeAbandoned.class, name = "change_abandoned")
+    @JsonSubTypes.Type(value = TriggerEvent.ChangeAbandoned.class, name = "change_abandoned"),
+    @JsonSubTypes.Type(value = TriggerEvent.ApprovalsChanged.class, name = "approvals_changed")
   })
   private interface TypedEvent {}
 

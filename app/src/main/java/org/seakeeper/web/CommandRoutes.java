@@ -33,6 +33,34 @@ final class CommandRoutes {
     routes.post("/api/v1/builds/{id}/cancel", ctx -> onBuild(ctx, "cancel", (id, by) -> commands.cancel(id, by)));
     routes.post("/api/v1/builds/{id}/retry", ctx -> onBuild(ctx, "retry", (id, by) -> commands.retry(id, by)));
     routes.post("/api/v1/trigger", this::trigger);
+    routes.post("/api/v1/queues/dequeue", ctx -> onChange(ctx, "dequeue", commands::dequeue));
+    routes.post("/api/v1/queues/enqueue", ctx -> onChange(ctx, "enqueue", commands::enqueue));
+    routes.post("/api/v1/queues/promote", ctx -> onChange(ctx, "promote", commands::promote));
+  }
+
+  private interface ChangeCommand {
+    CommandResult run(String connection, String project, String change, String by);
+  }
+
+  /** Gate queue verbs (Zuul's dequeue, enqueue, promote) on {"connection", "project", "change"}. */
+  private void onChange(Context ctx, String verb, ChangeCommand command) {
+    String who = auth.require(ctx, verb);
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
+    } catch (JsonProcessingException e) {
+      throw ApiError.badRequest("The body is not valid JSON; send {\"connection\", \"project\", \"change\"}.");
+    }
+    Map<String, String> f = new LinkedHashMap<>();
+    for (String name : List.of("connection", "project", "change")) {
+      JsonNode v = node == null ? null : node.get(name);
+      if (v == null || !(v.isTextual() || v.isNumber()) || v.asText().isBlank()) {
+        throw ApiError.badRequest("\"" + name + "\" is required and must be a non-empty string.");
+      }
+      f.put(name, v.asText());
+    }
+    String action = verb + " change " + f.get("change") + " of " + f.get("connection") + "/" + f.get("project");
+    respond(ctx, who, action, command.run(f.get("connection"), f.get("project"), f.get("change"), who));
   }
 
   private interface BuildCommand {

@@ -64,6 +64,19 @@ class ServerEndToEndTest {
       assertThat(post(port, "/api/v1/trigger", token, "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}").statusCode()).isEqualTo(202);
       awaitBuilds(port, b -> b.size() == 6 && allEnded(b), Duration.ofSeconds(60));
       assertThat(get(port, "/metrics").body()).contains("seakeeper_events_received_total");
+
+      // The same through the CLI verbs (contracts §5: 0 done, 1 refused, 2 usage).
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      String server = "http://127.0.0.1:" + port + "/";
+      int code = org.seakeeper.cli.Main.execute(new String[] {"builds", "--server", server, "--limit", "3"}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("STATUS").contains("success");
+      code = org.seakeeper.cli.Main.execute(new String[] {"retry", "--server", server, "--token-file", rt.adminTokenFile().toString(), buildId}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      assertThat(code).as(err.toString()).isZero();
+      code = org.seakeeper.cli.Main.execute(new String[] {"cancel", "--server", server, "--token-file", rt.adminTokenFile().toString(), buildId}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      assertThat(code).as("cancelling a finished build is refused").isEqualTo(1);
+      assertThat(err.toString()).contains("refused (409");
     }
   }
 }

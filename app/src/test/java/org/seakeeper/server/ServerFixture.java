@@ -18,6 +18,10 @@ import java.util.function.Predicate;
 
 /** Git repos, pushes and API polling for server tests. */
 final class ServerFixture {
+  static String git(Path dir, String... args) throws Exception {
+    return org.seakeeper.testing.TestGit.git(dir, args);
+  }
+
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -29,14 +33,6 @@ final class ServerFixture {
     }
   }
 
-  static String git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.org"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as("git " + String.join(" ", args) + ": " + out).isZero();
-    return out.strip();
-  }
 
   /** A bare repo and a work tree cloned from it. */
   static Path[] repo(Path tmp) throws Exception {

@@ -25,7 +25,8 @@ class StoreEventCodecTest {
         new TriggerEvent.Manual("local", "demo", PipelineName.POST, "refs/heads/main", "abcd", Optional.empty(), Optional.empty(), "admin", "n1"),
         new TriggerEvent.Manual("review", "demo", PipelineName.CHECK, "refs/changes/42/42/3", "beef", Optional.of("42"), Optional.of("3"), "admin", "n2"),
         new TriggerEvent.Recheck("review", "demo", "main", "42", "3", "beef", "refs/changes/42/42/3", "jane", "1700000000"),
-        new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"));
+        new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"),
+        new TriggerEvent.ApprovalsChanged("review", "demo", "main", "42", "3", "beef", java.util.Map.of("Code-Review", 2), "1700000002"));
   }
 
   @Test
@@ -52,7 +53,8 @@ class StoreEventCodecTest {
         "{\"type\":\"manual\",\"change\":null,\"commit\":\"abcd\",\"connection\":\"local\",\"nonce\":\"n1\",\"patchset\":null,\"pipeline\":\"post\",\"project\":\"demo\",\"ref\":\"refs/heads/main\",\"requestedBy\":\"admin\"}",
         "{\"type\":\"manual\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"nonce\":\"n2\",\"patchset\":\"3\",\"pipeline\":\"check\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"requestedBy\":\"admin\"}",
         "{\"type\":\"recheck\",\"author\":\"jane\",\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"sequence\":\"1700000000\"}",
-        "{\"type\":\"change_abandoned\",\"change\":\"42\",\"connection\":\"review\",\"project\":\"demo\",\"sequence\":\"1700000001\"}");
+        "{\"type\":\"change_abandoned\",\"change\":\"42\",\"connection\":\"review\",\"project\":\"demo\",\"sequence\":\"1700000001\"}",
+        "{\"type\":\"approvals_changed\",\"approvals\":{\"Code-Review\":2},\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"sequence\":\"1700000002\"}");
   }
 
   @Test

@@ -90,6 +90,17 @@ class CommandApiTest {
   }
 
   @Test
+  void gate_queue_verbs_reach_the_scheduler_and_need_the_token() throws Exception {
+    String body = "{\"connection\":\"review\",\"project\":\"core\",\"change\":42}";
+    for (String verb : List.of("dequeue", "enqueue", "promote")) {
+      assertThat(error(web.send("POST", "/api/v1/queues/" + verb, body), 401)).isEqualTo("unauthorized");
+      assertThat(web.post("/api/v1/queues/" + verb, body).statusCode()).isEqualTo(200);
+    }
+    assertThat(web.commands.calls).containsExactly("dequeue review core 42 by admin", "enqueue review core 42 by admin", "promote review core 42 by admin");
+    assertThat(error(web.post("/api/v1/queues/promote", "{\"project\":\"core\"}"), 400)).isEqualTo("bad_request");
+  }
+
+  @Test
   void a_ref_that_does_not_fit_the_pipeline_is_422() throws Exception {
     web.commands.next = CommandResult.refused(422, "ref_does_not_fit", "post runs on refs/heads/*, not refs/tags/v1.");
     assertThat(error(web.post("/api/v1/trigger", TRIGGER.replace("refs/heads/main", "refs/tags/v1")), 422)).isEqualTo("ref_does_not_fit");

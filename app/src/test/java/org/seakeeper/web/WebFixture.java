@@ -142,5 +142,20 @@ final class WebFixture implements AutoCloseable {
     public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
       return answer("trigger " + connection + " " + project + " " + pipeline.id() + " " + ref + " by " + by);
     }
+
+    @Override
+    public CommandResult dequeue(String connection, String project, String change, String by) {
+      return answer("dequeue " + connection + " " + project + " " + change + " by " + by);
+    }
+
+    @Override
+    public CommandResult enqueue(String connection, String project, String change, String by) {
+      return answer("enqueue " + connection + " " + project + " " + change + " by " + by);
+    }
+
+    @Override
+    public CommandResult promote(String connection, String project, String change, String by) {
+      return answer("promote " + connection + " " + project + " " + change + " by " + by);
+    }
   }
 }

@@ -45,6 +45,18 @@ public final class FakeExecutor implements Executor {
     return held.values().stream().map(h -> h.request.jobName()).toList();
   }
 
+  /** Completes the held execution with request id {@code id} (the scheduler uses {@code b<buildId>}). */
+  public void releaseId(String id, JobOutcome outcome) {
+    Held h;
+    synchronized (this) {
+      h = held.remove(id);
+      if (h == null) {
+        throw new IllegalStateException("no held execution " + id + "; held: " + held.keySet());
+      }
+    }
+    h.result.complete(new Result(outcome, Duration.ZERO, List.of()));
+  }
+
   /** Completes the held execution of {@code jobName} with {@code outcome}. */
   public void release(String jobName, JobOutcome outcome) {
     Held h;

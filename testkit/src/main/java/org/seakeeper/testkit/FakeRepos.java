@@ -33,6 +33,14 @@ public final class FakeRepos implements RepoAccess {
     return sha;
   }
 
+  /** A new commit with the files of {@code from} (a stand-in for a merge), not on any ref. */
+  public synchronized String derive(String connection, String project, String from) {
+    Commit c = get(connection, project, from);
+    String sha = String.format("%040x", counter.incrementAndGet());
+    commits.put(key(connection, project, sha), new Commit(c.files(), c.changed()));
+    return sha;
+  }
+
   /** A commit with just a config file. */
   public String commitConfig(String connection, String project, String ref, String yaml) {
     return commit(connection, project, ref, Map.of(".seakeeper.yaml", yaml));

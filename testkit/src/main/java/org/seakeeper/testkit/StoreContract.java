@@ -74,7 +74,8 @@ public abstract class StoreContract {
             new TriggerEvent.Manual("local", "demo", PipelineName.POST, "refs/heads/main", "abcd", Optional.empty(), Optional.empty(), "admin", "n1"),
             new TriggerEvent.Manual("review", "demo", PipelineName.CHECK, "refs/changes/42/42/3", "beef", Optional.of("42"), Optional.of("3"), "admin", "n2"),
             new TriggerEvent.Recheck("review", "demo", "main", "42", "3", "beef", "refs/changes/42/42/3", "jane", "1700000000"),
-            new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"));
+            new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"),
+            new TriggerEvent.ApprovalsChanged("review", "demo", "main", "42", "3", "beef", java.util.Map.of("Code-Review", 2, "Verified", 1), "1700000002"));
     store.transaction(tx -> {
       events.forEach(e -> assertThat(tx.inbox().add(e, T0)).isPresent());
       return null;

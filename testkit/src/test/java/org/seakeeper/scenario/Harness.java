@@ -31,6 +31,7 @@ final class Harness {
   final InMemoryLogStore logs = new InMemoryLogStore();
   final RecordingReporter reporter = new RecordingReporter();
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
+  final org.seakeeper.testkit.FakeGate gate = new org.seakeeper.testkit.FakeGate(repos);
   Scheduler scheduler;
 
   Harness() {
@@ -40,7 +41,7 @@ final class Harness {
   Harness(int slots) {
     SchedulerSettings settings =
         new SchedulerSettings(Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new SchedulerSettings.ProjectRef("local", "demo")));
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE), settings, clock, () -> {});
+    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE), gate.ports(), new org.seakeeper.core.gate.GateSettings(Map.of("Code-Review", 2), Map.of("ext", "shared"), 4), settings, clock, () -> {});
     scheduler.recover();
   }
 

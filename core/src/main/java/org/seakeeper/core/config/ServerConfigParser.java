@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ServerConfigParser {
   static final List<String> TOP =
-      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs");
+      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
@@ -75,6 +75,8 @@ public final class ServerConfigParser {
     final List<ServerConfig.Connection> connections = new ArrayList<>();
     ServerConfig.Store store = new ServerConfig.Store("h2", Optional.empty(), Optional.empty(), Optional.empty());
     Duration defaultTimeout = Duration.ofHours(1);
+    ServerConfig.PipelineRules rules = ServerConfig.PipelineRules.DEFAULTS;
+    ServerConfig.Gate gate = ServerConfig.Gate.DEFAULTS;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
 
@@ -99,6 +101,8 @@ public final class ServerConfigParser {
           case "store" -> store(v);
           case "default_timeout" -> Nodes.scalarText(v, "'default_timeout'", p).ifPresent(s -> Durations.parse(s).filter(d -> !d.isZero()).ifPresentOrElse(d -> defaultTimeout = d, () -> p.error(Nodes.pos(v), "bad duration '" + s + "' for 'default_timeout': write it like 90s, 10m or 1h30m")));
           case "images" -> images(v);
+          case "pipelines" -> pipelineRules(v);
+          case "gate" -> gate(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
         }
@@ -277,8 +281,80 @@ public final class ServerConfigParser {
       p.error(e.keyPos(), "unknown key '" + e.key() + "' in " + where + Suggest.hint(e.key(), keys));
     }
 
+    void pipelineRules(Node v) {
+      Nodes.mapping(v, "'pipelines'", p).ifPresent(m -> {
+        String cron = rules.periodicCron();
+        String tags = rules.releaseTags();
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          switch (e.key()) {
+            case "periodic" -> cron = rule(e, "cron", cron, s -> org.seakeeper.core.scheduler.Cron.parse(s).isPresent(), "a five-field cron in UTC like '0 3 * * *', or @daily");
+            case "release" -> tags = rule(e, "tags", tags, s -> !s.isBlank(), "a tag glob like 'v*'");
+            default -> p.error(e.keyPos(), "no rules for pipeline '" + e.key() + "' here; rules exist for periodic (cron) and release (tags)");
+          }
+        }
+        rules = new ServerConfig.PipelineRules(cron, tags);
+      });
+    }
+
+    private String rule(Nodes.Entry e, String key, String current, java.util.function.Predicate<String> ok, String expected) {
+      String out = current;
+      Optional<MappingNode> m = Nodes.mapping(e.value(), "'pipelines." + e.key() + "'", p);
+      if (m.isEmpty()) {
+        return out;
+      }
+      for (Nodes.Entry r : Nodes.entries(m.get(), p)) {
+        if (!r.key().equals(key)) {
+          unknown(r, "pipelines." + e.key(), List.of(key));
+          continue;
+        }
+        Optional<String> s = Nodes.string(r.value(), "'pipelines." + e.key() + "." + key + "'", p);
+        if (s.isPresent() && ok.test(s.get())) {
+          out = s.get();
+        } else if (s.isPresent()) {
+          p.error(Nodes.pos(r.value()), "bad '" + e.key() + "." + key + "' value '" + s.get() + "': expected " + expected);
+        }
+      }
+      return out;
+    }
+
+    void gate(Node v) {
+      Nodes.mapping(v, "'gate'", p).ifPresent(m -> {
+        Map<String, Integer> approvals = gate.approvals();
+        Map<String, List<String>> queues = new LinkedHashMap<>();
+        int window = gate.window();
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          switch (e.key()) {
+            case "approvals" -> {
+              Map<String, Integer> a = new LinkedHashMap<>();
+              Nodes.mapping(e.value(), "'gate.approvals'", p).ifPresent(am -> {
+                for (Nodes.Entry l : Nodes.entries(am, p)) {
+                  Nodes.integer(l.value(), "'gate.approvals." + l.key() + "'", p).ifPresent(n -> a.put(l.key(), n));
+                }
+              });
+              approvals = a;
+            }
+            case "queues" -> Nodes.mapping(e.value(), "'gate.queues'", p).ifPresent(qm -> {
+              for (Nodes.Entry q : Nodes.entries(qm, p)) {
+                queues.put(q.key(), Nodes.strings(q.value(), "queue '" + q.key() + "'", p).stream().map(Located::value).toList());
+              }
+            });
+            case "window" -> window = Nodes.integer(e.value(), "'gate.window'", p).filter(n -> positive(n, e, "'gate.window'")).orElse(window);
+            default -> unknown(e, "gate", List.of("approvals", "queues", "window"));
+          }
+        }
+        Map<String, String> seen = new LinkedHashMap<>();
+        queues.forEach((q, projects) -> projects.forEach(pr -> {
+          String before = seen.put(pr, q);
+          if (before != null) {
+            p.error(Nodes.pos(v), "project '" + pr + "' is in two gate queues: " + before + " and " + q);
+          }
+        }));
+        gate = new ServerConfig.Gate(approvals, queues, window);
+      });
+    }
+
     ServerConfig build() {
-      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()));
+      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()), rules, gate);
     }
   }
 }

@@ -84,4 +84,21 @@ public sealed interface TriggerEvent {
       return "abandoned:" + project + ":" + change + ":" + sequence;
     }
   }
+
+  /**
+   * The approvals of a change's current patch set, as a review system reported them (e.g. a
+   * Gerrit comment with votes): may let the change enter the gate.
+   *
+   * @param approvals label name to the highest vote currently given, e.g. {@code Code-Review=2}
+   */
+  record ApprovalsChanged(String connection, String project, String branch, String change, String patchset, String commit, java.util.Map<String, Integer> approvals, String sequence) implements TriggerEvent {
+    public ApprovalsChanged {
+      approvals = java.util.Map.copyOf(approvals);
+    }
+
+    @Override
+    public String contentKey() {
+      return "approvals:" + project + ":" + change + ":" + patchset + ":" + new java.util.TreeMap<>(approvals) + ":" + sequence;
+    }
+  }
 }

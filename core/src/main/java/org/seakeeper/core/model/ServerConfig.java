@@ -21,12 +21,35 @@ public record ServerConfig(
     Store store,
     Duration defaultTimeout,
     Map<String, String> images,
-    List<String> baseJobNames) {
+    List<String> baseJobNames,
+    PipelineRules pipelineRules,
+    Gate gate) {
   public ServerConfig {
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
     images = Map.copyOf(images);
     baseJobNames = List.copyOf(baseJobNames);
+  }
+
+  /**
+   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC) and which tags
+   * start {@code release} (a glob).
+   */
+  public record PipelineRules(String periodicCron, String releaseTags) {
+    public static final PipelineRules DEFAULTS = new PipelineRules("0 3 * * *", "v*");
+  }
+
+  /**
+   * Trusted gate rules (contracts §4): the approvals a change needs to enter the gate (with a
+   * passed check), the queues projects share (queue name to projects), and the initial window.
+   */
+  public record Gate(Map<String, Integer> approvals, Map<String, List<String>> sharedQueues, int window) {
+    public static final Gate DEFAULTS = new Gate(Map.of("Code-Review", 2), Map.of(), 20);
+
+    public Gate {
+      approvals = Map.copyOf(approvals);
+      sharedQueues = Map.copyOf(sharedQueues);
+    }
   }
 
   /** Where the web UI and API listen and the address links point to. */

@@ -20,6 +20,8 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
@@ -44,6 +46,7 @@ public final class Scheduler implements SchedulerCommands {
   private final ConfigCache configs;
   private final Map<Long, Running> running = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final GateCoordinator gate;
   private Instant startedAt;
   private Instant lastPeriodicCheck;
 
@@ -52,11 +55,22 @@ public final class Scheduler implements SchedulerCommands {
   private record Completion(long buildId, Executor.Result result) {}
 
   public Scheduler(SchedulerPorts ports, SchedulerSettings settings, Clock clock, Runnable wake) {
+    this(ports, GatePorts.NONE, GateSettings.DEFAULTS, settings, clock, wake);
+  }
+
+  /** A scheduler that also runs gate queues through a merger and a review system. */
+  public Scheduler(SchedulerPorts ports, GatePorts gatePorts, GateSettings gateSettings, SchedulerSettings settings, Clock clock, Runnable wake) {
     this.ports = ports;
     this.settings = settings;
     this.clock = clock;
     this.wake = wake;
     this.configs = new ConfigCache(ports.repos(), settings.trusted());
+    this.gate = new GateCoordinator(gatePorts, gateSettings, configs, ports.store(), (id, why) -> {
+      Running r = running.get(id);
+      if (r != null) {
+        r.execution().cancel();
+      }
+    });
     this.startedAt = clock.instant();
     this.lastPeriodicCheck = startedAt;
   }
@@ -70,6 +84,7 @@ public final class Scheduler implements SchedulerCommands {
     startedAt = now;
     lastPeriodicCheck = now;
     ports.store().transaction(tx -> {
+      gate.recover(tx, now);
       for (Build b : tx.builds().withStatus(Set.of(BuildStatus.RUNNING))) {
         tx.builds().update(b.moveTo(BuildStatus.INTERRUPTED, now, "the server stopped while this build ran; a new attempt follows"));
         tx.builds().insert(b.nextAttempt(now));
@@ -97,6 +112,11 @@ public final class Scheduler implements SchedulerCommands {
     }
   }
 
+  /** The gate queues, for {@code GET /status}. */
+  public List<Map<String, Object>> gateStatus() {
+    return gate.status();
+  }
+
   /** Number of builds running now (executor slots in use). */
   public int runningCount() {
     return running.size();
@@ -118,8 +138,14 @@ public final class Scheduler implements SchedulerCommands {
     ConfigOutcome config = trigger.map(t -> configs.read(t.connection(), t.project(), t.commit())).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
     ports.store().transaction(tx -> {
-      if (e.event() instanceof TriggerEvent.ChangeAbandoned a) {
-        cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+      switch (e.event()) {
+        case TriggerEvent.ChangeAbandoned a -> {
+          gate.onChangeGone(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+          cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+        }
+        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, c.connection(), c.project(), c.change(), "a new patch set (" + c.patchset() + ") was uploaded", now);
+        case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
+        default -> {}
       }
       if (trigger.isPresent()) {
         Trigger t = trigger.get();
@@ -352,6 +378,11 @@ public final class Scheduler implements SchedulerCommands {
           tx.builds().update(s.finished(now));
           tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-finished", now, Optional.empty()));
           configs.forget(s.id());
+          if (s.pipeline() == PipelineName.CHECK) {
+            gate.onCheckFinished(tx, s, builds, now);
+          } else if (s.pipeline() == PipelineName.GATE) {
+            gate.onGateFinished(tx, s, builds, now);
+          }
           progress = true;
         }
       }
@@ -449,4 +480,28 @@ public final class Scheduler implements SchedulerCommands {
     return CommandResult.accepted(pipeline.id() + " queued for " + project + " " + ref + " at " + commit.get().substring(0, Math.min(12, commit.get().length())), 0);
   }
 
+
+  @Override
+  public CommandResult dequeue(String connection, String project, String change, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.dequeue(tx, connection, project, change, by, now)
+        .map(q -> CommandResult.done("change " + change + " of " + project + " dequeued from " + q + " by " + by, 0))
+        .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
+  }
+
+  @Override
+  public CommandResult enqueue(String connection, String project, String change, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.enqueue(tx, connection, project, change, now)
+        ? CommandResult.accepted("change " + change + " of " + project + " enqueued by " + by, 0)
+        : CommandResult.refused(409, "not_approved", "no approvals of change " + change + " of " + project + " are known; approve it in the review system"));
+  }
+
+  @Override
+  public CommandResult promote(String connection, String project, String change, String by) {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.promote(tx, connection, project, change, now)
+        .map(q -> CommandResult.done("change " + change + " of " + project + " promoted to the head of " + q + " by " + by, 0))
+        .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
+  }
 }

@@ -16,6 +16,15 @@ public interface SchedulerCommands {
   /** Starts {@code pipeline} on {@code ref} of a project (contracts §1: refs must fit the pipeline). */
   CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by);
 
+  /** Removes a change from its gate queue (its gate builds become {@code dequeued}). */
+  CommandResult dequeue(String connection, String project, String change, String by);
+
+  /** Puts a change (back) into its gate queue, as if it had just been approved. */
+  CommandResult enqueue(String connection, String project, String change, String by);
+
+  /** Moves a queued change to the head of its gate queue; every item is re-tested. */
+  CommandResult promote(String connection, String project, String change, String by);
+
   /**
    * The outcome of a command.
    *

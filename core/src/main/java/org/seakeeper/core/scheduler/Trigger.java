@@ -35,6 +35,7 @@ public record Trigger(
           Optional.of(new Trigger(PipelineName.CHECK, c.connection(), c.project(), c.ref(), c.commit(), Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset())));
       case TriggerEvent.Periodic p -> Optional.empty(); // resolved by the scheduler, which reads the branch head
       case TriggerEvent.ChangeAbandoned a -> Optional.empty(); // cancels builds; starts nothing
+      case TriggerEvent.ApprovalsChanged a -> Optional.empty(); // may enter the gate (GateCoordinator)
       case TriggerEvent.Manual m ->
           Optional.of(new Trigger(m.pipeline(), m.connection(), m.project(), m.ref(), m.commit(), branchOf(m.ref()), m.change(), m.patchset()));
     };

@@ -1,0 +1,47 @@
+package org.seakeeper.gerrit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.seakeeper.core.gate.ChangeRef;
+import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.gate.ReviewSystem;
+import org.seakeeper.git.JGitMerger;
+
+/**
+ * Gating through Gerrit: speculative merges in the connection's local mirrors (fetched first, so
+ * the branch tip and every change are there) and submits over REST as the CI account.
+ * Thread-safe.
+ */
+public final class GerritGate {
+  private GerritGate() {}
+
+  public static GatePorts ports(GerritRepoAccess access, Map<String, GerritEndpoint> endpoints) {
+    Merger merger = (connection, project, branch, changes) -> {
+      access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
+      for (ChangeRef c : changes) {
+        access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+      }
+      Map<String, Map<String, Path>> repos = new LinkedHashMap<>();
+      repos.put(connection, Map.of(project, access.mirrorPath(connection, project)));
+      return new JGitMerger(repos).speculate(connection, project, branch, changes);
+    };
+    ReviewSystem review = c -> {
+      GerritEndpoint e = endpoints.get(c.connection());
+      if (e == null) {
+        return new ReviewSystem.SubmitResult(false, "no gerrit connection named " + c.connection());
+      }
+      try {
+        e.rest().post("changes/" + GerritRest.encode(c.project()) + "~" + c.change() + "/submit", "{}");
+        return new ReviewSystem.SubmitResult(true, "submitted");
+      } catch (IOException ex) {
+        return new ReviewSystem.SubmitResult(false, ex.getMessage());
+      }
+    };
+    return new GatePorts(merger, review);
+  }
+
+}

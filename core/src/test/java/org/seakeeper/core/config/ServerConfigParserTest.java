@@ -1,0 +1,83 @@
+package org.seakeeper.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.model.Tier;
+
+class ServerConfigParserTest {
+  static ServerConfigParser.Result parse(String yaml) {
+    return ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static java.util.List<String> lines(ServerConfigParser.Result r) {
+    return r.problems().stream().map(p -> p.format("s.yaml")).toList();
+  }
+
+  @Test
+  void an_empty_file_gives_the_built_in_defaults() {
+    ServerConfig c = parse("").config().orElseThrow();
+    assertThat(c.dataDir()).isEqualTo("./data");
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.executors().get(Tier.PRIVILEGED).maxParallel()).isEqualTo(1);
+    assertThat(c.store().type()).isEqualTo("h2");
+    assertThat(c.pipelineRules()).isEqualTo(ServerConfig.PipelineRules.DEFAULTS);
+  }
+
+  @Test
+  void the_contract_example_parses() {
+    var r = parse(
+        """
+        data_dir: ./data
+        http: {port: 8080, bind: 127.0.0.1, public_url: http://127.0.0.1:8080/}
+        admin_token_file: ./data/admin-token
+        executors:
+          untrusted: {max_parallel: 2}
+          trusted: {max_parallel: 2, memory: 2g}
+          privileged: {max_parallel: 1}
+        repos:
+          - name: demo
+            path: /srv/git/demo.git
+        store: {type: h2}
+        default_timeout: 30m
+        pipelines:
+          periodic: {cron: "30 2 * * 1-5"}
+          release: {tags: "release-*"}
+        """);
+    assertThat(lines(r)).isEmpty();
+    ServerConfig c = r.config().orElseThrow();
+    assertThat(c.connections()).singleElement().satisfies(x -> {
+      assertThat(x.name()).isEqualTo("local");
+      assertThat(x.repos()).extracting(ServerConfig.Repo::name).containsExactly("demo");
+    });
+    assertThat(c.executors().get(Tier.TRUSTED).memoryBytes()).isEqualTo(2L << 30);
+    assertThat(c.defaultTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.pipelineRules()).isEqualTo(new ServerConfig.PipelineRules("30 2 * * 1-5", "release-*"));
+    assertThat(r.trusted().orElseThrow().defaultTimeout()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void every_problem_is_listed_with_its_position() {
+    var r = parse(
+        """
+        executor: {}
+        executors:
+          untrusted: {max_parallel: 0, network: true}
+        pipelines:
+          periodic: {cron: "every day"}
+          gate: {}
+        store: {type: mysql}
+        """);
+    assertThat(r.config()).isEmpty();
+    assertThat(lines(r)).containsExactly(
+        "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines]",
+        "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
+        "s.yaml:3:32: error: the untrusted tier never has a network (contracts: no network except an allow-listed cache)",
+        "s.yaml:5:20: error: bad 'periodic.cron' value 'every day': expected a five-field cron in UTC like '0 3 * * *', or @daily",
+        "s.yaml:6:3: error: no rules for pipeline 'gate' here; rules exist for periodic (cron) and release (tags)",
+        "s.yaml:7:8: error: store type 'mysql' is not supported: use h2 or postgresql");
+  }
+}

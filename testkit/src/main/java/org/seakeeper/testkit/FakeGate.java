@@ -1,0 +1,70 @@
+package org.seakeeper.testkit;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.seakeeper.core.gate.ChangeRef;
+import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.gate.ReviewSystem;
+
+/**
+ * A merger and review system for gate scenarios: a speculative state is a new fake commit with
+ * the files of the last change; changes can be marked as conflicting; submits are recorded and
+ * can be refused. Thread-safe.
+ */
+public final class FakeGate {
+  private final FakeRepos repos;
+  private final List<List<ChangeRef>> merges = new ArrayList<>();
+  private final List<ChangeRef> submitted = new ArrayList<>();
+  private final Set<String> conflicting = new HashSet<>();
+  private boolean refuseSubmit;
+
+  public FakeGate(FakeRepos repos) {
+    this.repos = repos;
+  }
+
+  public synchronized void conflicts(String change) {
+    conflicting.add(change);
+  }
+
+  public synchronized void refuseSubmit(boolean refuse) {
+    refuseSubmit = refuse;
+  }
+
+  public synchronized List<ChangeRef> submitted() {
+    return List.copyOf(submitted);
+  }
+
+  /** Every speculative merge asked for, in order (each list: the changes merged, last is tested). */
+  public synchronized List<List<ChangeRef>> merges() {
+    return List.copyOf(merges);
+  }
+
+  public GatePorts ports() {
+    Merger merger = (connection, project, branch, changes) -> {
+      synchronized (this) {
+        merges.add(List.copyOf(changes));
+        for (ChangeRef c : changes) {
+          if (conflicting.contains(c.change())) {
+            return new Merger.Conflict(c, List.of("shared.txt"));
+          }
+        }
+        ChangeRef last = changes.getLast();
+        return new Merger.Merged(repos.derive(last.connection(), last.project(), last.commit()), changes);
+      }
+    };
+    ReviewSystem review = c -> {
+      synchronized (this) {
+        if (refuseSubmit) {
+          refuseSubmit = false;
+          return new ReviewSystem.SubmitResult(false, "the branch moved");
+        }
+        submitted.add(c);
+        return new ReviewSystem.SubmitResult(true, "merged");
+      }
+    };
+    return new GatePorts(merger, review);
+  }
+}

@@ -1,0 +1,211 @@
+package org.seakeeper.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.config.TrustedContext;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.gate.ChangeRef;
+import org.seakeeper.core.gate.GateSettings;
+import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.scheduler.Cron;
+import org.seakeeper.core.scheduler.Scheduler;
+import org.seakeeper.core.scheduler.SchedulerMetrics;
+import org.seakeeper.core.scheduler.SchedulerPorts;
+import org.seakeeper.core.scheduler.SchedulerSettings;
+import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.testkit.FakeExecutor;
+import org.seakeeper.testkit.FakeGate;
+import org.seakeeper.testkit.FakeRepos;
+import org.seakeeper.testkit.InMemoryLogStore;
+import org.seakeeper.testkit.InMemoryStore;
+import org.seakeeper.testkit.ManualClock;
+import org.seakeeper.testkit.RecordingReporter;
+
+/** Gate scenarios (Zuul's dependent pipeline) on fakes: held builds, fake merger and review. */
+class GateScenarioTest {
+  static final String YAML = "jobs:\n  test: {run: make test}\npipelines:\n  check: [test]\n  gate: [test]\n";
+
+  final InMemoryStore store = new InMemoryStore();
+  final FakeRepos repos = new FakeRepos();
+  final FakeExecutor executor = new FakeExecutor().hold();
+  final FakeGate gate = new FakeGate(repos);
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
+  Scheduler scheduler;
+
+  GateScenarioTest() {
+    scheduler = newScheduler(executor);
+  }
+
+  Scheduler newScheduler(FakeExecutor ex) {
+    SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
+    GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), 20);
+    Scheduler s = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
+    s.recover();
+    return s;
+  }
+
+  void step() {
+    scheduler.runUntilIdle();
+  }
+
+  /** Uploads a change, lets its check pass and approves it with Code-Review +2. */
+  ChangeRef approved(String project, String change) {
+    ChangeRef c = uploaded(project, change, "1");
+    passCheck(c);
+    approve(c);
+    return c;
+  }
+
+  ChangeRef uploaded(String project, String change, String ps) {
+    String sha = repos.commitConfig("review", project, "refs/changes/" + change + "/" + ps, YAML);
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ChangeProposed("review", project, "main", change, ps, sha, "refs/changes/" + change + "/" + ps), clock.instant()));
+    step();
+    return new ChangeRef("review", project, "main", change, ps, sha);
+  }
+
+  void passCheck(ChangeRef c) {
+    Build check = latest(c, PipelineName.CHECK);
+    executor.releaseId("b" + check.id(), new JobOutcome.Succeeded());
+    step();
+  }
+
+  void approve(ChangeRef c) {
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ApprovalsChanged("review", c.project(), "main", c.change(), c.patchset(), c.commit(), Map.of("Code-Review", 2), "a-" + c.change() + c.patchset()), clock.instant()));
+    step();
+  }
+
+  List<Build> builds() {
+    return store.queries().list(BuildQuery.latest(1000)).reversed();
+  }
+
+  Build latest(ChangeRef c, PipelineName p) {
+    return builds().stream().filter(b -> b.pipeline() == p && b.change().equals(Optional.of(c.change()))).reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no " + p + " build of " + c + " in " + builds()));
+  }
+
+  List<Build> gateBuilds(ChangeRef c) {
+    return builds().stream().filter(b -> b.pipeline() == PipelineName.GATE && b.change().equals(Optional.of(c.change()))).toList();
+  }
+
+  void finishGate(ChangeRef c, JobOutcome o) {
+    executor.releaseId("b" + latest(c, PipelineName.GATE).id(), o);
+    step();
+  }
+
+  @Test
+  void a_failure_in_the_middle_retests_those_behind_without_it_and_merges_the_rest_in_order() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    ChangeRef c = approved("core", "C");
+    assertThat(gate.merges()).contains(List.of(a), List.of(a, b), List.of(a, b, c));
+    assertThat(latest(c, PipelineName.GATE).tier()).isEqualTo(Tier.TRUSTED);
+    finishGate(b, new JobOutcome.Failed(1));
+    assertThat(gateBuilds(c)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gateBuilds(c).getFirst().detail()).contains("gate reset");
+    assertThat(gate.merges().getLast()).containsExactly(a, c);
+    finishGate(c, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).as("C waits for A, the head").isEmpty();
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a, c);
+    assertThat(latest(b, PipelineName.GATE).status()).isEqualTo(BuildStatus.FAILURE);
+    assertThat(scheduler.gateStatus().getFirst().get("items")).asList().isEmpty();
+  }
+
+  @Test
+  void a_change_enters_the_gate_only_with_the_approval_and_a_passed_check() {
+    ChangeRef a = uploaded("core", "A", "1");
+    approve(a);
+    assertThat(gateBuilds(a)).as("the check has not passed yet").isEmpty();
+    passCheck(a);
+    assertThat(gateBuilds(a)).as("it enters by itself once the check passes while +2 stands").hasSize(1);
+    ChangeRef b = uploaded("core", "B", "1");
+    passCheck(b);
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ApprovalsChanged("review", "core", "main", "B", "1", b.commit(), Map.of("Code-Review", 1), "x"), clock.instant()));
+    step();
+    assertThat(gateBuilds(b)).as("+1 is not enough").isEmpty();
+  }
+
+  @Test
+  void a_merge_conflict_is_reported_at_once_and_leaves_the_queue() {
+    gate.conflicts("B");
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    assertThat(gateBuilds(b)).singleElement().satisfies(x -> {
+      assertThat(x.status()).isEqualTo(BuildStatus.MERGE_CONFLICT);
+      assertThat(x.detail()).contains("conflicts in shared.txt");
+    });
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a);
+  }
+
+  @Test
+  void a_new_patch_set_dequeues_the_change_and_retests_those_behind() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    uploaded("core", "A", "2");
+    assertThat(gateBuilds(a)).singleElement().extracting(Build::status).isEqualTo(BuildStatus.DEQUEUED);
+    assertThat(gateBuilds(b)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gate.merges().getLast()).containsExactly(b);
+  }
+
+  @Test
+  void projects_sharing_a_queue_are_tested_together() {
+    ChangeRef core = approved("core", "A");
+    ChangeRef ext = approved("ext", "B");
+    assertThat(gate.merges().getLast()).containsExactly(core, ext);
+    finishGate(ext, new JobOutcome.Succeeded());
+    finishGate(core, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(core, ext);
+  }
+
+  @Test
+  void a_refused_submit_retests_the_whole_queue() {
+    ChangeRef a = approved("core", "A");
+    gate.refuseSubmit(true);
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).isEmpty();
+    assertThat(gateBuilds(a)).extracting(Build::status).containsExactly(BuildStatus.SUCCESS, BuildStatus.RUNNING);
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a);
+  }
+
+  @Test
+  void admins_dequeue_promote_and_enqueue_changes() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    assertThat(scheduler.promote("review", "core", "B", "admin").code()).isEqualTo(200);
+    assertThat(gate.merges().getLast()).containsExactly(b, a);
+    assertThat(scheduler.dequeue("review", "core", "A", "admin").code()).isEqualTo(200);
+    assertThat(latest(a, PipelineName.GATE).status()).isEqualTo(BuildStatus.DEQUEUED);
+    assertThat(latest(a, PipelineName.GATE).detail()).isEqualTo("dequeued by admin");
+    assertThat(scheduler.dequeue("review", "core", "A", "admin").code()).isEqualTo(404);
+    assertThat(scheduler.enqueue("review", "core", "A", "admin").code()).isEqualTo(202);
+    assertThat(gate.merges().getLast()).containsExactly(b, a);
+    assertThat(scheduler.enqueue("review", "core", "Z", "admin").code()).isEqualTo(409);
+    assertThat(scheduler.promote("review", "core", "Z", "admin").code()).isEqualTo(404);
+  }
+
+  @Test
+  void after_a_restart_the_queue_is_rebuilt_in_order_and_tested_again() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    scheduler = newScheduler(executor);
+    step();
+    assertThat(gateBuilds(a)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gateBuilds(a).getFirst().detail()).contains("server restarted");
+    assertThat(latest(a, PipelineName.GATE).ref()).isEqualTo("refs/heads/main");
+    assertThat(gate.merges().getLast()).containsExactly(a, b);
+    finishGate(b, new JobOutcome.Succeeded());
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a, b);
+  }
+}
