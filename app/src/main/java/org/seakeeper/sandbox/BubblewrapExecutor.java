@@ -54,6 +54,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   @Override
   public void close() {
     workspaces.close();
+    etc.close();
   }
 
   @Override

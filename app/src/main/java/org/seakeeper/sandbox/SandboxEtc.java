@@ -30,11 +30,54 @@ final class SandboxEtc {
           "os-release", "debian_version", "gitconfig", "environment", "magic", "papersize");
   static final List<String> NETWORK_ENTRIES = List.of("resolv.conf", "gai.conf", "host.conf");
 
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
   private final Path workRoot;
+  private final String instance;
   private final Map<String, Path> made = new ConcurrentHashMap<>();
 
+  /**
+   * Each instance assembles its own directories (named with this process's pid), so executors in
+   * other processes or in this one never rebuild a directory another is binding; directories of
+   * processes that are gone are removed.
+   */
   SandboxEtc(Path workRoot) {
     this.workRoot = workRoot;
+    this.instance = ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+  }
+
+  /** Removes this instance's directories. */
+  void close() {
+    for (Path p : made.values()) {
+      try {
+        Workspaces.delete(p);
+      } catch (IOException e) {
+        // a leftover is removed by the next start in another process
+      }
+    }
+    made.clear();
+  }
+
+  private void removeStale() {
+    try (Stream<Path> s = Files.list(workRoot)) {
+      for (Path p : s.filter(x -> x.getFileName().toString().startsWith("etc-")).toList()) {
+        String[] parts = p.getFileName().toString().split("-");
+        long pid = parts.length >= 2 ? parseLong(parts[parts.length - 2]) : -1;
+        if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        Workspaces.delete(p);
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: stale directories only cost disk
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The directory to bind as /etc for jobs run as uid/gid with or without a network. */
@@ -49,7 +92,10 @@ final class SandboxEtc {
       if (existing != null) {
         return existing;
       }
-      Path dir = workRoot.resolve("etc-" + key);
+      if (made.isEmpty()) {
+        removeStale();
+      }
+      Path dir = workRoot.resolve("etc-" + key + "-" + instance);
       Workspaces.delete(dir);
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));

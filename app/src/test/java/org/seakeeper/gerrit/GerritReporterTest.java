@@ -63,4 +63,31 @@ class GerritReporterTest {
     assertThat(reporter.report(e, post, List.of(build(1, "build", BuildStatus.SUCCESS, "", 1)))).isTrue();
     assertThat(reporter.report(e, SET, List.of(build(1, "build", BuildStatus.CANCELLED, "superseded by patch set 4", 1)))).isTrue();
   }
+
+  static final Buildset GATE = new Buildset(8, 0, "review", "demo", Optional.of("12"), Optional.of("3"), "refs/seakeeper/speculative/" + "d".repeat(40), "d".repeat(40), PipelineName.GATE, Tier.TRUSTED, T, Optional.of(T));
+
+  @Test
+  void only_the_gate_queue_s_verdicts_are_voted_on_not_each_gate_run() {
+    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxEntry.GATE_FAILED)).isTrue();
+    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxEntry.GATE_MERGED)).isTrue();
+    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxEntry.BUILDSET_FINISHED)).isFalse();
+    assertThat(GerritReporter.voted(PipelineName.CHECK, OutboxEntry.BUILDSET_FINISHED)).isTrue();
+    OutboxEntry finished = new OutboxEntry(1, 8, OutboxEntry.BUILDSET_FINISHED, T, Optional.empty());
+    assertThat(reporter.report(finished, GATE, List.of(build(1, "test", BuildStatus.FAILURE, "exit 1", 1)))).as("logged, no Gerrit asked").isTrue();
+  }
+
+  @Test
+  void a_gate_failure_votes_minus_one_and_a_merge_plus_one_saying_it_merged() throws Exception {
+    JsonNode failed = GerritRest.JSON.readTree(reporter.review(GATE, List.of(build(5, "integration", BuildStatus.FAILURE, "exit 1", 1)), OutboxEntry.GATE_FAILED, true));
+    assertThat(failed.get("labels").get("Verified").asInt()).isEqualTo(-1);
+    assertThat(failed.get("message").asText()).startsWith("Build failed (gate pipeline). [seakeeper buildset 8]").contains("speculative state dddddddddddd").contains("removed from the gate queue")
+        .contains("- integration: failure (exit 1)");
+    JsonNode merged = GerritRest.JSON.readTree(reporter.review(GATE, List.of(build(6, "integration", BuildStatus.SUCCESS, "", 1)), OutboxEntry.GATE_MERGED, true));
+    assertThat(merged.get("labels").get("Verified").asInt()).isEqualTo(1);
+    assertThat(merged.get("message").asText()).startsWith("Build succeeded (gate pipeline).").contains("; merged.");
+    assertThat(GerritRest.JSON.readTree(reporter.review(GATE, List.of(), OutboxEntry.GATE_MERGED, false)).has("labels")).isFalse();
+    Build conflict = build(7, null, BuildStatus.MERGE_CONFLICT, "does not merge onto master: conflicts in a.txt", 1);
+    assertThat(GerritRest.JSON.readTree(reporter.review(GATE, List.of(conflict), OutboxEntry.GATE_FAILED, true)).get("message").asText())
+        .contains("- (merge): merge_conflict (does not merge onto master: conflicts in a.txt)");
+  }
 }

@@ -23,6 +23,7 @@ import org.seakeeper.core.scheduler.SchedulerMetrics;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
 import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.testkit.FakeExecutor;
 import org.seakeeper.testkit.FakeGate;
 import org.seakeeper.testkit.FakeRepos;
@@ -40,6 +41,7 @@ class GateScenarioTest {
   final FakeExecutor executor = new FakeExecutor().hold();
   final FakeGate gate = new FakeGate(repos);
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
+  final RecordingReporter reporter = new RecordingReporter();
   Scheduler scheduler;
 
   GateScenarioTest() {
@@ -49,7 +51,7 @@ class GateScenarioTest {
   Scheduler newScheduler(FakeExecutor ex) {
     SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
     GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), 20);
-    Scheduler s = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
+    Scheduler s = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
     s.recover();
     return s;
   }
@@ -120,6 +122,59 @@ class GateScenarioTest {
     assertThat(scheduler.gateStatus().getFirst().get("items")).asList().isEmpty();
   }
 
+  /** The gate verdicts reported (outbox kinds other than buildset-finished), as "kind change". */
+  List<String> gateReports() {
+    return reporter.reports().stream().filter(r -> !r.entry().kind().equals(OutboxEntry.BUILDSET_FINISHED)).map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow()).toList();
+  }
+
+  @Test
+  void a_failure_behind_the_head_waits_for_those_ahead_and_one_caused_by_a_failing_change_ahead_is_retested() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    ChangeRef c = approved("core", "C");
+    finishGate(c, new JobOutcome.Failed(1));
+    assertThat(gateReports()).as("C may have failed only because of B").isEmpty();
+    assertThat(scheduler.gateStatus().getFirst().get("items")).asList().hasSize(3);
+    finishGate(b, new JobOutcome.Failed(1));
+    assertThat(gateBuilds(c)).extracting(Build::status).containsExactly(BuildStatus.FAILURE, BuildStatus.RUNNING);
+    assertThat(gate.merges().getLast()).containsExactly(a, c);
+    assertThat(gateReports()).as("B's verdict waits until A, ahead of it, is decided").isEmpty();
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gateReports()).containsExactly("gate-merged A", "gate-failed B");
+    finishGate(c, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a, c);
+    assertThat(gateReports()).containsExactly("gate-merged A", "gate-failed B", "gate-merged C");
+  }
+
+  @Test
+  void a_change_that_failed_the_gate_re_enters_after_a_passing_recheck_not_on_another_vote() {
+    ChangeRef a = approved("core", "A");
+    finishGate(a, new JobOutcome.Failed(1));
+    assertThat(gateReports()).containsExactly("gate-failed A");
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ApprovalsChanged("review", "core", "main", "A", "1", a.commit(), Map.of("Code-Review", 2, "Verified", 1), "another-vote"), clock.instant()));
+    step();
+    assertThat(gateBuilds(a)).as("a vote alone does not re-enter a change that failed").hasSize(1);
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.Recheck("review", "core", "main", "A", "1", a.commit(), "refs/changes/A/1", "dev", "m1"), clock.instant()));
+    step();
+    passCheck(a);
+    assertThat(gateBuilds(a)).as("the recheck passed while +2 stands").hasSize(2);
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a);
+  }
+
+  @Test
+  void a_refused_submit_retests_its_own_queue_only() {
+    ChangeRef a = approved("one", "A");
+    ChangeRef b = approved("one", "B");
+    ChangeRef x = approved("two", "X");
+    finishGate(b, new JobOutcome.Succeeded());
+    gate.refuseSubmit(true);
+    finishGate(x, new JobOutcome.Succeeded());
+    assertThat(gateBuilds(b)).as("queue 'one' is untouched").extracting(Build::status).containsExactly(BuildStatus.SUCCESS);
+    finishGate(a, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a, b);
+  }
+
   @Test
   void a_change_enters_the_gate_only_with_the_approval_and_a_passed_check() {
     ChangeRef a = uploaded("core", "A", "1");
@@ -143,6 +198,7 @@ class GateScenarioTest {
       assertThat(x.status()).isEqualTo(BuildStatus.MERGE_CONFLICT);
       assertThat(x.detail()).contains("conflicts in shared.txt");
     });
+    assertThat(gateReports()).as("a conflict is reported at once").containsExactly("gate-failed B");
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(a);
   }

@@ -6,9 +6,13 @@ import java.util.Optional;
 
 /**
  * A dependent (gate) queue after Zuul's design: approved changes in order; each is tested on the
- * speculative state of its branch plus every change ahead of it, all in parallel up to a window
- * that grows by one on each success and halves on each failure (never below {@link #MIN_WINDOW}).
- * Pure and steppable: the scheduler tells it what happened and asks what to (re)build.
+ * speculative state of its branch plus every change ahead of it that is not failing, all in
+ * parallel up to a window that grows by one on each success and halves on each failure (never
+ * below {@link #MIN_WINDOW}). An item whose test failed while changes ahead of it are still
+ * undecided is only <em>failing</em> ({@link #markFailing}): the items behind it are re-tested
+ * without it, and it is re-tested itself if something ahead of it changes (the failure may have
+ * come from a change ahead); it fails for good ({@link #fail}) only at the head. Pure and
+ * steppable: the scheduler tells it what happened and asks what to (re)build.
  *
  * <p>Not thread-safe: confined to the scheduler thread.
  */
@@ -23,9 +27,14 @@ public final class GateQueue {
   /**
    * One queue entry: the change and the generation of its current test run. The generation grows
    * each time the item must be re-tested (something ahead of it changed), so results of an older
-   * run are recognised as stale.
+   * run are recognised as stale. {@code failing}: its current run failed, but the verdict waits
+   * until it reaches the head; the items behind it are tested without it meanwhile.
    */
-  public record Item(ChangeRef change, int generation) {}
+  public record Item(ChangeRef change, int generation, boolean failing) {
+    public Item(ChangeRef change, int generation) {
+      this(change, generation, false);
+    }
+  }
 
   public GateQueue(String name) {
     this(name, DEFAULT_WINDOW);
@@ -57,10 +66,13 @@ public final class GateQueue {
     return true;
   }
 
-  /** The changes ahead of {@code c}, in queue order: what its speculative state merges first. */
+  /**
+   * The changes ahead of {@code c} that are not failing, in queue order: what its speculative
+   * state merges first.
+   */
   public List<ChangeRef> ahead(ChangeRef c) {
     int i = position(c).orElseThrow(() -> new IllegalArgumentException(c + " is not in queue " + name));
-    return items.subList(0, i).stream().map(Item::change).toList();
+    return items.subList(0, i).stream().filter(it -> !it.failing()).map(Item::change).toList();
   }
 
   /** The items that may be tested now (the first {@code window}). */
@@ -73,14 +85,30 @@ public final class GateQueue {
   }
 
   /**
-   * The item's test failed: it leaves the queue and every item behind it is re-tested without it
-   * (their generation grows). Returns the items to re-test.
+   * The item's test failed for good: it leaves the queue and every item behind it is re-tested
+   * without it (their generation grows), unless it was failing, in which case they already are.
+   * Returns the items to re-test.
    */
   public List<Item> fail(ChangeRef c) {
     int i = position(c).orElseThrow();
-    items.remove(i);
+    Item gone = items.remove(i);
     window = Math.max(MIN_WINDOW, window / 2);
-    return resetFrom(i);
+    return gone.failing() ? List.of() : resetFrom(i);
+  }
+
+  /**
+   * The item's test failed while it is not the head: it stays, failing, until it reaches the
+   * head or something ahead of it changes; every item behind it is re-tested without it.
+   * Returns the items to re-test.
+   */
+  public List<Item> markFailing(ChangeRef c) {
+    int i = position(c).orElseThrow();
+    Item it = items.get(i);
+    if (it.failing()) {
+      return List.of();
+    }
+    items.set(i, new Item(it.change(), it.generation(), true));
+    return resetFrom(i + 1);
   }
 
   /** The head passed and was submitted: it leaves; nothing behind needs a re-test. */
@@ -95,15 +123,16 @@ public final class GateQueue {
 
   /**
    * Removes a change without a verdict (new patch set, abandoned, dequeued by an admin, or the
-   * branch moved under it): the items behind it are re-tested. Empty when it was not queued.
+   * branch moved under it): the items behind it are re-tested, unless it was failing (they are
+   * tested without it already). Empty when it was not queued.
    */
   public List<Item> remove(ChangeRef c) {
     Optional<Integer> i = position(c);
     if (i.isEmpty()) {
       return List.of();
     }
-    items.remove((int) i.get());
-    return resetFrom(i.get());
+    Item gone = items.remove((int) i.get());
+    return gone.failing() ? List.of() : resetFrom(i.get());
   }
 
   /** Moves a change to the head (an admin's promote); every item is re-tested. */
@@ -127,7 +156,7 @@ public final class GateQueue {
   private List<Item> resetFrom(int from) {
     List<Item> out = new ArrayList<>();
     for (int i = from; i < items.size(); i++) {
-      Item next = new Item(items.get(i).change(), items.get(i).generation() + 1);
+      Item next = new Item(items.get(i).change(), items.get(i).generation() + 1, false);
       items.set(i, next);
       out.add(next);
     }

@@ -19,19 +19,21 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateQueue;
 import org.seakeeper.core.gate.GateSettings;
-import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.gate.ReviewSystem;
-import org.seakeeper.core.model.PipelineName;
-import org.seakeeper.core.model.Tier;
-import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.core.store.Store;
 
 /**
  * The gate pipeline's dependent queues, run by the scheduler: approved changes whose check passed
  * enter their project's (or shared) queue; each item in the window is tested on the speculative
- * merge of the changes ahead of it; a failure removes the item and re-tests those behind it; the
- * head is submitted once it passed. Confined to the scheduler thread; it changes build state
- * only inside the scheduler's transactions.
+ * merge of the changes ahead of it; a failed run makes the item failing (the items behind it are
+ * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
+ * head is submitted once it passed. Gate verdicts are reported through the outbox as
+ * {@link OutboxEntry#GATE_FAILED} (the failed run) and {@link OutboxEntry#GATE_MERGED} (the
+ * passing run, after the submit), so each queued change gets one gate result however often it
+ * was re-tested. A change that failed for good re-enters only after a check of the same patch set
+ * passes again (a {@code recheck}), not on any later vote. Confined to the scheduler thread; it
+ * changes build state only inside the scheduler's transactions.
  */
 final class GateCoordinator {
   private final GatePorts ports;
@@ -46,6 +48,8 @@ final class GateCoordinator {
   /** Current test per change key. */
   private final Map<String, Tested> current = new HashMap<>();
   private final Set<String> passed = new HashSet<>();
+  /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
+  private final Map<String, String> rejected = new HashMap<>();
 
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
@@ -70,25 +74,9 @@ final class GateCoordinator {
    * their order; their unfinished builds are cancelled and the items tested again.
    */
   void recover(Store.Tx tx, Instant now) {
-    for (Buildset s : tx.builds().unfinished()) {
-      if (s.pipeline() != PipelineName.GATE || s.change().isEmpty() || s.patchset().isEmpty()) {
-        continue;
-      }
-      Optional<Build> check = store.queries().list(new BuildQuery(Optional.of(s.connection()), Optional.of(s.project()), s.change(), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT))
-          .stream().filter(b -> b.patchset().equals(s.patchset())).findFirst();
-      for (Build b : tx.builds().ofBuildset(s.id())) {
-        if (!b.status().terminal()) {
-          tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, "the server restarted; the gate tests this change again"));
-        }
-      }
-      if (check.isEmpty()) {
-        continue;
-      }
-      String branch = Trigger.branchOf(s.ref()).orElse("main");
-      TriggerEvent.ApprovalsChanged a = new TriggerEvent.ApprovalsChanged(s.connection(), s.project(), branch, s.change().get(), s.patchset().get(), check.get().commit(), settings.requiredApprovals(), "recovered");
-      approvals.put(key(s.connection(), s.project(), s.change().get()), a);
-      ChangeRef c = new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
-      queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window())).enqueue(c);
+    for (TriggerEvent.ApprovalsChanged a : GateRuns.recover(tx, store, settings, now)) {
+      approvals.put(key(a.connection(), a.project(), a.change()), a);
+      queueOf(a).enqueue(refOf(a));
     }
     for (GateQueue q : queues.values()) {
       refresh(tx, q, now);
@@ -105,48 +93,47 @@ final class GateCoordinator {
     if (s.change().isEmpty() || Verdict.of(builds) != Verdict.PASSED) {
       return;
     }
-    TriggerEvent.ApprovalsChanged a = approvals.get(key(s.connection(), s.project(), s.change().get()));
+    String k = key(s.connection(), s.project(), s.change().get());
+    rejected.remove(k, s.patchset().orElse(""));
+    TriggerEvent.ApprovalsChanged a = approvals.get(k);
     if (a != null && a.patchset().equals(s.patchset().orElse(""))) {
       maybeEnqueue(tx, a, now);
     }
   }
 
   private void maybeEnqueue(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
-    if (!settings.approved(a.approvals()) || !checkPassed(a)) {
+    if (!settings.approved(a.approvals()) || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change()))) || !GateRuns.checkPassed(store, a)) {
       return;
     }
-    ChangeRef c = new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
-    GateQueue q = queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window()));
-    if (q.enqueue(c)) {
+    add(tx, a, now);
+  }
+
+  private void add(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
+    GateQueue q = queueOf(a);
+    if (q.enqueue(refOf(a))) {
       refresh(tx, q, now);
     }
   }
 
-  /** Whether the latest check buildset of the approved patch set passed. */
-  private boolean checkPassed(TriggerEvent.ApprovalsChanged a) {
-    List<Build> checks = store.queries().list(new BuildQuery(Optional.of(a.connection()), Optional.of(a.project()), Optional.of(a.change()), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT));
-    Optional<Long> latest = checks.stream().filter(b -> b.patchset().equals(Optional.of(a.patchset()))).map(Build::buildsetId).max(Long::compare);
-    if (latest.isEmpty()) {
-      return false;
-    }
-    List<Build> set = checks.stream().filter(b -> b.buildsetId() == latest.get()).toList();
-    return set.stream().allMatch(b -> b.status().terminal()) && Verdict.of(set) == Verdict.PASSED;
+  private GateQueue queueOf(TriggerEvent.ApprovalsChanged a) {
+    return queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window()));
+  }
+
+  private static ChangeRef refOf(TriggerEvent.ApprovalsChanged a) {
+    return new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
   }
 
   /** A new patch set or an abandon removes the change from its queue (its gate builds are dequeued). */
   void onChangeGone(Store.Tx tx, String connection, String project, String change, String why, Instant now) {
     approvals.remove(key(connection, project, change));
-    for (GateQueue q : queues.values()) {
-      Optional<GateQueue.Item> it = q.items().stream().filter(i -> key(i.change()).equals(key(connection, project, change))).findFirst();
-      if (it.isPresent()) {
-        stop(tx, it.get().change(), BuildStatus.DEQUEUED, why, now);
-        q.remove(it.get().change());
-        refresh(tx, q, now);
-      }
-    }
+    rejected.remove(key(connection, project, change));
+    find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
   }
 
-  /** A gate buildset finished: advance its queue. */
+  /**
+   * A gate buildset finished: a pass waits for the items ahead; a merge conflict, or a failure at
+   * the head, fails the item for good; a failure behind the head makes it failing.
+   */
   void onGateFinished(Store.Tx tx, Buildset s, List<Build> builds, Instant now) {
     Tested t = tested.remove(s.id());
     if (t == null) {
@@ -158,38 +145,73 @@ final class GateCoordinator {
     }
     if (Verdict.of(builds) == Verdict.PASSED) {
       passed.add(key(t.change()));
+    } else if (builds.stream().anyMatch(b -> b.status() == BuildStatus.MERGE_CONFLICT) || q.head().map(h -> h.change().sameChange(t.change())).orElse(false)) {
+      failForGood(tx, q, t.change(), now);
     } else {
-      fail(tx, q, t.change(), now);
+      q.markFailing(t.change());
     }
-    submitHeads(tx, q, now);
     refresh(tx, q, now);
   }
 
-  private void fail(Store.Tx tx, GateQueue q, ChangeRef c, Instant now) {
-    current.remove(key(c));
+  private void failForGood(Store.Tx tx, GateQueue q, ChangeRef c, Instant now) {
+    Tested t = current.remove(key(c));
     passed.remove(key(c));
-    approvals.remove(key(c));
+    rejected.put(key(c), c.patchset());
     q.fail(c);
+    report(tx, t, OutboxEntry.GATE_FAILED, now);
   }
 
-  private void submitHeads(Store.Tx tx, GateQueue q, Instant now) {
-    while (q.head().isPresent() && passed.contains(key(q.head().get().change()))) {
-      ChangeRef head = q.head().get().change();
-      ReviewSystem.SubmitResult r = ports.review().submit(head);
-      if (!r.merged()) {
-        passed.clear();
-        q.resetAll();
-        return;
-      }
-      q.merged(head);
-      passed.remove(key(head));
-      current.remove(key(head));
-      approvals.remove(key(head));
+  private static void report(Store.Tx tx, Tested t, String kind, Instant now) {
+    if (t != null && t.buildsetId() >= 0) {
+      tx.outbox().add(new OutboxEntry(0, t.buildsetId(), kind, now, Optional.empty()));
     }
   }
 
-  /** Starts a test run for every item in the window that lacks one for its current generation. */
+  /**
+   * Settles the head: a failing head fails for good, a passed one is submitted (a refused submit
+   * re-tests the whole queue), repeatedly. Returns whether the queue changed.
+   */
+  private boolean settleHead(Store.Tx tx, GateQueue q, Instant now) {
+    boolean changed = false;
+    while (q.head().isPresent()) {
+      ChangeRef head = q.head().get().change();
+      if (q.head().get().failing()) {
+        failForGood(tx, q, head, now);
+        changed = true;
+        continue;
+      }
+      if (!passed.contains(key(head))) {
+        return changed;
+      }
+      ReviewSystem.SubmitResult r = ports.review().submit(head);
+      if (!r.merged()) {
+        forgetPassed(q);
+        q.resetAll();
+        return true;
+      }
+      q.merged(head);
+      passed.remove(key(head));
+      approvals.remove(key(head));
+      report(tx, current.remove(key(head)), OutboxEntry.GATE_MERGED, now);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /**
+   * Starts a test run for every item in the window that lacks one for its current generation and
+   * settles the head, until nothing changes (bounded: a head refused again and again stops it).
+   */
   private void refresh(Store.Tx tx, GateQueue q, Instant now) {
+    for (int round = 0; round <= q.items().size() + 1; round++) {
+      startMissingRuns(tx, q, now);
+      if (!settleHead(tx, q, now)) {
+        return;
+      }
+    }
+  }
+
+  private void startMissingRuns(Store.Tx tx, GateQueue q, Instant now) {
     for (GateQueue.Item it : q.active()) {
       Tested t = current.get(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
@@ -207,32 +229,11 @@ final class GateCoordinator {
     ChangeRef c = it.change();
     List<ChangeRef> changes = new ArrayList<>(q.ahead(c));
     changes.add(c);
-    Merger.Result m;
-    try {
-      m = ports.merger().speculate(c.connection(), c.project(), c.branch(), changes);
-    } catch (RuntimeException e) {
-      m = new Merger.Conflict(c, List.of());
-    }
-    String commit = m instanceof Merger.Merged merged ? merged.commit() : c.commit();
-    // The ref is the branch the change lands on; the commit is the speculative state tested.
-    Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
-    ConfigOutcome config = m instanceof Merger.Merged ? configs.read(c.connection(), c.project(), commit) : new ConfigOutcome.Missing();
-    Optional<Buildset> s;
-    if (m instanceof Merger.Conflict conflict) {
-      String detail = "does not merge onto " + c.branch() + (conflict.change().equals(c) ? "" : " with " + conflict.change()) + (conflict.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", conflict.files()));
-      s = Optional.of(BuildsetCreator.createMergeConflict(tx, trigger, Tier.TRUSTED, detail, now));
-    } else {
-      s = BuildsetCreator.create(tx, 0, trigger, Tier.TRUSTED, config, Set.of(), now);
-      if (s.isPresent() && config instanceof ConfigOutcome.Valid v) {
-        configs.remember(s.get().id(), v.config());
-      }
-    }
+    Optional<Buildset> s = GateRuns.create(tx, ports.merger(), configs, c, changes, now);
     if (s.isEmpty()) {
       // Nothing to run in gate: the change passes on its check alone.
-      Tested t = new Tested(q.name(), c, it.generation(), -1);
-      current.put(key(c), t);
+      current.put(key(c), new Tested(q.name(), c, it.generation(), -1));
       passed.add(key(c));
-      submitHeads(tx, q, now);
       return;
     }
     Tested t = new Tested(q.name(), c, it.generation(), s.get().id());
@@ -257,28 +258,28 @@ final class GateCoordinator {
 
   /** An admin's dequeue: empty when the change is in no queue. */
   Optional<String> dequeue(Store.Tx tx, String connection, String project, String change, String by, Instant now) {
-    Optional<GateQueue> q = queueWith(connection, project, change);
-    if (q.isEmpty()) {
-      return Optional.empty();
-    }
-    ChangeRef c = item(q.get(), connection, project, change);
-    stop(tx, c, BuildStatus.DEQUEUED, "dequeued by " + by, now);
-    passed.remove(key(c));
-    q.get().remove(c);
-    refresh(tx, q.get(), now);
-    return Optional.of(q.get().name());
+    return find(connection, project, change).map(f -> {
+      drop(tx, f, "dequeued by " + by, now);
+      return f.queue().name();
+    });
+  }
+
+  /** Removes an item without a verdict: its gate builds are dequeued, those behind re-tested. */
+  private void drop(Store.Tx tx, Found f, String why, Instant now) {
+    stop(tx, f.change(), BuildStatus.DEQUEUED, why, now);
+    passed.remove(key(f.change()));
+    f.queue().remove(f.change());
+    refresh(tx, f.queue(), now);
   }
 
   /** An admin's promote: empty when the change is in no queue. */
   Optional<String> promote(Store.Tx tx, String connection, String project, String change, Instant now) {
-    Optional<GateQueue> q = queueWith(connection, project, change);
-    if (q.isEmpty()) {
-      return Optional.empty();
-    }
-    q.get().promote(item(q.get(), connection, project, change));
-    passed.clear();
-    refresh(tx, q.get(), now);
-    return Optional.of(q.get().name());
+    return find(connection, project, change).map(f -> {
+      forgetPassed(f.queue());
+      f.queue().promote(f.change());
+      refresh(tx, f.queue(), now);
+      return f.queue().name();
+    });
   }
 
   /** An admin's (re-)enqueue, with the last approvals seen; false when none are known. */
@@ -287,42 +288,24 @@ final class GateCoordinator {
     if (a == null) {
       return false;
     }
-    ChangeRef c = new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
-    GateQueue q = queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window()));
-    if (q.enqueue(c)) {
-      refresh(tx, q, now);
-    }
+    add(tx, a, now);
     return true;
   }
 
-  private Optional<GateQueue> queueWith(String connection, String project, String change) {
-    return queues.values().stream().filter(q -> q.items().stream().anyMatch(i -> key(i.change()).equals(key(connection, project, change)))).findFirst();
-  }
+  private record Found(GateQueue queue, ChangeRef change) {}
 
-  private static ChangeRef item(GateQueue q, String connection, String project, String change) {
-    return q.items().stream().map(GateQueue.Item::change).filter(c -> key(c).equals(key(connection, project, change))).findFirst().orElseThrow();
+  private Optional<Found> find(String connection, String project, String change) {
+    String k = key(connection, project, change);
+    return queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(k)).map(i -> new Found(q, i.change()))).findFirst();
   }
 
   /** Queues for GET /status: each with its items, their position and the state they are tested on. */
   List<Map<String, Object>> status() {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (GateQueue q : queues.values()) {
-      List<Map<String, Object>> items = new ArrayList<>();
-      int pos = 0;
-      for (GateQueue.Item it : q.items()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("position", ++pos);
-        m.put("change", it.change().change());
-        m.put("patchset", it.change().patchset());
-        m.put("project", it.change().project());
-        m.put("tested_on", q.ahead(it.change()).stream().map(ChangeRef::toString).toList());
-        Tested t = current.get(key(it.change()));
-        m.put("buildset", t == null ? null : t.buildsetId());
-        m.put("passed", passed.contains(key(it.change())));
-        items.add(m);
-      }
-      out.add(Map.of("name", q.name(), "window", q.window(), "items", items));
-    }
-    return out;
+    return GateRuns.status(queues.values(), c -> Optional.ofNullable(current.get(key(c))).map(Tested::buildsetId), c -> passed.contains(key(c)));
+  }
+
+  /** Forgets which items of {@code q} passed (they are all re-tested); other queues keep theirs. */
+  private void forgetPassed(GateQueue q) {
+    q.items().forEach(i -> passed.remove(key(i.change())));
   }
 }

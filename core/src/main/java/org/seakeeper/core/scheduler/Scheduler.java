@@ -376,7 +376,7 @@ public final class Scheduler implements SchedulerCommands {
         List<Build> builds = tx.builds().ofBuildset(s.id());
         if (builds.stream().allMatch(b -> b.status().terminal())) {
           tx.builds().update(s.finished(now));
-          tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-finished", now, Optional.empty()));
+          tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_FINISHED, now, Optional.empty()));
           configs.forget(s.id());
           if (s.pipeline() == PipelineName.CHECK) {
             gate.onCheckFinished(tx, s, builds, now);

@@ -4,11 +4,18 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One result to report: {@code kind} is e.g. {@code buildset-finished}. Immutable.
+ * One result to report: {@code kind} is one of the constants below. Immutable.
  *
  * @param id assigned by the store; 0 before insertion
  */
 public record OutboxEntry(long id, long buildsetId, String kind, Instant createdAt, Optional<Instant> deliveredAt) {
+  /** A buildset finished (every pipeline; a gate buildset's verdict is the queue's, below). */
+  public static final String BUILDSET_FINISHED = "buildset-finished";
+  /** A gate item failed for good (merge conflict, or its run failed at the head): the failed run's buildset. */
+  public static final String GATE_FAILED = "gate-failed";
+  /** A gate item passed and was submitted: the passing run's buildset. */
+  public static final String GATE_MERGED = "gate-merged";
+
   public OutboxEntry withId(long newId) {
     return new OutboxEntry(newId, buildsetId, kind, createdAt, deliveredAt);
   }

@@ -60,4 +60,31 @@ class GateQueueTest {
     assertThat(q.remove(c("B"))).extracting(GateQueue.Item::change).containsExactly(c("A"));
     assertThat(q.remove(c("Z"))).isEmpty();
   }
+
+  @Test
+  void a_failing_item_is_left_out_of_the_states_behind_it_until_it_fails_for_good_at_the_head() {
+    GateQueue q = new GateQueue("integrated", 10);
+    q.enqueue(c("A"));
+    q.enqueue(c("B"));
+    q.enqueue(c("C"));
+    assertThat(q.markFailing(c("B"))).extracting(GateQueue.Item::change).containsExactly(c("C"));
+    assertThat(q.ahead(c("C"))).containsExactly(c("A"));
+    assertThat(q.items().get(1).failing()).isTrue();
+    assertThat(q.current(c("B"), 0)).as("B's failed run stays its current one").isTrue();
+    q.merged(c("A"));
+    assertThat(q.fail(c("B"))).as("C was tested without B already").isEmpty();
+    assertThat(q.current(c("C"), 1)).isTrue();
+  }
+
+  @Test
+  void a_change_ahead_leaving_gives_a_failing_item_another_run() {
+    GateQueue q = new GateQueue("integrated", 10);
+    q.enqueue(c("A"));
+    q.enqueue(c("B"));
+    q.enqueue(c("C"));
+    q.markFailing(c("C"));
+    assertThat(q.fail(c("A"))).extracting(GateQueue.Item::change).containsExactly(c("B"), c("C"));
+    assertThat(q.items()).noneMatch(GateQueue.Item::failing);
+    assertThat(q.ahead(c("C"))).containsExactly(c("B"));
+  }
 }

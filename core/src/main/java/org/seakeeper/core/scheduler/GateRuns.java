@@ -1,0 +1,119 @@
+package org.seakeeper.core.scheduler;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.build.Verdict;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.gate.ChangeRef;
+import org.seakeeper.core.gate.GateQueue;
+import org.seakeeper.core.gate.GateSettings;
+import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.Store;
+
+/**
+ * What {@link GateCoordinator} reads and writes in the store: the buildset of a run on a
+ * speculative state, whether a patch set's check passed, the gate runs a restart interrupted,
+ * and the queues as the status API shows them. Stateless.
+ */
+final class GateRuns {
+  private GateRuns() {}
+
+  /**
+   * Merges {@code changes} (the last is the item) onto the item's branch and creates the gate
+   * buildset for the result: its jobs, or one {@code merge_conflict} record. Empty when the merged
+   * state has no gate jobs.
+   */
+  static Optional<Buildset> create(Store.Tx tx, Merger merger, ConfigCache configs, ChangeRef c, List<ChangeRef> changes, Instant now) {
+    Merger.Result m;
+    try {
+      m = merger.speculate(c.connection(), c.project(), c.branch(), changes);
+    } catch (RuntimeException e) {
+      m = new Merger.Conflict(c, List.of());
+    }
+    String commit = m instanceof Merger.Merged merged ? merged.commit() : c.commit();
+    // The ref is the branch the change lands on; the commit is the speculative state tested.
+    Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
+    if (m instanceof Merger.Conflict conflict) {
+      String detail = "does not merge onto " + c.branch() + (conflict.change().equals(c) ? "" : " with " + conflict.change()) + (conflict.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", conflict.files()));
+      return Optional.of(BuildsetCreator.createMergeConflict(tx, trigger, Tier.TRUSTED, detail, now));
+    }
+    ConfigOutcome config = configs.read(c.connection(), c.project(), commit);
+    Optional<Buildset> s = BuildsetCreator.create(tx, 0, trigger, Tier.TRUSTED, config, Set.of(), now);
+    if (s.isPresent() && config instanceof ConfigOutcome.Valid v) {
+      configs.remember(s.get().id(), v.config());
+    }
+    return s;
+  }
+
+  /**
+   * After a restart: the gate buildsets that had not finished, in order, have their unfinished
+   * builds cancelled; returns the approvals to queue their changes again with (those of a patch
+   * set with a check).
+   */
+  static List<TriggerEvent.ApprovalsChanged> recover(Store.Tx tx, Store store, GateSettings settings, Instant now) {
+    List<TriggerEvent.ApprovalsChanged> out = new ArrayList<>();
+    for (Buildset s : tx.builds().unfinished()) {
+      if (s.pipeline() != PipelineName.GATE || s.change().isEmpty() || s.patchset().isEmpty()) {
+        continue;
+      }
+      Optional<Build> check = store.queries().list(new BuildQuery(Optional.of(s.connection()), Optional.of(s.project()), s.change(), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT))
+          .stream().filter(b -> b.patchset().equals(s.patchset())).findFirst();
+      for (Build b : tx.builds().ofBuildset(s.id())) {
+        if (!b.status().terminal()) {
+          tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, "the server restarted; the gate tests this change again"));
+        }
+      }
+      String branch = Trigger.branchOf(s.ref()).orElse("main");
+      check.ifPresent(c -> out.add(new TriggerEvent.ApprovalsChanged(s.connection(), s.project(), branch, s.change().get(), s.patchset().get(), c.commit(), settings.requiredApprovals(), "recovered")));
+    }
+    return out;
+  }
+
+  /** Whether the latest check buildset of the approved patch set passed. */
+  static boolean checkPassed(Store store, TriggerEvent.ApprovalsChanged a) {
+    List<Build> checks = store.queries().list(new BuildQuery(Optional.of(a.connection()), Optional.of(a.project()), Optional.of(a.change()), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT));
+    Optional<Long> latest = checks.stream().filter(b -> b.patchset().equals(Optional.of(a.patchset()))).map(Build::buildsetId).max(Long::compare);
+    if (latest.isEmpty()) {
+      return false;
+    }
+    List<Build> set = checks.stream().filter(b -> b.buildsetId() == latest.get()).toList();
+    return set.stream().allMatch(b -> b.status().terminal()) && Verdict.of(set) == Verdict.PASSED;
+  }
+
+  /** Queues for GET /status: each with its items, their position and the state they are tested on. */
+  static List<Map<String, Object>> status(Collection<GateQueue> queues, Function<ChangeRef, Optional<Long>> buildset, Predicate<ChangeRef> passed) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (GateQueue q : queues) {
+      List<Map<String, Object>> items = new ArrayList<>();
+      int pos = 0;
+      for (GateQueue.Item it : q.items()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("position", ++pos);
+        m.put("change", it.change().change());
+        m.put("patchset", it.change().patchset());
+        m.put("project", it.change().project());
+        m.put("tested_on", q.ahead(it.change()).stream().map(ChangeRef::toString).toList());
+        m.put("buildset", buildset.apply(it.change()).orElse(null));
+        m.put("passed", passed.test(it.change()));
+        m.put("failing", it.failing());
+        items.add(m);
+      }
+      out.add(Map.of("name", q.name(), "window", q.window(), "items", items));
+    }
+    return out;
+  }
+}
