@@ -39,6 +39,8 @@ public final class GerritConnection implements AutoCloseable {
   /** How far before the cursor catch-up looks (clock granularity, events created out of order). */
   public static final Duration MARGIN = Duration.ofMinutes(2);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** A stream that lived this long resets the backoff. */
+  static final Duration STABLE = Duration.ofSeconds(30);
   private static final int PAGE = 100;
 
   private final GerritEndpoint endpoint;
@@ -135,6 +137,7 @@ public final class GerritConnection implements AutoCloseable {
   private void follow() {
     Duration backoff = Duration.ofSeconds(1);
     while (running) {
+      long connectedAt = 0;
       try (SshStream.Open o = ssh.open()) {
         current = o;
         if (!running) {
@@ -143,7 +146,7 @@ public final class GerritConnection implements AutoCloseable {
         catchUp();
         log.info("connection {}: streaming events from {}:{}", name(), endpoint.ssh().host(), endpoint.ssh().port());
         streaming.countDown();
-        backoff = Duration.ofSeconds(1);
+        connectedAt = System.nanoTime();
         String line;
         while (running && (line = o.lines().readLine()) != null) {
           handle(line);
@@ -157,6 +160,9 @@ public final class GerritConnection implements AutoCloseable {
         }
       } finally {
         current = null;
+        if (connectedAt != 0 && System.nanoTime() - connectedAt > STABLE.toNanos()) {
+          backoff = Duration.ofSeconds(1); // it was up for a while: not a flapping Gerrit
+        }
         if (running) {
           streaming = new CountDownLatch(1);
         }

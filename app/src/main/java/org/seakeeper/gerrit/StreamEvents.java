@@ -3,6 +3,7 @@ package org.seakeeper.gerrit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.seakeeper.core.event.RecheckComments;
 import org.seakeeper.core.event.TriggerEvent;
 
 /**
@@ -103,6 +104,6 @@ final class StreamEvents {
 
   /** Whether some line of a review comment is exactly {@code recheck} (surrounding blanks aside). */
   static boolean hasRecheckLine(String comment) {
-    return comment.lines().anyMatch(l -> l.strip().equals("recheck"));
+    return RecheckComments.asks(comment);
   }
 }

@@ -30,7 +30,7 @@ class GerritCatchUpTest {
     GerritFlow f = new GerritFlow(GERRIT, "catch-up", tmp.resolve("work"));
     int port = GerritServer.freePort();
     ServerConfig cfg = f.serverConfig(tmp.resolve("data"), port);
-    String yaml = GerritEndToEndTest.yaml("true");
+    String yaml = org.seakeeper.testkit.GerritContract.yaml("true");
 
     int first;
     try (ServerRuntime rt = GerritFlow.start(cfg)) {

@@ -7,11 +7,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,28 +28,30 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.server.ServerRuntime;
+import org.seakeeper.testkit.GerritContract;
 
 /**
- * The server against a real Gerrit: patch sets are checked and voted on, config errors become
- * inline comments, {@code recheck} re-runs, new patch sets and abandons cancel builds.
+ * The server against a real Gerrit passes the Gerrit contract (the fake Gerrit passes the same
+ * tests): patch sets are checked and voted on, config errors become inline comments,
+ * {@code recheck} re-runs, new patch sets and abandons cancel builds. Each test has its own
+ * project, served by its own server.
  */
 @Tag("slow")
-class GerritEndToEndTest {
+class GerritEndToEndTest extends GerritContract {
   @RegisterExtension static final GerritServer GERRIT = new GerritServer();
   private static final AtomicInteger PROJECTS = new AtomicInteger();
   static final Duration LIMIT = Duration.ofSeconds(60);
 
   @TempDir Path tmp;
+  private GerritFlow f;
   private ServerRuntime rt;
+  private int port;
 
-  private GerritFlow flow() throws Exception {
-    return new GerritFlow(GERRIT, "e2e-" + PROJECTS.incrementAndGet(), tmp.resolve("work"));
-  }
-
-  private int serve(GerritFlow flow) throws Exception {
-    int port = GerritServer.freePort();
-    rt = GerritFlow.start(flow.serverConfig(tmp.resolve("data"), port));
-    return port;
+  @BeforeEach
+  void serve() throws Exception {
+    f = new GerritFlow(GERRIT, "e2e-" + PROJECTS.incrementAndGet(), tmp.resolve("work"));
+    port = GerritServer.freePort();
+    rt = GerritFlow.start(f.serverConfig(tmp.resolve("data"), port));
   }
 
   @AfterEach
@@ -54,108 +61,99 @@ class GerritEndToEndTest {
     }
   }
 
-  static String yaml(String run) {
-    return "jobs:\n  build: {run: \"" + run + "\"}\npipelines:\n  check: [build]\n";
+  private static String[] files(Map<String, String> files) {
+    List<String> out = new ArrayList<>();
+    files.forEach((k, v) -> {
+      out.add(k);
+      out.add(v);
+    });
+    return out.toArray(String[]::new);
+  }
+
+  @Override
+  protected ChangeHandle upload(Map<String, String> files) throws Exception {
+    return new ChangeHandle(Integer.toString(f.change(f.pushForReview("a change", files(files)))));
+  }
+
+  @Override
+  protected void uploadPatchset(ChangeHandle c, Map<String, String> files) throws Exception {
+    f.pushNewPatchset(files(files));
+  }
+
+  @Override
+  protected void comment(ChangeHandle c, String text) throws Exception {
+    GERRIT.admin().post("changes/" + f.project() + "~" + c.number() + "/revisions/current/review", GerritRest.json("message", text));
+  }
+
+  @Override
+  protected void abandon(ChangeHandle c) throws Exception {
+    GERRIT.admin().post("changes/" + f.project() + "~" + c.number() + "/abandon", "{}");
+  }
+
+  /**
+   * The CI account's messages, their vote read from Gerrit's "Patch Set N: Verified+1" prefix
+   * (Gerrit leaves it out when the vote did not change: then it is the previous one).
+   */
+  @Override
+  protected List<Vote> votes(ChangeHandle c) throws Exception {
+    List<JsonNode> messages = f.ciMessages(Integer.parseInt(c.number()));
+    // after the messages: a review's comments are there once its message is
+    JsonNode comments = GERRIT.admin().get("changes/" + f.project() + "~" + c.number() + "/comments").path(".seakeeper.yaml");
+    List<Vote> out = new ArrayList<>();
+    int value = 0;
+    for (JsonNode m : messages) {
+      String text = m.get("message").asText();
+      String ps = m.get("_revision_number").asText();
+      String prefix = text.lines().findFirst().orElse("");
+      value = prefix.contains("Verified+1") ? 1 : prefix.contains("Verified-1") ? -1 : value;
+      Map<Integer, String> lines = new LinkedHashMap<>();
+      for (JsonNode cm : comments) {
+        if (cm.path("patch_set").asText().equals(ps) && GerritServer.CI_USER.equals(cm.path("author").path("username").asText())) {
+          lines.merge(cm.path("line").asInt(0), cm.path("message").asText(), (a, b) -> a + "\n" + b);
+        }
+      }
+      out.add(new Vote(ps, value, text, lines));
+    }
+    return out;
+  }
+
+  @Override
+  protected List<BuildRow> builds(ChangeHandle c) throws Exception {
+    return GerritFlow.builds(port, Integer.parseInt(c.number())).stream().map(b -> new BuildRow(b.get("id").asText(), b.get("patchset").asText(), b.get("status").asText())).toList();
+  }
+
+  @Override
+  protected <T> T await(Callable<T> probe, Predicate<T> ok) throws Exception {
+    long end = System.nanoTime() + LIMIT.toNanos();
+    T seen = probe.call();
+    while (!ok.test(seen)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out; saw " + seen);
+      }
+      Thread.sleep(20);
+      seen = probe.call();
+    }
+    return seen;
+  }
+
+  @Override
+  protected void settle() throws Exception {
+    Thread.sleep(700);
+  }
+
+  @Override
+  protected String publicUrl() {
+    return "http://127.0.0.1:" + port + "/";
   }
 
   @Test
   void the_fixture_gives_the_ci_account_rest_access_and_the_verified_label() throws Exception {
-    GERRIT.createProject("fixture");
     assertThat(GERRIT.ci().get("accounts/self").get("username").asText()).isEqualTo(GerritServer.CI_USER);
-    assertThat(GERRIT.admin().get("projects/fixture").get("labels").has("Verified")).isTrue();
-  }
-
-  @Test
-  void a_passing_change_gets_verified_plus_one_with_a_message_linking_the_log() throws Exception {
-    GerritFlow f = flow();
-    int port = serve(f);
-    long pushed = System.nanoTime();
-    String commit = f.pushForReview("passing", ".seakeeper.yaml", yaml("test -f marker.txt"), "marker.txt", "x\n");
-    int change = f.change(commit);
-    List<JsonNode> msgs = f.awaitCiMessages(change, m -> !m.isEmpty(), LIMIT);
-    long latencyMs = (System.nanoTime() - pushed) / 1_000_000;
-    System.out.println("push -> vote visible: " + latencyMs + " ms");
-    assertThat(f.verified(change)).isEqualTo(1);
-    List<JsonNode> builds = GerritFlow.builds(port, change);
-    assertThat(builds).singleElement().satisfies(b -> {
-      assertThat(b.get("status").asText()).isEqualTo("success");
-      assertThat(b.get("connection").asText()).isEqualTo("review");
-      assertThat(b.get("patchset").asText()).isEqualTo("1");
-      assertThat(b.get("commit").asText()).isEqualTo(commit);
-    });
-    String text = msgs.getFirst().get("message").asText();
-    assertThat(text).contains("Build succeeded").contains("- build: success").contains("http://127.0.0.1:" + port + "/builds/" + builds.getFirst().get("id").asText());
-    assertThat(text).containsPattern("\\[seakeeper buildset \\d+\\]");
-  }
-
-  @Test
-  void a_failing_change_gets_verified_minus_one() throws Exception {
-    GerritFlow f = flow();
-    serve(f);
-    int change = f.change(f.pushForReview("failing", ".seakeeper.yaml", yaml("echo broken; exit 3")));
-    List<JsonNode> msgs = f.awaitCiMessages(change, m -> !m.isEmpty(), LIMIT);
-    assertThat(f.verified(change)).isEqualTo(-1);
-    assertThat(msgs.getFirst().get("message").asText()).contains("Build failed").contains("- build: failure (exit 3)");
-  }
-
-  @Test
-  void a_config_error_gets_an_inline_comment_at_its_line_and_minus_one() throws Exception {
-    GerritFlow f = flow();
-    serve(f);
-    String bad = "jobs:\n  build: {run: \"true\"}\n  lint: {run: \"true\", colour: red}\npipelines:\n  check: [build, lint]\n";
-    int change = f.change(f.pushForReview("bad config", ".seakeeper.yaml", bad));
-    f.awaitCiMessages(change, m -> !m.isEmpty(), LIMIT);
-    assertThat(f.verified(change)).isEqualTo(-1);
-    JsonNode comments = GERRIT.admin().get("changes/" + f.project() + "~" + change + "/comments").path(".seakeeper.yaml");
-    assertThat(comments.size()).isGreaterThanOrEqualTo(1);
-    assertThat(comments.get(0).get("line").asInt()).isEqualTo(3);
-    assertThat(comments.get(0).get("message").asText()).contains("colour");
-    assertThat(comments.get(0).path("author").path("username").asText()).isEqualTo(GerritServer.CI_USER);
-  }
-
-  @Test
-  void recheck_runs_check_again_and_votes_again() throws Exception {
-    GerritFlow f = flow();
-    int port = serve(f);
-    int change = f.change(f.pushForReview("recheck me", ".seakeeper.yaml", yaml("true")));
-    f.awaitCiMessages(change, m -> m.size() == 1, LIMIT);
-    GERRIT.admin().post("changes/" + f.project() + "~" + change + "/revisions/current/review", GerritRest.json("message", "flaky?\nrecheck"));
-    List<JsonNode> msgs = f.awaitCiMessages(change, m -> m.size() == 2, LIMIT);
-    assertThat(msgs.get(1).get("message").asText()).contains("Build succeeded");
-    assertThat(GerritFlow.builds(port, change)).hasSize(2).allSatisfy(b -> assertThat(b.get("status").asText()).isEqualTo("success"));
-  }
-
-  @Test
-  void a_new_patchset_cancels_the_old_builds_and_only_the_new_one_is_voted_on() throws Exception {
-    GerritFlow f = flow();
-    int port = serve(f);
-    int change = f.change(f.pushForReview("slow then fast", ".seakeeper.yaml", yaml("sh job.sh"), "job.sh", "sleep 120\n"));
-    GerritFlow.awaitBuilds(port, change, b -> b.size() == 1 && b.getFirst().get("status").asText().equals("running"), LIMIT);
-    f.pushNewPatchset("job.sh", "true\n");
-    List<JsonNode> builds = GerritFlow.awaitBuilds(port, change, b -> b.size() == 2 && b.get(1).get("status").asText().equals("success"), LIMIT);
-    assertThat(builds.getFirst().get("status").asText()).isEqualTo("cancelled");
-    assertThat(builds.getFirst().get("patchset").asText()).isEqualTo("1");
-    List<JsonNode> msgs = f.awaitCiMessages(change, m -> !m.isEmpty(), LIMIT);
-    assertThat(msgs).singleElement().satisfies(m -> assertThat(m.get("_revision_number").asInt()).isEqualTo(2));
-    assertThat(f.verified(change)).isEqualTo(1);
-  }
-
-  @Test
-  void abandoning_a_change_cancels_its_builds() throws Exception {
-    GerritFlow f = flow();
-    int port = serve(f);
-    int change = f.change(f.pushForReview("abandon me", ".seakeeper.yaml", yaml("sleep 120")));
-    GerritFlow.awaitBuilds(port, change, b -> b.size() == 1 && b.getFirst().get("status").asText().equals("running"), LIMIT);
-    GERRIT.admin().post("changes/" + f.project() + "~" + change + "/abandon", "{}");
-    List<JsonNode> builds = GerritFlow.awaitBuilds(port, change, b -> b.size() == 1 && b.getFirst().get("status").asText().equals("cancelled"), LIMIT);
-    assertThat(builds.getFirst().get("status").asText()).isEqualTo("cancelled");
-    Thread.sleep(500); // the finished buildset is reported (or not) right after it ends
-    assertThat(f.ciMessages(change)).isEmpty();
+    assertThat(GERRIT.admin().get("projects/" + f.project()).get("labels").has("Verified")).isTrue();
   }
 
   @Test
   void a_result_reported_again_after_a_restart_is_not_posted_twice() throws Exception {
-    GerritFlow f = flow();
     String commit = f.pushForReview("report me twice", "a.txt", "a\n");
     int change = f.change(commit);
     GerritEndpoint review = GerritEndpoint.of(f.serverConfig(tmp.resolve("data"), 1).connections().getFirst());

@@ -1,0 +1,133 @@
+package org.seakeeper.core.report;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.build.Verdict;
+import org.seakeeper.core.config.Durations;
+import org.seakeeper.core.config.RepoConfigParser;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.store.OutboxEntry;
+
+/**
+ * Turns an outbox entry's buildset into the {@link Review} a review system shows (contracts §4),
+ * for the Gerrit reporter and the fake Gerrit alike:
+ *
+ * <ul>
+ *   <li>{@code check}: each finished buildset ({@link OutboxEntry#BUILDSET_FINISHED}), unless it
+ *       has a cancelled build (superseded, abandoned, cancelled by hand: the UI says why);
+ *   <li>{@code gate}: only the queue's verdicts, {@link OutboxEntry#GATE_FAILED} (-1) and
+ *       {@link OutboxEntry#GATE_MERGED} (+1, saying it was merged);
+ *   <li>{@code post}, {@code periodic}, {@code release}: none.
+ * </ul>
+ *
+ * The message lists each job's latest attempt with its result, duration and page
+ * ({@code public_url} + {@code builds/<id>}) and carries {@link #marker}; config problems
+ * ({@code .seakeeper.yaml:LINE:COL: error: MESSAGE} in a {@code config_error} build's detail)
+ * become line comments. Stateless.
+ */
+public final class Reviews {
+  private static final Pattern PROBLEM = Pattern.compile("^" + Pattern.quote(RepoConfigParser.FILE_NAME) + ":(\\d+):(\\d+): (error|warning): (.*)$");
+
+  private Reviews() {}
+
+  /** The marker a review's message carries, to find it again after a crash. */
+  public static String marker(Buildset s) {
+    return "[seakeeper buildset " + s.id() + "]";
+  }
+
+  /** Whether an outbox entry of this kind becomes a review (see the class comment). */
+  public static boolean voted(PipelineName pipeline, String kind) {
+    return switch (pipeline) {
+      case CHECK -> OutboxEntry.BUILDSET_FINISHED.equals(kind);
+      case GATE -> OutboxEntry.GATE_FAILED.equals(kind) || OutboxEntry.GATE_MERGED.equals(kind);
+      default -> false;
+    };
+  }
+
+  /** The review of an outbox entry's buildset, or empty when it gets none. */
+  public static Optional<Review> of(Buildset s, List<Build> builds, String kind, String publicUrl) {
+    List<Build> latest = Verdict.latestAttempts(builds);
+    if (!voted(s.pipeline(), kind) || s.change().isEmpty() || s.patchset().isEmpty()) {
+      return Optional.empty();
+    }
+    if (s.pipeline() == PipelineName.CHECK && latest.stream().anyMatch(b -> b.status() == BuildStatus.CANCELLED)) {
+      return Optional.empty();
+    }
+    return Optional.of(compose(s, latest, kind, publicUrl));
+  }
+
+  /**
+   * The review of the latest attempts, whatever the rules above say: the vote is a gate
+   * verdict's, else the builds' ({@link Verdict}).
+   *
+   * @param publicUrl the server's public URL, ending in {@code /}
+   */
+  public static Review compose(Buildset s, List<Build> latest, String kind, String publicUrl) {
+    boolean passed = switch (kind) {
+      case OutboxEntry.GATE_FAILED -> false;
+      case OutboxEntry.GATE_MERGED -> true;
+      default -> Verdict.of(latest) == Verdict.PASSED;
+    };
+    return new Review(passed ? 1 : -1, message(s, latest, passed, kind, publicUrl), comments(latest));
+  }
+
+  static String message(Buildset s, List<Build> latest, boolean passed, String kind, String publicUrl) {
+    StringBuilder m = new StringBuilder();
+    m.append(passed ? "Build succeeded" : "Build failed").append(" (").append(s.pipeline().id()).append(" pipeline). ").append(marker(s)).append("\n\n");
+    String state = s.commit().substring(0, Math.min(12, s.commit().length()));
+    if (OutboxEntry.GATE_MERGED.equals(kind)) {
+      m.append("Tested on the speculative state ").append(state).append(" (the branch and the changes ahead in the gate queue); merged.\n\n");
+    } else if (OutboxEntry.GATE_FAILED.equals(kind)) {
+      m.append("Tested on the speculative state ").append(state).append(" (the branch and the changes ahead in the gate queue); removed from the gate queue. ")
+          .append("A recheck that passes puts it back while its approvals stand.\n\n");
+    }
+    for (Build b : latest) {
+      m.append("- ").append(b.job().orElse(b.status() == BuildStatus.MERGE_CONFLICT ? "(merge)" : "(config)")).append(": ").append(b.status().id());
+      if (b.status() == BuildStatus.CONFIG_ERROR) {
+        m.append(" (").append(RepoConfigParser.FILE_NAME).append(" has problems, see the comments)");
+      } else if (!b.detail().isBlank() && !b.status().passed()) {
+        m.append(" (").append(firstLine(b.detail())).append(")");
+      }
+      duration(b).ifPresent(d -> m.append(" in ").append(d));
+      m.append(" ").append(publicUrl).append("builds/").append(b.id()).append("\n");
+    }
+    return m.toString();
+  }
+
+  private static Optional<String> duration(Build b) {
+    if (b.startedAt().isEmpty() || b.finishedAt().isEmpty()) {
+      return Optional.empty();
+    }
+    Duration d = Duration.between(b.startedAt().get(), b.finishedAt().get());
+    return Optional.of(d.toMillis() < 10_000 ? String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0) : Durations.format(d.withNanos(0)));
+  }
+
+  private static String firstLine(String s) {
+    String l = s.lines().findFirst().orElse("");
+    return l.length() > 200 ? l.substring(0, 200) + "..." : l;
+  }
+
+  static List<Review.LineComment> comments(List<Build> latest) {
+    List<Review.LineComment> out = new ArrayList<>();
+    for (Build b : latest) {
+      if (b.status() != BuildStatus.CONFIG_ERROR) {
+        continue;
+      }
+      for (String line : b.detail().lines().toList()) {
+        Matcher mm = PROBLEM.matcher(line.strip());
+        if (mm.matches()) {
+          out.add(new Review.LineComment(RepoConfigParser.FILE_NAME, Integer.parseInt(mm.group(1)), mm.group(3) + " (column " + mm.group(2) + "): " + mm.group(4), "error".equals(mm.group(3))));
+        }
+      }
+    }
+    return out;
+  }
+}
