@@ -31,6 +31,8 @@ import org.seakeeper.core.executor.JobOutcome;
  */
 public final class BubblewrapExecutor implements Executor, AutoCloseable {
   private static final int STATUS_FD = 3;
+  private static final long PID = ProcessHandle.current().pid();
+  private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
   private final SandboxSettings settings;
   private final HostUsers users;
   private final Workspaces workspaces;
@@ -108,9 +110,12 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
       List<String> collected = List.of();
       try {
         HostUser user = users.forTier(r.tier());
-        execDir = workspaces.create(r.tier().id(), r.id(), r.checkout(), user);
+        // Names on disk and in cgroupfs are shared by every Seakeeper process on the host:
+        // make them unique to this process and execution, not just to the request.
+        String local = r.id() + "-" + PID + "-" + SEQ.incrementAndGet();
+        execDir = workspaces.create(r.tier().id(), local, r.checkout(), user);
         prepare(execDir, user);
-        Cgroups.Attempt attempt = cgroups.create(r.id(), settings.memoryBytes(), settings.pidsMax());
+        Cgroups.Attempt attempt = cgroups.create(local, settings.memoryBytes(), settings.pidsMax());
         attempt.unavailable().ifPresent(why -> warnings.accept("memory and pids limits not applied: " + why));
         cgroup = attempt.handle().orElse(null);
         outcome = runProcess(execDir, user);

@@ -82,7 +82,43 @@ public final class Cgroups {
   /** Result of trying to create limits: a handle, or why there are none. */
   public record Attempt(Optional<Handle> handle, Optional<String> unavailable) {}
 
+  /**
+   * Removes empty groups left by Seakeeper processes that died (named {@code <id>-<pid>-<n>}),
+   * once per process; best effort.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void sweep() {
+    if (!swept.compareAndSet(false, true)) {
+      return;
+    }
+    for (Path parent : List.of(root.resolve("seakeeper"), root.resolve("memory/seakeeper"), root.resolve("pids/seakeeper"))) {
+      try (java.util.stream.Stream<Path> s = Files.list(parent)) {
+        for (Path g : s.filter(Files::isDirectory).toList()) {
+          String[] parts = g.getFileName().toString().split("-");
+          long pid = -1;
+          try {
+            pid = parts.length >= 3 ? Long.parseLong(parts[parts.length - 2]) : -1;
+          } catch (NumberFormatException e) {
+            pid = -1;
+          }
+          if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+          try {
+            Files.deleteIfExists(g);
+          } catch (IOException e) {
+            // not empty or busy: leave it
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // no such hierarchy
+      }
+    }
+  }
+
   public Attempt create(String id, long memoryBytes, int pidsMax) {
+    sweep();
     if (Files.exists(root.resolve("cgroup.controllers"))) {
       return v2(id, memoryBytes, pidsMax);
     }
