@@ -47,6 +47,7 @@ public final class GerritServer implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    long t0 = System.nanoTime();
     base = Files.createTempDirectory("sk-gerrit-");
     Path site = base.resolve("site");
     GerritSites.copy(GerritSites.template(javaBin(), classpath()), site);
@@ -55,6 +56,7 @@ public final class GerritServer implements BeforeAllCallback, AfterAllCallback {
     start(site);
     admin = new GerritRest(url(), ADMIN, ADMIN_PASSWORD);
     setUpCiAccount();
+    System.out.printf("Gerrit for %s ready in %.1f s on %s%n", context.getDisplayName(), (System.nanoTime() - t0) / 1e9, url());
   }
 
   @Override
@@ -184,11 +186,10 @@ public final class GerritServer implements BeforeAllCallback, AfterAllCallback {
     if (p == null || !p.isAlive()) {
       return;
     }
-    p.destroy();
+    // the site is thrown away: no need for a graceful shutdown
+    p.destroyForcibly();
     try {
-      if (!p.waitFor(15, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      p.waitFor(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
