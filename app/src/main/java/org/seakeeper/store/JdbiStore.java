@@ -16,6 +16,7 @@ import org.seakeeper.core.store.BuildQueries;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
 import org.seakeeper.core.store.Inbox;
+import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.Store;
 
@@ -101,6 +102,11 @@ public final class JdbiStore implements Store {
     @Override
     public Outbox outbox() {
       return new SqlOutbox(h);
+    }
+
+    @Override
+    public GateState gate() {
+      return new SqlGateState(h, codec);
     }
   }
 

@@ -16,6 +16,7 @@ import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.store.BuildQueries;
+import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
 import org.seakeeper.core.store.Inbox;
@@ -40,6 +41,7 @@ public final class InMemoryStore implements Store {
     TreeMap<Long, Build> builds = new TreeMap<>();
     TreeMap<Long, Buildset> buildsets = new TreeMap<>();
     TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
+    InMemoryGateState gate = new InMemoryGateState();
 
     State copy() {
       State s = new State();
@@ -51,6 +53,7 @@ public final class InMemoryStore implements Store {
       s.builds = new TreeMap<>(builds);
       s.buildsets = new TreeMap<>(buildsets);
       s.outbox = new TreeMap<>(outbox);
+      s.gate = gate.copy();
       return s;
     }
   }
@@ -223,6 +226,11 @@ public final class InMemoryStore implements Store {
           s.outbox.put(id, new OutboxEntry(e.id(), e.buildsetId(), e.kind(), e.createdAt(), Optional.of(at)));
         }
       };
+    }
+
+    @Override
+    public GateState gate() {
+      return s.gate;
     }
   }
 }

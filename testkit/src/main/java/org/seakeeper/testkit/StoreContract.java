@@ -200,4 +200,69 @@ public abstract class StoreContract {
     });
     assertThat(pending()).extracting(OutboxEntry::kind).containsExactly("buildset-finished");
   }
+
+  private java.util.Map<String, List<TriggerEvent.ApprovalsChanged>> gateQueues() {
+    return store.transaction(tx -> tx.gate().queues());
+  }
+
+  private List<TriggerEvent.ApprovalsChanged> gateApprovals() {
+    return store.transaction(tx -> tx.gate().approvals());
+  }
+
+  private List<org.seakeeper.core.store.GateState.Rejected> gateRejected() {
+    return store.transaction(tx -> tx.gate().rejected());
+  }
+
+  private static TriggerEvent.ApprovalsChanged approved(String project, String change, String patchset) {
+    return new TriggerEvent.ApprovalsChanged("review", project, "main", change, patchset, "c" + change + patchset, java.util.Map.of("Code-Review", 2), "seq-" + change);
+  }
+
+  @Test
+  void gate_queues_keep_their_order_and_are_replaced_or_removed_whole() {
+    store.transaction(tx -> {
+      tx.gate().saveQueue("core", List.of(approved("core", "3", "1"), approved("ext", "1", "2"), approved("core", "2", "1")));
+      tx.gate().saveQueue("docs", List.of(approved("docs", "9", "1")));
+      return null;
+    });
+    assertThat(gateQueues()).containsOnlyKeys("core", "docs");
+    assertThat(gateQueues().get("core")).containsExactly(approved("core", "3", "1"), approved("ext", "1", "2"), approved("core", "2", "1"));
+    store.transaction(tx -> {
+      tx.gate().saveQueue("core", List.of(approved("core", "2", "1")));
+      tx.gate().saveQueue("docs", List.of());
+      return null;
+    });
+    assertThat(gateQueues()).containsOnlyKeys("core");
+    assertThat(gateQueues().get("core")).containsExactly(approved("core", "2", "1"));
+  }
+
+  @Test
+  void gate_approvals_and_rejections_are_kept_per_change_and_roll_back_with_the_transaction() {
+    store.transaction(tx -> {
+      tx.gate().saveApprovals(approved("core", "1", "1"));
+      tx.gate().saveApprovals(approved("core", "2", "1"));
+      tx.gate().saveApprovals(approved("core", "1", "2"));
+      tx.gate().reject(new org.seakeeper.core.store.GateState.Rejected("review", "core", "2", "1"));
+      return null;
+    });
+    assertThat(gateApprovals()).containsExactly(approved("core", "1", "2"), approved("core", "2", "1"));
+    assertThat(gateRejected()).containsExactly(new org.seakeeper.core.store.GateState.Rejected("review", "core", "2", "1"));
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.gate().forgetApprovals("review", "core", "1");
+      tx.gate().unreject("review", "core", "2");
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(gateApprovals()).hasSize(2);
+    store.transaction(tx -> {
+      tx.gate().forgetApprovals("review", "core", "1");
+      tx.gate().forgetApprovals("review", "core", "2");
+      return null;
+    });
+    assertThat(gateApprovals()).isEmpty();
+    assertThat(gateRejected()).extracting(org.seakeeper.core.store.GateState.Rejected::change).containsExactly("2");
+    store.transaction(tx -> {
+      tx.gate().unreject("review", "core", "2");
+      return null;
+    });
+    assertThat(gateRejected()).isEmpty();
+  }
 }

@@ -13,6 +13,7 @@ import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.gate.ChangeRef;
+import org.seakeeper.core.gate.GateQueue;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
@@ -49,8 +50,12 @@ class GateScenarioTest {
   }
 
   Scheduler newScheduler(FakeExecutor ex) {
+    return newScheduler(ex, 20);
+  }
+
+  Scheduler newScheduler(FakeExecutor ex, int window) {
     SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
-    GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), 20);
+    GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), window);
     Scheduler s = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
     s.recover();
     return s;
@@ -263,5 +268,54 @@ class GateScenarioTest {
     finishGate(b, new JobOutcome.Succeeded());
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(a, b);
+  }
+
+  @Test
+  void after_a_restart_passed_failing_and_waiting_items_are_still_queued_in_order() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    ChangeRef c = approved("ext", "C");
+    finishGate(b, new JobOutcome.Succeeded());
+    finishGate(c, new JobOutcome.Failed(1));
+    scheduler = newScheduler(executor);
+    step();
+    assertThat(gate.merges().getLast()).containsExactly(a, b, c);
+    finishGate(a, new JobOutcome.Succeeded());
+    finishGate(b, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(a, b);
+    finishGate(c, new JobOutcome.Failed(1));
+    assertThat(gate.submitted()).containsExactly(a, b);
+    assertThat(gateReports()).containsExactly("gate-merged A", "gate-merged B", "gate-failed C");
+  }
+
+  @Test
+  void after_a_restart_items_beyond_the_window_are_still_queued() {
+    scheduler = newScheduler(executor, GateQueue.MIN_WINDOW);
+    List<ChangeRef> inWindow = List.of(approved("core", "A"), approved("core", "B"), approved("core", "C"));
+    ChangeRef d = approved("core", "D");
+    assertThat(gateBuilds(d)).isEmpty();
+    scheduler = newScheduler(executor, GateQueue.MIN_WINDOW);
+    step();
+    assertThat(gateBuilds(d)).isEmpty();
+    for (ChangeRef c : inWindow) {
+      finishGate(c, new JobOutcome.Succeeded());
+    }
+    finishGate(d, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(inWindow.get(0), inWindow.get(1), inWindow.get(2), d);
+  }
+
+  @Test
+  void after_a_restart_a_rejected_patch_set_stays_out_and_earlier_approvals_still_count() {
+    ChangeRef d = approved("core", "D");
+    finishGate(d, new JobOutcome.Failed(1));
+    ChangeRef e = uploaded("core", "E", "1");
+    approve(e);
+    assertThat(gateBuilds(e)).isEmpty();
+    scheduler = newScheduler(executor);
+    step();
+    approve(d);
+    assertThat(gateBuilds(d)).hasSize(1);
+    passCheck(e);
+    assertThat(latest(e, PipelineName.GATE).status()).isEqualTo(BuildStatus.RUNNING);
   }
 }

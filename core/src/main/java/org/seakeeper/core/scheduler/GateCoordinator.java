@@ -20,6 +20,7 @@ import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateQueue;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.gate.ReviewSystem;
+import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.core.store.Store;
 
@@ -70,21 +71,36 @@ final class GateCoordinator {
   }
 
   /**
-   * After a restart: the queues are rebuilt from the gate buildsets that had not finished, in
-   * their order; their unfinished builds are cancelled and the items tested again.
+   * After a restart: the approvals, rejections and queues come back from the store
+   * ({@link org.seakeeper.core.store.GateState}), queues in their order, including items that
+   * had passed and waited for those ahead, were failing, or were beyond the window; gate builds
+   * that had not finished are cancelled and every item is tested again. Gate buildsets left
+   * unfinished by a store without gate state (before it existed) are added behind them.
    */
   void recover(Store.Tx tx, Instant now) {
-    for (TriggerEvent.ApprovalsChanged a : GateRuns.recover(tx, store, settings, now)) {
+    for (TriggerEvent.ApprovalsChanged a : tx.gate().approvals()) {
       approvals.put(key(a.connection(), a.project(), a.change()), a);
-      queueOf(a).enqueue(refOf(a));
     }
-    for (GateQueue q : queues.values()) {
+    for (GateState.Rejected r : tx.gate().rejected()) {
+      rejected.put(key(r.connection(), r.project(), r.change()), r.patchset());
+    }
+    List<TriggerEvent.ApprovalsChanged> items = new ArrayList<>();
+    tx.gate().queues().values().forEach(items::addAll);
+    items.addAll(GateRuns.recover(tx, store, settings, now));
+    for (TriggerEvent.ApprovalsChanged a : items) {
+      approvals.putIfAbsent(key(a.connection(), a.project(), a.change()), a);
+      if (find(a.connection(), a.project(), a.change()).isEmpty()) {
+        queueOf(a).enqueue(refOf(a));
+      }
+    }
+    for (GateQueue q : List.copyOf(queues.values())) {
       refresh(tx, q, now);
     }
   }
 
   void onApprovals(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
     approvals.put(key(a.connection(), a.project(), a.change()), a);
+    tx.gate().saveApprovals(a);
     maybeEnqueue(tx, a, now);
   }
 
@@ -94,7 +110,9 @@ final class GateCoordinator {
       return;
     }
     String k = key(s.connection(), s.project(), s.change().get());
-    rejected.remove(k, s.patchset().orElse(""));
+    if (rejected.remove(k, s.patchset().orElse(""))) {
+      tx.gate().unreject(s.connection(), s.project(), s.change().get());
+    }
     TriggerEvent.ApprovalsChanged a = approvals.get(k);
     if (a != null && a.patchset().equals(s.patchset().orElse(""))) {
       maybeEnqueue(tx, a, now);
@@ -127,6 +145,8 @@ final class GateCoordinator {
   void onChangeGone(Store.Tx tx, String connection, String project, String change, String why, Instant now) {
     approvals.remove(key(connection, project, change));
     rejected.remove(key(connection, project, change));
+    tx.gate().forgetApprovals(connection, project, change);
+    tx.gate().unreject(connection, project, change);
     find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
   }
 
@@ -157,6 +177,7 @@ final class GateCoordinator {
     Tested t = current.remove(key(c));
     passed.remove(key(c));
     rejected.put(key(c), c.patchset());
+    tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
     q.fail(c);
     report(tx, t, OutboxEntry.GATE_FAILED, now);
   }
@@ -192,6 +213,7 @@ final class GateCoordinator {
       q.merged(head);
       passed.remove(key(head));
       approvals.remove(key(head));
+      tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
       report(tx, current.remove(key(head)), OutboxEntry.GATE_MERGED, now);
       changed = true;
     }
@@ -206,9 +228,21 @@ final class GateCoordinator {
     for (int round = 0; round <= q.items().size() + 1; round++) {
       startMissingRuns(tx, q, now);
       if (!settleHead(tx, q, now)) {
-        return;
+        break;
       }
     }
+    save(tx, q);
+  }
+
+  /** Writes the queue's order to the store, each item as the approvals that let it in. */
+  private void save(Store.Tx tx, GateQueue q) {
+    List<TriggerEvent.ApprovalsChanged> items = new ArrayList<>();
+    for (GateQueue.Item it : q.items()) {
+      ChangeRef c = it.change();
+      TriggerEvent.ApprovalsChanged a = approvals.get(key(c));
+      items.add(a != null && a.patchset().equals(c.patchset()) ? a : new TriggerEvent.ApprovalsChanged(c.connection(), c.project(), c.branch(), c.change(), c.patchset(), c.commit(), settings.requiredApprovals(), "queued"));
+    }
+    tx.gate().saveQueue(q.name(), items);
   }
 
   private void startMissingRuns(Store.Tx tx, GateQueue q, Instant now) {

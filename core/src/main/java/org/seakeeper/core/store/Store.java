@@ -27,5 +27,7 @@ public interface Store extends AutoCloseable {
     Builds builds();
 
     Outbox outbox();
+
+    GateState gate();
   }
 }
