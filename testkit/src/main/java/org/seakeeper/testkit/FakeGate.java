@@ -19,7 +19,7 @@ public final class FakeGate {
   private final List<List<ChangeRef>> merges = new ArrayList<>();
   private final List<ChangeRef> submitted = new ArrayList<>();
   private final Set<String> conflicting = new HashSet<>();
-  private boolean refuseSubmit;
+  private int refuseSubmits;
 
   public FakeGate(FakeRepos repos) {
     this.repos = repos;
@@ -30,7 +30,12 @@ public final class FakeGate {
   }
 
   public synchronized void refuseSubmit(boolean refuse) {
-    refuseSubmit = refuse;
+    refuseSubmits = refuse ? 1 : 0;
+  }
+
+  /** Refuses the next {@code times} submits ("the branch moved"). */
+  public synchronized void refuseSubmits(int times) {
+    refuseSubmits = times;
   }
 
   public synchronized List<ChangeRef> submitted() {
@@ -57,8 +62,8 @@ public final class FakeGate {
     };
     ReviewSystem review = c -> {
       synchronized (this) {
-        if (refuseSubmit) {
-          refuseSubmit = false;
+        if (refuseSubmits > 0) {
+          refuseSubmits--;
           return new ReviewSystem.SubmitResult(false, "the branch moved");
         }
         submitted.add(c);

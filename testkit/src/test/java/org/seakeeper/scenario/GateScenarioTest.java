@@ -318,4 +318,24 @@ class GateScenarioTest {
     passCheck(e);
     assertThat(latest(e, PipelineName.GATE).status()).isEqualTo(BuildStatus.RUNNING);
   }
+
+  @Test
+  void a_submit_refused_again_and_again_fails_the_change_instead_of_retesting_forever() {
+    ChangeRef a = approved("core", "A");
+    ChangeRef b = approved("core", "B");
+    gate.refuseSubmits(1000);
+    for (int i = 0; i < 3; i++) {
+      finishGate(b, new JobOutcome.Succeeded());
+      finishGate(a, new JobOutcome.Succeeded());
+    }
+    assertThat(gate.submitted()).isEmpty();
+    assertThat(gateReports()).containsExactly("gate-failed A");
+    assertThat(builds()).filteredOn(x -> x.job().isEmpty()).singleElement().satisfies(x -> {
+      assertThat(x.status()).isEqualTo(BuildStatus.ERROR);
+      assertThat(x.detail()).contains("refused to submit the change 3 times", "the branch moved");
+    });
+    gate.refuseSubmits(0);
+    finishGate(b, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(b);
+  }
 }

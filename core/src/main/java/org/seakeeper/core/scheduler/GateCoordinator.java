@@ -51,6 +51,15 @@ final class GateCoordinator {
   private final Set<String> passed = new HashSet<>();
   /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
   private final Map<String, String> rejected = new HashMap<>();
+  /** Change key and patch set to the number of submits the review system refused in a row. */
+  private final Map<String, Integer> refusedSubmits = new HashMap<>();
+
+  /**
+   * After this many refused submits of a passed head in a row the item fails for good: a review
+   * system that keeps refusing (missing rights, submit requirements) must not make the queue
+   * re-test forever.
+   */
+  static final int MAX_REFUSED_SUBMITS = 3;
 
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
@@ -182,6 +191,19 @@ final class GateCoordinator {
     report(tx, t, OutboxEntry.GATE_FAILED, now);
   }
 
+  /**
+   * Adds to the change's passed gate buildset an {@code error} record without a job saying why
+   * it fails, so that its report names the refused submit rather than only passed jobs.
+   */
+  private void recordRefusal(Store.Tx tx, ChangeRef c, int times, String message, Instant now) {
+    Tested t = current.get(key(c));
+    if (t == null || t.buildsetId() < 0) {
+      return;
+    }
+    tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(new Build(0, s.id(), s.connection(), s.project(), s.change(), s.patchset(), s.ref(), s.commit(), s.pipeline(), Optional.empty(), 1, BuildStatus.ERROR, s.tier(), List.of(), now, Optional.empty(), Optional.of(now),
+        "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, Optional.empty())));
+  }
+
   private static void report(Store.Tx tx, Tested t, String kind, Instant now) {
     if (t != null && t.buildsetId() >= 0) {
       tx.outbox().add(new OutboxEntry(0, t.buildsetId(), kind, now, Optional.empty()));
@@ -205,11 +227,21 @@ final class GateCoordinator {
         return changed;
       }
       ReviewSystem.SubmitResult r = ports.review().submit(head);
+      String refusalKey = key(head) + "#" + head.patchset();
       if (!r.merged()) {
+        int refused = refusedSubmits.merge(refusalKey, 1, Integer::sum);
+        if (refused >= MAX_REFUSED_SUBMITS) {
+          refusedSubmits.remove(refusalKey);
+          recordRefusal(tx, head, refused, r.message(), now);
+          failForGood(tx, q, head, now);
+          changed = true;
+          continue;
+        }
         forgetPassed(q);
         q.resetAll();
         return true;
       }
+      refusedSubmits.remove(refusalKey);
       q.merged(head);
       passed.remove(key(head));
       approvals.remove(key(head));
