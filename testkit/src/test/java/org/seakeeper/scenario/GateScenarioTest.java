@@ -338,4 +338,25 @@ class GateScenarioTest {
     finishGate(b, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(b);
   }
+
+  @Test
+  void the_window_grows_with_each_merge_and_halves_on_a_failure() {
+    scheduler = newScheduler(executor, 4);
+    List<ChangeRef> cs = new java.util.ArrayList<>();
+    for (String c : List.of("A", "B", "C", "D", "E", "F", "G", "H")) {
+      cs.add(approved("core", c));
+    }
+    assertThat(window()).isEqualTo(4);
+    assertThat(cs).filteredOn(c -> !gateBuilds(c).isEmpty()).hasSize(4);
+    finishGate(cs.get(0), new JobOutcome.Succeeded());
+    assertThat(window()).as("one merge widens the window").isEqualTo(5);
+    assertThat(cs.subList(1, 8)).filteredOn(c -> !gateBuilds(c).isEmpty()).hasSize(5);
+    finishGate(cs.get(1), new JobOutcome.Failed(1));
+    assertThat(window()).as("a failure at the head halves it, never below the minimum").isEqualTo(GateQueue.MIN_WINDOW);
+    assertThat(cs.subList(2, 8).stream().filter(c -> gateBuilds(c).stream().anyMatch(b -> b.status() == BuildStatus.RUNNING)).toList()).hasSize(GateQueue.MIN_WINDOW);
+  }
+
+  int window() {
+    return (Integer) scheduler.gateStatus().getFirst().get("window");
+  }
 }

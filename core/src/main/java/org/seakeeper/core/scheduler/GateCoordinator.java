@@ -278,7 +278,16 @@ final class GateCoordinator {
   }
 
   private void startMissingRuns(Store.Tx tx, GateQueue q, Instant now) {
-    for (GateQueue.Item it : q.active()) {
+    List<GateQueue.Item> active = q.active();
+    for (GateQueue.Item it : q.items().subList(active.size(), q.items().size())) {
+      Tested t = current.get(key(it.change()));
+      if (t != null && t.generation() != it.generation()) {
+        // Reset, and now beyond a window that shrank: its run is stale and must not hold a slot.
+        stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed (it waits beyond the window now)", now);
+        passed.remove(key(it.change()));
+      }
+    }
+    for (GateQueue.Item it : active) {
       Tested t = current.get(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
         continue;
