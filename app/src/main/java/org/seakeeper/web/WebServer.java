@@ -55,13 +55,23 @@ public final class WebServer implements AutoCloseable {
   }
 
   private final Services services;
+  private final EmbargoDesk embargoes;
   private final Links links;
   private final LogStreams streams;
   private Javalin app;
   private boolean used;
 
   public WebServer(Services services) {
+    this(services, EmbargoDesk.NONE);
+  }
+
+  /**
+   * A server that also takes embargoed changes ({@code /api/v1/embargoed}). Whatever desk is
+   * given, build reads without the admin token use {@link BuildQueries#publicView()}.
+   */
+  public WebServer(Services services, EmbargoDesk embargoes) {
     this.services = Objects.requireNonNull(services);
+    this.embargoes = Objects.requireNonNull(embargoes);
     this.links = new Links(services.publicUrl());
     this.streams = new LogStreams(services.queries(), services.logs(), services.metrics());
   }
@@ -84,10 +94,15 @@ public final class WebServer implements AutoCloseable {
               ErrorHandling.install(config);
               SecurityHeaders.install(config);
               AdminAuth auth = new AdminAuth(services.adminToken());
-              new ApiRoutes(services.queries(), services.logs(), links, streams).install(config.routes);
+              // Reads without the admin token never see unpublished embargoed builds (contracts §6).
+              BuildQueries everything = services.queries();
+              BuildQueries open = everything.publicView();
+              java.util.function.Function<io.javalin.http.Context, BuildQueries> view = ctx -> auth.sees(ctx) ? everything : open;
+              new ApiRoutes(view, services.logs(), links, streams).install(config.routes);
               new CommandRoutes(services.commands(), auth, links).install(config.routes);
+              new EmbargoRoutes(embargoes, auth, links).install(config.routes);
               new OpsRoutes(services.metrics(), services.status()).install(config.routes);
-              new PageRoutes(services.queries(), services.logs(), links).install(config.routes);
+              new PageRoutes(view, services.logs(), links).install(config.routes);
             });
     created.start(bindAddress, port);
     app = created;
