@@ -72,49 +72,60 @@ final class EmbargoCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists embargoed changes, newest first.")
-  static final class ListAll implements Callable<Integer> {
+  /** An admin read: GET a path, print the JSON answer, or report the refusal. */
+  abstract static class AdminRead implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
 
+    abstract String path();
+
+    abstract void print(JsonNode body, PrintWriter out);
+
     @Override
     public Integer call() throws Exception {
-      ServerOptions.Reply r = server.call("GET", "api/v1/embargoed", null, null, true);
+      ServerOptions.Reply r = server.call("GET", path(), null, null, true);
       if (r.status() >= 300) {
         return ClientCommands.report(r, spec.commandLine().getOut(), spec.commandLine().getErr());
       }
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(String.format("%-18s %-14s %-24s %-12s %s", "ID", "PROJECT", "BASE", "COMMIT", "PUBLISHED"));
-      for (JsonNode e : ClientCommands.JSON.readTree(r.body()).path("embargoed")) {
-        out.println(String.format("%-18s %-14s %-24s %-12s %s", e.path("id").asText(), e.path("project").asText(), e.path("base_ref").asText(), e.path("commit").asText().substring(0, 12),
-            e.path("published_at").isNull() ? "no (hidden)" : e.path("published_at").asText()));
-      }
+      print(ClientCommands.JSON.readTree(r.body()), spec.commandLine().getOut());
       return 0;
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows an embargoed change and its builds.")
-  static final class Show implements Callable<Integer> {
-    @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin ServerOptions server;
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists embargoed changes, newest first.")
+  static final class ListAll extends AdminRead {
+    @Override
+    String path() {
+      return "api/v1/embargoed";
+    }
 
+    @Override
+    void print(JsonNode body, PrintWriter out) {
+      out.println(String.format("%-18s %-14s %-24s %-12s %s", "ID", "PROJECT", "BASE", "COMMIT", "PUBLISHED"));
+      for (JsonNode e : body.path("embargoed")) {
+        out.println(String.format("%-18s %-14s %-24s %-12s %s", e.path("id").asText(), e.path("project").asText(), e.path("base_ref").asText(), e.path("commit").asText().substring(0, 12),
+            e.path("published_at").isNull() ? "no (hidden)" : e.path("published_at").asText()));
+      }
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows an embargoed change and its builds.")
+  static final class Show extends AdminRead {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
-    public Integer call() throws Exception {
-      ServerOptions.Reply r = server.call("GET", "api/v1/embargoed/" + enc(id), null, null, true);
-      if (r.status() >= 300) {
-        return ClientCommands.report(r, spec.commandLine().getOut(), spec.commandLine().getErr());
-      }
-      JsonNode e = ClientCommands.JSON.readTree(r.body());
-      PrintWriter out = spec.commandLine().getOut();
+    String path() {
+      return "api/v1/embargoed/" + enc(id);
+    }
+
+    @Override
+    void print(JsonNode e, PrintWriter out) {
       out.println(e.path("id").asText() + " " + e.path("project").asText() + " on " + e.path("base_ref").asText() + " commit " + e.path("commit").asText() + " "
           + (e.path("published_at").isNull() ? "hidden" : "published " + e.path("published_at").asText()));
       for (JsonNode b : e.path("builds")) {
         out.println(String.format("  %-8s %-24s %-10s %s", b.path("id").asText(), b.path("job").isNull() ? "(config)" : b.path("job").asText(), b.path("tier").asText(), b.path("status").asText()));
       }
-      return 0;
     }
   }
 

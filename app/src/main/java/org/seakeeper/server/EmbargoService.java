@@ -18,6 +18,7 @@ import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.store.Embargo;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.git.EmbargoRepos;
+import org.seakeeper.web.ApiError;
 import org.seakeeper.web.EmbargoDesk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +54,13 @@ final class EmbargoService implements EmbargoDesk {
   @Override
   public Embargo submit(String source, String project, String base, byte[] patch, String by) {
     if (TriggerEvent.EMBARGOED.equals(source)) {
-      throw new Refused(422, "unknown_project", "Embargoed changes are applied onto a served repository; name its connection (e.g. local), not " + source + ".");
+      throw new ApiError(422, "unknown_project", "Embargoed changes are applied onto a served repository; name its connection (e.g. local), not " + source + ".");
     }
     Path path;
     try {
-      path = served.apply(source, project).orElseThrow(() -> new Refused(404, "unknown_project", "Connection " + source + " serves no project " + project + "."));
+      path = served.apply(source, project).orElseThrow(() -> new ApiError(404, "unknown_project", "Connection " + source + " serves no project " + project + "."));
     } catch (RepoAccess.RepoAccessException e) {
-      throw new Refused(404, "unknown_project", e.getMessage());
+      throw new ApiError(404, "unknown_project", e.getMessage());
     }
     String id = "e" + HexFormat.of().formatHex(bytes(8));
     Instant now = clock.instant();
@@ -67,10 +68,10 @@ final class EmbargoService implements EmbargoDesk {
     try {
       applied = repos.apply(path, project, base, id, patch, new PersonIdent(by, by + "@seakeeper"), now);
     } catch (EmbargoRepos.Refused r) {
-      throw new Refused(r.status(), r.status() == 404 ? "unknown_ref" : r.status() == 413 ? "too_large" : "patch_does_not_apply", r.getMessage());
+      throw new ApiError(r.status(), r.status() == 404 ? "unknown_ref" : r.status() == 413 ? "too_large" : "patch_does_not_apply", r.getMessage());
     } catch (IOException e) {
       LOG.warn("embargoed change {}: {}", id, e.toString());
-      throw new Refused(500, "internal_error", "The patch could not be applied in the private repository; the server log names the problem (embargo " + id + ").");
+      throw new ApiError(500, "internal_error", "The patch could not be applied in the private repository; the server log names the problem (embargo " + id + ").");
     }
     Embargo e = store.transaction(tx -> {
       TriggerEvent.Embargoed ev = new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, project, source, applied.baseRef(), applied.commit(), id, by);
@@ -114,7 +115,7 @@ final class EmbargoService implements EmbargoDesk {
     Instant now = clock.instant();
     boolean done = store.transaction(tx -> {
       if (tx.embargoes().get(id).isEmpty()) {
-        throw new Refused(404, "not_found", "There is no embargoed change " + id + ".");
+        throw new ApiError(404, "not_found", "There is no embargoed change " + id + ".");
       }
       return tx.embargoes().publish(id, now);
     });

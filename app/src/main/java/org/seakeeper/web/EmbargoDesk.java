@@ -15,7 +15,7 @@ public interface EmbargoDesk {
    * Applies {@code patch} onto {@code base} of {@code source}/{@code project} in a private
    * repository and queues the release pipeline on the result, hidden until published.
    *
-   * @throws Refused with the HTTP status and a message for the submitter
+   * @throws ApiError with the HTTP status, code and a message for the submitter
    */
   Embargo submit(String source, String project, String base, byte[] patch, String by);
 
@@ -27,33 +27,13 @@ public interface EmbargoDesk {
   /** The builds of an embargo, oldest first (every attempt). */
   List<Build> builds(String id);
 
-  /** Makes its builds public; false when it was already published. @throws Refused 404 when unknown */
+  /** Makes its builds public; false when it was already published. @throws ApiError 404 when unknown */
   boolean publish(String id, String by);
-
-  /** A refusal to show the caller as {@code {"error": code, "message": message}}. */
-  final class Refused extends RuntimeException {
-    private final int status;
-    private final String code;
-
-    public Refused(int status, String code, String message) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-    }
-
-    public int status() {
-      return status;
-    }
-
-    public String code() {
-      return code;
-    }
-  }
 
   /** No embargo support: every call is a 404. */
   EmbargoDesk NONE = new EmbargoDesk() {
-    private Refused off() {
-      return new Refused(404, "not_found", "This server takes no embargoed changes.");
+    private ApiError off() {
+      return new ApiError(404, "not_found", "This server takes no embargoed changes.");
     }
 
     @Override

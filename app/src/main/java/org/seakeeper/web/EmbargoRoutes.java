@@ -55,10 +55,10 @@ final class EmbargoRoutes {
     Embargo e;
     try {
       e = desk.submit(connection, project, base, patch, who);
-    } catch (EmbargoDesk.Refused r) {
+    } catch (ApiError r) {
       // not even a refused submission names its project or base in the log
       AdminAuth.AUDIT.info("{} from {}: submit embargoed change -> {} {}", who, ctx.ip(), r.status(), r.code());
-      throw new ApiError(r.status(), r.code(), r.getMessage());
+      throw r;
     }
     // the audit log names only the id: the project and base stay out of logs others may read
     AdminAuth.AUDIT.info("{} from {}: submitted embargoed change {} -> 202", who, ctx.ip(), e.id());
@@ -71,12 +71,7 @@ final class EmbargoRoutes {
     String id = ctx.pathParam("id");
     String who = auth.require(ctx, "publish embargoed change " + id);
     found(id);
-    boolean done;
-    try {
-      done = desk.publish(id, who);
-    } catch (EmbargoDesk.Refused r) {
-      throw new ApiError(r.status(), r.code(), r.getMessage());
-    }
+    boolean done = desk.publish(id, who);
     AdminAuth.AUDIT.info("{} from {}: publish embargoed change {} -> {}", who, ctx.ip(), AdminAuth.clean(id), done ? 200 : 409);
     if (!done) {
       throw new ApiError(409, "already_published", "Embargoed change " + id + " is already public.");

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class WebServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
+  /** The largest request body read (embargoed patches; every other body is small JSON). */
+  static final long MAX_REQUEST_BYTES = 10L << 20;
+
   /**
    * What the server needs from the rest of Seakeeper.
    *
@@ -90,6 +93,7 @@ public final class WebServer implements AutoCloseable {
               config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.defaultContentType = "application/json";
+              config.http.maxRequestSize = MAX_REQUEST_BYTES; // an embargoed patch; bodies are read only after the token check
               config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
               ErrorHandling.install(config);
               SecurityHeaders.install(config);

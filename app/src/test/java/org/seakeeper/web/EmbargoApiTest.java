@@ -161,7 +161,7 @@ class EmbargoApiTest {
     assertThat(error(web.send("POST", "/api/v1/embargoed?base=main", "diff", ADMIN), 400)).isEqualTo("bad_request");
     assertThat(error(web.send("POST", "/api/v1/embargoed?project=demo", "diff", ADMIN), 400)).isEqualTo("bad_request");
     assertThat(error(web.send("POST", "/api/v1/embargoed?project=demo&base=main", "", ADMIN), 400)).isEqualTo("bad_request");
-    web.desk.refuse = new EmbargoDesk.Refused(422, "patch_does_not_apply", "The patch does not apply to refs/heads/main.");
+    web.desk.refuse = new ApiError(422, "patch_does_not_apply", "The patch does not apply to refs/heads/main.");
     var r = web.send("POST", "/api/v1/embargoed?project=demo&base=main", "diff", ADMIN);
     assertThat(error(r, 422)).isEqualTo("patch_does_not_apply");
     assertThat(json(r).path("message").asText()).contains("does not apply");

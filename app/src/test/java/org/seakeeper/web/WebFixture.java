@@ -167,7 +167,7 @@ final class WebFixture implements AutoCloseable {
   static final class StoreDesk implements EmbargoDesk {
     private final InMemoryStore store;
     private int next = 1;
-    volatile EmbargoDesk.Refused refuse;
+    volatile ApiError refuse;
 
     StoreDesk(InMemoryStore store) {
       this.store = store;
