@@ -314,8 +314,15 @@ public final class EmbargoRepos implements RepoAccess {
     return of(connection, project).changedFiles(connection, project, commit);
   }
 
+  /**
+   * Only {@code refs/embargoed/<id>} resolves: the base refs kept here are public commits, and a
+   * manual trigger on this connection must not run anything that is not an embargoed change.
+   */
   @Override
   public Optional<String> resolve(String connection, String project, String ref) {
+    if (!ref.startsWith("refs/embargoed/")) {
+      return Optional.empty();
+    }
     return of(connection, project).resolve(connection, project, ref);
   }
 

@@ -62,6 +62,8 @@ class EmbargoReposTest {
     assertThat(a.baseRef()).isEqualTo("refs/heads/main");
     assertThat(a.baseCommit()).isEqualTo(git(served, "rev-parse", "main").strip());
     assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "refs/embargoed/e1")).contains(a.commit());
+    assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "refs/embargo-bases/e1")).as("only embargoed changes resolve (a manual trigger finds nothing else)").isEmpty();
+    assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "main")).isEmpty();
     assertThat(repos.readFile(TriggerEvent.EMBARGOED, "demo", a.commit(), "a.txt")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("one\nTWO\nthree\n"));
     assertThat(repos.changedFiles(TriggerEvent.EMBARGOED, "demo", a.commit())).containsExactly("b.txt");
     Path priv = repos.path("demo");
