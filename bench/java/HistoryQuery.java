@@ -62,6 +62,8 @@ public final class HistoryQuery {
           Data data = load(report, db, store, dir, rows, realRows);
           all.putAll(measure(report, db + " V1", store.queries()::list, data, queries));
           plans(report, db + " V1", db, dir, data, false);
+          // what an anonymous reader gets (V3): the same queries without unpublished embargoed builds
+          all.putAll(measure(report, db + " public", store.queries().publicView()::list, data, queries));
           if (candidate) {
             try (Connection c = connect(db, dir); Statement s = c.createStatement()) {
               long t0 = System.nanoTime();

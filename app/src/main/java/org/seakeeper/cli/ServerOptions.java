@@ -57,14 +57,20 @@ final class ServerOptions {
   }
 
   Reply call(String method, String path, String jsonBody, boolean auth) throws IOException, InterruptedException {
+    byte[] body = "POST".equals(method) ? (jsonBody == null ? "{}" : jsonBody).getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+    return call(method, path, body, "application/json", auth);
+  }
+
+  /** A call with a body of any type ({@code body} null for GET). */
+  Reply call(String method, String path, byte[] body, String contentType, boolean auth) throws IOException, InterruptedException {
     URI base = base();
     String b = base.toString().endsWith("/") ? base.toString() : base + "/";
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(b + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(b + path)).timeout(Duration.ofSeconds(60));
     if (auth) {
       req.header("Authorization", "Bearer " + token());
     }
     if ("POST".equals(method)) {
-      req.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody == null ? "{}" : jsonBody));
+      req.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body));
     } else {
       req.GET();
     }

@@ -2,21 +2,32 @@ package org.seakeeper.server;
 
 import java.util.Optional;
 import java.util.Set;
+import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.gerrit.GerritRepoAccess;
 
-/** Sends each call to the Gerrit mirrors or the local repositories, by connection name. Thread-safe. */
+/** Sends each call to the Gerrit mirrors, the private embargo repositories or the local repositories, by connection name. Thread-safe. */
 final class RoutedRepoAccess implements RepoAccess {
   private final RepoAccess git;
   private final GerritRepoAccess gerrit;
+  private final RepoAccess embargoed;
 
   RoutedRepoAccess(RepoAccess git, GerritRepoAccess gerrit) {
+    this(git, gerrit, git);
+  }
+
+  /** @param embargoed the private repositories of the {@value TriggerEvent#EMBARGOED} connection */
+  RoutedRepoAccess(RepoAccess git, GerritRepoAccess gerrit, RepoAccess embargoed) {
     this.git = git;
     this.gerrit = gerrit;
+    this.embargoed = embargoed;
   }
 
   private RepoAccess of(String connection) {
+    if (TriggerEvent.EMBARGOED.equals(connection)) {
+      return embargoed;
+    }
     return gerrit.serves(connection) ? gerrit : git;
   }
 

@@ -33,6 +33,7 @@ import org.seakeeper.gerrit.GerritConnection;
 import org.seakeeper.gerrit.GerritEndpoint;
 import org.seakeeper.gerrit.GerritRepoAccess;
 import org.seakeeper.gerrit.GerritReporter;
+import org.seakeeper.git.EmbargoRepos;
 import org.seakeeper.git.JGitRepoAccess;
 import org.seakeeper.git.LocalGitConnection;
 import org.seakeeper.sandbox.BubblewrapExecutor;
@@ -115,7 +116,8 @@ public final class ServerRuntime implements AutoCloseable {
       repoPaths.put(c.name(), m);
     }
     GerritRepoAccess gerritRepos = new GerritRepoAccess(gerrits, gerritDirs);
-    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos);
+    EmbargoRepos embargoRepos = new EmbargoRepos(dataDir.resolve("embargo").resolve("repos"));
+    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos, embargoRepos);
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -151,8 +153,18 @@ public final class ServerRuntime implements AutoCloseable {
 
     WebServer.Services services =
         new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store));
-    web = new WebServer(services).start(cfg.http().bind(), cfg.http().port());
+    EmbargoService embargoes = new EmbargoService(store, embargoRepos, (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p), clock, loop::wake);
+    web = new WebServer(services, embargoes).start(cfg.http().bind(), cfg.http().port());
     parts.add(web);
+  }
+
+  /** The repository an embargoed change of (connection, project) is based on: the served repo or Gerrit mirror. */
+  private static Optional<Path> served(Map<String, Map<String, Path>> local, Map<String, GerritEndpoint> gerrits, GerritRepoAccess gerritRepos, RepoAccess repos, String connection, String project) {
+    if (gerrits.containsKey(connection)) {
+      repos.resolve(connection, project, "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
+      return Optional.of(gerritRepos.mirrorPath(connection, project));
+    }
+    return Optional.ofNullable(local.getOrDefault(connection, Map.of()).get(project));
   }
 
   /** The trusted gate rules, with shared queues turned into project → queue. */
@@ -176,10 +188,11 @@ public final class ServerRuntime implements AutoCloseable {
     if (!HostUsers.isRoot()) {
       m.put("warning", "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's user namespace); tiers are not separated by uid");
     }
-    m.put("running", loop.running());
+    Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (contracts §6)
+    m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));
     m.put("queues", loop.gateQueues());
     Map<String, Long> counts = new LinkedHashMap<>();
-    store.queries().countByStatus().forEach((k, v) -> counts.put(k.id(), v));
+    visible.forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);
     m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", "gerrit".equals(c.type()) ? c.projects() : c.repos().stream().map(ServerConfig.Repo::name).toList())).toList());
     return m;

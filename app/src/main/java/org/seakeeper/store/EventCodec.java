@@ -27,7 +27,7 @@ import org.seakeeper.core.model.PipelineName;
  * Turns {@link TriggerEvent}s into the JSON kept in the inbox's {@code payload} column and back.
  * The JSON is an object of the record's components plus {@code "type"}: {@code ref_updated},
  * {@code change_proposed}, {@code periodic}, {@code manual}, {@code recheck},
- * {@code change_abandoned} or {@code approvals_changed}. Instants are ISO-8601 strings,
+ * {@code change_abandoned}, {@code approvals_changed} or {@code embargoed}. Instants are ISO-8601 strings,
  * pipelines their lower-case ids, empty optionals {@code null}; unknown properties are ignored
  * on reading, so rows written by a newer version still load. Also encodes the {@code needs} list
  * of a build. Thread-safe and immutable.
@@ -42,7 +42,8 @@ public final class EventCodec {
     @JsonSubTypes.Type(value = TriggerEvent.Manual.class, name = "manual"),
     @JsonSubTypes.Type(value = TriggerEvent.Recheck.class, name = "recheck"),
     @JsonSubTypes.Type(value = TriggerEvent.ChangeAbandoned.class, name = "change_abandoned"),
-    @JsonSubTypes.Type(value = TriggerEvent.ApprovalsChanged.class, name = "approvals_changed")
+    @JsonSubTypes.Type(value = TriggerEvent.ApprovalsChanged.class, name = "approvals_changed"),
+    @JsonSubTypes.Type(value = TriggerEvent.Embargoed.class, name = "embargoed")
   })
   private interface TypedEvent {}
 

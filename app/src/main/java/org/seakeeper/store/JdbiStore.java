@@ -15,6 +15,7 @@ import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.store.BuildQueries;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
+import org.seakeeper.core.store.Embargoes;
 import org.seakeeper.core.store.Inbox;
 import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.Outbox;
@@ -38,7 +39,8 @@ public final class JdbiStore implements Store {
   private final EventCodec codec = new EventCodec();
   private final ReentrantLock lock = new ReentrantLock(true);
   private final AutoCloseable resources;
-  private final BuildQueries queries = new Queries();
+  private final BuildQueries queries = new Queries(false);
+  private final BuildQueries publicQueries = new Queries(true);
 
   /**
    * A store on {@code dataSource}, whose schema is already migrated; {@code resources} (the pool,
@@ -108,11 +110,28 @@ public final class JdbiStore implements Store {
     public GateState gate() {
       return new SqlGateState(h, codec);
     }
+
+    @Override
+    public Embargoes embargoes() {
+      return new SqlEmbargoes(h);
+    }
   }
 
+  /** The reads of everything, or (publicOnly) the public view without unpublished embargoes. */
   private final class Queries implements BuildQueries {
+    private final boolean publicOnly;
+
+    Queries(boolean publicOnly) {
+      this.publicOnly = publicOnly;
+    }
+
     private <T> T read(Function<SqlBuilds, T> f) {
-      return jdbi.withHandle(h -> f.apply(new SqlBuilds(h, codec)));
+      return jdbi.withHandle(h -> f.apply(new SqlBuilds(h, codec, publicOnly)));
+    }
+
+    @Override
+    public BuildQueries publicView() {
+      return publicOnly ? this : publicQueries;
     }
 
     @Override

@@ -27,10 +27,22 @@ final class SqlBuilds implements Builds {
 
   private final Handle h;
   private final EventCodec codec;
+  private final boolean publicOnly;
 
   SqlBuilds(Handle h, EventCodec codec) {
+    this(h, codec, false);
+  }
+
+  /** @param publicOnly leave out builds and buildsets of unpublished embargoes (the public view) */
+  SqlBuilds(Handle h, EventCodec codec, boolean publicOnly) {
     this.h = h;
     this.codec = codec;
+    this.publicOnly = publicOnly;
+  }
+
+  /** The public view's extra condition on {@code builds}, joined with AND. */
+  private String visible(String clause) {
+    return publicOnly ? clause + " AND NOT (" + SqlEmbargoes.HIDDEN_BUILD + ")" : clause;
   }
 
   @Override
@@ -70,12 +82,12 @@ final class SqlBuilds implements Builds {
 
   @Override
   public Optional<Build> build(long id) {
-    return builds("WHERE id = :id", q -> q.bind("id", id)).stream().findFirst();
+    return builds(visible("WHERE id = :id"), q -> q.bind("id", id)).stream().findFirst();
   }
 
   @Override
   public Optional<Buildset> buildset(long id) {
-    return buildsets("WHERE id = :id", q -> q.bind("id", id)).stream().findFirst();
+    return buildsets(publicOnly ? "WHERE id = :id AND NOT (" + SqlEmbargoes.HIDDEN_BUILDSET + ")" : "WHERE id = :id", q -> q.bind("id", id)).stream().findFirst();
   }
 
   @Override
@@ -105,6 +117,9 @@ final class SqlBuilds implements Builds {
     query.pipeline().ifPresent(x -> where.add("pipeline = :pipeline"));
     query.status().ifPresent(x -> where.add("status = :status"));
     query.before().ifPresent(x -> where.add("id < :before"));
+    if (publicOnly) {
+      where.add("NOT (" + SqlEmbargoes.HIDDEN_BUILD + ")");
+    }
     String clause = (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT :limit";
     return builds(clause, q -> {
       query.connection().ifPresent(x -> q.bind("connection", x));
@@ -119,7 +134,7 @@ final class SqlBuilds implements Builds {
 
   Map<BuildStatus, Long> countByStatus() {
     Map<BuildStatus, Long> counts = new EnumMap<>(BuildStatus.class);
-    h.createQuery("SELECT status, COUNT(*) AS n FROM builds GROUP BY status")
+    h.createQuery("SELECT status, COUNT(*) AS n FROM builds " + (publicOnly ? "WHERE NOT (" + SqlEmbargoes.HIDDEN_BUILD + ") " : "") + "GROUP BY status")
         .map((rs, ctx) -> Map.entry(Sql.status(rs.getString("status")), rs.getLong("n")))
         .forEach(e -> counts.put(e.getKey(), e.getValue()));
     return counts;

@@ -41,6 +41,21 @@ final class AdminAuth {
     return "admin";
   }
 
+  /**
+   * Whether the request carries the admin token, for reads that show more to admins (embargoed
+   * builds, contracts §6): no {@code Authorization: Bearer} header means no (an anonymous
+   * reader); a wrong bearer token is a 401 rather than a quiet downgrade, so an admin with a stale
+   * token is told instead of being shown 404s.
+   */
+  boolean sees(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      return false;
+    }
+    require(ctx, "read " + ctx.path());
+    return true;
+  }
+
   /** Untrusted text made safe for one log line: control characters become '?', at most 300 chars. */
   static String clean(String s) {
     String t = s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.seakeeper.core.build.Build;
@@ -16,13 +17,14 @@ import org.seakeeper.core.store.LogStore;
 final class ApiRoutes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
-  private final BuildQueries queries;
+  private final Function<Context, BuildQueries> view;
   private final LogStore logs;
   private final Links links;
   private final LogStreams streams;
 
-  ApiRoutes(BuildQueries queries, LogStore logs, Links links, LogStreams streams) {
-    this.queries = queries;
+  /** @param view the queries a request may use: the public view unless it carries the admin token */
+  ApiRoutes(Function<Context, BuildQueries> view, LogStore logs, Links links, LogStreams streams) {
+    this.view = view;
     this.logs = logs;
     this.links = links;
     this.streams = streams;
@@ -30,9 +32,9 @@ final class ApiRoutes {
 
   void install(RoutesConfig routes) {
     routes.get("/api/v1/builds", this::list);
-    routes.get("/api/v1/builds/{id}", ctx -> ctx.json(BuildJson.of(build(queries, ctx), links)));
+    routes.get("/api/v1/builds/{id}", ctx -> ctx.json(BuildJson.of(build(view.apply(ctx), ctx), links)));
     routes.get("/api/v1/builds/{id}/log", this::log);
-    routes.get("/api/v1/builds/{id}/log/stream", ctx -> streams.stream(ctx, build(queries, ctx)));
+    routes.get("/api/v1/builds/{id}/log/stream", ctx -> streams.stream(ctx, build(view.apply(ctx), ctx)));
   }
 
   /** The build named by the {@code {id}} path parameter, or a 404 {@link ApiError}. */
@@ -43,7 +45,7 @@ final class ApiRoutes {
 
   private void list(Context ctx) {
     BuildQuery q = BuildListParams.parse(ctx);
-    List<Build> builds = queries.list(q);
+    List<Build> builds = view.apply(ctx).list(q);
     String next = null;
     if (builds.size() == q.limit()) {
       next = links.absolute("/api/v1/builds?" + nextQuery(ctx, builds.getLast().id()));
@@ -73,7 +75,7 @@ final class ApiRoutes {
   }
 
   private void log(Context ctx) {
-    Build b = build(queries, ctx);
+    Build b = build(view.apply(ctx), ctx);
     ctx.header("Accept-Ranges", "bytes");
     ctx.contentType("text/plain; charset=utf-8");
     String range = ctx.header("Range");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.model.PipelineName;
@@ -24,12 +25,13 @@ final class PageRoutes {
   /** The most log a page shows; the raw log link has all of it. */
   static final int MAX_PAGE_LOG = 1 << 20;
 
-  private final BuildQueries queries;
+  private final Function<Context, BuildQueries> view;
   private final LogStore logs;
   private final Links links;
 
-  PageRoutes(BuildQueries queries, LogStore logs, Links links) {
-    this.queries = queries;
+  /** @param view the queries a request may use: the public view unless it carries the admin token */
+  PageRoutes(Function<Context, BuildQueries> view, LogStore logs, Links links) {
+    this.view = view;
     this.logs = logs;
     this.links = links;
   }
@@ -48,7 +50,7 @@ final class PageRoutes {
 
   private void list(Context ctx) {
     BuildQuery q = BuildListParams.parse(ctx);
-    List<Build> builds = queries.list(q);
+    List<Build> builds = view.apply(ctx).list(q);
     Instant now = Instant.now();
     StringBuilder b = new StringBuilder("<h1>Builds</h1>\n").append(filters(q));
     b.append("<table><thead><tr><th>Build</th><th>Project</th><th>Change</th><th>Pipeline</th><th>Job</th><th>Status</th>")
@@ -104,7 +106,7 @@ final class PageRoutes {
   }
 
   private void build(Context ctx) {
-    Build x = ApiRoutes.build(queries, ctx);
+    Build x = ApiRoutes.build(view.apply(ctx), ctx);
     Instant now = Instant.now();
     String title = "Build #" + x.id() + " " + x.job().orElse("(no job)");
     StringBuilder b = new StringBuilder("<h1>").append(Html.esc(title)).append(" ").append(status(x.status()).replace("<span ", "<span id=\"status\" ")).append("</h1>\n<dl>\n");

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class WebServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
+  /** The largest request body read (embargoed patches; every other body is small JSON). */
+  static final long MAX_REQUEST_BYTES = 10L << 20;
+
   /**
    * What the server needs from the rest of Seakeeper.
    *
@@ -55,13 +58,23 @@ public final class WebServer implements AutoCloseable {
   }
 
   private final Services services;
+  private final EmbargoDesk embargoes;
   private final Links links;
   private final LogStreams streams;
   private Javalin app;
   private boolean used;
 
   public WebServer(Services services) {
+    this(services, EmbargoDesk.NONE);
+  }
+
+  /**
+   * A server that also takes embargoed changes ({@code /api/v1/embargoed}). Whatever desk is
+   * given, build reads without the admin token use {@link BuildQueries#publicView()}.
+   */
+  public WebServer(Services services, EmbargoDesk embargoes) {
     this.services = Objects.requireNonNull(services);
+    this.embargoes = Objects.requireNonNull(embargoes);
     this.links = new Links(services.publicUrl());
     this.streams = new LogStreams(services.queries(), services.logs(), services.metrics());
   }
@@ -80,14 +93,20 @@ public final class WebServer implements AutoCloseable {
               config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.defaultContentType = "application/json";
+              config.http.maxRequestSize = MAX_REQUEST_BYTES; // an embargoed patch; bodies are read only after the token check
               config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
               ErrorHandling.install(config);
               SecurityHeaders.install(config);
               AdminAuth auth = new AdminAuth(services.adminToken());
-              new ApiRoutes(services.queries(), services.logs(), links, streams).install(config.routes);
+              // Reads without the admin token never see unpublished embargoed builds (contracts §6).
+              BuildQueries everything = services.queries();
+              BuildQueries open = everything.publicView();
+              java.util.function.Function<io.javalin.http.Context, BuildQueries> view = ctx -> auth.sees(ctx) ? everything : open;
+              new ApiRoutes(view, services.logs(), links, streams).install(config.routes);
               new CommandRoutes(services.commands(), auth, links).install(config.routes);
+              new EmbargoRoutes(embargoes, auth, links).install(config.routes);
               new OpsRoutes(services.metrics(), services.status()).install(config.routes);
-              new PageRoutes(services.queries(), services.logs(), links).install(config.routes);
+              new PageRoutes(view, services.logs(), links).install(config.routes);
             });
     created.start(bindAddress, port);
     app = created;

@@ -26,7 +26,8 @@ class StoreEventCodecTest {
         new TriggerEvent.Manual("review", "demo", PipelineName.CHECK, "refs/changes/42/42/3", "beef", Optional.of("42"), Optional.of("3"), "admin", "n2"),
         new TriggerEvent.Recheck("review", "demo", "main", "42", "3", "beef", "refs/changes/42/42/3", "jane", "1700000000"),
         new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"),
-        new TriggerEvent.ApprovalsChanged("review", "demo", "main", "42", "3", "beef", java.util.Map.of("Code-Review", 2), "1700000002"));
+        new TriggerEvent.ApprovalsChanged("review", "demo", "main", "42", "3", "beef", java.util.Map.of("Code-Review", 2), "1700000002"),
+        new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", "beef", "e-1", "admin"));
   }
 
   @Test
@@ -54,7 +55,8 @@ class StoreEventCodecTest {
         "{\"type\":\"manual\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"nonce\":\"n2\",\"patchset\":\"3\",\"pipeline\":\"check\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"requestedBy\":\"admin\"}",
         "{\"type\":\"recheck\",\"author\":\"jane\",\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"sequence\":\"1700000000\"}",
         "{\"type\":\"change_abandoned\",\"change\":\"42\",\"connection\":\"review\",\"project\":\"demo\",\"sequence\":\"1700000001\"}",
-        "{\"type\":\"approvals_changed\",\"approvals\":{\"Code-Review\":2},\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"sequence\":\"1700000002\"}");
+        "{\"type\":\"approvals_changed\",\"approvals\":{\"Code-Review\":2},\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"sequence\":\"1700000002\"}",
+        "{\"type\":\"embargoed\",\"baseRef\":\"refs/heads/main\",\"commit\":\"beef\",\"connection\":\"embargoed\",\"id\":\"e-1\",\"project\":\"demo\",\"requestedBy\":\"admin\",\"source\":\"local\"}");
   }
 
   @Test

@@ -36,6 +36,7 @@ final class WebFixture implements AutoCloseable {
   final FakeCommands commands = new FakeCommands();
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final Map<String, Object> status = new LinkedHashMap<>(Map.of("version", "test", "queued", 0));
+  final StoreDesk desk = new StoreDesk(store);
   final WebServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -46,7 +47,7 @@ final class WebFixture implements AutoCloseable {
   /** A server whose configured admin token is {@code token}. */
   WebFixture(String token) {
     server =
-        new WebServer(new WebServer.Services(store.queries(), logs, commands, () -> token, URI.create(PUBLIC), registry, () -> status))
+        new WebServer(new WebServer.Services(store.queries(), logs, commands, () -> token, URI.create(PUBLIC), registry, () -> status), desk)
             .start("127.0.0.1", 0);
   }
 
@@ -156,6 +157,61 @@ final class WebFixture implements AutoCloseable {
     @Override
     public CommandResult promote(String connection, String project, String change, String by) {
       return answer("promote " + connection + " " + project + " " + change + " by " + by);
+    }
+  }
+
+  /**
+   * Embargoes on the fixture's store without git: a submission adds the event, the mark, and the
+   * buildset with one running build the scheduler would have made (job {@code secret-fix}).
+   */
+  static final class StoreDesk implements EmbargoDesk {
+    private final InMemoryStore store;
+    private int next = 1;
+    volatile ApiError refuse;
+
+    StoreDesk(InMemoryStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public synchronized org.seakeeper.core.store.Embargo submit(String source, String project, String base, byte[] patch, String by) {
+      if (refuse != null) {
+        throw refuse;
+      }
+      String id = "e" + next++;
+      return store.transaction(tx -> {
+        if (tx.builds().buildset(1).isEmpty()) { // the buildset of the fixture's ordinary builds (event 0)
+          tx.builds().insert(new org.seakeeper.core.build.Buildset(0, 0, "local", "demo", Optional.of("1234"), Optional.of("2"), "refs/changes/34/1234/2", "c0ffee", PipelineName.CHECK, Tier.UNTRUSTED, T0, Optional.empty()));
+        }
+        var ev = tx.inbox().add(new org.seakeeper.core.event.TriggerEvent.Embargoed("embargoed", project, source, "refs/heads/" + base, "5ecf1x", id, by), T0).orElseThrow();
+        var e = new org.seakeeper.core.store.Embargo(id, ev.id(), source, project, "refs/heads/" + base, "ba5e", "5ecf1x", by, T0, Optional.empty());
+        tx.embargoes().add(e);
+        var set = tx.builds().insert(new org.seakeeper.core.build.Buildset(0, ev.id(), "embargoed", project, Optional.empty(), Optional.empty(), "refs/embargoed/" + id, "5ecf1x", PipelineName.RELEASE, Tier.PRIVILEGED, T0, Optional.empty()));
+        tx.builds().insert(new Build(0, set.id(), "embargoed", project, Optional.empty(), Optional.empty(), "refs/embargoed/" + id, "5ecf1x", PipelineName.RELEASE, Optional.of("secret-fix"), 1,
+            BuildStatus.RUNNING, Tier.PRIVILEGED, List.of(), T0, Optional.of(T0), Optional.empty(), "", Optional.empty()));
+        return e;
+      });
+    }
+
+    @Override
+    public List<org.seakeeper.core.store.Embargo> list() {
+      return store.transaction(tx -> tx.embargoes().all());
+    }
+
+    @Override
+    public Optional<org.seakeeper.core.store.Embargo> get(String id) {
+      return store.transaction(tx -> tx.embargoes().get(id));
+    }
+
+    @Override
+    public List<Build> builds(String id) {
+      return store.transaction(tx -> tx.embargoes().buildsets(id).stream().flatMap(s -> tx.builds().ofBuildset(s).stream()).toList());
+    }
+
+    @Override
+    public boolean publish(String id, String by) {
+      Boolean done = store.transaction(tx -> tx.embargoes().publish(id, T0.plusSeconds(600)));
+      return done;
     }
   }
 }

@@ -19,6 +19,8 @@ import org.seakeeper.core.store.BuildQueries;
 import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
+import org.seakeeper.core.store.Embargo;
+import org.seakeeper.core.store.Embargoes;
 import org.seakeeper.core.store.Inbox;
 import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.OutboxEntry;
@@ -42,6 +44,13 @@ public final class InMemoryStore implements Store {
     TreeMap<Long, Buildset> buildsets = new TreeMap<>();
     TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
     InMemoryGateState gate = new InMemoryGateState();
+    TreeMap<String, Embargo> embargoes = new TreeMap<>();
+
+    /** Whether the buildset belongs to an unpublished embargo. */
+    boolean hidden(long buildsetId) {
+      Buildset s = buildsets.get(buildsetId);
+      return s != null && embargoes.values().stream().anyMatch(e -> e.hidden() && e.eventId() == s.eventId());
+    }
 
     State copy() {
       State s = new State();
@@ -54,6 +63,7 @@ public final class InMemoryStore implements Store {
       s.buildsets = new TreeMap<>(buildsets);
       s.outbox = new TreeMap<>(outbox);
       s.gate = gate.copy();
+      s.embargoes = new TreeMap<>(embargoes);
       return s;
     }
   }
@@ -68,45 +78,64 @@ public final class InMemoryStore implements Store {
 
   @Override
   public BuildQueries queries() {
-    return new BuildQueries() {
-      @Override
-      public List<Build> list(BuildQuery q) {
-        synchronized (InMemoryStore.this) {
-          return state.builds.descendingMap().values().stream()
-              .filter(b -> q.connection().map(b.connection()::equals).orElse(true))
-              .filter(b -> q.project().map(b.project()::equals).orElse(true))
-              .filter(b -> q.change().map(c -> b.change().map(c::equals).orElse(false)).orElse(true))
-              .filter(b -> q.pipeline().map(p -> b.pipeline() == p).orElse(true))
-              .filter(b -> q.status().map(st -> b.status() == st).orElse(true))
-              .filter(b -> q.before().map(x -> b.id() < x).orElse(true))
-              .limit(q.limit())
-              .toList();
-        }
-      }
+    return new Queries(false);
+  }
 
-      @Override
-      public Optional<Build> build(long id) {
-        synchronized (InMemoryStore.this) {
-          return Optional.ofNullable(state.builds.get(id));
-        }
-      }
+  /** All builds, or (publicOnly) those of no unpublished embargo. */
+  private final class Queries implements BuildQueries {
+    private final boolean publicOnly;
 
-      @Override
-      public Optional<Buildset> buildset(long id) {
-        synchronized (InMemoryStore.this) {
-          return Optional.ofNullable(state.buildsets.get(id));
-        }
-      }
+    Queries(boolean publicOnly) {
+      this.publicOnly = publicOnly;
+    }
 
-      @Override
-      public Map<BuildStatus, Long> countByStatus() {
-        synchronized (InMemoryStore.this) {
-          Map<BuildStatus, Long> m = new EnumMap<>(BuildStatus.class);
-          state.builds.values().forEach(b -> m.merge(b.status(), 1L, Long::sum));
-          return m;
-        }
+    private boolean visible(Build b) {
+      return !publicOnly || !state.hidden(b.buildsetId());
+    }
+
+    @Override
+    public List<Build> list(BuildQuery q) {
+      synchronized (InMemoryStore.this) {
+        return state.builds.descendingMap().values().stream()
+            .filter(this::visible)
+            .filter(b -> q.connection().map(b.connection()::equals).orElse(true))
+            .filter(b -> q.project().map(b.project()::equals).orElse(true))
+            .filter(b -> q.change().map(c -> b.change().map(c::equals).orElse(false)).orElse(true))
+            .filter(b -> q.pipeline().map(p -> b.pipeline() == p).orElse(true))
+            .filter(b -> q.status().map(st -> b.status() == st).orElse(true))
+            .filter(b -> q.before().map(x -> b.id() < x).orElse(true))
+            .limit(q.limit())
+            .toList();
       }
-    };
+    }
+
+    @Override
+    public Optional<Build> build(long id) {
+      synchronized (InMemoryStore.this) {
+        return Optional.ofNullable(state.builds.get(id)).filter(this::visible);
+      }
+    }
+
+    @Override
+    public Optional<Buildset> buildset(long id) {
+      synchronized (InMemoryStore.this) {
+        return Optional.ofNullable(state.buildsets.get(id)).filter(s -> !publicOnly || !state.hidden(s.id()));
+      }
+    }
+
+    @Override
+    public Map<BuildStatus, Long> countByStatus() {
+      synchronized (InMemoryStore.this) {
+        Map<BuildStatus, Long> m = new EnumMap<>(BuildStatus.class);
+        state.builds.values().stream().filter(this::visible).forEach(b -> m.merge(b.status(), 1L, Long::sum));
+        return m;
+      }
+    }
+
+    @Override
+    public BuildQueries publicView() {
+      return publicOnly ? this : new Queries(true);
+    }
   }
 
   @Override
@@ -201,6 +230,45 @@ public final class InMemoryStore implements Store {
         @Override
         public List<Buildset> unfinished() {
           return s.buildsets.values().stream().filter(b -> b.finishedAt().isEmpty()).sorted(Comparator.comparingLong(Buildset::id)).toList();
+        }
+      };
+    }
+
+    @Override
+    public Embargoes embargoes() {
+      return new Embargoes() {
+        @Override
+        public void add(Embargo e) {
+          if (s.embargoes.containsKey(e.id())) {
+            throw new IllegalArgumentException("embargo " + e.id() + " exists");
+          }
+          s.embargoes.put(e.id(), e);
+        }
+
+        @Override
+        public Optional<Embargo> get(String id) {
+          return Optional.ofNullable(s.embargoes.get(id));
+        }
+
+        @Override
+        public List<Embargo> all() {
+          return s.embargoes.values().stream().sorted(Comparator.comparing(Embargo::submittedAt).thenComparing(Embargo::eventId).reversed()).toList();
+        }
+
+        @Override
+        public boolean publish(String id, Instant at) {
+          Embargo e = s.embargoes.get(id);
+          if (e == null || !e.hidden()) {
+            return false;
+          }
+          s.embargoes.put(id, e.published(at));
+          return true;
+        }
+
+        @Override
+        public List<Long> buildsets(String id) {
+          Embargo e = s.embargoes.get(id);
+          return e == null ? List.of() : s.buildsets.values().stream().filter(b -> b.eventId() == e.eventId()).map(Buildset::id).toList();
         }
       };
     }

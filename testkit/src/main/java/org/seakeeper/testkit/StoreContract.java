@@ -19,6 +19,7 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.Embargo;
 import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.core.store.Store;
 
@@ -75,7 +76,8 @@ public abstract class StoreContract {
             new TriggerEvent.Manual("review", "demo", PipelineName.CHECK, "refs/changes/42/42/3", "beef", Optional.of("42"), Optional.of("3"), "admin", "n2"),
             new TriggerEvent.Recheck("review", "demo", "main", "42", "3", "beef", "refs/changes/42/42/3", "jane", "1700000000"),
             new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"),
-            new TriggerEvent.ApprovalsChanged("review", "demo", "main", "42", "3", "beef", java.util.Map.of("Code-Review", 2, "Verified", 1), "1700000002"));
+            new TriggerEvent.ApprovalsChanged("review", "demo", "main", "42", "3", "beef", java.util.Map.of("Code-Review", 2, "Verified", 1), "1700000002"),
+            new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", "c0ffee", "e1", "admin"));
     store.transaction(tx -> {
       events.forEach(e -> assertThat(tx.inbox().add(e, T0)).isPresent());
       return null;
@@ -264,5 +266,109 @@ public abstract class StoreContract {
       return null;
     });
     assertThat(gateRejected()).isEmpty();
+  }
+
+  // ---- embargoed builds (contracts §6: neither listed nor readable without the admin token) ----
+
+  /** An embargo of a new inbox event, and one buildset of that event with {@code jobs} builds. */
+  private Embargo embargoWithBuilds(String id, int jobs) {
+    return store.transaction(tx -> {
+      EventRecord ev = tx.inbox().add(new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", "c0ffee", id, "admin"), T0).orElseThrow();
+      Embargo e = new Embargo(id, ev.id(), "local", "demo", "refs/heads/main", "ba5e", "c0ffee", "admin", T0, Optional.empty());
+      tx.embargoes().add(e);
+      Buildset s = tx.builds().insert(new Buildset(0, ev.id(), TriggerEvent.EMBARGOED, "demo", Optional.empty(), Optional.empty(), "refs/embargoed/" + id, "c0ffee", PipelineName.RELEASE, Tier.PRIVILEGED, T0, Optional.empty()));
+      for (int i = 0; i < jobs; i++) {
+        tx.builds().insert(build(s.id(), "secret" + i, BuildStatus.RUNNING));
+      }
+      return e;
+    });
+  }
+
+  private void publicBuilds(int n) {
+    store.transaction(tx -> {
+      EventRecord ev = tx.inbox().add(new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "0000", "abcd", "seq" + tx.inbox().count()), T0).orElseThrow();
+      Buildset b = buildset("demo");
+      Buildset s = tx.builds().insert(new Buildset(0, ev.id(), b.connection(), b.project(), b.change(), b.patchset(), b.ref(), b.commit(), b.pipeline(), b.tier(), b.createdAt(), b.finishedAt()));
+      for (int i = 0; i < n; i++) {
+        tx.builds().insert(build(s.id(), "open" + i, BuildStatus.QUEUED));
+      }
+      return null;
+    });
+  }
+
+  private boolean publish(String id, Instant at) {
+    Boolean done = store.transaction(tx -> tx.embargoes().publish(id, at));
+    return done;
+  }
+
+  @Test
+  void embargo_marks_round_trip_and_publish_once() {
+    Embargo e = embargoWithBuilds("e-1", 2);
+    Embargo f = store.transaction(tx -> {
+      EventRecord ev = tx.inbox().add(new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/tags/v1", "beef", "e-2", "admin"), T0.plusSeconds(1)).orElseThrow();
+      Embargo m = new Embargo("e-2", ev.id(), "local", "demo", "refs/tags/v1", "ba5e", "beef", "admin", T0.plusSeconds(1), Optional.empty());
+      tx.embargoes().add(m);
+      return m;
+    });
+    store.transaction(tx -> {
+      assertThat(tx.embargoes().get("e-1")).contains(e);
+      assertThat(tx.embargoes().get("nope")).isEmpty();
+      assertThat(tx.embargoes().all()).containsExactly(f, e);
+      assertThat(tx.embargoes().buildsets("e-1")).hasSize(1);
+      assertThat(tx.embargoes().buildsets("e-2")).isEmpty();
+      assertThatThrownBy(() -> tx.embargoes().add(e)).isInstanceOf(RuntimeException.class);
+      return null;
+    });
+    Instant at = T0.plusSeconds(60);
+    assertThat(publish("e-1", at)).isTrue();
+    assertThat(publish("e-1", at.plusSeconds(1))).as("published once").isFalse();
+    assertThat(publish("nope", at)).isFalse();
+    assertThat(store.transaction(tx -> tx.embargoes().get("e-1")).orElseThrow().publishedAt()).contains(at.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  @Test
+  void the_public_view_neither_lists_counts_nor_finds_embargoed_builds_until_published() {
+    publicBuilds(3);
+    Embargo e = embargoWithBuilds("e-1", 4);
+    publicBuilds(3);
+    List<Build> all = store.queries().list(BuildQuery.latest(100));
+    assertThat(all).as("the full view (scheduler, admin) sees everything").hasSize(10);
+    List<Build> hidden = all.stream().filter(b -> b.job().orElse("").startsWith("secret")).toList();
+    assertThat(hidden).hasSize(4);
+    long hiddenSet = hidden.getFirst().buildsetId();
+
+    var open = store.queries().publicView();
+    assertThat(open.list(BuildQuery.latest(100))).hasSize(6).noneMatch(b -> b.job().orElse("").startsWith("secret"));
+    assertThat(open.build(hidden.getFirst().id())).isEmpty();
+    assertThat(open.buildset(hiddenSet)).isEmpty();
+    assertThat(open.build(all.getFirst().id())).isPresent();
+    assertThat(open.countByStatus()).containsEntry(BuildStatus.QUEUED, 6L).doesNotContainKey(BuildStatus.RUNNING);
+    assertThat(open.list(new BuildQuery(Optional.of("local"), Optional.of("demo"), Optional.empty(), Optional.empty(), Optional.of(BuildStatus.RUNNING), Optional.empty(), 100))).isEmpty();
+    assertThat(store.queries().list(new BuildQuery(Optional.of("local"), Optional.of("demo"), Optional.empty(), Optional.empty(), Optional.of(BuildStatus.RUNNING), Optional.empty(), 100))).hasSize(4);
+    assertThat(open.publicView()).as("the public view of the public view").isSameAs(open);
+
+    // paging is filtered in the query: pages of 2 are full and cover exactly the public builds
+    List<Long> paged = new java.util.ArrayList<>();
+    Optional<Long> before = Optional.empty();
+    while (true) {
+      List<Build> page = open.list(new BuildQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), before, 2));
+      if (page.isEmpty()) {
+        break;
+      }
+      assertThat(page).hasSize(2);
+      page.forEach(b -> paged.add(b.id()));
+      before = Optional.of(page.getLast().id());
+    }
+    assertThat(paged).containsExactlyElementsOf(open.list(BuildQuery.latest(100)).stream().map(Build::id).toList());
+
+    // a retry of an embargoed build (a new build of the same buildset) stays hidden
+    Build retry = store.transaction(tx -> tx.builds().insert(build(hiddenSet, "secret0", BuildStatus.QUEUED)));
+    assertThat(open.build(retry.id())).isEmpty();
+
+    store.transaction(tx -> tx.embargoes().publish(e.id(), T0.plusSeconds(5)));
+    assertThat(open.list(BuildQuery.latest(100))).hasSize(11);
+    assertThat(open.build(hidden.getFirst().id())).isPresent();
+    assertThat(open.buildset(hiddenSet)).isPresent();
+    assertThat(open.countByStatus()).containsEntry(BuildStatus.RUNNING, 4L).containsEntry(BuildStatus.QUEUED, 7L);
   }
 }

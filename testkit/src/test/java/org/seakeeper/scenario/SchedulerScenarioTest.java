@@ -246,4 +246,36 @@ class SchedulerScenarioTest {
     assertThat(h.status("a")).isEqualTo(BuildStatus.CANCELLED);
     assertThat(h.build("a").detail()).isEqualTo("change abandoned");
   }
+
+  @Test
+  void an_embargoed_change_runs_release_in_the_privileged_tier_with_its_own_config_hidden_from_the_public_view() {
+    Harness h = new Harness();
+    h.push("main", DAG); // post of the public branch: trusted
+    String fix = h.repos.commitConfig(TriggerEvent.EMBARGOED, "demo", "refs/embargoed/e1", """
+        jobs:
+          build: {run: make}
+          cve-test: {run: make cve-test, needs: [build]}
+        pipelines:
+          release: [build, cve-test]
+        """);
+    long eventId = h.store.transaction(tx -> {
+      var rec = tx.inbox().add(new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", fix, "e1", "admin"), h.clock.instant()).orElseThrow();
+      tx.embargoes().add(new org.seakeeper.core.store.Embargo("e1", rec.id(), "local", "demo", "refs/heads/main", "ba5e", fix, "admin", h.clock.instant(), Optional.empty()));
+      return rec.id();
+    });
+    h.step();
+    Build cve = h.build("cve-test");
+    assertThat(cve.pipeline()).isEqualTo(PipelineName.RELEASE);
+    assertThat(cve.tier()).isEqualTo(Tier.PRIVILEGED);
+    assertThat(cve.connection()).isEqualTo(TriggerEvent.EMBARGOED);
+    assertThat(cve.ref()).isEqualTo("refs/embargoed/e1");
+    assertThat(h.store.queries().buildset(cve.buildsetId()).orElseThrow().eventId()).isEqualTo(eventId);
+    h.executor.release("build", new JobOutcome.Succeeded());
+    h.step();
+    h.executor.release("build", new JobOutcome.Succeeded());
+    h.step();
+    assertThat(h.executor.started()).filteredOn(r -> r.jobName().equals("cve-test")).singleElement().satisfies(r -> assertThat(r.tier()).isEqualTo(Tier.PRIVILEGED));
+    assertThat(h.store.queries().publicView().build(cve.id())).isEmpty();
+    assertThat(h.store.queries().publicView().list(org.seakeeper.core.store.BuildQuery.latest(100))).noneMatch(b -> b.pipeline() == PipelineName.RELEASE).isNotEmpty();
+  }
 }

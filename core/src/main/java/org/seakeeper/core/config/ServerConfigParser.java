@@ -219,6 +219,8 @@ public final class ServerConfigParser {
           Nodes.mapping(item, "each connection", p).flatMap(m -> ConnectionParser.parse(item, m, p, v2 -> repos(v2, "'repos'"))).ifPresent(c -> {
             if (connections.stream().anyMatch(o -> o.name().equals(c.name()))) {
               p.error(Nodes.pos(item), "connection '" + c.name() + "' is defined twice; connection names must be unique");
+            } else if (c.name().equals(org.seakeeper.core.event.TriggerEvent.EMBARGOED)) {
+              p.error(Nodes.pos(item), "the connection name '" + c.name() + "' is reserved for embargoed builds; choose another name");
             } else {
               connections.add(c);
             }

@@ -101,4 +101,39 @@ public sealed interface TriggerEvent {
       return "approvals:" + project + ":" + change + ":" + patchset + ":" + new java.util.TreeMap<>(approvals) + ":" + sequence;
     }
   }
+
+  /**
+   * The security team submitted an embargoed change (a patch applied in a private repository):
+   * runs {@code release}, tier privileged, on {@code commit}, which only the private repository of
+   * the {@value #EMBARGOED} connection holds. Its builds stay hidden until the embargo {@code id}
+   * is published.
+   *
+   * @param connection always {@value #EMBARGOED}: builds read the private repository, never the served one
+   * @param source the connection whose repository held the base
+   * @param baseRef the full ref the patch was applied onto
+   */
+  record Embargoed(String connection, String project, String source, String baseRef, String commit, String id, String requestedBy) implements TriggerEvent {
+    public Embargoed {
+      if (!EMBARGOED.equals(connection)) {
+        throw new IllegalArgumentException("embargoed events belong to the connection " + EMBARGOED);
+      }
+      Objects.requireNonNull(project);
+      Objects.requireNonNull(baseRef);
+      Objects.requireNonNull(commit);
+      Objects.requireNonNull(id);
+    }
+
+    /** The ref its builds show: {@code refs/embargoed/ID}. */
+    public String ref() {
+      return "refs/embargoed/" + id;
+    }
+
+    @Override
+    public String contentKey() {
+      return "embargoed:" + id;
+    }
+  }
+
+  /** The reserved connection name of embargoed builds (no configured connection may use it). */
+  String EMBARGOED = "embargoed";
 }

@@ -36,6 +36,8 @@ public record Trigger(
       case TriggerEvent.Periodic p -> Optional.empty(); // resolved by the scheduler, which reads the branch head
       case TriggerEvent.ChangeAbandoned a -> Optional.empty(); // cancels builds; starts nothing
       case TriggerEvent.ApprovalsChanged a -> Optional.empty(); // may enter the gate (GateCoordinator)
+      case TriggerEvent.Embargoed x ->
+          Optional.of(new Trigger(PipelineName.RELEASE, x.connection(), x.project(), x.ref(), x.commit(), branchOf(x.baseRef()), Optional.empty(), Optional.empty()));
       case TriggerEvent.Manual m ->
           Optional.of(new Trigger(m.pipeline(), m.connection(), m.project(), m.ref(), m.commit(), branchOf(m.ref()), m.change(), m.patchset()));
     };

@@ -16,4 +16,11 @@ public interface BuildQueries {
 
   /** Counts of builds by status, for the status page and metrics. */
   java.util.Map<org.seakeeper.core.build.BuildStatus, Long> countByStatus();
+
+  /**
+   * The same reads as someone without the admin token gets them (contracts §6): builds and
+   * buildsets of unpublished embargoes are neither listed, counted nor found. Filtered in the
+   * store's query, so paging with {@code before} and {@code limit} stays exact.
+   */
+  BuildQueries publicView();
 }

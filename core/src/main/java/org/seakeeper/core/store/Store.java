@@ -14,7 +14,11 @@ public interface Store extends AutoCloseable {
   /** Runs {@code work} in one transaction; it commits when work returns, rolls back if it throws. */
   <T> T transaction(Function<Tx, T> work);
 
-  /** Read-only queries for the API and UI, outside the scheduler's transactions. */
+  /**
+   * Read-only queries for the API and UI, outside the scheduler's transactions. They see every
+   * build, embargoed ones included: the scheduler and admins use them; anyone else gets {@link
+   * BuildQueries#publicView()}.
+   */
   BuildQueries queries();
 
   @Override
@@ -29,5 +33,7 @@ public interface Store extends AutoCloseable {
     Outbox outbox();
 
     GateState gate();
+    /** Marks of embargoed builds (hidden from anyone without the admin token until published). */
+    Embargoes embargoes();
   }
 }

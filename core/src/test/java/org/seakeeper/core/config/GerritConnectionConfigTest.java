@@ -98,4 +98,12 @@ class GerritConnectionConfigTest {
             "seakeeper.yaml:4:5: error: connection 'r' is defined twice; connection names must be unique",
             "seakeeper.yaml:1:1: error: 'repos' is the shorthand for the connection named 'local', and 'connections' defines 'local' too");
   }
+
+  @Test
+  void the_connection_name_of_embargoed_builds_is_reserved() {
+    assertThat(errors("""
+        connections:
+          - {name: embargoed, type: git, repos: [{name: demo, path: /srv/git/demo.git}]}
+        """)).singleElement().asString().contains("reserved for embargoed builds");
+  }
 }
