@@ -4,8 +4,9 @@
 #   ATTEMPT <kind>.<name> BLOCKED <why>      or      ATTEMPT <kind>.<name> LEAKED <what>
 # (kind: read | net), and the script ends with "ATTEMPTS DONE". AttackSuiteTest parses the log.
 #
-# usage: bash attack.sh [sandbox|host-control]
+# usage: bash attack.sh [sandbox|reads-only|host-control]
 #   sandbox       every attempt (what the untrusted check job runs)
+#   reads-only    only the secret reads (what a trusted job, which has a network, runs)
 #   host-control  only the attempts marked "control", run on the host outside the sandbox by the
 #                 test as a positive control: there each of them must LEAK, which proves that the
 #                 attempt aims at a real secret or listener and that its leak detector works.
@@ -27,11 +28,17 @@ say() { echo "ATTEMPT $1 $2 $3"; }
 # Printable, short, and never the raw content of a host file: only canary matches and sizes.
 canaries() { grep -ao "$PREFIX-[A-Za-z0-9][A-Za-z0-9-]*" | sort -u | tr '\n' ' '; }
 short() { tr -c '[:print:]' ' ' | head -c 160; }
-wanted() { [ "$MODE" = sandbox ] || [ "$1" = control ]; }
+wanted() {
+  case "$MODE" in
+    sandbox) return 0 ;;
+    reads-only) [[ $1 == read.* ]] ;;
+    *) [ "$2" = control ] ;;
+  esac
+}
 
 # read_file ID control|- PATH: leaks when PATH can be read at all.
 read_file() {
-  wanted "$2" || return 0
+  wanted "$1" "$2" || return 0
   local got rc
   got=$(timeout 5 cat -- "$3" 2>&1 </dev/null)
   rc=$?
@@ -44,7 +51,7 @@ read_file() {
 
 # list_dir ID control|- DIR: leaks when DIR can be listed.
 list_dir() {
-  wanted "$2" || return 0
+  wanted "$1" "$2" || return 0
   local got
   if got=$(timeout 5 ls -A -- "$3" 2>&1); then
     say "$1" LEAKED "listed $3: $(printf %s "$got" | wc -l) entries"
@@ -55,7 +62,7 @@ list_dir() {
 
 # hunt ID control|- COMMAND: leaks when the command's output holds a canary.
 hunt() {
-  wanted "$2" || return 0
+  wanted "$1" "$2" || return 0
   local got
   got=$(cd "$SCRATCH" && timeout 30 bash -c "$3" 2>/dev/null </dev/null | tr -d '\0')
   if printf %s "$got" | grep -aq "$PREFIX-[A-Za-z0-9]"; then
@@ -67,7 +74,7 @@ hunt() {
 
 # tcp ID control|- HOST PORT: leaks when a connection opens (bash's /dev/tcp, no other tool).
 tcp() {
-  wanted "$2" || return 0
+  wanted "$1" "$2" || return 0
   local got
   got=$(timeout 8 bash -c 'exec 3<>"/dev/tcp/$0/$1" || exit 1; echo CONNECTED; echo "ATTACK $2" >&3; timeout 3 head -n1 <&3; exit 0' "$3" "$4" "$1" 2>&1)
   if printf %s "$got" | grep -q CONNECTED; then
@@ -79,7 +86,7 @@ tcp() {
 
 # py ID control|- CODE: python3 prints "LEAK: what" on success; anything else is blocked.
 py() {
-  wanted "$2" || return 0
+  wanted "$1" "$2" || return 0
   local got
   got=$(cd "$SCRATCH" && timeout 20 python3 -c "$3" "$1" 2>&1 </dev/null)
   if printf %s "$got" | grep -q '^LEAK:'; then
@@ -114,6 +121,9 @@ try:
     print("LEAK: DNS answer from %s %r" % (os.environ["H"], s.recv(512)[:32]))
 except socket.timeout:
     print("sent, no answer")'
+
+# The tools the attempts use; a missing one would make its attempts fail for the wrong reason.
+echo "TOOLS $(for t in bash python3 curl git getent ip timeout grep; do command -v $t >/dev/null && printf '%s ' $t; done)"
 
 # ---------------------------------------------------------------- secret reads
 read_file read.data-dir-canary control "$DATA_CANARY"

@@ -37,7 +37,8 @@ import org.seakeeper.sandbox.SandboxSettings;
  * the network — through the real server (a separate JVM with a canary in its environment) and
  * real bubblewrap, while a trusted post job of the same project holds canaries in its workspace
  * and environment and stays alive. Every attempt must be blocked, no canary may appear in the
- * attacker's log, and no listener may hear from it.
+ * attacker's log, and no listener may hear from it. The same secret reads from a trusted post
+ * job of another branch (which has the host's network) find nothing either.
  *
  * <p>Positive controls make each attempt meaningful: the host reads every canary, the tier user
  * reads the canaries placed where it could, the trusted job (with network) reaches the listener
@@ -140,40 +141,27 @@ class AttackSuiteTest {
       String keeperStatus = builds.stream().filter(x -> x.get("id").asText().equals(keeper.get("id").asText())).findFirst().orElseThrow().get("status").asText();
       String log = get(port, "/api/v1/builds/" + attack.get("id").asText() + "/log").body();
 
-      List<String> failures = new ArrayList<>();
-      if (!attack.get("tier").asText().equals("untrusted") || !attack.get("pipeline").asText().equals("check")) {
-        failures.add("the attack ran as " + attack.get("pipeline") + "/" + attack.get("tier") + ", not check/untrusted");
-      }
-      if (!attack.get("status").asText().equals("success") || !log.contains("ATTEMPTS DONE")) {
-        failures.add("the attack script did not finish (status " + attack.get("status") + ")");
-      }
+      List<String> failures = verdict(attack, "check", "untrusted", log, declared.keySet(), lab);
       if (!keeperStatus.equals("running")) {
         failures.add("the trusted job holding canaries was not alive during the whole attack: " + keeperStatus);
       }
       Map<String, String[]> results = attempts(log);
-      if (!results.keySet().equals(declared.keySet())) {
-        Set<String> missing = new LinkedHashSet<>(declared.keySet());
-        missing.removeAll(results.keySet());
-        failures.add("attempts that reported nothing: " + missing);
-      }
       long reads = results.keySet().stream().filter(k -> k.startsWith("read.")).count();
       long nets = results.keySet().stream().filter(k -> k.startsWith("net.")).count();
       if (reads < 30 || nets < 20) {
         failures.add("too few attempts: " + reads + " secret reads (need 30), " + nets + " network (need 20)");
       }
-      results.forEach((id, res) -> {
-        if (res[0].equals("LEAKED")) {
-          failures.add("LEAKED " + id + ": " + res[1]);
-        }
-      });
-      for (AttackLab.Canary c : lab.canaries.values()) {
-        if (log.contains(c.value())) {
-          failures.add("canary '" + c.name() + "' (" + c.where() + ") appears in the attacker's log");
-        }
-      }
       lab.hostHits().forEach(h -> failures.add("a host listener heard from the sandbox: " + h));
       lab.nsHits().stream().filter(h -> !nsBaseline.contains(h)).forEach(h -> failures.add("the namespace's listener heard from the sandbox: " + h));
       assertThat(failures).as("attack log:\n" + log).isEmpty();
+
+      // A trusted job (post of another branch, with the host's network) reads none either.
+      push(work, bare, "refs/heads/trusted-attack", "jobs:\n  trusted-attack: {run: \"bash attack.sh reads-only\", timeout: 10m}\npipelines:\n  post: [trusted-attack]\n", "trusted attack", false);
+      JsonNode trustedAttack = awaitBuilds(port, b -> b.stream().anyMatch(x -> x.get("job").asText().equals("trusted-attack") && !List.of("queued", "running").contains(x.get("status").asText())), Duration.ofMinutes(8))
+          .stream().filter(x -> x.get("job").asText().equals("trusted-attack")).findFirst().orElseThrow();
+      String trustedLog = get(port, "/api/v1/builds/" + trustedAttack.get("id").asText() + "/log").body();
+      Set<String> readIds = new LinkedHashSet<>(declared.keySet().stream().filter(k -> k.startsWith("read.")).toList());
+      assertThat(verdict(trustedAttack, "post", "trusted", trustedLog, readIds, lab)).as("trusted attack log:\n" + trustedLog).isEmpty();
 
       // The same script on the host, outside the sandbox: every control attempt leaks there.
       Path control = Files.createDirectories(tmp.resolve("control"));
@@ -189,6 +177,45 @@ class AttackSuiteTest {
       assertThat(post(port, "/api/v1/builds/" + keeper.get("id").asText() + "/cancel", token, "{}").statusCode()).isBetween(200, 299);
       awaitBuilds(port, b -> b.stream().anyMatch(x -> x.get("job").asText().equals("keeper") && x.get("status").asText().equals("cancelled")), Duration.ofSeconds(60));
     }
+  }
+
+  /**
+   * What went wrong in one attack run: the build's pipeline, tier or status, tools missing in the
+   * sandbox, attempts that reported nothing, leaks, and canaries anywhere in the log.
+   */
+  static List<String> verdict(JsonNode build, String pipeline, String tier, String log, Set<String> expected, AttackLab lab) {
+    List<String> failures = new ArrayList<>();
+    if (!build.get("tier").asText().equals(tier) || !build.get("pipeline").asText().equals(pipeline)) {
+      failures.add("the attack ran as " + build.get("pipeline") + "/" + build.get("tier") + ", not " + pipeline + "/" + tier);
+    }
+    if (!build.get("status").asText().equals("success") || !log.contains("ATTEMPTS DONE")) {
+      failures.add("the attack script did not finish (status " + build.get("status") + ")");
+    }
+    Matcher tools = Pattern.compile("TOOLS (.*)").matcher(log);
+    List<String> inSandbox = tools.find() ? List.of(tools.group(1).strip().split(" ")) : List.of();
+    for (String t : List.of("bash", "python3", "curl", "git", "getent", "ip", "timeout", "grep")) {
+      boolean onHost = Files.isExecutable(Path.of("/usr/bin", t)) || Files.isExecutable(Path.of("/usr/sbin", t));
+      if (onHost && !inSandbox.contains(t)) {
+        failures.add("'" + t + "' is on the host's /usr but not in the sandbox: the attempts using it proved nothing");
+      }
+    }
+    Map<String, String[]> results = attempts(log);
+    if (!results.keySet().equals(expected)) {
+      Set<String> missing = new LinkedHashSet<>(expected);
+      missing.removeAll(results.keySet());
+      failures.add("attempts that reported nothing: " + missing);
+    }
+    results.forEach((id, res) -> {
+      if (res[0].equals("LEAKED")) {
+        failures.add("LEAKED " + id + ": " + res[1]);
+      }
+    });
+    for (AttackLab.Canary c : lab.canaries.values()) {
+      if (log.contains(c.value())) {
+        failures.add("canary '" + c.name() + "' (" + c.where() + ") appears in the attacker's log");
+      }
+    }
+    return failures;
   }
 
   /** The attempt ids the script declares, each with whether it is a host control. */
