@@ -110,6 +110,16 @@ class AttackSuiteTest {
       lab.removeAtClose(vaultTxt.getParent().getParent());
       awaitLine(lab, "CONTROL trusted-job");
 
+      // Another untrusted build: a check job of another change, run by the attacker's own tier user.
+      String base = git(work, "rev-parse", "HEAD");
+      AttackLab.Canary victimEnv = lab.canary("same-tier-job-environment", "a variable of a running check job of another change, also in its workspace");
+      push(work, bare, "refs/for/main", VICTIM.formatted(victimEnv.value()), "victim", false);
+      git(work, "reset", "-q", "--hard", base);
+      JsonNode victim = awaitBuilds(port, b -> b.stream().anyMatch(x -> x.get("job").asText().equals("victim") && x.get("status").asText().equals("running")), Duration.ofSeconds(120))
+          .stream().filter(x -> x.get("job").asText().equals("victim")).findFirst().orElseThrow();
+      Path victimTxt = awaitFile(workRoot.resolve("untrusted"), "victim.txt", victimEnv.value());
+      lab.removeAtClose(victimTxt.getParent().getParent());
+
       // Positive controls on the host: every canary is there to be found.
       for (AttackLab.Canary c : lab.canaries.values()) {
         if (c.where().startsWith("/") && Files.isRegularFile(Path.of(c.where()))) {
@@ -119,10 +129,14 @@ class AttackSuiteTest {
       assertThat(environ(server.pid())).as("the server's environment holds its canary").contains(inEnv.value());
       assertThat(anyEnviron(vaultEnv.value())).as("a running process (the trusted job) holds the job's canary in its environment").isTrue();
       assertThat(Files.readString(vaultTxt)).contains(vaultEnv.value());
+      assertThat(anyEnviron(victimEnv.value())).as("the other check job holds its canary in its environment").isTrue();
       HostUser untrusted = new HostUsers().forTier(Tier.UNTRUSTED);
-      for (AttackLab.Canary c : tierReadable) {
-        AttackLab.Result read = AttackLab.run(List.of("/usr/bin/setpriv", "--reuid=" + untrusted.uid(), "--regid=" + untrusted.gid(), "--clear-groups", "/bin/cat", c.where()), tmp);
-        assertThat(read.out()).as("the untrusted tier's user reads %s on the host", c.where()).contains(c.value());
+      Map<String, String> tierUserReads = new LinkedHashMap<>();
+      tierReadable.forEach(c -> tierUserReads.put(c.where(), c.value()));
+      tierUserReads.put(victimTxt.toString(), victimEnv.value());
+      for (Map.Entry<String, String> e : tierUserReads.entrySet()) {
+        AttackLab.Result read = AttackLab.run(List.of("/usr/bin/setpriv", "--reuid=" + untrusted.uid(), "--regid=" + untrusted.gid(), "--clear-groups", "/bin/cat", e.getKey()), tmp);
+        assertThat(read.out()).as("the untrusted tier's user reads %s on the host", e.getKey()).contains(e.getValue());
       }
       assertThat(AttackLab.sh("/usr/bin/python3", "-c", "import socket,sys; s=socket.create_connection((sys.argv[1], int(sys.argv[2])), 3); s.sendall(b'CONTROL host\\n'); print(s.recv(64))", lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")))
           .as("the host reaches the listener in the network namespace").contains("HELLO-FROM-LISTENER");
@@ -135,15 +149,16 @@ class AttackSuiteTest {
       lab.env.putAll(Map.of("TMP_CANARY", tierReadable.get(0).where(), "SHM_CANARY", tierReadable.get(1).where(), "VARTMP_CANARY", tierReadable.get(2).where(), "WORKROOT_CANARY", tierReadable.get(3).where()));
       Files.writeString(work.resolve("attack.sh"), script);
       Files.writeString(work.resolve("attack.env"), lab.envFile());
-      push(work, bare, "refs/for/main", "jobs:\n  attack: {run: \"bash attack.sh sandbox\", timeout: 10m}\npipelines:\n  check: [attack]\n", "attack", false);
+      push(work, bare, "refs/for/main", "jobs:\n  attack: {run: \"bash attack.sh sandbox\", timeout: 10m}\npipelines:\n  check: [attack]\n", "attack", true);
       List<JsonNode> builds = awaitBuilds(port, b -> b.stream().anyMatch(x -> x.get("job").asText().equals("attack") && !List.of("queued", "running").contains(x.get("status").asText())), Duration.ofMinutes(8));
       JsonNode attack = builds.stream().filter(x -> x.get("job").asText().equals("attack")).findFirst().orElseThrow();
-      String keeperStatus = builds.stream().filter(x -> x.get("id").asText().equals(keeper.get("id").asText())).findFirst().orElseThrow().get("status").asText();
+      String keeperStatus = status(builds, keeper);
+      String victimStatus = status(builds, victim);
       String log = get(port, "/api/v1/builds/" + attack.get("id").asText() + "/log").body();
 
       List<String> failures = verdict(attack, "check", "untrusted", log, declared.keySet(), lab);
-      if (!keeperStatus.equals("running")) {
-        failures.add("the trusted job holding canaries was not alive during the whole attack: " + keeperStatus);
+      if (!keeperStatus.equals("running") || !victimStatus.equals("running")) {
+        failures.add("the jobs holding canaries were not alive during the whole attack: trusted " + keeperStatus + ", same tier " + victimStatus);
       }
       Map<String, String[]> results = attempts(log);
       long reads = results.keySet().stream().filter(k -> k.startsWith("read.")).count();
@@ -174,8 +189,10 @@ class AttackSuiteTest {
       assertThat(notLeaked).as("control attempts that did not leak on the host (so they prove nothing):\n" + hostLog).isEmpty();
       assertThat(lab.hostHits()).as("the host listeners record what reaches them").isNotEmpty();
 
-      assertThat(post(port, "/api/v1/builds/" + keeper.get("id").asText() + "/cancel", token, "{}").statusCode()).isBetween(200, 299);
-      awaitBuilds(port, b -> b.stream().anyMatch(x -> x.get("job").asText().equals("keeper") && x.get("status").asText().equals("cancelled")), Duration.ofSeconds(60));
+      for (JsonNode holder : List.of(keeper, victim)) {
+        assertThat(post(port, "/api/v1/builds/" + holder.get("id").asText() + "/cancel", token, "{}").statusCode()).isBetween(200, 299);
+      }
+      awaitBuilds(port, b -> Stream.of(keeper, victim).allMatch(h -> status(b, h).equals("cancelled")), Duration.ofSeconds(60));
     }
   }
 
@@ -260,6 +277,23 @@ class AttackSuiteTest {
     }
     p.destroyForcibly();
     throw new AssertionError("the server did not start:\n" + seen);
+  }
+
+  static final String VICTIM =
+      """
+      jobs:
+        victim:
+          timeout: 15m
+          variables: {VICTIM_VAR: "%s"}
+          run: |
+            echo "$VICTIM_VAR" > victim.txt
+            sleep 900
+      pipelines:
+        check: [victim]
+      """;
+
+  private static String status(List<JsonNode> builds, JsonNode build) {
+    return builds.stream().filter(x -> x.get("id").asText().equals(build.get("id").asText())).findFirst().orElseThrow().get("status").asText();
   }
 
   /** Pushes an unrelated branch {@code vault} whose post job holds canaries and then waits. */
