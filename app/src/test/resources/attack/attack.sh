@@ -178,6 +178,8 @@ hunt read.git-fetch-served-repo control "git init -q f && cd f && git fetch -q '
 list_dir read.served-repo-refs control "$REPO_PATH/refs/heads"
 hunt read.open-fds - "for f in /proc/self/fd/*; do [ -f \"\$f\" ] && head -c 65536 \"\$f\"; done"
 read_file read.etc-shadow - /etc/shadow
+hunt read.host-tls-private-keys control "cat /etc/ssl/private/*"
+hunt read.etc-grep - "grep -rasoh '$PREFIX-[A-Za-z0-9-]*' /etc"
 hunt read.ssh-keys - "cat /etc/ssh/ssh_host_*_key /root/.ssh/id_* /home/*/.ssh/id_*; ls /etc/ssh /root/.ssh"
 list_dir read.etc-seakeeper - /etc/seakeeper
 read_file read.dev-mem - /dev/mem

@@ -108,6 +108,11 @@ class AttackSuiteTest {
     Files.writeString(config, config(tmp, bare, port) + "# deploy key: " + inConfig.value() + "\n");
     lab.plantFile("data-dir-file", dataDir.resolve("canary-secret.txt"), "rw-------");
     lab.plantFile("key-file", etc.resolve("secrets.key"), "rw-------");
+    Path tlsPrivate = Path.of("/etc/ssl/private");
+    if (!Files.isDirectory(tlsPrivate)) {
+      lab.removeAtClose(Files.createDirectories(tlsPrivate));
+    }
+    lab.plantFile("host-tls-private-key", tlsPrivate.resolve("sk-canary-" + lab.tag + ".key"), "rw-------");
     tierReadable = List.of(
         lab.plantFile("host-tmp", Path.of("/tmp/sk-canary-" + lab.tag + ".txt"), "rw-r--r--"),
         lab.plantFile("host-dev-shm", Path.of("/dev/shm/sk-canary-" + lab.tag + ".txt"), "rw-r--r--"),
