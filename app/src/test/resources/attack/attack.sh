@@ -284,5 +284,22 @@ import subprocess
 r = subprocess.run(["ip", "link", "add", "skattack0", "type", "dummy"], capture_output=True, text=True)
 print("LEAK: created an interface" if r.returncode == 0 else "cannot change interfaces: %s" % r.stderr.strip())'
 
+# ---------------------------------------------------------------- confused deputy
+# Links for the server, which runs as root, to follow when it collects artifacts (out/**) or
+# deletes this workspace; the test checks the artifacts and the targets afterwards.
+if [ "$MODE" = sandbox ]; then
+  mkdir -p out/nested
+  echo "ARTIFACT-COLLECTED" > out/collected.txt
+  for target in "$DATA_CANARY" "$TOKEN_FILE" "$KEY_FILE" "$CONFIG_FILE" "$TMP_CANARY" /etc/ssl/private "$DATA_DIR" "$(dirname "$KEY_FILE")" "$WORK_ROOT"; do
+    n=$(printf %s "$target" | tr -c 'A-Za-z0-9' _)
+    ln -sfn "$target" "out/link$n"
+    ln -sfn "$target" "out/nested/link$n"
+    ln -sfn "$target" "link$n"
+    ln "$target" "out/hard$n" 2>/dev/null
+  done
+  chmod 000 out/nested
+  echo "DEPUTY links planted: $(find . -type l 2>/dev/null | wc -l)"
+fi
+
 rm -rf "$SCRATCH"
 echo "ATTEMPTS DONE"

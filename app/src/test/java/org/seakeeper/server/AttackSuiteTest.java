@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -181,7 +183,8 @@ class AttackSuiteTest {
     List<String> nsBaseline = lab.nsHits();
     Files.writeString(work.resolve("attack.sh"), script);
     Files.writeString(work.resolve("attack.env"), lab.envFile());
-    push(work, bare, "refs/for/main", "jobs:\n  attack: {run: \"bash attack.sh sandbox\", timeout: 10m}\npipelines:\n  check: [attack]\n", "attack", true);
+    Map<Path, String> before = plantedFiles();
+    push(work, bare, "refs/for/main", "jobs:\n  attack: {run: \"bash attack.sh sandbox\", timeout: 10m, artifacts: [\"out/**\"]}\npipelines:\n  check: [attack]\n", "attack", true);
     List<JsonNode> builds = awaitEnded("attack");
     JsonNode attack = builds.stream().filter(x -> x.get("job").asText().equals("attack")).findFirst().orElseThrow();
     String log = get(port, "/api/v1/builds/" + attack.get("id").asText() + "/log").body();
@@ -196,9 +199,84 @@ class AttackSuiteTest {
     if (reads < 30 || nets < 20) {
       failures.add("too few attempts: " + reads + " secret reads (need 30), " + nets + " network (need 20)");
     }
+    if (!log.contains("DEPUTY links planted")) {
+      failures.add("the attack planted no links for the server to follow");
+    }
+    failures.addAll(deputyFailures(before));
     lab.hostHits().forEach(h -> failures.add("a host listener heard from the sandbox: " + h));
     lab.nsHits().stream().filter(h -> !nsBaseline.contains(h)).forEach(h -> failures.add("the namespace's listener heard from the sandbox: " + h));
     assertThat(failures).as("attack log:\n" + log).isEmpty();
+  }
+
+  /** Every planted canary file with its mode, owner and content. */
+  private Map<Path, String> plantedFiles() throws Exception {
+    Map<Path, String> out = new LinkedHashMap<>();
+    for (AttackLab.Canary c : lab.canaries.values()) {
+      Path p = Path.of(c.where());
+      if (c.where().startsWith("/") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        out.put(p, java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " " + Files.getOwner(p) + " " + Files.readString(p));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The server (root) followed none of the job's links: no canary in any collected artifact, no
+   * link among them, and every planted file still there with its mode, owner and content.
+   */
+  private List<String> deputyFailures(Map<Path, String> before) throws Exception {
+    List<String> failures = new ArrayList<>();
+    awaitWorkspaceDeleted();
+    Path artifacts = tmp.resolve("data").resolve("artifacts");
+    boolean collected = false;
+    if (Files.isDirectory(artifacts)) {
+      try (Stream<Path> s = Files.walk(artifacts)) {
+        for (Path p : s.toList()) {
+          if (Files.isSymbolicLink(p)) {
+            failures.add("a link was collected as an artifact: " + p);
+          } else if (Files.isRegularFile(p)) {
+            String text = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+            collected |= text.contains("ARTIFACT-COLLECTED");
+            lab.canaries.values().stream().filter(c -> text.contains(c.value()))
+                .forEach(c -> failures.add("LEAKED deputy.artifacts: canary '" + c.name() + "' collected as " + p));
+          }
+        }
+      }
+    }
+    if (!collected) {
+      failures.add("positive control: the job's plain artifact out/collected.txt was not collected, so the link checks prove nothing");
+    }
+    Map<Path, String> after = plantedFiles();
+    before.forEach((p, state) -> {
+      if (!state.equals(after.get(p))) {
+        failures.add("deputy.cleanup: the server changed a planted file through the job's links: " + p + " was '" + state + "', now '" + after.get(p) + "'");
+      }
+    });
+    return failures;
+  }
+
+  /** Waits until the server deleted the attack's workspace (it does so in the background). */
+  private void awaitWorkspaceDeleted() throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < end) {
+      boolean left;
+      try (Stream<Path> s = Files.find(workRoot, 4, (p, a) -> p.getFileName().toString().equals("attack.env") && !p.startsWith(workRoot.resolve("snapshots")))) {
+        left = s.anyMatch(p -> {
+          try {
+            return Files.readString(p).contains(lab.tag);
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        left = true;
+      }
+      if (!left) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the server never deleted the attack's workspace");
   }
 
   /** A trusted job (post of another branch, with the host's network) reads no secret either. */
