@@ -37,7 +37,7 @@ import org.seakeeper.core.store.Store;
  */
 final class GateCoordinator {
   private final GatePorts ports;
-  private final GateSettings settings;
+  private final java.util.function.Supplier<GateSettings> settings;
   private final ConfigCache configs;
   private final Store store;
   private final BiConsumer<Long, String> cancelRunning;
@@ -53,7 +53,7 @@ final class GateCoordinator {
 
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
-  GateCoordinator(GatePorts ports, GateSettings settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
+  GateCoordinator(GatePorts ports, java.util.function.Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
     this.ports = ports;
     this.settings = settings;
     this.configs = configs;
@@ -74,7 +74,7 @@ final class GateCoordinator {
    * their order; their unfinished builds are cancelled and the items tested again.
    */
   void recover(Store.Tx tx, Instant now) {
-    for (TriggerEvent.ApprovalsChanged a : GateRuns.recover(tx, store, settings, now)) {
+    for (TriggerEvent.ApprovalsChanged a : GateRuns.recover(tx, store, settings.get(), now)) {
       approvals.put(key(a.connection(), a.project(), a.change()), a);
       queueOf(a).enqueue(refOf(a));
     }
@@ -102,7 +102,7 @@ final class GateCoordinator {
   }
 
   private void maybeEnqueue(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
-    if (!settings.approved(a.approvals()) || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change()))) || !GateRuns.checkPassed(store, a)) {
+    if (!settings.get().approved(a.approvals()) || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change()))) || !GateRuns.checkPassed(store, a)) {
       return;
     }
     add(tx, a, now);
@@ -116,7 +116,7 @@ final class GateCoordinator {
   }
 
   private GateQueue queueOf(TriggerEvent.ApprovalsChanged a) {
-    return queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window()));
+    return queues.computeIfAbsent(settings.get().queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.get().window()));
   }
 
   private static ChangeRef refOf(TriggerEvent.ApprovalsChanged a) {
