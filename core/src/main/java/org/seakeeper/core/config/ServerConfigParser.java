@@ -37,10 +37,19 @@ public final class ServerConfigParser {
     }
   }
 
-  /** The outcome of reading a trusted config repo's file: its sections when there is no error. */
-  public record SectionsResult(Optional<TrustedSections> sections, List<Problem> problems) {
+  /**
+   * The outcome of reading a trusted config repo's file.
+   *
+   * @param read what could be read, even with errors (to find more problems in one pass)
+   */
+  public record SectionsResult(TrustedSections read, List<Problem> problems) {
     public SectionsResult {
       problems = List.copyOf(problems);
+    }
+
+    /** The sections when the file has no error. */
+    public Optional<TrustedSections> sections() {
+      return problems.stream().anyMatch(Problem::isError) ? Optional.empty() : Optional.of(read);
     }
   }
 
@@ -71,11 +80,11 @@ public final class ServerConfigParser {
     Problems p = new Problems();
     Optional<Node> root = bytes.length == 0 ? Optional.empty() : YamlLoader.load(bytes, p);
     if (p.hasErrors()) {
-      return new SectionsResult(Optional.empty(), p.sorted());
+      return new SectionsResult(TrustedSections.EMPTY, p.sorted());
     }
     Builder b = new Builder(p, true);
     root.filter(n -> !Nodes.isNull(n)).flatMap(n -> Nodes.mapping(n, "the trusted config", p)).ifPresent(b::read);
-    return new SectionsResult(p.hasErrors() ? Optional.empty() : Optional.of(b.sections()), p.sorted());
+    return new SectionsResult(b.sections(), p.sorted());
   }
 
   /** Parses "512m", "4g" into bytes. */

@@ -236,13 +236,11 @@ public final class TrustedConfigSource {
       return new Attempt(Optional.of(server), List.of(Problem.warning(Pos.START, "there is no " + path + " at this commit: only the server config's trusted sections apply")));
     }
     ServerConfigParser.SectionsResult parsed = ServerConfigParser.parseSections(bytes.get());
-    if (parsed.sections().isEmpty()) {
-      return new Attempt(Optional.empty(), parsed.problems());
-    }
     Problems p = new Problems();
     parsed.problems().forEach(p::add);
-    Optional<TrustedSections> merged = TrustedSections.merge(server, parsed.sections().get(), p);
-    return new Attempt(merged, p.sorted());
+    // Merged even when the file has errors, to report every problem at once; then not used.
+    Optional<TrustedSections> merged = TrustedSections.merge(server, parsed.read(), p);
+    return new Attempt(p.hasErrors() ? Optional.empty() : merged, p.sorted());
   }
 
   private static List<String> format(List<Problem> problems, String path) {
