@@ -43,7 +43,8 @@ class ConfigRepoEndToEndTest {
     Path work = Files.createDirectories(tmp.resolve("work"));
     git(work, "init", "-q", "--initial-branch=main", ".");
     Path data = tmp.resolve("data");
-    String yaml = "data_dir: " + data + "\nhttp: {port: 0, bind: 127.0.0.1}\nrepos:\n  - name: seakeeper-config\n    path: " + bare
+    int free = freePort();
+    String yaml = "data_dir: " + data + "\nhttp: {port: " + free + ", bind: 127.0.0.1}\nrepos:\n  - name: seakeeper-config\n    path: " + bare
         + "\nconfig_repo: {connection: local, project: seakeeper-config, branch: main, path: seakeeper.yaml}\n";
     ServerConfigParser.Result parsed = ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
     assertThat(parsed.problems()).isEmpty();
