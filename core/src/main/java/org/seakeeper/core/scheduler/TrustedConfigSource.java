@@ -107,8 +107,8 @@ public final class TrustedConfigSource {
     return repo;
   }
 
-  /** Reads the branch tip once, at start. */
-  void load() {
+  /** Reads the branch tip once: the scheduler at start, the CLI's {@code --config}. */
+  public void load() {
     repo.ifPresent(r -> reload(r));
   }
 
