@@ -38,10 +38,9 @@ class ConfigRepoEndToEndTest {
 
   @Test
   void a_config_repo_change_is_validated_on_review_and_its_canary_runs_only_after_the_merge() throws Exception {
-    Path bare = tmp.resolve("seakeeper-config.git");
-    git(tmp, "init", "-q", "--bare", "--initial-branch=main", bare.toString());
-    Path work = Files.createDirectories(tmp.resolve("work"));
-    git(work, "init", "-q", "--initial-branch=main", ".");
+    Path[] r = repo(tmp); // served as the project seakeeper-config
+    Path bare = r[0];
+    Path work = r[1];
     Path data = tmp.resolve("data");
     int free = freePort();
     String yaml = "data_dir: " + data + "\nhttp: {port: " + free + ", bind: 127.0.0.1}\nrepos:\n  - name: seakeeper-config\n    path: " + bare

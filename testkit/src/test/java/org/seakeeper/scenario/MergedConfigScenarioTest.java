@@ -28,6 +28,14 @@ class MergedConfigScenarioTest {
     return h.executor.started();
   }
 
+  /** Pushes {@code yaml} to main and lets its post run. */
+  String pushMain(String yaml) {
+    String sha = h.push("main", yaml);
+    h.step();
+    releaseAll();
+    return sha;
+  }
+
   void releaseAll() {
     for (String job : h.executor.heldJobs()) {
       h.executor.release(job, new JobOutcome.Succeeded());
@@ -37,9 +45,7 @@ class MergedConfigScenarioTest {
 
   @Test
   void an_unmerged_changes_config_runs_only_in_its_own_untrusted_check() {
-    h.push("main", MERGED);
-    h.step();
-    releaseAll();
+    pushMain(MERGED);
     String change = h.upload("42", "1", PROPOSED);
     h.step();
     releaseAll();
@@ -50,9 +56,7 @@ class MergedConfigScenarioTest {
 
     // The branch moves (post), the nightly run comes (periodic), an admin runs post by hand:
     // all use the branch's merged config, never the proposed one.
-    String main2 = h.push("main", MERGED.replace("echo merged", "echo merged again"));
-    h.step();
-    releaseAll();
+    String main2 = pushMain(MERGED.replace("echo merged", "echo merged again"));
     h.clock.advance(Duration.ofHours(17)); // 03:00 the next day
     h.step();
     releaseAll();
@@ -68,9 +72,7 @@ class MergedConfigScenarioTest {
 
   @Test
   void two_changes_never_see_each_others_config_and_gate_tests_the_speculative_merge() {
-    h.push("main", MERGED);
-    h.step();
-    releaseAll();
+    pushMain(MERGED);
     String a = h.upload("1", "1", PROPOSED);
     h.upload("2", "1", MERGED.replace("merged-job", "other-job"));
     h.step();
