@@ -117,7 +117,7 @@ public final class ServerConfigParser {
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
     final boolean sectionsOnly;
-    /** Where trusted sections and image names were written (see {@link TrustedSections#positions}). */
+    /** Where each top-level key was written (see {@link TrustedSections#positions}). */
     final Map<String, Pos> positions = new LinkedHashMap<>();
 
     Builder(Problems p, boolean sectionsOnly) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
@@ -37,7 +38,7 @@ import org.seakeeper.core.store.Store;
  */
 final class GateCoordinator {
   private final GatePorts ports;
-  private final java.util.function.Supplier<GateSettings> settings;
+  private final Supplier<GateSettings> settings;
   private final ConfigCache configs;
   private final Store store;
   private final BiConsumer<Long, String> cancelRunning;
@@ -53,7 +54,7 @@ final class GateCoordinator {
 
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
-  GateCoordinator(GatePorts ports, java.util.function.Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
+  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
     this.ports = ports;
     this.settings = settings;
     this.configs = configs;
