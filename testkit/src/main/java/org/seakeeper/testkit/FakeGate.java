@@ -20,6 +20,7 @@ public final class FakeGate {
   private final List<ChangeRef> submitted = new ArrayList<>();
   private final Set<String> conflicting = new HashSet<>();
   private boolean refuseSubmit;
+  private boolean refuseAlways;
 
   public FakeGate(FakeRepos repos) {
     this.repos = repos;
@@ -31,6 +32,11 @@ public final class FakeGate {
 
   public synchronized void refuseSubmit(boolean refuse) {
     refuseSubmit = refuse;
+  }
+
+  /** Refuses every submit from now on (a review system's own submit rule that is not met). */
+  public synchronized void refuseEverySubmit(boolean refuse) {
+    refuseAlways = refuse;
   }
 
   public synchronized List<ChangeRef> submitted() {
@@ -57,6 +63,9 @@ public final class FakeGate {
     };
     ReviewSystem review = c -> {
       synchronized (this) {
+        if (refuseAlways) {
+          return new ReviewSystem.SubmitResult(false, "submit requirement 'No-Unresolved-Comments' is unsatisfied");
+        }
         if (refuseSubmit) {
           refuseSubmit = false;
           return new ReviewSystem.SubmitResult(false, "the branch moved");

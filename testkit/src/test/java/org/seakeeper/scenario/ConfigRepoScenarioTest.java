@@ -201,6 +201,20 @@ class ConfigRepoScenarioTest {
   }
 
   @Test
+  void a_config_repo_change_whose_submit_is_always_refused_fails_the_gate_instead_of_looping() {
+    start(Optional.empty());
+    push("config", "main", TRUSTED, OWN);
+    gate.refuseEverySubmit(true);
+    String sha = propose("c5", CANARY_TRUSTED, CANARY_OWN);
+    event(new TriggerEvent.ApprovalsChanged("local", "config", "main", "c5", "1", sha, Map.of("Code-Review", 2), "reviewer"));
+    List<Build> gateRuns = builds().stream().filter(b -> b.pipeline() == PipelineName.GATE).toList();
+    assertThat(gateRuns).hasSize(3).allSatisfy(b -> assertThat(b.job()).isEmpty());
+    assertThat(reporter.reports().getLast().entry().kind()).isEqualTo(org.seakeeper.core.store.OutboxEntry.GATE_FAILED);
+    assertThat(gate.submitted()).isEmpty();
+    assertThat(ranJobs()).containsExactly("hello");
+  }
+
+  @Test
   void the_merged_file_is_re_read_when_the_branch_moves_and_a_broken_tip_keeps_the_last_good_config() {
     start(Optional.empty());
     String good = push("config", "main", TRUSTED + "pipelines:\n  release: {tags: 'rel-*'}\n", OWN);

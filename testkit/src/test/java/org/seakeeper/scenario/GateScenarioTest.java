@@ -224,6 +224,18 @@ class GateScenarioTest {
   }
 
   @Test
+  void a_submit_refused_three_times_in_a_row_fails_the_change_for_good() {
+    ChangeRef a = approved("core", "A");
+    gate.refuseEverySubmit(true);
+    for (int i = 0; i < 3; i++) {
+      finishGate(a, new JobOutcome.Succeeded());
+    }
+    assertThat(gate.submitted()).isEmpty();
+    assertThat(gateBuilds(a)).extracting(Build::status).containsExactly(BuildStatus.SUCCESS, BuildStatus.SUCCESS, BuildStatus.SUCCESS);
+    assertThat(gateReports()).containsExactly("gate-failed A");
+  }
+
+  @Test
   void a_refused_submit_retests_the_whole_queue() {
     ChangeRef a = approved("core", "A");
     gate.refuseSubmit(true);

@@ -29,7 +29,8 @@ import org.seakeeper.core.store.Store;
  * enter their project's (or shared) queue; each item in the window is tested on the speculative
  * merge of the changes ahead of it; a failed run makes the item failing (the items behind it are
  * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
- * head is submitted once it passed. Gate verdicts are reported through the outbox as
+ * head is submitted once it passed (a submit the review system refuses re-tests the queue, and
+ * fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in a row). Gate verdicts are reported through the outbox as
  * {@link OutboxEntry#GATE_FAILED} (the failed run) and {@link OutboxEntry#GATE_MERGED} (the
  * passing run, after the submit), so each queued change gets one gate result however often it
  * was re-tested. A change that failed for good re-enters only after a check of the same patch set
@@ -49,6 +50,15 @@ final class GateCoordinator {
   /** Current test per change key. */
   private final Map<String, Tested> current = new HashMap<>();
   private final Set<String> passed = new HashSet<>();
+  /**
+   * Most refused submits in a row of one passed head before it fails for good: a refusal for good
+   * (a review system's own submit rule) must not re-test it forever, and a validation-only gate
+   * run (the trusted config repo) would do so at once, in one loop.
+   */
+  static final int MAX_REFUSED_SUBMITS = 3;
+
+  /** Change key to how many submits of it were refused in a row. */
+  private final Map<String, Integer> refusedSubmits = new HashMap<>();
   /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
   private final Map<String, String> rejected = new HashMap<>();
 
@@ -128,6 +138,7 @@ final class GateCoordinator {
   void onChangeGone(Store.Tx tx, String connection, String project, String change, String why, Instant now) {
     approvals.remove(key(connection, project, change));
     rejected.remove(key(connection, project, change));
+    refusedSubmits.remove(key(connection, project, change));
     find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
   }
 
@@ -186,10 +197,17 @@ final class GateCoordinator {
       }
       ReviewSystem.SubmitResult r = ports.review().submit(head);
       if (!r.merged()) {
+        if (refusedSubmits.merge(key(head), 1, Integer::sum) >= MAX_REFUSED_SUBMITS) {
+          refusedSubmits.remove(key(head));
+          failForGood(tx, q, head, now);
+          changed = true;
+          continue;
+        }
         forgetPassed(q);
         q.resetAll();
         return true;
       }
+      refusedSubmits.remove(key(head));
       q.merged(head);
       passed.remove(key(head));
       approvals.remove(key(head));
