@@ -76,7 +76,7 @@ final class ServerCommand implements Callable<Integer> {
     ServerConfig cfg = parsed.config().get();
     ServerRuntime rt;
     try {
-      rt = ServerRuntime.start(cfg, parsed.trusted().orElseThrow(), Clock.systemUTC(), new org.seakeeper.server.LogReporter());
+      rt = ServerRuntime.start(cfg, parsed.sections().orElseThrow(), Clock.systemUTC(), new org.seakeeper.server.LogReporter());
     } catch (SandboxException e) {
       err.println("seakeeper: " + e.getMessage());
       return RunCommand.SANDBOX;

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.seakeeper.app.Wiring;
 import org.seakeeper.core.config.TrustedContext;
+import org.seakeeper.core.config.TrustedSections;
+import org.seakeeper.core.scheduler.TrustedConfig;
+import org.seakeeper.core.scheduler.TrustedConfigSource;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.gate.GatePorts;
@@ -57,6 +60,7 @@ public final class ServerRuntime implements AutoCloseable {
   private WebServer web;
   private Path adminTokenFile;
   private Store store;
+  private TrustedConfigSource trustedSource;
   private final List<GerritConnection> gerritConnections = new ArrayList<>();
 
   private ServerRuntime() {}
@@ -71,11 +75,16 @@ public final class ServerRuntime implements AutoCloseable {
     return start(cfg, new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout()), clock, reporter);
   }
 
-  /**
-   * Starts everything with the trusted context parsed from the same file (its base jobs); on
-   * failure stops what was started and throws with a clear message.
-   */
+  /** As {@link #start(ServerConfig, TrustedSections, Clock, Reporter)} with the file's base jobs only. */
   public static ServerRuntime start(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
+    return start(cfg, sectionsOf(cfg, trusted), clock, reporter);
+  }
+
+  /**
+   * Starts everything with the trusted sections parsed from the same file (base jobs, and what the
+   * file set); on failure stops what was started and throws with a clear message.
+   */
+  public static ServerRuntime start(ServerConfig cfg, TrustedSections trusted, Clock clock, Reporter reporter) throws IOException {
     ServerRuntime rt = new ServerRuntime();
     try {
       rt.startParts(cfg, trusted, clock, reporter);
@@ -86,7 +95,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
   }
 
-  private void startParts(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
+  private void startParts(ServerConfig cfg, TrustedSections trusted, Clock clock, Reporter reporter) throws IOException {
     Path dataDir = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
@@ -130,9 +139,11 @@ public final class ServerRuntime implements AutoCloseable {
     SchedulerLoop loop = new SchedulerLoop();
     Map<Tier, Integer> slots = new EnumMap<>(Tier.class);
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
-    SchedulerSettings settings =
-        new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
+    TrustedConfigLog trustedLog = new TrustedConfigLog(dataDir);
+    trustedSource = new TrustedConfigSource(trusted, cfg.configRepo(), repos, trustedLog.remembered(), trustedLog);
+    TrustedConfig initial = trustedSource.current();
+    SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), initial.releaseTags(), initial.periodic(), projects);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -169,9 +180,21 @@ public final class ServerRuntime implements AutoCloseable {
 
   /** The trusted gate rules, with shared queues turned into project → queue. */
   static GateSettings gateSettings(ServerConfig.Gate g) {
-    Map<String, String> byProject = new LinkedHashMap<>();
-    g.sharedQueues().forEach((queue, projects) -> projects.forEach(p -> byProject.put(p, queue)));
-    return new GateSettings(g.approvals(), byProject, g.window());
+    return TrustedConfig.gateSettings(g);
+  }
+
+  /**
+   * The trusted sections of a config known only as parsed values: what differs from the defaults
+   * counts as set (the CLI passes the parser's sections instead, which know what the file set).
+   */
+  static TrustedSections sectionsOf(ServerConfig cfg, TrustedContext trusted) {
+    return new TrustedSections(
+        trusted.baseJobs(),
+        cfg.images(),
+        Optional.of(cfg.defaultTimeout()).filter(d -> !d.equals(Duration.ofHours(1))),
+        Optional.of(cfg.pipelineRules()).filter(r -> !r.equals(ServerConfig.PipelineRules.DEFAULTS)),
+        Optional.of(cfg.gate()).filter(g -> !g.equals(ServerConfig.Gate.DEFAULTS)),
+        Map.of());
   }
 
   /** Gating needs a review system: only Gerrit connections have one (contracts §4). */
@@ -179,7 +202,7 @@ public final class ServerRuntime implements AutoCloseable {
     return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
   }
 
-  private static Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
+  private Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> tiers = new LinkedHashMap<>();
     cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
@@ -187,6 +210,9 @@ public final class ServerRuntime implements AutoCloseable {
     m.put("tiers_separated_by_uid", HostUsers.isRoot());
     if (!HostUsers.isRoot()) {
       m.put("warning", "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's user namespace); tiers are not separated by uid");
+    }
+    if (trustedSource.repo().isPresent()) {
+      m.put("trusted_config_repo", trustedSource.status());
     }
     Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (contracts §6)
     m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));

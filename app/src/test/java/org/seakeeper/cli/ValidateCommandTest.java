@@ -50,6 +50,28 @@ class ValidateCommandTest {
   }
 
   @Test
+  void with_a_server_config_naming_a_config_repo_its_merged_base_jobs_resolve_too() throws Exception {
+    Path bare = tmp.resolve("config.git");
+    org.seakeeper.testing.TestGit.git(tmp, "init", "-q", "--bare", "--initial-branch=main", bare.toString());
+    Path work = Files.createDirectories(tmp.resolve("config-work"));
+    org.seakeeper.testing.TestGit.git(work, "init", "-q", "--initial-branch=main", ".");
+    Files.writeString(work.resolve("seakeeper.yaml"), "base_jobs:\n  base/lint:\n    run: make lint\n");
+    org.seakeeper.testing.TestGit.git(work, "add", "-A");
+    org.seakeeper.testing.TestGit.git(work, "commit", "-q", "-m", "trusted");
+    org.seakeeper.testing.TestGit.git(work, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
+    // Unmerged: a proposed base job is not known.
+    Files.writeString(work.resolve("seakeeper.yaml"), "base_jobs:\n  base/lint:\n    run: make lint\n  base/proposed:\n    run: x\n");
+    org.seakeeper.testing.TestGit.git(work, "commit", "-q", "-am", "proposed");
+    org.seakeeper.testing.TestGit.git(work, "push", "-q", bare.toString(), "HEAD:refs/for/main");
+    Path server = tmp.resolve("server.yaml");
+    Files.writeString(server, "repos:\n  - {name: config, path: " + bare + "}\nconfig_repo: {project: config}\n");
+    Path repo = dirWith("jobs:\n  a: {extends: base/lint}\n  b: {extends: base/proposed}\npipelines:\n  check: [a, b]\n");
+    var r = cli("validate", "--config", server.toString(), repo.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.outLines()).containsExactly(".seakeeper.yaml:3:16: error: unknown base job 'base/proposed'");
+  }
+
+  @Test
   void a_bad_server_config_is_a_usage_error_with_its_problems() throws Exception {
     Path server = tmp.resolve("server.yaml");
     Files.writeString(server, "executor:\n  untrusted: {max_parallel: 2}\n");

@@ -57,6 +57,17 @@ class GerritReporterTest {
   }
 
   @Test
+  void a_trusted_config_repo_validation_comments_on_both_files_and_a_passed_one_votes_plus_one() throws Exception {
+    Build bad = build(9, null, BuildStatus.CONFIG_ERROR, "the trusted config repo change has problems; nothing of it runs\nseakeeper.yaml:4:1: error: 'connections' belongs in the server config file only\n.seakeeper.yaml:3:21: error: unknown base job 'base/canary'", 1);
+    JsonNode review = GerritRest.JSON.readTree(reporter.review(SET, List.of(bad)));
+    assertThat(review.get("comments").get("seakeeper.yaml").get(0).get("line").asInt()).isEqualTo(4);
+    assertThat(review.get("comments").get(".seakeeper.yaml").get(0).get("message").asText()).isEqualTo("error (column 21): unknown base job 'base/canary'");
+    assertThat(review.get("message").asText()).contains("- (config): config_error (seakeeper.yaml and .seakeeper.yaml have problems, see the comments)");
+    Build ok = build(10, null, BuildStatus.SUCCESS, "validated, not run: seakeeper.yaml and .seakeeper.yaml have no errors", 1);
+    assertThat(GerritRest.JSON.readTree(reporter.review(SET, List.of(ok))).get("labels").get("Verified").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void other_pipelines_and_cancelled_buildsets_are_only_logged() {
     OutboxEntry e = new OutboxEntry(1, 7, "buildset-finished", T, Optional.empty());
     Buildset post = new Buildset(8, 1, "review", "demo", Optional.empty(), Optional.empty(), "refs/heads/master", "c".repeat(40), PipelineName.POST, Tier.TRUSTED, T, Optional.of(T));

@@ -20,6 +20,7 @@ public final class FakeGate {
   private final List<ChangeRef> submitted = new ArrayList<>();
   private final Set<String> conflicting = new HashSet<>();
   private int refuseSubmits;
+  private boolean refuseAlways;
 
   public FakeGate(FakeRepos repos) {
     this.repos = repos;
@@ -36,6 +37,11 @@ public final class FakeGate {
   /** Refuses the next {@code times} submits ("the branch moved"). */
   public synchronized void refuseSubmits(int times) {
     refuseSubmits = times;
+  }
+
+  /** Refuses every submit from now on (a review system's own submit rule that is not met). */
+  public synchronized void refuseEverySubmit(boolean refuse) {
+    refuseAlways = refuse;
   }
 
   public synchronized List<ChangeRef> submitted() {
@@ -62,6 +68,9 @@ public final class FakeGate {
     };
     ReviewSystem review = c -> {
       synchronized (this) {
+        if (refuseAlways) {
+          return new ReviewSystem.SubmitResult(false, "submit requirement 'No-Unresolved-Comments' is unsatisfied");
+        }
         if (refuseSubmits > 0) {
           refuseSubmits--;
           return new ReviewSystem.SubmitResult(false, "the branch moved");

@@ -20,16 +20,36 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ServerConfigParser {
   static final List<String> TOP =
-      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate");
+      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "config_repo");
+  static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
-  /** The outcome: config and trusted context when there is no error, and every problem. */
-  public record Result(Optional<ServerConfig> config, Optional<TrustedContext> trusted, List<Problem> problems) {
+  /**
+   * The outcome: config, trusted context and the file's trusted sections as written (to merge a
+   * config repo's with) when there is no error, and every problem.
+   */
+  public record Result(Optional<ServerConfig> config, Optional<TrustedContext> trusted, Optional<TrustedSections> sections, List<Problem> problems) {
     public Result {
       problems = List.copyOf(problems);
+    }
+  }
+
+  /**
+   * The outcome of reading a trusted config repo's file.
+   *
+   * @param read what could be read, even with errors (to find more problems in one pass)
+   */
+  public record SectionsResult(TrustedSections read, List<Problem> problems) {
+    public SectionsResult {
+      problems = List.copyOf(problems);
+    }
+
+    /** The sections when the file has no error. */
+    public Optional<TrustedSections> sections() {
+      return problems.stream().anyMatch(Problem::isError) ? Optional.empty() : Optional.of(read);
     }
   }
 
@@ -39,16 +59,32 @@ public final class ServerConfigParser {
     Problems p = new Problems();
     Optional<Node> root = bytes.length == 0 ? Optional.empty() : YamlLoader.load(bytes, p);
     if (p.hasErrors()) {
-      return new Result(Optional.empty(), Optional.empty(), p.sorted());
+      return new Result(Optional.empty(), Optional.empty(), Optional.empty(), p.sorted());
     }
-    Builder b = new Builder(p);
+    Builder b = new Builder(p, false);
     root.filter(n -> !Nodes.isNull(n)).flatMap(n -> Nodes.mapping(n, "the server config", p)).ifPresent(b::read);
     if (p.hasErrors()) {
-      return new Result(Optional.empty(), Optional.empty(), p.sorted());
+      return new Result(Optional.empty(), Optional.empty(), Optional.empty(), p.sorted());
     }
     ServerConfig c = b.build();
     TrustedContext t = new TrustedContext(false, b.baseJobs, c.images().keySet(), c.defaultTimeout());
-    return new Result(Optional.of(c), Optional.of(t), p.sorted());
+    return new Result(Optional.of(c), Optional.of(t), Optional.of(b.sections()), p.sorted());
+  }
+
+  /**
+   * Reads a trusted config repo's file (contracts §2): only the trusted sections
+   * ({@link TrustedSections#KEYS}); connections, storage, executors and the like stay in the
+   * server file. An empty file holds no sections.
+   */
+  public static SectionsResult parseSections(byte[] bytes) {
+    Problems p = new Problems();
+    Optional<Node> root = bytes.length == 0 ? Optional.empty() : YamlLoader.load(bytes, p);
+    if (p.hasErrors()) {
+      return new SectionsResult(TrustedSections.EMPTY, p.sorted());
+    }
+    Builder b = new Builder(p, true);
+    root.filter(n -> !Nodes.isNull(n)).flatMap(n -> Nodes.mapping(n, "the trusted config", p)).ifPresent(b::read);
+    return new SectionsResult(b.sections(), p.sorted());
   }
 
   /** Parses "512m", "4g" into bytes. */
@@ -79,9 +115,14 @@ public final class ServerConfigParser {
     ServerConfig.Gate gate = ServerConfig.Gate.DEFAULTS;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
+    Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
+    final boolean sectionsOnly;
+    /** Where each top-level key was written (see {@link TrustedSections#positions}). */
+    final Map<String, Pos> positions = new LinkedHashMap<>();
 
-    Builder(Problems p) {
+    Builder(Problems p, boolean sectionsOnly) {
       this.p = p;
+      this.sectionsOnly = sectionsOnly;
       for (Tier t : Tier.values()) {
         executors.put(t, new ServerConfig.Pool(t == Tier.PRIVILEGED ? 1 : 2, 4L << 30, 4096, Optional.empty()));
       }
@@ -89,8 +130,15 @@ public final class ServerConfigParser {
 
     void read(MappingNode m) {
       List<ServerConfig.Repo> shorthand = new ArrayList<>();
+      Node configRepoNode = null;
       for (Nodes.Entry e : Nodes.entries(m, p)) {
         Node v = e.value();
+        if (sectionsOnly && !TrustedSections.KEYS.contains(e.key())) {
+          p.error(e.keyPos(), (TOP.contains(e.key()) ? "'" + e.key() + "' belongs in the server config file only" : "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TrustedSections.KEYS))
+              + "; the trusted config repo holds " + TrustedSections.KEYS);
+          continue;
+        }
+        positions.put(e.key(), e.keyPos());
         switch (e.key()) {
           case "data_dir" -> Nodes.string(v, "'data_dir'", p).ifPresent(s -> dataDir = s);
           case "http" -> http(v);
@@ -104,6 +152,7 @@ public final class ServerConfigParser {
           case "pipelines" -> pipelineRules(v);
           case "gate" -> gate(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
+          case "config_repo" -> configRepoNode = v;
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
         }
       }
@@ -117,6 +166,18 @@ public final class ServerConfigParser {
       } else if (!shorthand.isEmpty()) {
         connections.addFirst(new ServerConfig.Connection("local", "git", shorthand, Map.of()));
       }
+      if (configRepoNode != null) {
+        configRepo = ConfigRepoParser.parse(configRepoNode, connections, p);
+      }
+    }
+
+    /** The trusted sections as written (defaults left out). */
+    TrustedSections sections() {
+      return new TrustedSections(baseJobs, images, opt("default_timeout", defaultTimeout), opt("pipelines", rules), opt("gate", gate), positions);
+    }
+
+    private <T> Optional<T> opt(String key, T value) {
+      return positions.containsKey(key) ? Optional.of(value) : Optional.empty();
     }
 
     void http(Node v) {
@@ -356,7 +417,7 @@ public final class ServerConfigParser {
     }
 
     ServerConfig build() {
-      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()), rules, gate);
+      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()), rules, gate, configRepo);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param images operator-registered root filesystems, by name
  * @param baseJobNames names of base jobs (the parsed declarations live in the trusted context)
+ * @param configRepo the trusted config repo, when one is declared ({@code config_repo})
  */
 public record ServerConfig(
     String dataDir,
@@ -23,7 +24,8 @@ public record ServerConfig(
     Map<String, String> images,
     List<String> baseJobNames,
     PipelineRules pipelineRules,
-    Gate gate) {
+    Gate gate,
+    Optional<ConfigRepo> configRepo) {
   public ServerConfig {
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
@@ -86,6 +88,20 @@ public record ServerConfig(
 
   /** The SSH endpoint of a Gerrit and the private key of its CI account. */
   public record Ssh(String host, int port, String key) {}
+
+  /**
+   * The trusted config repo (contracts §2): a served repo whose file {@code path} on {@code branch},
+   * as merged, holds more trusted sections. Proposed changes to it are validated, never run.
+   */
+  public record ConfigRepo(String connection, String project, String branch, String path) {
+    public static final String DEFAULT_BRANCH = "main";
+    public static final String DEFAULT_PATH = "seakeeper.yaml";
+
+    /** The full name of the branch whose tip is read. */
+    public String ref() {
+      return "refs/heads/" + branch;
+    }
+  }
 
   /** A repository served by a local git connection. */
   public record Repo(String name, String path) {}

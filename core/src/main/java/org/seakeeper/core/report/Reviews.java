@@ -30,11 +30,12 @@ import org.seakeeper.core.store.OutboxEntry;
  *
  * The message lists each job's latest attempt with its result, duration and page
  * ({@code public_url} + {@code builds/<id>}) and carries {@link #marker}; config problems
- * ({@code .seakeeper.yaml:LINE:COL: error: MESSAGE} in a {@code config_error} build's detail)
- * become line comments. Stateless.
+ * ({@code FILE:LINE:COL: error: MESSAGE} in a {@code config_error} build's detail, FILE being
+ * {@code .seakeeper.yaml} or the trusted config repo's file) become line comments on that file. Stateless.
  */
 public final class Reviews {
-  private static final Pattern PROBLEM = Pattern.compile("^" + Pattern.quote(RepoConfigParser.FILE_NAME) + ":(\\d+):(\\d+): (error|warning): (.*)$");
+  /** A problem line of a config file: {@code .seakeeper.yaml} or the trusted config repo's file. */
+  private static final Pattern PROBLEM = Pattern.compile("^([A-Za-z0-9._/-]+):(\\d+):(\\d+): (error|warning): (.*)$");
 
   private Reviews() {}
 
@@ -92,7 +93,8 @@ public final class Reviews {
     for (Build b : latest) {
       m.append("- ").append(b.job().orElse(b.status() == BuildStatus.MERGE_CONFLICT ? "(merge)" : "(config)")).append(": ").append(b.status().id());
       if (b.status() == BuildStatus.CONFIG_ERROR) {
-        m.append(" (").append(RepoConfigParser.FILE_NAME).append(" has problems, see the comments)");
+        List<String> files = comments(List.of(b)).stream().map(Review.LineComment::path).distinct().toList();
+        m.append(" (").append(files.isEmpty() ? RepoConfigParser.FILE_NAME : String.join(" and ", files)).append(files.size() > 1 ? " have" : " has").append(" problems, see the comments)");
       } else if (!b.detail().isBlank() && !b.status().passed()) {
         m.append(" (").append(firstLine(b.detail())).append(")");
       }
@@ -124,7 +126,7 @@ public final class Reviews {
       for (String line : b.detail().lines().toList()) {
         Matcher mm = PROBLEM.matcher(line.strip());
         if (mm.matches()) {
-          out.add(new Review.LineComment(RepoConfigParser.FILE_NAME, Integer.parseInt(mm.group(1)), mm.group(3) + " (column " + mm.group(2) + "): " + mm.group(4), "error".equals(mm.group(3))));
+          out.add(new Review.LineComment(mm.group(1), Integer.parseInt(mm.group(2)), mm.group(4) + " (column " + mm.group(3) + "): " + mm.group(5), "error".equals(mm.group(4))));
         }
       }
     }

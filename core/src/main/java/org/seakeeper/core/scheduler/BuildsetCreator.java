@@ -32,6 +32,7 @@ final class BuildsetCreator {
       case ConfigOutcome.Unreadable u -> Optional.of(single(tx, set, BuildStatus.ERROR, "cannot read the repository: " + u.reason(), now));
       case ConfigOutcome.Invalid i ->
           Optional.of(single(tx, set, BuildStatus.CONFIG_ERROR, i.problems().stream().map(p -> p.format(RepoConfigParser.FILE_NAME)).collect(Collectors.joining("\n")), now));
+      case ConfigOutcome.Checked c -> Optional.of(single(tx, set, c.ok() ? BuildStatus.SUCCESS : BuildStatus.CONFIG_ERROR, c.report(), now));
       case ConfigOutcome.Valid v -> {
         PlanContext ctx = new PlanContext(t.pipeline(), tier, t.branch(), Optional.of(changedFiles), Set.of(), false);
         Plan plan = Planner.plan(v.config(), ctx);

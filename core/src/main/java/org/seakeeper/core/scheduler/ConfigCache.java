@@ -6,22 +6,37 @@ import java.util.Optional;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.config.ConfigResult;
 import org.seakeeper.core.config.RepoConfigParser;
-import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.RepoConfig;
 
 /**
  * Repo configs of unfinished buildsets, read once per buildset and read again from the commit
- * after a restart (a commit's config never changes). Confined to the scheduler thread.
+ * after a restart (a commit's config never changes), against the trusted config in force. A
+ * commit of the trusted config repo that is not merged is only validated, and its jobs are never
+ * handed out. Confined to the scheduler thread.
  */
 final class ConfigCache {
   private final RepoAccess repos;
-  private final TrustedContext trusted;
+  private final TrustedConfigSource trusted;
   private final Map<Long, RepoConfig> byBuildset = new HashMap<>();
 
-  ConfigCache(RepoAccess repos, TrustedContext trusted) {
+  ConfigCache(RepoAccess repos, TrustedConfigSource trusted) {
     this.repos = repos;
     this.trusted = trusted;
+  }
+
+  /** The config a trigger's buildset is made from (see the class comment for the config repo). */
+  ConfigOutcome read(Trigger t) {
+    if (trusted.validateOnly(t.connection(), t.project(), t.pipeline(), t.ref())) {
+      return trusted.validate(t.connection(), t.project(), t.commit());
+    }
+    if (trusted.isRepo(t.connection(), t.project())) {
+      Optional<ConfigOutcome.Checked> broken = trusted.brokenAt(t.connection(), t.project(), t.commit());
+      if (broken.isPresent()) {
+        return broken.get();
+      }
+    }
+    return read(t.connection(), t.project(), t.commit());
   }
 
   ConfigOutcome read(String connection, String project, String commit) {
@@ -34,7 +49,7 @@ final class ConfigCache {
     if (bytes.isEmpty()) {
       return new ConfigOutcome.Missing();
     }
-    ConfigResult r = RepoConfigParser.parse(bytes.get(), trusted);
+    ConfigResult r = RepoConfigParser.parse(bytes.get(), trusted.current().context());
     return r.config().<ConfigOutcome>map(ConfigOutcome.Valid::new).orElseGet(() -> new ConfigOutcome.Invalid(r.problems()));
   }
 
@@ -47,6 +62,9 @@ final class ConfigCache {
   }
 
   Optional<Job> job(Build b, String name) {
+    if (trusted.validateOnly(b.connection(), b.project(), b.pipeline(), b.ref())) {
+      return Optional.empty(); // a build of an unmerged trusted config repo commit never runs
+    }
     RepoConfig c = byBuildset.get(b.buildsetId());
     if (c == null) {
       if (read(b.connection(), b.project(), b.commit()) instanceof ConfigOutcome.Valid v) {
@@ -57,6 +75,13 @@ final class ConfigCache {
       }
     }
     return Optional.ofNullable(c.jobs().get(name));
+  }
+
+  /** Why {@link #job} gave nothing for a build. */
+  String whyNoJob(Build b) {
+    return trusted.validateOnly(b.connection(), b.project(), b.pipeline(), b.ref())
+        ? "jobs of the trusted config repo run only after a change merges (post of " + trusted.repo().orElseThrow().branch() + "), never for " + b.ref()
+        : "the job's definition could not be read again from commit " + b.commit();
   }
 
   int retries(Build b) {

@@ -16,4 +16,11 @@ sealed interface ConfigOutcome {
   record Unreadable(String reason) implements ConfigOutcome {}
 
   record Valid(RepoConfig config) implements ConfigOutcome {}
+
+  /**
+   * Checked, never run: a trusted config repo commit that is not merged (or whose trusted file is
+   * broken). One record tells the result: {@code success} or {@code config_error}, with {@code
+   * report} (a summary line, then {@code FILE:LINE:COL: error: MESSAGE} lines).
+   */
+  record Checked(boolean ok, String report) implements ConfigOutcome {}
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
@@ -29,7 +30,8 @@ import org.seakeeper.core.store.Store;
  * enter their project's (or shared) queue; each item in the window is tested on the speculative
  * merge of the changes ahead of it; a failed run makes the item failing (the items behind it are
  * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
- * head is submitted once it passed. Gate verdicts are reported through the outbox as
+ * head is submitted once it passed (a submit the review system refuses re-tests the queue, and
+ * fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in a row). Gate verdicts are reported through the outbox as
  * {@link OutboxEntry#GATE_FAILED} (the failed run) and {@link OutboxEntry#GATE_MERGED} (the
  * passing run, after the submit), so each queued change gets one gate result however often it
  * was re-tested. A change that failed for good re-enters only after a check of the same patch set
@@ -38,7 +40,7 @@ import org.seakeeper.core.store.Store;
  */
 final class GateCoordinator {
   private final GatePorts ports;
-  private final GateSettings settings;
+  private final Supplier<GateSettings> settings;
   private final ConfigCache configs;
   private final Store store;
   private final BiConsumer<Long, String> cancelRunning;
@@ -49,21 +51,20 @@ final class GateCoordinator {
   /** Current test per change key. */
   private final Map<String, Tested> current = new HashMap<>();
   private final Set<String> passed = new HashSet<>();
-  /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
-  private final Map<String, String> rejected = new HashMap<>();
-  /** Change key and patch set to the number of submits the review system refused in a row. */
-  private final Map<String, Integer> refusedSubmits = new HashMap<>();
-
   /**
-   * After this many refused submits of a passed head in a row the item fails for good: a review
-   * system that keeps refusing (missing rights, submit requirements) must not make the queue
-   * re-test forever.
+   * Most refused submits in a row of one passed head before it fails for good: a refusal for good
+   * (a review system's own submit rule) must not re-test it forever, and a validation-only gate
+   * run (the trusted config repo) would do so at once, in one loop.
    */
   static final int MAX_REFUSED_SUBMITS = 3;
 
+  /** Change key to how many submits of it were refused in a row. */
+  private final Map<String, Integer> refusedSubmits = new HashMap<>();
+  /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
+  private final Map<String, String> rejected = new HashMap<>();
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
-  GateCoordinator(GatePorts ports, GateSettings settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
+  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
     this.ports = ports;
     this.settings = settings;
     this.configs = configs;
@@ -95,7 +96,7 @@ final class GateCoordinator {
     }
     List<TriggerEvent.ApprovalsChanged> items = new ArrayList<>();
     tx.gate().queues().values().forEach(items::addAll);
-    items.addAll(GateRuns.recover(tx, store, settings, now));
+    items.addAll(GateRuns.recover(tx, store, settings.get(), now));
     for (TriggerEvent.ApprovalsChanged a : items) {
       approvals.putIfAbsent(key(a.connection(), a.project(), a.change()), a);
       if (find(a.connection(), a.project(), a.change()).isEmpty()) {
@@ -129,7 +130,7 @@ final class GateCoordinator {
   }
 
   private void maybeEnqueue(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
-    if (!settings.approved(a.approvals()) || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change()))) || !GateRuns.checkPassed(store, a)) {
+    if (!settings.get().approved(a.approvals()) || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change()))) || !GateRuns.checkPassed(store, a)) {
       return;
     }
     add(tx, a, now);
@@ -143,7 +144,7 @@ final class GateCoordinator {
   }
 
   private GateQueue queueOf(TriggerEvent.ApprovalsChanged a) {
-    return queues.computeIfAbsent(settings.queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.window()));
+    return queues.computeIfAbsent(settings.get().queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.get().window()));
   }
 
   private static ChangeRef refOf(TriggerEvent.ApprovalsChanged a) {
@@ -156,6 +157,7 @@ final class GateCoordinator {
     rejected.remove(key(connection, project, change));
     tx.gate().forgetApprovals(connection, project, change);
     tx.gate().unreject(connection, project, change);
+    refusedSubmits.remove(key(connection, project, change));
     find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
   }
 
@@ -227,11 +229,10 @@ final class GateCoordinator {
         return changed;
       }
       ReviewSystem.SubmitResult r = ports.review().submit(head);
-      String refusalKey = key(head) + "#" + head.patchset();
       if (!r.merged()) {
-        int refused = refusedSubmits.merge(refusalKey, 1, Integer::sum);
+        int refused = refusedSubmits.merge(key(head), 1, Integer::sum);
         if (refused >= MAX_REFUSED_SUBMITS) {
-          refusedSubmits.remove(refusalKey);
+          refusedSubmits.remove(key(head));
           recordRefusal(tx, head, refused, r.message(), now);
           failForGood(tx, q, head, now);
           changed = true;
@@ -241,7 +242,7 @@ final class GateCoordinator {
         q.resetAll();
         return true;
       }
-      refusedSubmits.remove(refusalKey);
+      refusedSubmits.remove(key(head));
       q.merged(head);
       passed.remove(key(head));
       approvals.remove(key(head));
@@ -272,7 +273,7 @@ final class GateCoordinator {
     for (GateQueue.Item it : q.items()) {
       ChangeRef c = it.change();
       TriggerEvent.ApprovalsChanged a = approvals.get(key(c));
-      items.add(a != null && a.patchset().equals(c.patchset()) ? a : new TriggerEvent.ApprovalsChanged(c.connection(), c.project(), c.branch(), c.change(), c.patchset(), c.commit(), settings.requiredApprovals(), "queued"));
+      items.add(a != null && a.patchset().equals(c.patchset()) ? a : new TriggerEvent.ApprovalsChanged(c.connection(), c.project(), c.branch(), c.change(), c.patchset(), c.commit(), settings.get().requiredApprovals(), "queued"));
     }
     tx.gate().saveQueue(q.name(), items);
   }

@@ -51,7 +51,7 @@ final class GateRuns {
       String detail = "does not merge onto " + c.branch() + (conflict.change().equals(c) ? "" : " with " + conflict.change()) + (conflict.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", conflict.files()));
       return Optional.of(BuildsetCreator.createMergeConflict(tx, trigger, Tier.TRUSTED, detail, now));
     }
-    ConfigOutcome config = configs.read(c.connection(), c.project(), commit);
+    ConfigOutcome config = configs.read(trigger);
     Optional<Buildset> s = BuildsetCreator.create(tx, 0, trigger, Tier.TRUSTED, config, Set.of(), now);
     if (s.isPresent() && config instanceof ConfigOutcome.Valid v) {
       configs.remember(s.get().id(), v.config());

@@ -44,6 +44,7 @@ public final class Scheduler implements SchedulerCommands {
   private final Clock clock;
   private final Runnable wake;
   private final ConfigCache configs;
+  private final TrustedConfigSource trusted;
   private final Map<Long, Running> running = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final GateCoordinator gate;
@@ -60,12 +61,22 @@ public final class Scheduler implements SchedulerCommands {
 
   /** A scheduler that also runs gate queues through a merger and a review system. */
   public Scheduler(SchedulerPorts ports, GatePorts gatePorts, GateSettings gateSettings, SchedulerSettings settings, Clock clock, Runnable wake) {
+    this(ports, gatePorts, settings, TrustedConfigSource.fixed(new TrustedConfig(settings.trusted(), settings.releaseTags(), settings.periodic(), gateSettings)), clock, wake);
+  }
+
+  /**
+   * A scheduler whose trusted config (base jobs, images, release tags, periodic cron, gate rules)
+   * comes from {@code trusted}, which may follow a trusted config repo; {@code settings} gives the
+   * rest (slots, projects).
+   */
+  public Scheduler(SchedulerPorts ports, GatePorts gatePorts, SchedulerSettings settings, TrustedConfigSource trusted, Clock clock, Runnable wake) {
     this.ports = ports;
     this.settings = settings;
     this.clock = clock;
     this.wake = wake;
-    this.configs = new ConfigCache(ports.repos(), settings.trusted());
-    this.gate = new GateCoordinator(gatePorts, gateSettings, configs, ports.store(), (id, why) -> {
+    this.trusted = trusted;
+    this.configs = new ConfigCache(ports.repos(), trusted);
+    this.gate = new GateCoordinator(gatePorts, () -> trusted.current().gate(), configs, ports.store(), (id, why) -> {
       Running r = running.get(id);
       if (r != null) {
         r.execution().cancel();
@@ -83,6 +94,7 @@ public final class Scheduler implements SchedulerCommands {
     Instant now = clock.instant();
     startedAt = now;
     lastPeriodicCheck = now;
+    trusted.load();
     ports.store().transaction(tx -> {
       gate.recover(tx, now);
       for (Build b : tx.builds().withStatus(Set.of(BuildStatus.RUNNING))) {
@@ -134,8 +146,9 @@ public final class Scheduler implements SchedulerCommands {
 
   private void process(EventRecord e) {
     Instant now = clock.instant();
-    Optional<Trigger> trigger = e.event() instanceof TriggerEvent.Periodic p ? periodicTrigger(p) : Trigger.of(e.event(), settings.releaseTags());
-    ConfigOutcome config = trigger.map(t -> configs.read(t.connection(), t.project(), t.commit())).orElse(new ConfigOutcome.Missing());
+    trusted.observe(e.event()); // the trusted config repo's branch moved: re-read it first
+    Optional<Trigger> trigger = e.event() instanceof TriggerEvent.Periodic p ? periodicTrigger(p) : Trigger.of(e.event(), trusted.current().releaseTags());
+    ConfigOutcome config = trigger.map(configs::read).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
     ports.store().transaction(tx -> {
       switch (e.event()) {
@@ -216,7 +229,7 @@ public final class Scheduler implements SchedulerCommands {
 
   private boolean periodic() {
     Instant now = clock.instant();
-    Optional<Instant> slot = settings.periodic().latestAtOrBefore(now);
+    Optional<Instant> slot = trusted.current().periodic().latestAtOrBefore(now);
     boolean due = slot.isPresent() && slot.get().isAfter(lastPeriodicCheck) && !slot.get().isAfter(now);
     lastPeriodicCheck = now;
     if (!due) {
@@ -287,7 +300,7 @@ public final class Scheduler implements SchedulerCommands {
     Optional<Job> job = b.job().flatMap(name -> configs.job(b, name));
     if (job.isEmpty()) {
       ports.store().transaction(tx -> {
-        tx.builds().update(b.moveTo(BuildStatus.RUNNING, now, null).moveTo(BuildStatus.ERROR, now, "the job's definition could not be read again from commit " + b.commit()));
+        tx.builds().update(b.moveTo(BuildStatus.RUNNING, now, null).moveTo(BuildStatus.ERROR, now, configs.whyNoJob(b)));
         return null;
       });
       return;
@@ -459,7 +472,7 @@ public final class Scheduler implements SchedulerCommands {
 
   @Override
   public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
-    Optional<String> mismatch = Trigger.refMismatch(pipeline, ref, settings.releaseTags());
+    Optional<String> mismatch = Trigger.refMismatch(pipeline, ref, trusted.current().releaseTags());
     if (mismatch.isPresent()) {
       return CommandResult.refused(422, "ref_does_not_fit_pipeline", mismatch.get());
     }

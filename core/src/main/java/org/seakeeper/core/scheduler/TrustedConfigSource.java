@@ -1,0 +1,249 @@
+package org.seakeeper.core.scheduler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.seakeeper.core.config.ConfigResult;
+import org.seakeeper.core.config.Pos;
+import org.seakeeper.core.config.Problem;
+import org.seakeeper.core.config.Problems;
+import org.seakeeper.core.config.RepoConfigParser;
+import org.seakeeper.core.config.ServerConfigParser;
+import org.seakeeper.core.config.TrustedContext;
+import org.seakeeper.core.config.TrustedSections;
+import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.ServerConfig;
+
+/**
+ * Where the effective trusted config comes from (contracts §2): the server file's trusted
+ * sections, plus, when {@code config_repo} is declared, the sections of that repo's file at the tip
+ * of its branch, used only as merged.
+ *
+ * <ul>
+ *   <li>The repo's file is read at start and again whenever its branch moves (a ref update event),
+ *       never from a proposed change. A tip whose file has errors (or conflicts with the server
+ *       file) is rejected: the last good trusted config stays in force and the problems are
+ *       reported ({@code FILE:LINE:COL: error: MESSAGE}) to the listener and {@link #state()}.
+ *   <li>Anything of the config repo other than {@code post}/{@code periodic} on that branch (a
+ *       proposed change, its gate run, another branch, a tag) is {@linkplain #validateOnly
+ *       validated only}: both files are checked and the result recorded, and no job of it runs.
+ * </ul>
+ *
+ * Confined to the scheduler thread, except {@link #current()} and {@link #state()}, which any
+ * thread may call (the state is one immutable value, published through a volatile field).
+ */
+public final class TrustedConfigSource {
+  /** Hears what happens to the config repo: the server logs it and remembers the last good commit. */
+  public interface Listener {
+    Listener NONE = new Listener() {
+      @Override
+      public void loaded(String commit, List<String> warnings) {}
+
+      @Override
+      public void rejected(String commit, List<String> problems) {}
+    };
+
+    /** The file at {@code commit} is now in force. */
+    void loaded(String commit, List<String> warnings);
+
+    /** The file at {@code commit} has errors and is not used. */
+    void rejected(String commit, List<String> problems);
+  }
+
+  /**
+   * What is in force now and what was last refused.
+   *
+   * @param commit the config repo commit whose file is in force; empty when only the server file is
+   * @param rejected the newest commit whose file was refused since the last good one
+   * @param problems the problems of that refused file (or warnings of the one in force)
+   */
+  public record State(TrustedConfig config, Optional<String> commit, Optional<String> rejected, List<String> problems) {
+    public State {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  private record Attempt(Optional<TrustedSections> merged, List<Problem> problems) {}
+
+  private final TrustedSections server;
+  private final Optional<ServerConfig.ConfigRepo> repo;
+  private final RepoAccess repos;
+  private final Optional<String> remembered;
+  private final Listener listener;
+  private volatile State state;
+
+  /**
+   * @param server the server file's trusted sections
+   * @param remembered the last commit whose file was in force before a restart, tried when the tip is broken
+   */
+  public TrustedConfigSource(TrustedSections server, Optional<ServerConfig.ConfigRepo> repo, RepoAccess repos, Optional<String> remembered, Listener listener) {
+    this.server = server;
+    this.repo = repo;
+    this.repos = repos;
+    this.remembered = remembered;
+    this.listener = listener;
+    this.state = new State(TrustedConfig.of(server), Optional.empty(), Optional.empty(), List.of());
+  }
+
+  /** A source without a config repo: always {@code config}. */
+  public static TrustedConfigSource fixed(TrustedConfig config) {
+    TrustedConfigSource s = new TrustedConfigSource(TrustedSections.EMPTY, Optional.empty(), null, Optional.empty(), Listener.NONE);
+    s.state = new State(config, Optional.empty(), Optional.empty(), List.of());
+    return s;
+  }
+
+  public TrustedConfig current() {
+    return state.config();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public Optional<ServerConfig.ConfigRepo> repo() {
+    return repo;
+  }
+
+  /** Reads the branch tip once: the scheduler at start, the CLI's {@code --config}. */
+  public void load() {
+    repo.ifPresent(r -> reload(r));
+  }
+
+  /** A ref update of the config repo's branch re-reads its tip. */
+  void observe(TriggerEvent e) {
+    if (e instanceof TriggerEvent.RefUpdated u && isRepo(u.connection(), u.project()) && u.ref().equals(repo.get().ref())) {
+      reload(repo.get());
+    }
+  }
+
+  /** Whether this is the config repo. */
+  boolean isRepo(String connection, String project) {
+    return repo.isPresent() && repo.get().connection().equals(connection) && repo.get().project().equals(project);
+  }
+
+  /**
+   * Whether a pipeline run of this repo and ref may only validate: true for the config repo unless
+   * it is {@code post} or {@code periodic} of its branch (merged code).
+   */
+  boolean validateOnly(String connection, String project, PipelineName pipeline, String ref) {
+    return isRepo(connection, project) && !((pipeline == PipelineName.POST || pipeline == PipelineName.PERIODIC) && ref.equals(repo.get().ref()));
+  }
+
+  /**
+   * The validation of a config repo commit as it would be if merged: its trusted file merged with
+   * the server file, and its own {@code .seakeeper.yaml} against the result. Runs nothing.
+   */
+  ConfigOutcome.Checked validate(String connection, String project, String commit) {
+    Attempt a = attempt(connection, project, commit);
+    List<String> lines = new ArrayList<>(format(a.problems(), repo.orElseThrow().path()));
+    TrustedContext ctx = a.merged().map(TrustedSections::context).orElse(current().context());
+    boolean ok = a.merged().isPresent();
+    try {
+      Optional<byte[]> own = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
+      if (own.isPresent()) {
+        ConfigResult r = RepoConfigParser.parse(own.get(), ctx);
+        lines.addAll(format(r.problems(), RepoConfigParser.FILE_NAME));
+        ok &= r.config().isPresent();
+      }
+    } catch (RepoAccess.RepoAccessException e) {
+      lines.add(RepoConfigParser.FILE_NAME + ":1:1: error: cannot read it: " + e.getMessage());
+      ok = false;
+    }
+    String head = ok
+        ? "validated, not run: " + repo.get().path() + " and " + RepoConfigParser.FILE_NAME + " have no errors; jobs of the trusted config repo run only after the change merges (post)"
+        : "the trusted config repo change has problems; nothing of it runs (jobs of the trusted config repo run only after a change merges)";
+    lines.addFirst(head);
+    return new ConfigOutcome.Checked(ok, String.join("\n", lines));
+  }
+
+  /**
+   * For {@code post}/{@code periodic} of the config branch: empty when the commit's trusted file
+   * is usable, else the {@code config_error} that replaces its jobs.
+   */
+  Optional<ConfigOutcome.Checked> brokenAt(String connection, String project, String commit) {
+    Attempt a = attempt(connection, project, commit);
+    if (a.merged().isPresent()) {
+      return Optional.empty();
+    }
+    List<String> lines = new ArrayList<>(format(a.problems(), repo.orElseThrow().path()));
+    lines.addFirst("the trusted config at this commit has errors: the last good trusted config stays in force" + state.commit().map(c -> " (" + c + ")").orElse(" (the server file's)") + " and no job of this commit runs");
+    return Optional.of(new ConfigOutcome.Checked(false, String.join("\n", lines)));
+  }
+
+  /** For {@code GET /status}. */
+  public Map<String, Object> status() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    State s = state;
+    repo.ifPresent(r -> {
+      m.put("connection", r.connection());
+      m.put("project", r.project());
+      m.put("branch", r.branch());
+      m.put("path", r.path());
+    });
+    m.put("commit", s.commit().orElse(null));
+    m.put("rejected_commit", s.rejected().orElse(null));
+    m.put("problems", s.problems());
+    return m;
+  }
+
+  private void reload(ServerConfig.ConfigRepo r) {
+    Optional<String> tip;
+    try {
+      tip = repos.resolve(r.connection(), r.project(), r.ref());
+    } catch (RepoAccess.RepoAccessException e) {
+      String line = r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage();
+      state = new State(state.config(), state.commit(), state.rejected(), List.of(line));
+      listener.rejected("(unreadable)", List.of(line));
+      return;
+    }
+    if (tip.isEmpty() || tip.equals(state.commit()) || tip.equals(state.rejected())) {
+      return; // no branch yet (only the server file applies), or nothing new
+    }
+    Attempt a = attempt(r.connection(), r.project(), tip.get());
+    if (a.merged().isPresent()) {
+      use(tip.get(), a);
+      return;
+    }
+    List<String> problems = format(a.problems(), r.path());
+    listener.rejected(tip.get(), problems);
+    if (state.commit().isEmpty() && remembered.isPresent() && !remembered.equals(tip)) {
+      Attempt last = attempt(r.connection(), r.project(), remembered.get());
+      if (last.merged().isPresent()) {
+        use(remembered.get(), last);
+      }
+    }
+    state = new State(state.config(), state.commit(), tip, problems);
+  }
+
+  private void use(String commit, Attempt a) {
+    List<String> warnings = format(a.problems(), repo.orElseThrow().path());
+    state = new State(TrustedConfig.of(a.merged().orElseThrow()), Optional.of(commit), Optional.empty(), warnings);
+    listener.loaded(commit, warnings);
+  }
+
+  private Attempt attempt(String connection, String project, String commit) {
+    String path = repo.orElseThrow().path();
+    Optional<byte[]> bytes;
+    try {
+      bytes = repos.readFile(connection, project, commit, path);
+    } catch (RepoAccess.RepoAccessException e) {
+      return new Attempt(Optional.empty(), List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
+    }
+    if (bytes.isEmpty()) {
+      return new Attempt(Optional.of(server), List.of(Problem.warning(Pos.START, "there is no " + path + " at this commit: only the server config's trusted sections apply")));
+    }
+    ServerConfigParser.SectionsResult parsed = ServerConfigParser.parseSections(bytes.get());
+    Problems p = new Problems();
+    parsed.problems().forEach(p::add);
+    // Merged even when the file has errors, to report every problem at once; then not used.
+    Optional<TrustedSections> merged = TrustedSections.merge(server, parsed.read(), p);
+    return new Attempt(p.hasErrors() ? Optional.empty() : merged, p.sorted());
+  }
+
+  private static List<String> format(List<Problem> problems, String path) {
+    return problems.stream().map(p -> p.format(path)).toList();
+  }
+}
