@@ -30,6 +30,8 @@ import org.seakeeper.core.executor.JobOutcome;
  * Thread-safe; each execution uses two threads (output reader and waiter).
  */
 public final class BubblewrapExecutor implements Executor, AutoCloseable {
+  /** Why an untrusted request carrying secrets is refused. */
+  static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
   private static final int STATUS_FD = 3;
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
@@ -62,6 +64,12 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   @Override
   public Execution start(ExecutionRequest request, OutputSink output) {
     Run run = new Run(request, output);
+    if (request.untrustedWithSecrets()) {
+      // The scheduler never grants secrets to the untrusted tier; refusing here too means a bug
+      // there still cannot hand a secret to untrusted code (defence in depth).
+      run.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
+      return run;
+    }
     Thread.ofPlatform().name("sandbox-" + request.id()).daemon().start(run::execute);
     return run;
   }
