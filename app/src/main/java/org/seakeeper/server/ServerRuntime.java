@@ -27,6 +27,8 @@ import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
+import org.seakeeper.core.secret.SecretStore;
+import org.seakeeper.secrets.SecretAdmin;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.gerrit.GerritConnection;
@@ -91,8 +93,11 @@ public final class ServerRuntime implements AutoCloseable {
     adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
     String token = AdminToken.loadOrCreate(adminTokenFile);
 
-    store = Stores.open(cfg.store(), dataDir);
+    org.seakeeper.secrets.KeyFileSealer sealer = org.seakeeper.secrets.SecretKeys.sealer(cfg);
+    org.seakeeper.store.JdbiStore sqlStore = Stores.open(cfg.store(), dataDir);
+    store = sqlStore;
     parts.add(store);
+    SecretStore secrets = sqlStore.secrets(sealer, clock);
     LogStore logs = new FileLogStore(dataDir);
 
     Map<String, Map<String, Path>> repoPaths = new LinkedHashMap<>();
@@ -130,7 +135,7 @@ public final class ServerRuntime implements AutoCloseable {
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
     SchedulerSettings settings =
         new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry), secrets), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -150,7 +155,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     WebServer.Services services =
-        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store));
+        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store), new SecretAdmin(cfg, secrets));
     web = new WebServer(services).start(cfg.http().bind(), cfg.http().port());
     parts.add(web);
   }
