@@ -170,9 +170,14 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
       int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
       int gid = user.switchUser() ? user.gid() : uid;
       Path etcDir = rootfs.isPresent() ? null : etc.forJob(r.tier().id(), r.network(), uid, gid);
-      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD);
+      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1);
       Path status = execDir.resolve("status.json");
-      List<String> cmd = launcher(status, user, bwrap);
+      try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
+        return runLauncher(execDir, launcher(status, user, pipes.fifos(), bwrap), status);
+      }
+    }
+
+    private JobOutcome runLauncher(Path execDir, List<String> cmd, Path status) throws IOException {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().clear();
       pb.directory(execDir.toFile());
@@ -210,16 +215,20 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
     }
 
     /** As root: join the cgroups, then drop to the tier user and exec bubblewrap. */
-    private List<String> launcher(Path status, HostUser user, List<String> bwrap) {
+    private List<String> launcher(Path status, HostUser user, List<Path> secretPipes, List<String> bwrap) {
       List<String> cmd = new ArrayList<>();
       cmd.add("/bin/sh");
       cmd.add("-c");
-      cmd.add("exec " + STATUS_FD + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; exec \"$@\"");
+      // status on fd 3; join the cgroups; open the secret pipes as fds 4, 5, ... (read by bwrap)
+      cmd.add("exec " + STATUS_FD + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; "
+          + "m=$1; shift; fd=" + (STATUS_FD + 1) + "; while [ \"$m\" -gt 0 ]; do eval \"exec $fd<\\\"\\$1\\\"\" || exit 125; shift; fd=$((fd+1)); m=$((m-1)); done; exec \"$@\"");
       cmd.add("seakeeper-launch");
       cmd.add(status.toString());
       List<Path> procs = cgroup == null ? List.of() : cgroup.procsFiles();
       cmd.add(Integer.toString(procs.size()));
       procs.forEach(p -> cmd.add(p.toString()));
+      cmd.add(Integer.toString(secretPipes.size()));
+      secretPipes.forEach(p -> cmd.add(p.toString()));
       if (user.switchUser()) {
         cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
       }
