@@ -134,6 +134,18 @@ final class SecretsCommand implements Runnable {
     }
   }
 
+  /** The slot a verb works on: {@code [--connection NAME] PROJECT NAME}. */
+  static final class Slot {
+    @Option(names = "--connection", paramLabel = "NAME", description = "The project's connection (default: the config's only connection, else local).")
+    String connection;
+
+    @Parameters(index = "0", paramLabel = "PROJECT")
+    String project;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
@@ -148,17 +160,10 @@ final class SecretsCommand implements Runnable {
         "Jobs of PROJECT that declare it read it from $SEAKEEPER_SECRETS/NAME, in the pipelines of its scope."
       })
   static final class Set extends Verb {
-    @Option(names = "--connection", paramLabel = "NAME", description = "The project's connection (default: the config's only connection, else local).")
-    String connection;
+    @Mixin Slot slot;
 
     @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
     String pipelines;
-
-    @Parameters(index = "0", paramLabel = "PROJECT")
-    String project;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
 
     InputStream stdin = System.in;
 
@@ -169,7 +174,9 @@ final class SecretsCommand implements Runnable {
         err().println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets set ... < FILE)");
         return Main.USAGE;
       }
-      String conn = connection(connection);
+      String conn = connection(slot.connection);
+      String project = slot.project;
+      String name = slot.name;
       java.util.List<String> problems = new java.util.ArrayList<>();
       java.util.Set<org.seakeeper.core.model.PipelineName> scope = pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
       problems.addAll(SecretBinding.problems(conn, project, name, scope));
@@ -244,18 +251,13 @@ final class SecretsCommand implements Runnable {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes secret NAME of PROJECT.")
   static final class Delete extends Verb {
-    @Option(names = "--connection", paramLabel = "NAME", description = "The project's connection (default: the config's only connection, else local).")
-    String connection;
-
-    @Parameters(index = "0", paramLabel = "PROJECT")
-    String project;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
+    @Mixin Slot slot;
 
     @Override
     public Integer call() throws Exception {
-      String conn = connection(connection);
+      String conn = connection(slot.connection);
+      String project = slot.project;
+      String name = slot.name;
       return viaServerOrStore("DELETE", slotPath(conn, project, name), null, (admin, out, err) -> outcome(admin.delete(conn, project, name), out, err, DIRECT));
     }
 
