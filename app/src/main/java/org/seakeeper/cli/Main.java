@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class, RunCommand.class, ServerCommand.class, ClientCommands.Builds.class, ClientCommands.Trigger.class,
       ClientCommands.Cancel.class, ClientCommands.Retry.class, ClientCommands.Dequeue.class, ClientCommands.Enqueue.class,
-      ClientCommands.Promote.class, EmbargoCommand.class, CommandLine.HelpCommand.class
+      ClientCommands.Promote.class, EmbargoCommand.class, SecretsCommand.class, CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
   /** Exit code for usage errors, as contracts §5 fixes for every command. */

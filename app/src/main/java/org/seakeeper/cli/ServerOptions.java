@@ -28,6 +28,20 @@ final class ServerOptions {
   @Option(names = "--config", paramLabel = "SERVER_CONFIG", description = "Read the defaults above from this server config.")
   Path config;
 
+  /** Nothing listens at the server's URL. */
+  static final class NoServer extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NoServer(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The parsed {@code --config}, or empty when none was given. */
+  Optional<ServerConfig> config() throws IOException {
+    return cfg();
+  }
+
   /** A response: status code and body. */
   record Reply(int status, String body) {}
 
@@ -45,6 +59,19 @@ final class ServerOptions {
     return URI.create(cfg().map(c -> c.http().publicUrl()).orElse("http://127.0.0.1:8080/"));
   }
 
+  /** Whether the admin token file can be read (it is made when a server first starts). */
+  boolean tokenReadable() throws IOException {
+    return Files.isReadable(tokenPath());
+  }
+
+  private Path tokenPath() throws IOException {
+    Path f = tokenFile;
+    if (f == null) {
+      f = cfg().map(c -> c.adminTokenFile() != null ? Path.of(c.adminTokenFile()) : Path.of(c.dataDir(), "admin-token")).orElse(Path.of("data", "admin-token"));
+    }
+    return f;
+  }
+
   String token() throws IOException {
     Path f = tokenFile;
     if (f == null) {
@@ -57,7 +84,7 @@ final class ServerOptions {
   }
 
   Reply call(String method, String path, String jsonBody, boolean auth) throws IOException, InterruptedException {
-    byte[] body = "POST".equals(method) ? (jsonBody == null ? "{}" : jsonBody).getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+    byte[] body = "POST".equals(method) || "PUT".equals(method) ? (jsonBody == null ? "{}" : jsonBody).getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
     return call(method, path, body, "application/json", auth);
   }
 
@@ -69,16 +96,16 @@ final class ServerOptions {
     if (auth) {
       req.header("Authorization", "Bearer " + token());
     }
-    if ("POST".equals(method)) {
-      req.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body));
-    } else {
-      req.GET();
+    switch (method) {
+      case "POST", "PUT" -> req.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body));
+      case "DELETE" -> req.DELETE();
+      default -> req.GET();
     }
     try {
       HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.body());
     } catch (java.net.ConnectException e) {
-      throw new IOException("no Seakeeper server answers at " + b + " (is it running? pass --server)", e);
+      throw new NoServer("no Seakeeper server answers at " + b + " (is it running? pass --server)", e);
     }
   }
 }

@@ -30,6 +30,8 @@ import org.seakeeper.core.executor.JobOutcome;
  * Thread-safe; each execution uses two threads (output reader and waiter).
  */
 public final class BubblewrapExecutor implements Executor, AutoCloseable {
+  /** Why an untrusted request carrying secrets is refused. */
+  static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
   private static final int STATUS_FD = 3;
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
@@ -62,6 +64,12 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   @Override
   public Execution start(ExecutionRequest request, OutputSink output) {
     Run run = new Run(request, output);
+    if (request.untrustedWithSecrets()) {
+      // The scheduler never grants secrets to the untrusted tier; refusing here too means a bug
+      // there still cannot hand a secret to untrusted code (defence in depth).
+      run.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
+      return run;
+    }
     Thread.ofPlatform().name("sandbox-" + request.id()).daemon().start(run::execute);
     return run;
   }
@@ -162,9 +170,14 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
       int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
       int gid = user.switchUser() ? user.gid() : uid;
       Path etcDir = rootfs.isPresent() ? null : etc.forJob(r.tier().id(), r.network(), uid, gid);
-      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD);
+      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1);
       Path status = execDir.resolve("status.json");
-      List<String> cmd = launcher(status, user, bwrap);
+      try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
+        return runLauncher(execDir, launcher(status, user, pipes.fifos(), bwrap), status);
+      }
+    }
+
+    private JobOutcome runLauncher(Path execDir, List<String> cmd, Path status) throws IOException {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().clear();
       pb.directory(execDir.toFile());
@@ -202,16 +215,20 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
     }
 
     /** As root: join the cgroups, then drop to the tier user and exec bubblewrap. */
-    private List<String> launcher(Path status, HostUser user, List<String> bwrap) {
+    private List<String> launcher(Path status, HostUser user, List<Path> secretPipes, List<String> bwrap) {
       List<String> cmd = new ArrayList<>();
       cmd.add("/bin/sh");
       cmd.add("-c");
-      cmd.add("exec " + STATUS_FD + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; exec \"$@\"");
+      // status on fd 3; join the cgroups; open the secret pipes as fds 4, 5, ... (read by bwrap)
+      cmd.add("exec " + STATUS_FD + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; "
+          + "m=$1; shift; fd=" + (STATUS_FD + 1) + "; while [ \"$m\" -gt 0 ]; do eval \"exec $fd<\\\"\\$1\\\"\" || exit 125; shift; fd=$((fd+1)); m=$((m-1)); done; exec \"$@\"");
       cmd.add("seakeeper-launch");
       cmd.add(status.toString());
       List<Path> procs = cgroup == null ? List.of() : cgroup.procsFiles();
       cmd.add(Integer.toString(procs.size()));
       procs.forEach(p -> cmd.add(p.toString()));
+      cmd.add(Integer.toString(secretPipes.size()));
+      secretPipes.forEach(p -> cmd.add(p.toString()));
       if (user.switchUser()) {
         cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
       }

@@ -22,6 +22,8 @@ public final class BwrapCommand {
   /** The sandbox user's home, a tmpfs. */
   public static final String HOME = "/home/build";
   static final String SCRIPT = "/run/seakeeper/job.sh";
+  /** Where granted secrets appear, one file per name, readable by the job only ({@code $SEAKEEPER_SECRETS}). */
+  public static final String SECRETS = "/run/seakeeper/secrets";
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
@@ -36,6 +38,16 @@ public final class BwrapCommand {
    * @param etc for the host image, the directory bound as /etc (see {@code SandboxEtc})
    */
   public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
+    return build(bwrap, r, execDir, rootfs, etc, statusFd, statusFd + 1);
+  }
+
+  /**
+   * As above; the request's secrets are read, in order, from file descriptors {@code
+   * firstSecretFd}, {@code firstSecretFd + 1}, ... (pipes the launcher opened), which bubblewrap
+   * copies into files of its own tmpfs and closes: the values never appear in an argument, an
+   * environment or a file on the host's disk.
+   */
+  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd, int firstSecretFd) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--json-status-fd");
@@ -57,6 +69,11 @@ public final class BwrapCommand {
     a.addAll(List.of("--dir", HOME));
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
     bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
+    a.addAll(List.of("--perms", "0700", "--dir", SECRETS));
+    int fd = firstSecretFd;
+    for (String name : r.secrets().keySet()) {
+      a.addAll(List.of("--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
+    }
     // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
     // /var/tmp, /run and HOME (all private to this job) can be written.
     a.addAll(List.of("--remount-ro", "/"));
@@ -137,6 +154,7 @@ public final class BwrapCommand {
     env.put("SEAKEEPER_BUILD", r.id());
     env.put("SEAKEEPER_TIER", r.tier().id());
     env.put("SEAKEEPER_WORKSPACE", WORKSPACE);
+    env.put("SEAKEEPER_SECRETS", SECRETS);
     return env;
   }
 

@@ -30,6 +30,8 @@ import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
+import org.seakeeper.core.secret.SecretStore;
+import org.seakeeper.secrets.SecretAdmin;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.gerrit.GerritConnection;
@@ -101,8 +103,11 @@ public final class ServerRuntime implements AutoCloseable {
     adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
     String token = AdminToken.loadOrCreate(adminTokenFile);
 
-    store = Stores.open(cfg.store(), dataDir);
+    org.seakeeper.secrets.KeyFileSealer sealer = org.seakeeper.secrets.SecretKeys.sealer(cfg);
+    org.seakeeper.store.JdbiStore sqlStore = Stores.open(cfg.store(), dataDir);
+    store = sqlStore;
     parts.add(store);
+    SecretStore secrets = sqlStore.secrets(sealer, clock);
     LogStore logs = new FileLogStore(dataDir);
 
     Map<String, Map<String, Path>> repoPaths = new LinkedHashMap<>();
@@ -143,7 +148,7 @@ public final class ServerRuntime implements AutoCloseable {
     trustedSource = new TrustedConfigSource(trusted, cfg.configRepo(), repos, trustedLog.remembered(), trustedLog);
     TrustedConfig initial = trustedSource.current();
     SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), initial.releaseTags(), initial.periodic(), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry), secrets), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -163,7 +168,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     WebServer.Services services =
-        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store));
+        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store), new SecretAdmin(cfg, secrets));
     EmbargoService embargoes = new EmbargoService(store, embargoRepos, (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p), clock, loop::wake);
     web = new WebServer(services, embargoes).start(cfg.http().bind(), cfg.http().port());
     parts.add(web);

@@ -67,6 +67,14 @@ public final class JdbiStore implements Store {
     }
   }
 
+  /**
+   * The secrets of this database ({@code secrets} table), sealed by {@code sealer}. Secret reads
+   * and writes are their own transactions, outside this store's lock.
+   */
+  public org.seakeeper.core.secret.SecretStore secrets(org.seakeeper.secrets.SecretSealer sealer, java.time.Clock clock) {
+    return new SqlSecretStore(jdbi, sealer, clock);
+  }
+
   @Override
   public BuildQueries queries() {
     return queries;

@@ -37,6 +37,7 @@ public final class WebServer implements AutoCloseable {
    * @param adminToken the current admin token (read on each request, so a rotated file applies)
    * @param publicUrl the URL users reach the server at; {@code web_url}/{@code log_url} build on it
    * @param status the body of {@code GET /api/v1/status}
+   * @param secrets what {@code /api/v1/secrets} works on; null: this server has no secret store
    */
   public record Services(
       BuildQueries queries,
@@ -45,7 +46,13 @@ public final class WebServer implements AutoCloseable {
       Supplier<String> adminToken,
       URI publicUrl,
       PrometheusMeterRegistry metrics,
-      Supplier<Map<String, Object>> status) {
+      Supplier<Map<String, Object>> status,
+      org.seakeeper.secrets.SecretAdmin secrets) {
+    /** Services without secrets ({@code /api/v1/secrets} answers 503). */
+    public Services(BuildQueries queries, LogStore logs, SchedulerCommands commands, Supplier<String> adminToken, URI publicUrl, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> status) {
+      this(queries, logs, commands, adminToken, publicUrl, metrics, status, null);
+    }
+
     public Services {
       Objects.requireNonNull(queries);
       Objects.requireNonNull(logs);
@@ -105,6 +112,7 @@ public final class WebServer implements AutoCloseable {
               new ApiRoutes(view, services.logs(), links, streams).install(config.routes);
               new CommandRoutes(services.commands(), auth, links).install(config.routes);
               new EmbargoRoutes(embargoes, auth, links).install(config.routes);
+              new SecretRoutes(services.secrets(), auth).install(config.routes);
               new OpsRoutes(services.metrics(), services.status()).install(config.routes);
               new PageRoutes(view, services.logs(), links).install(config.routes);
             });

@@ -129,7 +129,7 @@ class SandboxSecurityTest {
     var o = sandbox.untrusted("env | cut -d= -f1 | sort");
     Set<String> names = Set.copyOf(o.lines());
     assertThat(names).contains("PATH", "HOME", "CI", "SEAKEEPER_JOB", "FROM_JOB");
-    assertThat(names).allMatch(n -> Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TERM", "CI", "SEAKEEPER", "SEAKEEPER_JOB", "SEAKEEPER_BUILD", "SEAKEEPER_TIER", "SEAKEEPER_WORKSPACE", "FROM_JOB", "PWD", "SHLVL", "_", "OLDPWD").contains(n));
+    assertThat(names).allMatch(n -> Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TERM", "CI", "SEAKEEPER", "SEAKEEPER_JOB", "SEAKEEPER_BUILD", "SEAKEEPER_TIER", "SEAKEEPER_WORKSPACE", "SEAKEEPER_SECRETS", "FROM_JOB", "PWD", "SHLVL", "_", "OLDPWD").contains(n));
     assertThat(System.getenv().keySet().stream().filter(k -> !Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TERM", "PWD", "SHLVL", "_", "OLDPWD", "CI").contains(k)).filter(names::contains)).isEmpty();
   }
 

@@ -46,8 +46,13 @@ final class WebFixture implements AutoCloseable {
 
   /** A server whose configured admin token is {@code token}. */
   WebFixture(String token) {
+    this(token, null);
+  }
+
+  /** A server with {@code /api/v1/secrets} working on {@code secrets}. */
+  WebFixture(String token, org.seakeeper.secrets.SecretAdmin secrets) {
     server =
-        new WebServer(new WebServer.Services(store.queries(), logs, commands, () -> token, URI.create(PUBLIC), registry, () -> status), desk)
+        new WebServer(new WebServer.Services(store.queries(), logs, commands, () -> token, URI.create(PUBLIC), registry, () -> status, secrets), desk)
             .start("127.0.0.1", 0);
   }
 

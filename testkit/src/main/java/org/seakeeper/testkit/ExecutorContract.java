@@ -15,6 +15,7 @@ import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.secret.SecretValue;
 
 /**
  * The behaviour every {@link Executor} shares: the bubblewrap sandbox, Kubernetes and the fake
@@ -58,6 +59,16 @@ public abstract class ExecutorContract {
   @Test
   void a_script_running_past_its_timeout_times_out() throws Exception {
     assertThat(run(request("sleep 30", Duration.ofSeconds(1)), new ArrayList<>()).outcome()).isEqualTo(new JobOutcome.TimedOut(Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void an_untrusted_request_with_secrets_is_refused() throws Exception {
+    ExecutionRequest r = request("echo ran", Duration.ofSeconds(30)).withSecrets(Map.of("token", SecretValue.of("do-not-run-me")));
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Executor.Result result = run(r, lines);
+    assertThat(result.outcome()).isInstanceOf(JobOutcome.InfraError.class);
+    assertThat(((JobOutcome.InfraError) result.outcome()).reason()).contains("untrusted").contains("secrets");
+    assertThat(lines).doesNotContain("ran");
   }
 
   @Test

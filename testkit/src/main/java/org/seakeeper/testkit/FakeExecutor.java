@@ -25,6 +25,8 @@ import org.seakeeper.core.executor.JobOutcome;
 public final class FakeExecutor implements Executor {
   private static final Pattern EXIT = Pattern.compile("exit\\s+(\\d+)");
   private static final Pattern SLEEP = Pattern.compile("sleep\\s+(\\d+)");
+  /** Why every executor refuses an untrusted request that carries secrets. */
+  public static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
   private final Map<String, Held> held = new LinkedHashMap<>();
   private final List<ExecutionRequest> started = new ArrayList<>();
   private boolean holding;
@@ -35,6 +37,13 @@ public final class FakeExecutor implements Executor {
     return this;
   }
 
+  /** The secrets each started request carried, by request id (what the fake "ran" with). */
+  public synchronized Map<String, Map<String, org.seakeeper.core.secret.SecretValue>> secretsSeen() {
+    Map<String, Map<String, org.seakeeper.core.secret.SecretValue>> out = new LinkedHashMap<>();
+    started.forEach(r -> out.put(r.id(), r.secrets()));
+    return out;
+  }
+
   /** Every request seen, in start order. */
   public synchronized List<ExecutionRequest> started() {
     return List.copyOf(started);
@@ -43,6 +52,15 @@ public final class FakeExecutor implements Executor {
   /** Names of the jobs currently held. */
   public synchronized List<String> heldJobs() {
     return held.values().stream().map(h -> h.request.jobName()).toList();
+  }
+
+  /** The held execution of {@code jobName} prints {@code line} (as a job's output would arrive). */
+  public void print(String jobName, String line) {
+    Held h;
+    synchronized (this) {
+      h = held.values().stream().filter(x -> x.request.jobName().equals(jobName)).findFirst().orElseThrow(() -> new IllegalStateException("no held execution of job " + jobName));
+    }
+    h.output.line(line);
   }
 
   /** Completes the held execution with request id {@code id} (the scheduler uses {@code b<buildId>}). */
@@ -73,8 +91,10 @@ public final class FakeExecutor implements Executor {
   @Override
   public synchronized Execution start(ExecutionRequest request, OutputSink output) {
     started.add(request);
-    Held h = new Held(request, new CompletableFuture<>());
-    if (holding) {
+    Held h = new Held(request, new CompletableFuture<>(), output);
+    if (request.untrustedWithSecrets()) {
+      h.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
+    } else if (holding) {
       held.put(request.id(), h);
     } else {
       h.result.complete(new Result(interpret(request, output), Duration.ZERO, List.of()));
@@ -110,10 +130,12 @@ public final class FakeExecutor implements Executor {
   private final class Held implements Execution {
     final ExecutionRequest request;
     final CompletableFuture<Result> result;
+    final OutputSink output;
 
-    Held(ExecutionRequest request, CompletableFuture<Result> result) {
+    Held(ExecutionRequest request, CompletableFuture<Result> result, OutputSink output) {
       this.request = request;
       this.result = result;
+      this.output = output;
     }
 
     @Override

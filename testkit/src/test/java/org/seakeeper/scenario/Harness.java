@@ -29,6 +29,7 @@ final class Harness {
   final FakeRepos repos = new FakeRepos();
   final FakeExecutor executor = new FakeExecutor().hold();
   final InMemoryLogStore logs = new InMemoryLogStore();
+  final org.seakeeper.testkit.InMemorySecretStore secrets = new org.seakeeper.testkit.InMemorySecretStore();
   final RecordingReporter reporter = new RecordingReporter();
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
   final org.seakeeper.testkit.FakeGate gate = new org.seakeeper.testkit.FakeGate(repos);
@@ -41,7 +42,7 @@ final class Harness {
   Harness(int slots) {
     SchedulerSettings settings =
         new SchedulerSettings(Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new SchedulerSettings.ProjectRef("local", "demo")));
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE), gate.ports(), new org.seakeeper.core.gate.GateSettings(Map.of("Code-Review", 2), Map.of("ext", "shared"), 4), settings, clock, () -> {});
+    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets), gate.ports(), new org.seakeeper.core.gate.GateSettings(Map.of("Code-Review", 2), Map.of("ext", "shared"), 4), settings, clock, () -> {});
     scheduler.recover();
   }
 

@@ -17,7 +17,8 @@ import java.util.Set;
  *              │       │                 │        ├── infra ────▶ ERROR (a new attempt may follow)
  *              │       │                 │        ├── cancel ───▶ CANCELLED
  *              │       │                 │        └── crash ────▶ INTERRUPTED (a new attempt follows)
- *              │       └── a need failed ─▶ SKIPPED
+ *              │       ├── a need failed ─▶ SKIPPED
+ *              │       └── a secret it declares is missing or not granted ─▶ CONFIG_ERROR
  *              └── removed from a gate queue ─▶ DEQUEUED
  *   (new) ──▶ SKIPPED | CONFIG_ERROR | MERGE_CONFLICT   (recorded already ended)
  * </pre>
@@ -28,7 +29,7 @@ public final class BuildLifecycle {
   private static final Map<BuildStatus, Set<BuildStatus>> NEXT = new EnumMap<>(BuildStatus.class);
 
   static {
-    NEXT.put(BuildStatus.QUEUED, EnumSet.of(BuildStatus.RUNNING, BuildStatus.CANCELLED, BuildStatus.SKIPPED, BuildStatus.DEQUEUED));
+    NEXT.put(BuildStatus.QUEUED, EnumSet.of(BuildStatus.RUNNING, BuildStatus.CANCELLED, BuildStatus.SKIPPED, BuildStatus.DEQUEUED, BuildStatus.CONFIG_ERROR));
     NEXT.put(
         BuildStatus.RUNNING,
         EnumSet.of(BuildStatus.SUCCESS, BuildStatus.FAILURE, BuildStatus.TIMED_OUT, BuildStatus.ERROR, BuildStatus.CANCELLED, BuildStatus.INTERRUPTED, BuildStatus.DEQUEUED));

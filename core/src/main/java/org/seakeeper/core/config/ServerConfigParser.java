@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ServerConfigParser {
   static final List<String> TOP =
-      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "config_repo");
+      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "config_repo", "secrets");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
@@ -113,6 +113,7 @@ public final class ServerConfigParser {
     Duration defaultTimeout = Duration.ofHours(1);
     ServerConfig.PipelineRules rules = ServerConfig.PipelineRules.DEFAULTS;
     ServerConfig.Gate gate = ServerConfig.Gate.DEFAULTS;
+    ServerConfig.Secrets secrets = ServerConfig.Secrets.DEFAULTS;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
@@ -151,6 +152,7 @@ public final class ServerConfigParser {
           case "images" -> images(v);
           case "pipelines" -> pipelineRules(v);
           case "gate" -> gate(v);
+          case "secrets" -> secrets(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
@@ -416,8 +418,26 @@ public final class ServerConfigParser {
       });
     }
 
+    void secrets(Node v) {
+      Nodes.mapping(v, "'secrets'", p).ifPresent(m -> {
+        for (Nodes.Entry e : Nodes.entries(m, p)) {
+          if ("key_file".equals(e.key())) {
+            Nodes.string(e.value(), "'secrets.key_file'", p).ifPresent(f -> {
+              if (f.isBlank()) {
+                p.error(Nodes.pos(e.value()), "'secrets.key_file' is empty: give the path of the key file (outside data_dir)");
+              } else {
+                secrets = new ServerConfig.Secrets(Optional.of(f));
+              }
+            });
+          } else {
+            unknown(e, "secrets", List.of("key_file"));
+          }
+        }
+      });
+    }
+
     ServerConfig build() {
-      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()), rules, gate, configRepo);
+      return new ServerConfig(dataDir, http, adminTokenFile, executors, connections, store, defaultTimeout, images, List.copyOf(baseJobs.keySet()), rules, gate, configRepo, secrets);
     }
   }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.secret.SecretBinding;
+import org.seakeeper.core.secret.SecretValue;
 
 /**
  * Everything an executor needs to run one job once, independent of the backend (bubblewrap,
@@ -21,6 +23,9 @@ import org.seakeeper.core.model.Tier;
  * @param variables the job's environment (on top of a cleared environment)
  * @param checkout what the workspace starts with
  * @param artifacts globs collected from the workspace after success
+ * @param secrets the secrets the scheduler granted this job (name to value), offered as files
+ *     under {@code $SEAKEEPER_SECRETS}; always empty for the untrusted tier, and an executor
+ *     refuses an untrusted request that has any
  */
 public record ExecutionRequest(
     String id,
@@ -32,7 +37,8 @@ public record ExecutionRequest(
     boolean network,
     Map<String, String> variables,
     Checkout checkout,
-    List<String> artifacts) {
+    List<String> artifacts,
+    Map<String, SecretValue> secrets) {
   public ExecutionRequest {
     Objects.requireNonNull(id);
     Objects.requireNonNull(script);
@@ -41,8 +47,30 @@ public record ExecutionRequest(
     Objects.requireNonNull(checkout);
     variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     artifacts = List.copyOf(artifacts);
+    secrets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+    for (String name : secrets.keySet()) {
+      if (!SecretBinding.NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("bad secret name: " + name);
+      }
+    }
     if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException("execution ids are file-name safe: " + id);
     }
+  }
+
+  /** A request without secrets. */
+  public ExecutionRequest(
+      String id, String jobName, String script, Duration timeout, String image, Tier tier, boolean network, Map<String, String> variables, Checkout checkout, List<String> artifacts) {
+    this(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, Map.of());
+  }
+
+  /** This request with these secrets. */
+  public ExecutionRequest withSecrets(Map<String, SecretValue> granted) {
+    return new ExecutionRequest(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, granted);
+  }
+
+  /** Whether an executor must refuse this request: secrets for the untrusted tier (defence in depth). */
+  public boolean untrustedWithSecrets() {
+    return tier == Tier.UNTRUSTED && !secrets.isEmpty();
   }
 }

@@ -25,7 +25,8 @@ public record ServerConfig(
     List<String> baseJobNames,
     PipelineRules pipelineRules,
     Gate gate,
-    Optional<ConfigRepo> configRepo) {
+    Optional<ConfigRepo> configRepo,
+    Secrets secrets) {
   public ServerConfig {
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
@@ -52,6 +53,17 @@ public record ServerConfig(
       approvals = Map.copyOf(approvals);
       sharedQueues = Map.copyOf(sharedQueues);
     }
+  }
+
+  /**
+   * Where secret values are encrypted at rest (contracts §1, §5).
+   *
+   * @param keyFile the AES-256 key file, which must lie outside {@code data_dir}; empty: the
+   *     default {@code $XDG_CONFIG_HOME/seakeeper/secrets.key} (else {@code
+   *     ~/.config/seakeeper/secrets.key}), created on first use
+   */
+  public record Secrets(Optional<String> keyFile) {
+    public static final Secrets DEFAULTS = new Secrets(Optional.empty());
   }
 
   /** Where the web UI and API listen and the address links point to. */

@@ -34,7 +34,9 @@ final class BuildsetCreator {
           Optional.of(single(tx, set, BuildStatus.CONFIG_ERROR, i.problems().stream().map(p -> p.format(RepoConfigParser.FILE_NAME)).collect(Collectors.joining("\n")), now));
       case ConfigOutcome.Checked c -> Optional.of(single(tx, set, c.ok() ? BuildStatus.SUCCESS : BuildStatus.CONFIG_ERROR, c.report(), now));
       case ConfigOutcome.Valid v -> {
-        PlanContext ctx = new PlanContext(t.pipeline(), tier, t.branch(), Optional.of(changedFiles), Set.of(), false);
+        // Jobs with secrets are planned outside the untrusted tier; the scheduler grants the secrets
+        // (SecretPolicy) when it starts each one, or ends the build saying why.
+        PlanContext ctx = new PlanContext(t.pipeline(), tier, t.branch(), Optional.of(changedFiles), Set.of(), tier != Tier.UNTRUSTED);
         Plan plan = Planner.plan(v.config(), ctx);
         if (plan.jobs().isEmpty()) {
           yield Optional.empty();

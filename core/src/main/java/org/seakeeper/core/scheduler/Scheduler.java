@@ -25,6 +25,10 @@ import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.secret.MaskingLogWriter;
+import org.seakeeper.core.secret.SecretPolicy;
+import org.seakeeper.core.secret.SecretResolver;
+import org.seakeeper.core.secret.SecretValue;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.OutboxEntry;
 
@@ -305,24 +309,53 @@ public final class Scheduler implements SchedulerCommands {
       });
       return;
     }
+    Job j = job.get();
+    Optional<Map<String, SecretValue>> secrets = grantSecrets(b, j, now);
+    if (secrets.isEmpty()) {
+      return;
+    }
     Build started = b.moveTo(BuildStatus.RUNNING, now, null);
     ports.store().transaction(tx -> {
       tx.builds().update(started);
       return null;
     });
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
-    Job j = job.get();
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), b.tier().networkByDefault(), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts());
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), b.tier().networkByDefault(), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get());
     } catch (RepoAccess.RepoAccessException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
     }
-    LogStore.Writer log = ports.logs().open(b.id());
+    LogStore.Writer log = MaskingLogWriter.of(ports.logs().open(b.id()), secrets.get().values());
     Executor.Execution ex = ports.executor().start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
     ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
+  }
+
+  /**
+   * The secrets the job declares, when the policy grants every one; otherwise the build ends
+   * ({@code config_error} when a secret is missing or not granted, {@code error} when one cannot
+   * be read) naming the secret and why, and this returns empty.
+   */
+  private Optional<Map<String, SecretValue>> grantSecrets(Build b, Job j, Instant now) {
+    if (j.secrets().isEmpty()) {
+      return Optional.of(Map.of());
+    }
+    SecretPolicy.BuildContext ctx = new SecretPolicy.BuildContext(b.connection(), b.project(), b.pipeline(), b.tier());
+    Build ended;
+    switch (SecretResolver.resolve(ports.secrets(), ctx, j.secrets())) {
+      case SecretResolver.Resolution.Granted g -> {
+        return Optional.of(g.values());
+      }
+      case SecretResolver.Resolution.Refused r -> ended = b.moveTo(BuildStatus.CONFIG_ERROR, now, r.detail());
+      case SecretResolver.Resolution.Unreadable u -> ended = b.moveTo(BuildStatus.RUNNING, now, null).moveTo(BuildStatus.ERROR, now, u.detail());
+    }
+    ports.store().transaction(tx -> {
+      tx.builds().update(ended);
+      return null;
+    });
+    return Optional.empty();
   }
 
   private boolean drainCompletions() {

@@ -73,11 +73,19 @@ class ServerConfigParserTest {
         """);
     assertThat(r.config()).isEmpty();
     assertThat(lines(r)).containsExactly(
-        "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines, gate, config_repo]",
+        "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets]",
         "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
         "s.yaml:3:32: error: the untrusted tier never has a network (contracts: no network except an allow-listed cache)",
         "s.yaml:5:20: error: bad 'periodic.cron' value 'every day': expected a five-field cron in UTC like '0 3 * * *', or @daily",
         "s.yaml:6:3: error: no rules for pipeline 'gate' here; rules exist for periodic (cron) and release (tags)",
         "s.yaml:7:8: error: store type 'mysql' is not supported: use h2 or postgresql");
+  }
+
+  @Test
+  void secrets_name_their_key_file_and_default_to_none() {
+    assertThat(parse("").config().orElseThrow().secrets().keyFile()).isEmpty();
+    assertThat(parse("secrets: {key_file: /etc/seakeeper/secrets.key}\n").config().orElseThrow().secrets().keyFile()).contains("/etc/seakeeper/secrets.key");
+    assertThat(lines(parse("secrets: {keyfile: x}\n"))).singleElement().asString().startsWith("s.yaml:1:11: error: unknown key 'keyfile' in secrets");
+    assertThat(lines(parse("secrets: {key_file: ''}\n"))).singleElement().asString().contains("'secrets.key_file' is empty");
   }
 }

@@ -1,0 +1,53 @@
+package org.seakeeper.secrets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.seakeeper.core.model.ServerConfig;
+
+/**
+ * Where the secrets key file is: {@code secrets.key_file} of the server config, else {@code
+ * $XDG_CONFIG_HOME/seakeeper/secrets.key}, else {@code ~/.config/seakeeper/secrets.key}. It must
+ * lie outside {@code data_dir}, so a copy of the data directory (a backup, a stolen disk image, a
+ * leaked database) never carries the key to its own values. Stateless.
+ */
+public final class SecretKeys {
+  private SecretKeys() {}
+
+  /** The key file of {@code cfg} (absolute, normalized), resolved against {@code env}. */
+  public static Path keyFile(ServerConfig cfg, Map<String, String> env) {
+    if (cfg.secrets().keyFile().isPresent()) {
+      return Path.of(cfg.secrets().keyFile().get()).toAbsolutePath().normalize();
+    }
+    String xdg = env.get("XDG_CONFIG_HOME");
+    Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+    return base.resolve("seakeeper/secrets.key").toAbsolutePath().normalize();
+  }
+
+  /** The sealer of {@code cfg}, after checking that its key file is outside {@code data_dir}. */
+  public static KeyFileSealer sealer(ServerConfig cfg) throws IOException {
+    Path key = keyFile(cfg, System.getenv());
+    Path data = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
+    if (inside(key, data)) {
+      throw new IOException("the secrets key file " + key + " is inside data_dir " + data + "; put it elsewhere (secrets: {key_file: PATH}), so the data directory never carries its own key");
+    }
+    return new KeyFileSealer(key);
+  }
+
+  /** Whether {@code file} is {@code dir} or below it, following symbolic links where they exist. */
+  static boolean inside(Path file, Path dir) throws IOException {
+    return real(file).startsWith(real(dir));
+  }
+
+  /** The path with its longest existing prefix resolved to the real path. */
+  private static Path real(Path p) throws IOException {
+    Path existing = p;
+    Path rest = Path.of("");
+    while (existing != null && !Files.exists(existing)) {
+      rest = existing.getFileName().resolve(rest);
+      existing = existing.getParent();
+    }
+    return existing == null ? p : existing.toRealPath().resolve(rest).normalize();
+  }
+}

@@ -1,0 +1,137 @@
+package org.seakeeper.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.seakeeper.core.secret.SecretBinding;
+import org.seakeeper.secrets.SecretAdmin;
+
+/**
+ * {@code /api/v1/secrets}: set, list and delete secrets (contracts §5). Every call needs the
+ * admin token, reads too; values go in and never come out. Secrets are not build state, so these
+ * routes talk to the secret store (through {@link SecretAdmin}), not to the scheduler.
+ */
+final class SecretRoutes {
+  private static final Set<String> PUT_FIELDS = Set.of("value", "value_base64", "pipelines");
+
+  private final SecretAdmin admin;
+  private final AdminAuth auth;
+
+  SecretRoutes(SecretAdmin admin, AdminAuth auth) {
+    this.admin = admin;
+    this.auth = auth;
+  }
+
+  void install(RoutesConfig routes) {
+    // <project> may hold slashes (Gerrit projects like team/app)
+    routes.put("/api/v1/secrets/{connection}/<project>/{name}", this::put);
+    routes.delete("/api/v1/secrets/{connection}/<project>/{name}", this::delete);
+    routes.get("/api/v1/secrets", this::list);
+  }
+
+  private SecretAdmin admin() {
+    if (admin == null) {
+      throw new ApiError(503, "secrets_unavailable", "This server has no secret store.");
+    }
+    return admin;
+  }
+
+  private void put(Context ctx) {
+    String slot = ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+    String who = auth.require(ctx, "set secret " + slot);
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
+    } catch (JsonProcessingException e) {
+      throw ApiError.badRequest("The body is not valid JSON; send {\"value\": \"...\"} or {\"value_base64\": \"...\"}, and optionally \"pipelines\": [\"post\", ...].");
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiError.badRequest("The body must be a JSON object with \"value\" or \"value_base64\".");
+    }
+    node.fieldNames().forEachRemaining(n -> {
+      if (!PUT_FIELDS.contains(n)) {
+        throw ApiError.badRequest("Unknown field \"" + n + "\"; a secret takes value or value_base64, and pipelines.");
+      }
+    });
+    byte[] value = value(node);
+    Optional<String> pipelines = Optional.empty();
+    JsonNode p = node.get("pipelines");
+    if (p != null && !p.isNull()) {
+      if (!p.isArray() || p.isEmpty()) {
+        throw ApiError.badRequest("\"pipelines\" must be a non-empty list of pipeline names, e.g. [\"post\", \"release\"].");
+      }
+      StringBuilder list = new StringBuilder();
+      for (JsonNode x : p) {
+        if (!x.isTextual()) {
+          throw ApiError.badRequest("\"pipelines\" must be a list of strings.");
+        }
+        list.append(list.isEmpty() ? "" : ",").append(x.asText());
+      }
+      pipelines = Optional.of(list.toString());
+    }
+    SecretAdmin.Outcome o = admin().set(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"), pipelines, value);
+    java.util.Arrays.fill(value, (byte) 0);
+    respond(ctx, who, "set secret " + slot, o);
+  }
+
+  private static byte[] value(JsonNode node) {
+    JsonNode text = node.get("value");
+    JsonNode b64 = node.get("value_base64");
+    if ((text == null) == (b64 == null)) {
+      throw ApiError.badRequest("Send exactly one of \"value\" (text) and \"value_base64\" (bytes).");
+    }
+    if (text != null) {
+      if (!text.isTextual()) {
+        throw ApiError.badRequest("\"value\" must be a string.");
+      }
+      return text.asText().getBytes(StandardCharsets.UTF_8);
+    }
+    if (!b64.isTextual()) {
+      throw ApiError.badRequest("\"value_base64\" must be a base64 string.");
+    }
+    try {
+      return Base64.getDecoder().decode(b64.asText());
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("\"value_base64\" is not valid base64.");
+    }
+  }
+
+  private void delete(Context ctx) {
+    String slot = ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+    String who = auth.require(ctx, "delete secret " + slot);
+    respond(ctx, who, "delete secret " + slot, admin().delete(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name")));
+  }
+
+  private void list(Context ctx) {
+    auth.require(ctx, "list secrets");
+    Optional<String> project = Optional.ofNullable(ctx.queryParam("project")).filter(s -> !s.isBlank());
+    List<Map<String, Object>> out = admin().list(project).stream().map(SecretRoutes::json).toList();
+    ctx.json(Map.of("secrets", out));
+  }
+
+  private static Map<String, Object> json(SecretBinding b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("connection", b.connection());
+    m.put("project", b.project());
+    m.put("name", b.name());
+    m.put("pipelines", b.pipelineIds());
+    return m;
+  }
+
+  private static void respond(Context ctx, String who, String action, SecretAdmin.Outcome o) {
+    AdminAuth.AUDIT.info("{} from {}: {} -> {} {}", who, ctx.ip(), AdminAuth.clean(action), o.status(), AdminAuth.clean(o.message()));
+    if (o.ok()) {
+      ctx.status(o.status()).json(Map.of("message", o.message()));
+    } else {
+      ErrorHandling.respond(ctx, o.status(), o.error(), o.message());
+    }
+  }
+}
