@@ -21,7 +21,10 @@ import org.seakeeper.sandbox.Workspaces;
 public final class Wiring {
   private Wiring() {}
 
-  /** A bubblewrap executor for a tier's pool, with settings from the server config if any. */
+  /**
+   * A bubblewrap executor for a tier's pool (it runs only that tier's requests), with settings from
+   * the server config if any.
+   */
   public static BubblewrapExecutor bubblewrap(Optional<ServerConfig> server, Tier tier, Path workRoot, Path artifactsRoot, Consumer<String> warnings) {
     Map<String, Path> images = new LinkedHashMap<>();
     long memory = SandboxSettings.DEFAULT_MEMORY;
@@ -33,6 +36,6 @@ public final class Wiring {
       pids = pool.pidsMax();
     }
     SandboxSettings settings = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids);
-    return new BubblewrapExecutor(settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
+    return new BubblewrapExecutor(tier, settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
   }
 }

@@ -20,10 +20,15 @@ import java.util.function.Consumer;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.executor.TierMismatch;
+import org.seakeeper.core.model.Tier;
 
 /**
  * Runs each job in a throw-away bubblewrap sandbox on this machine, started as the tier's
  * unprivileged host user, with cgroup memory and pids limits where the machine allows.
+ *
+ * <p>Each executor serves one tier's pool, bound at construction: a request of another tier is
+ * refused (an infrastructure error) and never run, whatever the scheduler asked.
  *
  * <p>Nothing a job starts outlives it: the job runs in its own pid namespace, whose every process
  * the kernel kills when bubblewrap's init exits, and the execution's cgroups are emptied as well.
@@ -33,6 +38,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   private static final int STATUS_FD = 3;
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
+  private final Tier tier;
   private final SandboxSettings settings;
   private final HostUsers users;
   private final Workspaces workspaces;
@@ -41,15 +47,22 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   private final SandboxEtc etc;
 
   /**
+   * @param tier the only tier whose requests this executor runs
    * @param warnings told once per execution when a limit cannot be applied
    */
-  public BubblewrapExecutor(SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+  public BubblewrapExecutor(Tier tier, SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+    this.tier = tier;
     this.settings = settings;
     this.users = users;
     this.workspaces = workspaces;
     this.cgroups = cgroups;
     this.warnings = warnings;
     this.etc = new SandboxEtc(settings.workRoot());
+  }
+
+  /** The tier whose pool this executor is. */
+  public Tier tier() {
+    return tier;
   }
 
   /** Removes the git snapshots this executor made. */
@@ -62,6 +75,10 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   @Override
   public Execution start(ExecutionRequest request, OutputSink output) {
     Run run = new Run(request, output);
+    if (request.tier() != tier) {
+      run.result.complete(new Result(new JobOutcome.InfraError(TierMismatch.message(tier, request)), Duration.ZERO, List.of()));
+      return run;
+    }
     Thread.ofPlatform().name("sandbox-" + request.id()).daemon().start(run::execute);
     return run;
   }

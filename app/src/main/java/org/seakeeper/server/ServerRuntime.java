@@ -27,6 +27,8 @@ import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
+import org.seakeeper.core.scheduler.TierPolicy;
+import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.gerrit.GerritConnection;
@@ -119,9 +121,12 @@ public final class ServerRuntime implements AutoCloseable {
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), Tier.UNTRUSTED, SandboxSettings.defaultWorkRoot(), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox: {}", w));
-    parts.add(executor);
+    // One executor per tier, each with its own work directory and host user (contracts §1).
+    Map<Tier, BubblewrapExecutor> executors = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
+      BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), t, SandboxSettings.defaultWorkRoot().resolve(t.id()), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox ({}): {}", t.id(), w));
+      parts.add(executor);
+      executors.put(t, executor);
       SandboxProbe.check(executor, t);
     }
 
@@ -129,8 +134,8 @@ public final class ServerRuntime implements AutoCloseable {
     Map<Tier, Integer> slots = new EnumMap<>(Tier.class);
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
     SchedulerSettings settings =
-        new SchedulerSettings(slots, trusted, Glob.of(cfg.pipelineRules().releaseTags()), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
+        new SchedulerSettings(slots, trusted, tierPolicy(cfg), Cron.parse(cfg.pipelineRules().periodicCron()).orElse(Cron.DAILY_0300), projects);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, new MicrometerSchedulerMetrics(registry)), gatePorts(gerrits, gerritRepos), gateSettings(cfg.gate()), settings, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -155,6 +160,24 @@ public final class ServerRuntime implements AutoCloseable {
     parts.add(web);
   }
 
+  /**
+   * Which events start which pipeline in which tier: the release tag pattern, the protected
+   * branches, the projects each connection serves, and each tier's network.
+   */
+  static TierPolicy tierPolicy(ServerConfig cfg) {
+    Map<String, ServerConfig.Connection> byName = new LinkedHashMap<>();
+    cfg.connections().forEach(c -> byName.put(c.name(), c));
+    Map<Tier, Boolean> network = new EnumMap<>(Tier.class);
+    cfg.executors().forEach((t, p) -> network.put(t, p.network().orElse(t.networkByDefault())));
+    return new TierPolicy(Glob.of(cfg.pipelineRules().releaseTags()), cfg.pipelineRules().protectedRefs().stream().map(Glob::of).toList(), (connection, project) -> {
+      ServerConfig.Connection c = byName.get(connection);
+      if (c == null) {
+        return false;
+      }
+      return "gerrit".equals(c.type()) ? c.serves(project) : c.repos().stream().anyMatch(r -> r.name().equals(project));
+    }, network);
+  }
+
   /** The trusted gate rules, with shared queues turned into project → queue. */
   static GateSettings gateSettings(ServerConfig.Gate g) {
     Map<String, String> byProject = new LinkedHashMap<>();
@@ -170,7 +193,7 @@ public final class ServerRuntime implements AutoCloseable {
   private static Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> tiers = new LinkedHashMap<>();
-    cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
+    cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "network", t != Tier.UNTRUSTED && p.network().orElse(t.networkByDefault()), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
     m.put("tiers", tiers);
     m.put("tiers_separated_by_uid", HostUsers.isRoot());
     if (!HostUsers.isRoot()) {

@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ServerConfigParser {
   static final List<String> TOP =
-      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate");
+      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "protected_refs");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
@@ -103,6 +103,7 @@ public final class ServerConfigParser {
           case "images" -> images(v);
           case "pipelines" -> pipelineRules(v);
           case "gate" -> gate(v);
+          case "protected_refs" -> protectedRefs(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
         }
@@ -292,7 +293,30 @@ public final class ServerConfigParser {
             default -> p.error(e.keyPos(), "no rules for pipeline '" + e.key() + "' here; rules exist for periodic (cron) and release (tags)");
           }
         }
-        rules = new ServerConfig.PipelineRules(cron, tags);
+        rules = new ServerConfig.PipelineRules(cron, tags, rules.protectedRefs());
+      });
+    }
+
+    /** Full ref globs of the protected branches: each under refs/heads/, a valid ref name. */
+    void protectedRefs(Node v) {
+      Nodes.list(v, "'protected_refs'", p).ifPresent(items -> {
+        List<String> refs = new ArrayList<>();
+        for (Node item : items) {
+          Nodes.string(item, "each item of 'protected_refs'", p).ifPresent(s -> {
+            Optional<String> bad = org.seakeeper.core.scheduler.RefNames.problem(s.replace("*", "x"));
+            if (!s.startsWith("refs/heads/") || s.equals("refs/heads/")) {
+              p.error(Nodes.pos(item), "protected ref '" + s + "' must be a full branch name or glob like refs/heads/main or refs/heads/stable/* (tags are protected by pipelines.release.tags)");
+            } else if (bad.isPresent()) {
+              p.error(Nodes.pos(item), "protected ref '" + s + "' is not a valid ref name: " + bad.get());
+            } else {
+              refs.add(s);
+            }
+          });
+        }
+        if (items.isEmpty()) {
+          p.error(Nodes.pos(v), "'protected_refs' is empty: list at least one branch (leave the key out to protect every branch)");
+        }
+        rules = new ServerConfig.PipelineRules(rules.periodicCron(), rules.releaseTags(), refs);
       });
     }
 

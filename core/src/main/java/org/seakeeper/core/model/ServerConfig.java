@@ -32,11 +32,22 @@ public record ServerConfig(
   }
 
   /**
-   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC) and which tags
-   * start {@code release} (a glob).
+   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC), which tags
+   * start {@code release} (a glob on the tag name), and which branches are protected refs (globs
+   * on the full ref name; only their updates start {@code post} and {@code periodic}).
    */
-  public record PipelineRules(String periodicCron, String releaseTags) {
+  public record PipelineRules(String periodicCron, String releaseTags, List<String> protectedRefs) {
+    /** Every branch is protected unless the operator lists some. */
+    public static final List<String> ALL_BRANCHES = List.of("refs/heads/**");
     public static final PipelineRules DEFAULTS = new PipelineRules("0 3 * * *", "v*");
+
+    public PipelineRules {
+      protectedRefs = List.copyOf(protectedRefs);
+    }
+
+    public PipelineRules(String periodicCron, String releaseTags) {
+      this(periodicCron, releaseTags, ALL_BRANCHES);
+    }
   }
 
   /**

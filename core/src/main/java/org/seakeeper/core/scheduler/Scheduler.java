@@ -134,7 +134,10 @@ public final class Scheduler implements SchedulerCommands {
 
   private void process(EventRecord e) {
     Instant now = clock.instant();
-    Optional<Trigger> trigger = e.event() instanceof TriggerEvent.Periodic p ? periodicTrigger(p) : Trigger.of(e.event(), settings.releaseTags());
+    TierPolicy.Decision decision = settings.policy().decide(e.event(), this::head);
+    decision.refusal().ifPresent(why -> ports.metrics().eventRefused(e.event().connection(), e.event().project(), why));
+    Optional<TierPolicy.Decision.Start> start = decision instanceof TierPolicy.Decision.Start s ? Optional.of(s) : Optional.empty();
+    Optional<Trigger> trigger = start.map(TierPolicy.Decision.Start::trigger);
     ConfigOutcome config = trigger.map(t -> configs.read(t.connection(), t.project(), t.commit())).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
     ports.store().transaction(tx -> {
@@ -152,7 +155,7 @@ public final class Scheduler implements SchedulerCommands {
         if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
           supersede(tx, t, now);
         }
-        BuildsetCreator.create(tx, e.id(), t, t.pipeline().defaultTier(), config, changed, now)
+        BuildsetCreator.create(tx, e.id(), t, start.get().tier(), config, changed, now)
             .ifPresent(s -> {
               if (config instanceof ConfigOutcome.Valid v) {
                 configs.remember(s.id(), v.config());
@@ -173,11 +176,10 @@ public final class Scheduler implements SchedulerCommands {
     }
   }
 
-  private Optional<Trigger> periodicTrigger(TriggerEvent.Periodic p) {
-    String ref = "refs/heads/" + p.branch();
+  /** A ref's commit now, for periodic runs; empty when it is missing or unreadable. */
+  private Optional<String> head(String connection, String project, String ref) {
     try {
-      return ports.repos().resolve(p.connection(), p.project(), ref)
-          .map(c -> new Trigger(PipelineName.PERIODIC, p.connection(), p.project(), ref, c, Optional.of(p.branch()), Optional.empty(), Optional.empty()));
+      return ports.repos().resolve(connection, project, ref);
     } catch (RepoAccess.RepoAccessException ex) {
       return Optional.empty();
     }
@@ -301,13 +303,14 @@ public final class Scheduler implements SchedulerCommands {
     Job j = job.get();
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), b.tier().networkByDefault(), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts());
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts());
     } catch (RepoAccess.RepoAccessException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
     }
     LogStore.Writer log = ports.logs().open(b.id());
-    Executor.Execution ex = ports.executor().start(req, log::line);
+    // Only the executor of the build's own tier ever sees it (each also refuses other tiers).
+    Executor.Execution ex = ports.executors().forTier(b.tier()).start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
     ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
   }
@@ -459,7 +462,7 @@ public final class Scheduler implements SchedulerCommands {
 
   @Override
   public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
-    Optional<String> mismatch = Trigger.refMismatch(pipeline, ref, settings.releaseTags());
+    Optional<String> mismatch = settings.policy().refMismatch(pipeline, ref);
     if (mismatch.isPresent()) {
       return CommandResult.refused(422, "ref_does_not_fit_pipeline", mismatch.get());
     }

@@ -1,9 +1,19 @@
 package org.seakeeper.core.scheduler;
 
 import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 
-/** The adapters the scheduler works through. Immutable holder. */
-public record SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {}
+/**
+ * The adapters the scheduler works through. Immutable holder.
+ *
+ * @param executors one executor per tier; a build runs only on its tier's executor
+ */
+public record SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
+  /** One executor object for every tier: for tests that do not look at tiers. */
+  public SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
+    this(store, repos, TierExecutors.of(t -> executor), logs, reporter, metrics);
+  }
+}
