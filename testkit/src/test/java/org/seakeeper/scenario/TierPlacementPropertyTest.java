@@ -116,7 +116,7 @@ class TierPlacementPropertyTest {
       Run r = new Run(BASE_SEED + run);
       r.play();
       executions += r.check();
-      buildsets += r.store.queries().list(BuildQuery.latest(BuildQuery.MAX_LIMIT)).stream().map(Build::buildsetId).distinct().count();
+      buildsets += (int) r.store.queries().list(BuildQuery.latest(BuildQuery.MAX_LIMIT)).stream().map(Build::buildsetId).distinct().count();
     }
     // The runs did real work in every tier, so the assertions above were not vacuous.
     assertThat(buildsets).isGreaterThan(RUNS * 3);
