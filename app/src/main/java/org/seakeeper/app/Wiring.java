@@ -29,13 +29,15 @@ public final class Wiring {
     Map<String, Path> images = new LinkedHashMap<>();
     long memory = SandboxSettings.DEFAULT_MEMORY;
     int pids = SandboxSettings.DEFAULT_PIDS;
+    Optional<Path> cache = Optional.empty();
     if (server.isPresent()) {
       server.get().images().forEach((k, v) -> images.put(k, Path.of(v)));
       ServerConfig.Pool pool = server.get().executors().get(tier);
       memory = pool.memoryBytes();
       pids = pool.pidsMax();
+      cache = pool.dependencyCache().map(Path::of);
     }
-    SandboxSettings settings = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids);
+    SandboxSettings settings = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids, cache);
     return new BubblewrapExecutor(tier, settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
   }
 }

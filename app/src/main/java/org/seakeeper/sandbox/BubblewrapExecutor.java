@@ -179,7 +179,12 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
       int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
       int gid = user.switchUser() ? user.gid() : uid;
       Path etcDir = rootfs.isPresent() ? null : etc.forJob(r.tier().id(), r.network(), uid, gid);
-      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD);
+      Optional<Path> cache = settings.dependencyCache();
+      if (cache.isPresent() && !Files.exists(cache.get())) {
+        warnings.accept("the dependency cache socket " + cache.get() + " does not exist: this job runs without it");
+        cache = Optional.empty();
+      }
+      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, cache);
       Path status = execDir.resolve("status.json");
       List<String> cmd = launcher(status, user, bwrap);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -22,6 +22,12 @@ public final class BwrapCommand {
   /** The sandbox user's home, a tmpfs. */
   public static final String HOME = "/home/build";
   static final String SCRIPT = "/run/seakeeper/job.sh";
+  /**
+   * Where an allow-listed dependency cache's unix socket appears (the CACHEDEPS seam); jobs find
+   * it in {@code $SEAKEEPER_DEPENDENCY_CACHE}. A path socket works across network namespaces, so
+   * it is the one way out of an untrusted sandbox that has no network.
+   */
+  public static final String DEPENDENCY_CACHE = "/run/seakeeper/dependency-cache.sock";
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
@@ -36,6 +42,11 @@ public final class BwrapCommand {
    * @param etc for the host image, the directory bound as /etc (see {@code SandboxEtc})
    */
   public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
+    return build(bwrap, r, execDir, rootfs, etc, statusFd, Optional.empty());
+  }
+
+  /** As above, with the unix socket of a dependency cache bound at {@link #DEPENDENCY_CACHE}. */
+  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd, Optional<Path> dependencyCache) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--json-status-fd");
@@ -46,6 +57,7 @@ public final class BwrapCommand {
     }
     a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"));
     environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    dependencyCache.ifPresent(c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
     a.addAll(List.of("--hostname", "seakeeper"));
     if (rootfs.isPresent()) {
       imageRoot(a, rootfs.get());
@@ -57,6 +69,8 @@ public final class BwrapCommand {
     a.addAll(List.of("--dir", HOME));
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
     bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
+    // connect() on a socket needs no write access to the mount: read-only is enough.
+    dependencyCache.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
     // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
     // /var/tmp, /run and HOME (all private to this job) can be written.
     a.addAll(List.of("--remount-ro", "/"));

@@ -22,7 +22,7 @@ public final class ServerConfigParser {
   static final List<String> TOP =
       List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "protected_refs");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
-  static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
+  static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network", "dependency_cache");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
@@ -159,6 +159,7 @@ public final class ServerConfigParser {
       long mem = d.memoryBytes();
       int pids = d.pidsMax();
       Optional<Boolean> net = d.network();
+      Optional<String> cache = d.dependencyCache();
       for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
         String what = "'executors." + tier + "." + e.key() + "'";
         switch (e.key()) {
@@ -175,10 +176,37 @@ public final class ServerConfigParser {
               net = Optional.of(Boolean.parseBoolean(Nodes.scalarText(e.value(), what, p).orElse("true")));
             }
           }
+          case "dependency_cache" -> cache = dependencyCache(e, what);
           default -> unknown(e, "executors." + tier, POOL);
         }
       }
-      return new ServerConfig.Pool(max, mem, pids, net);
+      return new ServerConfig.Pool(max, mem, pids, net, cache);
+    }
+
+    /** {@code {socket: /absolute/path.sock}}: the unix socket of an allow-listed dependency cache. */
+    Optional<String> dependencyCache(Nodes.Entry e, String what) {
+      Optional<MappingNode> m = Nodes.mapping(e.value(), what, p);
+      if (m.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<String> socket = Optional.empty();
+      boolean seen = false;
+      for (Nodes.Entry c : Nodes.entries(m.get(), p)) {
+        seen |= c.key().equals("socket");
+        if (!c.key().equals("socket")) {
+          unknown(c, what.substring(1, what.length() - 1), List.of("socket"));
+          continue;
+        }
+        socket = Nodes.string(c.value(), what.substring(0, what.length() - 1) + ".socket'", p);
+        if (socket.isPresent() && !socket.get().startsWith("/")) {
+          p.error(Nodes.pos(c.value()), "the dependency cache socket must be an absolute path, not '" + socket.get() + "'");
+          socket = Optional.empty();
+        }
+      }
+      if (!seen) {
+        p.error(Nodes.pos(e.value()), what + " needs 'socket': the absolute path of the cache's unix socket");
+      }
+      return socket;
     }
 
     boolean positive(int n, Nodes.Entry e, String what) {

@@ -66,8 +66,18 @@ public record ServerConfig(
   /** Where the web UI and API listen and the address links point to. */
   public record Http(int port, String bind, String publicUrl) {}
 
-  /** An executor pool of one tier. */
-  public record Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {}
+  /**
+   * An executor pool of one tier.
+   *
+   * @param network empty for the tier's default (untrusted: never)
+   * @param dependencyCache a unix socket of an allow-listed dependency cache or proxy, bound into
+   *     every job of the tier (the CACHEDEPS seam); the only way out of an untrusted sandbox
+   */
+  public record Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network, Optional<String> dependencyCache) {
+    public Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {
+      this(maxParallel, memoryBytes, pidsMax, network, Optional.empty());
+    }
+  }
 
   /**
    * A source of events: a local git connection or a Gerrit.

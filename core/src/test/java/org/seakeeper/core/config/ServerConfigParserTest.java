@@ -60,6 +60,19 @@ class ServerConfigParserTest {
   }
 
   @Test
+  void a_tier_may_name_a_dependency_cache_socket() {
+    var ok = parse("executors:\n  untrusted: {dependency_cache: {socket: /run/cache.sock}}\n");
+    assertThat(lines(ok)).isEmpty();
+    assertThat(ok.config().orElseThrow().executors().get(Tier.UNTRUSTED).dependencyCache()).contains("/run/cache.sock");
+    assertThat(ok.config().orElseThrow().executors().get(Tier.TRUSTED).dependencyCache()).isEmpty();
+    var bad = parse("executors:\n  untrusted: {dependency_cache: {socket: cache.sock}}\n  trusted: {dependency_cache: {url: x}}\n");
+    assertThat(lines(bad)).containsExactly(
+        "s.yaml:2:42: error: the dependency cache socket must be an absolute path, not 'cache.sock'",
+        "s.yaml:3:31: error: 'executors.trusted.dependency_cache' needs 'socket': the absolute path of the cache's unix socket",
+        "s.yaml:3:32: error: unknown key 'url' in executors.trusted.dependency_cache");
+  }
+
+  @Test
   void protected_refs_are_full_branch_globs() {
     var ok = parse("protected_refs: [refs/heads/main, 'refs/heads/stable/*']\npipelines: {release: {tags: 'v*'}}\n");
     assertThat(lines(ok)).isEmpty();
