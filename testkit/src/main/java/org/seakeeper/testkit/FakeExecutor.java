@@ -73,6 +73,11 @@ public final class FakeExecutor implements Executor {
     return held.values().stream().map(h -> h.request.jobName()).toList();
   }
 
+  /** Request ids of the executions currently held, in start order. */
+  public synchronized List<String> heldIds() {
+    return List.copyOf(held.keySet());
+  }
+
   /** Completes the held execution with request id {@code id} (the scheduler uses {@code b<buildId>}). */
   public void releaseId(String id, JobOutcome outcome) {
     Held h;

@@ -241,7 +241,7 @@ class TierPlacementPropertyTest {
     /** Ends some held executions of the current executors: success, failure or an infra error. */
     private void finishSome() {
       for (FakeExecutor f : current.values()) {
-        for (ExecutionRequest held : f.started()) {
+        for (String held : f.heldIds()) {
           if (rnd.nextInt(3) != 0) {
             continue;
           }
@@ -250,11 +250,7 @@ class TierPlacementPropertyTest {
             case 1 -> new JobOutcome.InfraError("random breakage");
             default -> new JobOutcome.Succeeded();
           };
-          try {
-            f.releaseId(held.id(), o);
-          } catch (IllegalStateException alreadyDone) {
-            // finished or cancelled before
-          }
+          f.releaseId(held, o);
         }
       }
     }
