@@ -21,18 +21,23 @@ import org.seakeeper.sandbox.Workspaces;
 public final class Wiring {
   private Wiring() {}
 
-  /** A bubblewrap executor for a tier's pool, with settings from the server config if any. */
+  /**
+   * A bubblewrap executor for a tier's pool (it runs only that tier's requests), with settings from
+   * the server config if any.
+   */
   public static BubblewrapExecutor bubblewrap(Optional<ServerConfig> server, Tier tier, Path workRoot, Path artifactsRoot, Consumer<String> warnings) {
     Map<String, Path> images = new LinkedHashMap<>();
     long memory = SandboxSettings.DEFAULT_MEMORY;
     int pids = SandboxSettings.DEFAULT_PIDS;
+    Optional<Path> cache = Optional.empty();
     if (server.isPresent()) {
       server.get().images().forEach((k, v) -> images.put(k, Path.of(v)));
       ServerConfig.Pool pool = server.get().executors().get(tier);
       memory = pool.memoryBytes();
       pids = pool.pidsMax();
+      cache = pool.dependencyCache().map(Path::of);
     }
-    SandboxSettings settings = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids);
-    return new BubblewrapExecutor(settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
+    SandboxSettings settings = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids, cache);
+    return new BubblewrapExecutor(tier, settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
   }
 }

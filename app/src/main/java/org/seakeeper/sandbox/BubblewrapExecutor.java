@@ -20,10 +20,15 @@ import java.util.function.Consumer;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.executor.TierMismatch;
+import org.seakeeper.core.model.Tier;
 
 /**
  * Runs each job in a throw-away bubblewrap sandbox on this machine, started as the tier's
  * unprivileged host user, with cgroup memory and pids limits where the machine allows.
+ *
+ * <p>Each executor serves one tier's pool, bound at construction: a request of another tier is
+ * refused (an infrastructure error) and never run, whatever the scheduler asked.
  *
  * <p>Nothing a job starts outlives it: the job runs in its own pid namespace, whose every process
  * the kernel kills when bubblewrap's init exits, and the execution's cgroups are emptied as well.
@@ -35,6 +40,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   private static final int STATUS_FD = 3;
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
+  private final Tier tier;
   private final SandboxSettings settings;
   private final HostUsers users;
   private final Workspaces workspaces;
@@ -43,15 +49,22 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   private final SandboxEtc etc;
 
   /**
+   * @param tier the only tier whose requests this executor runs
    * @param warnings told once per execution when a limit cannot be applied
    */
-  public BubblewrapExecutor(SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+  public BubblewrapExecutor(Tier tier, SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+    this.tier = tier;
     this.settings = settings;
     this.users = users;
     this.workspaces = workspaces;
     this.cgroups = cgroups;
     this.warnings = warnings;
     this.etc = new SandboxEtc(settings.workRoot());
+  }
+
+  /** The tier whose pool this executor is. */
+  public Tier tier() {
+    return tier;
   }
 
   /** Removes the git snapshots this executor made. */
@@ -64,7 +77,9 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
   @Override
   public Execution start(ExecutionRequest request, OutputSink output) {
     Run run = new Run(request, output);
-    if (request.untrustedWithSecrets()) {
+    if (request.tier() != tier) {
+      run.result.complete(new Result(new JobOutcome.InfraError(TierMismatch.message(tier, request)), Duration.ZERO, List.of()));
+    } else if (request.untrustedWithSecrets()) {
       // The scheduler never grants secrets to the untrusted tier; refusing here too means a bug
       // there still cannot hand a secret to untrusted code (defence in depth).
       run.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
@@ -170,7 +185,12 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
       int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
       int gid = user.switchUser() ? user.gid() : uid;
       Path etcDir = rootfs.isPresent() ? null : etc.forJob(r.tier().id(), r.network(), uid, gid);
-      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1);
+      Optional<Path> cache = settings.dependencyCache();
+      if (cache.isPresent() && !Files.exists(cache.get())) {
+        warnings.accept("the dependency cache socket " + cache.get() + " does not exist: this job runs without it");
+        cache = Optional.empty();
+      }
+      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1, cache);
       Path status = execDir.resolve("status.json");
       try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
         return runLauncher(execDir, launcher(status, user, pipes.fifos(), bwrap), status);

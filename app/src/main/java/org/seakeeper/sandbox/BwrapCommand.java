@@ -24,6 +24,12 @@ public final class BwrapCommand {
   static final String SCRIPT = "/run/seakeeper/job.sh";
   /** Where granted secrets appear, one file per name, readable by the job only ({@code $SEAKEEPER_SECRETS}). */
   public static final String SECRETS = "/run/seakeeper/secrets";
+  /**
+   * Where an allow-listed dependency cache's unix socket appears (the CACHEDEPS seam); jobs find
+   * it in {@code $SEAKEEPER_DEPENDENCY_CACHE}. A path socket works across network namespaces, so
+   * it is the one way out of an untrusted sandbox that has no network.
+   */
+  public static final String DEPENDENCY_CACHE = "/run/seakeeper/dependency-cache.sock";
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
@@ -38,16 +44,17 @@ public final class BwrapCommand {
    * @param etc for the host image, the directory bound as /etc (see {@code SandboxEtc})
    */
   public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
-    return build(bwrap, r, execDir, rootfs, etc, statusFd, statusFd + 1);
+    return build(bwrap, r, execDir, rootfs, etc, statusFd, statusFd + 1, Optional.empty());
   }
 
   /**
    * As above; the request's secrets are read, in order, from file descriptors {@code
    * firstSecretFd}, {@code firstSecretFd + 1}, ... (pipes the launcher opened), which bubblewrap
    * copies into files of its own tmpfs and closes: the values never appear in an argument, an
-   * environment or a file on the host's disk.
+   * environment or a file on the host's disk. A dependency cache's unix socket, when given, is
+   * bound at {@link #DEPENDENCY_CACHE}.
    */
-  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd, int firstSecretFd) {
+  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd, int firstSecretFd, Optional<Path> dependencyCache) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--json-status-fd");
@@ -58,6 +65,7 @@ public final class BwrapCommand {
     }
     a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"));
     environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    dependencyCache.ifPresent(c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
     a.addAll(List.of("--hostname", "seakeeper"));
     if (rootfs.isPresent()) {
       imageRoot(a, rootfs.get());
@@ -74,6 +82,8 @@ public final class BwrapCommand {
     for (String name : r.secrets().keySet()) {
       a.addAll(List.of("--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
     }
+    // connect() on a socket needs no write access to the mount: read-only is enough.
+    dependencyCache.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
     // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
     // /var/tmp, /run and HOME (all private to this job) can be written.
     a.addAll(List.of("--remount-ro", "/"));

@@ -12,14 +12,21 @@ import java.util.Map;
  * @param images operator-registered root filesystems by name ({@code host} is built in)
  * @param memoryBytes memory limit per job (cgroups)
  * @param pidsMax process limit per job (cgroups)
+ * @param dependencyCache the unix socket of an allow-listed dependency cache, bound into every job
+ *     at {@link BwrapCommand#DEPENDENCY_CACHE} (the CACHEDEPS seam); empty for none
  */
 public record SandboxSettings(
-    Path bwrap, Path workRoot, Path artifactsRoot, Map<String, Path> images, long memoryBytes, int pidsMax) {
+    Path bwrap, Path workRoot, Path artifactsRoot, Map<String, Path> images, long memoryBytes, int pidsMax, java.util.Optional<Path> dependencyCache) {
   public static final long DEFAULT_MEMORY = 4L << 30;
   public static final int DEFAULT_PIDS = 4096;
 
   public SandboxSettings {
     images = Map.copyOf(images);
+  }
+
+  /** Settings without a dependency cache. */
+  public SandboxSettings(Path bwrap, Path workRoot, Path artifactsRoot, Map<String, Path> images, long memoryBytes, int pidsMax) {
+    this(bwrap, workRoot, artifactsRoot, images, memoryBytes, pidsMax, java.util.Optional.empty());
   }
 
   /** Where work goes by default: a root-owned, traversable directory for root, a cache dir otherwise. */

@@ -32,6 +32,8 @@ import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
 import org.seakeeper.core.secret.SecretStore;
 import org.seakeeper.secrets.SecretAdmin;
+import org.seakeeper.core.scheduler.TierPolicy;
+import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.gerrit.GerritConnection;
@@ -135,9 +137,12 @@ public final class ServerRuntime implements AutoCloseable {
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), Tier.UNTRUSTED, SandboxSettings.defaultWorkRoot(), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox: {}", w));
-    parts.add(executor);
+    // One executor per tier, each with its own work directory and host user (contracts §1).
+    Map<Tier, BubblewrapExecutor> executors = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
+      BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), t, SandboxSettings.defaultWorkRoot().resolve(t.id()), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox ({}): {}", t.id(), w));
+      parts.add(executor);
+      executors.put(t, executor);
       SandboxProbe.check(executor, t);
     }
 
@@ -147,8 +152,8 @@ public final class ServerRuntime implements AutoCloseable {
     TrustedConfigLog trustedLog = new TrustedConfigLog(dataDir);
     trustedSource = new TrustedConfigSource(trusted, cfg.configRepo(), repos, trustedLog.remembered(), trustedLog);
     TrustedConfig initial = trustedSource.current();
-    SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), initial.releaseTags(), initial.periodic(), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, routed, new MicrometerSchedulerMetrics(registry), secrets), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
+    SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), tierPolicy(cfg).withReleaseTags(initial.releaseTags()), initial.periodic(), projects);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, new MicrometerSchedulerMetrics(registry), secrets), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -183,6 +188,24 @@ public final class ServerRuntime implements AutoCloseable {
     return Optional.ofNullable(local.getOrDefault(connection, Map.of()).get(project));
   }
 
+  /**
+   * Which events start which pipeline in which tier: the release tag pattern, the protected
+   * branches, the projects each connection serves, and each tier's network.
+   */
+  static TierPolicy tierPolicy(ServerConfig cfg) {
+    Map<String, ServerConfig.Connection> byName = new LinkedHashMap<>();
+    cfg.connections().forEach(c -> byName.put(c.name(), c));
+    Map<Tier, Boolean> network = new EnumMap<>(Tier.class);
+    cfg.executors().forEach((t, p) -> network.put(t, p.network().orElse(t.networkByDefault())));
+    return new TierPolicy(Glob.of(cfg.pipelineRules().releaseTags()), cfg.pipelineRules().protectedRefs().stream().map(Glob::of).toList(), (connection, project) -> {
+      ServerConfig.Connection c = byName.get(connection);
+      if (c == null) {
+        return false;
+      }
+      return "gerrit".equals(c.type()) ? c.serves(project) : c.repos().stream().anyMatch(r -> r.name().equals(project));
+    }, network);
+  }
+
   /** The trusted gate rules, with shared queues turned into project → queue. */
   static GateSettings gateSettings(ServerConfig.Gate g) {
     return TrustedConfig.gateSettings(g);
@@ -210,7 +233,7 @@ public final class ServerRuntime implements AutoCloseable {
   private Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> tiers = new LinkedHashMap<>();
-    cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
+    cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "network", t != Tier.UNTRUSTED && p.network().orElse(t.networkByDefault()), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
     m.put("tiers", tiers);
     m.put("tiers_separated_by_uid", HostUsers.isRoot());
     if (!HostUsers.isRoot()) {

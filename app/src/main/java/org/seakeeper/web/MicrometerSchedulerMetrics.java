@@ -14,17 +14,21 @@ import org.seakeeper.core.scheduler.SchedulerMetrics;
  * {@link SchedulerMetrics} on Micrometer. In Prometheus text these are {@code
  * seakeeper_events_received_total}, {@code seakeeper_build_queue_wait_seconds{tier}}, {@code
  * seakeeper_build_duration_seconds{result}}, {@code seakeeper_queue_length} and {@code
- * seakeeper_executor_slots_in_use}. Thread-safe.
+ * seakeeper_executor_slots_in_use} and {@code seakeeper_events_refused_total}; refused events are
+ * also logged (logger {@code org.seakeeper.scheduler.policy}) with the reason. Thread-safe.
  */
 public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   private final MeterRegistry registry;
+  private static final org.slf4j.Logger POLICY = org.slf4j.LoggerFactory.getLogger("org.seakeeper.scheduler.policy");
   private final Counter events;
+  private final Counter refused;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger slotsInUse = new AtomicInteger();
 
   public MicrometerSchedulerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.events = Counter.builder("seakeeper.events.received").description("Trigger events taken into the inbox").register(registry);
+    this.refused = Counter.builder("seakeeper.events.refused").description("Events that started nothing because the tier policy refused them").register(registry);
     Gauge.builder("seakeeper.queue.length", queued, AtomicInteger::get).description("Builds waiting for an executor slot").register(registry);
     Gauge.builder("seakeeper.executor.slots.in.use", slotsInUse, AtomicInteger::get).description("Executor slots running a build").register(registry);
     for (Tier tier : Tier.values()) {
@@ -35,6 +39,12 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   @Override
   public void eventReceived() {
     events.increment();
+  }
+
+  @Override
+  public void eventRefused(String connection, String project, String why) {
+    refused.increment();
+    POLICY.info("event of {} {} starts nothing: {}", org.seakeeper.core.scheduler.RefNames.printable(connection), org.seakeeper.core.scheduler.RefNames.printable(project), why);
   }
 
   @Override

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.model.Tier;
 import org.seakeeper.testkit.ExecutorContract;
 
 /** The bubblewrap executor passes the same contract as the testkit fake. */
@@ -22,8 +23,8 @@ class BubblewrapExecutorContractTest extends ExecutorContract {
   }
 
   @Override
-  protected Executor executor() {
-    return fixture.executor;
+  protected Executor executor(Tier tier) {
+    return fixture.executors.get(tier);
   }
 
   @Override

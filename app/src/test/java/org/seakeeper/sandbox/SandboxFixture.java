@@ -24,7 +24,10 @@ final class SandboxFixture implements AutoCloseable {
   final Path artifacts;
   final Path emptyDir;
   final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+  /** The untrusted tier's executor. */
   final BubblewrapExecutor executor;
+  /** One executor per tier, each with its own work directory, as the server has them. */
+  final Map<Tier, BubblewrapExecutor> executors = new java.util.EnumMap<>(Tier.class);
 
   SandboxFixture() throws IOException {
     this(SandboxSettings.DEFAULT_MEMORY, SandboxSettings.DEFAULT_PIDS, Map.of());
@@ -37,7 +40,13 @@ final class SandboxFixture implements AutoCloseable {
     artifacts = base.resolve("artifacts");
     emptyDir = Files.createDirectory(base.resolve("empty"));
     SandboxSettings s = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifacts, images, memory, pids);
-    executor = new BubblewrapExecutor(s, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings::add);
+    HostUsers users = new HostUsers();
+    for (Tier t : Tier.values()) {
+      Path root = workRoot.resolve(t.id());
+      SandboxSettings ts = new SandboxSettings(s.bwrap(), root, artifacts, images, memory, pids);
+      executors.put(t, new BubblewrapExecutor(t, ts, users, new Workspaces(root), Cgroups.system(), warnings::add));
+    }
+    executor = executors.get(Tier.UNTRUSTED);
   }
 
   ExecutionRequest request(String script, Tier tier, boolean network, Duration timeout, Checkout checkout) {
@@ -51,7 +60,7 @@ final class SandboxFixture implements AutoCloseable {
 
   Outcome run(ExecutionRequest r) throws Exception {
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Executor.Result res = executor.start(r, lines::add).result().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    Executor.Result res = executors.get(r.tier()).start(r, lines::add).result().toCompletableFuture().get(120, TimeUnit.SECONDS);
     return new Outcome(res, List.copyOf(lines));
   }
 
@@ -63,7 +72,7 @@ final class SandboxFixture implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    executor.close();
+    executors.values().forEach(BubblewrapExecutor::close);
     Workspaces.delete(base);
   }
 }

@@ -207,7 +207,8 @@ class SandboxSecurityTest {
     var second = sandbox.run(sandbox.request("cat file.txt; ls", Tier.UNTRUSTED, false, Duration.ofSeconds(30), c));
     assertThat(second.lines()).contains("original").doesNotContain("leftover");
     assertThat(Files.readString(src.resolve("file.txt"))).isEqualTo("original\n");
-    assertThat(Files.list(sandbox.workRoot.resolve("untrusted")).toList()).as("workspaces are removed").isEmpty();
+    // The untrusted executor's own work root, and in it the per-execution directories of its tier.
+    assertThat(Files.list(sandbox.workRoot.resolve("untrusted").resolve("untrusted")).toList()).as("workspaces are removed").isEmpty();
   }
 
 }

@@ -24,19 +24,57 @@ import org.seakeeper.core.secret.SecretValue;
 public abstract class ExecutorContract {
   private static final AtomicInteger IDS = new AtomicInteger();
 
-  /** A fresh executor under test. */
-  protected abstract Executor executor();
+  /** An executor under test, bound to {@code tier}'s pool. */
+  protected abstract Executor executor(Tier tier);
+
+  /** The untrusted tier's executor. */
+  protected Executor executor() {
+    return executor(Tier.UNTRUSTED);
+  }
 
   /** A checkout holding nothing (an empty directory, for backends that need one). */
   protected abstract Checkout emptyCheckout();
 
   protected ExecutionRequest request(String script, Duration timeout) {
+    return request(script, timeout, Tier.UNTRUSTED);
+  }
+
+  protected ExecutionRequest request(String script, Duration timeout, Tier tier) {
     return new ExecutionRequest(
-        "contract-" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet(), "contract", script, timeout, "host", Tier.UNTRUSTED, false, Map.of(), emptyCheckout(), List.of());
+        "contract-" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet(), "contract", script, timeout, "host", tier, false, Map.of(), emptyCheckout(), List.of());
   }
 
   protected Executor.Result run(ExecutionRequest r, List<String> lines) throws Exception {
-    return executor().start(r, lines::add).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return run(executor(), r, lines);
+  }
+
+  protected Executor.Result run(Executor executor, ExecutionRequest r, List<String> lines) throws Exception {
+    return executor.start(r, lines::add).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void an_executor_refuses_a_request_of_another_tier_and_runs_nothing() throws Exception {
+    for (Tier bound : Tier.values()) {
+      for (Tier asked : Tier.values()) {
+        if (asked == bound) {
+          continue;
+        }
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Executor.Result r = run(executor(bound), request("echo ran-in-the-wrong-tier", Duration.ofSeconds(30), asked), lines);
+        assertThat(r.outcome()).as("%s executor given a %s request", bound, asked).isInstanceOf(JobOutcome.InfraError.class);
+        assertThat(((JobOutcome.InfraError) r.outcome()).reason()).contains(bound.id()).contains(asked.id());
+        assertThat(lines).doesNotContain("ran-in-the-wrong-tier");
+      }
+    }
+  }
+
+  @Test
+  void each_tiers_executor_runs_its_own_tiers_requests() throws Exception {
+    for (Tier t : Tier.values()) {
+      List<String> lines = Collections.synchronizedList(new ArrayList<>());
+      assertThat(run(executor(t), request("echo ran-in-" + t.id(), Duration.ofSeconds(30), t), lines).outcome()).isInstanceOf(JobOutcome.Succeeded.class);
+      assertThat(lines).contains("ran-in-" + t.id());
+    }
   }
 
   @Test

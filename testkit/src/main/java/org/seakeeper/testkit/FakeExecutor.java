@@ -13,12 +13,18 @@ import java.util.regex.Pattern;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.executor.TierMismatch;
+import org.seakeeper.core.model.Tier;
 
 /**
  * An executor for fast scenario tests, after Zuul's: it runs nothing. By default it "runs" a tiny
  * subset of shell at once ({@code echo TEXT}, {@code exit N}, {@code true}, {@code false},
  * {@code sleep N} against the timeout) so the shared executor contract holds for it too; in
  * holding mode every execution waits until the test releases it with an outcome.
+ *
+ * <p>Bound to one tier ({@link #FakeExecutor(Tier)}), it refuses requests of another tier as the
+ * real executors do: an infrastructure error, nothing "run", the request kept in {@link
+ * #refused()}. The no-argument form serves every tier, for tests that do not look at tiers.
  *
  * <p>Thread-safe.
  */
@@ -29,7 +35,29 @@ public final class FakeExecutor implements Executor {
   public static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
   private final Map<String, Held> held = new LinkedHashMap<>();
   private final List<ExecutionRequest> started = new ArrayList<>();
+  private final List<ExecutionRequest> refused = new ArrayList<>();
+  private final Optional<Tier> tier;
   private boolean holding;
+
+  /** A fake that serves every tier. */
+  public FakeExecutor() {
+    this.tier = Optional.empty();
+  }
+
+  /** A fake bound to {@code tier}'s pool: requests of other tiers are refused, never run. */
+  public FakeExecutor(Tier tier) {
+    this.tier = Optional.of(tier);
+  }
+
+  /** The tier this fake is bound to, if any. */
+  public Optional<Tier> tier() {
+    return tier;
+  }
+
+  /** Requests of another tier that this fake refused, in order. */
+  public synchronized List<ExecutionRequest> refused() {
+    return List.copyOf(refused);
+  }
 
   /** From now on, executions wait for {@link #release}. */
   public synchronized FakeExecutor hold() {
@@ -63,6 +91,11 @@ public final class FakeExecutor implements Executor {
     h.output.line(line);
   }
 
+  /** Request ids of the executions currently held, in start order. */
+  public synchronized List<String> heldIds() {
+    return List.copyOf(held.keySet());
+  }
+
   /** Completes the held execution with request id {@code id} (the scheduler uses {@code b<buildId>}). */
   public void releaseId(String id, JobOutcome outcome) {
     Held h;
@@ -90,8 +123,13 @@ public final class FakeExecutor implements Executor {
 
   @Override
   public synchronized Execution start(ExecutionRequest request, OutputSink output) {
-    started.add(request);
     Held h = new Held(request, new CompletableFuture<>(), output);
+    if (tier.isPresent() && request.tier() != tier.get()) {
+      refused.add(request);
+      h.result.complete(new Result(new JobOutcome.InfraError(TierMismatch.message(tier.get(), request)), Duration.ZERO, List.of()));
+      return h;
+    }
+    started.add(request);
     if (request.untrustedWithSecrets()) {
       h.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
     } else if (holding) {

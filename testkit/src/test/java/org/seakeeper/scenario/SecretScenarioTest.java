@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
@@ -78,25 +79,32 @@ class SecretScenarioTest {
     assertThat(h.executor.secretsSeen().values()).allSatisfy(s -> assertThat(s).isEmpty());
   }
 
+  /** Uploads a change, lets its check pass and approves it: it enters the gate (contracts §4). */
+  private static void gate(Harness h, String change) {
+    String sha = h.upload(change, "1", POST_PUBLISH);
+    h.step();
+    h.executor.release("test", new JobOutcome.Succeeded());
+    h.step();
+    h.event(new TriggerEvent.ApprovalsChanged("local", "demo", "main", change, "1", sha, Map.of("Code-Review", 2), "vote-" + change));
+    h.step();
+    h.executor.release("test", new JobOutcome.Succeeded());
+    h.step();
+  }
+
   @Test
   void gate_gets_a_secret_only_when_its_scope_names_gate() {
     Harness h = new Harness();
     h.secrets.put(SecretBinding.of("local", "demo", "token"), TOKEN);
-    String sha = h.repos.commitConfig("local", "demo", "refs/heads/main", POST_PUBLISH);
-    h.event(new TriggerEvent.Manual("local", "demo", PipelineName.GATE, "refs/heads/main", sha, Optional.empty(), Optional.empty(), "test", "n1"));
-    h.step();
-    h.executor.release("test", new JobOutcome.Succeeded());
-    h.step();
-    assertThat(h.status("publish")).isEqualTo(BuildStatus.CONFIG_ERROR);
-    assertThat(h.build("publish").detail()).contains("secret 'token' is not granted to this gate build").contains("add 'gate'");
+    gate(h, "I1");
+    Build refused = h.builds().stream().filter(b -> b.pipeline() == PipelineName.GATE && b.job().equals(Optional.of("publish"))).findFirst().orElseThrow();
+    assertThat(refused.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
+    assertThat(refused.detail()).contains("secret 'token' is not granted to this gate build").contains("add 'gate'");
     assertThat(h.executor.started()).extracting(ExecutionRequest::jobName).doesNotContain("publish");
 
     h.secrets.put(new SecretBinding("local", "demo", "token", EnumSet.of(PipelineName.GATE, PipelineName.POST)), TOKEN);
-    h.event(new TriggerEvent.Manual("local", "demo", PipelineName.GATE, "refs/heads/main", sha, Optional.empty(), Optional.empty(), "test", "n2"));
-    h.step();
-    h.executor.release("test", new JobOutcome.Succeeded());
-    h.step();
+    gate(h, "I2");
     assertThat(started(h, "publish").secrets()).isEqualTo(Map.of("token", TOKEN));
+    assertThat(h.builds().stream().filter(b -> b.job().equals(Optional.of("publish"))).reduce((a, b) -> b).orElseThrow().pipeline()).isEqualTo(PipelineName.GATE);
   }
 
   @Test

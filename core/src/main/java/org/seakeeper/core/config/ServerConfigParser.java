@@ -20,10 +20,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ServerConfigParser {
   static final List<String> TOP =
-      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "config_repo", "secrets");
+      List.of("data_dir", "http", "admin_token_file", "executors", "repos", "connections", "store", "default_timeout", "images", "base_jobs", "pipelines", "gate", "config_repo", "secrets", "protected_refs");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
-  static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network");
+  static final List<String> POOL = List.of("max_parallel", "memory", "pids", "network", "dependency_cache");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
@@ -153,6 +153,7 @@ public final class ServerConfigParser {
           case "pipelines" -> pipelineRules(v);
           case "gate" -> gate(v);
           case "secrets" -> secrets(v);
+          case "protected_refs" -> protectedRefs(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           default -> p.error(e.keyPos(), "unknown key '" + e.key() + "'" + Suggest.hint(e.key(), TOP) + "; expected one of " + TOP);
@@ -221,6 +222,7 @@ public final class ServerConfigParser {
       long mem = d.memoryBytes();
       int pids = d.pidsMax();
       Optional<Boolean> net = d.network();
+      Optional<String> cache = d.dependencyCache();
       for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
         String what = "'executors." + tier + "." + e.key() + "'";
         switch (e.key()) {
@@ -237,10 +239,37 @@ public final class ServerConfigParser {
               net = Optional.of(Boolean.parseBoolean(Nodes.scalarText(e.value(), what, p).orElse("true")));
             }
           }
+          case "dependency_cache" -> cache = dependencyCache(e, what);
           default -> unknown(e, "executors." + tier, POOL);
         }
       }
-      return new ServerConfig.Pool(max, mem, pids, net);
+      return new ServerConfig.Pool(max, mem, pids, net, cache);
+    }
+
+    /** {@code {socket: /absolute/path.sock}}: the unix socket of an allow-listed dependency cache. */
+    Optional<String> dependencyCache(Nodes.Entry e, String what) {
+      Optional<MappingNode> m = Nodes.mapping(e.value(), what, p);
+      if (m.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<String> socket = Optional.empty();
+      boolean seen = false;
+      for (Nodes.Entry c : Nodes.entries(m.get(), p)) {
+        seen |= c.key().equals("socket");
+        if (!c.key().equals("socket")) {
+          unknown(c, what.substring(1, what.length() - 1), List.of("socket"));
+          continue;
+        }
+        socket = Nodes.string(c.value(), what.substring(0, what.length() - 1) + ".socket'", p);
+        if (socket.isPresent() && !socket.get().startsWith("/")) {
+          p.error(Nodes.pos(c.value()), "the dependency cache socket must be an absolute path, not '" + socket.get() + "'");
+          socket = Optional.empty();
+        }
+      }
+      if (!seen) {
+        p.error(Nodes.pos(e.value()), what + " needs 'socket': the absolute path of the cache's unix socket");
+      }
+      return socket;
     }
 
     boolean positive(int n, Nodes.Entry e, String what) {
@@ -357,7 +386,30 @@ public final class ServerConfigParser {
             default -> p.error(e.keyPos(), "no rules for pipeline '" + e.key() + "' here; rules exist for periodic (cron) and release (tags)");
           }
         }
-        rules = new ServerConfig.PipelineRules(cron, tags);
+        rules = new ServerConfig.PipelineRules(cron, tags, rules.protectedRefs());
+      });
+    }
+
+    /** Full ref globs of the protected branches: each under refs/heads/, a valid ref name. */
+    void protectedRefs(Node v) {
+      Nodes.list(v, "'protected_refs'", p).ifPresent(items -> {
+        List<String> refs = new ArrayList<>();
+        for (Node item : items) {
+          Nodes.string(item, "each item of 'protected_refs'", p).ifPresent(s -> {
+            Optional<String> bad = org.seakeeper.core.scheduler.RefNames.problem(s.replace("*", "x"));
+            if (!s.startsWith("refs/heads/") || s.equals("refs/heads/")) {
+              p.error(Nodes.pos(item), "protected ref '" + s + "' must be a full branch name or glob like refs/heads/main or refs/heads/stable/* (tags are protected by pipelines.release.tags)");
+            } else if (bad.isPresent()) {
+              p.error(Nodes.pos(item), "protected ref '" + s + "' is not a valid ref name: " + bad.get());
+            } else {
+              refs.add(s);
+            }
+          });
+        }
+        if (items.isEmpty()) {
+          p.error(Nodes.pos(v), "'protected_refs' is empty: list at least one branch (leave the key out to protect every branch)");
+        }
+        rules = new ServerConfig.PipelineRules(rules.periodicCron(), rules.releaseTags(), refs);
       });
     }
 

@@ -35,11 +35,22 @@ public record ServerConfig(
   }
 
   /**
-   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC) and which tags
-   * start {@code release} (a glob).
+   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC), which tags
+   * start {@code release} (a glob on the tag name), and which branches are protected refs (globs
+   * on the full ref name; only their updates start {@code post} and {@code periodic}).
    */
-  public record PipelineRules(String periodicCron, String releaseTags) {
+  public record PipelineRules(String periodicCron, String releaseTags, List<String> protectedRefs) {
+    /** Every branch is protected unless the operator lists some. */
+    public static final List<String> ALL_BRANCHES = List.of("refs/heads/**");
     public static final PipelineRules DEFAULTS = new PipelineRules("0 3 * * *", "v*");
+
+    public PipelineRules {
+      protectedRefs = List.copyOf(protectedRefs);
+    }
+
+    public PipelineRules(String periodicCron, String releaseTags) {
+      this(periodicCron, releaseTags, ALL_BRANCHES);
+    }
   }
 
   /**
@@ -69,8 +80,18 @@ public record ServerConfig(
   /** Where the web UI and API listen and the address links point to. */
   public record Http(int port, String bind, String publicUrl) {}
 
-  /** An executor pool of one tier. */
-  public record Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {}
+  /**
+   * An executor pool of one tier.
+   *
+   * @param network empty for the tier's default (untrusted: never)
+   * @param dependencyCache a unix socket of an allow-listed dependency cache or proxy, bound into
+   *     every job of the tier (the CACHEDEPS seam); the only way out of an untrusted sandbox
+   */
+  public record Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network, Optional<String> dependencyCache) {
+    public Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {
+      this(maxParallel, memoryBytes, pidsMax, network, Optional.empty());
+    }
+  }
 
   /**
    * A source of events: a local git connection or a Gerrit.

@@ -20,7 +20,6 @@ import org.seakeeper.core.gate.GateQueue;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.model.PipelineName;
-import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Store;
 
@@ -49,10 +48,10 @@ final class GateRuns {
     Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
     if (m instanceof Merger.Conflict conflict) {
       String detail = "does not merge onto " + c.branch() + (conflict.change().equals(c) ? "" : " with " + conflict.change()) + (conflict.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", conflict.files()));
-      return Optional.of(BuildsetCreator.createMergeConflict(tx, trigger, Tier.TRUSTED, detail, now));
+      return Optional.of(BuildsetCreator.createMergeConflict(tx, trigger, TierPolicy.tierOf(PipelineName.GATE), detail, now));
     }
     ConfigOutcome config = configs.read(trigger);
-    Optional<Buildset> s = BuildsetCreator.create(tx, 0, trigger, Tier.TRUSTED, config, Set.of(), now);
+    Optional<Buildset> s = BuildsetCreator.create(tx, 0, trigger, TierPolicy.tierOf(PipelineName.GATE), config, Set.of(), now);
     if (s.isPresent() && config instanceof ConfigOutcome.Valid v) {
       configs.remember(s.get().id(), v.config());
     }

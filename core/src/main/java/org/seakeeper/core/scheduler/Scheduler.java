@@ -65,7 +65,7 @@ public final class Scheduler implements SchedulerCommands {
 
   /** A scheduler that also runs gate queues through a merger and a review system. */
   public Scheduler(SchedulerPorts ports, GatePorts gatePorts, GateSettings gateSettings, SchedulerSettings settings, Clock clock, Runnable wake) {
-    this(ports, gatePorts, settings, TrustedConfigSource.fixed(new TrustedConfig(settings.trusted(), settings.releaseTags(), settings.periodic(), gateSettings)), clock, wake);
+    this(ports, gatePorts, settings, TrustedConfigSource.fixed(new TrustedConfig(settings.trusted(), settings.policy().releaseTags(), settings.periodic(), gateSettings)), clock, wake);
   }
 
   /**
@@ -151,7 +151,10 @@ public final class Scheduler implements SchedulerCommands {
   private void process(EventRecord e) {
     Instant now = clock.instant();
     trusted.observe(e.event()); // the trusted config repo's branch moved: re-read it first
-    Optional<Trigger> trigger = e.event() instanceof TriggerEvent.Periodic p ? periodicTrigger(p) : Trigger.of(e.event(), trusted.current().releaseTags());
+    TierPolicy.Decision decision = policy().decide(e.event(), this::head);
+    decision.refusal().ifPresent(why -> ports.metrics().eventRefused(e.event().connection(), e.event().project(), why));
+    Optional<TierPolicy.Decision.Start> start = decision instanceof TierPolicy.Decision.Start s ? Optional.of(s) : Optional.empty();
+    Optional<Trigger> trigger = start.map(TierPolicy.Decision.Start::trigger);
     ConfigOutcome config = trigger.map(configs::read).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
     ports.store().transaction(tx -> {
@@ -169,7 +172,7 @@ public final class Scheduler implements SchedulerCommands {
         if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
           supersede(tx, t, now);
         }
-        BuildsetCreator.create(tx, e.id(), t, t.pipeline().defaultTier(), config, changed, now)
+        BuildsetCreator.create(tx, e.id(), t, start.get().tier(), config, changed, now)
             .ifPresent(s -> {
               if (config instanceof ConfigOutcome.Valid v) {
                 configs.remember(s.id(), v.config());
@@ -190,11 +193,15 @@ public final class Scheduler implements SchedulerCommands {
     }
   }
 
-  private Optional<Trigger> periodicTrigger(TriggerEvent.Periodic p) {
-    String ref = "refs/heads/" + p.branch();
+  /** The tier policy with the release tags of the trusted config in force. */
+  private TierPolicy policy() {
+    return settings.policy().withReleaseTags(trusted.current().releaseTags());
+  }
+
+  /** A ref's commit now, for periodic runs; empty when it is missing or unreadable. */
+  private Optional<String> head(String connection, String project, String ref) {
     try {
-      return ports.repos().resolve(p.connection(), p.project(), ref)
-          .map(c -> new Trigger(PipelineName.PERIODIC, p.connection(), p.project(), ref, c, Optional.of(p.branch()), Optional.empty(), Optional.empty()));
+      return ports.repos().resolve(connection, project, ref);
     } catch (RepoAccess.RepoAccessException ex) {
       return Optional.empty();
     }
@@ -322,13 +329,14 @@ public final class Scheduler implements SchedulerCommands {
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), b.tier().networkByDefault(), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get());
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get());
     } catch (RepoAccess.RepoAccessException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
     }
     LogStore.Writer log = MaskingLogWriter.of(ports.logs().open(b.id()), secrets.get().values());
-    Executor.Execution ex = ports.executor().start(req, log::line);
+    // Only the executor of the build's own tier ever sees it (each also refuses other tiers).
+    Executor.Execution ex = ports.executors().forTier(b.tier()).start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
     ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
   }
@@ -505,7 +513,7 @@ public final class Scheduler implements SchedulerCommands {
 
   @Override
   public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
-    Optional<String> mismatch = Trigger.refMismatch(pipeline, ref, trusted.current().releaseTags());
+    Optional<String> mismatch = policy().refMismatch(pipeline, ref);
     if (mismatch.isPresent()) {
       return CommandResult.refused(422, "ref_does_not_fit_pipeline", mismatch.get());
     }

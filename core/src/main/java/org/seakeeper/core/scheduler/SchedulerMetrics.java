@@ -18,6 +18,13 @@ public interface SchedulerMetrics {
   /** Builds waiting and executor slots in use right now. */
   void gauges(int queued, int slotsInUse);
 
+  /**
+   * An event that could have started a pipeline was refused by the {@link TierPolicy} (a ref that
+   * fits no pipeline, a tag off the release pattern, an unserved project); {@code why} says so
+   * for the server log.
+   */
+  default void eventRefused(String connection, String project, String why) {}
+
   SchedulerMetrics NONE =
       new SchedulerMetrics() {
         @Override

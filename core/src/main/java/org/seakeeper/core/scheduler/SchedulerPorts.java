@@ -1,15 +1,32 @@
 package org.seakeeper.core.scheduler;
 
 import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.secret.SecretStore;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 
-/** The adapters the scheduler works through. Immutable holder. */
-public record SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
-  /** Ports without a secret store: jobs that declare secrets end in {@code config_error}. */
+/**
+ * The adapters the scheduler works through. Immutable holder.
+ *
+ * @param executors one executor per tier; a build runs only on its tier's executor
+ * @param secrets where granted secrets are read ({@link SecretStore#NONE}: jobs that declare
+ *     secrets end in {@code config_error})
+ */
+public record SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
+  /** Ports without a secret store. */
+  public SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
+    this(store, repos, executors, logs, reporter, metrics, SecretStore.NONE);
+  }
+
+  /** One executor object for every tier, with secrets: for tests that do not look at tiers. */
+  public SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
+    this(store, repos, TierExecutors.of(t -> executor), logs, reporter, metrics, secrets);
+  }
+
+  /** One executor object for every tier: for tests that do not look at tiers. */
   public SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
-    this(store, repos, executor, logs, reporter, metrics, SecretStore.NONE);
+    this(store, repos, TierExecutors.of(t -> executor), logs, reporter, metrics, SecretStore.NONE);
   }
 }

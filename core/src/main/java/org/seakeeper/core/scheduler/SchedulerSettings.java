@@ -11,14 +11,19 @@ import org.seakeeper.core.model.Tier;
  *
  * @param maxParallel executor slots per tier
  * @param trusted base jobs, images and the default timeout that repo configs resolve against
- * @param releaseTags tags that start {@code release} (default {@code v*})
+ * @param policy which events start which pipeline in which tier, and each tier's network
  * @param periodic when {@code periodic} runs for every project's default branch
  * @param projects the projects served, for periodic runs
  */
-public record SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, Glob releaseTags, Cron periodic, List<ProjectRef> projects) {
+public record SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, TierPolicy policy, Cron periodic, List<ProjectRef> projects) {
   public SchedulerSettings {
     maxParallel = Map.copyOf(maxParallel);
     projects = List.copyOf(projects);
+  }
+
+  /** The default policy with these release tags (every branch protected, every project served). */
+  public SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, Glob releaseTags, Cron periodic, List<ProjectRef> projects) {
+    this(maxParallel, trusted, TierPolicy.defaults(releaseTags), periodic, projects);
   }
 
   /** A project of a connection. */

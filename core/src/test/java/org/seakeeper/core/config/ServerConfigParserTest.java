@@ -60,6 +60,30 @@ class ServerConfigParserTest {
   }
 
   @Test
+  void a_tier_may_name_a_dependency_cache_socket() {
+    var ok = parse("executors:\n  untrusted: {dependency_cache: {socket: /run/cache.sock}}\n");
+    assertThat(lines(ok)).isEmpty();
+    assertThat(ok.config().orElseThrow().executors().get(Tier.UNTRUSTED).dependencyCache()).contains("/run/cache.sock");
+    assertThat(ok.config().orElseThrow().executors().get(Tier.TRUSTED).dependencyCache()).isEmpty();
+    var bad = parse("executors:\n  untrusted: {dependency_cache: {socket: cache.sock}}\n  trusted: {dependency_cache: {url: x}}\n");
+    assertThat(lines(bad)).containsExactly(
+        "s.yaml:2:42: error: the dependency cache socket must be an absolute path, not 'cache.sock'",
+        "s.yaml:3:31: error: 'executors.trusted.dependency_cache' needs 'socket': the absolute path of the cache's unix socket",
+        "s.yaml:3:32: error: unknown key 'url' in executors.trusted.dependency_cache");
+  }
+
+  @Test
+  void protected_refs_are_full_branch_globs() {
+    var ok = parse("protected_refs: [refs/heads/main, 'refs/heads/stable/*']\npipelines: {release: {tags: 'v*'}}\n");
+    assertThat(lines(ok)).isEmpty();
+    assertThat(ok.config().orElseThrow().pipelineRules().protectedRefs()).containsExactly("refs/heads/main", "refs/heads/stable/*");
+    assertThat(parse("").config().orElseThrow().pipelineRules().protectedRefs()).containsExactly("refs/heads/**");
+    var bad = parse("protected_refs: [main, refs/tags/v1, 'refs/heads/a..b']\n");
+    assertThat(bad.config()).isEmpty();
+    assertThat(lines(bad)).hasSize(3).allMatch(l -> l.contains("protected ref"));
+  }
+
+  @Test
   void every_problem_is_listed_with_its_position() {
     var r = parse(
         """
@@ -73,7 +97,7 @@ class ServerConfigParserTest {
         """);
     assertThat(r.config()).isEmpty();
     assertThat(lines(r)).containsExactly(
-        "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets]",
+        "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets, protected_refs]",
         "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
         "s.yaml:3:32: error: the untrusted tier never has a network (contracts: no network except an allow-listed cache)",
         "s.yaml:5:20: error: bad 'periodic.cron' value 'every day': expected a five-field cron in UTC like '0 3 * * *', or @daily",
