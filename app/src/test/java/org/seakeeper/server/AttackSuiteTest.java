@@ -61,6 +61,8 @@ class AttackSuiteTest {
   private List<AttackLab.Canary> tierReadable;
   private AttackLab.Canary inEnv;
   private JsonNode keeper;
+  private static final String SECRET_NAME = "deploy-token";
+  private AttackLab.Canary projectSecret;
   private JsonNode victim;
   private final Map<String, String> tierUserReads = new LinkedHashMap<>();
 
@@ -107,9 +109,14 @@ class AttackSuiteTest {
     lab.sweepSnapshotsAtClose(workRoot);
     AttackLab.Canary inConfig = lab.canary("server-config", config.toString());
     port = freePort();
-    Files.writeString(config, config(tmp, bare, port) + "# deploy key: " + inConfig.value() + "\n");
+    Path keyFile = etc.resolve("secrets.key");
+    Files.writeString(config, config(tmp, bare, port) + "secrets: {key_file: " + keyFile + "}\n# deploy key: " + inConfig.value() + "\n");
     lab.plantFile("data-dir-file", dataDir.resolve("canary-secret.txt"), "rw-------");
-    lab.plantFile("key-file", etc.resolve("secrets.key"), "rw-------");
+    // A real project secret, set as an admin would before the server starts; only the trusted
+    // `keeper` job declares it (positive control: it logs the value's SHA-256).
+    projectSecret = lab.canary("project-secret", "project demo's secret " + SECRET_NAME + " (secrets set), declared by the trusted keeper job");
+    setSecret(config, projectSecret.value());
+    lab.known("key-file", keyFile.toString(), Files.readString(keyFile).strip());
     Path tlsPrivate = Path.of("/etc/ssl/private");
     if (!Files.isDirectory(tlsPrivate)) {
       lab.removeAtClose(Files.createDirectories(tlsPrivate));
@@ -144,6 +151,14 @@ class AttackSuiteTest {
     AttackLab.Canary vaultFile = lab.canary("other-ref-file", "a file on another branch, in a running trusted job's workspace");
     pushVault(vaultEnv.value(), vaultFile.value());
     keeper = awaitRunning("keeper");
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(projectSecret.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String keeperLog = "";
+    while (System.nanoTime() < until && !keeperLog.contains("SECRET-SHA " + sha)) {
+      keeperLog = get(port, "/api/v1/builds/" + keeper.get("id").asText() + "/log").body();
+      Thread.sleep(200);
+    }
+    assertThat(keeperLog).as("the trusted job that declares the project secret reads it (positive control)").contains("SECRET-SHA " + sha).doesNotContain(projectSecret.value());
     Path vaultTxt = awaitFile(workRoot.resolve("trusted"), "vault.txt", vaultEnv.value());
     lab.removeAtClose(vaultTxt.getParent().getParent());
     awaitNamespaceHit("CONTROL trusted-job");
@@ -324,18 +339,34 @@ class AttackSuiteTest {
         jobs:
           keeper:
             timeout: 15m
+            secrets: [%s]
             variables: {VAULT_VAR: "%s"}
             run: |
+              echo "SECRET-SHA $(sha256sum < "$SEAKEEPER_SECRETS/%s" | cut -d' ' -f1)"
               echo "$VAULT_VAR" > vault.txt
               cp vault-file.txt /tmp/vault-copy.txt
               if exec 3<>/dev/tcp/%s/%s; then echo "CONTROL trusted-job" >&3; head -n1 <&3; exec 3>&-; else echo "the trusted job has no route to the namespace"; fi
               sleep 900
         pipelines:
           post: [keeper]
-        """.formatted(envCanary, lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")));
+        """.formatted(SECRET_NAME, SECRET_NAME, envCanary, lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")));
     git(vault, "add", "-A");
     git(vault, "commit", "-q", "-m", "vault");
     git(vault, "push", "-q", bare.toString(), "HEAD:refs/heads/vault");
+  }
+
+  /** {@code seakeeper secrets set} straight into the store (the server is not running yet). */
+  private static void setSecret(Path config, String value) {
+    java.io.InputStream before = System.in;
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    try {
+      System.setIn(new java.io.ByteArrayInputStream((value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      int code = org.seakeeper.cli.Main.execute(new String[] {"secrets", "set", "--config", config.toString(), "demo", SECRET_NAME}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      assertThat(code).as("secrets set: " + out + err).isZero();
+    } finally {
+      System.setIn(before);
+    }
   }
 
   private Process startServer(Path config, String canary) throws Exception {
