@@ -1,9 +1,6 @@
 package org.seakeeper.gerrit;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
@@ -20,14 +17,13 @@ public final class GerritGate {
   private GerritGate() {}
 
   public static GatePorts ports(GerritRepoAccess access, Map<String, GerritEndpoint> endpoints) {
+    JGitMerger mirrors = new JGitMerger(access::mirrorPath); // one for all calls: it remembers merges
     Merger merger = (connection, project, branch, changes) -> {
       access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
       for (ChangeRef c : changes) {
         access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
       }
-      Map<String, Map<String, Path>> repos = new LinkedHashMap<>();
-      repos.put(connection, Map.of(project, access.mirrorPath(connection, project)));
-      return new JGitMerger(repos).speculate(connection, project, branch, changes);
+      return mirrors.speculate(connection, project, branch, changes);
     };
     ReviewSystem review = c -> {
       GerritEndpoint e = endpoints.get(c.connection());
