@@ -1,6 +1,7 @@
 package org.seakeeper.gerrit;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
@@ -18,12 +19,24 @@ public final class GerritGate {
 
   public static GatePorts ports(GerritRepoAccess access, Map<String, GerritEndpoint> endpoints) {
     JGitMerger mirrors = new JGitMerger(access::mirrorPath); // one for all calls: it remembers merges
-    Merger merger = (connection, project, branch, changes) -> {
-      access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
-      for (ChangeRef c : changes) {
-        access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+    Merger merger = new Merger() {
+      @Override
+      public Result speculate(String connection, String project, String branch, List<ChangeRef> changes) {
+        access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
+        for (ChangeRef c : changes) {
+          access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+        }
+        return mirrors.speculate(connection, project, branch, changes);
       }
-      return mirrors.speculate(connection, project, branch, changes);
+
+      @Override
+      public void prepare(String connection, String project, String branch, List<ChangeRef> changes) {
+        try {
+          speculate(connection, project, branch, changes);
+        } catch (RuntimeException e) {
+          // Only a hint: the calls that follow report the problem.
+        }
+      }
     };
     ReviewSystem review = c -> {
       GerritEndpoint e = endpoints.get(c.connection());

@@ -3,11 +3,13 @@ package org.seakeeper.git;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -41,7 +43,62 @@ public final class JGitMerger implements Merger {
   static final int PACK_FROM = 4;
   private static final PersonIdent SEAKEEPER = new PersonIdent("Seakeeper", "seakeeper@localhost");
   private final BiFunction<String, String, Path> paths;
+  private static final int MAX_WALKERS = 16;
   private final SpeculationCache cache = new SpeculationCache();
+  /** Per repository and branch tip: a walk whose parsed commits outlive a call. */
+  private final Map<String, Walker> walkers = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Walker> eldest) {
+      return size() > MAX_WALKERS;
+    }
+  };
+
+  /**
+   * Finds merge bases in memory: the commits a merge-base search parses (the earlier states of
+   * the queue and their changes, some history) stay parsed from one call to the next, so a queue
+   * of N costs O(N) commit reads instead of O(N²). Used under its own lock. Dropped when the tip
+   * moves; it is not closed (a walk in use elsewhere may still hold it; its reader is collected).
+   */
+  private static final class Walker {
+    final Repository repo;
+    final ObjectId tip;
+    final RevWalk walk;
+
+    Walker(Repository repo, ObjectId tip) {
+      this.repo = repo;
+      this.tip = tip.copy();
+      this.walk = new RevWalk(repo.newObjectReader());
+      walk.setRetainBody(false);
+    }
+
+    synchronized List<RevCommit> mergeBases(AnyObjectId a, AnyObjectId b) throws IOException {
+      walk.reset();
+      walk.setRevFilter(RevFilter.MERGE_BASE);
+      walk.markStart(walk.parseCommit(a));
+      walk.markStart(walk.parseCommit(b));
+      List<RevCommit> out = new ArrayList<>();
+      for (RevCommit c; out.size() < 2 && (c = walk.next()) != null; ) {
+        out.add(c);
+      }
+      return out;
+    }
+
+    /** Makes a commit not yet flushed known to the walk. */
+    synchronized void add(byte[] rawCommit) throws IOException {
+      RevCommit.parse(walk, rawCommit);
+    }
+  }
+
+  private Walker walker(String key, Repository repo, ObjectId tip) {
+    synchronized (walkers) {
+      Walker w = walkers.get(key);
+      if (w == null || w.repo != repo || !w.tip.equals(tip)) {
+        w = new Walker(repo, tip);
+        walkers.put(key, w);
+      }
+      return w;
+    }
+  }
 
   /** @param repos connection name → project → repository path */
   public JGitMerger(Map<String, Map<String, Path>> repos) {
@@ -52,6 +109,16 @@ public final class JGitMerger implements Merger {
   /** @param paths the repository of a connection's project (null: none) */
   public JGitMerger(BiFunction<String, String, Path> paths) {
     this.paths = paths;
+  }
+
+  /** Merges the whole chain now (one pack), so that each prefix's call finds its state made. */
+  @Override
+  public void prepare(String connection, String project, String branch, List<ChangeRef> changes) {
+    try {
+      speculate(connection, project, branch, changes);
+    } catch (RuntimeException e) {
+      // Only a hint: the calls that follow report the problem.
+    }
   }
 
   @Override
@@ -89,11 +156,12 @@ public final class JGitMerger implements Merger {
           known = 0;
         }
         RevCommit current = walk.parseCommit(state);
+        Walker walker = walker(key, repo, tip);
         List<Runnable> remember = new ArrayList<>();
         Result result = null;
         for (ChangeRef c : changes.subList(known, changes.size())) {
           RevCommit change = walk.parseCommit(ObjectId.fromString(c.commit()));
-          SpeculationCache.Step step = mergeOne(repo, reader, ins, current, change, "Speculative merge of " + c + " into " + branch + "\n");
+          SpeculationCache.Step step = mergeOne(repo, walker, reader, ins, current, change, "Speculative merge of " + c + " into " + branch + "\n");
           ObjectId from = current.copy();
           remember.add(() -> cache.put(key, tip, from, c, step));
           if (step instanceof SpeculationCache.Conflict k) {
@@ -107,7 +175,7 @@ public final class JGitMerger implements Merger {
         if (result != null) {
           return result;
         }
-        keepReachable(repo, current);
+        keepReachable(repo, walk, current);
         return new Merged(current.name(), List.copyOf(changes));
       }
     } catch (IOException e) {
@@ -123,8 +191,8 @@ public final class JGitMerger implements Merger {
   }
 
   /** Merges {@code change} onto {@code current} with a merge commit (none when it is already in). */
-  private static SpeculationCache.Step mergeOne(Repository repo, ObjectReader reader, ObjectInserter ins, RevCommit current, RevCommit change, String message) throws IOException {
-    List<RevCommit> bases = mergeBases(reader, current, change);
+  private static SpeculationCache.Step mergeOne(Repository repo, Walker walker, ObjectReader reader, ObjectInserter ins, RevCommit current, RevCommit change, String message) throws IOException {
+    List<RevCommit> bases = walker.mergeBases(current, change);
     if (bases.size() == 1 && bases.getFirst().equals(change)) {
       return new SpeculationCache.Next(current.copy());
     }
@@ -150,24 +218,14 @@ public final class JGitMerger implements Merger {
     cb.setAuthor(SEAKEEPER);
     cb.setCommitter(SEAKEEPER);
     cb.setMessage(message);
-    return new SpeculationCache.Next(ins.insert(cb));
+    byte[] raw = cb.build();
+    ObjectId merged = ins.insert(Constants.OBJ_COMMIT, raw);
+    walker.add(raw);
+    return new SpeculationCache.Next(merged);
   }
 
-  /** Up to two merge bases of the commits (two: more than one, the tree merge does not apply). */
-  private static List<RevCommit> mergeBases(ObjectReader reader, RevCommit a, RevCommit b) throws IOException {
-    try (RevWalk w = new RevWalk(reader)) {
-      w.setRevFilter(RevFilter.MERGE_BASE);
-      w.markStart(w.parseCommit(a));
-      w.markStart(w.parseCommit(b));
-      List<RevCommit> out = new ArrayList<>();
-      for (RevCommit c; out.size() < 2 && (c = w.next()) != null; ) {
-        out.add(w.parseCommit(c));
-      }
-      return out;
-    }
-  }
-
-  private static void keepReachable(Repository repo, RevCommit state) throws IOException {
+  /** Writes the state's ref, parsing nothing again (the walk has the commit). */
+  private static void keepReachable(Repository repo, RevWalk walk, RevCommit state) throws IOException {
     String ref = "refs/seakeeper/speculative/" + state.name();
     if (repo.exactRef(ref) != null) {
       return;
@@ -175,6 +233,6 @@ public final class JGitMerger implements Merger {
     RefUpdate u = repo.updateRef(ref);
     u.setNewObjectId(state);
     u.setForceUpdate(true);
-    u.update();
+    u.update(walk);
   }
 }

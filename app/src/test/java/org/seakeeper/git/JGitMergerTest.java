@@ -106,6 +106,30 @@ class JGitMergerTest {
   }
 
   @Test
+  void prepared_chains_give_each_prefix_the_state_a_merger_without_preparation_gives() throws Exception {
+    Path work = repoWithBase();
+    Path bare = tmp.resolve("demo.git");
+    List<ChangeRef> all = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      all.add(change(work, bare, "C" + i, "src/c" + i + ".txt", "c" + i + "\n"));
+    }
+    ChangeRef x = change(work, bare, "X", "shared.txt", "x\n");
+    ChangeRef y = change(work, bare, "Y", "shared.txt", "y\n");
+    all.addAll(List.of(x, y));
+    Map<String, Map<String, Path>> repos = Map.of("local", Map.of("demo", bare));
+    JGitMerger prepared = new JGitMerger(repos);
+    prepared.prepare("local", "demo", "main", all);
+    prepared.prepare("nowhere", "demo", "main", all); // a hint never fails
+    JGitMerger plain = new JGitMerger(repos);
+    for (int k = 1; k <= all.size(); k++) {
+      assertThat(prepared.speculate("local", "demo", "main", all.subList(0, k))).isEqualTo(plain.speculate("local", "demo", "main", all.subList(0, k)));
+    }
+    assertThat(prepared.speculate("local", "demo", "main", all)).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    String fifth = commitOf(prepared.speculate("local", "demo", "main", all.subList(0, 5)));
+    assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + fifth)).isEqualTo(fifth);
+  }
+
+  @Test
   void a_moved_branch_tip_is_merged_onto_not_the_remembered_states() throws Exception {
     Path work = repoWithBase();
     Path bare = tmp.resolve("demo.git");
