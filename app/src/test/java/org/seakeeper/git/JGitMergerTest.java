@@ -68,6 +68,15 @@ class JGitMergerTest {
     return work;
   }
 
+  /** Changes C1..Cn, each adding its own file under src/. */
+  private List<ChangeRef> independentChanges(Path work, Path bare, int n) throws Exception {
+    List<ChangeRef> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      out.add(change(work, bare, "C" + i, "src/c" + i + ".txt", "c" + i + "\n"));
+    }
+    return out;
+  }
+
   private static String commitOf(Merger.Result r) {
     assertThat(r).isInstanceOf(Merger.Merged.class);
     return ((Merger.Merged) r).commit();
@@ -77,10 +86,7 @@ class JGitMergerTest {
   void a_longer_queue_extends_the_states_already_merged_and_gives_what_a_fresh_merger_gives() throws Exception {
     Path work = repoWithBase();
     Path bare = tmp.resolve("demo.git");
-    List<ChangeRef> all = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      all.add(change(work, bare, "C" + i, "src/c" + i + ".txt", "c" + i + "\n"));
-    }
+    List<ChangeRef> all = independentChanges(work, bare, 6);
     Map<String, Map<String, Path>> repos = Map.of("local", Map.of("demo", bare));
     JGitMerger m = new JGitMerger(repos);
     List<String> states = new ArrayList<>();
@@ -109,10 +115,7 @@ class JGitMergerTest {
   void prepared_chains_give_each_prefix_the_state_a_merger_without_preparation_gives() throws Exception {
     Path work = repoWithBase();
     Path bare = tmp.resolve("demo.git");
-    List<ChangeRef> all = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
-      all.add(change(work, bare, "C" + i, "src/c" + i + ".txt", "c" + i + "\n"));
-    }
+    List<ChangeRef> all = independentChanges(work, bare, 5);
     ChangeRef x = change(work, bare, "X", "shared.txt", "x\n");
     ChangeRef y = change(work, bare, "Y", "shared.txt", "y\n");
     all.addAll(List.of(x, y));
