@@ -22,7 +22,9 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.seakeeper.core.gate.ChangeRef;
 
 /**
- * A what-if for bench/GateQueueBench.java, not Seakeeper code: a three-way merge of trees that
+ * The prototype of the merger's tree-level merge (app: org.seakeeper.git.TreeMerge, which
+ * JGitMerger now uses), kept as a reference point for bench/GateQueueBench.java; not Seakeeper
+ * code: a three-way merge of trees that
  * never enters a subtree only one side changed, as git's merge-ort does, so its cost follows the
  * size of the changes, not of the repository. It handles only merges where no path changed on
  * both sides (a real merger would fall back to JGit's ResolveMerger for those) and writes the

@@ -1,8 +1,6 @@
 package org.seakeeper.gerrit;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.seakeeper.core.gate.ChangeRef;
@@ -20,14 +18,25 @@ public final class GerritGate {
   private GerritGate() {}
 
   public static GatePorts ports(GerritRepoAccess access, Map<String, GerritEndpoint> endpoints) {
-    Merger merger = (connection, project, branch, changes) -> {
-      access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
-      for (ChangeRef c : changes) {
-        access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+    JGitMerger mirrors = new JGitMerger(access::mirrorPath); // one for all calls: it remembers merges
+    Merger merger = new Merger() {
+      @Override
+      public Result speculate(String connection, String project, String branch, List<ChangeRef> changes) {
+        access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
+        for (ChangeRef c : changes) {
+          access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+        }
+        return mirrors.speculate(connection, project, branch, changes);
       }
-      Map<String, Map<String, Path>> repos = new LinkedHashMap<>();
-      repos.put(connection, Map.of(project, access.mirrorPath(connection, project)));
-      return new JGitMerger(repos).speculate(connection, project, branch, changes);
+
+      @Override
+      public void prepare(String connection, String project, String branch, List<ChangeRef> changes) {
+        try {
+          speculate(connection, project, branch, changes);
+        } catch (RuntimeException e) {
+          // Only a hint: the calls that follow report the problem.
+        }
+      }
     };
     ReviewSystem review = c -> {
       GerritEndpoint e = endpoints.get(c.connection());

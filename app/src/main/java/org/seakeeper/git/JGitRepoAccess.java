@@ -31,8 +31,8 @@ import org.seakeeper.core.scheduler.RepoAccess;
 /**
  * {@link RepoAccess} for local git connections, reading repositories with JGit. Commits are
  * named by their full id; files are read as stored (a symlink or directory is not a file).
- * Thread-safe: each call opens the repository and closes it before returning, so it always
- * sees the latest pushes and holds no state beyond the immutable project map.
+ * Thread-safe: repositories stay open between calls ({@link OpenRepos}), which still see the
+ * latest pushes; nothing else is kept beyond the immutable project map.
  */
 public final class JGitRepoAccess implements RepoAccess {
   /** A file larger than this is not read into memory (it is not a config file). */
@@ -117,7 +117,7 @@ public final class JGitRepoAccess implements RepoAccess {
    */
   public Optional<String> resolve(String connection, String project, String ref) {
     Path path = pathOf(connection, project);
-    try (Repository repo = GitDirs.open(path);
+    try (Repository repo = OpenRepos.open(path);
         RevWalk walk = new RevWalk(repo)) {
       Ref r = ref.startsWith("refs/") || ref.equals("HEAD") ? repo.exactRef(ref) : repo.findRef(ref);
       if (r == null || r.getObjectId() == null) {
@@ -141,7 +141,7 @@ public final class JGitRepoAccess implements RepoAccess {
       throw new RepoAccessException(where(connection, project) + ": '" + commit + "' is not a full commit id", null);
     }
     RevCommit c;
-    try (Repository repo = GitDirs.open(path);
+    try (Repository repo = OpenRepos.open(path);
         RevWalk walk = new RevWalk(repo)) {
       try {
         c = walk.parseCommit(ObjectId.fromString(commit));

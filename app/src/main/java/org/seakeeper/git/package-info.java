@@ -1,8 +1,10 @@
 /**
  * Git adapters: reading a developer's working copy for {@code seakeeper run} ({@link
  * org.seakeeper.git.LocalRepo}), the local git connection ({@link
- * org.seakeeper.git.LocalGitConnection}) and repository access for the scheduler ({@link
- * org.seakeeper.git.JGitRepoAccess}).
+ * org.seakeeper.git.LocalGitConnection}), repository access for the scheduler ({@link
+ * org.seakeeper.git.JGitRepoAccess}) and the gate's speculative merges ({@link
+ * org.seakeeper.git.JGitMerger}: remembered prefixes, a tree-level merge with JGit's {@code
+ * ResolveMerger} as the fallback, repositories kept open by {@code OpenRepos}).
  *
  * <h2>The local git connection (contracts §4)</h2>
  *

@@ -19,4 +19,11 @@ public interface Merger {
 
   /** The branch tip, then each change merged in order. */
   Result speculate(String connection, String project, String branch, List<ChangeRef> changes);
+
+  /**
+   * A hint before {@link #speculate} is called for several prefixes of {@code changes}: a merger
+   * that remembers its states may compute them all at once (one write instead of one per call).
+   * Has no visible effect of its own and never fails; the default does nothing.
+   */
+  default void prepare(String connection, String project, String branch, List<ChangeRef> changes) {}
 }

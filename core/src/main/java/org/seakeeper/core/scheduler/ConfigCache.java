@@ -1,11 +1,14 @@
 package org.seakeeper.core.scheduler;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.config.ConfigResult;
 import org.seakeeper.core.config.RepoConfigParser;
+import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.RepoConfig;
 
@@ -13,12 +16,26 @@ import org.seakeeper.core.model.RepoConfig;
  * Repo configs of unfinished buildsets, read once per buildset and read again from the commit
  * after a restart (a commit's config never changes), against the trusted config in force. A
  * commit of the trusted config repo that is not merged is only validated, and its jobs are never
- * handed out. Confined to the scheduler thread.
+ * handed out. Parsed configs are also kept by the file's content (what its blob id names), as
+ * most commits of a repository, and every speculative state of a gate queue, share one
+ * {@code .seakeeper.yaml}: the file is still read per commit, the parse is not repeated
+ * ({@value #MAX_PARSED} contents kept, least recently used dropped; all dropped when the trusted
+ * config in force changes). Confined to the scheduler thread.
  */
 final class ConfigCache {
+  static final int MAX_PARSED = 64;
+
   private final RepoAccess repos;
   private final TrustedConfigSource trusted;
+  /** The trusted context the entries of {@link #parsed} were parsed against. */
+  private TrustedContext parsedAgainst;
   private final Map<Long, RepoConfig> byBuildset = new HashMap<>();
+  private final Map<ByteBuffer, ConfigResult> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, ConfigResult> eldest) {
+      return size() > MAX_PARSED;
+    }
+  };
 
   ConfigCache(RepoAccess repos, TrustedConfigSource trusted) {
     this.repos = repos;
@@ -49,7 +66,12 @@ final class ConfigCache {
     if (bytes.isEmpty()) {
       return new ConfigOutcome.Missing();
     }
-    ConfigResult r = RepoConfigParser.parse(bytes.get(), trusted.current().context());
+    TrustedContext context = trusted.current().context();
+    if (context != parsedAgainst) {
+      parsed.clear(); // base jobs, images or the default timeout changed: parse again
+      parsedAgainst = context;
+    }
+    ConfigResult r = parsed.computeIfAbsent(ByteBuffer.wrap(bytes.get()), b -> RepoConfigParser.parse(bytes.get(), context));
     return r.config().<ConfigOutcome>map(ConfigOutcome.Valid::new).orElseGet(() -> new ConfigOutcome.Invalid(r.problems()));
   }
 

@@ -288,6 +288,14 @@ final class GateCoordinator {
         passed.remove(key(it.change()));
       }
     }
+    List<GateQueue.Item> missing = active.stream().filter(it -> !currentlyTested(it)).toList();
+    if (missing.size() > 1) {
+      // The states of the items before the last are prefixes of its state: merged in one go.
+      ChangeRef last = missing.getLast().change();
+      List<ChangeRef> chain = new ArrayList<>(q.ahead(last));
+      chain.add(last);
+      ports.merger().prepare(last.connection(), last.project(), last.branch(), chain);
+    }
     for (GateQueue.Item it : active) {
       Tested t = current.get(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
@@ -299,6 +307,11 @@ final class GateCoordinator {
       }
       test(tx, q, it, now);
     }
+  }
+
+  private boolean currentlyTested(GateQueue.Item it) {
+    Tested t = current.get(key(it.change()));
+    return t != null && t.generation() == it.generation();
   }
 
   private void test(Store.Tx tx, GateQueue q, GateQueue.Item it, Instant now) {
