@@ -16,6 +16,6 @@ if [ -z "${SYSTEMS:-}" ]; then
 fi
 export SYSTEMS
 MACHINE_FACTS="$(machine_facts)
-buildbot: $(buildbot --version 2>/dev/null | head -n 1 || echo missing)"
+buildbot: $({ buildbot --version 2>/dev/null || echo missing; } | head -n 1)"
 export MACHINE_FACTS
 run_bench_java PushToVote "${1:-50}" "${2:-5}"

@@ -202,7 +202,29 @@ public final class PushToVote {
         + System.getenv().getOrDefault("SK_CONNECTION_EXTRA", "");
     Path cfg = dir.resolve("server.yaml");
     Files.writeString(cfg, yaml);
-    return BenchServer.start(dir, port, List.of("server", "--config", cfg.toString()));
+    // as BenchServer.start, plus a logback file that turns on the Gerrit adapter's timing lines
+    List<String> cmd = new ArrayList<>(List.of(BenchServer.ROOT.resolve("bench/isolated.sh").toString(), dir.resolve("isolation").toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    for (String f : System.getenv().getOrDefault("SERVER_JVM_FLAGS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto").split("\\s+")) {
+      if (!f.isBlank()) {
+        cmd.add(f);
+      }
+    }
+    cmd.add("-Dlogback.configurationFile=" + BenchServer.ROOT.resolve("bench/logback-gerrit-debug.xml"));
+    cmd.addAll(List.of("-jar", BenchServer.JAR.toString(), "server", "--config", cfg.toString()));
+    return BenchServer.launch(cmd, dir, port);
+  }
+
+  /** The values of "... in N ms" lines of the server log that contain {@code what}. */
+  static Stats logged(Path log, String what, String name) throws IOException {
+    Stats s = new Stats(name);
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(what) + " in (\\d+) ms");
+    for (String l : Files.readAllLines(log)) {
+      java.util.regex.Matcher m = p.matcher(l);
+      if (m.find()) {
+        s.add(Double.parseDouble(m.group(1)));
+      }
+    }
+    return s;
   }
 
   /**
@@ -251,6 +273,11 @@ public final class PushToVote {
         rows.get(7).add(BenchServer.ms(t[7], t[8]));
         rows.get(8).add(BenchServer.ms(t[8], seen));
       }
+    }
+    Path log = db.getParent().getParent().getParent().resolve("server.log");
+    if (Files.exists(log)) {
+      rows.add(4, logged(log, "fetched", "    of which: JGit fetch (server log, + warm-up)"));
+      rows.add(9, logged(log, "review posted", "    of which: review POST (server log, + warm-up)"));
     }
     report.line("");
     report.line("seakeeper, where the time goes (database timestamps are whole milliseconds; the steps add up to the total):");
