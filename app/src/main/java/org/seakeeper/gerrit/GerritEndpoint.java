@@ -45,6 +45,31 @@ public record GerritEndpoint(String connection, String url, String user, String 
     return projects.contains("*") || projects.contains(project);
   }
 
+  /**
+   * The projects periodic runs visit: the named ones, and with {@code "*"} every code project the
+   * CI account can see ({@code GET /projects/?type=CODE}: not All-Projects or All-Users; hidden
+   * projects left out), asked once now. When Gerrit cannot be asked, only the named ones, and
+   * {@code problem} hears why.
+   */
+  public List<String> periodicProjects(java.util.function.Consumer<String> problem) {
+    List<String> named = projects.stream().filter(p -> !p.equals("*")).toList();
+    if (!projects.contains("*")) {
+      return named;
+    }
+    java.util.Set<String> all = new java.util.TreeSet<>(named);
+    try {
+      com.fasterxml.jackson.databind.JsonNode listed = rest().get("projects/?type=CODE");
+      listed.properties().forEach(e -> {
+        if (!"HIDDEN".equals(e.getValue().path("state").asText())) {
+          all.add(e.getKey());
+        }
+      });
+    } catch (IOException e) {
+      problem.accept("connection " + connection + ": cannot list Gerrit's projects for periodic runs (projects: [\"*\"]), only the named ones get them until a restart: " + e.getMessage());
+    }
+    return List.copyOf(all);
+  }
+
   /** REST as the CI account. */
   public GerritRest rest() {
     return new GerritRest(url, user, password);

@@ -25,7 +25,9 @@ public final class GerritRest {
   private static final String XSSI = ")]}'";
   private final String base;
   private final String authorization;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  // HTTP/1.1: the JDK client's default (HTTP/2) asks every plain-http request to upgrade to h2c
+  // (extra headers Gerrit ignores); connections are kept alive and reused either way.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
   /** An HTTP answer other than 2xx. */
   public static final class HttpError extends IOException {

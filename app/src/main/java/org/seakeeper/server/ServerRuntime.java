@@ -120,8 +120,8 @@ public final class ServerRuntime implements AutoCloseable {
       if ("gerrit".equals(c.type())) {
         gerrits.put(c.name(), GerritEndpoint.of(c));
         gerritDirs.put(c.name(), LocalGitConnection.stateDir(dataDir, c.name()));
-        // periodic runs need named projects: "*" is not expanded
-        c.projects().stream().filter(p -> !p.equals("*")).forEach(p -> projects.add(new SchedulerSettings.ProjectRef(c.name(), p)));
+        // periodic runs: "*" is expanded to Gerrit's code projects once, at start
+        gerrits.get(c.name()).periodicProjects(LOG::warn).forEach(p -> projects.add(new SchedulerSettings.ProjectRef(c.name(), p)));
         continue;
       }
       Map<String, Path> m = new LinkedHashMap<>();

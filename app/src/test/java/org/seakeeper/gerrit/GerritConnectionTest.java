@@ -147,4 +147,18 @@ class GerritConnectionTest {
     assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
     assertThat(sink.keys).as("a second catch-up finds nothing new").hasSize(before);
   }
+
+  @Test
+  void periodic_runs_of_a_star_connection_visit_every_code_project_the_ci_account_sees() throws Exception {
+    GERRIT.createProject("periodic-a");
+    GERRIT.createProject("team/periodic-b");
+    GerritEndpoint star = new GerritEndpoint("review", GERRIT.url(), GerritServer.CI_USER, GERRIT.ciPassword(), new org.seakeeper.core.model.ServerConfig.Ssh("127.0.0.1", GERRIT.sshPort(), GERRIT.ciKey().toString()),
+        List.of("*", "named-only"));
+    List<String> problems = new ArrayList<>();
+    List<String> projects = star.periodicProjects(problems::add);
+    assertThat(problems).isEmpty();
+    assertThat(projects).contains("periodic-a", "team/periodic-b", "named-only").doesNotContain("All-Projects", "All-Users", "*");
+    GerritEndpoint named = new GerritEndpoint("review", GERRIT.url(), GerritServer.CI_USER, GERRIT.ciPassword(), star.ssh(), List.of("periodic-a"));
+    assertThat(named.periodicProjects(problems::add)).containsExactly("periodic-a");
+  }
 }

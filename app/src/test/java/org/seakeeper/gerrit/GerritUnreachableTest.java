@@ -44,4 +44,13 @@ class GerritUnreachableTest {
     OutboxEntry entry = new OutboxEntry(1, 7, "buildset-finished", Instant.now(), Optional.empty());
     assertThat(r.report(entry, GerritReporterTest.SET, List.of(GerritReporterTest.build(1, "build", BuildStatus.SUCCESS, "", 1)))).isFalse();
   }
+
+  @Test
+  void periodic_projects_of_a_star_are_the_named_ones_when_gerrit_cannot_be_asked() throws Exception {
+    GerritEndpoint e = nowhere();
+    GerritEndpoint starAndNamed = new GerritEndpoint(e.connection(), e.url(), e.user(), e.password(), e.ssh(), List.of("*", "core"));
+    List<String> problems = new ArrayList<>();
+    assertThat(starAndNamed.periodicProjects(problems::add)).containsExactly("core");
+    assertThat(problems).singleElement().asString().contains("connection review: cannot list Gerrit's projects");
+  }
 }
