@@ -268,7 +268,7 @@ public final class EventToStart {
     }
     var req = new org.seakeeper.core.executor.ExecutionRequest("skbench-b", "t", "true", java.time.Duration.ofMinutes(1), "host", org.seakeeper.core.model.Tier.TRUSTED, false, Map.of(),
         org.seakeeper.core.executor.Checkout.directory(exec.toString()), List.of());
-    List<String> bw = org.seakeeper.sandbox.BwrapCommand.build(org.seakeeper.sandbox.SandboxProbe.findBwrap(), req, exec, java.util.Optional.empty(), 3);
+    List<String> bw = org.seakeeper.sandbox.BwrapCommand.build(org.seakeeper.sandbox.SandboxProbe.findBwrap(), req, exec, java.util.Optional.empty(), etc, 3);
     List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "exec 3>\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; exec \"$@\"",
         "seakeeper-launch", exec.resolve("status.json").toString(), "0"));
     if (user.switchUser()) {
