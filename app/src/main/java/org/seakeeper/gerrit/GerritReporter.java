@@ -54,6 +54,7 @@ public final class GerritReporter implements Reporter {
   private final String publicUrl;
   private final Instant startedAt;
   private final Set<Long> attempted = ConcurrentHashMap.newKeySet();
+  private final Set<String> reportStart;
 
   /**
    * @param endpoints connection name → its Gerrit
@@ -62,6 +63,15 @@ public final class GerritReporter implements Reporter {
    *     were never attempted by an earlier process, so their first attempt skips the look-up
    */
   public GerritReporter(Map<String, GerritEndpoint> endpoints, String publicUrl, Clock clock) {
+    this(endpoints, publicUrl, clock, Set.of());
+  }
+
+  /**
+   * As above; the connections named in {@code reportStart} ({@code report_start: true}) also get
+   * a message, without a vote, when a check or gate buildset of a change starts.
+   */
+  public GerritReporter(Map<String, GerritEndpoint> endpoints, String publicUrl, Clock clock, Set<String> reportStart) {
+    this.reportStart = Set.copyOf(reportStart);
     Map<String, GerritRest> m = new LinkedHashMap<>();
     endpoints.forEach((k, v) -> m.put(k, v.rest()));
     this.rest = Map.copyOf(m);
@@ -70,7 +80,15 @@ public final class GerritReporter implements Reporter {
   }
 
   @Override
+  public boolean reportsStart(Buildset s) {
+    return reportStart.contains(s.connection()) && Reviews.startMessage(s, List.of(), publicUrl).isPresent();
+  }
+
+  @Override
   public boolean report(OutboxEntry entry, Buildset s, List<Build> builds) {
+    if (OutboxEntry.BUILDSET_STARTED.equals(entry.kind())) {
+      return reportStart(entry, s, builds);
+    }
     Optional<Review> r = Reviews.of(s, builds, entry.kind(), publicUrl);
     if (r.isEmpty()) {
       log.info("{} {} {} {} ({}): {} (not voted on{})", s.pipeline().id(), s.connection(), s.project(), s.change().map(c -> "change " + c + "/" + s.patchset().orElse("?")).orElse(s.ref()), entry.kind(),
@@ -113,6 +131,39 @@ public final class GerritReporter implements Reporter {
     }
   }
 
+  /** Posts the "build started" message (no vote), once: its marker is looked for after a crash. */
+  private boolean reportStart(OutboxEntry entry, Buildset s, List<Build> builds) {
+    Optional<String> message = Reviews.startMessage(s, builds, publicUrl);
+    GerritRest api = rest.get(s.connection());
+    if (message.isEmpty() || api == null) {
+      return true;
+    }
+    String change = GerritRest.encode(s.project()) + "~" + s.change().get();
+    String what = s.pipeline().id() + " " + s.connection() + " " + s.project() + " change " + s.change().get() + "/" + s.patchset().get() + " started";
+    try {
+      boolean mayBeThere = !entry.createdAt().isAfter(startedAt) || !attempted.add(entry.id());
+      if (mayBeThere && posted(api, change, s, Reviews.startMarker(s))) {
+        log.info("{}: message already in Gerrit", what);
+        return true;
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("message", message.get());
+      body.put("tag", TAG);
+      api.post("changes/" + change + "/revisions/" + s.patchset().get() + "/review", GerritRest.JSON.writeValueAsString(body));
+      return true;
+    } catch (GerritRest.HttpError e) {
+      if (e.status() / 100 == 4 && e.status() != 429) {
+        log.warn("{}: Gerrit refused the message, not retrying: {}", what, e.getMessage());
+        return true;
+      }
+      log.warn("{}: posting the message failed, will retry: {}", what, e.getMessage());
+      return false;
+    } catch (IOException e) {
+      log.warn("{}: posting the message failed, will retry: {}", what, e.toString());
+      return false;
+    }
+  }
+
   /** Whether an outbox entry of this kind becomes a review (see the class comment). */
   static boolean voted(PipelineName pipeline, String kind) {
     return Reviews.voted(pipeline, kind);
@@ -123,9 +174,13 @@ public final class GerritReporter implements Reporter {
   }
 
   private static boolean alreadyPosted(GerritRest api, String change, Buildset s) throws IOException {
+    return posted(api, change, s, marker(s));
+  }
+
+  private static boolean posted(GerritRest api, String change, Buildset s, String marker) throws IOException {
     JsonNode messages = api.get("changes/" + change + "/messages");
     for (JsonNode m : messages) {
-      if (TAG.equals(m.path("tag").asText()) && m.path("_revision_number").asText().equals(s.patchset().get()) && m.path("message").asText("").contains(marker(s))) {
+      if (TAG.equals(m.path("tag").asText()) && m.path("_revision_number").asText().equals(s.patchset().get()) && m.path("message").asText("").contains(marker)) {
         return true;
       }
     }

@@ -33,4 +33,9 @@ final class RoutedReporter implements Reporter {
     }
     return (gerritConnections.contains(buildset.connection()) ? gerrit : other).report(entry, buildset, builds);
   }
+
+  @Override
+  public boolean reportsStart(Buildset buildset) {
+    return !TriggerEvent.EMBARGOED.equals(buildset.connection()) && (gerritConnections.contains(buildset.connection()) ? gerrit : other).reportsStart(buildset);
+  }
 }

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.seakeeper.app.Wiring;
 import org.seakeeper.core.config.TrustedContext;
@@ -134,7 +135,7 @@ public final class ServerRuntime implements AutoCloseable {
     GerritRepoAccess gerritRepos = new GerritRepoAccess(gerrits, gerritDirs);
     EmbargoRepos embargoRepos = new EmbargoRepos(dataDir.resolve("embargo").resolve("repos"));
     RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos, embargoRepos);
-    Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock), reporter);
+    Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock, reportStart(cfg)), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // One executor per tier, each with its own work directory and host user (contracts §1).
@@ -204,6 +205,11 @@ public final class ServerRuntime implements AutoCloseable {
       }
       return "gerrit".equals(c.type()) ? c.serves(project) : c.repos().stream().anyMatch(r -> r.name().equals(project));
     }, network);
+  }
+
+  /** Gerrit connections with {@code report_start: true}: a message when a buildset starts. */
+  static Set<String> reportStart(ServerConfig cfg) {
+    return cfg.connections().stream().filter(c -> "gerrit".equals(c.type()) && "true".equals(c.settings().get("report_start"))).map(ServerConfig.Connection::name).collect(java.util.stream.Collectors.toSet());
   }
 
   /** The trusted gate rules, with shared queues turned into project → queue. */

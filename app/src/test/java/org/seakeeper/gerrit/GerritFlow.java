@@ -47,8 +47,13 @@ final class GerritFlow {
 
   /** A server config with one gerrit connection {@code review} serving only this project. */
   ServerConfig serverConfig(Path dataDir, int httpPort) {
+    return serverConfig(dataDir, httpPort, "");
+  }
+
+  /** As above, with more keys of the connection (indented as its keys, each line ending in a newline). */
+  ServerConfig serverConfig(Path dataDir, int httpPort, String moreConnectionKeys) {
     String yaml = "data_dir: " + dataDir + "\nhttp: {port: " + httpPort + ", bind: 127.0.0.1, public_url: http://127.0.0.1:" + httpPort + "/}\nconnections:\n"
-        + gerrit.connectionYaml("review", "[" + project + "]");
+        + gerrit.connectionYaml("review", "[" + project + "]") + moreConnectionKeys;
     ServerConfigParser.Result r = ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
     assertThat(r.problems()).isEmpty();
     return r.config().orElseThrow();

@@ -14,9 +14,20 @@ public final class RecordingReporter implements Reporter {
 
   private final List<Report> reports = new ArrayList<>();
   private volatile boolean down;
+  private volatile boolean reportStart;
 
   public void down(boolean down) {
     this.down = down;
+  }
+
+  /** Whether it asks to hear when a buildset starts ({@link Reporter#reportsStart}). */
+  public void reportStart(boolean on) {
+    this.reportStart = on;
+  }
+
+  @Override
+  public boolean reportsStart(Buildset buildset) {
+    return reportStart;
   }
 
   public synchronized List<Report> reports() {

@@ -1,5 +1,9 @@
 package org.seakeeper.scenario;
 
+import java.util.List;
+
+import org.seakeeper.core.store.OutboxEntry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -182,6 +186,35 @@ class SchedulerScenarioTest {
     assertThat(h.builds()).isEmpty();
     java.util.List<org.seakeeper.core.event.EventRecord> left = h.store.transaction(tx -> tx.inbox().unprocessed(10));
     assertThat(left).isEmpty();
+  }
+
+  @Test
+  void a_reporter_that_asks_hears_once_per_buildset_when_its_first_build_starts_even_across_a_crash() {
+    String yaml = "jobs:\n  a: {run: \"true\"}\n  b: {run: \"true\", needs: [a]}\npipelines:\n  check: [a, b]\n";
+    Harness h = new Harness();
+    h.reporter.reportStart(true);
+    h.upload("I1", "1", yaml);
+    h.step();
+    assertThat(kinds(h, "I1")).containsExactly(OutboxEntry.BUILDSET_STARTED);
+    h.executor.release("a", new JobOutcome.Succeeded());
+    h.step();
+    h.executor.release("b", new JobOutcome.Succeeded());
+    h.step();
+    assertThat(kinds(h, "I1")).containsExactly(OutboxEntry.BUILDSET_STARTED, OutboxEntry.BUILDSET_FINISHED);
+    h.upload("I2", "1", yaml);
+    h.step();
+    h.restart();
+    h.step();
+    assertThat(h.builds()).filteredOn(b -> b.change().equals(Optional.of("I2")) && b.job().equals(Optional.of("a"))).extracting(Build::attempt).containsExactly(1, 2);
+    assertThat(kinds(h, "I2")).as("a recovered attempt is not a new start").containsExactly(OutboxEntry.BUILDSET_STARTED);
+    h.reporter.reportStart(false);
+    h.upload("I3", "1", yaml);
+    h.step();
+    assertThat(kinds(h, "I3")).isEmpty();
+  }
+
+  private static List<String> kinds(Harness h, String change) {
+    return h.reporter.reports().stream().filter(r -> r.buildset().change().equals(Optional.of(change))).map(r -> r.entry().kind()).toList();
   }
 
   @Test

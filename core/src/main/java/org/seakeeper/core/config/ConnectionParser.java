@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * {@code projects}. Every problem is reported at its position. Stateless.
  */
 final class ConnectionParser {
-  static final List<String> KEYS = List.of("name", "type", "url", "user", "http_password_file", "http_password", "ssh", "projects", "repos");
+  static final List<String> KEYS = List.of("name", "type", "url", "user", "http_password_file", "http_password", "ssh", "projects", "repos", "report_start");
   static final List<String> SSH = List.of("host", "port", "key");
   static final int DEFAULT_SSH_PORT = 29418;
 
@@ -65,7 +65,7 @@ final class ConnectionParser {
         p.error(Nodes.pos(at.get("repos")), "connection '" + name + "' is a gerrit connection: it serves 'projects', not 'repos'");
       }
     } else {
-      for (String k : List.of("url", "user", "http_password_file", "http_password", "ssh", "projects")) {
+      for (String k : List.of("url", "user", "http_password_file", "http_password", "ssh", "projects", "report_start")) {
         if (at.containsKey(k)) {
           p.error(Nodes.pos(at.get(k)), "'" + k + "' is for gerrit connections; connection '" + name + "' is of type git");
         }
@@ -89,6 +89,10 @@ final class ConnectionParser {
     boolean inline = settings.containsKey("http_password");
     if (file == inline) {
       p.error(Nodes.pos(file ? at.get("http_password") : item), "gerrit connection '" + name + "' needs exactly one of 'http_password_file' and 'http_password'");
+    }
+    String start = settings.get("report_start");
+    if (start != null && !List.of("true", "false").contains(start)) {
+      p.error(Nodes.pos(at.get("report_start")), "'report_start' of gerrit connection '" + name + "' is true or false, not '" + start + "'");
     }
     if (!at.containsKey("ssh")) {
       p.error(Nodes.pos(item), "gerrit connection '" + name + "' needs 'ssh: {host, port, key}' for stream-events");

@@ -44,6 +44,30 @@ public final class Reviews {
     return "[seakeeper buildset " + s.id() + "]";
   }
 
+  /** The marker a "build started" message carries, distinct from the result's {@link #marker}. */
+  public static String startMarker(Buildset s) {
+    return "[seakeeper buildset " + s.id() + " started]";
+  }
+
+  /**
+   * The message that says a check or gate buildset of a change started (no vote): its pipeline,
+   * each job with its page, and {@link #startMarker}; empty for other buildsets.
+   *
+   * @param publicUrl the server's public URL, ending in {@code /}
+   */
+  public static Optional<String> startMessage(Buildset s, List<Build> builds, String publicUrl) {
+    if (s.change().isEmpty() || s.patchset().isEmpty() || (s.pipeline() != PipelineName.CHECK && s.pipeline() != PipelineName.GATE)) {
+      return Optional.empty();
+    }
+    StringBuilder m = new StringBuilder("Build started (").append(s.pipeline().id()).append(" pipeline). ").append(startMarker(s)).append("\n\n");
+    for (Build b : Verdict.latestAttempts(builds)) {
+      if (b.job().isPresent()) {
+        m.append("- ").append(b.job().get()).append(" ").append(publicUrl).append("builds/").append(b.id()).append("\n");
+      }
+    }
+    return Optional.of(m.toString());
+  }
+
   /** Whether an outbox entry of this kind becomes a review (see the class comment). */
   public static boolean voted(PipelineName pipeline, String kind) {
     return switch (pipeline) {

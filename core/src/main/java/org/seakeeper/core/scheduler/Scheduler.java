@@ -31,6 +31,7 @@ import org.seakeeper.core.secret.SecretResolver;
 import org.seakeeper.core.secret.SecretValue;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.Store;
 
 /**
  * The single writer of build state: turns inbox events into buildsets and builds, dispatches
@@ -324,6 +325,7 @@ public final class Scheduler implements SchedulerCommands {
     Build started = b.moveTo(BuildStatus.RUNNING, now, null);
     ports.store().transaction(tx -> {
       tx.builds().update(started);
+      announceStart(tx, b, now);
       return null;
     });
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
@@ -339,6 +341,19 @@ public final class Scheduler implements SchedulerCommands {
     Executor.Execution ex = ports.executors().forTier(b.tier()).start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
     ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
+  }
+
+  /**
+   * When {@code b} is the first build of its buildset to start and the reporter wants to say so,
+   * adds the buildset's {@link OutboxEntry#BUILDSET_STARTED} entry, in the transaction that starts
+   * the build: once per buildset, even across crashes (a retried or recovered attempt is not first).
+   */
+  private void announceStart(Store.Tx tx, Build b, Instant now) {
+    if (tx.builds().ofBuildset(b.buildsetId()).stream().anyMatch(x -> x.id() != b.id() && x.startedAt().isPresent()) || b.attempt() > 1) {
+      return;
+    }
+    tx.builds().buildset(b.buildsetId()).filter(s -> ports.reporter().reportsStart(s))
+        .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_STARTED, now, Optional.empty())));
   }
 
   /**

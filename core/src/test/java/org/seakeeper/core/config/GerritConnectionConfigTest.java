@@ -79,6 +79,21 @@ class GerritConnectionConfigTest {
   }
 
   @Test
+  void report_start_is_a_boolean_of_gerrit_connections() {
+    assertThat(parse("""
+        connections:
+          - {name: r, type: gerrit, url: "http://h/", user: ci, http_password: pw, ssh: {host: h, key: /k}, report_start: true}
+        """).config().orElseThrow().connections().getFirst().settings()).containsEntry("report_start", "true");
+    assertThat(errors("""
+        connections:
+          - {name: r, type: gerrit, url: "http://h/", user: ci, http_password: pw, ssh: {host: h, key: /k}, report_start: sometimes}
+          - {name: l, type: git, report_start: true, repos: [{name: a, path: /a}]}
+        """)).containsExactlyInAnyOrder(
+            "seakeeper.yaml:2:115: error: 'report_start' of gerrit connection 'r' is true or false, not 'sometimes'",
+            "seakeeper.yaml:3:40: error: 'report_start' is for gerrit connections; connection 'l' is of type git");
+  }
+
+  @Test
   void gerrit_keys_on_a_git_connection_are_errors() {
     assertThat(errors("""
         connections:
