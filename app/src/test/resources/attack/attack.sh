@@ -158,9 +158,9 @@ for pid in range(1, 70000):
 print("LEAK: canary in environ of pids %s" % found if found else "no other process environment holds a canary")'
 list_dir read.work-root-listing control "$WORK_ROOT"
 list_dir read.trusted-workspaces-listing control "$WORK_ROOT/trusted"
-hunt read.other-workspace-guess control "cat $WORK_ROOT/trusted/*/workspace/vault.txt $WORK_ROOT/*/*/workspace/vault.txt"
+hunt read.other-workspace-guess control "cat $WORK_ROOT/trusted/*/workspace/vault.txt $WORK_ROOT/trusted/*/*/workspace/vault.txt $WORK_ROOT/*/*/workspace/vault.txt"
 list_dir read.same-tier-workspaces-listing control "$WORK_ROOT/untrusted"
-hunt read.same-tier-workspace-guess control "cat $WORK_ROOT/untrusted/*/workspace/victim.txt"
+hunt read.same-tier-workspace-guess control "cat $WORK_ROOT/untrusted/*/workspace/victim.txt $WORK_ROOT/untrusted/*/*/workspace/victim.txt"
 hunt read.work-root-grep control "grep -rasoh '$PREFIX-[A-Za-z0-9-]*' '$WORK_ROOT'"
 hunt read.workspace-dotdot - "cat /workspace/../*/workspace/vault.txt /workspace/../../trusted/*/workspace/vault.txt"
 read_file read.work-root-canary control "$WORKROOT_CANARY"

@@ -120,7 +120,7 @@ final class SqlBuilds implements Builds {
     if (publicOnly) {
       where.add("NOT (" + SqlEmbargoes.HIDDEN_BUILD + ")");
     }
-    String clause = (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where)) + " ORDER BY id DESC LIMIT :limit";
+    String clause = (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where)) + " ORDER BY " + orderBy(query) + " LIMIT :limit";
     return builds(clause, q -> {
       query.connection().ifPresent(x -> q.bind("connection", x));
       query.project().ifPresent(x -> q.bind("project", x));
@@ -130,6 +130,33 @@ final class SqlBuilds implements Builds {
       query.before().ifPresent(x -> q.bind("before", x));
       return q.bind("limit", query.limit());
     });
+  }
+
+  /**
+   * Newest first. The columns a query fixes with {@code =} come first so that the database walks
+   * the index that starts with them ({@code builds_project_status_id}, {@code builds_project},
+   * {@code builds_change}, {@code builds_status}, {@code builds_pipeline}) instead of sorting:
+   * H2 avoids the sort only when the ORDER BY starts with the index's leading columns. The rows
+   * and their order are the same as {@code ORDER BY id DESC}, as those columns are constant.
+   */
+  static String orderBy(BuildQuery q) {
+    List<String> o = new ArrayList<>();
+    if (q.project().isPresent()) {
+      o.add("project DESC");
+      if (q.status().isPresent()) {
+        o.add("status DESC");
+      } else if (q.connection().isPresent()) {
+        o.add("connection DESC");
+      }
+    } else if (q.change().isPresent()) {
+      o.add("change_id DESC");
+    } else if (q.status().isPresent()) {
+      o.add("status DESC");
+    } else if (q.pipeline().isPresent()) {
+      o.add("pipeline DESC");
+    }
+    o.add("id DESC");
+    return String.join(", ", o);
   }
 
   Map<BuildStatus, Long> countByStatus() {

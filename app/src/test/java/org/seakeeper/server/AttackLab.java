@@ -87,21 +87,31 @@ final class AttackLab implements AutoCloseable {
   }
 
   /**
-   * At close, deletes the server's cached source snapshots (under {@code workRoot/snapshots},
-   * kept for the server's life and left behind when it is killed) of this run's commits, which
-   * hold canaries: recognised by the run's tag or a canary value in their config or env file.
+   * At close, deletes the server's cached source snapshots (under {@code workRoot/snapshots} and
+   * each tier's {@code workRoot/<tier>/snapshots}, kept for the server's life and left behind
+   * when it is killed) of this run's commits, which hold canaries: recognised by the run's tag or
+   * a canary value in their config or env file.
    */
   void sweepSnapshotsAtClose(Path workRoot) {
-    snapshotRoot = workRoot.resolve("snapshots");
+    snapshotRoot = workRoot;
   }
 
   private Path snapshotRoot;
 
   private void sweepSnapshots() {
-    if (snapshotRoot == null || !Files.isDirectory(snapshotRoot)) {
+    if (snapshotRoot == null) {
       return;
     }
-    try (java.util.stream.Stream<Path> dirs = Files.list(snapshotRoot)) {
+    for (String sub : List.of("snapshots", "untrusted/snapshots", "trusted/snapshots", "privileged/snapshots")) {
+      sweepSnapshots(snapshotRoot.resolve(sub));
+    }
+  }
+
+  private void sweepSnapshots(Path root) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> dirs = Files.list(root)) {
       for (Path d : dirs.toList()) {
         StringBuilder text = new StringBuilder();
         for (String name : List.of(".seakeeper.yaml", "attack.env", "vault-file.txt")) {

@@ -275,7 +275,7 @@ class AttackSuiteTest {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < end) {
       boolean left;
-      try (Stream<Path> s = Files.find(workRoot, 4, (p, a) -> p.getFileName().toString().equals("attack.env") && !p.startsWith(workRoot.resolve("snapshots")))) {
+      try (Stream<Path> s = Files.find(workRoot, 6, (p, a) -> p.getFileName().toString().equals("attack.env") && java.util.stream.StreamSupport.stream(workRoot.relativize(p).spliterator(), false).noneMatch(x -> x.toString().equals("snapshots")))) {
         left = s.anyMatch(p -> {
           try {
             return Files.readString(p).contains(lab.tag);
@@ -349,7 +349,7 @@ class AttackSuiteTest {
               sleep 900
         pipelines:
           post: [keeper]
-        """.formatted(SECRET_NAME, SECRET_NAME, envCanary, lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")));
+        """.formatted(SECRET_NAME, envCanary, SECRET_NAME, lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")));
     git(vault, "add", "-A");
     git(vault, "commit", "-q", "-m", "vault");
     git(vault, "push", "-q", bare.toString(), "HEAD:refs/heads/vault");
@@ -405,7 +405,7 @@ class AttackSuiteTest {
   private static Path awaitFile(Path root, String name, String content) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < end) {
-      try (Stream<Path> s = Files.find(root, 3, (p, a) -> p.getFileName().toString().equals(name))) {
+      try (Stream<Path> s = Files.find(root, 5, (p, a) -> p.getFileName().toString().equals(name))) {
         for (Path p : s.toList()) {
           if (Files.readString(p).contains(content)) {
             return p;

@@ -110,6 +110,11 @@ public final class TierPolicy {
 
   /** Decides what {@code event} starts; {@code heads} resolves a periodic run's branch. */
   public Decision decide(TriggerEvent event, Heads heads) {
+    if (event instanceof TriggerEvent.Embargoed x) {
+      // Only the admin API creates these (EmbargoService, which checked that the source connection
+      // serves the project), on the reserved connection `embargoed`: privileged release.
+      return new Decision.Start(new Trigger(PipelineName.RELEASE, x.connection(), x.project(), x.ref(), x.commit(), Trigger.branchOf(x.baseRef()), Optional.empty(), Optional.empty()), Tier.PRIVILEGED);
+    }
     if (!served.test(event.connection(), event.project())) {
       return new Decision.Refused("project " + RefNames.printable(event.project()) + " is not served by connection " + RefNames.printable(event.connection()));
     }
@@ -121,8 +126,7 @@ public final class TierPolicy {
       case TriggerEvent.Manual m -> manual(m);
       case TriggerEvent.ChangeAbandoned a -> new Decision.Nothing();
       case TriggerEvent.ApprovalsChanged a -> new Decision.Nothing(); // the gate entry rule decides (GateCoordinator)
-      // Only the admin API creates these (EmbargoService), on the reserved connection `embargoed`.
-      case TriggerEvent.Embargoed x -> new Decision.Start(new Trigger(PipelineName.RELEASE, x.connection(), x.project(), x.ref(), x.commit(), Trigger.branchOf(x.baseRef()), Optional.empty(), Optional.empty()), Tier.PRIVILEGED);
+      case TriggerEvent.Embargoed x -> throw new IllegalStateException("handled above");
     };
   }
 

@@ -150,6 +150,12 @@ class TierPolicyTest {
   }
 
   @Test
+  void an_embargoed_change_from_the_admin_api_is_a_privileged_release_though_its_connection_serves_nothing() {
+    TierPolicy p = new TierPolicy(Glob.of("v*"), TierPolicy.ALL_BRANCHES, (c, pr) -> c.equals("local") && pr.equals("demo"), Map.of());
+    startsIn(p.decide(new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", SHA, "e1", "admin"), HEADS), PipelineName.RELEASE, Tier.PRIVILEGED);
+  }
+
+  @Test
   void manual_triggers_get_the_tier_of_the_pipeline_only_on_a_ref_that_fits_it() {
     TierPolicy.Decision rel = POLICY.decide(manual(PipelineName.RELEASE, "refs/tags/v2"), HEADS);
     startsIn(rel, PipelineName.RELEASE, Tier.PRIVILEGED);
