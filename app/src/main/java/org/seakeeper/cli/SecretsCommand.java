@@ -340,7 +340,7 @@ final class SecretsCommand implements Runnable {
 
     /** The key file when --config names one that exists here; else the server's; else (with --config, no server) a new key pair. */
     private java.security.PublicKey publicKey(Optional<ServerConfig> cfg, PrintWriter err) throws IOException, InterruptedException {
-      if (server.server == null && cfg.isPresent() && Files.exists(SecretKeys.serverKeyFile(cfg.get(), System.getenv()))) {
+      if (server.server == null && cfg.isPresent() && Files.isReadable(SecretKeys.serverKeyFile(cfg.get(), System.getenv()))) {
         return SecretKeys.serverKey(cfg.get()).publicKey();
       }
       try {

@@ -72,6 +72,23 @@ class ValidateCommandTest {
   }
 
   @Test
+  void the_config_repos_secrets_are_checked_but_not_decrypted_offline() throws Exception {
+    Path bare = tmp.resolve("config.git");
+    org.seakeeper.testing.TestGit.git(tmp, "init", "-q", "--bare", "--initial-branch=main", bare.toString());
+    Path work = Files.createDirectories(tmp.resolve("config-work"));
+    org.seakeeper.testing.TestGit.git(work, "init", "-q", "--initial-branch=main", ".");
+    Files.writeString(work.resolve("seakeeper.yaml"), "base_jobs:\n  base/lint:\n    run: make lint\nsecrets:\n  - {project: demo, name: token, value: b3BhcXVl}\n");
+    org.seakeeper.testing.TestGit.git(work, "add", "-A");
+    org.seakeeper.testing.TestGit.git(work, "commit", "-q", "-m", "trusted");
+    org.seakeeper.testing.TestGit.git(work, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
+    Path server = tmp.resolve("server.yaml");
+    Files.writeString(server, "repos:\n  - {name: config, path: " + bare + "}\nconfig_repo: {project: config}\n");
+    var r = cli("validate", "--config", server.toString(), dirWith("jobs:\n  a: {extends: base/lint}\npipelines:\n  post: [a]\n").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("error").doesNotContain("decrypt");
+  }
+
+  @Test
   void a_bad_server_config_is_a_usage_error_with_its_problems() throws Exception {
     Path server = tmp.resolve("server.yaml");
     Files.writeString(server, "executor:\n  untrusted: {max_parallel: 2}\n");
