@@ -148,6 +148,19 @@ final class SecretsCommand implements Runnable {
     String name;
   }
 
+  /** What {@code set} and {@code encrypt} take besides the slot: the scope, and the value on standard input. */
+  static final class Value {
+    @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
+    String pipelines;
+
+    InputStream stdin = System.in;
+
+    /** The scope given, or the default; problems of the list go to {@code problems}. */
+    java.util.Set<org.seakeeper.core.model.PipelineName> scope(java.util.List<String> problems) {
+      return pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
+    }
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
@@ -163,15 +176,11 @@ final class SecretsCommand implements Runnable {
       })
   static final class Set extends Verb {
     @Mixin Slot slot;
-
-    @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
-    String pipelines;
-
-    InputStream stdin = System.in;
+    @Mixin Value input;
 
     @Override
     public Integer call() throws Exception {
-      byte[] value = stripOneNewline(stdin.readAllBytes());
+      byte[] value = stripOneNewline(input.stdin.readAllBytes());
       if (value.length == 0) {
         err().println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets set ... < FILE)");
         return Main.USAGE;
@@ -180,20 +189,20 @@ final class SecretsCommand implements Runnable {
       String project = slot.project;
       String name = slot.name;
       java.util.List<String> problems = new java.util.ArrayList<>();
-      java.util.Set<org.seakeeper.core.model.PipelineName> scope = pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
+      java.util.Set<org.seakeeper.core.model.PipelineName> scope = input.scope(problems);
       problems.addAll(SecretBinding.problems(conn, project, name, scope));
       if (!problems.isEmpty()) {
         err().println("seakeeper: " + String.join("; ", problems));
         return Main.USAGE;
       }
       ObjectNode body = ClientCommands.JSON.createObjectNode().put("value_base64", Base64.getEncoder().encodeToString(value));
-      if (pipelines != null) {
+      if (input.pipelines != null) {
         ArrayNode list = body.putArray("pipelines");
         scope.stream().sorted().forEach(p -> list.add(p.id()));
       }
       try {
         return viaServerOrStore("PUT", slotPath(conn, project, name), body.toString(),
-            (admin, out, err) -> outcome(admin.set(conn, project, name, Optional.ofNullable(pipelines), value), out, err, DIRECT));
+            (admin, out, err) -> outcome(admin.set(conn, project, name, Optional.ofNullable(input.pipelines), value), out, err, DIRECT));
       } finally {
         Arrays.fill(value, (byte) 0);
       }
@@ -283,16 +292,12 @@ final class SecretsCommand implements Runnable {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
     @Mixin Slot slot;
-
-    @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
-    String pipelines;
-
-    InputStream stdin = System.in;
+    @Mixin Value input;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
-      byte[] value = Set.stripOneNewline(stdin.readAllBytes());
+      byte[] value = Set.stripOneNewline(input.stdin.readAllBytes());
       try {
         if (value.length == 0) {
           err.println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets encrypt ... < FILE)");
@@ -314,7 +319,7 @@ final class SecretsCommand implements Runnable {
         }
         String conn = slot.connection != null ? slot.connection : cfg.map(SecretAdmin::defaultConnection).orElse("local");
         java.util.List<String> problems = new java.util.ArrayList<>();
-        java.util.Set<org.seakeeper.core.model.PipelineName> scope = pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
+        java.util.Set<org.seakeeper.core.model.PipelineName> scope = input.scope(problems);
         problems.addAll(SecretBinding.problems(conn, slot.project, slot.name, scope));
         if (!problems.isEmpty()) {
           err.println("seakeeper: " + String.join("; ", problems));

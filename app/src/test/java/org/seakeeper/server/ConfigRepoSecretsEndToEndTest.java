@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.seakeeper.server.ServerFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,21 +49,6 @@ class ConfigRepoSecretsEndToEndTest {
   static final String CONFIG_OWN = "jobs:\n  lint:\n    run: echo lint\npipelines:\n  check: [lint]\n  post: [lint]\n";
   static final String LEAK_OWN =
       "jobs:\n  lint:\n    run: echo lint\n  leak:\n    secrets: [leak]\n    run: cat \"$SEAKEEPER_SECRETS/leak\"; cat /run/seakeeper/secrets/* || true\npipelines:\n  check: [lint]\n  post: [lint, leak]\n";
-
-  private record Cli(int code, String out, String err) {}
-
-  private static Cli cli(String stdin, String... args) {
-    InputStream before = System.in;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    try {
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      int code = org.seakeeper.cli.Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-      return new Cli(code, out.toString(), err.toString());
-    } finally {
-      System.setIn(before);
-    }
-  }
 
   private static void commitConfig(Path work, String trusted, String own, String message) throws Exception {
     Files.writeString(work.resolve("seakeeper.yaml"), trusted);
