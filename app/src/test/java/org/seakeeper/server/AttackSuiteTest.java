@@ -349,7 +349,7 @@ class AttackSuiteTest {
               sleep 900
         pipelines:
           post: [keeper]
-        """.formatted(SECRET_NAME, SECRET_NAME, envCanary, lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")));
+        """.formatted(SECRET_NAME, envCanary, SECRET_NAME, lab.env.get("VETH_ADDR"), lab.env.get("VETH_TCP")));
     git(vault, "add", "-A");
     git(vault, "commit", "-q", "-m", "vault");
     git(vault, "push", "-q", bare.toString(), "HEAD:refs/heads/vault");
