@@ -34,13 +34,15 @@ import picocli.CommandLine.Spec;
  * {@code seakeeper secrets set|list|delete} (contracts §5): through the running server's API when
  * one answers at the config's {@code public_url} (H2 is locked while the server runs), else
  * directly in the store named by {@code --config}. Values are read from standard input and never
- * printed. Exit codes: 0 done, 1 refused, 2 usage error.
+ * printed. {@code seakeeper secrets encrypt} prints an entry for the trusted config repo's
+ * {@code secrets:} list, encrypted to the server's public key. Exit codes: 0 done, 1 refused, 2
+ * usage error.
  */
 @Command(
     name = "secrets",
     mixinStandardHelpOptions = true,
     description = "Sets, lists and deletes the secrets jobs may read from $SEAKEEPER_SECRETS/NAME.",
-    subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class})
+    subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class, SecretsCommand.Encrypt.class})
 final class SecretsCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -146,6 +148,19 @@ final class SecretsCommand implements Runnable {
     String name;
   }
 
+  /** What {@code set} and {@code encrypt} take besides the slot: the scope, and the value on standard input. */
+  static final class Value {
+    @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
+    String pipelines;
+
+    InputStream stdin = System.in;
+
+    /** The scope given, or the default; problems of the list go to {@code problems}. */
+    java.util.Set<org.seakeeper.core.model.PipelineName> scope(java.util.List<String> problems) {
+      return pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
+    }
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
@@ -161,15 +176,11 @@ final class SecretsCommand implements Runnable {
       })
   static final class Set extends Verb {
     @Mixin Slot slot;
-
-    @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
-    String pipelines;
-
-    InputStream stdin = System.in;
+    @Mixin Value input;
 
     @Override
     public Integer call() throws Exception {
-      byte[] value = stripOneNewline(stdin.readAllBytes());
+      byte[] value = stripOneNewline(input.stdin.readAllBytes());
       if (value.length == 0) {
         err().println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets set ... < FILE)");
         return Main.USAGE;
@@ -178,20 +189,20 @@ final class SecretsCommand implements Runnable {
       String project = slot.project;
       String name = slot.name;
       java.util.List<String> problems = new java.util.ArrayList<>();
-      java.util.Set<org.seakeeper.core.model.PipelineName> scope = pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
+      java.util.Set<org.seakeeper.core.model.PipelineName> scope = input.scope(problems);
       problems.addAll(SecretBinding.problems(conn, project, name, scope));
       if (!problems.isEmpty()) {
         err().println("seakeeper: " + String.join("; ", problems));
         return Main.USAGE;
       }
       ObjectNode body = ClientCommands.JSON.createObjectNode().put("value_base64", Base64.getEncoder().encodeToString(value));
-      if (pipelines != null) {
+      if (input.pipelines != null) {
         ArrayNode list = body.putArray("pipelines");
         scope.stream().sorted().forEach(p -> list.add(p.id()));
       }
       try {
         return viaServerOrStore("PUT", slotPath(conn, project, name), body.toString(),
-            (admin, out, err) -> outcome(admin.set(conn, project, name, Optional.ofNullable(pipelines), value), out, err, DIRECT));
+            (admin, out, err) -> outcome(admin.set(conn, project, name, Optional.ofNullable(input.pipelines), value), out, err, DIRECT));
       } finally {
         Arrays.fill(value, (byte) 0);
       }
@@ -264,6 +275,94 @@ final class SecretsCommand implements Runnable {
     @Override
     int handle(ServerOptions.Reply r) throws IOException {
       return ClientCommands.report(r, out(), err());
+    }
+  }
+
+  @Command(
+      name = "encrypt",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Encrypts the value on standard input (one trailing newline is dropped) to the server's public key for secret NAME of PROJECT,",
+        "and prints the entry to paste under 'secrets:' in the trusted config repo's file. Only the server can decrypt it, and only for",
+        "exactly this connection, project, name and pipelines. The key comes from the server's key file when --config names one that",
+        "exists here, else from the server (GET /api/v1/secrets/public-key at --server or the config's public_url); with --config and",
+        "no server answering, the key pair is made beside the secrets key file (first use)."
+      })
+  static final class Encrypt implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ServerOptions server;
+    @Mixin Slot slot;
+    @Mixin Value input;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      byte[] value = Set.stripOneNewline(input.stdin.readAllBytes());
+      try {
+        if (value.length == 0) {
+          err.println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets encrypt ... < FILE)");
+          return Main.USAGE;
+        }
+        if (value.length > org.seakeeper.core.secret.SecretValue.MAX_BYTES) {
+          err.println("seakeeper: the value has " + value.length + " bytes; a secret holds at most " + org.seakeeper.core.secret.SecretValue.MAX_BYTES);
+          return Main.USAGE;
+        }
+        Optional<ServerConfig> cfg = Optional.empty();
+        if (server.config != null) {
+          ServerConfigParser.Result parsed = ServerConfigParser.parse(Files.readAllBytes(server.config));
+          if (parsed.config().isEmpty()) {
+            parsed.problems().forEach(p -> err.println(p.format(server.config.toString())));
+            err.println("seakeeper: the server config " + server.config + " has errors");
+            return Main.USAGE;
+          }
+          cfg = parsed.config();
+        }
+        String conn = slot.connection != null ? slot.connection : cfg.map(SecretAdmin::defaultConnection).orElse("local");
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        java.util.Set<org.seakeeper.core.model.PipelineName> scope = input.scope(problems);
+        problems.addAll(SecretBinding.problems(conn, slot.project, slot.name, scope));
+        if (!problems.isEmpty()) {
+          err.println("seakeeper: " + String.join("; ", problems));
+          return Main.USAGE;
+        }
+        java.security.PublicKey key;
+        try {
+          key = publicKey(cfg, err);
+        } catch (IOException | org.seakeeper.secrets.SecretSealer.SealException e) {
+          err.println("seakeeper: " + e.getMessage());
+          return 1;
+        }
+        SecretBinding b = new SecretBinding(conn, slot.project, slot.name, scope);
+        byte[] sealed = org.seakeeper.secrets.ConfigSecretCipher.encrypt(key, b, value);
+        spec.commandLine().getOut().print(org.seakeeper.secrets.ConfigSecretCipher.yamlEntry(b, sealed));
+        spec.commandLine().getOut().flush();
+        err.println("seakeeper: paste this entry under 'secrets:' in the trusted config repo's file (key " + org.seakeeper.secrets.ServerKey.idText(key) + ")");
+        return 0;
+      } finally {
+        Arrays.fill(value, (byte) 0);
+      }
+    }
+
+    /** The key file when --config names one that exists here; else the server's; else (with --config, no server) a new key pair. */
+    private java.security.PublicKey publicKey(Optional<ServerConfig> cfg, PrintWriter err) throws IOException, InterruptedException {
+      if (server.server == null && cfg.isPresent() && Files.isReadable(SecretKeys.serverKeyFile(cfg.get(), System.getenv()))) {
+        return SecretKeys.serverKey(cfg.get()).publicKey();
+      }
+      try {
+        ServerOptions.Reply r = server.call("GET", "api/v1/secrets/public-key", null, false);
+        if (r.status() != 200) {
+          throw new IOException("the server answered " + r.status() + " for its public key: " + r.body().strip());
+        }
+        return org.seakeeper.secrets.RsaKeyFile.parsePublicPem(r.body());
+      } catch (ServerOptions.NoServer e) {
+        if (server.server != null || cfg.isEmpty()) {
+          throw new IOException(e.getMessage() + (cfg.isEmpty() ? "; or pass --config SERVER_CONFIG to use the server's key file here" : ""));
+        }
+        org.seakeeper.secrets.RsaKeyFile k = SecretKeys.serverKey(cfg.get());
+        java.security.PublicKey pub = k.publicKey();
+        err.println("seakeeper: no server answered: made the server's key pair at " + k.file() + " (keep it with the secrets key file, outside data_dir)");
+        return pub;
+      }
     }
   }
 }

@@ -77,7 +77,7 @@ final class TrustedConfigOption {
         problems.forEach(err::println);
       }
     };
-    TrustedConfigSource source = new TrustedConfigSource(sections, Optional.of(repo), JGitRepoAccess.of(cfg.connections()), Optional.empty(), listener);
+    TrustedConfigSource source = new TrustedConfigSource(sections, Optional.of(repo), JGitRepoAccess.of(cfg.connections()), Optional.empty(), listener, org.seakeeper.core.secret.ConfigSecretOpener.PARSE_ONLY);
     source.load();
     return ok[0] ? Optional.of(source.current().context()) : Optional.empty();
   }

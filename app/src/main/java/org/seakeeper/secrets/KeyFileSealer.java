@@ -2,17 +2,13 @@ package org.seakeeper.secrets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -121,9 +117,9 @@ public final class KeyFileSealer implements SecretSealer {
         }
         createKeyFile();
       }
-      String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
-      if (!perms.substring(3).equals("------")) {
-        throw new SealException("the secrets key file " + file + " is readable by others (" + perms + "); make it private: chmod 600 " + file, null);
+      String open = PrivateFiles.notPrivate(file, "secrets key file");
+      if (open != null) {
+        throw new SealException(open, null);
       }
       String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
       byte[] k;
@@ -142,24 +138,8 @@ public final class KeyFileSealer implements SecretSealer {
   }
 
   private void createKeyFile() throws IOException {
-    Path dir = file.getParent();
-    if (!Files.exists(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
-    // Written to a private temporary file, then linked into place: the key is never readable by
-    // others, never half-written, and a key another process made first is never replaced.
-    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-    try (var ch = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      ch.write(java.nio.ByteBuffer.wrap((Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII)));
-    }
-    try {
-      Files.createLink(file, tmp);
-    } catch (FileAlreadyExistsException e) {
-      // another process made it first: use theirs
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    PrivateFiles.createOnce(file, (Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 }

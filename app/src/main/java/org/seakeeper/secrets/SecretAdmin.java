@@ -13,7 +13,8 @@ import org.seakeeper.core.secret.SecretValue;
 /**
  * What an admin may do with secrets, shared by the API ({@code /api/v1/secrets}) and {@code
  * seakeeper secrets} when no server runs: set (checking the connection and project are served),
- * list bindings (never values) and delete. Thread-safe as its store.
+ * list bindings (never values) and delete; and the public key anyone may encrypt config repo
+ * secrets to. Thread-safe as its store.
  */
 public final class SecretAdmin {
   /** The answer to an admin: an HTTP-like status, an error code when refused, and a sentence. */
@@ -25,10 +26,27 @@ public final class SecretAdmin {
 
   private final ServerConfig cfg;
   private final SecretStore store;
+  private final ServerKey serverKey;
 
   public SecretAdmin(ServerConfig cfg, SecretStore store) {
+    this(cfg, store, null);
+  }
+
+  /** @param serverKey the key pair the trusted config repo's secrets are encrypted to; null when none */
+  public SecretAdmin(ServerConfig cfg, SecretStore store, ServerKey serverKey) {
     this.cfg = cfg;
     this.store = store;
+    this.serverKey = serverKey;
+  }
+
+  /**
+   * The server's public key as PEM, for {@code seakeeper secrets encrypt} (made on first use);
+   * empty when this server has none.
+   *
+   * @throws SecretSealer.SealException when the key file cannot be read or made
+   */
+  public Optional<String> publicKeyPem() {
+    return Optional.ofNullable(serverKey).map(k -> ServerKey.pem(k.publicKey()));
   }
 
   /**

@@ -35,6 +35,26 @@ public final class SecretKeys {
     return new KeyFileSealer(key);
   }
 
+  /**
+   * The file of the server's key pair for the trusted config repo's secrets ({@link RsaKeyFile}):
+   * beside the secrets key file, named after it ({@code secrets.key} gives {@code
+   * secrets.key.rsa.pem}), so it is outside {@code data_dir} as well.
+   */
+  public static Path serverKeyFile(ServerConfig cfg, Map<String, String> env) {
+    Path key = keyFile(cfg, env);
+    return key.resolveSibling(key.getFileName() + ".rsa.pem");
+  }
+
+  /** The server's key pair of {@code cfg} (checked outside {@code data_dir} like the key file). */
+  public static RsaKeyFile serverKey(ServerConfig cfg) throws IOException {
+    Path file = serverKeyFile(cfg, System.getenv());
+    Path data = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
+    if (inside(file, data)) {
+      throw new IOException("the server's key file " + file + " is inside data_dir " + data + "; put the secrets key file elsewhere (secrets: {key_file: PATH}): the server's key file lies beside it");
+    }
+    return new RsaKeyFile(file);
+  }
+
   /** Whether {@code file} is {@code dir} or below it, following symbolic links where they exist. */
   static boolean inside(Path file, Path dir) throws IOException {
     return real(file).startsWith(real(dir));

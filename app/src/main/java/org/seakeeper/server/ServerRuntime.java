@@ -151,10 +151,15 @@ public final class ServerRuntime implements AutoCloseable {
     Map<Tier, Integer> slots = new EnumMap<>(Tier.class);
     cfg.executors().forEach((t, p) -> slots.put(t, p.maxParallel()));
     TrustedConfigLog trustedLog = new TrustedConfigLog(dataDir);
-    trustedSource = new TrustedConfigSource(trusted, cfg.configRepo(), repos, trustedLog.remembered(), trustedLog);
+    // The config repo's secrets are decrypted with the server's key pair when its file is loaded;
+    // the scheduler looks them up under the admin's store, which wins (LayeredSecretStore).
+    org.seakeeper.secrets.RsaKeyFile serverKey = org.seakeeper.secrets.SecretKeys.serverKey(cfg);
+    trustedSource = new TrustedConfigSource(trusted, cfg.configRepo(), repos, trustedLog.remembered(), trustedLog, new org.seakeeper.secrets.ConfigSecretCipher(serverKey));
+    TrustedConfigSource source = trustedSource;
+    SecretStore lookup = new org.seakeeper.core.secret.LayeredSecretStore(secrets, () -> source.current().secrets());
     TrustedConfig initial = trustedSource.current();
     SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), tierPolicy(cfg).withReleaseTags(initial.releaseTags()), initial.periodic(), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, new MicrometerSchedulerMetrics(registry), secrets), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, new MicrometerSchedulerMetrics(registry), lookup), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -174,7 +179,7 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     WebServer.Services services =
-        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store), new SecretAdmin(cfg, secrets));
+        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store), new SecretAdmin(cfg, secrets, serverKey));
     EmbargoService embargoes = new EmbargoService(store, embargoRepos, (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p), clock, loop::wake);
     web = new WebServer(services, embargoes).start(cfg.http().bind(), cfg.http().port());
     parts.add(web);

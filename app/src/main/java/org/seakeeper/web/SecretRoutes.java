@@ -16,7 +16,9 @@ import org.seakeeper.secrets.SecretAdmin;
 
 /**
  * {@code /api/v1/secrets}: set, list and delete secrets (contracts §5). Every call needs the
- * admin token, reads too; values go in and never come out. Secrets are not build state, so these
+ * admin token, reads too; values go in and never come out. The one exception is {@code GET
+ * /api/v1/secrets/public-key}: the server's public key, which anyone may encrypt config repo
+ * secrets to. Secrets are not build state, so these
  * routes talk to the secret store (through {@link SecretAdmin}), not to the scheduler.
  */
 final class SecretRoutes {
@@ -35,6 +37,21 @@ final class SecretRoutes {
     routes.put("/api/v1/secrets/{connection}/<project>/{name}", this::put);
     routes.delete("/api/v1/secrets/{connection}/<project>/{name}", this::delete);
     routes.get("/api/v1/secrets", this::list);
+    // public, like Zuul's per-project key endpoint: anyone may encrypt a secret to the server
+    routes.get("/api/v1/secrets/public-key", this::publicKey);
+  }
+
+  private void publicKey(Context ctx) {
+    Optional<String> pem;
+    try {
+      pem = admin().publicKeyPem();
+    } catch (org.seakeeper.secrets.SecretSealer.SealException e) {
+      throw new ApiError(503, "key_unavailable", "The server's key pair for config repo secrets cannot be read: " + e.getMessage());
+    }
+    if (pem.isEmpty()) {
+      throw new ApiError(503, "key_unavailable", "This server has no key pair for config repo secrets.");
+    }
+    ctx.contentType("application/x-pem-file").result(pem.get());
   }
 
   private SecretAdmin admin() {

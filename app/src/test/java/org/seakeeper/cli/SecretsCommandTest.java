@@ -87,4 +87,42 @@ class SecretsCommandTest {
     assertThat(r.err()).contains("is inside data_dir");
     assertThat(Files.exists(tmp.resolve("data/secrets.key"))).isFalse();
   }
+
+  @Test
+  void encrypt_without_a_server_makes_the_key_pair_once_and_prints_an_entry_only_the_server_opens() throws Exception {
+    Path cfg = config("secrets: {key_file: " + tmp.resolve("keys/secrets.key") + "}\n");
+    var first = cli("p4ss-of-the-deploy\n", "secrets", "encrypt", "--config", cfg.toString(), "--pipelines", "post,release", "demo", "deploy");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.err()).contains("made the server's key pair at " + tmp.resolve("keys/secrets.key.rsa.pem")).contains("paste this entry under 'secrets:'");
+    assertThat(first.out()).startsWith("- connection: local\n  project: demo\n  name: deploy\n  pipelines: [post, release]\n  value: |\n    ").doesNotContain("p4ss");
+    var second = cli("p4ss-of-the-deploy", "secrets", "encrypt", "--config", cfg.toString(), "demo", "deploy");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.err()).doesNotContain("made the server's key pair");
+    assertThat(second.out()).doesNotContain("pipelines:");
+
+    var parsed = org.seakeeper.core.config.ServerConfigParser.parseSections(("secrets:\n" + first.out().indent(2)).getBytes(StandardCharsets.UTF_8));
+    assertThat(parsed.problems()).isEmpty();
+    var decl = parsed.sections().orElseThrow().secrets().getFirst();
+    var opener = new org.seakeeper.secrets.ConfigSecretCipher(new org.seakeeper.secrets.RsaKeyFile(tmp.resolve("keys/secrets.key.rsa.pem")));
+    assertThat(opener.open(decl.binding(), decl.sealed())).isEqualTo(org.seakeeper.core.secret.SecretValue.of("p4ss-of-the-deploy"));
+  }
+
+  @Test
+  void encrypt_refuses_bad_input_with_one_line() throws Exception {
+    Path cfg = config("secrets: {key_file: " + tmp.resolve("keys/secrets.key") + "}\n");
+    var check = cli("x\n", "secrets", "encrypt", "--config", cfg.toString(), "--pipelines", "check", "demo", "token");
+    assertThat(check.code()).isEqualTo(2);
+    assertThat(check.err()).contains("never be offered to 'check'");
+    var empty = cli("", "secrets", "encrypt", "--config", cfg.toString(), "demo", "token");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).contains("the value on standard input is empty");
+    int free;
+    try (ServerSocket s = new ServerSocket(0)) {
+      free = s.getLocalPort();
+    }
+    var noServer = cli("x\n", "secrets", "encrypt", "--server", "http://127.0.0.1:" + free + "/", "demo", "token");
+    assertThat(noServer.code()).isEqualTo(1);
+    assertThat(noServer.err()).contains("no Seakeeper server answers at").contains("pass --config SERVER_CONFIG");
+    assertThat(tmp.resolve("keys/secrets.key.rsa.pem")).doesNotExist();
+  }
 }

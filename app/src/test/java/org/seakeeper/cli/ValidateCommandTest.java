@@ -72,6 +72,24 @@ class ValidateCommandTest {
   }
 
   @Test
+  void the_config_repos_secrets_are_checked_but_not_decrypted_offline() throws Exception {
+    Path bare = tmp.resolve("config.git");
+    Path work = Files.createDirectories(tmp.resolve("config-work"));
+    for (String[] git : new String[][] {{"init", "-q", "--bare", "--initial-branch=main", bare.toString()}, {"-C", work.toString(), "init", "-q", "--initial-branch=main", "."}}) {
+      org.seakeeper.testing.TestGit.git(tmp, git);
+    }
+    Files.writeString(work.resolve("seakeeper.yaml"), "base_jobs:\n  base/lint:\n    run: make lint\nsecrets:\n  - {project: demo, name: token, value: b3BhcXVl}\n");
+    for (String[] git : new String[][] {{"add", "-A"}, {"commit", "-q", "-m", "trusted"}, {"push", "-q", bare.toString(), "HEAD:refs/heads/main"}}) {
+      org.seakeeper.testing.TestGit.git(work, git);
+    }
+    Path server = tmp.resolve("server.yaml");
+    Files.writeString(server, "repos:\n  - {name: config, path: " + bare + "}\nconfig_repo: {project: config}\n");
+    var r = cli("validate", "--config", server.toString(), dirWith("jobs:\n  a: {extends: base/lint}\npipelines:\n  post: [a]\n").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("error").doesNotContain("decrypt");
+  }
+
+  @Test
   void a_bad_server_config_is_a_usage_error_with_its_problems() throws Exception {
     Path server = tmp.resolve("server.yaml");
     Files.writeString(server, "executor:\n  untrusted: {max_parallel: 2}\n");

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.seakeeper.server.ServerFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,21 +62,6 @@ class SecretsEndToEndTest {
         post: [publish]
         check: [hunt]
       """;
-
-  private record Cli(int code, String out, String err) {}
-
-  private static Cli cli(String stdin, String... args) {
-    InputStream before = System.in;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    try {
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      int code = org.seakeeper.cli.Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-      return new Cli(code, out.toString(), err.toString());
-    } finally {
-      System.setIn(before);
-    }
-  }
 
   private static String log(int port, JsonNode build) throws Exception {
     return get(port, "/api/v1/builds/" + build.get("id").asText() + "/log").body();

@@ -27,6 +27,23 @@ final class ServerFixture {
 
   private ServerFixture() {}
 
+  /** What a CLI command printed and returned. */
+  record Cli(int code, String out, String err) {}
+
+  /** Runs {@code seakeeper ARGS} in this JVM with {@code stdin} as its standard input. */
+  static Cli cli(String stdin, String... args) {
+    java.io.InputStream before = System.in;
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      int code = org.seakeeper.cli.Main.execute(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      return new Cli(code, out.toString(), err.toString());
+    } finally {
+      System.setIn(before);
+    }
+  }
+
   static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

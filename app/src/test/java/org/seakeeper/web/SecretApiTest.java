@@ -85,4 +85,18 @@ class SecretApiTest {
       assertThat(error(plain.get("/api/v1/secrets", AUTH), 503)).isEqualTo("secrets_unavailable");
     }
   }
+
+  @Test
+  void the_public_key_for_config_repo_secrets_needs_no_token_and_is_made_on_first_use(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    org.seakeeper.secrets.RsaKeyFile key = new org.seakeeper.secrets.RsaKeyFile(tmp.resolve("keys/secrets.key.rsa.pem"));
+    try (WebFixture keyed = new WebFixture(TOKEN, new SecretAdmin(CFG, secrets, key))) {
+      var r = keyed.get("/api/v1/secrets/public-key");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-pem-file");
+      assertThat(r.body()).startsWith("-----BEGIN PUBLIC KEY-----\n").doesNotContain("PRIVATE");
+      assertThat(org.seakeeper.secrets.RsaKeyFile.parsePublicPem(r.body())).isEqualTo(key.publicKeyIfPresent());
+      assertThat(tmp.resolve("keys/secrets.key.rsa.pem")).exists();
+    }
+    assertThat(error(web.get("/api/v1/secrets/public-key"), 503)).isEqualTo("key_unavailable");
+  }
 }

@@ -175,7 +175,7 @@ class ConfigRepoScenarioTest {
     assertThat(check.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
     assertThat(check.detail().lines()).contains(
         "seakeeper.yaml:3:21: error: base job 'base/x' extends unknown base job 'base/nope'",
-        "seakeeper.yaml:4:1: error: 'connections' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate]");
+        "seakeeper.yaml:4:1: error: 'connections' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate, secrets]");
     assertThat(check.detail()).contains(".seakeeper.yaml:3:21: error: unknown base job 'base/canary'");
     Review review = Reviews.compose(store.queries().buildset(check.buildsetId()).orElseThrow(), List.of(check), reporter.reports().getLast().entry().kind(), "http://ci/");
     assertThat(review.verified()).isEqualTo(-1);

@@ -53,6 +53,7 @@ public final class RepoConfigParser {
         case "jobs" -> jobsNode = e.value();
         case "pipelines" -> pipelinesNode = e.value();
         case "variables" -> globalVariables = JobDeclParser.variables(e.value(), "'variables'", p);
+        case "secrets" -> p.error(e.keyPos(), "a project's " + FILE_NAME + " cannot define secrets: they are defined in the trusted config repo's file (encrypted with seakeeper secrets encrypt) or by an admin (seakeeper secrets set); a job only names them, e.g. secrets: [token]");
         default -> {
           Suggest.closest(e.key(), TOP_KEYS).ifPresent(misspelt::add);
           p.error(e.keyPos(), "unknown top-level key '" + e.key() + "'" + Suggest.hint(e.key(), TOP_KEYS) + "; expected one of " + TOP_KEYS);

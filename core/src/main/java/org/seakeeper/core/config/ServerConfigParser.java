@@ -117,6 +117,7 @@ public final class ServerConfigParser {
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
+    List<ConfigSecretDecl> configSecrets = List.of();
     final boolean sectionsOnly;
     /** Where each top-level key was written (see {@link TrustedSections#positions}). */
     final Map<String, Pos> positions = new LinkedHashMap<>();
@@ -152,7 +153,13 @@ public final class ServerConfigParser {
           case "images" -> images(v);
           case "pipelines" -> pipelineRules(v);
           case "gate" -> gate(v);
-          case "secrets" -> secrets(v);
+          case "secrets" -> {
+            if (sectionsOnly) {
+              configSecrets = ConfigSecretsParser.parse(v, p);
+            } else {
+              secrets(v);
+            }
+          }
           case "protected_refs" -> protectedRefs(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
@@ -176,7 +183,7 @@ public final class ServerConfigParser {
 
     /** The trusted sections as written (defaults left out). */
     TrustedSections sections() {
-      return new TrustedSections(baseJobs, images, opt("default_timeout", defaultTimeout), opt("pipelines", rules), opt("gate", gate), positions);
+      return new TrustedSections(baseJobs, images, opt("default_timeout", defaultTimeout), opt("pipelines", rules), opt("gate", gate), positions, configSecrets);
     }
 
     private <T> Optional<T> opt(String key, T value) {
@@ -471,6 +478,10 @@ public final class ServerConfigParser {
     }
 
     void secrets(Node v) {
+      if (v instanceof org.snakeyaml.engine.v2.nodes.SequenceNode) {
+        p.error(Nodes.pos(v), "a list of encrypted secrets belongs in the trusted config repo's file, not in the server config: here 'secrets' holds {key_file: PATH}, and an admin sets secrets with: seakeeper secrets set --config SERVER_CONFIG PROJECT NAME");
+        return;
+      }
       Nodes.mapping(v, "'secrets'", p).ifPresent(m -> {
         for (Nodes.Entry e : Nodes.entries(m, p)) {
           if ("key_file".equals(e.key())) {

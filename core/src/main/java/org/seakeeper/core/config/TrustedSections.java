@@ -14,10 +14,12 @@ import org.seakeeper.core.model.ServerConfig;
  * The trusted sections of one file as written: the server config, or the trusted config repo's
  * file (contracts §2). {@code base_jobs} merge by name (a name defined in both files is an error);
  * {@code default_timeout}, {@code pipelines} and {@code gate} are set in one file only (both is an
- * error). {@code images} come from the server file only. Defaults apply only to what neither
- * file sets. Immutable.
+ * error). {@code images} come from the server file only; {@code secrets} (encrypted to the
+ * server's public key) from the config repo's file only. Defaults apply only to what neither file
+ * sets. Immutable.
  *
  * @param positions where each section or name was written (its key, like {@code "gate"}), to point problems of a merge at the config repo's file
+ * @param secrets the config repo's encrypted secrets as written (never decrypted here)
  */
 public record TrustedSections(
     Map<String, JobDecl> baseJobs,
@@ -25,20 +27,27 @@ public record TrustedSections(
     Optional<Duration> defaultTimeout,
     Optional<ServerConfig.PipelineRules> pipelineRules,
     Optional<ServerConfig.Gate> gate,
-    Map<String, Pos> positions) {
+    Map<String, Pos> positions,
+    List<ConfigSecretDecl> secrets) {
   /**
    * The keys a trusted config repo's file may hold; every other server key stays in the server
    * file: connections, storage, executors, and {@code images}, which name host directories that
    * executors bind (the infrastructure operator's decision, fixed when executors start).
    */
-  public static final List<String> KEYS = List.of("default_timeout", "base_jobs", "pipelines", "gate");
+  public static final List<String> KEYS = List.of("default_timeout", "base_jobs", "pipelines", "gate", "secrets");
 
-  public static final TrustedSections EMPTY = new TrustedSections(Map.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+  public static final TrustedSections EMPTY = new TrustedSections(Map.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), List.of());
 
   public TrustedSections {
     baseJobs = Map.copyOf(baseJobs);
     images = Map.copyOf(images);
     positions = Map.copyOf(positions);
+    secrets = List.copyOf(secrets);
+  }
+
+  /** Sections without secrets (the server file's). */
+  public TrustedSections(Map<String, JobDecl> baseJobs, Map<String, String> images, Optional<Duration> defaultTimeout, Optional<ServerConfig.PipelineRules> pipelineRules, Optional<ServerConfig.Gate> gate, Map<String, Pos> positions) {
+    this(baseJobs, images, defaultTimeout, pipelineRules, gate, positions, List.of());
   }
 
   /** The base jobs, images and default timeout repo configs resolve against. */
@@ -70,7 +79,7 @@ public record TrustedSections(
     Optional<Duration> timeout = single("default_timeout", server.defaultTimeout, repo.defaultTimeout, repo, p);
     Optional<ServerConfig.PipelineRules> rules = single("pipelines", server.pipelineRules, repo.pipelineRules, repo, p);
     Optional<ServerConfig.Gate> gate = single("gate", server.gate, repo.gate, repo, p);
-    TrustedSections merged = new TrustedSections(jobs, images, timeout, rules, gate, at);
+    TrustedSections merged = new TrustedSections(jobs, images, timeout, rules, gate, at, repo.secrets); // the server file has none
     repo.baseJobs.values().forEach(d -> merged.checkBaseJob(d, p));
     return p.hasErrors() ? Optional.empty() : Optional.of(merged);
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.seakeeper.core.config.ConfigResult;
+import org.seakeeper.core.config.ConfigSecretDecl;
 import org.seakeeper.core.config.Pos;
 import org.seakeeper.core.config.Problem;
 import org.seakeeper.core.config.Problems;
@@ -16,6 +17,10 @@ import org.seakeeper.core.config.TrustedSections;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.secret.ConfigSecretOpener;
+import org.seakeeper.core.secret.ConfigSecrets;
+import org.seakeeper.core.secret.SecretBinding;
+import org.seakeeper.core.secret.SecretStore;
 
 /**
  * Where the effective trusted config comes from (contracts §2): the server file's trusted
@@ -30,6 +35,9 @@ import org.seakeeper.core.model.ServerConfig;
  *   <li>Anything of the config repo other than {@code post}/{@code periodic} on that branch (a
  *       proposed change, its gate run, another branch, a tag) is {@linkplain #validateOnly
  *       validated only}: both files are checked and the result recorded, and no job of it runs.
+ *   <li>The file's {@code secrets:} are decrypted (through the {@link ConfigSecretOpener}) only
+ *       to decide whether a file is usable; only those of the file put in force reach {@link
+ *       TrustedConfig#secrets()}, and so jobs. A proposed change's secrets are at most checked.
  * </ul>
  *
  * Confined to the scheduler thread, except {@link #current()} and {@link #state()}, which any
@@ -66,13 +74,14 @@ public final class TrustedConfigSource {
     }
   }
 
-  private record Attempt(Optional<TrustedSections> merged, List<Problem> problems) {}
+  private record Attempt(Optional<TrustedSections> merged, ConfigSecrets secrets, List<Problem> problems) {}
 
   private final TrustedSections server;
   private final Optional<ServerConfig.ConfigRepo> repo;
   private final RepoAccess repos;
   private final Optional<String> remembered;
   private final Listener listener;
+  private final ConfigSecretOpener opener;
   private volatile State state;
 
   /**
@@ -80,6 +89,17 @@ public final class TrustedConfigSource {
    * @param remembered the last commit whose file was in force before a restart, tried when the tip is broken
    */
   public TrustedConfigSource(TrustedSections server, Optional<ServerConfig.ConfigRepo> repo, RepoAccess repos, Optional<String> remembered, Listener listener) {
+    this(server, repo, repos, remembered, listener, ConfigSecretOpener.NONE);
+  }
+
+  /**
+   * @param opener decrypts the {@code secrets:} of the config repo's file; a secret that does not
+   *     decrypt (for its own binding) is an error of that file, like any other. The secrets of the
+   *     file in force go to {@link TrustedConfig#secrets()}; those of any other commit (a proposed
+   *     change, a broken tip) are at most checked and then dropped.
+   */
+  public TrustedConfigSource(TrustedSections server, Optional<ServerConfig.ConfigRepo> repo, RepoAccess repos, Optional<String> remembered, Listener listener, ConfigSecretOpener opener) {
+    this.opener = opener;
     this.server = server;
     this.repo = repo;
     this.repos = repos;
@@ -220,7 +240,7 @@ public final class TrustedConfigSource {
 
   private void use(String commit, Attempt a) {
     List<String> warnings = format(a.problems(), repo.orElseThrow().path());
-    state = new State(TrustedConfig.of(a.merged().orElseThrow()), Optional.of(commit), Optional.empty(), warnings);
+    state = new State(TrustedConfig.of(a.merged().orElseThrow(), a.secrets()), Optional.of(commit), Optional.empty(), warnings);
     listener.loaded(commit, warnings);
   }
 
@@ -230,17 +250,41 @@ public final class TrustedConfigSource {
     try {
       bytes = repos.readFile(connection, project, commit, path);
     } catch (RepoAccess.RepoAccessException e) {
-      return new Attempt(Optional.empty(), List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
+      return new Attempt(Optional.empty(), ConfigSecrets.EMPTY, List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
     }
     if (bytes.isEmpty()) {
-      return new Attempt(Optional.of(server), List.of(Problem.warning(Pos.START, "there is no " + path + " at this commit: only the server config's trusted sections apply")));
+      return new Attempt(Optional.of(server), ConfigSecrets.EMPTY, List.of(Problem.warning(Pos.START, "there is no " + path + " at this commit: only the server config's trusted sections apply")));
     }
     ServerConfigParser.SectionsResult parsed = ServerConfigParser.parseSections(bytes.get());
     Problems p = new Problems();
     parsed.problems().forEach(p::add);
     // Merged even when the file has errors, to report every problem at once; then not used.
     Optional<TrustedSections> merged = TrustedSections.merge(server, parsed.read(), p);
-    return new Attempt(p.hasErrors() ? Optional.empty() : merged, p.sorted());
+    ConfigSecrets secrets = decrypt(parsed.read().secrets(), p);
+    return p.hasErrors() ? new Attempt(Optional.empty(), ConfigSecrets.EMPTY, p.sorted()) : new Attempt(merged, secrets, p.sorted());
+  }
+
+  /**
+   * The file's secrets, each opened for exactly its own binding; one that does not open is an
+   * error at its value. The message says why, never a value.
+   */
+  private ConfigSecrets decrypt(List<ConfigSecretDecl> decls, Problems p) {
+    if (!opener.decrypts()) {
+      return ConfigSecrets.EMPTY;
+    }
+    List<SecretStore.Secret> out = new ArrayList<>();
+    for (ConfigSecretDecl d : decls) {
+      SecretBinding b = d.binding();
+      String what = "secret '" + b.name() + "' of project " + b.project() + " (connection " + b.connection() + ", pipelines " + String.join(", ", b.pipelineIds()) + ") cannot be decrypted: ";
+      try {
+        out.add(new SecretStore.Secret(b, opener.open(b, d.sealed())));
+      } catch (SecretStore.UnreadableSecretException e) {
+        p.error(d.valuePos(), what + e.getMessage());
+      } catch (RuntimeException e) {
+        p.error(d.valuePos(), what + e.getClass().getSimpleName());
+      }
+    }
+    return new ConfigSecrets(out);
   }
 
   private static List<String> format(List<Problem> problems, String path) {

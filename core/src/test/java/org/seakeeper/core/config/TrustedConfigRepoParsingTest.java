@@ -60,10 +60,10 @@ class TrustedConfigRepoParsingTest {
         """);
     assertThat(r.sections()).isEmpty();
     assertThat(lines(r.problems(), "seakeeper.yaml")).containsExactly(
-        "seakeeper.yaml:1:1: error: 'connections' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate]",
-        "seakeeper.yaml:2:1: error: 'images' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate]",
-        "seakeeper.yaml:3:1: error: 'data_dir' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate]",
-        "seakeeper.yaml:4:1: error: unknown key 'base_job' (did you mean 'base_jobs'?); the trusted config repo holds [default_timeout, base_jobs, pipelines, gate]");
+        "seakeeper.yaml:1:1: error: 'connections' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate, secrets]",
+        "seakeeper.yaml:2:1: error: 'images' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate, secrets]",
+        "seakeeper.yaml:3:1: error: 'data_dir' belongs in the server config file only; the trusted config repo holds [default_timeout, base_jobs, pipelines, gate, secrets]",
+        "seakeeper.yaml:4:1: error: unknown key 'base_job' (did you mean 'base_jobs'?); the trusted config repo holds [default_timeout, base_jobs, pipelines, gate, secrets]");
     assertThat(repoFile("").sections()).contains(TrustedSections.EMPTY);
   }
 
