@@ -98,6 +98,13 @@ final class ServerCommand implements Callable<Integer> {
     if (quick) {
       Path bare = dataDir.toAbsolutePath().normalize().resolve("repos/demo.git");
       if (!Files.exists(bare.resolve("refs/heads/main")) && !packedMain(bare)) {
+        // The sample's post job `publish` declares the secret demo-token: set one, as an admin
+        // would, through the API (contracts §5), so the first build shows a secret handed over.
+        if (demoSecret(url, rt.adminTokenFile())) {
+          out.println("  a secret demo-token of project demo was set for its post job (seakeeper secrets set)");
+        } else {
+          err.println("seakeeper: could not set the demo secret; the sample's publish job will say it is missing");
+        }
         QuickStart.firstPush(dataDir.toAbsolutePath().normalize());
         out.println("  a first build of the demo repo is running: " + url + "builds");
       }
@@ -107,6 +114,25 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** PUT /api/v1/secrets/local/demo/demo-token with a random value; false when refused. */
+  private static boolean demoSecret(String url, Path tokenFile) {
+    try {
+      String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      String value = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(16));
+      java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/v1/secrets/local/" + QuickStart.PROJECT + "/demo-token"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"value\": \"" + value + "\"}")).build();
+      try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+        return http.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+      }
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static boolean packedMain(Path bare) throws IOException {
