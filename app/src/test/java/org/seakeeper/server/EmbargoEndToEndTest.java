@@ -91,7 +91,7 @@ class EmbargoEndToEndTest {
     git(work, "checkout", "-q", "main");
     git(work, "branch", "-q", "-D", "fix");
 
-    var cfg = ServerConfigParser.parse(config(tmp, bare, 0).getBytes(StandardCharsets.UTF_8)).config().orElseThrow();
+    var cfg = ServerConfigParser.parse(config(tmp, bare, freePort()).getBytes(StandardCharsets.UTF_8)).config().orElseThrow();
     try (ServerRuntime rt = ServerRuntime.start(cfg, Clock.systemUTC())) {
       int port = rt.port();
       String server = "http://127.0.0.1:" + port + "/";

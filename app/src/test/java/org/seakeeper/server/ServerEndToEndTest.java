@@ -33,7 +33,7 @@ class ServerEndToEndTest {
   @Test
   void a_push_runs_post_and_a_push_for_review_runs_check_visible_in_api_and_pages() throws Exception {
     Path[] r = repo(tmp);
-    var cfg = ServerConfigParser.parse(config(tmp, r[0], 0).getBytes(StandardCharsets.UTF_8)).config().orElseThrow();
+    var cfg = ServerConfigParser.parse(config(tmp, r[0], freePort()).getBytes(StandardCharsets.UTF_8)).config().orElseThrow();
     try (ServerRuntime rt = ServerRuntime.start(cfg, Clock.systemUTC())) {
       int port = rt.port();
       String main = push(r[1], r[0], "refs/heads/main", YAML, "one", false);

@@ -32,7 +32,7 @@ class ServerTiersEndToEndTest {
   @Test
   void refs_named_like_other_refs_get_no_capability_of_what_they_imitate() throws Exception {
     Path[] r = repo(tmp);
-    String config = config(tmp, r[0], 0) + "executors:\n  trusted: {network: false}\n";
+    String config = config(tmp, r[0], freePort()) + "executors:\n  trusted: {network: false}\n";
     var cfg = ServerConfigParser.parse(config.getBytes(StandardCharsets.UTF_8)).config().orElseThrow();
     try (ServerRuntime rt = ServerRuntime.start(cfg, Clock.systemUTC())) {
       int port = rt.port();

@@ -197,7 +197,13 @@ public final class ServerConfigParser {
         String url = null;
         for (Nodes.Entry e : Nodes.entries(m, p)) {
           switch (e.key()) {
-            case "port" -> port = Nodes.integer(e.value(), "'http.port'", p).filter(n -> n > 0 && n < 65536).orElse(port);
+            case "port" -> {
+              Optional<Integer> n = Nodes.integer(e.value(), "'http.port'", p);
+              if (n.isPresent() && (n.get() < 1 || n.get() > 65535)) {
+                p.error(Nodes.pos(e.value()), "'http.port' must be between 1 and 65535");
+              }
+              port = n.filter(x -> x > 0 && x < 65536).orElse(port);
+            }
             case "bind" -> bind = Nodes.string(e.value(), "'http.bind'", p).orElse(bind);
             case "public_url" -> url = Nodes.string(e.value(), "'http.public_url'", p).orElse(null);
             default -> unknown(e, "http", HTTP);

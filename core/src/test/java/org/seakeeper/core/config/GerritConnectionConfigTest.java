@@ -79,6 +79,12 @@ class GerritConnectionConfigTest {
   }
 
   @Test
+  void an_http_port_out_of_range_is_an_error_not_a_silent_default() {
+    assertThat(errors("http: {port: 0}\n")).containsExactly("seakeeper.yaml:1:14: error: 'http.port' must be between 1 and 65535");
+    assertThat(errors("http: {port: 70000}\n")).containsExactly("seakeeper.yaml:1:14: error: 'http.port' must be between 1 and 65535");
+  }
+
+  @Test
   void report_start_is_a_boolean_of_gerrit_connections() {
     assertThat(parse("""
         connections:
