@@ -57,6 +57,12 @@ final class BuildsetCreator {
     return single(tx, set, BuildStatus.MERGE_CONFLICT, detail, now);
   }
 
+  /** A buildset that ends at once with one record without a job (e.g. a dependency problem). */
+  static Buildset createSingle(Store.Tx tx, long eventId, Trigger t, Tier tier, BuildStatus status, String detail, Instant now) {
+    Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
+    return single(tx, set, status, detail, now);
+  }
+
   private static Buildset single(Store.Tx tx, Buildset set, BuildStatus status, String detail, Instant now) {
     Buildset stored = tx.builds().insert(set);
     tx.builds().insert(record(stored, Optional.empty(), status, List.of(), detail, now));

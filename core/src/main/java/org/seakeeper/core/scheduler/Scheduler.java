@@ -53,6 +53,7 @@ public final class Scheduler implements SchedulerCommands {
   private final Map<Long, Running> running = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final GateCoordinator gate;
+  private final GatePorts gatePorts;
   private Instant startedAt;
   private Instant lastPeriodicCheck;
 
@@ -81,12 +82,13 @@ public final class Scheduler implements SchedulerCommands {
     this.wake = wake;
     this.trusted = trusted;
     this.configs = new ConfigCache(ports.repos(), trusted);
+    this.gatePorts = gatePorts;
     this.gate = new GateCoordinator(gatePorts, () -> trusted.current().gate(), configs, ports.store(), (id, why) -> {
       Running r = running.get(id);
       if (r != null) {
         r.execution().cancel();
       }
-    });
+    }, ports.repos());
     this.startedAt = clock.instant();
     this.lastPeriodicCheck = startedAt;
   }
@@ -158,6 +160,8 @@ public final class Scheduler implements SchedulerCommands {
     Optional<Trigger> trigger = start.map(TierPolicy.Decision.Start::trigger);
     ConfigOutcome config = trigger.map(configs::read).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
+    // A check of a change with open dependencies (Depends-On, parent changes) tests them together.
+    CheckDependencies.Decision deps = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> CheckDependencies.decide(ports.repos(), gatePorts, t)).orElse(new CheckDependencies.AsIs());
     ports.store().transaction(tx -> {
       switch (e.event()) {
         case TriggerEvent.ChangeAbandoned a -> {
@@ -173,7 +177,7 @@ public final class Scheduler implements SchedulerCommands {
         if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
           supersede(tx, t, now);
         }
-        BuildsetCreator.create(tx, e.id(), t, start.get().tier(), config, changed, now)
+        CheckDependencies.create(tx, e.id(), t, start.get().tier(), config, changed, deps, now)
             .ifPresent(s -> {
               if (config instanceof ConfigOutcome.Valid v) {
                 configs.remember(s.id(), v.config());
