@@ -11,6 +11,7 @@ import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GateSettings;
@@ -139,6 +140,13 @@ class DependsOnScenarioTest {
     ChangeRef lib = upload("core", "1", "Library change");
     ChangeRef app = upload("ext", "2", "Uses it\n\nDepends-On: " + URL + "core/+/1");
     assertThat(latest(app, PipelineName.CHECK).status()).isEqualTo(BuildStatus.RUNNING);
+    // The check tests them together: the library change is checked out beside the workspace.
+    ExecutionRequest appCheck = executor.started().stream().filter(r -> r.id().equals("b" + latest(app, PipelineName.CHECK).id())).findFirst().orElseThrow();
+    assertThat(appCheck.dependencies()).singleElement().satisfies(d -> {
+      assertThat(d.relativePath()).isEqualTo("review/core");
+      assertThat(d.checkout().commit()).contains(lib.commit());
+    });
+    assertThat(appCheck.checkout().commit()).as("nothing to merge in its own repo").contains(app.commit());
     passCheck(lib);
     passCheck(app);
     approve(app);

@@ -25,13 +25,22 @@ final class CheckDependencies {
   private CheckDependencies() {}
 
   /** The decision for one check trigger. A closed set. */
-  sealed interface Decision {}
+  sealed interface Decision {
+    /** Open dependencies in other repositories (or branches): checked out beside the workspace. */
+    default List<ChangeRef> elsewhere() {
+      return List.of();
+    }
+  }
 
   /** No open dependency in this repo: the trigger as it is. */
-  record AsIs() implements Decision {}
+  record AsIs(List<ChangeRef> elsewhere) implements Decision {
+    AsIs() {
+      this(List.of());
+    }
+  }
 
   /** Test {@code trigger} (its commit is the speculative state) with {@code dependencies} merged in. */
-  record Speculative(Trigger trigger, List<ChangeRef> dependencies) implements Decision {}
+  record Speculative(Trigger trigger, List<ChangeRef> dependencies, List<ChangeRef> elsewhere) implements Decision {}
 
   /** The check ends at once with one record of {@code status} and {@code detail}. */
   record Refused(BuildStatus status, String detail) implements Decision {}
@@ -50,10 +59,15 @@ final class CheckDependencies {
     if (o instanceof DependencyWalk.Problem p) {
       return new Refused(BuildStatus.CONFIG_ERROR, p.detail());
     }
-    List<ChangeRef> sameRepo = ((DependencyWalk.Open) o).dependencies().stream()
-        .filter(d -> d.connection().equals(self.connection()) && d.project().equals(self.project()) && d.branch().equals(self.branch())).toList();
+    List<ChangeRef> all = ((DependencyWalk.Open) o).dependencies();
+    List<ChangeRef> sameRepo = all.stream().filter(d -> sameRepo(d, self)).toList();
+    // One checkout per other repository: its last dependency in order includes the earlier ones
+    // only when they stack; the latest listed wins (a footer per repository is the usual case).
+    java.util.Map<String, ChangeRef> byRepo = new java.util.LinkedHashMap<>();
+    all.stream().filter(d -> !sameRepo(d, self)).forEach(d -> byRepo.put(d.connection() + "/" + d.project(), d));
+    List<ChangeRef> elsewhere = List.copyOf(byRepo.values());
     if (sameRepo.isEmpty()) {
-      return new AsIs();
+      return new AsIs(elsewhere);
     }
     List<ChangeRef> chain = new java.util.ArrayList<>(sameRepo);
     chain.add(self);
@@ -64,10 +78,14 @@ final class CheckDependencies {
       return new Refused(BuildStatus.ERROR, "cannot merge its dependencies " + sameRepo + ": " + e.getMessage());
     }
     return switch (m) {
-      case Merger.Merged merged -> new Speculative(new Trigger(t.pipeline(), t.connection(), t.project(), t.ref(), merged.commit(), t.branch(), t.change(), t.patchset()), sameRepo);
+      case Merger.Merged merged -> new Speculative(new Trigger(t.pipeline(), t.connection(), t.project(), t.ref(), merged.commit(), t.branch(), t.change(), t.patchset()), sameRepo, elsewhere);
       case Merger.Conflict c -> new Refused(BuildStatus.MERGE_CONFLICT, "does not merge onto " + self.branch() + " with its dependencies " + sameRepo
           + (c.change().equals(self) ? "" : " (at " + c.change() + ")") + (c.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", c.files())));
     };
+  }
+
+  private static boolean sameRepo(ChangeRef d, ChangeRef self) {
+    return d.connection().equals(self.connection()) && d.project().equals(self.project()) && d.branch().equals(self.branch());
   }
 
   /** Creates the check buildset the decision asks for (see {@link BuildsetCreator#create}). */

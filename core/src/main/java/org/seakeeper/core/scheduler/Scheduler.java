@@ -54,6 +54,8 @@ public final class Scheduler implements SchedulerCommands {
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final GateCoordinator gate;
   private final GatePorts gatePorts;
+  /** Check buildset id to its open dependencies in other repositories (checked out beside the workspace). */
+  private final Map<Long, List<org.seakeeper.core.gate.ChangeRef>> dependenciesElsewhere = new HashMap<>();
   private Instant startedAt;
   private Instant lastPeriodicCheck;
 
@@ -181,6 +183,9 @@ public final class Scheduler implements SchedulerCommands {
             .ifPresent(s -> {
               if (config instanceof ConfigOutcome.Valid v) {
                 configs.remember(s.id(), v.config());
+              }
+              if (!deps.elsewhere().isEmpty()) {
+                dependenciesElsewhere.put(s.id(), deps.elsewhere());
               }
             });
       }
@@ -335,8 +340,9 @@ public final class Scheduler implements SchedulerCommands {
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get());
-    } catch (RepoAccess.RepoAccessException ex) {
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get())
+          .withDependencies(dependenciesElsewhere.getOrDefault(b.buildsetId(), List.of()).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
+    } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
     }
@@ -451,6 +457,7 @@ public final class Scheduler implements SchedulerCommands {
           tx.builds().update(s.finished(now));
           tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_FINISHED, now, Optional.empty()));
           configs.forget(s.id());
+          dependenciesElsewhere.remove(s.id());
           if (s.pipeline() == PipelineName.CHECK) {
             gate.onCheckFinished(tx, s, builds, now);
           } else if (s.pipeline() == PipelineName.GATE) {
