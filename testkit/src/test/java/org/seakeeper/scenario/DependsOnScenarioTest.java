@@ -48,14 +48,20 @@ class DependsOnScenarioTest {
   final FakeGate gate = new FakeGate(repos);
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
   final RecordingReporter reporter = new RecordingReporter();
-  final Scheduler scheduler;
+  Scheduler scheduler;
 
   DependsOnScenarioTest() {
     gate.host("review.example.org", "review");
+    scheduler = newScheduler();
+  }
+
+  /** A scheduler on the test's store (a new one is a restart: in-memory state is lost). */
+  Scheduler newScheduler() {
     SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
     GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), 20);
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
-    scheduler.recover();
+    Scheduler s = new Scheduler(new SchedulerPorts(store, repos, executor, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
+    s.recover();
+    return s;
   }
 
   void step() {
@@ -193,6 +199,22 @@ class DependsOnScenarioTest {
     assertThat(gateBuilds(app)).extracting(Build::status).contains(BuildStatus.DEQUEUED);
     assertThat(gateBuilds(app).getLast().detail()).contains("depends on core~1/1, which failed the gate");
     assertThat(gateReports()).containsExactly(OutboxEntry.GATE_FAILED + " 1", OutboxEntry.GATE_FAILED + " 2");
+  }
+
+  @Test
+  void after_a_restart_a_failing_dependency_still_takes_its_dependent_out() {
+    ChangeRef lib = upload("core", "1", "Library change");
+    ChangeRef app = upload("ext", "2", "Uses it\n\nDepends-On: " + URL + "core/+/1");
+    passCheck(lib);
+    passCheck(app);
+    approve(lib);
+    approve(app);
+    scheduler = newScheduler();
+    step();
+    assertThat(queued()).containsExactly("1", "2");
+    finishGate(lib, new JobOutcome.Failed(1));
+    assertThat(queued()).isEmpty();
+    assertThat(gateBuilds(app).getLast().detail()).contains("depends on core~1/1, which failed the gate");
   }
 
   @Test

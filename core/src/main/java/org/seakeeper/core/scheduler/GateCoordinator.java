@@ -113,6 +113,7 @@ final class GateCoordinator {
       approvals.putIfAbsent(key(a.connection(), a.project(), a.change()), a);
       if (find(a.connection(), a.project(), a.change()).isEmpty()) {
         queueOf(a).enqueue(refOf(a));
+        rememberDependencies(refOf(a));
       }
     }
     for (GateQueue q : List.copyOf(queues.values())) {
@@ -181,6 +182,13 @@ final class GateCoordinator {
     if (q.enqueue(c)) {
       dependsOn.put(key(c), deps);
       refresh(tx, q, now);
+    }
+  }
+
+  /** After a restart: what a queued change depends on, so that it leaves if one of them fails. */
+  private void rememberDependencies(ChangeRef c) {
+    if (repos != null && DependencyWalk.of(repos, ports.changes(), c) instanceof DependencyWalk.Open o && !o.dependencies().isEmpty()) {
+      dependsOn.put(key(c), o.dependencies());
     }
   }
 
