@@ -131,6 +131,7 @@ class DependsOnScenarioTest {
     Build check = latest(b, PipelineName.CHECK);
     assertThat(check.status()).isEqualTo(BuildStatus.RUNNING);
     assertThat(check.commit()).as("the speculative state, not the patch set alone").isNotEqualTo(b.commit());
+    assertThat(store.queries().buildset(check.buildsetId()).orElseThrow().commit()).as("the result is reported on the patch set").isEqualTo(b.commit());
     assertThat(latest(a, PipelineName.CHECK).commit()).isEqualTo(a.commit());
   }
 

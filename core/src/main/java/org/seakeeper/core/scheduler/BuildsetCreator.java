@@ -26,6 +26,14 @@ final class BuildsetCreator {
 
   /** Creates the buildset in {@code tx}; empty when the trigger runs nothing (no config, no jobs). */
   static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now) {
+    return create(tx, eventId, t, tier, config, changedFiles, now, t.commit());
+  }
+
+  /**
+   * As above, with builds that test {@code testedCommit} (a speculative state of the change and
+   * its dependencies) while the buildset keeps the trigger's commit (the patch set reported on).
+   */
+  static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now, String testedCommit) {
     Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
     return switch (config) {
       case ConfigOutcome.Missing m -> Optional.empty();
@@ -44,7 +52,8 @@ final class BuildsetCreator {
         Buildset stored = tx.builds().insert(set);
         for (PlannedJob j : plan.jobs()) {
           BuildStatus status = j.skipReason().isPresent() ? BuildStatus.SKIPPED : BuildStatus.QUEUED;
-          tx.builds().insert(record(stored, Optional.of(j.name()), status, j.needs(), j.skipReason().orElse(""), now));
+          Build b = record(stored, Optional.of(j.name()), status, j.needs(), j.skipReason().orElse(""), now);
+          tx.builds().insert(testedCommit.equals(stored.commit()) ? b : new Build(b.id(), b.buildsetId(), b.connection(), b.project(), b.change(), b.patchset(), b.ref(), testedCommit, b.pipeline(), b.job(), b.attempt(), b.status(), b.tier(), b.needs(), b.queuedAt(), b.startedAt(), b.finishedAt(), b.detail(), b.logSha256()));
         }
         yield Optional.of(stored);
       }

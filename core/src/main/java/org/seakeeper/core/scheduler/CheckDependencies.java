@@ -92,7 +92,7 @@ final class CheckDependencies {
   static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changed, Decision d, Instant now) {
     return switch (d) {
       case AsIs a -> BuildsetCreator.create(tx, eventId, t, tier, config, changed, now);
-      case Speculative s -> BuildsetCreator.create(tx, eventId, s.trigger(), tier, config, changed, now);
+      case Speculative s -> BuildsetCreator.create(tx, eventId, t, tier, config, changed, now, s.trigger().commit());
       case Refused r -> Optional.of(BuildsetCreator.createSingle(tx, eventId, t, tier, r.status(), r.detail(), now));
     };
   }
