@@ -161,7 +161,13 @@ class DependsOnScenarioTest {
     assertThat(queued()).isEmpty();
     approve(lib);
     assertThat(queued()).as("the dependent enters behind its dependency").containsExactly("1", "2");
-    assertThat(gate.merges().getLast()).containsExactly(lib, app);
+    assertThat(gate.merges()).contains(List.of(lib, app));
+    // The gate tests them together too: the library's speculative state is checked out beside it.
+    ExecutionRequest appGate = executor.started().stream().filter(r -> r.id().equals("b" + latest(app, PipelineName.GATE).id())).findFirst().orElseThrow();
+    assertThat(appGate.dependencies()).singleElement().satisfies(d -> {
+      assertThat(d.relativePath()).isEqualTo("review/core");
+      assertThat(d.checkout().commit()).isPresent().isNotEqualTo(java.util.Optional.of(lib.commit()));
+    });
     finishGate(app, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).as("the dependent waits for its dependency").isEmpty();
     finishGate(lib, new JobOutcome.Succeeded());

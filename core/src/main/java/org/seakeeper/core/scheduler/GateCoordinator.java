@@ -70,6 +70,8 @@ final class GateCoordinator {
   /** Change key to the approvals of a change that waits for a dependency to merge or enter its queue. */
   private final Map<String, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
   private boolean reevaluating;
+  /** Gate buildset id to its dependencies' speculative states in other repositories. */
+  private final Map<Long, List<ChangeRef>> dependenciesElsewhere = new HashMap<>();
 
   GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
     this(ports, settings, configs, store, cancelRunning, null);
@@ -436,8 +438,48 @@ final class GateCoordinator {
       return;
     }
     Tested t = new Tested(q.name(), c, it.generation(), s.get().id());
+    elsewhere(q, c).ifPresent(d -> dependenciesElsewhere.put(s.get().id(), d));
     tested.put(s.get().id(), t);
     current.put(key(c), t);
+  }
+
+  /**
+   * For each other repository the item depends on: that repository's speculative state (its
+   * branch plus its changes ahead of the item in this queue), checked out beside the workspace.
+   */
+  private Optional<List<ChangeRef>> elsewhere(GateQueue q, ChangeRef c) {
+    List<ChangeRef> deps = dependsOn.getOrDefault(key(c), List.of());
+    Map<String, ChangeRef> last = new LinkedHashMap<>();
+    for (ChangeRef d : deps) {
+      if (!(d.connection().equals(c.connection()) && d.project().equals(c.project()))) {
+        last.put(d.connection() + "/" + d.project(), d);
+      }
+    }
+    List<ChangeRef> out = new ArrayList<>();
+    for (ChangeRef d : last.values()) {
+      List<ChangeRef> chain = q.ahead(c).stream().filter(x -> x.connection().equals(d.connection()) && x.project().equals(d.project()) && x.branch().equals(d.branch())).toList();
+      if (chain.isEmpty()) {
+        continue;
+      }
+      try {
+        if (ports.merger().speculate(d.connection(), d.project(), d.branch(), chain) instanceof org.seakeeper.core.gate.Merger.Merged m) {
+          out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
+        }
+      } catch (RuntimeException e) {
+        // that repository's own item reports its conflict; this run goes without the checkout
+      }
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(out);
+  }
+
+  /** The other-repository checkouts of a gate buildset (see {@link #elsewhere}); empty when none. */
+  List<ChangeRef> dependenciesOf(long buildsetId) {
+    return dependenciesElsewhere.getOrDefault(buildsetId, List.of());
+  }
+
+  /** A gate buildset finished: its checkouts are no longer needed. */
+  void forget(long buildsetId) {
+    dependenciesElsewhere.remove(buildsetId);
   }
 
   /** Ends the current gate builds of a change that are still queued or running. */

@@ -341,7 +341,7 @@ public final class Scheduler implements SchedulerCommands {
     ExecutionRequest req;
     try {
       req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get())
-          .withDependencies(dependenciesElsewhere.getOrDefault(b.buildsetId(), List.of()).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
+          .withDependencies((b.pipeline() == PipelineName.GATE ? gate.dependenciesOf(b.buildsetId()) : dependenciesElsewhere.getOrDefault(b.buildsetId(), List.of())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
     } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
@@ -458,6 +458,7 @@ public final class Scheduler implements SchedulerCommands {
           tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_FINISHED, now, Optional.empty()));
           configs.forget(s.id());
           dependenciesElsewhere.remove(s.id());
+          gate.forget(s.id());
           if (s.pipeline() == PipelineName.CHECK) {
             gate.onCheckFinished(tx, s, builds, now);
           } else if (s.pipeline() == PipelineName.GATE) {
