@@ -191,14 +191,22 @@ class DependsOnScenarioTest {
     assertThat(gate.submitted()).containsExactly(other, dep);
   }
 
-  @Test
-  void a_dependency_that_fails_the_gate_takes_its_dependent_out() {
+  /** Library change 1 (core) and app change 2 (ext) that depends on it, both approved: queued 1, 2. */
+  List<ChangeRef> libAndAppQueued() {
     ChangeRef lib = upload("core", "1", "Library change");
     ChangeRef app = upload("ext", "2", "Uses it\n\nDepends-On: " + URL + "core/+/1");
     passCheck(lib);
     passCheck(app);
     approve(lib);
     approve(app);
+    return List.of(lib, app);
+  }
+
+  @Test
+  void a_dependency_that_fails_the_gate_takes_its_dependent_out() {
+    List<ChangeRef> both = libAndAppQueued();
+    ChangeRef lib = both.get(0);
+    ChangeRef app = both.get(1);
     assertThat(queued()).containsExactly("1", "2");
     finishGate(lib, new JobOutcome.Failed(1));
     assertThat(queued()).isEmpty();
@@ -210,12 +218,9 @@ class DependsOnScenarioTest {
 
   @Test
   void after_a_restart_a_failing_dependency_still_takes_its_dependent_out() {
-    ChangeRef lib = upload("core", "1", "Library change");
-    ChangeRef app = upload("ext", "2", "Uses it\n\nDepends-On: " + URL + "core/+/1");
-    passCheck(lib);
-    passCheck(app);
-    approve(lib);
-    approve(app);
+    List<ChangeRef> both = libAndAppQueued();
+    ChangeRef lib = both.get(0);
+    ChangeRef app = both.get(1);
     scheduler = newScheduler();
     step();
     assertThat(queued()).containsExactly("1", "2");
