@@ -214,6 +214,14 @@ class DependsOnScenarioTest {
     assertThat(gateBuilds(app)).extracting(Build::status).contains(BuildStatus.DEQUEUED);
     assertThat(gateBuilds(app).getLast().detail()).contains("depends on core~1/1, which failed the gate");
     assertThat(gateReports()).containsExactly(OutboxEntry.GATE_FAILED + " 1", OutboxEntry.GATE_FAILED + " 2");
+    // A passing recheck puts the dependency back; its dependent follows it by itself.
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.Recheck("review", "core", "main", "1", "1", lib.commit(), "refs/changes/1/1", "dev", "m1"), clock.instant()));
+    step();
+    passCheck(lib);
+    assertThat(queued()).containsExactly("1", "2");
+    finishGate(lib, new JobOutcome.Succeeded());
+    finishGate(app, new JobOutcome.Succeeded());
+    assertThat(gate.submitted()).containsExactly(lib, app);
   }
 
   @Test

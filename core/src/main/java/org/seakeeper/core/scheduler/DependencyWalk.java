@@ -38,6 +38,15 @@ final class DependencyWalk {
   }
 
   static Outcome of(RepoAccess repos, ChangeResolver resolver, ChangeRef root) {
+    try {
+      return walk(repos, resolver, root);
+    } catch (RuntimeException e) {
+      // An adapter that failed unexpectedly must not stop the scheduler: the change says why.
+      return new Problem("cannot resolve the dependencies of " + root + ": " + e);
+    }
+  }
+
+  private static Outcome walk(RepoAccess repos, ChangeResolver resolver, ChangeRef root) {
     DependencyGraph<String> graph = new DependencyGraph<String>().node(key(root));
     Map<String, ChangeRef> byKey = new HashMap<>();
     byKey.put(key(root), root);
