@@ -214,6 +214,9 @@ class DependsOnScenarioTest {
     assertThat(gateBuilds(app)).extracting(Build::status).contains(BuildStatus.DEQUEUED);
     assertThat(gateBuilds(app).getLast().detail()).contains("depends on core~1/1, which failed the gate");
     assertThat(gateReports()).containsExactly(OutboxEntry.GATE_FAILED + " 1", OutboxEntry.GATE_FAILED + " 2");
+    RecordingReporter.Report out = reporter.reports().stream().filter(r -> r.entry().kind().equals(OutboxEntry.GATE_FAILED) && r.buildset().change().equals(Optional.of("2"))).findFirst().orElseThrow();
+    assertThat(org.seakeeper.core.report.Reviews.of(out.buildset(), out.builds(), out.entry().kind(), "http://ci/").orElseThrow().message())
+        .contains("- (queue): dequeued (dequeued: it depends on core~1/1, which failed the gate)");
     // A passing recheck puts the dependency back; its dependent follows it by itself.
     store.transaction(tx -> tx.inbox().add(new TriggerEvent.Recheck("review", "core", "main", "1", "1", lib.commit(), "refs/changes/1/1", "dev", "m1"), clock.instant()));
     step();
