@@ -26,7 +26,9 @@ public final class GerritGate {
         for (ChangeRef c : changes) {
           access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
         }
-        return mirrors.speculate(connection, project, branch, changes);
+        // A shared queue holds changes of other repositories: only this repository's merge here.
+        List<ChangeRef> own = changes.stream().filter(c -> c.connection().equals(connection) && c.project().equals(project)).toList();
+        return mirrors.speculate(connection, project, branch, own);
       }
 
       @Override
@@ -50,7 +52,7 @@ public final class GerritGate {
         return new ReviewSystem.SubmitResult(false, ex.getMessage());
       }
     };
-    return new GatePorts(merger, review);
+    return new GatePorts(merger, review, new GerritChangeResolver(endpoints));
   }
 
 }

@@ -72,6 +72,11 @@ public final class GerritRepoAccess implements RepoAccess {
   }
 
   @Override
+  public Optional<CommitMeta> meta(String connection, String project, String commit) {
+    return reader(connection, project, commit).meta(connection, project, commit);
+  }
+
+  @Override
   public Checkout checkout(String connection, String project, String commit) {
     return reader(connection, project, commit).checkout(connection, project, commit);
   }

@@ -103,6 +103,12 @@ public final class JGitRepoAccess implements RepoAccess {
     });
   }
 
+  /** The commit's full message and its parents (for Depends-On footers and parent changes). */
+  @Override
+  public Optional<CommitMeta> meta(String connection, String project, String commit) {
+    return withCommit(connection, project, commit, (repo, walk, c) -> Optional.of(new CommitMeta(c.getFullMessage(), java.util.Arrays.stream(c.getParents()).map(RevCommit::name).toList())));
+  }
+
   /** The repository's path and the commit, once the commit is known to exist. */
   @Override
   public Checkout checkout(String connection, String project, String commit) {

@@ -137,6 +137,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
         // make them unique to this process and execution, not just to the request.
         String local = r.id() + "-" + PID + "-" + SEQ.incrementAndGet();
         execDir = workspaces.create(r.tier().id(), local, r.checkout(), user);
+        workspaces.createDependencies(execDir, r.dependencies(), user);
         prepare(execDir, user);
         Cgroups.Attempt attempt = cgroups.create(local, settings.memoryBytes(), settings.pidsMax());
         attempt.unavailable().ifPresent(why -> warnings.accept("memory and pids limits not applied: " + why));

@@ -30,6 +30,8 @@ public final class BwrapCommand {
    * it is the one way out of an untrusted sandbox that has no network.
    */
   public static final String DEPENDENCY_CACHE = "/run/seakeeper/dependency-cache.sock";
+  /** Where the changes a change depends on in other repositories appear ({@code $SEAKEEPER_DEPS/<connection>/<project>}). */
+  public static final String DEPS = "/run/seakeeper/deps";
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
@@ -77,6 +79,9 @@ public final class BwrapCommand {
     a.addAll(List.of("--dir", HOME));
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
     bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
+    if (!r.dependencies().isEmpty()) {
+      bind(a, "--bind", execDir.resolve("deps").toString(), DEPS);
+    }
     a.addAll(List.of("--perms", "0700", "--dir", SECRETS));
     int fd = firstSecretFd;
     for (String name : r.secrets().keySet()) {
@@ -165,6 +170,9 @@ public final class BwrapCommand {
     env.put("SEAKEEPER_TIER", r.tier().id());
     env.put("SEAKEEPER_WORKSPACE", WORKSPACE);
     env.put("SEAKEEPER_SECRETS", SECRETS);
+    if (!r.dependencies().isEmpty()) {
+      env.put("SEAKEEPER_DEPS", DEPS);
+    }
     return env;
   }
 

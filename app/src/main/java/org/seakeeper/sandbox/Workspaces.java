@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.seakeeper.core.executor.Checkout;
 
@@ -59,6 +60,29 @@ public final class Workspaces {
       Files.setPosixFilePermissions(exec, PosixFilePermissions.fromString("rwx------"));
     }
     return exec;
+  }
+
+  /**
+   * Copies each dependency checkout to {@code execDir/deps/<connection>/<project>} (bound at
+   * {@code $SEAKEEPER_DEPS} in the sandbox), given to {@code user} like the workspace.
+   */
+  public void createDependencies(Path execDir, List<org.seakeeper.core.executor.DependencyCheckout> deps, HostUser user) throws IOException {
+    Path root = execDir.resolve("deps");
+    for (org.seakeeper.core.executor.DependencyCheckout d : deps) {
+      Path dir = root.resolve(d.relativePath()).normalize();
+      if (!dir.startsWith(root)) {
+        throw new IOException("dependency checkout outside the execution directory: " + d.relativePath());
+      }
+      Files.createDirectories(dir.getParent());
+      Checkout c = d.checkout();
+      copy(c.commit().isPresent() ? snapshot(c) : Path.of(c.location()), dir, user);
+      if (!Files.exists(dir)) {
+        Files.createDirectory(dir);
+      }
+      if (user.switchUser()) {
+        own(dir, user);
+      }
+    }
   }
 
   private Path snapshot(Checkout checkout) throws IOException {

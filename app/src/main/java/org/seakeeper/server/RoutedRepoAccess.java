@@ -47,6 +47,11 @@ final class RoutedRepoAccess implements RepoAccess {
   }
 
   @Override
+  public Optional<CommitMeta> meta(String connection, String project, String commit) {
+    return of(connection).meta(connection, project, commit);
+  }
+
+  @Override
   public Checkout checkout(String connection, String project, String commit) {
     return of(connection).checkout(connection, project, commit);
   }

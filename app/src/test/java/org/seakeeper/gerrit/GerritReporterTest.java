@@ -57,6 +57,15 @@ class GerritReporterTest {
   }
 
   @Test
+  void a_dependency_problem_is_named_in_the_message_and_votes_minus_one() throws Exception {
+    Build bad = build(9, null, BuildStatus.CONFIG_ERROR, "dependency cycle: ext~2/1 -> core~1/1 -> ext~2/1 (Depends-On footers or parent changes)", 1);
+    JsonNode review = GerritRest.JSON.readTree(reporter.review(SET, List.of(bad)));
+    assertThat(review.get("labels").get("Verified").asInt()).isEqualTo(-1);
+    assertThat(review.get("message").asText()).contains("- (config): config_error (dependency cycle: ext~2/1 -> core~1/1 -> ext~2/1").doesNotContain("has problems");
+    assertThat(review.has("comments") && review.get("comments").size() > 0).isFalse();
+  }
+
+  @Test
   void a_trusted_config_repo_validation_comments_on_both_files_and_a_passed_one_votes_plus_one() throws Exception {
     Build bad = build(9, null, BuildStatus.CONFIG_ERROR, "the trusted config repo change has problems; nothing of it runs\nseakeeper.yaml:4:1: error: 'connections' belongs in the server config file only\n.seakeeper.yaml:3:21: error: unknown base job 'base/canary'", 1);
     JsonNode review = GerritRest.JSON.readTree(reporter.review(SET, List.of(bad)));

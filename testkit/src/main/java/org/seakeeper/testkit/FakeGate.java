@@ -1,7 +1,13 @@
 package org.seakeeper.testkit;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.seakeeper.core.gate.ChangeResolver;
+import org.seakeeper.core.gate.DependsOn;
 import java.util.List;
 import java.util.Set;
 import org.seakeeper.core.gate.ChangeRef;
@@ -19,11 +25,33 @@ public final class FakeGate {
   private final List<List<ChangeRef>> merges = new ArrayList<>();
   private final List<ChangeRef> submitted = new ArrayList<>();
   private final Set<String> conflicting = new HashSet<>();
+  private final Map<String, Known> known = new LinkedHashMap<>();
+  private final Map<String, String> hosts = new HashMap<>();
   private int refuseSubmits;
+
+  private record Known(ChangeRef change, String changeId, boolean merged) {}
   private boolean refuseAlways;
 
   public FakeGate(FakeRepos repos) {
     this.repos = repos;
+  }
+
+  /**
+   * Makes a change known to {@code Depends-On} resolution, with its Change-Id (the latest call
+   * for a change gives its current patch set). A submitted change is merged.
+   */
+  public synchronized void change(ChangeRef c, String changeId) {
+    known.put(c.connection() + "/" + c.project() + "/" + c.change(), new Known(c, changeId, false));
+  }
+
+  /** A change merged outside the gate (e.g. by a human). */
+  public synchronized void mergedElsewhere(ChangeRef c) {
+    known.computeIfPresent(c.connection() + "/" + c.project() + "/" + c.change(), (k, v) -> new Known(v.change(), v.changeId(), true));
+  }
+
+  /** Change URLs with this host resolve on {@code connection}. */
+  public synchronized void host(String host, String connection) {
+    hosts.put(host, connection);
   }
 
   public synchronized void conflicts(String change) {
@@ -76,9 +104,40 @@ public final class FakeGate {
           return new ReviewSystem.SubmitResult(false, "the branch moved");
         }
         submitted.add(c);
+        mergedElsewhere(c);
         return new ReviewSystem.SubmitResult(true, "merged");
       }
     };
-    return new GatePorts(merger, review);
+    ChangeResolver resolver = new ChangeResolver() {
+      @Override
+      public Resolution resolve(String fromConnection, DependsOn.Ref ref) {
+        synchronized (FakeGate.this) {
+          if (ref.byChangeId()) {
+            List<Known> found = known.values().stream().filter(k -> k.change().connection().equals(fromConnection) && k.changeId().equals(ref.change())).toList();
+            if (found.isEmpty()) {
+              return new NotFound("no change with this Change-Id on " + fromConnection);
+            }
+            if (found.size() > 1) {
+              return new Ambiguous(found.stream().map(k -> k.change().project() + " " + k.change().branch() + " " + k.change().change()).toList());
+            }
+            return new Found(new Resolved(found.getFirst().change(), found.getFirst().merged()));
+          }
+          String connection = hosts.get(ref.host().orElseThrow());
+          if (connection == null) {
+            return new NotFound("no connection has the URL host " + ref.host().get());
+          }
+          return known.values().stream().filter(k -> k.change().connection().equals(connection) && k.change().change().equals(ref.change()) && ref.project().map(p -> p.equals(k.change().project())).orElse(true))
+              .findFirst().<Resolution>map(k -> new Found(new Resolved(k.change(), k.merged()))).orElse(new NotFound("no change " + ref.change() + " on " + connection));
+        }
+      }
+
+      @Override
+      public Optional<ChangeRef> openChangeAt(String connection, String project, String commit) {
+        synchronized (FakeGate.this) {
+          return known.values().stream().filter(k -> !k.merged() && k.change().connection().equals(connection) && k.change().project().equals(project) && k.change().commit().equals(commit)).map(Known::change).findFirst();
+        }
+      }
+    };
+    return new GatePorts(merger, review, resolver);
   }
 }

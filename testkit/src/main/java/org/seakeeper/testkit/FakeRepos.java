@@ -20,6 +20,7 @@ public final class FakeRepos implements RepoAccess {
   private final Map<String, Commit> commits = new HashMap<>();
   private final Map<String, String> refs = new HashMap<>();
   private final AtomicInteger counter = new AtomicInteger();
+  private final Map<String, CommitMeta> metas = new HashMap<>();
 
   private static String key(String connection, String project, String s) {
     return connection + "/" + project + "/" + s;
@@ -39,6 +40,18 @@ public final class FakeRepos implements RepoAccess {
     String sha = String.format("%040x", counter.incrementAndGet());
     commits.put(key(connection, project, sha), new Commit(c.files(), c.changed()));
     return sha;
+  }
+
+  /** Gives a commit a message and parents (for Depends-On footers and parent changes). */
+  public synchronized void describe(String connection, String project, String commit, String message, String... parents) {
+    get(connection, project, commit);
+    metas.put(key(connection, project, commit), new CommitMeta(message, java.util.List.of(parents)));
+  }
+
+  @Override
+  public synchronized Optional<CommitMeta> meta(String connection, String project, String commit) {
+    get(connection, project, commit);
+    return Optional.ofNullable(metas.get(key(connection, project, commit)));
   }
 
   /** A commit with just a config file. */

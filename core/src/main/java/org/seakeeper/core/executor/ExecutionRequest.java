@@ -26,6 +26,8 @@ import org.seakeeper.core.secret.SecretValue;
  * @param secrets the secrets the scheduler granted this job (name to value), offered as files
  *     under {@code $SEAKEEPER_SECRETS}; always empty for the untrusted tier, and an executor
  *     refuses an untrusted request that has any
+ * @param dependencies changes in other repositories the change depends on ({@code Depends-On}),
+ *     each checked out beside the workspace under {@code $SEAKEEPER_DEPS}
  */
 public record ExecutionRequest(
     String id,
@@ -38,8 +40,13 @@ public record ExecutionRequest(
     Map<String, String> variables,
     Checkout checkout,
     List<String> artifacts,
-    Map<String, SecretValue> secrets) {
+    Map<String, SecretValue> secrets,
+    List<DependencyCheckout> dependencies) {
   public ExecutionRequest {
+    dependencies = List.copyOf(dependencies);
+    if (dependencies.stream().map(DependencyCheckout::relativePath).distinct().count() != dependencies.size()) {
+      throw new IllegalArgumentException("two dependency checkouts of one repository");
+    }
     Objects.requireNonNull(id);
     Objects.requireNonNull(script);
     Objects.requireNonNull(timeout);
@@ -64,9 +71,21 @@ public record ExecutionRequest(
     this(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, Map.of());
   }
 
+  /** A request with secrets and without dependency checkouts. */
+  public ExecutionRequest(
+      String id, String jobName, String script, Duration timeout, String image, Tier tier, boolean network, Map<String, String> variables, Checkout checkout, List<String> artifacts,
+      Map<String, SecretValue> secrets) {
+    this(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, secrets, List.of());
+  }
+
+  /** This request with these dependency checkouts. */
+  public ExecutionRequest withDependencies(List<DependencyCheckout> deps) {
+    return new ExecutionRequest(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, secrets, deps);
+  }
+
   /** This request with these secrets. */
   public ExecutionRequest withSecrets(Map<String, SecretValue> granted) {
-    return new ExecutionRequest(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, granted);
+    return new ExecutionRequest(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, granted, dependencies);
   }
 
   /** Whether an executor must refuse this request: secrets for the untrusted tier (defence in depth). */

@@ -1,10 +1,15 @@
 package org.seakeeper.core.gate;
 
-/** What the gate works through: speculative merges and submits. Immutable holder. */
-public record GatePorts(Merger merger, ReviewSystem review) {
+/** What the gate works through: speculative merges, submits and dependencies. Immutable holder. */
+public record GatePorts(Merger merger, ReviewSystem review, ChangeResolver changes) {
   /** No gate: local connections offer none (contracts §4). */
   public static final GatePorts NONE =
       new GatePorts((connection, project, branch, changes) -> {
         throw new IllegalStateException("no merger configured for " + connection);
-      }, ReviewSystem.NONE);
+      }, ReviewSystem.NONE, ChangeResolver.NONE);
+
+  /** A gate whose changes have no dependencies to resolve. */
+  public GatePorts(Merger merger, ReviewSystem review) {
+    this(merger, review, ChangeResolver.NONE);
+  }
 }

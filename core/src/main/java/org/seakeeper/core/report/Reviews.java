@@ -115,10 +115,15 @@ public final class Reviews {
           .append("A recheck that passes puts it back while its approvals stand.\n\n");
     }
     for (Build b : latest) {
-      m.append("- ").append(b.job().orElse(b.status() == BuildStatus.MERGE_CONFLICT ? "(merge)" : "(config)")).append(": ").append(b.status().id());
+      m.append("- ").append(b.job().orElse(b.status() == BuildStatus.MERGE_CONFLICT ? "(merge)" : b.status() == BuildStatus.DEQUEUED ? "(queue)" : "(config)")).append(": ").append(b.status().id());
       if (b.status() == BuildStatus.CONFIG_ERROR) {
         List<String> files = comments(List.of(b)).stream().map(Review.LineComment::path).distinct().toList();
-        m.append(" (").append(files.isEmpty() ? RepoConfigParser.FILE_NAME : String.join(" and ", files)).append(files.size() > 1 ? " have" : " has").append(" problems, see the comments)");
+        if (files.isEmpty() && b.job().isEmpty() && !b.detail().isBlank() && !PROBLEM.matcher(b.detail().lines().findFirst().orElse("").strip()).matches()) {
+          // Not a config file's problem (e.g. a Depends-On that names no change, or a cycle): say it.
+          m.append(" (").append(String.join("; ", b.detail().lines().limit(5).map(Reviews::firstLine).toList())).append(")");
+        } else {
+          m.append(" (").append(files.isEmpty() ? RepoConfigParser.FILE_NAME : String.join(" and ", files)).append(files.size() > 1 ? " have" : " has").append(" problems, see the comments)");
+        }
       } else if (!b.detail().isBlank() && !b.status().passed()) {
         m.append(" (").append(firstLine(b.detail())).append(")");
       }

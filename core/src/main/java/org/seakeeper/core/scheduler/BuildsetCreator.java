@@ -26,6 +26,14 @@ final class BuildsetCreator {
 
   /** Creates the buildset in {@code tx}; empty when the trigger runs nothing (no config, no jobs). */
   static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now) {
+    return create(tx, eventId, t, tier, config, changedFiles, now, t.commit());
+  }
+
+  /**
+   * As above, with builds that test {@code testedCommit} (a speculative state of the change and
+   * its dependencies) while the buildset keeps the trigger's commit (the patch set reported on).
+   */
+  static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now, String testedCommit) {
     Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
     return switch (config) {
       case ConfigOutcome.Missing m -> Optional.empty();
@@ -44,7 +52,8 @@ final class BuildsetCreator {
         Buildset stored = tx.builds().insert(set);
         for (PlannedJob j : plan.jobs()) {
           BuildStatus status = j.skipReason().isPresent() ? BuildStatus.SKIPPED : BuildStatus.QUEUED;
-          tx.builds().insert(record(stored, Optional.of(j.name()), status, j.needs(), j.skipReason().orElse(""), now));
+          Build b = record(stored, Optional.of(j.name()), status, j.needs(), j.skipReason().orElse(""), now);
+          tx.builds().insert(testedCommit.equals(stored.commit()) ? b : new Build(b.id(), b.buildsetId(), b.connection(), b.project(), b.change(), b.patchset(), b.ref(), testedCommit, b.pipeline(), b.job(), b.attempt(), b.status(), b.tier(), b.needs(), b.queuedAt(), b.startedAt(), b.finishedAt(), b.detail(), b.logSha256()));
         }
         yield Optional.of(stored);
       }
@@ -55,6 +64,12 @@ final class BuildsetCreator {
   static Buildset createMergeConflict(Store.Tx tx, Trigger t, Tier tier, String detail, Instant now) {
     Buildset set = new Buildset(0, 0, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
     return single(tx, set, BuildStatus.MERGE_CONFLICT, detail, now);
+  }
+
+  /** A buildset that ends at once with one record without a job (e.g. a dependency problem). */
+  static Buildset createSingle(Store.Tx tx, long eventId, Trigger t, Tier tier, BuildStatus status, String detail, Instant now) {
+    Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
+    return single(tx, set, status, detail, now);
   }
 
   private static Buildset single(Store.Tx tx, Buildset set, BuildStatus status, String detail, Instant now) {

@@ -64,7 +64,21 @@ final class GateCoordinator {
   private final Map<String, String> rejected = new HashMap<>();
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
+  private final RepoAccess repos;
+  /** Change key to the open dependencies it had when it entered its queue (they are ahead of it). */
+  private final Map<String, List<ChangeRef>> dependsOn = new HashMap<>();
+  /** Change key to the approvals of a change that waits for a dependency to merge or enter its queue. */
+  private final Map<String, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
+  private boolean reevaluating;
+  /** Gate buildset id to its dependencies' speculative states in other repositories. */
+  private final Map<Long, List<ChangeRef>> dependenciesElsewhere = new HashMap<>();
+
   GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
+    this(ports, settings, configs, store, cancelRunning, null);
+  }
+
+  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning, RepoAccess repos) {
+    this.repos = repos;
     this.ports = ports;
     this.settings = settings;
     this.configs = configs;
@@ -101,6 +115,7 @@ final class GateCoordinator {
       approvals.putIfAbsent(key(a.connection(), a.project(), a.change()), a);
       if (find(a.connection(), a.project(), a.change()).isEmpty()) {
         queueOf(a).enqueue(refOf(a));
+        rememberDependencies(refOf(a));
       }
     }
     for (GateQueue q : List.copyOf(queues.values())) {
@@ -136,10 +151,102 @@ final class GateCoordinator {
     add(tx, a, now);
   }
 
+  /**
+   * Enqueues an approved change behind its open dependencies: when one of them has neither merged
+   * nor entered the same queue, the change waits (it is re-evaluated whenever a change enters a
+   * queue or merges); a dependency that cannot be resolved, or a cycle, fails it at once with one
+   * {@code config_error} record naming the problem.
+   */
   private void add(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
     GateQueue q = queueOf(a);
-    if (q.enqueue(refOf(a))) {
+    ChangeRef c = refOf(a);
+    if (find(c.connection(), c.project(), c.change()).isPresent()) {
+      return;
+    }
+    List<ChangeRef> deps = List.of();
+    if (repos != null) {
+      DependencyWalk.Outcome o = DependencyWalk.of(repos, ports.changes(), c);
+      if (o instanceof DependencyWalk.Problem p) {
+        waiting.remove(key(c));
+        refuse(tx, c, p.detail(), now);
+        return;
+      }
+      deps = ((DependencyWalk.Open) o).dependencies();
+    }
+    for (ChangeRef d : deps) {
+      Optional<Found> f = find(d.connection(), d.project(), d.change());
+      if (f.isEmpty() || f.get().queue() != q) {
+        waiting.put(key(c), a);
+        return;
+      }
+    }
+    waiting.remove(key(c));
+    if (q.enqueue(c)) {
+      dependsOn.put(key(c), deps);
       refresh(tx, q, now);
+    }
+  }
+
+  /** After a restart: what a queued change depends on, so that it leaves if one of them fails. */
+  private void rememberDependencies(ChangeRef c) {
+    if (repos != null && DependencyWalk.of(repos, ports.changes(), c) instanceof DependencyWalk.Open o && !o.dependencies().isEmpty()) {
+      dependsOn.put(key(c), o.dependencies());
+    }
+  }
+
+  /** A change whose dependencies are broken (missing, ambiguous, a cycle) fails the gate at once. */
+  private void refuse(Store.Tx tx, ChangeRef c, String detail, Instant now) {
+    Trigger t = new Trigger(org.seakeeper.core.model.PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), c.commit(), Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
+    Buildset s = BuildsetCreator.createSingle(tx, 0, t, TierPolicy.tierOf(org.seakeeper.core.model.PipelineName.GATE), BuildStatus.CONFIG_ERROR, detail, now);
+    rejected.put(key(c), c.patchset());
+    tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
+    tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.GATE_FAILED, now, Optional.empty()));
+  }
+
+  /** Changes waiting for dependencies try again (after a change entered a queue or merged). */
+  private void reevaluateWaiting(Store.Tx tx, Instant now) {
+    if (reevaluating || waiting.isEmpty()) {
+      return;
+    }
+    reevaluating = true;
+    try {
+      boolean again = true;
+      while (again) {
+        again = false;
+        for (TriggerEvent.ApprovalsChanged a : List.copyOf(waiting.values())) {
+          add(tx, a, now);
+          again |= !waiting.containsKey(key(a.connection(), a.project(), a.change()));
+        }
+      }
+    } finally {
+      reevaluating = false;
+    }
+  }
+
+  /**
+   * The queued changes that depend on {@code gone} (which left its queue without merging) leave
+   * too: their gate builds are dequeued, a record says why and is reported, and they wait for it.
+   */
+  private void dropDependents(Store.Tx tx, ChangeRef gone, String how, Instant now) {
+    for (Map.Entry<String, List<ChangeRef>> e : List.copyOf(dependsOn.entrySet())) {
+      if (e.getValue().stream().noneMatch(d -> d.sameChange(gone))) {
+        continue;
+      }
+      Optional<Found> f = queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(e.getKey())).map(i -> new Found(q, i.change()))).findFirst();
+      if (f.isEmpty()) {
+        continue;
+      }
+      String why = "dequeued: it depends on " + gone + ", which " + how;
+      Tested t = current.get(key(f.get().change()));
+      drop(tx, f.get(), why, now);
+      if (t != null && t.buildsetId() >= 0) {
+        tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
+        report(tx, t, OutboxEntry.GATE_FAILED, now);
+      }
+      TriggerEvent.ApprovalsChanged a = approvals.get(e.getKey());
+      if (a != null) {
+        waiting.put(e.getKey(), a);
+      }
     }
   }
 
@@ -154,6 +261,7 @@ final class GateCoordinator {
   /** A new patch set or an abandon removes the change from its queue (its gate builds are dequeued). */
   void onChangeGone(Store.Tx tx, String connection, String project, String change, String why, Instant now) {
     approvals.remove(key(connection, project, change));
+    waiting.remove(key(connection, project, change));
     rejected.remove(key(connection, project, change));
     tx.gate().forgetApprovals(connection, project, change);
     tx.gate().unreject(connection, project, change);
@@ -190,7 +298,9 @@ final class GateCoordinator {
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
     q.fail(c);
+    dependsOn.remove(key(c));
     report(tx, t, OutboxEntry.GATE_FAILED, now);
+    dropDependents(tx, c, "failed the gate", now);
   }
 
   /**
@@ -244,6 +354,7 @@ final class GateCoordinator {
       }
       refusedSubmits.remove(key(head));
       q.merged(head);
+      dependsOn.remove(key(head));
       passed.remove(key(head));
       approvals.remove(key(head));
       tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
@@ -265,6 +376,7 @@ final class GateCoordinator {
       }
     }
     save(tx, q);
+    reevaluateWaiting(tx, now); // a change entered or merged: dependents may follow it now
   }
 
   /** Writes the queue's order to the store, each item as the approvals that let it in. */
@@ -326,8 +438,48 @@ final class GateCoordinator {
       return;
     }
     Tested t = new Tested(q.name(), c, it.generation(), s.get().id());
+    elsewhere(q, c).ifPresent(d -> dependenciesElsewhere.put(s.get().id(), d));
     tested.put(s.get().id(), t);
     current.put(key(c), t);
+  }
+
+  /**
+   * For each other repository the item depends on: that repository's speculative state (its
+   * branch plus its changes ahead of the item in this queue), checked out beside the workspace.
+   */
+  private Optional<List<ChangeRef>> elsewhere(GateQueue q, ChangeRef c) {
+    List<ChangeRef> deps = dependsOn.getOrDefault(key(c), List.of());
+    Map<String, ChangeRef> last = new LinkedHashMap<>();
+    for (ChangeRef d : deps) {
+      if (!(d.connection().equals(c.connection()) && d.project().equals(c.project()))) {
+        last.put(d.connection() + "/" + d.project(), d);
+      }
+    }
+    List<ChangeRef> out = new ArrayList<>();
+    for (ChangeRef d : last.values()) {
+      List<ChangeRef> chain = q.ahead(c).stream().filter(x -> x.connection().equals(d.connection()) && x.project().equals(d.project()) && x.branch().equals(d.branch())).toList();
+      if (chain.isEmpty()) {
+        continue;
+      }
+      try {
+        if (ports.merger().speculate(d.connection(), d.project(), d.branch(), chain) instanceof org.seakeeper.core.gate.Merger.Merged m) {
+          out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
+        }
+      } catch (RuntimeException e) {
+        // that repository's own item reports its conflict; this run goes without the checkout
+      }
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(out);
+  }
+
+  /** The other-repository checkouts of a gate buildset (see {@link #elsewhere}); empty when none. */
+  List<ChangeRef> dependenciesOf(long buildsetId) {
+    return dependenciesElsewhere.getOrDefault(buildsetId, List.of());
+  }
+
+  /** A gate buildset finished: its checkouts are no longer needed. */
+  void forget(long buildsetId) {
+    dependenciesElsewhere.remove(buildsetId);
   }
 
   /** Ends the current gate builds of a change that are still queued or running. */
@@ -358,6 +510,8 @@ final class GateCoordinator {
     stop(tx, f.change(), BuildStatus.DEQUEUED, why, now);
     passed.remove(key(f.change()));
     f.queue().remove(f.change());
+    dependsOn.remove(key(f.change()));
+    dropDependents(tx, f.change(), "left the gate (" + why + ")", now);
     refresh(tx, f.queue(), now);
   }
 

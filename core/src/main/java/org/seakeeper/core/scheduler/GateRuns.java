@@ -77,7 +77,8 @@ final class GateRuns {
         }
       }
       String branch = Trigger.branchOf(s.ref()).orElse("main");
-      check.ifPresent(c -> out.add(new TriggerEvent.ApprovalsChanged(s.connection(), s.project(), branch, s.change().get(), s.patchset().get(), c.commit(), settings.requiredApprovals(), "recovered")));
+      // The patch set's commit is its check buildset's (its builds may test a speculative state).
+      check.flatMap(c -> tx.builds().buildset(c.buildsetId())).ifPresent(c -> out.add(new TriggerEvent.ApprovalsChanged(s.connection(), s.project(), branch, s.change().get(), s.patchset().get(), c.commit(), settings.requiredApprovals(), "recovered")));
     }
     return out;
   }

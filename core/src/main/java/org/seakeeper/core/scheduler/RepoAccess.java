@@ -23,6 +23,17 @@ public interface RepoAccess {
   /** What to put in a job's workspace to build this commit. */
   Checkout checkout(String connection, String project, String commit);
 
+  /** A commit's message and parent commits (first parent first). */
+  record CommitMeta(String message, java.util.List<String> parents) {}
+
+  /**
+   * The commit's message and parents, for {@code Depends-On} footers and parent changes; empty
+   * when this access cannot tell (then a change has no dependencies).
+   */
+  default Optional<CommitMeta> meta(String connection, String project, String commit) {
+    return Optional.empty();
+  }
+
   /** The repository or commit cannot be read. */
   final class RepoAccessException extends RuntimeException {
     public RepoAccessException(String message, Throwable cause) {

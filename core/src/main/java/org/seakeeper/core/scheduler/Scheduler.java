@@ -53,6 +53,9 @@ public final class Scheduler implements SchedulerCommands {
   private final Map<Long, Running> running = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final GateCoordinator gate;
+  private final GatePorts gatePorts;
+  /** Check buildset id to its open dependencies in other repositories (checked out beside the workspace). */
+  private final Map<Long, List<org.seakeeper.core.gate.ChangeRef>> dependenciesElsewhere = new HashMap<>();
   private Instant startedAt;
   private Instant lastPeriodicCheck;
 
@@ -81,12 +84,13 @@ public final class Scheduler implements SchedulerCommands {
     this.wake = wake;
     this.trusted = trusted;
     this.configs = new ConfigCache(ports.repos(), trusted);
+    this.gatePorts = gatePorts;
     this.gate = new GateCoordinator(gatePorts, () -> trusted.current().gate(), configs, ports.store(), (id, why) -> {
       Running r = running.get(id);
       if (r != null) {
         r.execution().cancel();
       }
-    });
+    }, ports.repos());
     this.startedAt = clock.instant();
     this.lastPeriodicCheck = startedAt;
   }
@@ -158,6 +162,8 @@ public final class Scheduler implements SchedulerCommands {
     Optional<Trigger> trigger = start.map(TierPolicy.Decision.Start::trigger);
     ConfigOutcome config = trigger.map(configs::read).orElse(new ConfigOutcome.Missing());
     Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
+    // A check of a change with open dependencies (Depends-On, parent changes) tests them together.
+    CheckDependencies.Decision deps = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> CheckDependencies.decide(ports.repos(), gatePorts, t)).orElse(new CheckDependencies.AsIs());
     ports.store().transaction(tx -> {
       switch (e.event()) {
         case TriggerEvent.ChangeAbandoned a -> {
@@ -173,10 +179,13 @@ public final class Scheduler implements SchedulerCommands {
         if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
           supersede(tx, t, now);
         }
-        BuildsetCreator.create(tx, e.id(), t, start.get().tier(), config, changed, now)
+        CheckDependencies.create(tx, e.id(), t, start.get().tier(), config, changed, deps, now)
             .ifPresent(s -> {
               if (config instanceof ConfigOutcome.Valid v) {
                 configs.remember(s.id(), v.config());
+              }
+              if (!deps.elsewhere().isEmpty()) {
+                dependenciesElsewhere.put(s.id(), deps.elsewhere());
               }
             });
       }
@@ -331,8 +340,9 @@ public final class Scheduler implements SchedulerCommands {
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get());
-    } catch (RepoAccess.RepoAccessException ex) {
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get())
+          .withDependencies((b.pipeline() == PipelineName.GATE ? gate.dependenciesOf(b.buildsetId()) : dependenciesElsewhere.getOrDefault(b.buildsetId(), List.of())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
+    } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
     }
@@ -447,6 +457,8 @@ public final class Scheduler implements SchedulerCommands {
           tx.builds().update(s.finished(now));
           tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_FINISHED, now, Optional.empty()));
           configs.forget(s.id());
+          dependenciesElsewhere.remove(s.id());
+          gate.forget(s.id());
           if (s.pipeline() == PipelineName.CHECK) {
             gate.onCheckFinished(tx, s, builds, now);
           } else if (s.pipeline() == PipelineName.GATE) {
