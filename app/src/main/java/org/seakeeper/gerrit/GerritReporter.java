@@ -100,35 +100,62 @@ public final class GerritReporter implements Reporter {
     // a gate buildset's commit is the speculative state: the review goes to the patch set
     String review = "changes/" + change + "/revisions/" + (s.pipeline() == PipelineName.GATE ? s.patchset().get() : s.commit()) + "/review";
     String what = s.pipeline().id() + " " + s.connection() + " " + s.project() + " change " + s.change().get() + "/" + s.patchset().get();
-    try {
-      boolean mayBeThere = !entry.createdAt().isAfter(startedAt) || !attempted.add(entry.id());
-      if (mayBeThere && alreadyPosted(api, change, s)) {
+    return deliver(what, "review", () -> {
+      if (mayBeThere(entry) && posted(api, change, s, marker(s))) {
         log.info("{}: result already in Gerrit", what);
-        return true;
+        return;
       }
       long t0 = System.nanoTime();
       try {
         api.post(review, json(r.get(), true));
         log.debug("{}: review posted in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
       } catch (GerritRest.HttpError e) {
-        if (!OutboxEntry.GATE_MERGED.equals(entry.kind()) || e.status() / 100 != 4 || e.status() == 429) {
+        if (!OutboxEntry.GATE_MERGED.equals(entry.kind()) || !refusal(e)) {
           throw e;
         }
         log.info("{}: Gerrit refused a vote on the merged change ({}), posting the message alone", what, e.getMessage());
         api.post(review, json(r.get(), false));
       }
+    });
+  }
+
+  /** Something to post to Gerrit. */
+  private interface Post {
+    void run() throws IOException;
+  }
+
+  /**
+   * Posts once: true when done or refused for good (a 4xx other than 429, logged, not retried),
+   * false when the outbox should retry.
+   */
+  private static boolean deliver(String what, String noun, Post post) {
+    try {
+      post.run();
       return true;
     } catch (GerritRest.HttpError e) {
-      if (e.status() / 100 == 4 && e.status() != 429) {
-        log.warn("{}: Gerrit refused the review, not retrying: {}", what, e.getMessage());
+      if (refusal(e)) {
+        log.warn("{}: Gerrit refused the {}, not retrying: {}", what, noun, e.getMessage());
         return true;
       }
-      log.warn("{}: posting the review failed, will retry: {}", what, e.getMessage());
+      log.warn("{}: posting the {} failed, will retry: {}", what, noun, e.getMessage());
       return false;
     } catch (IOException e) {
-      log.warn("{}: posting the review failed, will retry: {}", what, e.toString());
+      log.warn("{}: posting the {} failed, will retry: {}", what, noun, e.toString());
       return false;
     }
+  }
+
+  /** A 4xx answer other than 429: the change is gone or closed, or the post is not allowed. */
+  private static boolean refusal(GerritRest.HttpError e) {
+    return e.status() / 100 == 4 && e.status() != 429;
+  }
+
+  /**
+   * Whether an earlier attempt may have posted this entry: it was made before this reporter (by
+   * an earlier process), or this is not its first attempt here.
+   */
+  private boolean mayBeThere(OutboxEntry entry) {
+    return !entry.createdAt().isAfter(startedAt) || !attempted.add(entry.id());
   }
 
   /** Posts the "build started" message (no vote), once: its marker is looked for after a crash. */
@@ -140,28 +167,16 @@ public final class GerritReporter implements Reporter {
     }
     String change = GerritRest.encode(s.project()) + "~" + s.change().get();
     String what = s.pipeline().id() + " " + s.connection() + " " + s.project() + " change " + s.change().get() + "/" + s.patchset().get() + " started";
-    try {
-      boolean mayBeThere = !entry.createdAt().isAfter(startedAt) || !attempted.add(entry.id());
-      if (mayBeThere && posted(api, change, s, Reviews.startMarker(s))) {
+    return deliver(what, "message", () -> {
+      if (mayBeThere(entry) && posted(api, change, s, Reviews.startMarker(s))) {
         log.info("{}: message already in Gerrit", what);
-        return true;
+        return;
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("message", message.get());
       body.put("tag", TAG);
       api.post("changes/" + change + "/revisions/" + s.patchset().get() + "/review", GerritRest.JSON.writeValueAsString(body));
-      return true;
-    } catch (GerritRest.HttpError e) {
-      if (e.status() / 100 == 4 && e.status() != 429) {
-        log.warn("{}: Gerrit refused the message, not retrying: {}", what, e.getMessage());
-        return true;
-      }
-      log.warn("{}: posting the message failed, will retry: {}", what, e.getMessage());
-      return false;
-    } catch (IOException e) {
-      log.warn("{}: posting the message failed, will retry: {}", what, e.toString());
-      return false;
-    }
+    });
   }
 
   /** Whether an outbox entry of this kind becomes a review (see the class comment). */
@@ -171,10 +186,6 @@ public final class GerritReporter implements Reporter {
 
   static String marker(Buildset s) {
     return Reviews.marker(s);
-  }
-
-  private static boolean alreadyPosted(GerritRest api, String change, Buildset s) throws IOException {
-    return posted(api, change, s, marker(s));
   }
 
   private static boolean posted(GerritRest api, String change, Buildset s, String marker) throws IOException {
