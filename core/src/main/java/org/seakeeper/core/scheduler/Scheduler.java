@@ -359,10 +359,13 @@ public final class Scheduler implements SchedulerCommands {
    * the build: once per buildset, even across crashes (a retried or recovered attempt is not first).
    */
   private void announceStart(Store.Tx tx, Build b, Instant now) {
-    if (tx.builds().ofBuildset(b.buildsetId()).stream().anyMatch(x -> x.id() != b.id() && x.startedAt().isPresent()) || b.attempt() > 1) {
+    if (b.attempt() > 1) {
       return;
     }
+    // The reporter's answer first: most buildsets are never announced, and then the start of a
+    // build costs no read of its siblings.
     tx.builds().buildset(b.buildsetId()).filter(s -> ports.reporter().reportsStart(s))
+        .filter(s -> tx.builds().ofBuildset(s.id()).stream().noneMatch(x -> x.id() != b.id() && x.startedAt().isPresent()))
         .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_STARTED, now, Optional.empty())));
   }
 
