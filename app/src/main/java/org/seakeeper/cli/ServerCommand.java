@@ -118,16 +118,15 @@ final class ServerCommand implements Callable<Integer> {
 
   /** PUT /api/v1/secrets/local/demo/demo-token with a random value; false when refused. */
   private static boolean demoSecret(String url, Path tokenFile) {
+    ServerOptions api = new ServerOptions();
+    api.server = java.net.URI.create(url);
+    api.tokenFile = tokenFile;
     try {
-      String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-      String value = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(16));
-      java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/v1/secrets/local/" + QuickStart.PROJECT + "/demo-token"))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"value\": \"" + value + "\"}")).build();
-      try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
-        return http.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
-      }
-    } catch (IOException | java.security.GeneralSecurityException e) {
+      byte[] random = new byte[16];
+      new java.security.SecureRandom().nextBytes(random);
+      String value = java.util.HexFormat.of().formatHex(random);
+      return api.call("PUT", "api/v1/secrets/local/" + QuickStart.PROJECT + "/demo-token", "{\"value\": \"" + value + "\"}", true).status() / 100 == 2;
+    } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

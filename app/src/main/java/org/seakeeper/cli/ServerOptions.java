@@ -73,10 +73,7 @@ final class ServerOptions {
   }
 
   String token() throws IOException {
-    Path f = tokenFile;
-    if (f == null) {
-      f = cfg().map(c -> c.adminTokenFile() != null ? Path.of(c.adminTokenFile()) : Path.of(c.dataDir(), "admin-token")).orElse(Path.of("data", "admin-token"));
-    }
+    Path f = tokenPath();
     if (!Files.isReadable(f)) {
       throw new IOException("cannot read the admin token at " + f + " (pass --token-file)");
     }

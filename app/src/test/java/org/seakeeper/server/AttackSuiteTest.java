@@ -357,16 +357,8 @@ class AttackSuiteTest {
 
   /** {@code seakeeper secrets set} straight into the store (the server is not running yet). */
   private static void setSecret(Path config, String value) {
-    java.io.InputStream before = System.in;
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    try {
-      System.setIn(new java.io.ByteArrayInputStream((value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      int code = org.seakeeper.cli.Main.execute(new String[] {"secrets", "set", "--config", config.toString(), "demo", SECRET_NAME}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
-      assertThat(code).as("secrets set: " + out + err).isZero();
-    } finally {
-      System.setIn(before);
-    }
+    Cli set = cli(value + "\n", "secrets", "set", "--config", config.toString(), "demo", SECRET_NAME);
+    assertThat(set.code()).as("secrets set: " + set.out() + set.err()).isZero();
   }
 
   private Process startServer(Path config, String canary) throws Exception {
