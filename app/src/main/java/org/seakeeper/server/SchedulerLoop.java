@@ -92,7 +92,13 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
 
   @Override
   public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
-    return onLoop(() -> scheduler.trigger(connection, project, pipeline, ref, by));
+    // Resolving the ref may ask the review system: done on the caller's thread, never the
+    // scheduler's (a trigger only adds an event to the inbox, which any thread may do).
+    try {
+      return scheduler.trigger(connection, project, pipeline, ref, by);
+    } catch (org.seakeeper.core.effect.Outage e) {
+      return CommandResult.refused(503, "connection_unavailable", "connection " + e.connection() + " did not answer: " + e.getMessage() + "; try again later");
+    }
   }
 
   @Override

@@ -22,6 +22,9 @@ import org.seakeeper.core.scheduler.TrustedConfig;
 import org.seakeeper.core.scheduler.TrustedConfigSource;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.ServerConfig;
+import org.seakeeper.core.effect.Backoff;
+import org.seakeeper.core.effect.ConnectionHealth;
+import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Tier;
@@ -67,6 +70,14 @@ public final class ServerRuntime implements AutoCloseable {
   private Store store;
   private TrustedConfigSource trustedSource;
   private final List<GerritConnection> gerritConnections = new ArrayList<>();
+  private EffectPorts effects;
+
+  /**
+   * Longest a network call may take before it is abandoned (an outage, retried). Generous on
+   * purpose: the adapters' own connect and read timeouts end a hung connection much sooner, and a
+   * first fetch of a big repository may legitimately take minutes.
+   */
+  static final Duration CALL_TIMEOUT = Duration.ofMinutes(10);
 
   private ServerRuntime() {}
 
@@ -159,7 +170,16 @@ public final class ServerRuntime implements AutoCloseable {
     SecretStore lookup = new org.seakeeper.core.secret.LayeredSecretStore(secrets, () -> source.current().secrets());
     TrustedConfig initial = trustedSource.current();
     SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), tierPolicy(cfg).withReleaseTags(initial.releaseTags()), initial.periodic(), projects);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, new MicrometerSchedulerMetrics(registry), lookup), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
+    // Network calls run away from the scheduler's thread, each with a deadline (decide, then act).
+    WorkerCalls calls = new WorkerCalls();
+    parts.add(calls);
+    effects = new EffectPorts(calls, CALL_TIMEOUT, Backoff.DEFAULT, new LogIncidents(), new ConnectionHealth());
+    for (ServerConfig.Connection c : cfg.connections()) {
+      effects.health().known(c.name(), clock.instant());
+    }
+    MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(registry);
+    metrics.connections(effects.health(), cfg.connections().stream().map(ServerConfig.Connection::name).toList());
+    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, metrics, lookup).withEffects(effects), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -241,6 +261,20 @@ public final class ServerRuntime implements AutoCloseable {
     return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
   }
 
+  /** Each connection's health for {@code GET /api/v1/status}: up, degraded or down, since when, the last error. */
+  private Map<String, Object> connectionStatus() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    effects.health().all().forEach((name, h) -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("state", h.state().id());
+      c.put("since", h.since().toString());
+      c.put("failures_in_a_row", h.failuresInARow());
+      c.put("last_error", h.lastError().orElse(null));
+      out.put(name, c);
+    });
+    return out;
+  }
+
   private Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> tiers = new LinkedHashMap<>();
@@ -253,6 +287,7 @@ public final class ServerRuntime implements AutoCloseable {
     if (trustedSource.repo().isPresent()) {
       m.put("trusted_config_repo", trustedSource.status());
     }
+    m.put("connections", connectionStatus());
     Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (contracts §6)
     m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));
     m.put("queues", loop.gateQueues());

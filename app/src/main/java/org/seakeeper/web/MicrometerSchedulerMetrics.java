@@ -74,4 +74,15 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   private static Duration nonNegative(Duration d) {
     return d == null || d.isNegative() ? Duration.ZERO : d;
   }
+
+  /**
+   * {@code seakeeper_connection_up{connection}}: 1 while the connection's service answers, 0 while
+   * it is degraded or down (see {@link org.seakeeper.core.effect.ConnectionHealth}).
+   */
+  public void connections(org.seakeeper.core.effect.ConnectionHealth health, java.util.List<String> names) {
+    for (String n : names) {
+      Gauge.builder("seakeeper.connection.up", health, h -> h.of(n).map(x -> x.state() == org.seakeeper.core.effect.ConnectionHealth.State.UP ? 1.0 : 0.0).orElse(1.0))
+          .description("1 while the connection's service answers, 0 while it is degraded or down").tag("connection", n).register(registry);
+    }
+  }
 }

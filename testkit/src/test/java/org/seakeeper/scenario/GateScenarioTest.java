@@ -244,6 +244,7 @@ class GateScenarioTest {
     ChangeRef a = approved("core", "A");
     ChangeRef b = approved("core", "B");
     assertThat(scheduler.promote("review", "core", "B", "admin").code()).isEqualTo(200);
+    step(); // the server's loop steps after every command: the merges of the new order are recorded
     assertThat(gate.merges().getLast()).containsExactly(b, a);
     assertThat(scheduler.dequeue("review", "core", "A", "admin").code()).isEqualTo(200);
     assertThat(latest(a, PipelineName.GATE).status()).isEqualTo(BuildStatus.DEQUEUED);

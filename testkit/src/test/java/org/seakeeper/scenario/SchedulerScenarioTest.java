@@ -243,6 +243,8 @@ class SchedulerScenarioTest {
     assertThat(h.reporter.reports()).isEmpty();
     h.reporter.down(false);
     h.step();
+    assertThat(h.reporter.reports()).as("tried again only after the backoff").isEmpty();
+    h.clock.advance(java.time.Duration.ofMinutes(2));
     h.step();
     assertThat(h.reporter.reports()).hasSize(1);
     h.restart();

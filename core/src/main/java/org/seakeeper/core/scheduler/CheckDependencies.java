@@ -74,6 +74,8 @@ final class CheckDependencies {
     Merger.Result m;
     try {
       m = gate.merger().speculate(self.connection(), self.project(), self.branch(), chain);
+    } catch (org.seakeeper.core.effect.Outage e) {
+      throw e; // fetching what to merge failed: prepared again later, never a verdict
     } catch (RuntimeException e) {
       return new Refused(BuildStatus.ERROR, "cannot merge its dependencies " + sameRepo + ": " + e.getMessage());
     }

@@ -20,7 +20,8 @@ import org.seakeeper.core.model.RepoConfig;
  * most commits of a repository, and every speculative state of a gate queue, share one
  * {@code .seakeeper.yaml}: the file is still read per commit, the parse is not repeated
  * ({@value #MAX_PARSED} contents kept, least recently used dropped; all dropped when the trusted
- * config in force changes). Confined to the scheduler thread.
+ * config in force changes). Confined to the scheduler thread, except {@link #read(Trigger)}, which
+ * the calls that prepare events run on workers (the parse cache is guarded).
  */
 final class ConfigCache {
   static final int MAX_PARSED = 64;
@@ -67,12 +68,16 @@ final class ConfigCache {
       return new ConfigOutcome.Missing();
     }
     TrustedContext context = trusted.current().context();
+    ConfigResult r = parse(bytes.get(), context);
+    return r.config().<ConfigOutcome>map(ConfigOutcome.Valid::new).orElseGet(() -> new ConfigOutcome.Invalid(r.problems()));
+  }
+
+  private synchronized ConfigResult parse(byte[] bytes, TrustedContext context) {
     if (context != parsedAgainst) {
       parsed.clear(); // base jobs, images or the default timeout changed: parse again
       parsedAgainst = context;
     }
-    ConfigResult r = parsed.computeIfAbsent(ByteBuffer.wrap(bytes.get()), b -> RepoConfigParser.parse(bytes.get(), context));
-    return r.config().<ConfigOutcome>map(ConfigOutcome.Valid::new).orElseGet(() -> new ConfigOutcome.Invalid(r.problems()));
+    return parsed.computeIfAbsent(ByteBuffer.wrap(bytes), b -> RepoConfigParser.parse(bytes, context));
   }
 
   void remember(long buildsetId, RepoConfig config) {

@@ -40,6 +40,8 @@ final class DependencyWalk {
   static Outcome of(RepoAccess repos, ChangeResolver resolver, ChangeRef root) {
     try {
       return walk(repos, resolver, root);
+    } catch (org.seakeeper.core.effect.Outage e) {
+      throw e; // the review system did not answer: asked again later, never a verdict
     } catch (RuntimeException e) {
       // An adapter that failed unexpectedly must not stop the scheduler: the change says why.
       return new Problem("cannot resolve the dependencies of " + root + ": " + e);

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
+import org.seakeeper.core.effect.Calls;
+import org.seakeeper.core.effect.EffectPorts;
 import java.util.function.Supplier;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
@@ -38,7 +41,7 @@ import org.seakeeper.core.store.Store;
  * passes again (a {@code recheck}), not on any later vote. Confined to the scheduler thread; it
  * changes build state only inside the scheduler's transactions.
  */
-final class GateCoordinator {
+final class GateCoordinator implements OutboxDelivery.Submits {
   private final GatePorts ports;
   private final Supplier<GateSettings> settings;
   private final ConfigCache configs;
@@ -73,11 +76,42 @@ final class GateCoordinator {
   /** Gate buildset id to its dependencies' speculative states in other repositories. */
   private final Map<Long, List<ChangeRef>> dependenciesElsewhere = new HashMap<>();
 
-  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning) {
-    this(ports, settings, configs, store, cancelRunning, null);
-  }
+  /** A run whose speculative merge is being computed (no buildset yet). */
+  static final long MERGING = -2;
 
-  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning, RepoAccess repos) {
+  /** Changes whose submit is in the outbox, waiting for the review system's answer. */
+  private final Set<String> submitting = new HashSet<>();
+
+  /** Another repository's state a run checks out beside the workspace: {@code chain} merged onto its branch. */
+  private record Elsewhere(ChangeRef dependency, List<ChangeRef> chain) {}
+
+  /** The merges of one run, computed by a call. */
+  private record MergeJob(Tested pending, List<ChangeRef> changes, List<Elsewhere> elsewhere) {}
+
+  private record MergeOutcome(GateRuns.Speculation speculation, List<ChangeRef> elsewhere) {}
+
+  private record MergeDone(MergeJob job, int failures, Calls.Result<List<MergeOutcome>> result, List<MergeJob> batch) {}
+
+  private record Retry(MergeJob job, int failures, Instant notBefore) {}
+
+  private final ConcurrentLinkedQueue<MergeDone> mergesDone = new ConcurrentLinkedQueue<>();
+  /** Change key to a run whose merge met an outage and is tried again at {@code notBefore}. */
+  private final Map<String, Retry> mergeRetries = new HashMap<>();
+
+  private record WalkDone(ChangeRef change, Calls.Result<DependencyWalk.Outcome> result) {}
+
+  /** Dependency walks by change and patch set; cleared when a change merges or leaves. */
+  private final Map<String, DependencyWalk.Outcome> walks = new HashMap<>();
+  /** Walks under way, and walks that met an outage with when they may be tried again. */
+  private final Map<String, Optional<Instant>> walking = new HashMap<>();
+  private final Map<String, Integer> walkFailures = new HashMap<>();
+  private final ConcurrentLinkedQueue<WalkDone> walksDone = new ConcurrentLinkedQueue<>();
+  private final EffectPorts effects;
+  private final Runnable wake;
+
+  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning, RepoAccess repos, EffectPorts effects, Runnable wake) {
+    this.effects = effects;
+    this.wake = wake;
     this.repos = repos;
     this.ports = ports;
     this.settings = settings;
@@ -115,7 +149,7 @@ final class GateCoordinator {
       approvals.putIfAbsent(key(a.connection(), a.project(), a.change()), a);
       if (find(a.connection(), a.project(), a.change()).isEmpty()) {
         queueOf(a).enqueue(refOf(a));
-        rememberDependencies(refOf(a));
+        rememberDependencies(refOf(a), now);
       }
     }
     for (GateQueue q : List.copyOf(queues.values())) {
@@ -165,7 +199,12 @@ final class GateCoordinator {
     }
     List<ChangeRef> deps = List.of();
     if (repos != null) {
-      DependencyWalk.Outcome o = DependencyWalk.of(repos, ports.changes(), c);
+      Optional<DependencyWalk.Outcome> walked = walk(c, now);
+      if (walked.isEmpty()) {
+        waiting.put(key(c), a); // evaluated again when its dependencies are known
+        return;
+      }
+      DependencyWalk.Outcome o = walked.get();
       if (o instanceof DependencyWalk.Problem p) {
         waiting.remove(key(c));
         refuse(tx, c, p.detail(), now);
@@ -187,11 +226,71 @@ final class GateCoordinator {
     }
   }
 
-  /** After a restart: what a queued change depends on, so that it leaves if one of them fails. */
-  private void rememberDependencies(ChangeRef c) {
-    if (repos != null && DependencyWalk.of(repos, ports.changes(), c) instanceof DependencyWalk.Open o && !o.dependencies().isEmpty()) {
-      dependsOn.put(key(c), o.dependencies());
+  /**
+   * After a restart: what a queued change depends on, so that it leaves if one of them fails (the
+   * walk's answer fills it in when it comes, see {@link #walked}).
+   */
+  private void rememberDependencies(ChangeRef c, Instant now) {
+    if (repos != null) {
+      walk(c, now).ifPresent(o -> walked(c, o));
     }
+  }
+
+  private void walked(ChangeRef c, DependencyWalk.Outcome o) {
+    if (o instanceof DependencyWalk.Open open && !open.dependencies().isEmpty() && find(c.connection(), c.project(), c.change()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
+      dependsOn.putIfAbsent(key(c), open.dependencies());
+    }
+  }
+
+  private static String walkKey(ChangeRef c) {
+    return key(c) + "@" + c.patchset();
+  }
+
+  /**
+   * The change's dependency walk when known; otherwise starts it (a call: REST look-ups and commit
+   * reads) and returns empty, and the change is evaluated again when the walk is done.
+   */
+  private Optional<DependencyWalk.Outcome> walk(ChangeRef c, Instant now) {
+    String k = walkKey(c);
+    DependencyWalk.Outcome known = walks.get(k);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    if (walking.containsKey(k) && (walking.get(k).isEmpty() || now.isBefore(walking.get(k).get()))) {
+      return Optional.empty(); // under way, or waiting to be tried again after an outage
+    }
+    walking.put(k, Optional.empty());
+    effects.call(c.connection(), "resolve the dependencies of " + c, () -> DependencyWalk.of(repos, ports.changes(), c), r -> {
+      walksDone.add(new WalkDone(c, r));
+      wake.run();
+    });
+    drainWalks(now);
+    return Optional.ofNullable(walks.get(k));
+  }
+
+  /** Takes finished walks; true when any arrived. */
+  private boolean drainWalks(Instant now) {
+    boolean any = false;
+    WalkDone d;
+    while ((d = walksDone.poll()) != null) {
+      any = true;
+      String k = walkKey(d.change());
+      switch (d.result()) {
+        case Calls.Ok<DependencyWalk.Outcome> ok -> {
+          walking.remove(k);
+          walkFailures.remove(k);
+          walks.put(k, ok.value());
+          walked(d.change(), ok.value());
+        }
+        case Calls.Failed<DependencyWalk.Outcome> f -> {
+          int n = walkFailures.merge(k, 1, Integer::sum);
+          Instant at = now.plus(effects.backoff().delay(n, k));
+          walking.put(k, Optional.of(at));
+          effects.incidents().report(d.change().connection(), "resolving the dependencies of " + d.change() + " (attempt " + n + "; retried)", f.error(), f.outage());
+        }
+      }
+    }
+    return any;
   }
 
   /** A change whose dependencies are broken (missing, ambiguous, a cycle) fails the gate at once. */
@@ -266,6 +365,7 @@ final class GateCoordinator {
     tx.gate().forgetApprovals(connection, project, change);
     tx.gate().unreject(connection, project, change);
     refusedSubmits.remove(key(connection, project, change));
+    walks.clear(); // a new patch set or an abandon may change what others depend on
     find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
   }
 
@@ -293,6 +393,8 @@ final class GateCoordinator {
   }
 
   private void failForGood(Store.Tx tx, GateQueue q, ChangeRef c, Instant now) {
+    submitting.remove(key(c));
+    mergeRetries.remove(key(c));
     Tested t = current.remove(key(c));
     passed.remove(key(c));
     rejected.put(key(c), c.patchset());
@@ -338,30 +440,65 @@ final class GateCoordinator {
       if (!passed.contains(key(head))) {
         return changed;
       }
-      ReviewSystem.SubmitResult r = ports.review().submit(head);
-      if (!r.merged()) {
-        int refused = refusedSubmits.merge(key(head), 1, Integer::sum);
-        if (refused >= MAX_REFUSED_SUBMITS) {
-          refusedSubmits.remove(key(head));
-          recordRefusal(tx, head, refused, r.message(), now);
-          failForGood(tx, q, head, now);
-          changed = true;
-          continue;
-        }
-        forgetPassed(q);
-        q.resetAll();
-        return true;
+      if (submitting.add(key(head))) {
+        // The submit is an effect: the outbox carries it out and the answer comes back (answered).
+        Tested t = current.get(key(head));
+        Optional<Long> named = t != null && t.buildsetId() >= 0 ? Optional.of(t.buildsetId()) : GateRuns.checkBuildset(store, head);
+        named.ifPresent(id -> tx.outbox().add(new OutboxEntry(0, id, OutboxEntry.SUBMIT, now, Optional.empty())));
       }
-      refusedSubmits.remove(key(head));
-      q.merged(head);
-      dependsOn.remove(key(head));
-      passed.remove(key(head));
-      approvals.remove(key(head));
-      tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
-      report(tx, current.remove(key(head)), OutboxEntry.GATE_MERGED, now);
-      changed = true;
+      return changed;
     }
     return changed;
+  }
+
+  @Override
+  public Optional<ChangeRef> wanted(Buildset s) {
+    return s.change().filter(c -> submitting.contains(key(s.connection(), s.project(), c))).flatMap(c -> find(s.connection(), s.project(), c)).map(Found::change);
+  }
+
+  /**
+   * The review system answered a submit: merged, the head leaves the queue as merged; refused
+   * (its explicit answer), the queue is tested again, and after {@link #MAX_REFUSED_SUBMITS}
+   * refusals in a row the head fails for good. An outage never reaches here (the outbox retries).
+   */
+  @Override
+  public void answered(Store.Tx tx, Buildset s, ReviewSystem.SubmitResult r, Instant now) {
+    if (s.change().isEmpty()) {
+      return;
+    }
+    String k = key(s.connection(), s.project(), s.change().get());
+    boolean asked = submitting.remove(k);
+    Optional<Found> f = find(s.connection(), s.project(), s.change().get());
+    if (f.isEmpty() || !f.get().change().patchset().equals(s.patchset().orElse(""))) {
+      return; // it left its queue meanwhile
+    }
+    GateQueue q = f.get().queue();
+    ChangeRef head = f.get().change();
+    if (r.merged()) {
+      refusedSubmits.remove(k);
+      q.merged(head);
+      dependsOn.remove(k);
+      passed.remove(k);
+      approvals.remove(k);
+      walks.clear(); // dependencies of others may be met now
+      tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
+      report(tx, current.remove(k), OutboxEntry.GATE_MERGED, now);
+      refresh(tx, q, now);
+      return;
+    }
+    if (!asked) {
+      return;
+    }
+    int refused = refusedSubmits.merge(k, 1, Integer::sum);
+    if (refused >= MAX_REFUSED_SUBMITS) {
+      refusedSubmits.remove(k);
+      recordRefusal(tx, head, refused, r.message(), now);
+      failForGood(tx, q, head, now);
+    } else {
+      forgetPassed(q);
+      q.resetAll();
+    }
+    refresh(tx, q, now);
   }
 
   /**
@@ -400,14 +537,7 @@ final class GateCoordinator {
         passed.remove(key(it.change()));
       }
     }
-    List<GateQueue.Item> missing = active.stream().filter(it -> !currentlyTested(it)).toList();
-    if (missing.size() > 1) {
-      // The states of the items before the last are prefixes of its state: merged in one go.
-      ChangeRef last = missing.getLast().change();
-      List<ChangeRef> chain = new ArrayList<>(q.ahead(last));
-      chain.add(last);
-      ports.merger().prepare(last.connection(), last.project(), last.branch(), chain);
-    }
+    List<MergeJob> jobs = new ArrayList<>();
     for (GateQueue.Item it : active) {
       Tested t = current.get(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
@@ -417,8 +547,9 @@ final class GateCoordinator {
         stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed", now);
         passed.remove(key(it.change()));
       }
-      test(tx, q, it, now);
+      jobs.add(test(q, it));
     }
+    merge(jobs, 0);
   }
 
   private boolean currentlyTested(GateQueue.Item it) {
@@ -426,28 +557,139 @@ final class GateCoordinator {
     return t != null && t.generation() == it.generation();
   }
 
-  private void test(Store.Tx tx, GateQueue q, GateQueue.Item it, Instant now) {
+  /** Marks the item as being merged and says what its run needs merged (see {@link #merge}). */
+  private MergeJob test(GateQueue q, GateQueue.Item it) {
     ChangeRef c = it.change();
     List<ChangeRef> changes = new ArrayList<>(q.ahead(c));
     changes.add(c);
-    Optional<Buildset> s = GateRuns.create(tx, ports.merger(), configs, c, changes, now);
-    if (s.isEmpty()) {
-      // Nothing to run in gate: the change passes on its check alone.
-      current.put(key(c), new Tested(q.name(), c, it.generation(), -1));
-      passed.add(key(c));
-      return;
-    }
-    Tested t = new Tested(q.name(), c, it.generation(), s.get().id());
-    elsewhere(q, c).ifPresent(d -> dependenciesElsewhere.put(s.get().id(), d));
-    tested.put(s.get().id(), t);
-    current.put(key(c), t);
+    Tested pending = new Tested(q.name(), c, it.generation(), MERGING);
+    current.put(key(c), pending);
+    mergeRetries.remove(key(c));
+    return new MergeJob(pending, changes, elsewhere(q, c));
   }
 
   /**
-   * For each other repository the item depends on: that repository's speculative state (its
-   * branch plus its changes ahead of the item in this queue), checked out beside the workspace.
+   * Computes the speculative states of {@code jobs} in one call away from the scheduler's thread
+   * (their states are prefixes of the last one's: the merger may make them all at once); each
+   * comes back through {@link #step}.
    */
-  private Optional<List<ChangeRef>> elsewhere(GateQueue q, ChangeRef c) {
+  private void merge(List<MergeJob> jobs, int failures) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    ChangeRef last = jobs.getLast().pending().change();
+    List<ChangeRef> chain = jobs.getLast().changes();
+    effects.call(last.connection(), "speculative merge for " + last + (jobs.size() > 1 ? " and " + (jobs.size() - 1) + " item(s) ahead" : ""), () -> {
+      if (jobs.size() > 1) {
+        ports.merger().prepare(last.connection(), last.project(), last.branch(), chain);
+      }
+      List<MergeOutcome> out = new ArrayList<>();
+      for (MergeJob j : jobs) {
+        out.add(new MergeOutcome(GateRuns.speculate(ports.merger(), configs, j.pending().change(), j.changes()), speculateElsewhere(j.elsewhere())));
+      }
+      return out;
+    }, r -> {
+      mergesDone.add(new MergeDone(jobs.getFirst(), failures, r, jobs));
+      wake.run();
+    });
+  }
+
+  /** Each other repository's state (runs on a worker). One that does not merge is left out: its own item reports it. */
+  private List<ChangeRef> speculateElsewhere(List<Elsewhere> wanted) {
+    List<ChangeRef> out = new ArrayList<>();
+    for (Elsewhere e : wanted) {
+      ChangeRef d = e.dependency();
+      if (ports.merger().speculate(d.connection(), d.project(), d.branch(), e.chain()) instanceof org.seakeeper.core.gate.Merger.Merged m) {
+        out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One scheduler step of the gate: merges and dependency walks that came back are recorded (a
+   * run's buildset is created when its item still waits for exactly that state; an outage is
+   * tried again after a backoff, never a verdict), and due retries start again.
+   */
+  boolean step(Store.Tx tx, Instant now) {
+    boolean progress = false;
+    if (drainWalks(now)) {
+      reevaluateWaiting(tx, now);
+      progress = true;
+    }
+    if (walking.values().stream().anyMatch(at -> at.isPresent() && !now.isBefore(at.get())) && !waiting.isEmpty()) {
+      reevaluateWaiting(tx, now);
+      progress = true;
+    }
+    MergeDone d;
+    Set<GateQueue> touched = new java.util.LinkedHashSet<>();
+    while ((d = mergesDone.poll()) != null) {
+      progress = true;
+      switch (d.result()) {
+        case Calls.Ok<List<MergeOutcome>> ok -> {
+          for (int i = 0; i < d.batch().size(); i++) {
+            recordRun(tx, d.batch().get(i), ok.value().get(i), now).ifPresent(touched::add);
+          }
+        }
+        case Calls.Failed<List<MergeOutcome>> f -> {
+          int n = d.failures() + 1;
+          ChangeRef last = d.batch().getLast().pending().change();
+          if (f.outage()) {
+            effects.health().failed(last.connection(), String.valueOf(f.error().getMessage()), now);
+          }
+          effects.incidents().report(last.connection(), "speculative merge for " + last + " (attempt " + n + "; retried)", f.error(), f.outage());
+          for (MergeJob j : d.batch()) {
+            if (current.get(key(j.pending().change())) == j.pending()) {
+              mergeRetries.put(key(j.pending().change()), new Retry(j, n, now.plus(effects.backoff().delay(n, key(last)))));
+            }
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, Retry> e : List.copyOf(mergeRetries.entrySet())) {
+      Retry r = e.getValue();
+      if (!now.isBefore(r.notBefore())) {
+        mergeRetries.remove(e.getKey());
+        if (current.get(e.getKey()) == r.job().pending()) {
+          merge(List.of(r.job()), r.failures());
+          progress = true;
+        }
+      }
+    }
+    for (GateQueue q : touched) {
+      refresh(tx, q, now);
+    }
+    return progress;
+  }
+
+  /** Records one run's merge when its item still waits for it; returns its queue then. */
+  private Optional<GateQueue> recordRun(Store.Tx tx, MergeJob j, MergeOutcome o, Instant now) {
+    ChangeRef c = j.pending().change();
+    if (current.get(key(c)) != j.pending()) {
+      return Optional.empty(); // stale: the queue changed while it was merged
+    }
+    effects.health().succeeded(c.connection(), now);
+    Optional<Buildset> s = GateRuns.record(tx, configs, o.speculation(), now);
+    if (s.isEmpty()) {
+      // Nothing to run in gate: the change passes on its check alone.
+      current.put(key(c), new Tested(j.pending().queue(), c, j.pending().generation(), -1));
+      passed.add(key(c));
+    } else {
+      Tested t = new Tested(j.pending().queue(), c, j.pending().generation(), s.get().id());
+      if (!o.elsewhere().isEmpty()) {
+        dependenciesElsewhere.put(s.get().id(), o.elsewhere());
+      }
+      tested.put(s.get().id(), t);
+      current.put(key(c), t);
+    }
+    return Optional.ofNullable(queues.get(j.pending().queue()));
+  }
+
+  /**
+   * For each other repository the item depends on: that repository's branch plus its changes
+   * ahead of the item in this queue, merged by the call and checked out beside the workspace.
+   */
+  private List<Elsewhere> elsewhere(GateQueue q, ChangeRef c) {
     List<ChangeRef> deps = dependsOn.getOrDefault(key(c), List.of());
     Map<String, ChangeRef> last = new LinkedHashMap<>();
     for (ChangeRef d : deps) {
@@ -455,21 +697,14 @@ final class GateCoordinator {
         last.put(d.connection() + "/" + d.project(), d);
       }
     }
-    List<ChangeRef> out = new ArrayList<>();
+    List<Elsewhere> out = new ArrayList<>();
     for (ChangeRef d : last.values()) {
       List<ChangeRef> chain = q.ahead(c).stream().filter(x -> x.connection().equals(d.connection()) && x.project().equals(d.project()) && x.branch().equals(d.branch())).toList();
-      if (chain.isEmpty()) {
-        continue;
-      }
-      try {
-        if (ports.merger().speculate(d.connection(), d.project(), d.branch(), chain) instanceof org.seakeeper.core.gate.Merger.Merged m) {
-          out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
-        }
-      } catch (RuntimeException e) {
-        // that repository's own item reports its conflict; this run goes without the checkout
+      if (!chain.isEmpty()) {
+        out.add(new Elsewhere(d, chain));
       }
     }
-    return out.isEmpty() ? Optional.empty() : Optional.of(out);
+    return out;
   }
 
   /** The other-repository checkouts of a gate buildset (see {@link #elsewhere}); empty when none. */
@@ -507,6 +742,8 @@ final class GateCoordinator {
 
   /** Removes an item without a verdict: its gate builds are dequeued, those behind re-tested. */
   private void drop(Store.Tx tx, Found f, String why, Instant now) {
+    submitting.remove(key(f.change()));
+    mergeRetries.remove(key(f.change()));
     stop(tx, f.change(), BuildStatus.DEQUEUED, why, now);
     passed.remove(key(f.change()));
     f.queue().remove(f.change());
@@ -544,7 +781,7 @@ final class GateCoordinator {
 
   /** Queues for GET /status: each with its items, their position and the state they are tested on. */
   List<Map<String, Object>> status() {
-    return GateRuns.status(queues.values(), c -> Optional.ofNullable(current.get(key(c))).map(Tested::buildsetId), c -> passed.contains(key(c)));
+    return GateRuns.status(queues.values(), c -> Optional.ofNullable(current.get(key(c))).map(Tested::buildsetId).filter(id -> id >= 0), c -> passed.contains(key(c)));
   }
 
   /** Forgets which items of {@code q} passed (they are all re-tested); other queues keep theirs. */

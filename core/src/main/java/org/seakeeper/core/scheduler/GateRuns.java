@@ -32,30 +32,44 @@ final class GateRuns {
   private GateRuns() {}
 
   /**
-   * Merges {@code changes} (the last is the item) onto the item's branch and creates the gate
-   * buildset for the result: its jobs, or one {@code merge_conflict} record. Empty when the merged
-   * state has no gate jobs.
+   * What a gate run tests, computed away from the scheduler's thread: the speculative merge of
+   * {@code changes} (the last is the item) onto the item's branch, and the config of the merged
+   * state. Whatever the merger or the repositories throw propagates: an outage (or an adapter's
+   * failure) is tried again later, never recorded as a merge conflict.
    */
-  static Optional<Buildset> create(Store.Tx tx, Merger merger, ConfigCache configs, ChangeRef c, List<ChangeRef> changes, Instant now) {
-    Merger.Result m;
-    try {
-      m = merger.speculate(c.connection(), c.project(), c.branch(), changes);
-    } catch (RuntimeException e) {
-      m = new Merger.Conflict(c, List.of());
-    }
+  record Speculation(ChangeRef change, Merger.Result merge, Trigger trigger, Optional<ConfigOutcome> config) {}
+
+  static Speculation speculate(Merger merger, ConfigCache configs, ChangeRef c, List<ChangeRef> changes) {
+    Merger.Result m = merger.speculate(c.connection(), c.project(), c.branch(), changes);
     String commit = m instanceof Merger.Merged merged ? merged.commit() : c.commit();
     // The ref is the branch the change lands on; the commit is the speculative state tested.
     Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
-    if (m instanceof Merger.Conflict conflict) {
+    Optional<ConfigOutcome> config = m instanceof Merger.Merged ? Optional.of(configs.read(trigger)) : Optional.empty();
+    return new Speculation(c, m, trigger, config);
+  }
+
+  /**
+   * Creates the gate buildset for a speculation: its jobs, or one {@code merge_conflict} record
+   * (a real content conflict, the only merge verdict). Empty when the merged state has no gate jobs.
+   */
+  static Optional<Buildset> record(Store.Tx tx, ConfigCache configs, Speculation sp, Instant now) {
+    ChangeRef c = sp.change();
+    if (sp.merge() instanceof Merger.Conflict conflict) {
       String detail = "does not merge onto " + c.branch() + (conflict.change().equals(c) ? "" : " with " + conflict.change()) + (conflict.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", conflict.files()));
-      return Optional.of(BuildsetCreator.createMergeConflict(tx, trigger, TierPolicy.tierOf(PipelineName.GATE), detail, now));
+      return Optional.of(BuildsetCreator.createMergeConflict(tx, sp.trigger(), TierPolicy.tierOf(PipelineName.GATE), detail, now));
     }
-    ConfigOutcome config = configs.read(trigger);
-    Optional<Buildset> s = BuildsetCreator.create(tx, 0, trigger, TierPolicy.tierOf(PipelineName.GATE), config, Set.of(), now);
+    ConfigOutcome config = sp.config().orElseThrow();
+    Optional<Buildset> s = BuildsetCreator.create(tx, 0, sp.trigger(), TierPolicy.tierOf(PipelineName.GATE), config, Set.of(), now);
     if (s.isPresent() && config instanceof ConfigOutcome.Valid v) {
       configs.remember(s.get().id(), v.config());
     }
     return s;
+  }
+
+  /** The latest check buildset of the change's patch set: what a submit without a gate run names. */
+  static Optional<Long> checkBuildset(Store store, ChangeRef c) {
+    return store.queries().list(new BuildQuery(Optional.of(c.connection()), Optional.of(c.project()), Optional.of(c.change()), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT))
+        .stream().filter(b -> b.patchset().equals(Optional.of(c.patchset()))).map(Build::buildsetId).max(Long::compare);
   }
 
   /**

@@ -56,6 +56,12 @@ public final class Scheduler implements SchedulerCommands {
   private final GatePorts gatePorts;
   /** Check buildset id to its open dependencies in other repositories (checked out beside the workspace). */
   private final Map<Long, List<org.seakeeper.core.gate.ChangeRef>> dependenciesElsewhere = new HashMap<>();
+  /** Most unprocessed events looked at per step (each connection's are applied in order). */
+  static final int EVENT_WINDOW = 500;
+
+  private final EventIntake intake;
+  private final ConcurrentLinkedQueue<List<TriggerEvent.Periodic>> periodicFound = new ConcurrentLinkedQueue<>();
+  private final OutboxDelivery outbox;
   private Instant startedAt;
   private Instant lastPeriodicCheck;
 
@@ -90,7 +96,9 @@ public final class Scheduler implements SchedulerCommands {
       if (r != null) {
         r.execution().cancel();
       }
-    }, ports.repos());
+    }, ports.repos(), ports.effects(), wake);
+    this.intake = new EventIntake(ports.effects(), wake);
+    this.outbox = new OutboxDelivery(ports.store(), ports.reporter(), gatePorts.review(), ports.effects(), wake);
     this.startedAt = clock.instant();
     this.lastPeriodicCheck = startedAt;
   }
@@ -126,6 +134,7 @@ public final class Scheduler implements SchedulerCommands {
     while (progress) {
       progress = drainCompletions();
       progress |= processEvents();
+      progress |= gateStep();
       progress |= periodic();
       progress |= dispatch();
       progress |= finishBuildsets();
@@ -145,25 +154,82 @@ public final class Scheduler implements SchedulerCommands {
 
   // ---- events -> buildsets -------------------------------------------------------------
 
+  /**
+   * What an event needs from the network, read by a call away from the scheduler's thread (see
+   * {@link EventIntake}); applying it is then pure store work.
+   */
+  private record Prepared(Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision, ConfigOutcome config, Set<String> changed, CheckDependencies.Decision deps) {}
+
   private boolean processEvents() {
-    List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(50));
-    for (EventRecord e : events) {
-      process(e);
+    Instant now = clock.instant();
+    List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW));
+    List<EventIntake.Ready<Prepared>> ready = intake.ready(events, now, this::preparation);
+    boolean progress = false;
+    for (EventIntake.Ready<Prepared> r : ready) {
+      progress = true;
+      if (!apply(r.event(), r.prepared())) {
+        break; // the trusted config changed: the others were prepared against the old one
+      }
     }
-    return !events.isEmpty();
+    return progress;
   }
 
-  private void process(EventRecord e) {
+  /** The work of preparing {@code e}, with what it needs of the scheduler's state captured here. */
+  private java.util.function.Supplier<Prepared> preparation(EventRecord e) {
+    TierPolicy policy = policy();
+    return () -> prepare(policy, e);
+  }
+
+  /**
+   * Runs away from the scheduler's thread: only reads. An {@link org.seakeeper.core.effect.Outage}
+   * propagates (the event is prepared again later); anything else unexpected becomes the event's
+   * own problem, an unreadable config, never the scheduler's.
+   */
+  private Prepared prepare(TierPolicy policy, EventRecord e) {
+    Optional<TrustedConfigSource.Reload> reload = trusted.prepare(e.event());
+    if (reload.isPresent() && reload.get().tip().isPresent()) {
+      // The trusted config moves first; this event is prepared again against it.
+      return new Prepared(reload, new TierPolicy.Decision.Nothing(), new ConfigOutcome.Missing(), Set.of(), new CheckDependencies.AsIs());
+    }
+    TierPolicy.Decision decision = policy.decide(e.event(), this::head);
+    if (!(decision instanceof TierPolicy.Decision.Start start)) {
+      return new Prepared(reload, decision, new ConfigOutcome.Missing(), Set.of(), new CheckDependencies.AsIs());
+    }
+    Trigger t = start.trigger();
+    try {
+      ConfigOutcome config = configs.read(t);
+      boolean valid = config instanceof ConfigOutcome.Valid;
+      Set<String> changed = valid ? changedFiles(t) : Set.of();
+      CheckDependencies.Decision deps = valid ? CheckDependencies.decide(ports.repos(), gatePorts, t) : new CheckDependencies.AsIs();
+      return new Prepared(reload, decision, config, changed, deps);
+    } catch (org.seakeeper.core.effect.Outage o) {
+      throw o;
+    } catch (RuntimeException ex) {
+      ports.effects().incidents().report(t.connection(), "reading the config of " + t.project() + " at " + t.commit() + " for event " + e.id(), ex, false);
+      return new Prepared(reload, decision, new ConfigOutcome.Unreadable("cannot read the config: " + ex), Set.of(), new CheckDependencies.AsIs());
+    }
+  }
+
+  /** Applies a prepared event in one transaction; false when it changed the trusted config instead. */
+  private boolean apply(EventRecord e, Prepared p) {
     Instant now = clock.instant();
-    trusted.observe(e.event()); // the trusted config repo's branch moved: re-read it first
-    TierPolicy.Decision decision = policy().decide(e.event(), this::head);
+    intake.forget(e.id());
+    if (p.reload().isPresent() && p.reload().get().tip().isPresent()) {
+      // The config repo's branch moved: put its tip in force (or record it refused), then prepare
+      // this event again against it (and every other prepared one, when the trusted config changed).
+      if (trusted.apply(p.reload().get())) {
+        intake.invalidate();
+      }
+      return false;
+    }
+    p.reload().ifPresent(trusted::apply); // an unreadable tip: recorded, the config in force stays
+    TierPolicy.Decision decision = p.decision();
     decision.refusal().ifPresent(why -> ports.metrics().eventRefused(e.event().connection(), e.event().project(), why));
     Optional<TierPolicy.Decision.Start> start = decision instanceof TierPolicy.Decision.Start s ? Optional.of(s) : Optional.empty();
     Optional<Trigger> trigger = start.map(TierPolicy.Decision.Start::trigger);
-    ConfigOutcome config = trigger.map(configs::read).orElse(new ConfigOutcome.Missing());
-    Set<String> changed = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> changedFiles(t)).orElse(Set.of());
-    // A check of a change with open dependencies (Depends-On, parent changes) tests them together.
-    CheckDependencies.Decision deps = trigger.filter(t -> config instanceof ConfigOutcome.Valid).map(t -> CheckDependencies.decide(ports.repos(), gatePorts, t)).orElse(new CheckDependencies.AsIs());
+    ConfigOutcome config = p.config();
+    Set<String> changed = p.changed();
+    CheckDependencies.Decision deps = p.deps();
     ports.store().transaction(tx -> {
       switch (e.event()) {
         case TriggerEvent.ChangeAbandoned a -> {
@@ -193,6 +259,7 @@ public final class Scheduler implements SchedulerCommands {
       return null;
     });
     ports.metrics().eventReceived();
+    return true;
   }
 
   private Set<String> changedFiles(Trigger t) {
@@ -250,30 +317,42 @@ public final class Scheduler implements SchedulerCommands {
 
   private boolean periodic() {
     Instant now = clock.instant();
+    boolean added = false;
+    List<TriggerEvent.Periodic> found;
+    while ((found = periodicFound.poll()) != null) {
+      for (TriggerEvent.Periodic ev : found) {
+        added |= ports.store().transaction(tx -> tx.inbox().add(ev, now)).isPresent();
+      }
+    }
     Optional<Instant> slot = trusted.current().periodic().latestAtOrBefore(now);
     boolean due = slot.isPresent() && slot.get().isAfter(lastPeriodicCheck) && !slot.get().isAfter(now);
     lastPeriodicCheck = now;
-    if (!due) {
-      return false;
-    }
-    boolean added = false;
-    for (SchedulerSettings.ProjectRef p : settings.projects()) {
-      Optional<String> branch = defaultBranch(p);
-      if (branch.isPresent()) {
-        TriggerEvent.Periodic ev = new TriggerEvent.Periodic(p.connection(), p.project(), branch.get(), slot.get());
-        added |= ports.store().transaction(tx -> tx.inbox().add(ev, now)).isPresent();
-      }
+    if (due) {
+      // Which branch each project's periodic run builds is read by a call, away from this thread.
+      List<SchedulerSettings.ProjectRef> projects = settings.projects();
+      ports.effects().call("", "find the default branches for the periodic run at " + slot.get(), () -> projects.stream()
+          .flatMap(p -> defaultBranch(p).map(b -> new TriggerEvent.Periodic(p.connection(), p.project(), b, slot.get())).stream()).toList(), r -> {
+            if (r instanceof org.seakeeper.core.effect.Calls.Ok<List<TriggerEvent.Periodic>> ok) {
+              periodicFound.add(ok.value());
+            } else if (r instanceof org.seakeeper.core.effect.Calls.Failed<List<TriggerEvent.Periodic>> f) {
+              ports.effects().incidents().report("", "periodic run at " + slot.get() + " (skipped)", f.error(), f.outage());
+            }
+            wake.run();
+          });
+      added |= !periodicFound.isEmpty();
     }
     return added;
   }
 
+  /** A project's default branch (main, else master); empty when neither exists or it cannot be read now (logged). */
   private Optional<String> defaultBranch(SchedulerSettings.ProjectRef p) {
     for (String b : List.of("main", "master")) {
       try {
         if (ports.repos().resolve(p.connection(), p.project(), "refs/heads/" + b).isPresent()) {
           return Optional.of(b);
         }
-      } catch (RepoAccess.RepoAccessException e) {
+      } catch (RuntimeException e) {
+        ports.effects().incidents().report(p.connection(), "periodic run of " + p.project() + " (skipped)", e, e instanceof org.seakeeper.core.effect.Outage);
         return Optional.empty();
       }
     }
@@ -474,28 +553,13 @@ public final class Scheduler implements SchedulerCommands {
     });
   }
 
+  private boolean gateStep() {
+    Instant now = clock.instant();
+    return ports.store().transaction(tx -> gate.step(tx, now));
+  }
+
   private boolean deliverOutbox() {
-    List<OutboxEntry> pending = ports.store().transaction(tx -> tx.outbox().pending(20));
-    boolean progress = false;
-    for (OutboxEntry e : pending) {
-      Buildset s = ports.store().queries().buildset(e.buildsetId()).orElseThrow();
-      List<Build> builds = ports.store().transaction(tx -> tx.builds().ofBuildset(s.id()));
-      boolean ok;
-      try {
-        ok = ports.reporter().report(e, s, builds);
-      } catch (RuntimeException ex) {
-        ok = false;
-      }
-      if (ok) {
-        Instant now = clock.instant();
-        ports.store().transaction(tx -> {
-          tx.outbox().markDelivered(e.id(), now);
-          return null;
-        });
-        progress = true;
-      }
-    }
-    return progress;
+    return outbox.step(clock.instant(), gate);
   }
 
   // ---- commands ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package org.seakeeper.core.scheduler;
 
+import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.report.Reporter;
@@ -13,8 +14,20 @@ import org.seakeeper.core.store.Store;
  * @param executors one executor per tier; a build runs only on its tier's executor
  * @param secrets where granted secrets are read ({@link SecretStore#NONE}: jobs that declare
  *     secrets end in {@code config_error})
+ * @param effects how network calls run (away from the scheduler's thread, with a timeout) and how
+ *     outages are retried; {@link EffectPorts#inline()} unless {@link #withEffects} says otherwise
  */
-public record SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
+public record SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets, EffectPorts effects) {
+  /** Ports whose calls run inline (tests, {@code seakeeper run}). */
+  public SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
+    this(store, repos, executors, logs, reporter, metrics, secrets, EffectPorts.inline());
+  }
+
+  /** The same ports, acting through {@code e}. */
+  public SchedulerPorts withEffects(EffectPorts e) {
+    return new SchedulerPorts(store, repos, executors, logs, reporter, metrics, secrets, e);
+  }
+
   /** Ports without a secret store. */
   public SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
     this(store, repos, executors, logs, reporter, metrics, SecretStore.NONE);

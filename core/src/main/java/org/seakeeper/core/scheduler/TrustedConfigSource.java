@@ -74,7 +74,7 @@ public final class TrustedConfigSource {
     }
   }
 
-  private record Attempt(Optional<TrustedSections> merged, ConfigSecrets secrets, List<Problem> problems) {}
+  record Attempt(Optional<TrustedSections> merged, ConfigSecrets secrets, List<Problem> problems) {}
 
   private final TrustedSections server;
   private final Optional<ServerConfig.ConfigRepo> repo;
@@ -127,16 +127,40 @@ public final class TrustedConfigSource {
     return repo;
   }
 
-  /** Reads the branch tip once: the scheduler at start, the CLI's {@code --config}. */
+  /**
+   * Reads the branch tip once: the scheduler at start, the CLI's {@code --config}. An outage keeps
+   * the server file's trusted config (the next move of the branch, or a restart, reads it again).
+   */
   public void load() {
-    repo.ifPresent(r -> reload(r));
+    repo.ifPresent(r -> {
+      try {
+        apply(read(r));
+      } catch (org.seakeeper.core.effect.Outage e) {
+        apply(new Reload(Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()), Optional.empty(), Optional.empty(), Optional.empty()));
+      }
+    });
   }
 
-  /** A ref update of the config repo's branch re-reads its tip. */
-  void observe(TriggerEvent e) {
+  /**
+   * What re-reading the config repo's branch tip found: read away from the scheduler's thread
+   * ({@link #prepare}), put in force on it ({@link #apply}).
+   *
+   * @param unreadable why the tip could not be resolved, when it could not
+   * @param tip the new tip; empty when there is nothing new
+   */
+  record Reload(Optional<String> unreadable, Optional<String> tip, Optional<Attempt> attempt, Optional<Attempt> remembered) {
+    static final Reload NOTHING = new Reload(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * For a ref update of the config repo's branch: the tip read again (network reads, any thread;
+   * an {@link org.seakeeper.core.effect.Outage} propagates). Empty for any other event.
+   */
+  Optional<Reload> prepare(TriggerEvent e) {
     if (e instanceof TriggerEvent.RefUpdated u && isRepo(u.connection(), u.project()) && u.ref().equals(repo.get().ref())) {
-      reload(repo.get());
+      return Optional.of(read(repo.get()));
     }
+    return Optional.empty();
   }
 
   /** Whether this is the config repo. */
@@ -209,33 +233,52 @@ public final class TrustedConfigSource {
     return m;
   }
 
-  private void reload(ServerConfig.ConfigRepo r) {
+  private Reload read(ServerConfig.ConfigRepo r) {
     Optional<String> tip;
     try {
       tip = repos.resolve(r.connection(), r.project(), r.ref());
     } catch (RepoAccess.RepoAccessException e) {
-      String line = r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage();
-      state = new State(state.config(), state.commit(), state.rejected(), List.of(line));
-      listener.rejected("(unreadable)", List.of(line));
-      return;
+      return new Reload(Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()), Optional.empty(), Optional.empty(), Optional.empty());
     }
-    if (tip.isEmpty() || tip.equals(state.commit()) || tip.equals(state.rejected())) {
-      return; // no branch yet (only the server file applies), or nothing new
+    State now = state;
+    if (tip.isEmpty() || tip.equals(now.commit()) || tip.equals(now.rejected())) {
+      return Reload.NOTHING; // no branch yet (only the server file applies), or nothing new
     }
     Attempt a = attempt(r.connection(), r.project(), tip.get());
+    Optional<Attempt> last = Optional.empty();
+    if (a.merged().isEmpty() && now.commit().isEmpty() && remembered.isPresent() && !remembered.equals(tip)) {
+      last = Optional.of(attempt(r.connection(), r.project(), remembered.get()));
+    }
+    return new Reload(Optional.empty(), tip, Optional.of(a), last);
+  }
+
+  /** Puts a reload in force (the scheduler's thread); true when the trusted config in force changed. */
+  boolean apply(Reload reload) {
+    ServerConfig.ConfigRepo r = repo.orElseThrow();
+    if (reload.unreadable().isPresent()) {
+      String line = reload.unreadable().get();
+      state = new State(state.config(), state.commit(), state.rejected(), List.of(line));
+      listener.rejected("(unreadable)", List.of(line));
+      return false;
+    }
+    if (reload.tip().isEmpty() || reload.tip().equals(state.commit()) || reload.tip().equals(state.rejected())) {
+      return false;
+    }
+    String tip = reload.tip().get();
+    Attempt a = reload.attempt().orElseThrow();
     if (a.merged().isPresent()) {
-      use(tip.get(), a);
-      return;
+      use(tip, a);
+      return true;
     }
     List<String> problems = format(a.problems(), r.path());
-    listener.rejected(tip.get(), problems);
-    if (state.commit().isEmpty() && remembered.isPresent() && !remembered.equals(tip)) {
-      Attempt last = attempt(r.connection(), r.project(), remembered.get());
-      if (last.merged().isPresent()) {
-        use(remembered.get(), last);
-      }
+    listener.rejected(tip, problems);
+    boolean changed = false;
+    if (state.commit().isEmpty() && reload.remembered().isPresent() && reload.remembered().get().merged().isPresent()) {
+      use(remembered.orElseThrow(), reload.remembered().get());
+      changed = true;
     }
-    state = new State(state.config(), state.commit(), tip, problems);
+    state = new State(state.config(), state.commit(), Optional.of(tip), problems);
+    return changed;
   }
 
   private void use(String commit, Attempt a) {

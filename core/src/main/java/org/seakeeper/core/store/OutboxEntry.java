@@ -20,6 +20,11 @@ public record OutboxEntry(long id, long buildsetId, String kind, Instant created
   public static final String GATE_FAILED = "gate-failed";
   /** A gate item passed and was submitted: the passing run's buildset. */
   public static final String GATE_MERGED = "gate-merged";
+  /**
+   * Submit the change of this gate buildset (its passed run) through the review system: an effect
+   * the scheduler carries out, never a report.
+   */
+  public static final String SUBMIT = "submit";
 
   public OutboxEntry withId(long newId) {
     return new OutboxEntry(newId, buildsetId, kind, createdAt, deliveredAt);

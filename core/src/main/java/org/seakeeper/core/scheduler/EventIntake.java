@@ -1,0 +1,140 @@
+package org.seakeeper.core.scheduler;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.seakeeper.core.effect.Calls;
+import org.seakeeper.core.effect.EffectPorts;
+import org.seakeeper.core.event.EventRecord;
+
+/**
+ * The first of the two steps that turn an inbox event into buildsets: what the event needs from
+ * the network (its config at the commit, the files it changed, its dependencies, a speculative
+ * merge) is read by a call away from the scheduler's thread, and comes back as a {@link
+ * Prepared} value that the scheduler then applies in one transaction.
+ *
+ * <p>Events of one connection are applied in their inbox order (a later patch set never overtakes
+ * an earlier one); events of different connections are independent, so a connection whose service
+ * hangs holds back only its own events. A preparation that meets an outage is tried again after a
+ * capped exponential backoff, for as long as it takes: an outage never becomes a verdict. At most
+ * {@value #IN_FLIGHT_PER_CONNECTION} preparations of one connection run at once. Confined to the
+ * scheduler's thread, except the completion hand-over.
+ */
+final class EventIntake {
+  static final int IN_FLIGHT_PER_CONNECTION = 4;
+
+  /** What preparing an event found. {@code value} is whatever the scheduler's preparation returns. */
+  record Ready<P>(EventRecord event, P prepared) {}
+
+  private sealed interface State<P> {}
+
+  private record InFlight<P>(int failures) implements State<P> {}
+
+  private record Waiting<P>(int failures, Instant notBefore) implements State<P> {}
+
+  private record Done<P>(P prepared) implements State<P> {}
+
+  private record Completion<P>(long eventId, String connection, String what, int failures, Calls.Result<P> result) {}
+
+  private final EffectPorts effects;
+  private final Runnable wake;
+  private final Map<Long, State<Object>> states = new HashMap<>();
+  private final ConcurrentLinkedQueue<Completion<Object>> completions = new ConcurrentLinkedQueue<>();
+
+  EventIntake(EffectPorts effects, Runnable wake) {
+    this.effects = effects;
+    this.wake = wake;
+  }
+
+  /**
+   * The events among {@code unprocessed} (inbox order) that can be applied now, in order; starts
+   * or retries the preparation of the others. {@code prepare} makes the work of one event's call
+   * (it runs away from this thread and must only read).
+   */
+  @SuppressWarnings("unchecked")
+  <P> List<Ready<P>> ready(List<EventRecord> unprocessed, Instant now, Function<EventRecord, Supplier<P>> prepare) {
+    drain(now);
+    List<Ready<P>> out = new ArrayList<>();
+    Set<String> blocked = new HashSet<>();
+    Map<String, Integer> inFlight = new HashMap<>();
+    for (EventRecord e : unprocessed) {
+      String conn = e.event().connection();
+      State<Object> s = states.get(e.id());
+      if (s == null || (s instanceof Waiting<Object> w && !now.isBefore(w.notBefore()))) {
+        if (inFlight.getOrDefault(conn, 0) < IN_FLIGHT_PER_CONNECTION) {
+          int failures = s instanceof Waiting<Object> w ? w.failures() : 0;
+          start(e, failures, (Supplier<Object>) prepare.apply(e));
+          drain(now); // an inline call has finished already
+          s = states.get(e.id());
+        }
+      }
+      if (s instanceof InFlight<Object> || s == null) {
+        inFlight.merge(conn, 1, Integer::sum);
+      }
+      if (s instanceof Done<Object> d && !blocked.contains(conn)) {
+        out.add(new Ready<>(e, (P) d.prepared()));
+        continue;
+      }
+      blocked.add(conn);
+    }
+    return out;
+  }
+
+  /** The event was applied (or must be prepared again from scratch): forget it. */
+  void forget(long eventId) {
+    states.remove(eventId);
+  }
+
+  /** Every prepared but unapplied event is prepared again (the trusted config they read changed). */
+  void invalidate() {
+    states.entrySet().removeIf(en -> en.getValue() instanceof Done<Object>);
+  }
+
+  /** Whether a finished preparation waits to be taken (the scheduler should step again). */
+  boolean pending() {
+    return !completions.isEmpty();
+  }
+
+  /** The earliest time a waiting preparation may be retried; empty when none waits. */
+  Optional<Instant> nextRetry() {
+    return states.values().stream().filter(s -> s instanceof Waiting<Object>).map(s -> ((Waiting<Object>) s).notBefore()).min(Instant::compareTo);
+  }
+
+  private void start(EventRecord e, int failures, Supplier<Object> work) {
+    states.put(e.id(), new InFlight<>(failures));
+    String what = "prepare event " + e.id() + " (" + e.event().getClass().getSimpleName() + " of " + e.event().project() + ")";
+    effects.call(e.event().connection(), what, work, r -> {
+      completions.add(new Completion<>(e.id(), e.event().connection(), what, failures, r));
+      wake.run();
+    });
+  }
+
+  private void drain(Instant now) {
+    Completion<Object> c;
+    while ((c = completions.poll()) != null) {
+      if (!(states.get(c.eventId()) instanceof InFlight<Object>)) {
+        continue; // forgotten meanwhile
+      }
+      switch (c.result()) {
+        case Calls.Ok<Object> ok -> {
+          effects.health().succeeded(c.connection(), now);
+          states.put(c.eventId(), new Done<>(ok.value()));
+        }
+        case Calls.Failed<Object> f -> {
+          int failures = c.failures() + 1;
+          effects.health().failed(c.connection(), String.valueOf(f.error().getMessage()), now);
+          effects.incidents().report(c.connection(), c.what() + " (attempt " + failures + "; retried)", f.error(), f.outage());
+          states.put(c.eventId(), new Waiting<>(failures, now.plus(effects.backoff().delay(failures, c.eventId()))));
+        }
+      }
+    }
+  }
+}
