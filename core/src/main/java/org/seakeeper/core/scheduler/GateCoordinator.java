@@ -23,6 +23,7 @@ import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.gate.ReviewSystem;
 import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -32,7 +33,7 @@ import org.seakeeper.core.store.Store;
  * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
  * head is submitted once it passed (a submit the review system refuses re-tests the queue, and
  * fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in a row). Gate verdicts are reported through the outbox as
- * {@link OutboxEntry#GATE_FAILED} (the failed run) and {@link OutboxEntry#GATE_MERGED} (the
+ * {@link OutboxKind#GATE_FAILED} (the failed run) and {@link OutboxKind#GATE_MERGED} (the
  * passing run, after the submit), so each queued change gets one gate result however often it
  * was re-tested. A change that failed for good re-enters only after a check of the same patch set
  * passes again (a {@code recheck}), not on any later vote. Confined to the scheduler thread; it
@@ -200,7 +201,7 @@ final class GateCoordinator {
     Buildset s = BuildsetCreator.createSingle(tx, 0, t, TierPolicy.tierOf(org.seakeeper.core.model.PipelineName.GATE), BuildStatus.CONFIG_ERROR, detail, now);
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
-    tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.GATE_FAILED, now, Optional.empty()));
+    tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.GATE_FAILED, now, Optional.empty()));
   }
 
   /** Changes waiting for dependencies try again (after a change entered a queue or merged). */
@@ -241,7 +242,7 @@ final class GateCoordinator {
       drop(tx, f.get(), why, now);
       if (t != null && t.buildsetId() >= 0) {
         tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
-        report(tx, t, OutboxEntry.GATE_FAILED, now);
+        report(tx, t, OutboxKind.GATE_FAILED, now);
       }
       TriggerEvent.ApprovalsChanged a = approvals.get(e.getKey());
       if (a != null) {
@@ -299,7 +300,7 @@ final class GateCoordinator {
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
     q.fail(c);
     dependsOn.remove(key(c));
-    report(tx, t, OutboxEntry.GATE_FAILED, now);
+    report(tx, t, OutboxKind.GATE_FAILED, now);
     dropDependents(tx, c, "failed the gate", now);
   }
 
@@ -316,7 +317,7 @@ final class GateCoordinator {
         "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, Optional.empty())));
   }
 
-  private static void report(Store.Tx tx, Tested t, String kind, Instant now) {
+  private static void report(Store.Tx tx, Tested t, OutboxKind kind, Instant now) {
     if (t != null && t.buildsetId() >= 0) {
       tx.outbox().add(new OutboxEntry(0, t.buildsetId(), kind, now, Optional.empty()));
     }
@@ -358,7 +359,7 @@ final class GateCoordinator {
       passed.remove(key(head));
       approvals.remove(key(head));
       tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
-      report(tx, current.remove(key(head)), OutboxEntry.GATE_MERGED, now);
+      report(tx, current.remove(key(head)), OutboxKind.GATE_MERGED, now);
       changed = true;
     }
     return changed;

@@ -31,6 +31,7 @@ import org.seakeeper.core.secret.SecretResolver;
 import org.seakeeper.core.secret.SecretValue;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -355,7 +356,7 @@ public final class Scheduler implements SchedulerCommands {
 
   /**
    * When {@code b} is the first build of its buildset to start and the reporter wants to say so,
-   * adds the buildset's {@link OutboxEntry#BUILDSET_STARTED} entry, in the transaction that starts
+   * adds the buildset's {@link OutboxKind#BUILDSET_STARTED} entry, in the transaction that starts
    * the build: once per buildset, even across crashes (a retried or recovered attempt is not first).
    */
   private void announceStart(Store.Tx tx, Build b, Instant now) {
@@ -366,7 +367,7 @@ public final class Scheduler implements SchedulerCommands {
     // build costs no read of its siblings.
     tx.builds().buildset(b.buildsetId()).filter(s -> ports.reporter().reportsStart(s))
         .filter(s -> tx.builds().ofBuildset(s.id()).stream().noneMatch(x -> x.id() != b.id() && x.startedAt().isPresent()))
-        .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_STARTED, now, Optional.empty())));
+        .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.BUILDSET_STARTED, now, Optional.empty())));
   }
 
   /**
@@ -458,7 +459,7 @@ public final class Scheduler implements SchedulerCommands {
         List<Build> builds = tx.builds().ofBuildset(s.id());
         if (builds.stream().allMatch(b -> b.status().terminal())) {
           tx.builds().update(s.finished(now));
-          tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_FINISHED, now, Optional.empty()));
+          tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.BUILDSET_FINISHED, now, Optional.empty()));
           configs.forget(s.id());
           dependenciesElsewhere.remove(s.id());
           gate.forget(s.id());
@@ -475,7 +476,7 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   private boolean deliverOutbox() {
-    List<OutboxEntry> pending = ports.store().transaction(tx -> tx.outbox().pending(20));
+    List<OutboxEntry> pending = ports.store().transaction(tx -> tx.outbox().pending(20, clock.instant()));
     boolean progress = false;
     for (OutboxEntry e : pending) {
       Buildset s = ports.store().queries().buildset(e.buildsetId()).orElseThrow();
