@@ -19,6 +19,7 @@ import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.report.Review;
 import org.seakeeper.core.report.Reviews;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,11 @@ import org.slf4j.LoggerFactory;
  * problems of the change as inline comments on {@code .seakeeper.yaml} at their lines.
  *
  * <ul>
- *   <li>{@code check}: each finished buildset ({@link OutboxEntry#BUILDSET_FINISHED}), unless it
+ *   <li>{@code check}: each finished buildset ({@link OutboxKind#BUILDSET_FINISHED}), unless it
  *       has a cancelled build (superseded, abandoned, cancelled by hand): that one is only logged.
  *   <li>{@code gate}: only the queue's verdicts, once per queued change however often it was
- *       re-tested: {@link OutboxEntry#GATE_FAILED} is -1 before anything else happens to the
- *       change; {@link OutboxEntry#GATE_MERGED} comes after the submit (as Zuul reports), +1 with
+ *       re-tested: {@link OutboxKind#GATE_FAILED} is -1 before anything else happens to the
+ *       change; {@link OutboxKind#GATE_MERGED} comes after the submit (as Zuul reports), +1 with
  *       a message saying it was merged, or the message alone when Gerrit refuses votes on merged
  *       changes. Other gate buildsets (re-tested, reset, still waiting) are only logged.
  *   <li>{@code post}, {@code periodic}, {@code release}: only logged.
@@ -86,7 +87,7 @@ public final class GerritReporter implements Reporter {
 
   @Override
   public boolean report(OutboxEntry entry, Buildset s, List<Build> builds) {
-    if (OutboxEntry.BUILDSET_STARTED.equals(entry.kind())) {
+    if (entry.kind() == OutboxKind.BUILDSET_STARTED) {
       return reportStart(entry, s, builds);
     }
     Optional<Review> r = Reviews.of(s, builds, entry.kind(), publicUrl);
@@ -110,7 +111,7 @@ public final class GerritReporter implements Reporter {
         api.post(review, json(r.get(), true));
         log.debug("{}: review posted in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
       } catch (GerritRest.HttpError e) {
-        if (!OutboxEntry.GATE_MERGED.equals(entry.kind()) || !refusal(e)) {
+        if (entry.kind() != OutboxKind.GATE_MERGED || !refusal(e)) {
           throw e;
         }
         log.info("{}: Gerrit refused a vote on the merged change ({}), posting the message alone", what, e.getMessage());
@@ -180,7 +181,7 @@ public final class GerritReporter implements Reporter {
   }
 
   /** Whether an outbox entry of this kind becomes a review (see the class comment). */
-  static boolean voted(PipelineName pipeline, String kind) {
+  static boolean voted(PipelineName pipeline, OutboxKind kind) {
     return Reviews.voted(pipeline, kind);
   }
 
@@ -200,11 +201,11 @@ public final class GerritReporter implements Reporter {
 
   /** The review's JSON for a check buildset: vote, tag, message and inline comments. */
   String review(Buildset s, List<Build> latest) {
-    return review(s, latest, OutboxEntry.BUILDSET_FINISHED, true);
+    return review(s, latest, OutboxKind.BUILDSET_FINISHED, true);
   }
 
   /** The review's JSON: vote (a gate verdict's, else the builds'), tag, message and inline comments. */
-  String review(Buildset s, List<Build> latest, String kind, boolean vote) {
+  String review(Buildset s, List<Build> latest, OutboxKind kind, boolean vote) {
     return json(Reviews.compose(s, latest, kind, publicUrl), vote);
   }
 

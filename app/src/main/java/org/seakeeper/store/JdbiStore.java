@@ -75,6 +75,11 @@ public final class JdbiStore implements Store {
     return new SqlSecretStore(jdbi, sealer, clock);
   }
 
+  /** How many distinct config sources the database holds (the contract checks they are stored once). */
+  long configBlobCount() {
+    return jdbi.withHandle(h -> new SqlBuilds(h, codec).configBlobCount());
+  }
+
   @Override
   public BuildQueries queries() {
     return queries;

@@ -1,9 +1,12 @@
 package org.seakeeper.store;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +17,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
 
@@ -106,6 +110,76 @@ final class SqlBuilds implements Builds {
   @Override
   public List<Buildset> unfinished() {
     return buildsets("WHERE finished_at IS NULL ORDER BY id", q -> q);
+  }
+
+  @Override
+  public void saveDependencies(long buildsetId, List<ChangeRef> dependencies) {
+    requireBuildset(buildsetId);
+    h.createUpdate("DELETE FROM buildset_dependencies WHERE buildset_id = :buildset").bind("buildset", buildsetId).execute();
+    int position = 0;
+    for (ChangeRef d : dependencies) {
+      h.createUpdate("INSERT INTO buildset_dependencies (buildset_id, position, connection, project, branch, change_id, patchset, commit_sha) "
+              + "VALUES (:buildset, :position, :connection, :project, :branch, :change, :patchset, :commit)")
+          .bind("buildset", buildsetId)
+          .bind("position", position++)
+          .bind("connection", d.connection())
+          .bind("project", d.project())
+          .bind("branch", d.branch())
+          .bind("change", d.change())
+          .bind("patchset", d.patchset())
+          .bind("commit", d.commit())
+          .execute();
+    }
+  }
+
+  @Override
+  public List<ChangeRef> dependencies(long buildsetId) {
+    return h.createQuery("SELECT connection, project, branch, change_id, patchset, commit_sha FROM buildset_dependencies WHERE buildset_id = :buildset ORDER BY position")
+        .bind("buildset", buildsetId)
+        .map((rs, ctx) -> new ChangeRef(rs.getString("connection"), rs.getString("project"), rs.getString("branch"), rs.getString("change_id"), rs.getString("patchset"), rs.getString("commit_sha")))
+        .list();
+  }
+
+  @Override
+  public void saveConfigSource(long buildsetId, byte[] content) {
+    requireBuildset(buildsetId);
+    String sha = sha256(content);
+    // one process writes, one transaction at a time (JdbiStore): the check and the insert do not race
+    boolean known = h.createQuery("SELECT COUNT(*) FROM config_blobs WHERE sha256 = :sha").bind("sha", sha).mapTo(Long.class).one() > 0;
+    if (!known) {
+      h.createUpdate("INSERT INTO config_blobs (sha256, content) VALUES (:sha, :content)").bind("sha", sha).bind("content", content).execute();
+    }
+    int n = h.createUpdate("UPDATE buildset_configs SET sha256 = :sha WHERE buildset_id = :buildset").bind("sha", sha).bind("buildset", buildsetId).execute();
+    if (n == 0) {
+      h.createUpdate("INSERT INTO buildset_configs (buildset_id, sha256) VALUES (:buildset, :sha)").bind("buildset", buildsetId).bind("sha", sha).execute();
+    }
+  }
+
+  @Override
+  public Optional<byte[]> configSource(long buildsetId) {
+    return h.createQuery("SELECT c.content FROM buildset_configs b JOIN config_blobs c ON c.sha256 = b.sha256 WHERE b.buildset_id = :buildset")
+        .bind("buildset", buildsetId)
+        .map((rs, ctx) -> rs.getBytes("content"))
+        .findOne();
+  }
+
+  /** How many distinct config sources are stored (equal contents are stored once). */
+  long configBlobCount() {
+    return h.createQuery("SELECT COUNT(*) FROM config_blobs").mapTo(Long.class).one();
+  }
+
+  private void requireBuildset(long buildsetId) {
+    if (h.createQuery("SELECT COUNT(*) FROM buildsets WHERE id = :id").bind("id", buildsetId).mapTo(Long.class).one() == 0) {
+      throw new IllegalArgumentException("no buildset " + buildsetId);
+    }
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Builds matching the query, newest first (contracts §6, {@code GET /builds}). */

@@ -27,6 +27,7 @@ import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.server.ServerRuntime;
 import org.seakeeper.testkit.GerritContract;
 
@@ -161,7 +162,7 @@ class GerritEndToEndTest extends GerritContract {
     Buildset set = new Buildset(41, 1, "review", f.project(), Optional.of(Integer.toString(change)), Optional.of("1"), "refs/changes/x", commit, PipelineName.CHECK, Tier.UNTRUSTED, t, Optional.of(t));
     Build ok = new Build(99, 41, "review", f.project(), set.change(), set.patchset(), set.ref(), commit, PipelineName.CHECK, Optional.of("build"), 1, BuildStatus.SUCCESS, Tier.UNTRUSTED, List.of(), t,
         Optional.of(t), Optional.of(t), "", Optional.empty());
-    OutboxEntry entry = new OutboxEntry(7, 41, "buildset-finished", t, Optional.empty());
+    OutboxEntry entry = new OutboxEntry(7, 41, OutboxKind.BUILDSET_FINISHED, t, Optional.empty());
     assertThat(new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC()).report(entry, set, List.of(ok))).isTrue();
     // the process died before the outbox marked the entry delivered: a new one reports it again
     assertThat(new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC()).report(entry, set, List.of(ok))).isTrue();

@@ -14,6 +14,7 @@ import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 
 /** The review a finished buildset becomes, without a Gerrit. */
 class GerritReporterTest {
@@ -78,7 +79,7 @@ class GerritReporterTest {
 
   @Test
   void other_pipelines_and_cancelled_buildsets_are_only_logged() {
-    OutboxEntry e = new OutboxEntry(1, 7, "buildset-finished", T, Optional.empty());
+    OutboxEntry e = new OutboxEntry(1, 7, OutboxKind.BUILDSET_FINISHED, T, Optional.empty());
     Buildset post = new Buildset(8, 1, "review", "demo", Optional.empty(), Optional.empty(), "refs/heads/master", "c".repeat(40), PipelineName.POST, Tier.TRUSTED, T, Optional.of(T));
     assertThat(reporter.report(e, post, List.of(build(1, "build", BuildStatus.SUCCESS, "", 1)))).isTrue();
     assertThat(reporter.report(e, SET, List.of(build(1, "build", BuildStatus.CANCELLED, "superseded by patch set 4", 1)))).isTrue();
@@ -88,26 +89,26 @@ class GerritReporterTest {
 
   @Test
   void only_the_gate_queue_s_verdicts_are_voted_on_not_each_gate_run() {
-    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxEntry.GATE_FAILED)).isTrue();
-    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxEntry.GATE_MERGED)).isTrue();
-    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxEntry.BUILDSET_FINISHED)).isFalse();
-    assertThat(GerritReporter.voted(PipelineName.CHECK, OutboxEntry.BUILDSET_FINISHED)).isTrue();
-    OutboxEntry finished = new OutboxEntry(1, 8, OutboxEntry.BUILDSET_FINISHED, T, Optional.empty());
+    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxKind.GATE_FAILED)).isTrue();
+    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxKind.GATE_MERGED)).isTrue();
+    assertThat(GerritReporter.voted(PipelineName.GATE, OutboxKind.BUILDSET_FINISHED)).isFalse();
+    assertThat(GerritReporter.voted(PipelineName.CHECK, OutboxKind.BUILDSET_FINISHED)).isTrue();
+    OutboxEntry finished = new OutboxEntry(1, 8, OutboxKind.BUILDSET_FINISHED, T, Optional.empty());
     assertThat(reporter.report(finished, GATE, List.of(build(1, "test", BuildStatus.FAILURE, "exit 1", 1)))).as("logged, no Gerrit asked").isTrue();
   }
 
   @Test
   void a_gate_failure_votes_minus_one_and_a_merge_plus_one_saying_it_merged() throws Exception {
-    JsonNode failed = GerritRest.JSON.readTree(reporter.review(GATE, List.of(build(5, "integration", BuildStatus.FAILURE, "exit 1", 1)), OutboxEntry.GATE_FAILED, true));
+    JsonNode failed = GerritRest.JSON.readTree(reporter.review(GATE, List.of(build(5, "integration", BuildStatus.FAILURE, "exit 1", 1)), OutboxKind.GATE_FAILED, true));
     assertThat(failed.get("labels").get("Verified").asInt()).isEqualTo(-1);
     assertThat(failed.get("message").asText()).startsWith("Build failed (gate pipeline). [seakeeper buildset 8]").contains("speculative state dddddddddddd").contains("removed from the gate queue")
         .contains("- integration: failure (exit 1)");
-    JsonNode merged = GerritRest.JSON.readTree(reporter.review(GATE, List.of(build(6, "integration", BuildStatus.SUCCESS, "", 1)), OutboxEntry.GATE_MERGED, true));
+    JsonNode merged = GerritRest.JSON.readTree(reporter.review(GATE, List.of(build(6, "integration", BuildStatus.SUCCESS, "", 1)), OutboxKind.GATE_MERGED, true));
     assertThat(merged.get("labels").get("Verified").asInt()).isEqualTo(1);
     assertThat(merged.get("message").asText()).startsWith("Build succeeded (gate pipeline).").contains("; merged.");
-    assertThat(GerritRest.JSON.readTree(reporter.review(GATE, List.of(), OutboxEntry.GATE_MERGED, false)).has("labels")).isFalse();
+    assertThat(GerritRest.JSON.readTree(reporter.review(GATE, List.of(), OutboxKind.GATE_MERGED, false)).has("labels")).isFalse();
     Build conflict = build(7, null, BuildStatus.MERGE_CONFLICT, "does not merge onto master: conflicts in a.txt", 1);
-    assertThat(GerritRest.JSON.readTree(reporter.review(GATE, List.of(conflict), OutboxEntry.GATE_FAILED, true)).get("message").asText())
+    assertThat(GerritRest.JSON.readTree(reporter.review(GATE, List.of(conflict), OutboxKind.GATE_FAILED, true)).get("message").asText())
         .contains("- (merge): merge_conflict (does not merge onto master: conflicts in a.txt)");
   }
 }

@@ -16,6 +16,7 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 
 /** A Gerrit that is down: the connection keeps retrying without delivering anything, the reporter asks to be retried. */
 class GerritUnreachableTest {
@@ -41,7 +42,7 @@ class GerritUnreachableTest {
   @Test
   void the_reporter_asks_for_a_retry_when_gerrit_cannot_be_reached() throws Exception {
     GerritReporter r = new GerritReporter(Map.of("review", nowhere()), "http://ci/", Clock.systemUTC());
-    OutboxEntry entry = new OutboxEntry(1, 7, "buildset-finished", Instant.now(), Optional.empty());
+    OutboxEntry entry = new OutboxEntry(1, 7, OutboxKind.BUILDSET_FINISHED, Instant.now(), Optional.empty());
     assertThat(r.report(entry, GerritReporterTest.SET, List.of(GerritReporterTest.build(1, "build", BuildStatus.SUCCESS, "", 1)))).isFalse();
   }
 

@@ -12,6 +12,7 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.testkit.RecordingReporter;
 
 /** Results go to the review system of their connection; embargoed ones go to no one. */
@@ -23,7 +24,7 @@ class RoutedReporterTest {
 
   private boolean report(String connection) {
     Buildset s = new Buildset(7, 1, connection, "demo", Optional.empty(), Optional.empty(), "refs/tags/v1", "c0ffee", PipelineName.RELEASE, Tier.PRIVILEGED, T0, Optional.of(T0));
-    return routed.report(new OutboxEntry(1, 7, "buildset-finished", T0, Optional.empty()), s, List.of());
+    return routed.report(new OutboxEntry(1, 7, OutboxKind.BUILDSET_FINISHED, T0, Optional.empty()), s, List.of());
   }
 
   @Test

@@ -16,7 +16,10 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.store.BuildQuery;
+import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.testkit.StoreContract;
 
@@ -24,6 +27,34 @@ import org.seakeeper.testkit.StoreContract;
 abstract class JdbiStoreContract extends StoreContract {
   /** Closes {@link #store} and opens the same database again. */
   protected abstract Store reopen();
+
+  @Override
+  protected long configBlobCount() {
+    return ((JdbiStore) store).configBlobCount();
+  }
+
+  @Test
+  void deferrals_dependencies_and_config_sources_survive_reopening_the_store() {
+    ChangeRef dep = new ChangeRef("review", "lib", "main", "42", "3", "beef");
+    byte[] yaml = "pipelines: {}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    long[] ids = store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      tx.builds().saveDependencies(s.id(), List.of(dep));
+      tx.builds().saveConfigSource(s.id(), yaml);
+      long e = tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.SUBMIT, T0, Optional.empty())).id();
+      tx.outbox().defer(e, T0.plusSeconds(5), "HTTP 502");
+      return new long[] {s.id(), e};
+    });
+    store = reopen();
+    store.transaction(tx -> {
+      assertThat(tx.builds().dependencies(ids[0])).containsExactly(dep);
+      assertThat(tx.builds().configSource(ids[0])).hasValueSatisfying(b -> assertThat(b).isEqualTo(yaml));
+      assertThat(tx.outbox().pending(10, T0)).isEmpty();
+      OutboxEntry e = tx.outbox().pending(10, T0.plusSeconds(5)).getFirst();
+      assertThat(e).isEqualTo(new OutboxEntry(ids[1], ids[0], OutboxKind.SUBMIT, T0, Optional.empty(), 1, Optional.of(T0.plusSeconds(5)), Optional.of("HTTP 502")));
+      return null;
+    });
+  }
 
   private List<EventRecord> unprocessed(int limit) {
     return store.transaction(tx -> tx.inbox().unprocessed(limit));

@@ -1,9 +1,12 @@
 package org.seakeeper.testkit;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +18,7 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.store.BuildQueries;
 import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.BuildQuery;
@@ -24,6 +28,7 @@ import org.seakeeper.core.store.Embargoes;
 import org.seakeeper.core.store.Inbox;
 import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -45,6 +50,10 @@ public final class InMemoryStore implements Store {
     TreeMap<Long, OutboxEntry> outbox = new TreeMap<>();
     InMemoryGateState gate = new InMemoryGateState();
     TreeMap<String, Embargo> embargoes = new TreeMap<>();
+    TreeMap<Long, List<ChangeRef>> dependencies = new TreeMap<>();
+    /** Buildset id to the SHA-256 (hex) of its config source, and the sources by that hash. */
+    TreeMap<Long, String> configSources = new TreeMap<>();
+    TreeMap<String, byte[]> configBlobs = new TreeMap<>();
 
     /** Whether the buildset belongs to an unpublished embargo. */
     boolean hidden(long buildsetId) {
@@ -64,6 +73,9 @@ public final class InMemoryStore implements Store {
       s.outbox = new TreeMap<>(outbox);
       s.gate = gate.copy();
       s.embargoes = new TreeMap<>(embargoes);
+      s.dependencies = new TreeMap<>(dependencies);
+      s.configSources = new TreeMap<>(configSources);
+      s.configBlobs = new TreeMap<>(configBlobs);
       return s;
     }
   }
@@ -140,6 +152,19 @@ public final class InMemoryStore implements Store {
 
   @Override
   public void close() {}
+
+  /** How many distinct config sources are kept (the contract checks that equal ones are kept once). */
+  public synchronized int configBlobCount() {
+    return state.configBlobs.size();
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private record MemTx(State s) implements Tx {
     @Override
@@ -231,6 +256,40 @@ public final class InMemoryStore implements Store {
         public List<Buildset> unfinished() {
           return s.buildsets.values().stream().filter(b -> b.finishedAt().isEmpty()).sorted(Comparator.comparingLong(Buildset::id)).toList();
         }
+
+        @Override
+        public void saveDependencies(long buildsetId, List<ChangeRef> dependencies) {
+          requireBuildset(buildsetId);
+          if (dependencies.isEmpty()) {
+            s.dependencies.remove(buildsetId);
+          } else {
+            s.dependencies.put(buildsetId, List.copyOf(dependencies));
+          }
+        }
+
+        @Override
+        public List<ChangeRef> dependencies(long buildsetId) {
+          return s.dependencies.getOrDefault(buildsetId, List.of());
+        }
+
+        @Override
+        public void saveConfigSource(long buildsetId, byte[] content) {
+          requireBuildset(buildsetId);
+          String sha = sha256(content);
+          s.configBlobs.putIfAbsent(sha, content.clone());
+          s.configSources.put(buildsetId, sha);
+        }
+
+        @Override
+        public Optional<byte[]> configSource(long buildsetId) {
+          return Optional.ofNullable(s.configSources.get(buildsetId)).map(sha -> s.configBlobs.get(sha).clone());
+        }
+
+        private void requireBuildset(long buildsetId) {
+          if (!s.buildsets.containsKey(buildsetId)) {
+            throw new IllegalArgumentException("no buildset " + buildsetId);
+          }
+        }
       };
     }
 
@@ -284,14 +343,37 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
-        public List<OutboxEntry> pending(int limit) {
-          return new ArrayList<>(s.outbox.values().stream().filter(e -> e.deliveredAt().isEmpty()).limit(limit).toList());
+        public List<OutboxEntry> pending(int limit, Instant now) {
+          return new ArrayList<>(s.outbox.values().stream().filter(e -> e.due(now)).limit(limit).toList());
+        }
+
+        @Override
+        public void defer(long id, Instant notBefore, String error) {
+          s.outbox.put(id, entry(id).deferred(notBefore, error));
         }
 
         @Override
         public void markDelivered(long id, Instant at) {
+          s.outbox.put(id, entry(id).delivered(at));
+        }
+
+        @Override
+        public List<PendingCount> pendingCounts() {
+          Map<String, Map<OutboxKind, Long>> counts = new TreeMap<>();
+          s.outbox.values().stream()
+              .filter(e -> e.deliveredAt().isEmpty())
+              .forEach(e -> counts.computeIfAbsent(s.buildsets.get(e.buildsetId()).connection(), c -> new EnumMap<>(OutboxKind.class)).merge(e.kind(), 1L, Long::sum));
+          List<PendingCount> out = new ArrayList<>();
+          counts.forEach((c, byKind) -> byKind.forEach((k, n) -> out.add(new PendingCount(c, k, n))));
+          return out;
+        }
+
+        private OutboxEntry entry(long id) {
           OutboxEntry e = s.outbox.get(id);
-          s.outbox.put(id, new OutboxEntry(e.id(), e.buildsetId(), e.kind(), e.createdAt(), Optional.of(at)));
+          if (e == null) {
+            throw new IllegalArgumentException("no outbox entry " + id);
+          }
+          return e;
         }
       };
     }

@@ -16,11 +16,14 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Embargo;
+import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -61,8 +64,27 @@ public abstract class StoreContract {
     return store.transaction(tx -> tx.inbox().unprocessed(limit));
   }
 
-  private List<OutboxEntry> pending() {
-    return store.transaction(tx -> tx.outbox().pending(10));
+  /** How many distinct config sources the store holds (equal contents must be kept once). */
+  protected abstract long configBlobCount();
+
+  private List<OutboxEntry> pending(Instant now) {
+    return store.transaction(tx -> tx.outbox().pending(10, now));
+  }
+
+  private List<Outbox.PendingCount> pendingCounts() {
+    return store.transaction(tx -> tx.outbox().pendingCounts());
+  }
+
+  private List<ChangeRef> dependencies(long buildsetId) {
+    return store.transaction(tx -> tx.builds().dependencies(buildsetId));
+  }
+
+  private Optional<byte[]> configSource(long buildsetId) {
+    return store.transaction(tx -> tx.builds().configSource(buildsetId));
+  }
+
+  private static OutboxEntry entry(long buildsetId, OutboxKind kind) {
+    return new OutboxEntry(0, buildsetId, kind, T0, Optional.empty());
   }
 
   @Test
@@ -192,15 +214,270 @@ public abstract class StoreContract {
   void outbox_entries_stay_pending_until_delivered() {
     OutboxEntry e = store.transaction(tx -> {
       Buildset s = tx.builds().insert(buildset("demo"));
-      tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-finished", T0, Optional.empty()));
-      return tx.outbox().add(new OutboxEntry(0, s.id(), "buildset-started", T0, Optional.empty()));
+      tx.outbox().add(entry(s.id(), OutboxKind.BUILDSET_FINISHED));
+      return tx.outbox().add(entry(s.id(), OutboxKind.BUILDSET_STARTED));
     });
-    assertThat(pending()).hasSize(2);
+    assertThat(pending(T0)).hasSize(2);
     store.transaction(tx -> {
       tx.outbox().markDelivered(e.id(), T0);
       return null;
     });
-    assertThat(pending()).extracting(OutboxEntry::kind).containsExactly("buildset-finished");
+    assertThat(pending(T0)).extracting(OutboxEntry::kind).containsExactly(OutboxKind.BUILDSET_FINISHED);
+  }
+
+  @Test
+  void every_outbox_kind_round_trips_and_a_new_entry_has_no_attempts() {
+    List<OutboxEntry> added = store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      return java.util.Arrays.stream(OutboxKind.values()).map(k -> tx.outbox().add(entry(s.id(), k))).toList();
+    });
+    assertThat(added).extracting(OutboxEntry::id).isSorted().doesNotHaveDuplicates().allMatch(id -> id > 0);
+    assertThat(pending(T0)).containsExactlyElementsOf(added);
+    assertThat(pending(T0)).extracting(OutboxEntry::kind).containsExactly(OutboxKind.values());
+    assertThat(pending(T0)).allSatisfy(x -> {
+      assertThat(x.attempts()).isZero();
+      assertThat(x.notBefore()).isEmpty();
+      assertThat(x.lastError()).isEmpty();
+      assertThat(x.createdAt()).isEqualTo(T0);
+    });
+  }
+
+  @Test
+  void outbox_kinds_keep_the_ids_stored_before_they_were_an_enum() {
+    assertThat(java.util.Arrays.stream(OutboxKind.values()).map(OutboxKind::id))
+        .containsExactly("buildset-finished", "buildset-started", "gate-failed", "gate-merged", "submit");
+    assertThat(OutboxKind.parse("gate-merged")).contains(OutboxKind.GATE_MERGED);
+    assertThat(OutboxKind.parse("GATE_MERGED")).isEmpty();
+  }
+
+  @Test
+  void a_deferred_entry_is_not_pending_before_its_time_and_counts_its_attempts() {
+    long[] ids = store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      return new long[] {tx.outbox().add(entry(s.id(), OutboxKind.SUBMIT)).id(), tx.outbox().add(entry(s.id(), OutboxKind.GATE_MERGED)).id()};
+    });
+    Instant retry = T0.plusSeconds(30);
+    store.transaction(tx -> {
+      tx.outbox().defer(ids[0], retry, "review: HTTP 503 Service Unavailable");
+      return null;
+    });
+    assertThat(pending(T0)).as("held back, the later entry is offered").extracting(OutboxEntry::id).containsExactly(ids[1]);
+    assertThat(pending(retry.minusMillis(1))).extracting(OutboxEntry::id).containsExactly(ids[1]);
+    assertThat(pending(retry)).as("due at its notBefore, oldest first again").extracting(OutboxEntry::id).containsExactly(ids[0], ids[1]);
+    OutboxEntry once = pending(retry).getFirst();
+    assertThat(once.attempts()).isEqualTo(1);
+    assertThat(once.notBefore()).contains(retry);
+    assertThat(once.lastError()).contains("review: HTTP 503 Service Unavailable");
+
+    Instant later = T0.plusSeconds(90);
+    store.transaction(tx -> {
+      tx.outbox().defer(ids[0], later, "connect timed out");
+      return null;
+    });
+    assertThat(pending(retry)).extracting(OutboxEntry::id).containsExactly(ids[1]);
+    OutboxEntry twice = pending(later.plusSeconds(1)).getFirst();
+    assertThat(twice.id()).isEqualTo(ids[0]);
+    assertThat(twice.attempts()).isEqualTo(2);
+    assertThat(twice.notBefore()).contains(later);
+    assertThat(twice.lastError()).contains("connect timed out");
+
+    store.transaction(tx -> {
+      tx.outbox().markDelivered(ids[0], later);
+      return null;
+    });
+    assertThat(pending(later.plusSeconds(1))).extracting(OutboxEntry::id).containsExactly(ids[1]);
+  }
+
+  @Test
+  void pending_honours_its_limit_oldest_first() {
+    List<Long> ids = store.transaction(tx -> {
+      Buildset s = tx.builds().insert(buildset("demo"));
+      List<Long> out = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        out.add(tx.outbox().add(entry(s.id(), OutboxKind.BUILDSET_FINISHED)).id());
+      }
+      tx.outbox().defer(out.get(1), T0.plusSeconds(60), "later");
+      return out;
+    });
+    List<OutboxEntry> two = store.transaction(tx -> tx.outbox().pending(2, T0));
+    assertThat(two).extracting(OutboxEntry::id).containsExactly(ids.get(0), ids.get(2));
+  }
+
+  @Test
+  void deferring_or_delivering_an_unknown_entry_fails() {
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.outbox().defer(999, T0, "x");
+      return null;
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("999");
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.outbox().markDelivered(999, T0);
+      return null;
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("999");
+  }
+
+  @Test
+  void a_deferral_rolls_back_with_its_transaction() {
+    long id = store.transaction(tx -> tx.outbox().add(entry(tx.builds().insert(buildset("demo")).id(), OutboxKind.SUBMIT)).id());
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.outbox().defer(id, T0.plusSeconds(60), "x");
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(pending(T0)).singleElement().satisfies(e -> {
+      assertThat(e.attempts()).isZero();
+      assertThat(e.lastError()).isEmpty();
+    });
+  }
+
+  @Test
+  void pending_counts_group_undelivered_entries_by_connection_and_kind() {
+    assertThat(pendingCounts()).isEmpty();
+    store.transaction(tx -> {
+      Buildset local = tx.builds().insert(buildset("demo"));
+      Buildset b = buildset("demo");
+      Buildset review = tx.builds().insert(new Buildset(0, 1, "review", "demo", b.change(), b.patchset(), b.ref(), b.commit(), PipelineName.GATE, b.tier(), T0, Optional.empty()));
+      Buildset review2 = tx.builds().insert(new Buildset(0, 1, "review", "other", b.change(), b.patchset(), b.ref(), b.commit(), PipelineName.GATE, b.tier(), T0, Optional.empty()));
+      tx.outbox().add(entry(local.id(), OutboxKind.BUILDSET_FINISHED));
+      tx.outbox().add(entry(local.id(), OutboxKind.BUILDSET_STARTED));
+      tx.outbox().add(entry(review.id(), OutboxKind.SUBMIT));
+      long deferred = tx.outbox().add(entry(review2.id(), OutboxKind.SUBMIT)).id();
+      tx.outbox().defer(deferred, T0.plusSeconds(600), "503");
+      tx.outbox().add(entry(review.id(), OutboxKind.GATE_MERGED));
+      long delivered = tx.outbox().add(entry(review2.id(), OutboxKind.GATE_FAILED)).id();
+      tx.outbox().markDelivered(delivered, T0);
+      return null;
+    });
+    assertThat(pendingCounts())
+        .as("deferred entries count, delivered ones do not")
+        .containsExactlyInAnyOrder(
+            new Outbox.PendingCount("local", OutboxKind.BUILDSET_FINISHED, 1),
+            new Outbox.PendingCount("local", OutboxKind.BUILDSET_STARTED, 1),
+            new Outbox.PendingCount("review", OutboxKind.SUBMIT, 2),
+            new Outbox.PendingCount("review", OutboxKind.GATE_MERGED, 1));
+  }
+
+  // ---- what a queued build needs after a restart: dependency checkouts and the config source ----
+
+  private static ChangeRef dep(String project, String change) {
+    return new ChangeRef("review", project, "main", change, "3", "c0ffee" + change);
+  }
+
+  @Test
+  void buildset_dependencies_are_kept_in_order_and_replaced_whole() {
+    long[] ids = store.transaction(tx -> new long[] {tx.builds().insert(buildset("demo")).id(), tx.builds().insert(buildset("demo")).id()});
+    List<ChangeRef> deps = List.of(dep("zeta", "9"), dep("alpha", "1"), dep("mid/dle", "5"));
+    store.transaction(tx -> {
+      assertThat(tx.builds().dependencies(ids[0])).isEmpty();
+      tx.builds().saveDependencies(ids[0], deps);
+      tx.builds().saveDependencies(ids[1], List.of(dep("alpha", "2")));
+      return null;
+    });
+    store.transaction(tx -> {
+      assertThat(tx.builds().dependencies(ids[0])).containsExactlyElementsOf(deps);
+      assertThat(tx.builds().dependencies(ids[1])).containsExactly(dep("alpha", "2"));
+      assertThat(tx.builds().dependencies(424242)).isEmpty();
+      tx.builds().saveDependencies(ids[0], List.of(dep("beta", "7")));
+      tx.builds().saveDependencies(ids[1], List.of());
+      return null;
+    });
+    store.transaction(tx -> {
+      assertThat(tx.builds().dependencies(ids[0])).containsExactly(dep("beta", "7"));
+      assertThat(tx.builds().dependencies(ids[1])).isEmpty();
+      return null;
+    });
+  }
+
+  @Test
+  void buildset_dependencies_roll_back_with_their_transaction_and_need_the_buildset() {
+    long id = store.transaction(tx -> tx.builds().insert(buildset("demo")).id());
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.builds().saveDependencies(id, List.of(dep("alpha", "1")));
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(dependencies(id)).isEmpty();
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.builds().saveDependencies(424242, List.of(dep("alpha", "1")));
+      return null;
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("424242");
+  }
+
+  @Test
+  void a_buildset_config_source_round_trips_byte_for_byte() {
+    byte[] yaml = "pipelines:\n  check:\n    jobs: [test]\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] binary = new byte[] {0, (byte) 0xff, (byte) 0xfe, 10, 0, 13};
+    byte[] large = new byte[300 * 1024];
+    new java.util.Random(7).nextBytes(large);
+    long[] ids = store.transaction(tx -> new long[] {tx.builds().insert(buildset("a")).id(), tx.builds().insert(buildset("b")).id(), tx.builds().insert(buildset("c")).id(), tx.builds().insert(buildset("d")).id()});
+    store.transaction(tx -> {
+      tx.builds().saveConfigSource(ids[0], yaml);
+      tx.builds().saveConfigSource(ids[1], binary);
+      tx.builds().saveConfigSource(ids[2], large);
+      return null;
+    });
+    store.transaction(tx -> {
+      assertThat(tx.builds().configSource(ids[0])).hasValueSatisfying(b -> assertThat(b).isEqualTo(yaml));
+      assertThat(tx.builds().configSource(ids[1])).hasValueSatisfying(b -> assertThat(b).isEqualTo(binary));
+      assertThat(tx.builds().configSource(ids[2])).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
+      assertThat(tx.builds().configSource(ids[3])).isEmpty();
+      assertThat(tx.builds().configSource(424242)).isEmpty();
+      tx.builds().saveConfigSource(ids[3], new byte[0]);
+      tx.builds().saveConfigSource(ids[0], binary);
+      return null;
+    });
+    store.transaction(tx -> {
+      assertThat(tx.builds().configSource(ids[3])).hasValueSatisfying(b -> assertThat(b).isEmpty());
+      assertThat(tx.builds().configSource(ids[0])).as("replaced").hasValueSatisfying(b -> assertThat(b).isEqualTo(binary));
+      return null;
+    });
+  }
+
+  @Test
+  void equal_config_sources_are_stored_once() {
+    byte[] yaml = "pipelines: {}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<Long> ids = store.transaction(tx -> {
+      List<Long> out = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        long id = tx.builds().insert(buildset("demo")).id();
+        tx.builds().saveConfigSource(id, yaml.clone());
+        out.add(id);
+      }
+      return out;
+    });
+    store.transaction(tx -> {
+      tx.builds().saveConfigSource(tx.builds().insert(buildset("demo")).id(), "other: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return null;
+    });
+    assertThat(configBlobCount()).isEqualTo(2);
+    store.transaction(tx -> {
+      ids.forEach(id -> assertThat(tx.builds().configSource(id)).hasValueSatisfying(b -> assertThat(b).isEqualTo(yaml)));
+      return null;
+    });
+  }
+
+  @Test
+  void a_config_source_is_a_copy_rolls_back_with_its_transaction_and_needs_the_buildset() {
+    long id = store.transaction(tx -> tx.builds().insert(buildset("demo")).id());
+    byte[] mine = {1, 2, 3};
+    store.transaction(tx -> {
+      tx.builds().saveConfigSource(id, mine);
+      return null;
+    });
+    mine[0] = 9;
+    byte[] read = configSource(id).orElseThrow();
+    assertThat(read).containsExactly(1, 2, 3);
+    read[1] = 9;
+    assertThat(configSource(id).orElseThrow()).containsExactly(1, 2, 3);
+
+    long other = store.transaction(tx -> tx.builds().insert(buildset("demo")).id());
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.builds().saveConfigSource(other, new byte[] {4});
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(configSource(other)).isEmpty();
+    assertThat(configBlobCount()).isEqualTo(1);
+    assertThatThrownBy(() -> store.transaction(tx -> {
+      tx.builds().saveConfigSource(424242, new byte[] {5});
+      return null;
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("424242");
   }
 
   private java.util.Map<String, List<TriggerEvent.ApprovalsChanged>> gateQueues() {

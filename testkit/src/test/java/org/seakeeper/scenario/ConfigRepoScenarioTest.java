@@ -211,7 +211,7 @@ class ConfigRepoScenarioTest {
     assertThat(gateRuns).hasSize(4).allSatisfy(b -> assertThat(b.job()).isEmpty());
     assertThat(gateRuns.getLast().status()).as("the refusal is recorded on the last run").isEqualTo(BuildStatus.ERROR);
     assertThat(gateRuns.getLast().detail()).contains("No-Unresolved-Comments");
-    assertThat(reporter.reports().getLast().entry().kind()).isEqualTo(org.seakeeper.core.store.OutboxEntry.GATE_FAILED);
+    assertThat(reporter.reports().getLast().entry().kind()).isEqualTo(org.seakeeper.core.store.OutboxKind.GATE_FAILED);
     assertThat(gate.submitted()).isEmpty();
     assertThat(ranJobs()).containsExactly("hello");
   }

@@ -24,7 +24,7 @@ import org.seakeeper.core.scheduler.SchedulerMetrics;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
 import org.seakeeper.core.store.BuildQuery;
-import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.testkit.FakeExecutor;
 import org.seakeeper.testkit.FakeGate;
 import org.seakeeper.testkit.FakeRepos;
@@ -120,7 +120,7 @@ class DependsOnScenarioTest {
   }
 
   List<String> gateReports() {
-    return reporter.reports().stream().filter(r -> !r.entry().kind().equals(OutboxEntry.BUILDSET_FINISHED)).map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow()).toList();
+    return reporter.reports().stream().filter(r -> !r.entry().kind().equals(OutboxKind.BUILDSET_FINISHED)).map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow()).toList();
   }
 
   @Test
@@ -172,7 +172,7 @@ class DependsOnScenarioTest {
     assertThat(gate.submitted()).as("the dependent waits for its dependency").isEmpty();
     finishGate(lib, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(lib, app);
-    assertThat(gateReports()).containsExactly(OutboxEntry.GATE_MERGED + " 1", OutboxEntry.GATE_MERGED + " 2");
+    assertThat(gateReports()).containsExactly(OutboxKind.GATE_MERGED + " 1", OutboxKind.GATE_MERGED + " 2");
   }
 
   @Test
@@ -213,8 +213,8 @@ class DependsOnScenarioTest {
     assertThat(gate.submitted()).isEmpty();
     assertThat(gateBuilds(app)).extracting(Build::status).contains(BuildStatus.DEQUEUED);
     assertThat(gateBuilds(app).getLast().detail()).contains("depends on core~1/1, which failed the gate");
-    assertThat(gateReports()).containsExactly(OutboxEntry.GATE_FAILED + " 1", OutboxEntry.GATE_FAILED + " 2");
-    RecordingReporter.Report out = reporter.reports().stream().filter(r -> r.entry().kind().equals(OutboxEntry.GATE_FAILED) && r.buildset().change().equals(Optional.of("2"))).findFirst().orElseThrow();
+    assertThat(gateReports()).containsExactly(OutboxKind.GATE_FAILED + " 1", OutboxKind.GATE_FAILED + " 2");
+    RecordingReporter.Report out = reporter.reports().stream().filter(r -> r.entry().kind().equals(OutboxKind.GATE_FAILED) && r.buildset().change().equals(Optional.of("2"))).findFirst().orElseThrow();
     assertThat(org.seakeeper.core.report.Reviews.of(out.buildset(), out.builds(), out.entry().kind(), "http://ci/").orElseThrow().message())
         .contains("- (queue): dequeued (dequeued: it depends on core~1/1, which failed the gate)");
     // A passing recheck puts the dependency back; its dependent follows it by itself.
@@ -267,6 +267,6 @@ class DependsOnScenarioTest {
     Build refused = latest(b, PipelineName.GATE);
     assertThat(refused.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
     assertThat(refused.detail()).contains("matches several changes").contains("core main 1").contains("core stable 3");
-    assertThat(gateReports()).containsExactly(OutboxEntry.GATE_FAILED + " 2");
+    assertThat(gateReports()).containsExactly(OutboxKind.GATE_FAILED + " 2");
   }
 }

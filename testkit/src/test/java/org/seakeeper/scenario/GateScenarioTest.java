@@ -24,7 +24,7 @@ import org.seakeeper.core.scheduler.SchedulerMetrics;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
 import org.seakeeper.core.store.BuildQuery;
-import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.testkit.FakeExecutor;
 import org.seakeeper.testkit.FakeGate;
 import org.seakeeper.testkit.FakeRepos;
@@ -129,7 +129,7 @@ class GateScenarioTest {
 
   /** The gate verdicts reported (outbox kinds other than buildset-finished), as "kind change". */
   List<String> gateReports() {
-    return reporter.reports().stream().filter(r -> !r.entry().kind().equals(OutboxEntry.BUILDSET_FINISHED)).map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow()).toList();
+    return reporter.reports().stream().filter(r -> !r.entry().kind().equals(OutboxKind.BUILDSET_FINISHED)).map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow()).toList();
   }
 
   @Test

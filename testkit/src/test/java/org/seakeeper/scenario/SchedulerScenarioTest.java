@@ -2,7 +2,7 @@ package org.seakeeper.scenario;
 
 import java.util.List;
 
-import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -195,25 +195,25 @@ class SchedulerScenarioTest {
     h.reporter.reportStart(true);
     h.upload("I1", "1", yaml);
     h.step();
-    assertThat(kinds(h, "I1")).containsExactly(OutboxEntry.BUILDSET_STARTED);
+    assertThat(kinds(h, "I1")).containsExactly(OutboxKind.BUILDSET_STARTED);
     h.executor.release("a", new JobOutcome.Succeeded());
     h.step();
     h.executor.release("b", new JobOutcome.Succeeded());
     h.step();
-    assertThat(kinds(h, "I1")).containsExactly(OutboxEntry.BUILDSET_STARTED, OutboxEntry.BUILDSET_FINISHED);
+    assertThat(kinds(h, "I1")).containsExactly(OutboxKind.BUILDSET_STARTED, OutboxKind.BUILDSET_FINISHED);
     h.upload("I2", "1", yaml);
     h.step();
     h.restart();
     h.step();
     assertThat(h.builds()).filteredOn(b -> b.change().equals(Optional.of("I2")) && b.job().equals(Optional.of("a"))).extracting(Build::attempt).containsExactly(1, 2);
-    assertThat(kinds(h, "I2")).as("a recovered attempt is not a new start").containsExactly(OutboxEntry.BUILDSET_STARTED);
+    assertThat(kinds(h, "I2")).as("a recovered attempt is not a new start").containsExactly(OutboxKind.BUILDSET_STARTED);
     h.reporter.reportStart(false);
     h.upload("I3", "1", yaml);
     h.step();
     assertThat(kinds(h, "I3")).isEmpty();
   }
 
-  private static List<String> kinds(Harness h, String change) {
+  private static List<OutboxKind> kinds(Harness h, String change) {
     return h.reporter.reports().stream().filter(r -> r.buildset().change().equals(Optional.of(change))).map(r -> r.entry().kind()).toList();
   }
 

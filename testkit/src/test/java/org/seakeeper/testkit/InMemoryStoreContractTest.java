@@ -7,4 +7,9 @@ class InMemoryStoreContractTest extends StoreContract {
   protected Store newStore() {
     return new InMemoryStore();
   }
+
+  @Override
+  protected long configBlobCount() {
+    return ((InMemoryStore) store).configBlobCount();
+  }
 }

@@ -16,7 +16,7 @@ public interface Reporter {
 
   /**
    * Whether this reporter tells the outside world when {@code buildset} starts: the scheduler
-   * then adds an {@link OutboxEntry#BUILDSET_STARTED} entry when its first build starts.
+   * then adds an {@link org.seakeeper.core.store.OutboxKind#BUILDSET_STARTED} entry when its first build starts.
    */
   default boolean reportsStart(Buildset buildset) {
     return false;

@@ -14,17 +14,17 @@ import org.seakeeper.core.build.Verdict;
 import org.seakeeper.core.config.Durations;
 import org.seakeeper.core.config.RepoConfigParser;
 import org.seakeeper.core.model.PipelineName;
-import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 
 /**
  * Turns an outbox entry's buildset into the {@link Review} a review system shows (contracts §4),
  * for the Gerrit reporter and the fake Gerrit alike:
  *
  * <ul>
- *   <li>{@code check}: each finished buildset ({@link OutboxEntry#BUILDSET_FINISHED}), unless it
+ *   <li>{@code check}: each finished buildset ({@link OutboxKind#BUILDSET_FINISHED}), unless it
  *       has a cancelled build (superseded, abandoned, cancelled by hand: the UI says why);
- *   <li>{@code gate}: only the queue's verdicts, {@link OutboxEntry#GATE_FAILED} (-1) and
- *       {@link OutboxEntry#GATE_MERGED} (+1, saying it was merged);
+ *   <li>{@code gate}: only the queue's verdicts, {@link OutboxKind#GATE_FAILED} (-1) and
+ *       {@link OutboxKind#GATE_MERGED} (+1, saying it was merged);
  *   <li>{@code post}, {@code periodic}, {@code release}: none.
  * </ul>
  *
@@ -69,16 +69,16 @@ public final class Reviews {
   }
 
   /** Whether an outbox entry of this kind becomes a review (see the class comment). */
-  public static boolean voted(PipelineName pipeline, String kind) {
+  public static boolean voted(PipelineName pipeline, OutboxKind kind) {
     return switch (pipeline) {
-      case CHECK -> OutboxEntry.BUILDSET_FINISHED.equals(kind);
-      case GATE -> OutboxEntry.GATE_FAILED.equals(kind) || OutboxEntry.GATE_MERGED.equals(kind);
+      case CHECK -> kind == OutboxKind.BUILDSET_FINISHED;
+      case GATE -> kind == OutboxKind.GATE_FAILED || kind == OutboxKind.GATE_MERGED;
       default -> false;
     };
   }
 
   /** The review of an outbox entry's buildset, or empty when it gets none. */
-  public static Optional<Review> of(Buildset s, List<Build> builds, String kind, String publicUrl) {
+  public static Optional<Review> of(Buildset s, List<Build> builds, OutboxKind kind, String publicUrl) {
     List<Build> latest = Verdict.latestAttempts(builds);
     if (!voted(s.pipeline(), kind) || s.change().isEmpty() || s.patchset().isEmpty()) {
       return Optional.empty();
@@ -95,22 +95,22 @@ public final class Reviews {
    *
    * @param publicUrl the server's public URL, ending in {@code /}
    */
-  public static Review compose(Buildset s, List<Build> latest, String kind, String publicUrl) {
+  public static Review compose(Buildset s, List<Build> latest, OutboxKind kind, String publicUrl) {
     boolean passed = switch (kind) {
-      case OutboxEntry.GATE_FAILED -> false;
-      case OutboxEntry.GATE_MERGED -> true;
+      case GATE_FAILED -> false;
+      case GATE_MERGED -> true;
       default -> Verdict.of(latest) == Verdict.PASSED;
     };
     return new Review(passed ? 1 : -1, message(s, latest, passed, kind, publicUrl), comments(latest));
   }
 
-  static String message(Buildset s, List<Build> latest, boolean passed, String kind, String publicUrl) {
+  static String message(Buildset s, List<Build> latest, boolean passed, OutboxKind kind, String publicUrl) {
     StringBuilder m = new StringBuilder();
     m.append(passed ? "Build succeeded" : "Build failed").append(" (").append(s.pipeline().id()).append(" pipeline). ").append(marker(s)).append("\n\n");
     String state = s.commit().substring(0, Math.min(12, s.commit().length()));
-    if (OutboxEntry.GATE_MERGED.equals(kind)) {
+    if (kind == OutboxKind.GATE_MERGED) {
       m.append("Tested on the speculative state ").append(state).append(" (the branch and the changes ahead in the gate queue); merged.\n\n");
-    } else if (OutboxEntry.GATE_FAILED.equals(kind)) {
+    } else if (kind == OutboxKind.GATE_FAILED) {
       m.append("Tested on the speculative state ").append(state).append(" (the branch and the changes ahead in the gate queue); removed from the gate queue. ")
           .append("A recheck that passes puts it back while its approvals stand.\n\n");
     }

@@ -38,37 +38,56 @@ final class ConfigCache {
     }
   };
 
+  /** Where the config file a buildset was planned from is kept (the store), by buildset id. */
+  private final java.util.function.LongFunction<Optional<byte[]>> sources;
+
   ConfigCache(RepoAccess repos, TrustedConfigSource trusted) {
+    this(repos, trusted, id -> Optional.empty());
+  }
+
+  ConfigCache(RepoAccess repos, TrustedConfigSource trusted, java.util.function.LongFunction<Optional<byte[]>> sources) {
     this.repos = repos;
     this.trusted = trusted;
+    this.sources = sources;
   }
+
+  /** A config as read: the outcome, and the file's bytes when there was one to plan from. */
+  record Read(ConfigOutcome outcome, Optional<byte[]> source) {}
 
   /** The config a trigger's buildset is made from (see the class comment for the config repo). */
   ConfigOutcome read(Trigger t) {
+    return readWithSource(t).outcome();
+  }
+
+  /** {@link #read(Trigger)} with the file's bytes, which the buildset keeps (durable, see {@link #job}). */
+  Read readWithSource(Trigger t) {
     if (trusted.validateOnly(t.connection(), t.project(), t.pipeline(), t.ref())) {
-      return trusted.validate(t.connection(), t.project(), t.commit());
+      return new Read(trusted.validate(t.connection(), t.project(), t.commit()), Optional.empty());
     }
     if (trusted.isRepo(t.connection(), t.project())) {
       Optional<ConfigOutcome.Checked> broken = trusted.brokenAt(t.connection(), t.project(), t.commit());
       if (broken.isPresent()) {
-        return broken.get();
+        return new Read(broken.get(), Optional.empty());
       }
     }
     return read(t.connection(), t.project(), t.commit());
   }
 
-  ConfigOutcome read(String connection, String project, String commit) {
+  Read read(String connection, String project, String commit) {
     Optional<byte[]> bytes;
     try {
       bytes = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
     } catch (RepoAccess.RepoAccessException e) {
-      return new ConfigOutcome.Unreadable(e.getMessage());
+      return new Read(new ConfigOutcome.Unreadable(e.getMessage()), Optional.empty());
     }
     if (bytes.isEmpty()) {
-      return new ConfigOutcome.Missing();
+      return new Read(new ConfigOutcome.Missing(), Optional.empty());
     }
-    TrustedContext context = trusted.current().context();
-    ConfigResult r = parse(bytes.get(), context);
+    return new Read(parsed(bytes.get()), bytes);
+  }
+
+  private ConfigOutcome parsed(byte[] bytes) {
+    ConfigResult r = parse(bytes, trusted.current().context());
     return r.config().<ConfigOutcome>map(ConfigOutcome.Valid::new).orElseGet(() -> new ConfigOutcome.Invalid(r.problems()));
   }
 
@@ -94,7 +113,11 @@ final class ConfigCache {
     }
     RepoConfig c = byBuildset.get(b.buildsetId());
     if (c == null) {
-      if (read(b.connection(), b.project(), b.commit()) instanceof ConfigOutcome.Valid v) {
+      // After a restart: the file the buildset was planned from, kept in the store (no fetch);
+      // buildsets from before it was kept read the commit again.
+      Optional<byte[]> kept = sources.apply(b.buildsetId());
+      ConfigOutcome again = kept.isPresent() ? parsed(kept.get()) : read(b.connection(), b.project(), b.commit()).outcome();
+      if (again instanceof ConfigOutcome.Valid v) {
         c = v.config();
         byBuildset.put(b.buildsetId(), c);
       } else {

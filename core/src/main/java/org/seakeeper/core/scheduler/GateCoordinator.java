@@ -26,6 +26,7 @@ import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.gate.ReviewSystem;
 import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -35,7 +36,7 @@ import org.seakeeper.core.store.Store;
  * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
  * head is submitted once it passed (a submit the review system refuses re-tests the queue, and
  * fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in a row). Gate verdicts are reported through the outbox as
- * {@link OutboxEntry#GATE_FAILED} (the failed run) and {@link OutboxEntry#GATE_MERGED} (the
+ * {@link OutboxKind#GATE_FAILED} (the failed run) and {@link OutboxKind#GATE_MERGED} (the
  * passing run, after the submit), so each queued change gets one gate result however often it
  * was re-tested. A change that failed for good re-enters only after a check of the same patch set
  * passes again (a {@code recheck}), not on any later vote. Confined to the scheduler thread; it
@@ -73,8 +74,6 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   /** Change key to the approvals of a change that waits for a dependency to merge or enter its queue. */
   private final Map<String, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
   private boolean reevaluating;
-  /** Gate buildset id to its dependencies' speculative states in other repositories. */
-  private final Map<Long, List<ChangeRef>> dependenciesElsewhere = new HashMap<>();
 
   /** A run whose speculative merge is being computed (no buildset yet). */
   static final long MERGING = -2;
@@ -299,7 +298,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     Buildset s = BuildsetCreator.createSingle(tx, 0, t, TierPolicy.tierOf(org.seakeeper.core.model.PipelineName.GATE), BuildStatus.CONFIG_ERROR, detail, now);
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
-    tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.GATE_FAILED, now, Optional.empty()));
+    tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.GATE_FAILED, now, Optional.empty()));
   }
 
   /** Changes waiting for dependencies try again (after a change entered a queue or merged). */
@@ -340,7 +339,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       drop(tx, f.get(), why, now);
       if (t != null && t.buildsetId() >= 0) {
         tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
-        report(tx, t, OutboxEntry.GATE_FAILED, now);
+        report(tx, t, OutboxKind.GATE_FAILED, now);
       }
       TriggerEvent.ApprovalsChanged a = approvals.get(e.getKey());
       if (a != null) {
@@ -401,7 +400,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
     q.fail(c);
     dependsOn.remove(key(c));
-    report(tx, t, OutboxEntry.GATE_FAILED, now);
+    report(tx, t, OutboxKind.GATE_FAILED, now);
     dropDependents(tx, c, "failed the gate", now);
   }
 
@@ -418,7 +417,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, Optional.empty())));
   }
 
-  private static void report(Store.Tx tx, Tested t, String kind, Instant now) {
+  private static void report(Store.Tx tx, Tested t, OutboxKind kind, Instant now) {
     if (t != null && t.buildsetId() >= 0) {
       tx.outbox().add(new OutboxEntry(0, t.buildsetId(), kind, now, Optional.empty()));
     }
@@ -444,7 +443,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         // The submit is an effect: the outbox carries it out and the answer comes back (answered).
         Tested t = current.get(key(head));
         Optional<Long> named = t != null && t.buildsetId() >= 0 ? Optional.of(t.buildsetId()) : GateRuns.checkBuildset(store, head);
-        named.ifPresent(id -> tx.outbox().add(new OutboxEntry(0, id, OutboxEntry.SUBMIT, now, Optional.empty())));
+        named.ifPresent(id -> tx.outbox().add(new OutboxEntry(0, id, OutboxKind.SUBMIT, now, Optional.empty())));
       }
       return changed;
     }
@@ -482,7 +481,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       approvals.remove(k);
       walks.clear(); // dependencies of others may be met now
       tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
-      report(tx, current.remove(k), OutboxEntry.GATE_MERGED, now);
+      report(tx, current.remove(k), OutboxKind.GATE_MERGED, now);
       refresh(tx, q, now);
       return;
     }
@@ -677,7 +676,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     } else {
       Tested t = new Tested(j.pending().queue(), c, j.pending().generation(), s.get().id());
       if (!o.elsewhere().isEmpty()) {
-        dependenciesElsewhere.put(s.get().id(), o.elsewhere());
+        tx.builds().saveDependencies(s.get().id(), o.elsewhere()); // durable: a restart still checks them out
       }
       tested.put(s.get().id(), t);
       current.put(key(c), t);
@@ -705,16 +704,6 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       }
     }
     return out;
-  }
-
-  /** The other-repository checkouts of a gate buildset (see {@link #elsewhere}); empty when none. */
-  List<ChangeRef> dependenciesOf(long buildsetId) {
-    return dependenciesElsewhere.getOrDefault(buildsetId, List.of());
-  }
-
-  /** A gate buildset finished: its checkouts are no longer needed. */
-  void forget(long buildsetId) {
-    dependenciesElsewhere.remove(buildsetId);
   }
 
   /** Ends the current gate builds of a change that are still queued or running. */

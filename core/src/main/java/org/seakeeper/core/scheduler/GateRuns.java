@@ -37,14 +37,14 @@ final class GateRuns {
    * state. Whatever the merger or the repositories throw propagates: an outage (or an adapter's
    * failure) is tried again later, never recorded as a merge conflict.
    */
-  record Speculation(ChangeRef change, Merger.Result merge, Trigger trigger, Optional<ConfigOutcome> config) {}
+  record Speculation(ChangeRef change, Merger.Result merge, Trigger trigger, Optional<ConfigCache.Read> config) {}
 
   static Speculation speculate(Merger merger, ConfigCache configs, ChangeRef c, List<ChangeRef> changes) {
     Merger.Result m = merger.speculate(c.connection(), c.project(), c.branch(), changes);
     String commit = m instanceof Merger.Merged merged ? merged.commit() : c.commit();
     // The ref is the branch the change lands on; the commit is the speculative state tested.
     Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
-    Optional<ConfigOutcome> config = m instanceof Merger.Merged ? Optional.of(configs.read(trigger)) : Optional.empty();
+    Optional<ConfigCache.Read> config = m instanceof Merger.Merged ? Optional.of(configs.readWithSource(trigger)) : Optional.empty();
     return new Speculation(c, m, trigger, config);
   }
 
@@ -58,10 +58,11 @@ final class GateRuns {
       String detail = "does not merge onto " + c.branch() + (conflict.change().equals(c) ? "" : " with " + conflict.change()) + (conflict.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", conflict.files()));
       return Optional.of(BuildsetCreator.createMergeConflict(tx, sp.trigger(), TierPolicy.tierOf(PipelineName.GATE), detail, now));
     }
-    ConfigOutcome config = sp.config().orElseThrow();
+    ConfigOutcome config = sp.config().orElseThrow().outcome();
     Optional<Buildset> s = BuildsetCreator.create(tx, 0, sp.trigger(), TierPolicy.tierOf(PipelineName.GATE), config, Set.of(), now);
     if (s.isPresent() && config instanceof ConfigOutcome.Valid v) {
       configs.remember(s.get().id(), v.config());
+      sp.config().get().source().ifPresent(bytes -> tx.builds().saveConfigSource(s.get().id(), bytes));
     }
     return s;
   }

@@ -17,6 +17,7 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.ReviewSystem;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -41,20 +42,15 @@ final class OutboxDelivery {
   /** Most pending entries looked at per step. */
   static final int WINDOW = 100;
 
-  private sealed interface State {}
-
-  private record InFlight(int failures) implements State {}
-
-  private record Waiting(int failures, Instant notBefore) implements State {}
-
-  private record Done(OutboxEntry entry, Buildset buildset, int failures, Calls.Result<?> result) {}
+  private record Done(OutboxEntry entry, Buildset buildset, Calls.Result<?> result) {}
 
   private final Store store;
   private final Reporter reporter;
   private final ReviewSystem review;
   private final EffectPorts effects;
   private final Runnable wake;
-  private final Map<Long, State> states = new HashMap<>();
+  /** Entries whose effect is under way. */
+  private final Set<Long> inFlight = new HashSet<>();
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
 
   OutboxDelivery(Store store, Reporter reporter, ReviewSystem review, EffectPorts effects, Runnable wake) {
@@ -68,14 +64,13 @@ final class OutboxDelivery {
   /** Takes finished effects and starts due ones; true when anything changed. */
   boolean step(Instant now, Submits gate) {
     boolean progress = drain(now, gate);
-    List<OutboxEntry> pending = store.transaction(tx -> tx.outbox().pending(WINDOW));
+    List<OutboxEntry> pending = store.transaction(tx -> tx.outbox().pending(WINDOW, now));
     Set<Long> busy = new HashSet<>();
     for (OutboxEntry e : pending) {
       if (busy.contains(e.buildsetId())) {
         continue; // a buildset's entries go out one at a time, in order
       }
-      State st = states.get(e.id());
-      if (st instanceof InFlight || (st instanceof Waiting w && now.isBefore(w.notBefore()))) {
+      if (inFlight.contains(e.id())) {
         busy.add(e.buildsetId());
         continue;
       }
@@ -85,8 +80,7 @@ final class OutboxDelivery {
         progress = true;
         continue;
       }
-      int failures = st instanceof Waiting w ? w.failures() : 0;
-      if (OutboxEntry.SUBMIT.equals(e.kind())) {
+      if (e.kind() == OutboxKind.SUBMIT) {
         Optional<ChangeRef> wanted = gate.wanted(s.get());
         if (wanted.isEmpty()) {
           markDelivered(e, now); // the change left the queue (or merged) meanwhile: nothing to submit
@@ -94,28 +88,23 @@ final class OutboxDelivery {
           continue;
         }
         ChangeRef c = wanted.get();
-        start(e, s.get(), failures, "submit " + c, () -> review.submit(c));
+        start(e, s.get(), "submit " + c, () -> review.submit(c));
       } else {
         List<Build> builds = store.transaction(tx -> tx.builds().ofBuildset(e.buildsetId()));
-        start(e, s.get(), failures, "report " + e.kind() + " of buildset " + e.buildsetId() + " (" + s.get().project() + ")", () -> reporter.report(e, s.get(), builds));
+        start(e, s.get(), "report " + e.kind() + " of buildset " + e.buildsetId() + " (" + s.get().project() + ")", () -> reporter.report(e, s.get(), builds));
       }
       progress |= drain(now, gate);
-      if (states.containsKey(e.id())) {
+      if (inFlight.contains(e.id())) {
         busy.add(e.buildsetId()); // not done yet (under way, or waiting to be tried again)
       }
     }
     return progress;
   }
 
-  /** The earliest time an entry waits to be retried; empty when none waits. */
-  Optional<Instant> nextRetry() {
-    return states.values().stream().filter(s -> s instanceof Waiting).map(s -> ((Waiting) s).notBefore()).min(Instant::compareTo);
-  }
-
-  private <T> void start(OutboxEntry e, Buildset s, int failures, String what, java.util.function.Supplier<T> work) {
-    states.put(e.id(), new InFlight(failures));
+  private <T> void start(OutboxEntry e, Buildset s, String what, java.util.function.Supplier<T> work) {
+    inFlight.add(e.id());
     effects.call(s.connection(), what, work, r -> {
-      done.add(new Done(e, s, failures, r));
+      done.add(new Done(e, s, r));
       wake.run();
     });
   }
@@ -139,28 +128,34 @@ final class OutboxDelivery {
             tx.outbox().markDelivered(e.id(), now);
             return null;
           });
-          states.remove(e.id());
+          inFlight.remove(e.id());
         }
         case Calls.Ok<?> ok when Boolean.TRUE.equals(ok.value()) -> {
           effects.health().succeeded(conn, now);
           markDelivered(e, now);
         }
-        case Calls.Ok<?> ok -> retry(e, x.failures(), now); // the reporter asked to try again later
+        case Calls.Ok<?> ok -> retry(e, "the reporter asked to try again later", now);
         case Calls.Failed<?> f -> {
           if (f.outage()) {
             effects.health().failed(conn, String.valueOf(f.error().getMessage()), now);
           }
-          effects.incidents().report(conn, e.kind() + " of buildset " + e.buildsetId() + " (" + x.buildset().project() + x.buildset().change().map(c -> " change " + c).orElse("") + "), attempt " + (x.failures() + 1) + "; retried", f.error(), f.outage());
-          retry(e, x.failures(), now);
+          effects.incidents().report(conn, e.kind() + " of buildset " + e.buildsetId() + " (" + x.buildset().project() + x.buildset().change().map(c -> " change " + c).orElse("") + "), attempt " + (e.attempts() + 1) + "; retried", f.error(), f.outage());
+          retry(e, String.valueOf(f.error().getMessage()), now);
         }
       }
     }
     return progress;
   }
 
-  private void retry(OutboxEntry e, int failuresBefore, Instant now) {
-    int failures = failuresBefore + 1;
-    states.put(e.id(), new Waiting(failures, now.plus(effects.backoff().delay(failures, e.id()))));
+  /** Puts the entry back until after its backoff (the store counts the attempts). */
+  private void retry(OutboxEntry e, String error, Instant now) {
+    Instant notBefore = now.plus(effects.backoff().delay(e.attempts() + 1, e.id()));
+    String why = error.length() > 500 ? error.substring(0, 500) + "..." : error;
+    store.transaction(tx -> {
+      tx.outbox().defer(e.id(), notBefore, why);
+      return null;
+    });
+    inFlight.remove(e.id());
   }
 
   private void markDelivered(OutboxEntry e, Instant now) {
@@ -168,6 +163,6 @@ final class OutboxDelivery {
       tx.outbox().markDelivered(e.id(), now);
       return null;
     });
-    states.remove(e.id());
+    inFlight.remove(e.id());
   }
 }

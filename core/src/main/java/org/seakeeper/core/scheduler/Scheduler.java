@@ -31,6 +31,7 @@ import org.seakeeper.core.secret.SecretResolver;
 import org.seakeeper.core.secret.SecretValue;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.OutboxEntry;
+import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -54,8 +55,6 @@ public final class Scheduler implements SchedulerCommands {
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final GateCoordinator gate;
   private final GatePorts gatePorts;
-  /** Check buildset id to its open dependencies in other repositories (checked out beside the workspace). */
-  private final Map<Long, List<org.seakeeper.core.gate.ChangeRef>> dependenciesElsewhere = new HashMap<>();
   /** Most unprocessed events looked at per step (each connection's are applied in order). */
   static final int EVENT_WINDOW = 500;
 
@@ -89,7 +88,7 @@ public final class Scheduler implements SchedulerCommands {
     this.clock = clock;
     this.wake = wake;
     this.trusted = trusted;
-    this.configs = new ConfigCache(ports.repos(), trusted);
+    this.configs = new ConfigCache(ports.repos(), trusted, id -> ports.store().transaction(tx -> tx.builds().configSource(id)));
     this.gatePorts = gatePorts;
     this.gate = new GateCoordinator(gatePorts, () -> trusted.current().gate(), configs, ports.store(), (id, why) -> {
       Running r = running.get(id);
@@ -158,7 +157,7 @@ public final class Scheduler implements SchedulerCommands {
    * What an event needs from the network, read by a call away from the scheduler's thread (see
    * {@link EventIntake}); applying it is then pure store work.
    */
-  private record Prepared(Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision, ConfigOutcome config, Set<String> changed, CheckDependencies.Decision deps) {}
+  private record Prepared(Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision, ConfigOutcome config, Optional<byte[]> source, Set<String> changed, CheckDependencies.Decision deps) {}
 
   private boolean processEvents() {
     Instant now = clock.instant();
@@ -189,24 +188,25 @@ public final class Scheduler implements SchedulerCommands {
     Optional<TrustedConfigSource.Reload> reload = trusted.prepare(e.event());
     if (reload.isPresent() && reload.get().tip().isPresent()) {
       // The trusted config moves first; this event is prepared again against it.
-      return new Prepared(reload, new TierPolicy.Decision.Nothing(), new ConfigOutcome.Missing(), Set.of(), new CheckDependencies.AsIs());
+      return new Prepared(reload, new TierPolicy.Decision.Nothing(), new ConfigOutcome.Missing(), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
     }
     TierPolicy.Decision decision = policy.decide(e.event(), this::head);
     if (!(decision instanceof TierPolicy.Decision.Start start)) {
-      return new Prepared(reload, decision, new ConfigOutcome.Missing(), Set.of(), new CheckDependencies.AsIs());
+      return new Prepared(reload, decision, new ConfigOutcome.Missing(), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
     }
     Trigger t = start.trigger();
     try {
-      ConfigOutcome config = configs.read(t);
+      ConfigCache.Read read = configs.readWithSource(t);
+      ConfigOutcome config = read.outcome();
       boolean valid = config instanceof ConfigOutcome.Valid;
       Set<String> changed = valid ? changedFiles(t) : Set.of();
       CheckDependencies.Decision deps = valid ? CheckDependencies.decide(ports.repos(), gatePorts, t) : new CheckDependencies.AsIs();
-      return new Prepared(reload, decision, config, changed, deps);
+      return new Prepared(reload, decision, config, read.source(), changed, deps);
     } catch (org.seakeeper.core.effect.Outage o) {
       throw o;
     } catch (RuntimeException ex) {
       ports.effects().incidents().report(t.connection(), "reading the config of " + t.project() + " at " + t.commit() + " for event " + e.id(), ex, false);
-      return new Prepared(reload, decision, new ConfigOutcome.Unreadable("cannot read the config: " + ex), Set.of(), new CheckDependencies.AsIs());
+      return new Prepared(reload, decision, new ConfigOutcome.Unreadable("cannot read the config: " + ex), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
     }
   }
 
@@ -249,9 +249,10 @@ public final class Scheduler implements SchedulerCommands {
             .ifPresent(s -> {
               if (config instanceof ConfigOutcome.Valid v) {
                 configs.remember(s.id(), v.config());
+                p.source().ifPresent(bytes -> tx.builds().saveConfigSource(s.id(), bytes)); // durable: no fetch after a restart
               }
               if (!deps.elsewhere().isEmpty()) {
-                dependenciesElsewhere.put(s.id(), deps.elsewhere());
+                tx.builds().saveDependencies(s.id(), deps.elsewhere()); // durable: a restart still checks them out
               }
             });
       }
@@ -420,7 +421,7 @@ public final class Scheduler implements SchedulerCommands {
     ExecutionRequest req;
     try {
       req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get())
-          .withDependencies((b.pipeline() == PipelineName.GATE ? gate.dependenciesOf(b.buildsetId()) : dependenciesElsewhere.getOrDefault(b.buildsetId(), List.of())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
+          .withDependencies(ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
     } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
@@ -434,7 +435,7 @@ public final class Scheduler implements SchedulerCommands {
 
   /**
    * When {@code b} is the first build of its buildset to start and the reporter wants to say so,
-   * adds the buildset's {@link OutboxEntry#BUILDSET_STARTED} entry, in the transaction that starts
+   * adds the buildset's {@link OutboxKind#BUILDSET_STARTED} entry, in the transaction that starts
    * the build: once per buildset, even across crashes (a retried or recovered attempt is not first).
    */
   private void announceStart(Store.Tx tx, Build b, Instant now) {
@@ -445,7 +446,7 @@ public final class Scheduler implements SchedulerCommands {
     // build costs no read of its siblings.
     tx.builds().buildset(b.buildsetId()).filter(s -> ports.reporter().reportsStart(s))
         .filter(s -> tx.builds().ofBuildset(s.id()).stream().noneMatch(x -> x.id() != b.id() && x.startedAt().isPresent()))
-        .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_STARTED, now, Optional.empty())));
+        .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.BUILDSET_STARTED, now, Optional.empty())));
   }
 
   /**
@@ -537,10 +538,8 @@ public final class Scheduler implements SchedulerCommands {
         List<Build> builds = tx.builds().ofBuildset(s.id());
         if (builds.stream().allMatch(b -> b.status().terminal())) {
           tx.builds().update(s.finished(now));
-          tx.outbox().add(new OutboxEntry(0, s.id(), OutboxEntry.BUILDSET_FINISHED, now, Optional.empty()));
+          tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.BUILDSET_FINISHED, now, Optional.empty()));
           configs.forget(s.id());
-          dependenciesElsewhere.remove(s.id());
-          gate.forget(s.id());
           if (s.pipeline() == PipelineName.CHECK) {
             gate.onCheckFinished(tx, s, builds, now);
           } else if (s.pipeline() == PipelineName.GATE) {

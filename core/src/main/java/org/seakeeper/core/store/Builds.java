@@ -6,6 +6,7 @@ import java.util.Set;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
+import org.seakeeper.core.gate.ChangeRef;
 
 /** Buildsets and builds. Only the scheduler writes through this interface. */
 public interface Builds {
@@ -32,4 +33,27 @@ public interface Builds {
 
   /** Buildsets not yet finished, oldest first. */
   List<Buildset> unfinished();
+
+  /**
+   * Keeps the changes of other repositories that a buildset's builds check out beside the
+   * workspace, in this order, replacing any kept before (an empty list forgets them).
+   *
+   * @throws IllegalArgumentException if there is no such buildset
+   */
+  void saveDependencies(long buildsetId, List<ChangeRef> dependencies);
+
+  /** The dependencies kept for a buildset, in the order saved; empty when none. */
+  List<ChangeRef> dependencies(long buildsetId);
+
+  /**
+   * Keeps the {@code .seakeeper.yaml} bytes a buildset was planned from, so that its queued
+   * builds can start after a restart without reading the repository again; replaces any kept
+   * before. Equal contents are stored once, however many buildsets share them.
+   *
+   * @throws IllegalArgumentException if there is no such buildset
+   */
+  void saveConfigSource(long buildsetId, byte[] content);
+
+  /** The config bytes kept for a buildset (a copy), or empty when none were saved. */
+  Optional<byte[]> configSource(long buildsetId);
 }

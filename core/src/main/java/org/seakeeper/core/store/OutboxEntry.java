@@ -1,32 +1,58 @@
 package org.seakeeper.core.store;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One result to report: {@code kind} is one of the constants below. Immutable.
+ * One effect to carry out (a result to report, a change to submit) for a buildset. Immutable.
  *
  * @param id assigned by the store; 0 before insertion
+ * @param attempts how many times delivery failed and was deferred ({@link Outbox#defer}); 0 at first
+ * @param notBefore when it may be tried again after a failed attempt; empty: at once
+ * @param lastError what the last failed attempt said, if any attempt failed
  */
-public record OutboxEntry(long id, long buildsetId, String kind, Instant createdAt, Optional<Instant> deliveredAt) {
-  /** A buildset finished (every pipeline; a gate buildset's verdict is the queue's, below). */
-  public static final String BUILDSET_FINISHED = "buildset-finished";
-  /**
-   * The first build of a buildset started; added only when the reporter asked for it
-   * ({@link org.seakeeper.core.report.Reporter#reportsStart}).
-   */
-  public static final String BUILDSET_STARTED = "buildset-started";
-  /** A gate item failed for good (merge conflict, or its run failed at the head): the failed run's buildset. */
-  public static final String GATE_FAILED = "gate-failed";
-  /** A gate item passed and was submitted: the passing run's buildset. */
-  public static final String GATE_MERGED = "gate-merged";
-  /**
-   * Submit the change of this gate buildset (its passed run) through the review system: an effect
-   * the scheduler carries out, never a report.
-   */
-  public static final String SUBMIT = "submit";
+public record OutboxEntry(
+    long id,
+    long buildsetId,
+    OutboxKind kind,
+    Instant createdAt,
+    Optional<Instant> deliveredAt,
+    int attempts,
+    Optional<Instant> notBefore,
+    Optional<String> lastError) {
+  public OutboxEntry {
+    Objects.requireNonNull(kind);
+    Objects.requireNonNull(createdAt);
+    Objects.requireNonNull(deliveredAt);
+    Objects.requireNonNull(notBefore);
+    Objects.requireNonNull(lastError);
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts < 0: " + attempts);
+    }
+  }
+
+  /** An entry not yet tried: no attempts, no deferral, no error. */
+  public OutboxEntry(long id, long buildsetId, OutboxKind kind, Instant createdAt, Optional<Instant> deliveredAt) {
+    this(id, buildsetId, kind, createdAt, deliveredAt, 0, Optional.empty(), Optional.empty());
+  }
 
   public OutboxEntry withId(long newId) {
-    return new OutboxEntry(newId, buildsetId, kind, createdAt, deliveredAt);
+    return new OutboxEntry(newId, buildsetId, kind, createdAt, deliveredAt, attempts, notBefore, lastError);
+  }
+
+  /** This entry delivered at {@code at}. */
+  public OutboxEntry delivered(Instant at) {
+    return new OutboxEntry(id, buildsetId, kind, createdAt, Optional.of(at), attempts, notBefore, lastError);
+  }
+
+  /** This entry after one more failed attempt: not to be tried before {@code until}. */
+  public OutboxEntry deferred(Instant until, String error) {
+    return new OutboxEntry(id, buildsetId, kind, createdAt, deliveredAt, attempts + 1, Optional.of(until), Optional.of(error));
+  }
+
+  /** Whether it is undelivered and may be tried at {@code now}. */
+  public boolean due(Instant now) {
+    return deliveredAt.isEmpty() && notBefore.map(t -> !t.isAfter(now)).orElse(true);
   }
 }
