@@ -18,9 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.seakeeper.core.executor.ExecutionRequest;
-import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
-import org.seakeeper.core.executor.TierMismatch;
+import org.seakeeper.core.executor.GuardedExecutor;
 import org.seakeeper.core.model.Tier;
 
 /**
@@ -28,15 +27,14 @@ import org.seakeeper.core.model.Tier;
  * unprivileged host user, with cgroup memory and pids limits where the machine allows.
  *
  * <p>Each executor serves one tier's pool, bound at construction: a request of another tier is
- * refused (an infrastructure error) and never run, whatever the scheduler asked.
+ * refused (an infrastructure error) by {@link GuardedExecutor} before any workspace or process
+ * exists, whatever the scheduler asked.
  *
  * <p>Nothing a job starts outlives it: the job runs in its own pid namespace, whose every process
  * the kernel kills when bubblewrap's init exits, and the execution's cgroups are emptied as well.
  * Thread-safe; each execution uses two threads (output reader and waiter).
  */
-public final class BubblewrapExecutor implements Executor, AutoCloseable {
-  /** Why an untrusted request carrying secrets is refused. */
-  static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
+public final class BubblewrapExecutor extends GuardedExecutor implements AutoCloseable {
   private static final int STATUS_FD = 3;
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
@@ -53,6 +51,7 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
    * @param warnings told once per execution when a limit cannot be applied
    */
   public BubblewrapExecutor(Tier tier, SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+    super(tier);
     this.tier = tier;
     this.settings = settings;
     this.users = users;
@@ -74,17 +73,10 @@ public final class BubblewrapExecutor implements Executor, AutoCloseable {
     etc.close();
   }
 
+  /** Runs a request the guard let through (this tier's, no secrets it may not have). */
   @Override
-  public Execution start(ExecutionRequest request, OutputSink output) {
+  protected Execution launch(ExecutionRequest request, OutputSink output) {
     Run run = new Run(request, output);
-    if (request.tier() != tier) {
-      run.result.complete(new Result(new JobOutcome.InfraError(TierMismatch.message(tier, request)), Duration.ZERO, List.of()));
-    } else if (request.untrustedWithSecrets()) {
-      // The scheduler never grants secrets to the untrusted tier; refusing here too means a bug
-      // there still cannot hand a secret to untrusted code (defence in depth).
-      run.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
-      return run;
-    }
     Thread.ofPlatform().name("sandbox-" + request.id()).daemon().start(run::execute);
     return run;
   }

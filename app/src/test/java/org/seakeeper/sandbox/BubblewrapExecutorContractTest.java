@@ -1,6 +1,8 @@
 package org.seakeeper.sandbox;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.seakeeper.core.executor.Checkout;
@@ -25,6 +27,12 @@ class BubblewrapExecutorContractTest extends ExecutorContract {
   @Override
   protected Executor executor(Tier tier) {
     return fixture.executors.get(tier);
+  }
+
+  /** Workspaces, /etc copies and artifacts of every tier live under the fixture's base. */
+  @Override
+  protected Optional<Path> workDirectory(Tier tier) {
+    return Optional.of(fixture.base);
   }
 
   @Override

@@ -95,7 +95,7 @@ class SandboxSecretsTest {
   void while_the_job_runs_no_host_process_shows_the_secret_in_its_command_line_or_environment_and_no_host_file_holds_it() throws Exception {
     CountDownLatch ready = new CountDownLatch(1);
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Executor.Execution ex = sandbox.executor.start(trusted("cat \"$SEAKEEPER_SECRETS/token\" > /dev/null\necho READY\nsleep 30", Map.of("token", SecretValue.of(VALUE))), l -> {
+    Executor.Execution ex = sandbox.executors.get(Tier.TRUSTED).start(trusted("cat \"$SEAKEEPER_SECRETS/token\" > /dev/null\necho READY\nsleep 30", Map.of("token", SecretValue.of(VALUE))), l -> {
       lines.add(l);
       if (l.equals("READY")) {
         ready.countDown();
@@ -178,7 +178,7 @@ class SandboxSecretsTest {
   void the_untrusted_tier_with_secrets_is_refused_before_anything_runs() throws Exception {
     ExecutionRequest r = sandbox.request("echo ran", Tier.UNTRUSTED, false, Duration.ofSeconds(60), Checkout.directory(sandbox.emptyDir.toString())).withSecrets(Map.of("token", SecretValue.of(VALUE)));
     var o = sandbox.run(r);
-    assertThat(o.result().outcome()).isEqualTo(new JobOutcome.InfraError(BubblewrapExecutor.UNTRUSTED_WITH_SECRETS));
+    assertThat(o.result().outcome()).isEqualTo(new JobOutcome.InfraError(org.seakeeper.core.executor.GuardedExecutor.UNTRUSTED_WITH_SECRETS));
     assertThat(o.lines()).isEmpty();
   }
 }

@@ -2,13 +2,21 @@ package org.seakeeper.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.executor.ExecutionRequest;
@@ -52,18 +60,64 @@ public abstract class ExecutorContract {
     return executor.start(r, lines::add).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
+  /**
+   * Where the executor makes what an execution needs on disk (workspaces, per-tier files,
+   * collected artifacts), for checking that a refused request made nothing there; empty for an
+   * executor that makes nothing on disk.
+   */
+  protected Optional<Path> workDirectory(Tier tier) {
+    return Optional.empty();
+  }
+
+  /** A script that, were it run, would print {@link #RAN} and leave a marker artifact behind. */
+  private ExecutionRequest refusable(Tier tier) {
+    ExecutionRequest r = request("mkdir -p out\necho ran > out/" + MARKER + "\necho " + RAN, Duration.ofSeconds(30), tier);
+    return new ExecutionRequest(r.id(), r.jobName(), r.script(), r.timeout(), r.image(), r.tier(), r.network(), r.variables(), r.checkout(), List.of("out/**"));
+  }
+
+  private static final String RAN = "ran-although-refused";
+  private static final String MARKER = "refused-marker";
+
+  /**
+   * Runs {@code refused} on {@code executor} (bound to {@code bound}) and checks that it ended as
+   * an infrastructure error whose reason passes {@code reason}, and that nothing of it ever
+   * started: no line, no workspace, no marker, not even after a request started later on the
+   * same executor has ended (a refusal that still starts the job in the background shows by
+   * then).
+   */
+  private void assertRefusedBeforeAnythingStarts(Executor executor, Tier bound, ExecutionRequest refused, Consumer<String> reason) throws Exception {
+    // what a request of the executor's own tier leaves behind (caches, per-tier files) is not the refusal's doing
+    assertThat(run(executor, request("true", Duration.ofSeconds(30), bound), new ArrayList<>()).outcome()).isInstanceOf(JobOutcome.Succeeded.class);
+    Set<String> before = entries(bound);
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    Executor.Result r = run(executor, refused, lines);
+    assertThat(r.outcome()).as("%s executor given %s", bound, refused).isInstanceOf(JobOutcome.InfraError.class);
+    reason.accept(((JobOutcome.InfraError) r.outcome()).reason());
+    assertThat(r.artifacts()).isEmpty();
+    assertThat(run(executor, request("true", Duration.ofSeconds(30), bound), new ArrayList<>()).outcome()).isInstanceOf(JobOutcome.Succeeded.class);
+    assertThat(lines).as("output of a refused request").isEmpty();
+    Set<String> made = entries(bound);
+    made.removeAll(before);
+    assertThat(made).as("what a refused request made in the work directory").isEmpty();
+  }
+
+  private Set<String> entries(Tier tier) throws java.io.IOException {
+    Optional<Path> dir = workDirectory(tier);
+    if (dir.isEmpty() || !Files.exists(dir.get())) {
+      return new TreeSet<>();
+    }
+    try (Stream<Path> s = Files.walk(dir.get())) {
+      return s.map(p -> dir.get().relativize(p).toString()).collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
   @Test
-  void an_executor_refuses_a_request_of_another_tier_and_runs_nothing() throws Exception {
+  void an_executor_refuses_a_request_of_another_tier_before_anything_starts() throws Exception {
     for (Tier bound : Tier.values()) {
       for (Tier asked : Tier.values()) {
-        if (asked == bound) {
-          continue;
+        if (asked != bound) {
+          assertRefusedBeforeAnythingStarts(executor(bound), bound, refusable(asked), why -> assertThat(why).contains(bound.id()).contains(asked.id()));
         }
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Executor.Result r = run(executor(bound), request("echo ran-in-the-wrong-tier", Duration.ofSeconds(30), asked), lines);
-        assertThat(r.outcome()).as("%s executor given a %s request", bound, asked).isInstanceOf(JobOutcome.InfraError.class);
-        assertThat(((JobOutcome.InfraError) r.outcome()).reason()).contains(bound.id()).contains(asked.id());
-        assertThat(lines).doesNotContain("ran-in-the-wrong-tier");
       }
     }
   }
@@ -100,13 +154,9 @@ public abstract class ExecutorContract {
   }
 
   @Test
-  void an_untrusted_request_with_secrets_is_refused() throws Exception {
-    ExecutionRequest r = request("echo ran", Duration.ofSeconds(30)).withSecrets(Map.of("token", SecretValue.of("do-not-run-me")));
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Executor.Result result = run(r, lines);
-    assertThat(result.outcome()).isInstanceOf(JobOutcome.InfraError.class);
-    assertThat(((JobOutcome.InfraError) result.outcome()).reason()).contains("untrusted").contains("secrets");
-    assertThat(lines).doesNotContain("ran");
+  void an_untrusted_request_with_secrets_is_refused_before_anything_starts() throws Exception {
+    ExecutionRequest r = refusable(Tier.UNTRUSTED).withSecrets(Map.of("token", SecretValue.of("do-not-run-me")));
+    assertRefusedBeforeAnythingStarts(executor(), Tier.UNTRUSTED, r, why -> assertThat(why).contains("untrusted").contains("secrets"));
   }
 
   @Test

@@ -11,9 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.seakeeper.core.executor.ExecutionRequest;
-import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.GuardedExecutor;
 import org.seakeeper.core.executor.JobOutcome;
-import org.seakeeper.core.executor.TierMismatch;
 import org.seakeeper.core.model.Tier;
 
 /**
@@ -22,17 +21,16 @@ import org.seakeeper.core.model.Tier;
  * {@code sleep N} against the timeout) so the shared executor contract holds for it too; in
  * holding mode every execution waits until the test releases it with an outcome.
  *
- * <p>Bound to one tier ({@link #FakeExecutor(Tier)}), it refuses requests of another tier as the
- * real executors do: an infrastructure error, nothing "run", the request kept in {@link
- * #refused()}. The no-argument form serves every tier, for tests that do not look at tiers.
+ * <p>Bound to one tier ({@link #FakeExecutor(Tier)}), it refuses requests of another tier through
+ * the same {@link GuardedExecutor} as the real executors: an infrastructure error, nothing "run",
+ * the request kept in {@link #refused()}. The no-argument form serves every tier, for tests that
+ * do not look at tiers.
  *
  * <p>Thread-safe.
  */
-public final class FakeExecutor implements Executor {
+public final class FakeExecutor extends GuardedExecutor {
   private static final Pattern EXIT = Pattern.compile("exit\\s+(\\d+)");
   private static final Pattern SLEEP = Pattern.compile("sleep\\s+(\\d+)");
-  /** Why every executor refuses an untrusted request that carries secrets. */
-  public static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
   private final Map<String, Held> held = new LinkedHashMap<>();
   private final List<ExecutionRequest> started = new ArrayList<>();
   private final List<ExecutionRequest> refused = new ArrayList<>();
@@ -41,11 +39,13 @@ public final class FakeExecutor implements Executor {
 
   /** A fake that serves every tier. */
   public FakeExecutor() {
+    super(Optional.empty());
     this.tier = Optional.empty();
   }
 
   /** A fake bound to {@code tier}'s pool: requests of other tiers are refused, never run. */
   public FakeExecutor(Tier tier) {
+    super(tier);
     this.tier = Optional.of(tier);
   }
 
@@ -54,7 +54,10 @@ public final class FakeExecutor implements Executor {
     return tier;
   }
 
-  /** Requests of another tier that this fake refused, in order. */
+  /**
+   * Requests that the guard refused before this fake saw them (another tier's, or untrusted ones
+   * carrying secrets), in order; none of them is in {@link #started()}.
+   */
   public synchronized List<ExecutionRequest> refused() {
     return List.copyOf(refused);
   }
@@ -122,17 +125,15 @@ public final class FakeExecutor implements Executor {
   }
 
   @Override
-  public synchronized Execution start(ExecutionRequest request, OutputSink output) {
+  protected synchronized void refused(ExecutionRequest request, String reason) {
+    refused.add(request);
+  }
+
+  @Override
+  protected synchronized Execution launch(ExecutionRequest request, OutputSink output) {
     Held h = new Held(request, new CompletableFuture<>(), output);
-    if (tier.isPresent() && request.tier() != tier.get()) {
-      refused.add(request);
-      h.result.complete(new Result(new JobOutcome.InfraError(TierMismatch.message(tier.get(), request)), Duration.ZERO, List.of()));
-      return h;
-    }
     started.add(request);
-    if (request.untrustedWithSecrets()) {
-      h.result.complete(new Result(new JobOutcome.InfraError(UNTRUSTED_WITH_SECRETS), Duration.ZERO, List.of()));
-    } else if (holding) {
+    if (holding) {
       held.put(request.id(), h);
     } else {
       h.result.complete(new Result(interpret(request, output), Duration.ZERO, List.of()));

@@ -211,6 +211,7 @@ class ConfigRepoScenarioTest {
     assertThat(gateRuns).hasSize(4).allSatisfy(b -> assertThat(b.job()).isEmpty());
     assertThat(gateRuns.getLast().status()).as("the refusal is recorded on the last run").isEqualTo(BuildStatus.ERROR);
     assertThat(gateRuns.getLast().detail()).contains("No-Unresolved-Comments");
+    assertThat(gateRuns.getLast().startedAt()).as("the refusal record never ran").isEmpty();
     assertThat(reporter.reports().getLast().entry().kind()).isEqualTo(org.seakeeper.core.store.OutboxKind.GATE_FAILED);
     assertThat(gate.submitted()).isEmpty();
     assertThat(ranJobs()).containsExactly("hello");
@@ -301,6 +302,7 @@ class ConfigRepoScenarioTest {
     Build retry = builds().getLast();
     assertThat(retry.attempt()).isEqualTo(2);
     assertThat(retry.status()).isEqualTo(BuildStatus.ERROR);
+    assertThat(retry.startedAt()).as("it never started").isEmpty();
     assertThat(retry.detail()).isEqualTo("jobs of the trusted config repo run only after a change merges (post of main), never for refs/for/main");
     assertThat(executor.started()).hasSize(1); // only the run from before
   }

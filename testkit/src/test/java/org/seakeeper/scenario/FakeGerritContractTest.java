@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.executor.ExecutionRequest;
-import org.seakeeper.core.executor.Executor;
+import org.seakeeper.core.executor.GuardedExecutor;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.Tier;
@@ -40,11 +40,15 @@ class FakeGerritContractTest extends GerritContract {
   private Scheduler scheduler;
 
   /** Runs scripts as the fake executor does, except that {@code sleep} runs until cancelled. */
-  static final class SleepingExecutor implements Executor {
+  static final class SleepingExecutor extends GuardedExecutor {
     private final FakeExecutor scripts = new FakeExecutor();
 
+    SleepingExecutor() {
+      super(java.util.Optional.empty());
+    }
+
     @Override
-    public Execution start(ExecutionRequest request, OutputSink output) {
+    protected Execution launch(ExecutionRequest request, OutputSink output) {
       if (!request.script().strip().startsWith("sleep")) {
         return scripts.start(request, output);
       }

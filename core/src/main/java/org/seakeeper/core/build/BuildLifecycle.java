@@ -8,28 +8,43 @@ import java.util.Set;
 /**
  * The one state machine of a build, as a transition table. Stateless.
  *
+ * <p>Every build is born {@code queued} ({@link Build#queued}); a record that ends as soon as it
+ * is made (a skipped job, a config error, ...) is born queued and moved through this table in the
+ * same step ({@link Build#ended}). Only the move to {@code running} sets {@code started_at}; every
+ * move to a terminal status sets {@code finished_at}.
+ *
  * <pre>
- *                      ┌──────────── cancel / superseded ───────────┐
- *                      │                                            ▼
- *   (new) ──▶ QUEUED ──┼── dispatch ──▶ RUNNING ──┬── exit 0 ──▶ SUCCESS
- *              │       │                 │        ├── exit ≠ 0 ─▶ FAILURE
- *              │       │                 │        ├── timeout ──▶ TIMED_OUT
- *              │       │                 │        ├── infra ────▶ ERROR (a new attempt may follow)
- *              │       │                 │        ├── cancel ───▶ CANCELLED
- *              │       │                 │        └── crash ────▶ INTERRUPTED (a new attempt follows)
- *              │       ├── a need failed ─▶ SKIPPED
- *              │       └── a secret it declares is missing or not granted ─▶ CONFIG_ERROR
- *              └── removed from a gate queue ─▶ DEQUEUED
- *   (new) ──▶ SKIPPED | CONFIG_ERROR | MERGE_CONFLICT   (recorded already ended)
+ *   (new) ──▶ QUEUED ──┬── dispatch ───────────────────────▶ RUNNING ──┬── exit 0 ────▶ SUCCESS
+ *                      │                                               ├── exit ≠ 0 ──▶ FAILURE
+ *                      │                                               ├── timeout ───▶ TIMED_OUT
+ *                      │                                               ├── infra ─────▶ ERROR (a new attempt may follow)
+ *                      │                                               ├── cancel ────▶ CANCELLED
+ *                      │                                               ├── crash ─────▶ INTERRUPTED (a new attempt follows)
+ *                      │                                               └── dequeued ──▶ DEQUEUED
+ *                      ├── cancel / superseded ──────────────────────────────────────▶ CANCELLED
+ *                      ├── a need failed, or skipped when planned ────────────────────▶ SKIPPED
+ *                      ├── config invalid; a secret it declares is missing or refused ▶ CONFIG_ERROR
+ *                      ├── cannot start (no job, unreadable repo or secret, refused submit) ▶ ERROR
+ *                      ├── removed from a gate queue ─────────────────────────────────▶ DEQUEUED
+ *                      ├── the gate item does not merge ──────────────────────────────▶ MERGE_CONFLICT
+ *                      └── a record without a job: a config check that passed ────────▶ SUCCESS
+ *
+ *   SUCCESS, FAILURE, ERROR, CANCELLED, TIMED_OUT, SKIPPED, INTERRUPTED, CONFIG_ERROR,
+ *   MERGE_CONFLICT, DEQUEUED: terminal, nothing leaves them.
  * </pre>
  *
- * A retry never reopens a build: it is a new build with {@code attempt + 1}.
+ * A retry never reopens a build: it is a new build with {@code attempt + 1} ({@link
+ * Build#nextAttempt}), born queued like every other.
  */
 public final class BuildLifecycle {
   private static final Map<BuildStatus, Set<BuildStatus>> NEXT = new EnumMap<>(BuildStatus.class);
 
   static {
-    NEXT.put(BuildStatus.QUEUED, EnumSet.of(BuildStatus.RUNNING, BuildStatus.CANCELLED, BuildStatus.SKIPPED, BuildStatus.DEQUEUED, BuildStatus.CONFIG_ERROR));
+    NEXT.put(
+        BuildStatus.QUEUED,
+        EnumSet.of(
+            BuildStatus.RUNNING, BuildStatus.CANCELLED, BuildStatus.SKIPPED, BuildStatus.CONFIG_ERROR, BuildStatus.ERROR, BuildStatus.DEQUEUED, BuildStatus.MERGE_CONFLICT,
+            BuildStatus.SUCCESS));
     NEXT.put(
         BuildStatus.RUNNING,
         EnumSet.of(BuildStatus.SUCCESS, BuildStatus.FAILURE, BuildStatus.TIMED_OUT, BuildStatus.ERROR, BuildStatus.CANCELLED, BuildStatus.INTERRUPTED, BuildStatus.DEQUEUED));
@@ -38,8 +53,8 @@ public final class BuildLifecycle {
     }
   }
 
-  /** Statuses a build may be created in. */
-  public static final Set<BuildStatus> INITIAL = EnumSet.of(BuildStatus.QUEUED, BuildStatus.SKIPPED, BuildStatus.CONFIG_ERROR, BuildStatus.MERGE_CONFLICT);
+  /** The status every build is born in. */
+  public static final BuildStatus INITIAL = BuildStatus.QUEUED;
 
   private BuildLifecycle() {}
 

@@ -7,9 +7,11 @@ import java.util.concurrent.CompletionStage;
  * The port every backend implements: the bubblewrap sandbox, Kubernetes pods, and the testkit
  * fake. One call runs one job once in a fresh, throw-away environment.
  *
- * <p>Implementations are thread-safe: several executions may run at once.
+ * <p>Sealed: every executor extends {@link GuardedExecutor}, whose final {@code start} refuses a
+ * request of another tier or an untrusted one carrying secrets before the backend sees it, so no
+ * backend can forget to. Implementations are thread-safe: several executions may run at once.
  */
-public interface Executor {
+public sealed interface Executor permits GuardedExecutor {
   /**
    * Starts the job and returns at once. Output lines go to {@code output} as they come, from
    * any thread, in order. Never throws for job or infrastructure failures: those are outcomes.

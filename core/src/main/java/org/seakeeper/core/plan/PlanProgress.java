@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The state of one plan's jobs as they run: which are ready, and what a failure skips. Pure and
@@ -16,9 +17,61 @@ import java.util.Optional;
  *      '--(planned skip or a need failed/skipped)--> SKIPPED
  * </pre>
  *
+ * <p>Whether a pending job starts, waits or is skipped is {@link #decide}'s, the one rule for
+ * every DAG here: {@code seakeeper run} applies it to this class's states, the scheduler ({@code
+ * scheduler.Readiness}) to the latest stored attempt of each need.
+ *
  * <p>Not thread-safe: confine to one thread or synchronize.
  */
 public final class PlanProgress {
+  /** What a pending job's needs say: start it, wait, or skip it. */
+  public enum Readiness {
+    READY,
+    WAIT,
+    SKIP
+  }
+
+  /**
+   * How one need stands: passed, not ended yet, or ended without passing ({@code how} finishes
+   * the skip reason's sentence, e.g. "failed").
+   */
+  public record Need(Readiness means, String how) {
+    public static Need passed() {
+      return new Need(Readiness.READY, "passed");
+    }
+
+    public static Need unfinished() {
+      return new Need(Readiness.WAIT, "has not ended");
+    }
+
+    public static Need endedWithoutPassing(String how) {
+      return new Need(Readiness.SKIP, how);
+    }
+  }
+
+  /** The readiness of a job, and, when it is skipped, why. */
+  public record Decision(Readiness readiness, Optional<String> skipReason) {}
+
+  /**
+   * The rule: a job is skipped as soon as one need ended without passing (the first such need in
+   * {@code needs}'s order is named), waits while any need has not ended, and is ready when every
+   * need passed.
+   */
+  public static Decision decide(List<String> needs, Function<String, Need> need) {
+    boolean wait = false;
+    for (String n : needs) {
+      Need st = need.apply(n);
+      switch (st.means()) {
+        case SKIP -> {
+          return new Decision(Readiness.SKIP, Optional.of("needs '" + n + "', which " + st.how()));
+        }
+        case WAIT -> wait = true;
+        case READY -> {}
+      }
+    }
+    return new Decision(wait ? Readiness.WAIT : Readiness.READY, Optional.empty());
+  }
+
   /** The state of one job. */
   public enum State {
     PENDING,
@@ -38,15 +91,19 @@ public final class PlanProgress {
       state.put(j.name(), State.PENDING);
     }
     for (PlannedJob j : plan.jobs()) {
-      j.skipReason().ifPresent(r -> skip(j.name(), r));
+      j.skipReason().ifPresent(r -> {
+        state.put(j.name(), State.SKIPPED);
+        skipReasons.put(j.name(), r);
+      });
     }
+    settle();
   }
 
   /** Jobs whose needs all passed and that have not started, in plan order. */
   public List<String> ready() {
     List<String> out = new ArrayList<>();
     for (PlannedJob j : jobs.values()) {
-      if (state.get(j.name()) == State.PENDING && j.needs().stream().allMatch(n -> state.get(n) == State.PASSED)) {
+      if (state.get(j.name()) == State.PENDING && decide(j.needs(), this::need).readiness() == Readiness.READY) {
         out.add(j.name());
       }
     }
@@ -65,24 +122,37 @@ public final class PlanProgress {
       throw new IllegalStateException(name + " is " + state.get(name) + ", not RUNNING");
     }
     state.put(name, passed ? State.PASSED : State.FAILED);
-    if (!passed) {
-      skipDependents(name, "needs '" + name + "', which failed");
-    }
+    settle();
   }
 
-  private void skip(String name, String reason) {
-    if (state.get(name) != State.PENDING) {
-      return;
+  /** How a need stands here; a name outside the plan never ends (its dependents never start). */
+  private Need need(String name) {
+    State s = state.get(name);
+    if (s == null) {
+      return Need.unfinished();
     }
-    state.put(name, State.SKIPPED);
-    skipReasons.put(name, reason);
-    skipDependents(name, "needs '" + name + "', which was skipped");
+    return switch (s) {
+      case PASSED -> Need.passed();
+      case PENDING, RUNNING -> Need.unfinished();
+      case FAILED -> Need.endedWithoutPassing("failed");
+      case SKIPPED -> Need.endedWithoutPassing("was skipped");
+    };
   }
 
-  private void skipDependents(String name, String reason) {
-    for (PlannedJob j : jobs.values()) {
-      if (j.needs().contains(name)) {
-        skip(j.name(), reason);
+  /** Skips, until nothing changes, every pending job the rule skips (so a failure skips its dependents at once). */
+  private void settle() {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (PlannedJob j : jobs.values()) {
+        if (state.get(j.name()) == State.PENDING) {
+          Decision d = decide(j.needs(), this::need);
+          if (d.readiness() == Readiness.SKIP) {
+            state.put(j.name(), State.SKIPPED);
+            skipReasons.put(j.name(), d.skipReason().orElseThrow());
+            changed = true;
+          }
+        }
       }
     }
   }

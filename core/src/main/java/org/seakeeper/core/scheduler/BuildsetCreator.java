@@ -19,7 +19,8 @@ import org.seakeeper.core.store.Store;
 /**
  * Turns a trigger and its commit's config into a stored buildset and its builds: queued jobs,
  * skipped jobs with their reason, or one {@code config_error}/{@code error} record when the jobs
- * cannot be known. Stateless.
+ * cannot be known. Every build is born queued ({@link Build#queued}); the ones that end at once
+ * move on through the lifecycle in the same step ({@link Build#ended}). Stateless.
  */
 final class BuildsetCreator {
   private BuildsetCreator() {}
@@ -51,9 +52,8 @@ final class BuildsetCreator {
         }
         Buildset stored = tx.builds().insert(set);
         for (PlannedJob j : plan.jobs()) {
-          BuildStatus status = j.skipReason().isPresent() ? BuildStatus.SKIPPED : BuildStatus.QUEUED;
-          Build b = record(stored, Optional.of(j.name()), status, j.needs(), j.skipReason().orElse(""), now);
-          tx.builds().insert(testedCommit.equals(stored.commit()) ? b : new Build(b.id(), b.buildsetId(), b.connection(), b.project(), b.change(), b.patchset(), b.ref(), testedCommit, b.pipeline(), b.job(), b.attempt(), b.status(), b.tier(), b.needs(), b.queuedAt(), b.startedAt(), b.finishedAt(), b.detail(), b.logSha256()));
+          Optional<String> job = Optional.of(j.name());
+          tx.builds().insert(j.skipReason().isPresent() ? Build.ended(stored, testedCommit, job, j.needs(), BuildStatus.SKIPPED, j.skipReason().get(), now) : Build.queued(stored, testedCommit, job, j.needs(), now));
         }
         yield Optional.of(stored);
       }
@@ -78,7 +78,8 @@ final class BuildsetCreator {
     return stored;
   }
 
+  /** A record of {@code s} that ends at once in {@code status} (born queued, moved through the lifecycle). */
   static Build record(Buildset s, Optional<String> job, BuildStatus status, List<String> needs, String detail, Instant now) {
-    return new Build(0, s.id(), s.connection(), s.project(), s.change(), s.patchset(), s.ref(), s.commit(), s.pipeline(), job, 1, status, s.tier(), needs, now, Optional.empty(), status.terminal() ? Optional.of(now) : Optional.empty(), detail, Optional.empty());
+    return Build.ended(s, job, needs, status, detail, now);
   }
 }

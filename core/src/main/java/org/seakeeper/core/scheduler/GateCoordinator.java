@@ -413,8 +413,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     if (t == null || t.buildsetId() < 0) {
       return;
     }
-    tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(new Build(0, s.id(), s.connection(), s.project(), s.change(), s.patchset(), s.ref(), s.commit(), s.pipeline(), Optional.empty(), 1, BuildStatus.ERROR, s.tier(), List.of(), now, Optional.empty(), Optional.of(now),
-        "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, Optional.empty())));
+    tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.ERROR, List.of(),
+        "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, now)));
   }
 
   private static void report(Store.Tx tx, Tested t, OutboxKind kind, Instant now) {

@@ -401,7 +401,7 @@ public final class Scheduler implements SchedulerCommands {
     Optional<Job> job = b.job().flatMap(name -> configs.job(b, name));
     if (job.isEmpty()) {
       ports.store().transaction(tx -> {
-        tx.builds().update(b.moveTo(BuildStatus.RUNNING, now, null).moveTo(BuildStatus.ERROR, now, configs.whyNoJob(b)));
+        tx.builds().update(b.moveTo(BuildStatus.ERROR, now, configs.whyNoJob(b)));
         return null;
       });
       return;
@@ -465,7 +465,7 @@ public final class Scheduler implements SchedulerCommands {
         return Optional.of(g.values());
       }
       case SecretResolver.Resolution.Refused r -> ended = b.moveTo(BuildStatus.CONFIG_ERROR, now, r.detail());
-      case SecretResolver.Resolution.Unreadable u -> ended = b.moveTo(BuildStatus.RUNNING, now, null).moveTo(BuildStatus.ERROR, now, u.detail());
+      case SecretResolver.Resolution.Unreadable u -> ended = b.moveTo(BuildStatus.ERROR, now, u.detail());
     }
     ports.store().transaction(tx -> {
       tx.builds().update(ended);
