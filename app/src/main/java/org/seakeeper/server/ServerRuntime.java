@@ -138,7 +138,7 @@ public final class ServerRuntime implements AutoCloseable {
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock, reportStart(cfg)), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // One executor per tier, each with its own work directory and host user (contracts §1).
+    // One executor per tier, each with its own work directory and host user (docs/contracts.md §1).
     Map<Tier, BubblewrapExecutor> executors = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
       BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), t, SandboxSettings.defaultWorkRoot().resolve(t.id()), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox ({}): {}", t.id(), w));
@@ -236,7 +236,7 @@ public final class ServerRuntime implements AutoCloseable {
         Map.of());
   }
 
-  /** Gating needs a review system: only Gerrit connections have one (contracts §4). */
+  /** Gating needs a review system: only Gerrit connections have one (docs/contracts.md §4). */
   private static GatePorts gatePorts(Map<String, GerritEndpoint> gerrits, GerritRepoAccess access) {
     return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
   }
@@ -253,7 +253,7 @@ public final class ServerRuntime implements AutoCloseable {
     if (trustedSource.repo().isPresent()) {
       m.put("trusted_config_repo", trustedSource.status());
     }
-    Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (contracts §6)
+    Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (docs/contracts.md §6)
     m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));
     m.put("queues", loop.gateQueues());
     Map<String, Long> counts = new LinkedHashMap<>();

@@ -108,7 +108,7 @@ final class SqlBuilds implements Builds {
     return buildsets("WHERE finished_at IS NULL ORDER BY id", q -> q);
   }
 
-  /** Builds matching the query, newest first (contracts §6, {@code GET /builds}). */
+  /** Builds matching the query, newest first (docs/contracts.md §6, {@code GET /builds}). */
   List<Build> list(BuildQuery query) {
     List<String> where = new ArrayList<>();
     query.connection().ifPresent(x -> where.add("connection = :connection"));

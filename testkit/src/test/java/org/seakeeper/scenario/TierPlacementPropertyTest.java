@@ -304,7 +304,7 @@ class TierPlacementPropertyTest {
       return executions;
     }
 
-    /** The tier table of contracts §1, written out again independently of TierPolicy. */
+    /** The tier table of docs/contracts.md §1, written out again independently of TierPolicy. */
     static Tier expectedTier(PipelineName p) {
       return switch (p) {
         case CHECK -> Tier.UNTRUSTED;

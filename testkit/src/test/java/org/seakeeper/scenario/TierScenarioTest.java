@@ -33,7 +33,7 @@ import org.seakeeper.testkit.InMemoryStore;
 import org.seakeeper.testkit.ManualClock;
 import org.seakeeper.testkit.RecordingReporter;
 
-/** Ref confusion through the scheduler, with one bound executor per tier (contracts §1). */
+/** Ref confusion through the scheduler, with one bound executor per tier (docs/contracts.md §1). */
 class TierScenarioTest {
   static final String YAML = "jobs:\n  show: {run: echo hi}\npipelines:\n  check: [show]\n  post: [show]\n  periodic: [show]\n  release: [show]\n";
 

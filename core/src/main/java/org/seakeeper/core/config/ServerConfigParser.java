@@ -14,7 +14,7 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads the server config (contracts §3), collecting every problem; an empty file gives the
+ * Reads the server config (docs/contracts.md §3), collecting every problem; an empty file gives the
  * built-in defaults. Also yields the {@link TrustedContext} repo configs are checked against.
  * Stateless and thread-safe.
  */
@@ -72,7 +72,7 @@ public final class ServerConfigParser {
   }
 
   /**
-   * Reads a trusted config repo's file (contracts §2): only the trusted sections
+   * Reads a trusted config repo's file (docs/contracts.md §2): only the trusted sections
    * ({@link TrustedSections#KEYS}); connections, storage, executors and the like stay in the
    * server file. An empty file holds no sections.
    */
@@ -247,7 +247,7 @@ public final class ServerConfigParser {
           case "pids" -> pids = Nodes.integer(e.value(), what, p).filter(n -> positive(n, e, what)).orElse(pids);
           case "network" -> {
             if ("untrusted".equals(tier)) {
-              p.error(e.keyPos(), "the untrusted tier never has a network (contracts: no network except an allow-listed cache)");
+              p.error(e.keyPos(), "the untrusted tier never has a network (docs/contracts.md §1: no network except an allow-listed cache)");
             } else {
               net = Optional.of(Boolean.parseBoolean(Nodes.scalarText(e.value(), what, p).orElse("true")));
             }

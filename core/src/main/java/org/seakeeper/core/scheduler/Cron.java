@@ -29,7 +29,7 @@ public final class Cron {
     this.weekdays = f[4];
   }
 
-  /** The default periodic schedule (contracts §1): daily at 03:00 UTC. */
+  /** The default periodic schedule (docs/contracts.md §1): daily at 03:00 UTC. */
   public static final Cron DAILY_0300 = parse("0 3 * * *").orElseThrow();
 
   public static Optional<Cron> parse(String text) {

@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Strict checks on full ref names, so that no name can pass for another (contracts §1): git's
- * {@code check-ref-format} rules, plus no Unicode format or space characters (which display
+ * Strict checks on full ref names, so that no name can pass for another (docs/contracts.md §1):
+ * git's {@code check-ref-format} rules, plus no Unicode format or space characters (which display
  * differently from what they are) and no short name that looks like a ref namespace of its own
  * ({@code refs/heads/refs/tags/v1}, {@code refs/heads/tags/v1}). Stateless.
  */
