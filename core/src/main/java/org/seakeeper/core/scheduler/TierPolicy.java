@@ -8,6 +8,7 @@ import java.util.function.BiPredicate;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RefNames;
 import org.seakeeper.core.model.Tier;
 
 /**

@@ -1,4 +1,4 @@
-package org.seakeeper.core.scheduler;
+package org.seakeeper.core.model;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

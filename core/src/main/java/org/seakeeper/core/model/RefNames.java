@@ -1,4 +1,4 @@
-package org.seakeeper.core.scheduler;
+package org.seakeeper.core.model;
 
 import java.util.Optional;
 import java.util.Set;
@@ -57,7 +57,7 @@ public final class RefNames {
    * Why the short name after {@code prefix} (a branch or tag name) is refused, or empty: it must
    * be non-empty and must not start with a segment that names a ref namespace.
    */
-  static Optional<String> shortNameProblem(String ref, String prefix) {
+  public static Optional<String> shortNameProblem(String ref, String prefix) {
     String name = ref.substring(prefix.length());
     if (name.isEmpty()) {
       return Optional.of("'" + printable(ref) + "' names no branch or tag");
@@ -70,7 +70,7 @@ public final class RefNames {
   }
 
   /** Whether every character is printable ASCII (release tags must be, against look-alikes). */
-  static boolean ascii(String s) {
+  public static boolean ascii(String s) {
     return s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 
