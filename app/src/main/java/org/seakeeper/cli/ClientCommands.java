@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The commands that talk to a running server. Exit codes (contracts §5): 0 done, 1 refused (the
- * server's message is printed), 2 usage error or no server.
+ * The commands that talk to a running server. Exit codes (docs/contracts.md §5): 0 done, 1 refused
+ * (the server's message is printed), 2 usage error or no server.
  */
 final class ClientCommands {
   static final ObjectMapper JSON = new ObjectMapper();

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code seakeeper embargo submit|list|show|publish}: embargoed security changes through the
- * running server's API with the admin token (contracts §5: 0 done, 1 refused, 2 usage error).
+ * running server's API with the admin token (docs/contracts.md §5: 0 done, 1 refused, 2
+ * usage error).
  */
 @Command(
     name = "embargo",

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code seakeeper} command line. Every error a user can cause ends as one clear line and
- * an exit code (contracts §5), never a stack trace; {@code --verbose} adds detail.
+ * an exit code (docs/contracts.md §5), never a stack trace; {@code --verbose} adds detail.
  */
 @Command(
     name = "seakeeper",
@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
       ClientCommands.Promote.class, EmbargoCommand.class, SecretsCommand.class, CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
-  /** Exit code for usage errors, as contracts §5 fixes for every command. */
+  /** Exit code for usage errors, as docs/contracts.md §5 fixes for every command. */
   public static final int USAGE = 2;
 
   @Override

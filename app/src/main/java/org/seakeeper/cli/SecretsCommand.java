@@ -31,10 +31,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code seakeeper secrets set|list|delete} (contracts §5): through the running server's API when
- * one answers at the config's {@code public_url} (H2 is locked while the server runs), else
- * directly in the store named by {@code --config}. Values are read from standard input and never
- * printed. {@code seakeeper secrets encrypt} prints an entry for the trusted config repo's
+ * {@code seakeeper secrets set|list|delete} (docs/contracts.md §5): through the running server's
+ * API when one answers at the config's {@code public_url} (H2 is locked while the server runs),
+ * else directly in the store named by {@code --config}. Values are read from standard input and
+ * never printed. {@code seakeeper secrets encrypt} prints an entry for the trusted config repo's
  * {@code secrets:} list, encrypted to the server's public key. Exit codes: 0 done, 1 refused, 2
  * usage error.
  */

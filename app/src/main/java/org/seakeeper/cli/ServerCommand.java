@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 final class ServerCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The server config (contracts §3).")
+  @Option(names = "--config", paramLabel = "FILE", description = "The server config (docs/contracts.md §3).")
   Path config;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Quick start only: where data goes (default ./data).")
@@ -99,7 +99,8 @@ final class ServerCommand implements Callable<Integer> {
       Path bare = dataDir.toAbsolutePath().normalize().resolve("repos/demo.git");
       if (!Files.exists(bare.resolve("refs/heads/main")) && !packedMain(bare)) {
         // The sample's post job `publish` declares the secret demo-token: set one, as an admin
-        // would, through the API (contracts §5), so the first build shows a secret handed over.
+        // would, through the API (docs/contracts.md §5), so the first build shows a secret handed
+        // over.
         if (demoSecret(url, rt.adminTokenFile())) {
           out.println("  a secret demo-token of project demo was set for its post job (seakeeper secrets set)");
         } else {

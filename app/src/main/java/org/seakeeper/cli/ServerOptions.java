@@ -14,9 +14,10 @@ import org.seakeeper.core.model.ServerConfig;
 import picocli.CommandLine.Option;
 
 /**
- * Options and HTTP calls shared by the commands that talk to a running server (contracts §5):
- * {@code --server URL} (default: the config's public_url, else http://127.0.0.1:8080/) and
- * {@code --token-file FILE} (default: the config's admin_token_file, else ./data/admin-token).
+ * Options and HTTP calls shared by the commands that talk to a running server
+ * (docs/contracts.md §5): {@code --server URL} (default: the config's public_url, else
+ * http://127.0.0.1:8080/) and {@code --token-file FILE} (default: the config's admin_token_file,
+ * else ./data/admin-token).
  */
 final class ServerOptions {
   @Option(names = "--server", paramLabel = "URL", description = "The server's URL (default: public_url of --config, else http://127.0.0.1:8080/).")

@@ -16,7 +16,7 @@ import org.seakeeper.core.model.ServerConfig;
 
 /**
  * Loads {@code --config SERVER_CONFIG} for commands that resolve base jobs and images, with the
- * trusted config repo's merged file when one is declared (contracts §2: as on the server).
+ * trusted config repo's merged file when one is declared (docs/contracts.md §2: as on the server).
  */
 final class TrustedConfigOption {
   /** The loaded server config with the context repo configs are checked in. */

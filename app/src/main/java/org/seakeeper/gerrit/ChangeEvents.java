@@ -15,7 +15,7 @@ import org.seakeeper.core.event.TriggerEvent;
  * The events a change's REST record ({@code ChangeInfo} with {@code ALL_REVISIONS} or
  * {@code CURRENT_REVISION}, {@code MESSAGES} and {@code DETAILED_ACCOUNTS}) stands for since a
  * moment, with the same content keys as the live stream, so the inbox drops what the stream
- * already delivered (contracts §4):
+ * already delivered (docs/contracts.md §4):
  *
  * <ul>
  *   <li>an open change whose current patch set was created since then: {@code ChangeProposed};

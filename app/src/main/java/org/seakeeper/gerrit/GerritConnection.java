@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Gerrit connection (contracts §3, §4): reads {@code gerrit stream-events} over SSH as the CI
- * account and hands each event to the {@link EventSink} (the durable inbox) before its stream
- * cursor advances.
+ * A Gerrit connection (docs/contracts.md §3, §4): reads {@code gerrit stream-events} over SSH as
+ * the CI account and hands each event to the {@link EventSink} (the durable inbox) before its
+ * stream cursor advances.
  *
  * <p>No event is lost to a dropped stream: on every (re)connect, after the stream is open, it
  * <em>catches up</em> by asking REST for the changes updated since the cursor (the last

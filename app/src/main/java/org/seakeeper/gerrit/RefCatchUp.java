@@ -22,8 +22,8 @@ import org.seakeeper.core.event.TriggerEvent;
  * reconnect or restart each branch that moved, and each new tag, becomes a {@code RefUpdated}
  * (its sequence {@code catch-up-<epoch seconds>}). A project seen for the first time is only
  * recorded: nothing from before Seakeeper knew it is built. A branch moved twice while the
- * stream was down starts {@code post} once, for its tip (as contracts §4 asks of pushes). Not
- * thread-safe; used from the connection's thread.
+ * stream was down starts {@code post} once, for its tip (as docs/contracts.md §4 asks of pushes).
+ * Not thread-safe; used from the connection's thread.
  */
 final class RefCatchUp {
   private static final String ZEROS = "0000000000000000000000000000000000000000";

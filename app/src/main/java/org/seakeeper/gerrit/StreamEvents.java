@@ -8,7 +8,7 @@ import org.seakeeper.core.event.TriggerEvent;
 
 /**
  * Maps one line of {@code gerrit stream-events} (a JSON object) to what the connection does with
- * it (contracts §4). Pure; thread-safe.
+ * it (docs/contracts.md §4). Pure; thread-safe.
  *
  * <ul>
  *   <li>{@code patchset-created}: {@code ChangeProposed} (work-in-progress changes too);

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns journal entries of one repository into trigger events (contracts §4):
+ * Turns journal entries of one repository into trigger events (docs/contracts.md §4):
  *
  * <ul>
  *   <li>{@code refs/heads/*} updated or created: {@code RefUpdated} for the new tip, its sequence

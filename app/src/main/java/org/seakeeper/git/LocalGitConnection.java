@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local git connection (contracts §3, §4): the repositories it serves are plain git
+ * A local git connection (docs/contracts.md §3, §4): the repositories it serves are plain git
  * repositories, bare or not, that people push to with the git CLI. It turns their ref updates
  * into trigger events for the {@link EventSink}: branch updates and new tags
  * ({@code RefUpdated}), and pushes to {@code refs/for/<branch>[/<topic>]} ({@code ChangeProposed}).

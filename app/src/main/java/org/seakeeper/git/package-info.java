@@ -6,7 +6,7 @@
  * org.seakeeper.git.JGitMerger}: remembered prefixes, a tree-level merge with JGit's {@code
  * ResolveMerger} as the fallback, repositories kept open by {@code OpenRepos}).
  *
- * <h2>The local git connection (contracts §4)</h2>
+ * <h2>The local git connection (docs/contracts.md §4)</h2>
  *
  * <pre>
  *  git push ──▶ receive-pack ──▶ ref transaction ──▶ hooks/reference-transaction (ours)

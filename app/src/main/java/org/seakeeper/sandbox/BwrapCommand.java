@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 import org.seakeeper.core.executor.ExecutionRequest;
 
 /**
- * Builds the bubblewrap command line of one execution to the sandbox baseline (contracts §7):
- * every namespace unshared, no nested user namespaces, no capabilities, a cleared environment,
- * and only what the job needs bound, read-only. Stateless.
+ * Builds the bubblewrap command line of one execution to the sandbox baseline
+ * (docs/contracts.md §7): every namespace unshared, no nested user namespaces, no capabilities, a
+ * cleared environment, and only what the job needs bound, read-only. Stateless.
  */
 public final class BwrapCommand {
   /** Where the workspace appears inside the sandbox. */

@@ -19,9 +19,9 @@ import org.seakeeper.core.secret.SecretStore;
 import org.seakeeper.core.secret.SecretValue;
 
 /**
- * Secrets of the trusted config repo, encrypted to the server's public key (contracts §2): hybrid,
- * so values up to {@link SecretValue#MAX_BYTES} fit. A fresh AES-256 key encrypts the value with
- * GCM; RSA-OAEP-SHA256 wraps that key to the server's {@link ServerKey}. The form is
+ * Secrets of the trusted config repo, encrypted to the server's public key (docs/contracts.md §2):
+ * hybrid, so values up to {@link SecretValue#MAX_BYTES} fit. A fresh AES-256 key encrypts the value
+ * with GCM; RSA-OAEP-SHA256 wraps that key to the server's {@link ServerKey}. The form is
  *
  * <pre>version(1)=1 | key id(8) | wrapped length(2) | wrapped key | nonce(12) | ciphertext | tag(16)</pre>
  *

@@ -7,11 +7,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The server's key pair for secrets written in the trusted config repo (contracts §2; as Zuul
- * does): anyone may encrypt to the public key, only the server decrypts. KMS-style, like {@link
- * SecretSealer}: the caller never holds the private key, it only asks to unwrap a data key. The key
- * file implementation is {@link RsaKeyFile}; a cloud KMS's asymmetric RSA-OAEP-SHA256 key (or
- * Vault transit) fits the same interface. Thread-safe.
+ * The server's key pair for secrets written in the trusted config repo (docs/contracts.md §2; as
+ * Zuul does): anyone may encrypt to the public key, only the server decrypts. KMS-style, like
+ * {@link SecretSealer}: the caller never holds the private key, it only asks to unwrap a data key.
+ * The key file implementation is {@link RsaKeyFile}; a cloud KMS's asymmetric RSA-OAEP-SHA256 key
+ * (or Vault transit) fits the same interface. Thread-safe.
  */
 public interface ServerKey {
   /** The public key, made on first use where the implementation can (never on {@link #unwrap}). */

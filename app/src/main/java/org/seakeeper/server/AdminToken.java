@@ -7,7 +7,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** The admin token (contracts §3 {@code admin_token_file}): created on first start, mode 0600. */
+/**
+ * The admin token (docs/contracts.md §3 {@code admin_token_file}): created on first start, mode
+ * 0600.
+ */
 public final class AdminToken {
   private AdminToken() {}
 

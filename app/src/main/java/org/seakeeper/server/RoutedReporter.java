@@ -27,7 +27,7 @@ final class RoutedReporter implements Reporter {
   @Override
   public boolean report(OutboxEntry entry, Buildset buildset, List<Build> builds) {
     if (TriggerEvent.EMBARGOED.equals(buildset.connection())) {
-      // Embargoed: no review system hears of it, and the log names only ids (contracts §6).
+      // Embargoed: no review system hears of it, and the log names only ids (docs/contracts.md §6).
       LOG.info("embargoed buildset {} finished ({} builds); see /api/v1/embargoed with the admin token", buildset.id(), builds.size());
       return true;
     }

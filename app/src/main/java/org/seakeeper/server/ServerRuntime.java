@@ -13,31 +13,30 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import org.seakeeper.app.Wiring;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.config.TrustedSections;
-import org.seakeeper.core.scheduler.TrustedConfig;
-import org.seakeeper.core.scheduler.TrustedConfigSource;
-import org.seakeeper.core.model.Glob;
-import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.effect.Backoff;
 import org.seakeeper.core.effect.ConnectionHealth;
 import org.seakeeper.core.effect.EffectPorts;
+import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
+import org.seakeeper.core.model.Cron;
+import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.report.Reporter;
-import org.seakeeper.core.scheduler.Cron;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerPorts;
 import org.seakeeper.core.scheduler.SchedulerSettings;
-import org.seakeeper.core.secret.SecretStore;
-import org.seakeeper.secrets.SecretAdmin;
 import org.seakeeper.core.scheduler.TierPolicy;
-import org.seakeeper.core.executor.TierExecutors;
+import org.seakeeper.core.scheduler.TrustedConfig;
+import org.seakeeper.core.scheduler.TrustedConfigSource;
+import org.seakeeper.core.secret.SecretStore;
 import org.seakeeper.core.store.LogStore;
 import org.seakeeper.core.store.Store;
 import org.seakeeper.gerrit.GerritConnection;
@@ -51,6 +50,7 @@ import org.seakeeper.sandbox.BubblewrapExecutor;
 import org.seakeeper.sandbox.HostUsers;
 import org.seakeeper.sandbox.SandboxProbe;
 import org.seakeeper.sandbox.SandboxSettings;
+import org.seakeeper.secrets.SecretAdmin;
 import org.seakeeper.store.FileLogStore;
 import org.seakeeper.store.Stores;
 import org.seakeeper.web.MicrometerSchedulerMetrics;
@@ -149,7 +149,7 @@ public final class ServerRuntime implements AutoCloseable {
     Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock, reportStart(cfg)), reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // One executor per tier, each with its own work directory and host user (contracts §1).
+    // One executor per tier, each with its own work directory and host user (docs/contracts.md §1).
     Map<Tier, BubblewrapExecutor> executors = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
       BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), t, SandboxSettings.defaultWorkRoot().resolve(t.id()), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox ({}): {}", t.id(), w));
@@ -256,13 +256,13 @@ public final class ServerRuntime implements AutoCloseable {
         Map.of());
   }
 
-  /** Gating needs a review system: only Gerrit connections have one (contracts §4). */
+  /** Gating needs a review system: only Gerrit connections have one (docs/contracts.md §4). */
   private static GatePorts gatePorts(Map<String, GerritEndpoint> gerrits, GerritRepoAccess access) {
     return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
   }
 
-  /** Each connection's health for {@code GET /api/v1/status}: up, degraded or down, since when, the last error. */
-  private Map<String, Object> connectionStatus() {
+  /** Each connection's health for {@code GET /api/v1/status}: up, degraded or down, since when, the last error, the effects (reports, submits) waiting for it. */
+  private Map<String, Object> connectionHealth() {
     Map<String, Object> out = new LinkedHashMap<>();
     effects.health().all().forEach((name, h) -> {
       Map<String, Object> c = new LinkedHashMap<>();
@@ -270,6 +270,9 @@ public final class ServerRuntime implements AutoCloseable {
       c.put("since", h.since().toString());
       c.put("failures_in_a_row", h.failuresInARow());
       c.put("last_error", h.lastError().orElse(null));
+      Map<String, Long> pending = new LinkedHashMap<>();
+      store.transaction(tx -> tx.outbox().pendingCounts()).stream().filter(p -> p.connection().equals(name)).forEach(p -> pending.put(p.kind().id(), p.count()));
+      c.put("effects_pending", pending);
       out.put(name, c);
     });
     return out;
@@ -287,14 +290,14 @@ public final class ServerRuntime implements AutoCloseable {
     if (trustedSource.repo().isPresent()) {
       m.put("trusted_config_repo", trustedSource.status());
     }
-    m.put("connections", connectionStatus());
-    Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (contracts §6)
+    Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (docs/contracts.md §6)
     m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));
     m.put("queues", loop.gateQueues());
     Map<String, Long> counts = new LinkedHashMap<>();
     visible.forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);
-    m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", "gerrit".equals(c.type()) ? c.projects() : c.repos().stream().map(ServerConfig.Repo::name).toList())).toList());
+    Map<String, Object> health = connectionHealth();
+    m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", "gerrit".equals(c.type()) ? c.projects() : c.repos().stream().map(ServerConfig.Repo::name).toList(), "health", health.getOrDefault(c.name(), Map.of()))).toList());
     return m;
   }
 

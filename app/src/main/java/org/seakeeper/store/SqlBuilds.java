@@ -182,7 +182,7 @@ final class SqlBuilds implements Builds {
     }
   }
 
-  /** Builds matching the query, newest first (contracts §6, {@code GET /builds}). */
+  /** Builds matching the query, newest first (docs/contracts.md §6, {@code GET /builds}). */
   List<Build> list(BuildQuery query) {
     List<String> where = new ArrayList<>();
     query.connection().ifPresent(x -> where.add("connection = :connection"));

@@ -23,8 +23,8 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.seakeeper.core.model.ServerConfig;
 
 /**
- * Opens the store the server config names (contracts §3) and brings its schema up to date with
- * the Flyway migrations in {@code db/migration}. Stateless; thread-safe.
+ * Opens the store the server config names (docs/contracts.md §3) and brings its schema up to date
+ * with the Flyway migrations in {@code db/migration}. Stateless; thread-safe.
  *
  * <ul>
  *   <li>{@code {type: h2}}: an embedded H2 database in the file {@code DATA_DIR/db/seakeeper.mv.db}.

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin token check of state-changing endpoints (contracts §6): {@code Authorization: Bearer
- * TOKEN}, compared in constant time. Also writes the audit log (logger {@code
+ * The admin token check of state-changing endpoints (docs/contracts.md §6): {@code Authorization:
+ * Bearer TOKEN}, compared in constant time. Also writes the audit log (logger {@code
  * org.seakeeper.web.audit}, INFO): who did what from where, and refused attempts.
  */
 final class AdminAuth {
@@ -43,7 +43,7 @@ final class AdminAuth {
 
   /**
    * Whether the request carries the admin token, for reads that show more to admins (embargoed
-   * builds, contracts §6): no {@code Authorization: Bearer} header means no (an anonymous
+   * builds, docs/contracts.md §6): no {@code Authorization: Bearer} header means no (an anonymous
    * reader); a wrong bearer token is a 401 rather than a quiet downgrade, so an admin with a stale
    * token is told instead of being shown 404s.
    */

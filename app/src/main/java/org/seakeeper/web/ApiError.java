@@ -2,8 +2,8 @@ package org.seakeeper.web;
 
 /**
  * A refusal to send to the client as {@code {"error": code, "message": message}} with an HTTP
- * status (contracts §6). Thrown by route handlers; {@link ErrorHandling} turns it into JSON. The
- * message is shown to the client, so it must never carry secrets or internals.
+ * status (docs/contracts.md §6). Thrown by route handlers; {@link ErrorHandling} turns it into
+ * JSON. The message is shown to the client, so it must never carry secrets or internals.
  */
 public final class ApiError extends RuntimeException {
   private final int status;

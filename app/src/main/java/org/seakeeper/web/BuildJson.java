@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.seakeeper.core.build.Build;
 
-/** The build object of the REST API (contracts §6): ids as strings, lower-case names, UTC times. */
+/**
+ * The build object of the REST API (docs/contracts.md §6): ids as strings, lower-case names, UTC
+ * times.
+ */
 final class BuildJson {
   private BuildJson() {}
 

@@ -6,8 +6,8 @@ import org.seakeeper.core.build.Build;
 import org.seakeeper.core.store.Embargo;
 
 /**
- * What the web needs to take embargoed changes (contracts §1, release from a private source):
- * submit a patch, list and read the marks, publish. Implemented by the server ({@code
+ * What the web needs to take embargoed changes (docs/contracts.md §1, release from a private
+ * source): submit a patch, list and read the marks, publish. Implemented by the server ({@code
  * EmbargoService}); {@link #NONE} where there is none. Callers have checked the admin token.
  */
 public interface EmbargoDesk {

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes every 4xx/5xx a JSON error object (contracts §6), whether it comes from a route, from
- * Javalin (unknown route, wrong method), from an unexpected exception, or from Jetty itself (a
+ * Makes every 4xx/5xx a JSON error object (docs/contracts.md §6), whether it comes from a route,
+ * from Javalin (unknown route, wrong method), from an unexpected exception, or from Jetty itself (a
  * malformed request). Internals go to the server log only, under an incident id.
  */
 final class ErrorHandling {

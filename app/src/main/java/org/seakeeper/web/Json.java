@@ -28,7 +28,7 @@ final class Json {
     }
   }
 
-  /** The error body of contracts §6. */
+  /** The error body of docs/contracts.md §6. */
   static Map<String, Object> error(String code, String message) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", code);

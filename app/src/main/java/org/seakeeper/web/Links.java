@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * The URLs the server hands out, all derived from the configured public URL (contracts §3
+ * The URLs the server hands out, all derived from the configured public URL (docs/contracts.md §3
  * {@code http.public_url}) so they stay right behind a reverse proxy with a path prefix.
  */
 public final class Links {

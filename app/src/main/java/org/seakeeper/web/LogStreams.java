@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live log of a build as Server-Sent Events (contracts §6): {@code event: line} per log line
- * (the line as {@code data}), then {@code event: end} with the final status once the build is
+ * The live log of a build as Server-Sent Events (docs/contracts.md §6): {@code event: line} per log
+ * line (the line as {@code data}), then {@code event: end} with the final status once the build is
  * terminal. A running build is followed by polling the log store and the build's status; each
  * event's {@code id} is the log offset after it, so a reconnecting EventSource (header {@code
  * Last-Event-ID}) or {@code ?offset=N} resumes there. Each stream holds one virtual thread.

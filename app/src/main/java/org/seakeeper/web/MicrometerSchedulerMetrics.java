@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.model.RefNames;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
 
@@ -44,7 +45,7 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   @Override
   public void eventRefused(String connection, String project, String why) {
     refused.increment();
-    POLICY.info("event of {} {} starts nothing: {}", org.seakeeper.core.scheduler.RefNames.printable(connection), org.seakeeper.core.scheduler.RefNames.printable(project), why);
+    POLICY.info("event of {} {} starts nothing: {}", RefNames.printable(connection), RefNames.printable(project), why);
   }
 
   @Override

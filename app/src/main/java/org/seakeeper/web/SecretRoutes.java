@@ -15,8 +15,8 @@ import org.seakeeper.core.secret.SecretBinding;
 import org.seakeeper.secrets.SecretAdmin;
 
 /**
- * {@code /api/v1/secrets}: set, list and delete secrets (contracts §5). Every call needs the
- * admin token, reads too; values go in and never come out. The one exception is {@code GET
+ * {@code /api/v1/secrets}: set, list and delete secrets (docs/contracts.md §5). Every call needs
+ * the admin token, reads too; values go in and never come out. The one exception is {@code GET
  * /api/v1/secrets/public-key}: the server's public key, which anyone may encrypt config repo
  * secrets to. Secrets are not build state, so these
  * routes talk to the secret store (through {@link SecretAdmin}), not to the scheduler.

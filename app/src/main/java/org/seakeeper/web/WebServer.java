@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: the REST API under {@code /api/v1} (contracts §6), the HTML pages, {@code
- * /healthz} and {@code /metrics}. Reads go to {@link BuildQueries} and {@link LogStore}; every
- * change goes through {@link SchedulerCommands}. Every error a client sees is JSON.
+ * The HTTP server: the REST API under {@code /api/v1} (docs/contracts.md §6), the HTML pages,
+ * {@code /healthz} and {@code /metrics}. Reads go to {@link BuildQueries} and {@link LogStore};
+ * every change goes through {@link SchedulerCommands}. Every error a client sees is JSON.
  *
  * <pre>{@code
  * try (WebServer web = new WebServer(services).start("127.0.0.1", 0)) {
@@ -105,7 +105,8 @@ public final class WebServer implements AutoCloseable {
               ErrorHandling.install(config);
               SecurityHeaders.install(config);
               AdminAuth auth = new AdminAuth(services.adminToken());
-              // Reads without the admin token never see unpublished embargoed builds (contracts §6).
+              // Reads without the admin token never see unpublished embargoed builds
+              // (docs/contracts.md §6).
               BuildQueries everything = services.queries();
               BuildQueries open = everything.publicView();
               java.util.function.Function<io.javalin.http.Context, BuildQueries> view = ctx -> auth.sees(ctx) ? everything : open;

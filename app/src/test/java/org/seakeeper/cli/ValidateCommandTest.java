@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code seakeeper validate} exit codes and output (contracts §5). */
+/** {@code seakeeper validate} exit codes and output (docs/contracts.md §5). */
 class ValidateCommandTest {
   @TempDir Path tmp;
 

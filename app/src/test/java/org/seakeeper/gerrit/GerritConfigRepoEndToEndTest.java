@@ -23,8 +23,8 @@ import org.seakeeper.server.LogReporter;
 import org.seakeeper.server.ServerRuntime;
 
 /**
- * A trusted config repo on a real Gerrit (contracts §2): a patch set is validated and voted on,
- * its problems become line comments on the trusted file, the gate only validates it and submits
+ * A trusted config repo on a real Gerrit (docs/contracts.md §2): a patch set is validated and voted
+ * on, its problems become line comments on the trusted file, the gate only validates it and submits
  * it, and its canary job runs only in {@code post} after the submit.
  */
 @Tag("slow")

@@ -23,9 +23,9 @@ import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Tier;
 
 /**
- * Attacks on the sandbox baseline (contracts §7) with real bubblewrap. Each test names the claim
- * of THREAT_MODEL.md it proves; each attack has a positive control where one is possible, so a
- * broken test cannot pass by accident.
+ * Attacks on the sandbox baseline (docs/contracts.md §7) with real bubblewrap. Each test names the
+ * claim of THREAT_MODEL.md it proves; each attack has a positive control where one is possible, so
+ * a broken test cannot pass by accident.
  */
 class SandboxSecurityTest {
   private static SandboxFixture sandbox;

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.config.ServerConfigParser;
 
 /**
- * The trusted config repo through the real server, local git connection and sandbox (contracts
- * §2): a change that adds a job printing a canary, both as a base job of the trusted file and in
- * the repo's own {@code .seakeeper.yaml}, is validated and reported on push for review, and the
- * canary appears in no log until the change merges; after the merge, post prints it.
+ * The trusted config repo through the real server, local git connection and sandbox
+ * (docs/contracts.md §2): a change that adds a job printing a canary, both as a base job of the
+ * trusted file and in the repo's own {@code .seakeeper.yaml}, is validated and reported on push for
+ * review, and the canary appears in no log until the change merges; after the merge, post prints
+ * it.
  */
 @Tag("slow")
 class ConfigRepoEndToEndTest {

@@ -65,7 +65,7 @@ class ServerEndToEndTest {
       awaitBuilds(port, b -> b.size() == 6 && allEnded(b), Duration.ofSeconds(60));
       assertThat(get(port, "/metrics").body()).contains("seakeeper_events_received_total");
 
-      // The same through the CLI verbs (contracts §5: 0 done, 1 refused, 2 usage).
+      // The same through the CLI verbs (docs/contracts.md §5: 0 done, 1 refused, 2 usage).
       java.io.StringWriter out = new java.io.StringWriter();
       java.io.StringWriter err = new java.io.StringWriter();
       String server = "http://127.0.0.1:" + port + "/";

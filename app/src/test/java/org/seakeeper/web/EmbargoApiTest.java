@@ -17,8 +17,8 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.store.BuildQuery;
 
 /**
- * Embargoed builds through the web (contracts §6): neither listed, counted nor readable (404)
- * without the admin token, by the API and the pages; visible with it; public once published.
+ * Embargoed builds through the web (docs/contracts.md §6): neither listed, counted nor readable
+ * (404) without the admin token, by the API and the pages; visible with it; public once published.
  */
 class EmbargoApiTest {
   private static final String[] ADMIN = {"Authorization", "Bearer " + TOKEN};

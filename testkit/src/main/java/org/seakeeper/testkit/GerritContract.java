@@ -10,8 +10,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a developer sees in Gerrit when Seakeeper serves it (contracts §4): the same tests run
- * against the real Gerrit (a separate JVM, the real server) and against {@link FakeGerrit} (the
+ * What a developer sees in Gerrit when Seakeeper serves it (docs/contracts.md §4): the same tests
+ * run against the real Gerrit (a separate JVM, the real server) and against {@link FakeGerrit} (the
  * scheduler stepped by hand), which keeps the fake, and the scenario tests built on it, honest.
  * Subclasses give each test a fresh project served by a fresh server and drive it.
  *

@@ -545,7 +545,7 @@ public abstract class StoreContract {
     assertThat(gateRejected()).isEmpty();
   }
 
-  // ---- embargoed builds (contracts §6: neither listed nor readable without the admin token) ----
+  // ---- embargoed builds (docs/contracts.md §6: neither listed nor readable without the token)
 
   /** An embargo of a new inbox event, and one buildset of that event with {@code jobs} builds. */
   private Embargo embargoWithBuilds(String id, int jobs) {

@@ -37,7 +37,7 @@ import org.seakeeper.testkit.ManualClock;
 import org.seakeeper.testkit.RecordingReporter;
 
 /**
- * The trusted config repo (contracts §2) on fakes: its proposed changes are validated and
+ * The trusted config repo (docs/contracts.md §2) on fakes: its proposed changes are validated and
  * reported, never run; its merged file is re-read when its branch moves, and a broken one keeps
  * the last good trusted config.
  */

@@ -39,9 +39,9 @@ import org.seakeeper.testkit.ManualClock;
 import org.seakeeper.testkit.RecordingReporter;
 
 /**
- * Secrets defined in the trusted config repo's file (contracts §2, issue 6): decrypted when the
- * merged file is loaded, offered through the same {@code SecretPolicy} as the admin's, never from
- * a proposed change, and the admin store wins a slot defined in both.
+ * Secrets defined in the trusted config repo's file (docs/contracts.md §2, issue 6): decrypted when
+ * the merged file is loaded, offered through the same {@code SecretPolicy} as the admin's, never
+ * from a proposed change, and the admin store wins a slot defined in both.
  */
 class ConfigRepoSecretScenarioTest {
   static final ServerConfig.ConfigRepo REPO = new ServerConfig.ConfigRepo("local", "config", "main", "seakeeper.yaml");

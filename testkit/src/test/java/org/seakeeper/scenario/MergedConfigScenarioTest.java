@@ -16,7 +16,7 @@ import org.seakeeper.core.model.Tier;
 /**
  * A project's own {@code .seakeeper.yaml} from an unmerged change applies to that change's check
  * (untrusted) builds only; post, periodic and manual runs of a branch use the branch's merged
- * config, and gate uses the speculative merge it tests (contracts §2).
+ * config, and gate uses the speculative merge it tests (docs/contracts.md §2).
  */
 class MergedConfigScenarioTest {
   static final String MERGED = "jobs:\n  merged-job: {run: echo merged}\npipelines:\n  check: [merged-job]\n  post: [merged-job]\n  periodic: [merged-job]\n  gate: [merged-job]\n";

@@ -15,7 +15,9 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.secret.SecretBinding;
 import org.seakeeper.core.secret.SecretValue;
 
-/** Which builds get which secrets (contracts §1, §2), through the real scheduler on fakes. */
+/**
+ * Which builds get which secrets (docs/contracts.md §1, §2), through the real scheduler on fakes.
+ */
 class SecretScenarioTest {
   static final String POST_PUBLISH =
       """
@@ -79,7 +81,10 @@ class SecretScenarioTest {
     assertThat(h.executor.secretsSeen().values()).allSatisfy(s -> assertThat(s).isEmpty());
   }
 
-  /** Uploads a change, lets its check pass and approves it: it enters the gate (contracts §4). */
+  /**
+   * Uploads a change, lets its check pass and approves it: it enters the gate
+   * (docs/contracts.md §4).
+   */
   private static void gate(Harness h, String change) {
     String sha = h.upload(change, "1", POST_PUBLISH);
     h.step();

@@ -21,10 +21,10 @@ import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.gate.GateSettings;
+import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
-import org.seakeeper.core.scheduler.Cron;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
 import org.seakeeper.core.scheduler.SchedulerPorts;
@@ -304,7 +304,7 @@ class TierPlacementPropertyTest {
       return executions;
     }
 
-    /** The tier table of contracts §1, written out again independently of TierPolicy. */
+    /** The tier table of docs/contracts.md §1, written out again independently of TierPolicy. */
     static Tier expectedTier(PipelineName p) {
       return switch (p) {
         case CHECK -> Tier.UNTRUSTED;

@@ -15,10 +15,10 @@ import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.TierExecutors;
+import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
-import org.seakeeper.core.scheduler.Cron;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerCommands;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
@@ -33,7 +33,7 @@ import org.seakeeper.testkit.InMemoryStore;
 import org.seakeeper.testkit.ManualClock;
 import org.seakeeper.testkit.RecordingReporter;
 
-/** Ref confusion through the scheduler, with one bound executor per tier (contracts §1). */
+/** Ref confusion through the scheduler, with one bound executor per tier (docs/contracts.md §1). */
 class TierScenarioTest {
   static final String YAML = "jobs:\n  show: {run: echo hi}\npipelines:\n  check: [show]\n  post: [show]\n  periodic: [show]\n  release: [show]\n";
 

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The statuses of a build (contracts §6). {@link BuildLifecycle} says which moves between them
- * are allowed; only the scheduler makes them.
+ * The statuses of a build (docs/contracts.md §6). {@link BuildLifecycle} says which moves between
+ * them are allowed; only the scheduler makes them.
  */
 public enum BuildStatus {
   QUEUED,

@@ -12,8 +12,8 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads the trusted config repo's {@code secrets:} list (contracts §2): each entry names its
- * slot and scope and carries a value encrypted to the server's public key ({@code seakeeper
+ * Reads the trusted config repo's {@code secrets:} list (docs/contracts.md §2): each entry names
+ * its slot and scope and carries a value encrypted to the server's public key ({@code seakeeper
  * secrets encrypt} prints entries ready to paste). Nothing is decrypted here. Stateless.
  */
 final class ConfigSecretsParser {

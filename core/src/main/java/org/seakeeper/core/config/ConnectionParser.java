@@ -11,7 +11,7 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads one item of {@code connections:} (contracts §3): a {@code git} connection with its
+ * Reads one item of {@code connections:} (docs/contracts.md §3): a {@code git} connection with its
  * {@code repos}, or a {@code gerrit} connection with {@code url}, {@code user}, an HTTP password
  * ({@code http_password_file} or {@code http_password}), {@code ssh: {host, port, key}} and
  * {@code projects}. Every problem is reported at its position. Stateless.

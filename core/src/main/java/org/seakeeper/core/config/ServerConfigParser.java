@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.seakeeper.core.model.Cron;
+import org.seakeeper.core.model.RefNames;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads the server config (contracts §3), collecting every problem; an empty file gives the
+ * Reads the server config (docs/contracts.md §3), collecting every problem; an empty file gives the
  * built-in defaults. Also yields the {@link TrustedContext} repo configs are checked against.
  * Stateless and thread-safe.
  */
@@ -72,7 +74,7 @@ public final class ServerConfigParser {
   }
 
   /**
-   * Reads a trusted config repo's file (contracts §2): only the trusted sections
+   * Reads a trusted config repo's file (docs/contracts.md §2): only the trusted sections
    * ({@link TrustedSections#KEYS}); connections, storage, executors and the like stay in the
    * server file. An empty file holds no sections.
    */
@@ -247,7 +249,7 @@ public final class ServerConfigParser {
           case "pids" -> pids = Nodes.integer(e.value(), what, p).filter(n -> positive(n, e, what)).orElse(pids);
           case "network" -> {
             if ("untrusted".equals(tier)) {
-              p.error(e.keyPos(), "the untrusted tier never has a network (contracts: no network except an allow-listed cache)");
+              p.error(e.keyPos(), "the untrusted tier never has a network (docs/contracts.md §1: no network except an allow-listed cache)");
             } else {
               net = Optional.of(Boolean.parseBoolean(Nodes.scalarText(e.value(), what, p).orElse("true")));
             }
@@ -394,7 +396,7 @@ public final class ServerConfigParser {
         String tags = rules.releaseTags();
         for (Nodes.Entry e : Nodes.entries(m, p)) {
           switch (e.key()) {
-            case "periodic" -> cron = rule(e, "cron", cron, s -> org.seakeeper.core.scheduler.Cron.parse(s).isPresent(), "a five-field cron in UTC like '0 3 * * *', or @daily");
+            case "periodic" -> cron = rule(e, "cron", cron, s -> Cron.parse(s).isPresent(), "a five-field cron in UTC like '0 3 * * *', or @daily");
             case "release" -> tags = rule(e, "tags", tags, s -> !s.isBlank(), "a tag glob like 'v*'");
             default -> p.error(e.keyPos(), "no rules for pipeline '" + e.key() + "' here; rules exist for periodic (cron) and release (tags)");
           }
@@ -409,7 +411,7 @@ public final class ServerConfigParser {
         List<String> refs = new ArrayList<>();
         for (Node item : items) {
           Nodes.string(item, "each item of 'protected_refs'", p).ifPresent(s -> {
-            Optional<String> bad = org.seakeeper.core.scheduler.RefNames.problem(s.replace("*", "x"));
+            Optional<String> bad = RefNames.problem(s.replace("*", "x"));
             if (!s.startsWith("refs/heads/") || s.equals("refs/heads/")) {
               p.error(Nodes.pos(item), "protected ref '" + s + "' must be a full branch name or glob like refs/heads/main or refs/heads/stable/* (tags are protected by pipelines.release.tags)");
             } else if (bad.isPresent()) {

@@ -12,11 +12,11 @@ import org.seakeeper.core.model.ServerConfig;
 
 /**
  * The trusted sections of one file as written: the server config, or the trusted config repo's
- * file (contracts §2). {@code base_jobs} merge by name (a name defined in both files is an error);
- * {@code default_timeout}, {@code pipelines} and {@code gate} are set in one file only (both is an
- * error). {@code images} come from the server file only; {@code secrets} (encrypted to the
- * server's public key) from the config repo's file only. Defaults apply only to what neither file
- * sets. Immutable.
+ * file (docs/contracts.md §2). {@code base_jobs} merge by name (a name defined in both files is an
+ * error); {@code default_timeout}, {@code pipelines} and {@code gate} are set in one file only
+ * (both is an error). {@code images} come from the server file only; {@code secrets} (encrypted to
+ * the server's public key) from the config repo's file only. Defaults apply only to what neither
+ * file sets. Immutable.
  *
  * @param positions where each section or name was written (its key, like {@code "gate"}), to point problems of a merge at the config repo's file
  * @param secrets the config repo's encrypted secrets as written (never decrypted here)

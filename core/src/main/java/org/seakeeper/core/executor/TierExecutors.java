@@ -6,8 +6,8 @@ import java.util.function.Function;
 import org.seakeeper.core.model.Tier;
 
 /**
- * One executor per tier (contracts §1): the scheduler places a build only on the executor of its
- * tier, and each executor refuses requests of another tier as well. Immutable.
+ * One executor per tier (docs/contracts.md §1): the scheduler places a build only on the executor
+ * of its tier, and each executor refuses requests of another tier as well. Immutable.
  */
 public final class TierExecutors {
   private final Map<Tier, Executor> byTier;

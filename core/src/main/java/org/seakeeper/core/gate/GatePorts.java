@@ -2,7 +2,7 @@ package org.seakeeper.core.gate;
 
 /** What the gate works through: speculative merges, submits and dependencies. Immutable holder. */
 public record GatePorts(Merger merger, ReviewSystem review, ChangeResolver changes) {
-  /** No gate: local connections offer none (contracts §4). */
+  /** No gate: local connections offer none (docs/contracts.md §4). */
   public static final GatePorts NONE =
       new GatePorts((connection, project, branch, changes) -> {
         throw new IllegalStateException("no merger configured for " + connection);

@@ -3,9 +3,9 @@ package org.seakeeper.core.gate;
 import java.util.Map;
 
 /**
- * Trusted gate rules (contracts §4): the approvals a change needs to enter the gate (default
- * Code-Review +2, plus a passed check of its current patch set), which projects share a queue
- * (default: each project has its own), and the queue's initial window. Immutable.
+ * Trusted gate rules (docs/contracts.md §4): the approvals a change needs to enter the gate
+ * (default Code-Review +2, plus a passed check of its current patch set), which projects share a
+ * queue (default: each project has its own), and the queue's initial window. Immutable.
  */
 public record GateSettings(Map<String, Integer> requiredApprovals, Map<String, String> sharedQueues, int window) {
   public static final GateSettings DEFAULTS = new GateSettings(Map.of("Code-Review", 2), Map.of(), GateQueue.DEFAULT_WINDOW);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The fixed set of pipelines (contracts §1) and the tier each runs in by default. */
+/** The fixed set of pipelines (docs/contracts.md §1) and the tier each runs in by default. */
 public enum PipelineName {
   CHECK(Tier.UNTRUSTED),
   GATE(Tier.TRUSTED),

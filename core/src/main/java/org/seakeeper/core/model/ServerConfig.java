@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operator's trusted config (contracts §3), as far as the current code uses it. Immutable;
- * produced only by the server config parser when the file has no errors.
+ * The operator's trusted config (docs/contracts.md §3), as far as the current code uses it.
+ * Immutable; produced only by the server config parser when the file has no errors.
  *
  * @param images operator-registered root filesystems, by name
  * @param baseJobNames names of base jobs (the parsed declarations live in the trusted context)
@@ -35,9 +35,9 @@ public record ServerConfig(
   }
 
   /**
-   * Trusted pipeline rules (contracts §1): when {@code periodic} runs (cron, UTC), which tags
-   * start {@code release} (a glob on the tag name), and which branches are protected refs (globs
-   * on the full ref name; only their updates start {@code post} and {@code periodic}).
+   * Trusted pipeline rules (docs/contracts.md §1): when {@code periodic} runs (cron, UTC), which
+   * tags start {@code release} (a glob on the tag name), and which branches are protected refs
+   * (globs on the full ref name; only their updates start {@code post} and {@code periodic}).
    */
   public record PipelineRules(String periodicCron, String releaseTags, List<String> protectedRefs) {
     /** Every branch is protected unless the operator lists some. */
@@ -54,8 +54,8 @@ public record ServerConfig(
   }
 
   /**
-   * Trusted gate rules (contracts §4): the approvals a change needs to enter the gate (with a
-   * passed check), the queues projects share (queue name to projects), and the initial window.
+   * Trusted gate rules (docs/contracts.md §4): the approvals a change needs to enter the gate (with
+   * a passed check), the queues projects share (queue name to projects), and the initial window.
    */
   public record Gate(Map<String, Integer> approvals, Map<String, List<String>> sharedQueues, int window) {
     public static final Gate DEFAULTS = new Gate(Map.of("Code-Review", 2), Map.of(), 20);
@@ -67,7 +67,7 @@ public record ServerConfig(
   }
 
   /**
-   * Where secret values are encrypted at rest (contracts §1, §5).
+   * Where secret values are encrypted at rest (docs/contracts.md §1, §5).
    *
    * @param keyFile the AES-256 key file, which must lie outside {@code data_dir}; empty: the
    *     default {@code $XDG_CONFIG_HOME/seakeeper/secrets.key} (else {@code
@@ -123,8 +123,9 @@ public record ServerConfig(
   public record Ssh(String host, int port, String key) {}
 
   /**
-   * The trusted config repo (contracts §2): a served repo whose file {@code path} on {@code branch},
-   * as merged, holds more trusted sections. Proposed changes to it are validated, never run.
+   * The trusted config repo (docs/contracts.md §2): a served repo whose file {@code path} on {@code
+   * branch}, as merged, holds more trusted sections. Proposed changes to it are validated, never
+   * run.
    */
   public record ConfigRepo(String connection, String project, String branch, String path) {
     public static final String DEFAULT_BRANCH = "main";

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a finished {@code check} buildset says on its patch set in a review system (contracts §4):
- * a {@code Verified} vote, a message listing the jobs, and line comments for config problems.
- * Made by {@link Reviews}; posted by the Gerrit reporter, recorded by the fake Gerrit. Immutable.
+ * What a finished {@code check} buildset says on its patch set in a review system
+ * (docs/contracts.md §4): a {@code Verified} vote, a message listing the jobs, and line comments
+ * for config problems. Made by {@link Reviews}; posted by the Gerrit reporter, recorded by the fake
+ * Gerrit. Immutable.
  *
  * @param verified +1 or -1
  * @param message carries {@link Reviews#marker} so a review system can be asked whether it has it

@@ -17,8 +17,8 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.store.OutboxKind;
 
 /**
- * Turns an outbox entry's buildset into the {@link Review} a review system shows (contracts §4),
- * for the Gerrit reporter and the fake Gerrit alike:
+ * Turns an outbox entry's buildset into the {@link Review} a review system shows
+ * (docs/contracts.md §4), for the Gerrit reporter and the fake Gerrit alike:
  *
  * <ul>
  *   <li>{@code check}: each finished buildset ({@link OutboxKind#BUILDSET_FINISHED}), unless it

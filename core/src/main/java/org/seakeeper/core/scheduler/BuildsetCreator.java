@@ -60,7 +60,7 @@ final class BuildsetCreator {
     };
   }
 
-  /** A gate item that does not merge: one {@code merge_conflict} record (contracts §6). */
+  /** A gate item that does not merge: one {@code merge_conflict} record (docs/contracts.md §6). */
   static Buildset createMergeConflict(Store.Tx tx, Trigger t, Tier tier, String detail, Instant now) {
     Buildset set = new Buildset(0, 0, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
     return single(tx, set, BuildStatus.MERGE_CONFLICT, detail, now);

@@ -13,7 +13,10 @@ public interface SchedulerCommands {
   /** Queues a new attempt of a finished build. */
   CommandResult retry(long buildId, String by);
 
-  /** Starts {@code pipeline} on {@code ref} of a project (contracts §1: refs must fit the pipeline). */
+  /**
+   * Starts {@code pipeline} on {@code ref} of a project (docs/contracts.md §1: refs must fit the
+   * pipeline).
+   */
   CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by);
 
   /** Removes a change from its gate queue (its gate builds become {@code dequeued}). */

@@ -3,6 +3,7 @@ package org.seakeeper.core.scheduler;
 import java.util.List;
 import java.util.Map;
 import org.seakeeper.core.config.TrustedContext;
+import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.Tier;
 

@@ -8,11 +8,12 @@ import java.util.function.BiPredicate;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RefNames;
 import org.seakeeper.core.model.Tier;
 
 /**
- * Decides, from an event alone, which pipeline it starts and in which tier (contracts §1): the
- * connection, project, full ref name, pipeline and (for the gate) approvals, never anything
+ * Decides, from an event alone, which pipeline it starts and in which tier (docs/contracts.md §1):
+ * the connection, project, full ref name, pipeline and (for the gate) approvals, never anything
  * inside the change. Names are matched whole, so a branch named like a tag
  * ({@code refs/heads/v1.0}), a tag named like a branch ({@code refs/tags/main}) or a change for
  * a tag ({@code refs/for/refs/tags/v1}) gets only what its own namespace gets:
@@ -90,7 +91,7 @@ public final class TierPolicy {
     Optional<String> head(String connection, String project, String ref);
   }
 
-  /** The tier a pipeline runs in: fixed, never configurable by a repo (contracts §1). */
+  /** The tier a pipeline runs in: fixed, never configurable by a repo (docs/contracts.md §1). */
   public static Tier tierOf(PipelineName pipeline) {
     return switch (pipeline) {
       case CHECK -> Tier.UNTRUSTED;
@@ -217,7 +218,7 @@ public final class TierPolicy {
     };
   }
 
-  /** Whether a manual trigger's ref fits the pipeline (contracts §1), else why not. */
+  /** Whether a manual trigger's ref fits the pipeline (docs/contracts.md §1), else why not. */
   public Optional<String> refMismatch(PipelineName pipeline, String ref) {
     Optional<String> bad = RefNames.problem(ref);
     if (bad.isPresent()) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.config.TrustedSections;
 import org.seakeeper.core.gate.GateSettings;
+import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.secret.ConfigSecrets;

@@ -23,7 +23,7 @@ import org.seakeeper.core.secret.SecretBinding;
 import org.seakeeper.core.secret.SecretStore;
 
 /**
- * Where the effective trusted config comes from (contracts §2): the server file's trusted
+ * Where the effective trusted config comes from (docs/contracts.md §2): the server file's trusted
  * sections, plus, when {@code config_repo} is declared, the sections of that repo's file at the tip
  * of its branch, used only as merged.
  *

@@ -2,7 +2,7 @@ package org.seakeeper.core.secret;
 
 /**
  * Decrypts a secret of the trusted config repo's file, which was encrypted to the server's public
- * key (contracts §2; as Zuul does). The ciphertext is bound to its {@link SecretBinding}
+ * key (docs/contracts.md §2; as Zuul does). The ciphertext is bound to its {@link SecretBinding}
  * (connection, project, name and pipelines): opening it under any other binding fails. The server's
  * implementation holds (or asks a KMS for) the private key; core only asks. Thread-safe.
  */

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The decrypted secrets of the trusted config repo's file that is in force (contracts §2), by
- * slot. Only ever built from the merged file at the tip of the config repo's branch, never from a
- * proposed change. Immutable; {@link #toString} never shows a value.
+ * The decrypted secrets of the trusted config repo's file that is in force (docs/contracts.md §2),
+ * by slot. Only ever built from the merged file at the tip of the config repo's branch, never from
+ * a proposed change. Immutable; {@link #toString} never shows a value.
  */
 public final class ConfigSecrets {
   public static final ConfigSecrets EMPTY = new ConfigSecrets(List.of());

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 import org.seakeeper.core.model.PipelineName;
 
 /**
- * A secret's slot and scope (contracts §1): it belongs to one project of one connection and is
- * offered only to builds of the pipelines in {@code pipelines}. The value is not part of it, so
+ * A secret's slot and scope (docs/contracts.md §1): it belongs to one project of one connection and
+ * is offered only to builds of the pipelines in {@code pipelines}. The value is not part of it, so
  * bindings can be listed and shown freely. Immutable; the constructor rejects what {@link
  * #problems} reports.
  *

@@ -4,8 +4,8 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 
 /**
- * Whether a build may have a secret (contracts §1, §2). Pure and stateless. A secret is granted
- * only when all of these hold:
+ * Whether a build may have a secret (docs/contracts.md §1, §2). Pure and stateless. A secret is
+ * granted only when all of these hold:
  *
  * <ul>
  *   <li>it is the build's own project's secret (same connection and project);

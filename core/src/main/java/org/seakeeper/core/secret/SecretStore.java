@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where secrets are kept (contracts §5 {@code secrets set}): one value per slot (connection,
- * project, name) with its scope. Implementations: the in-memory fake (testkit) and the SQL store
- * (app), which keeps values encrypted at rest; both pass the same contract tests.
+ * Where secrets are kept (docs/contracts.md §5 {@code secrets set}): one value per slot
+ * (connection, project, name) with its scope. Implementations: the in-memory fake (testkit) and the
+ * SQL store (app), which keeps values encrypted at rest; both pass the same contract tests.
  *
  * <p>Listing never returns values; only {@link #get} does, and only the scheduler calls it for a
  * build the {@link SecretPolicy} grants. Thread-safe.

@@ -18,7 +18,7 @@ public interface BuildQueries {
   java.util.Map<org.seakeeper.core.build.BuildStatus, Long> countByStatus();
 
   /**
-   * The same reads as someone without the admin token gets them (contracts §6): builds and
+   * The same reads as someone without the admin token gets them (docs/contracts.md §6): builds and
    * buildsets of unpublished embargoes are neither listed, counted nor found. Filtered in the
    * store's query, so paging with {@code before} and {@code limit} stays exact.
    */

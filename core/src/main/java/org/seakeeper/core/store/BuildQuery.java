@@ -5,7 +5,7 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.model.PipelineName;
 
 /**
- * A filter for listing builds, newest first (contracts §6: {@code GET /builds}). Immutable.
+ * A filter for listing builds, newest first (docs/contracts.md §6: {@code GET /builds}). Immutable.
  *
  * @param before only builds with a smaller id (paging)
  * @param limit at most this many (1..1000)

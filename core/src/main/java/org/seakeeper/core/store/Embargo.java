@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * A change from a private source (a patch uploaded with the admin token) that runs the
  * {@code release} pipeline while its builds stay hidden: until {@link #publishedAt} is set, they
- * are neither listed, counted nor readable without the admin token (contracts §6). The mark lives
- * in its own table and links to the builds through the inbox event that started them. Immutable.
+ * are neither listed, counted nor readable without the admin token (docs/contracts.md §6). The mark
+ * lives in its own table and links to the builds through the inbox event that started them.
+ * Immutable.
  *
  * @param id a random, URL-safe name given at submission (also the ref {@code refs/embargoed/ID})
  * @param eventId the inbox event whose buildsets are hidden

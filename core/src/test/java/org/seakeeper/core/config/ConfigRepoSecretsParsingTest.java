@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.secret.SecretBinding;
 
-/** The trusted config repo's {@code secrets:} list (contracts §2): read with positions, allowed only there. */
+/**
+ * The trusted config repo's {@code secrets:} list (docs/contracts.md §2): read with positions,
+ * allowed only there.
+ */
 class ConfigRepoSecretsParsingTest {
   static final String CT = Base64.getEncoder().encodeToString("sealed-bytes".getBytes(StandardCharsets.UTF_8));
 

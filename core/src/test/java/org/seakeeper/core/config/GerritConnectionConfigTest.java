@@ -8,7 +8,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.model.ServerConfig;
 
-/** Gerrit connections in the server config (contracts §3): keys, defaults and positioned errors. */
+/**
+ * Gerrit connections in the server config (docs/contracts.md §3): keys, defaults and positioned
+ * errors.
+ */
 class GerritConnectionConfigTest {
   private static ServerConfigParser.Result parse(String yaml) {
     return ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));

@@ -99,7 +99,7 @@ class ServerConfigParserTest {
     assertThat(lines(r)).containsExactly(
         "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets, protected_refs]",
         "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
-        "s.yaml:3:32: error: the untrusted tier never has a network (contracts: no network except an allow-listed cache)",
+        "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no network except an allow-listed cache)",
         "s.yaml:5:20: error: bad 'periodic.cron' value 'every day': expected a five-field cron in UTC like '0 3 * * *', or @daily",
         "s.yaml:6:3: error: no rules for pipeline 'gate' here; rules exist for periodic (cron) and release (tags)",
         "s.yaml:7:8: error: store type 'mysql' is not supported: use h2 or postgresql");

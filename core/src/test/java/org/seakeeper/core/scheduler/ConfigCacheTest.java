@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.Cron;
 
 class ConfigCacheTest {
   /** Commits to config file contents; counts reads. */

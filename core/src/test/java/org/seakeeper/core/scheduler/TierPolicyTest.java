@@ -12,7 +12,10 @@ import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 
-/** The tier of an event comes from its kind and its full ref name, matched whole (contracts §1). */
+/**
+ * The tier of an event comes from its kind and its full ref name, matched whole
+ * (docs/contracts.md §1).
+ */
 class TierPolicyTest {
   static final String SHA = "1234567890123456789012345678901234567890";
   static final TierPolicy POLICY = TierPolicy.defaults(Glob.of("v*"));

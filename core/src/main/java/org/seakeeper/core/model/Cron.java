@@ -1,4 +1,4 @@
-package org.seakeeper.core.scheduler;
+package org.seakeeper.core.model;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +29,7 @@ public final class Cron {
     this.weekdays = f[4];
   }
 
-  /** The default periodic schedule (contracts §1): daily at 03:00 UTC. */
+  /** The default periodic schedule (docs/contracts.md §1): daily at 03:00 UTC. */
   public static final Cron DAILY_0300 = parse("0 3 * * *").orElseThrow();
 
   public static Optional<Cron> parse(String text) {

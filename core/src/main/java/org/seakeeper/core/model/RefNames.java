@@ -1,11 +1,11 @@
-package org.seakeeper.core.scheduler;
+package org.seakeeper.core.model;
 
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Strict checks on full ref names, so that no name can pass for another (contracts §1): git's
- * {@code check-ref-format} rules, plus no Unicode format or space characters (which display
+ * Strict checks on full ref names, so that no name can pass for another (docs/contracts.md §1):
+ * git's {@code check-ref-format} rules, plus no Unicode format or space characters (which display
  * differently from what they are) and no short name that looks like a ref namespace of its own
  * ({@code refs/heads/refs/tags/v1}, {@code refs/heads/tags/v1}). Stateless.
  */
@@ -57,7 +57,7 @@ public final class RefNames {
    * Why the short name after {@code prefix} (a branch or tag name) is refused, or empty: it must
    * be non-empty and must not start with a segment that names a ref namespace.
    */
-  static Optional<String> shortNameProblem(String ref, String prefix) {
+  public static Optional<String> shortNameProblem(String ref, String prefix) {
     String name = ref.substring(prefix.length());
     if (name.isEmpty()) {
       return Optional.of("'" + printable(ref) + "' names no branch or tag");
@@ -70,7 +70,7 @@ public final class RefNames {
   }
 
   /** Whether every character is printable ASCII (release tags must be, against look-alikes). */
-  static boolean ascii(String s) {
+  public static boolean ascii(String s) {
     return s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 
