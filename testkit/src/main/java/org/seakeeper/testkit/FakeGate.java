@@ -32,6 +32,10 @@ public final class FakeGate {
   private record Known(ChangeRef change, String changeId, boolean merged) {}
   private boolean refuseAlways;
 
+  private int submitOutages;
+  private int mergeOutages;
+  private int submitAttempts;
+
   public FakeGate(FakeRepos repos) {
     this.repos = repos;
   }
@@ -72,6 +76,21 @@ public final class FakeGate {
     refuseAlways = refuse;
   }
 
+  /** The next {@code n} submits meet an outage (the review system does not answer). */
+  public synchronized void submitOutages(int n) {
+    submitOutages = n;
+  }
+
+  /** The next {@code n} speculative merges meet an outage (fetching the changes fails). */
+  public synchronized void mergeOutages(int n) {
+    mergeOutages = n;
+  }
+
+  /** Submits tried so far, answered or not. */
+  public synchronized int submitAttempts() {
+    return submitAttempts;
+  }
+
   public synchronized List<ChangeRef> submitted() {
     return List.copyOf(submitted);
   }
@@ -84,6 +103,10 @@ public final class FakeGate {
   public GatePorts ports() {
     Merger merger = (connection, project, branch, changes) -> {
       synchronized (this) {
+        if (mergeOutages > 0) {
+          mergeOutages--;
+          throw new org.seakeeper.core.effect.Outage(connection, "fetching the changes to merge: connection refused");
+        }
         merges.add(List.copyOf(changes));
         for (ChangeRef c : changes) {
           if (conflicting.contains(c.change())) {
@@ -96,6 +119,11 @@ public final class FakeGate {
     };
     ReviewSystem review = c -> {
       synchronized (this) {
+        submitAttempts++;
+        if (submitOutages > 0) {
+          submitOutages--;
+          throw new org.seakeeper.core.effect.Outage(c.connection(), "submit: 503 Service Unavailable");
+        }
         if (refuseAlways) {
           return new ReviewSystem.SubmitResult(false, "submit requirement 'No-Unresolved-Comments' is unsatisfied");
         }

@@ -50,11 +50,29 @@ public final class FakeRepos implements RepoAccess {
 
   @Override
   public synchronized Optional<CommitMeta> meta(String connection, String project, String commit) {
+    outage(connection);
     get(connection, project, commit);
     return Optional.ofNullable(metas.get(key(connection, project, commit)));
   }
 
   /** A commit with just a config file. */
+  private final Set<String> down = new java.util.HashSet<>();
+
+  /** While a connection is down, every read of it meets an {@link org.seakeeper.core.effect.Outage}. */
+  public synchronized void down(String connection, boolean isDown) {
+    if (isDown) {
+      down.add(connection);
+    } else {
+      down.remove(connection);
+    }
+  }
+
+  private void outage(String connection) {
+    if (down.contains(connection)) {
+      throw new org.seakeeper.core.effect.Outage(connection, "connection " + connection + ": connection refused");
+    }
+  }
+
   public String commitConfig(String connection, String project, String ref, String yaml) {
     return commit(connection, project, ref, Map.of(".seakeeper.yaml", yaml));
   }
@@ -69,16 +87,19 @@ public final class FakeRepos implements RepoAccess {
 
   @Override
   public synchronized Optional<byte[]> readFile(String connection, String project, String commit, String path) {
+    outage(connection);
     return Optional.ofNullable(get(connection, project, commit).files().get(path)).map(s -> s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public synchronized Set<String> changedFiles(String connection, String project, String commit) {
+    outage(connection);
     return Set.copyOf(get(connection, project, commit).changed());
   }
 
   @Override
   public synchronized Optional<String> resolve(String connection, String project, String ref) {
+    outage(connection);
     return Optional.ofNullable(refs.get(key(connection, project, ref)));
   }
 

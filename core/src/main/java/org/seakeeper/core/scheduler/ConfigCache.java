@@ -70,10 +70,14 @@ final class ConfigCache {
         return new Read(broken.get(), Optional.empty());
       }
     }
-    return read(t.connection(), t.project(), t.commit());
+    return readAt(t.connection(), t.project(), t.commit());
   }
 
-  Read read(String connection, String project, String commit) {
+  ConfigOutcome read(String connection, String project, String commit) {
+    return readAt(connection, project, commit).outcome();
+  }
+
+  private Read readAt(String connection, String project, String commit) {
     Optional<byte[]> bytes;
     try {
       bytes = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
@@ -116,7 +120,7 @@ final class ConfigCache {
       // After a restart: the file the buildset was planned from, kept in the store (no fetch);
       // buildsets from before it was kept read the commit again.
       Optional<byte[]> kept = sources.apply(b.buildsetId());
-      ConfigOutcome again = kept.isPresent() ? parsed(kept.get()) : read(b.connection(), b.project(), b.commit()).outcome();
+      ConfigOutcome again = kept.isPresent() ? parsed(kept.get()) : read(b.connection(), b.project(), b.commit());
       if (again instanceof ConfigOutcome.Valid v) {
         c = v.config();
         byBuildset.put(b.buildsetId(), c);
