@@ -52,6 +52,7 @@ final class FaultRelay implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger failLeft = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger accepted = new AtomicInteger();
   private volatile Predicate<String> failWhen = p -> false;
   private volatile Mode mode = Mode.PASS;
   private volatile boolean closed;
@@ -131,6 +132,11 @@ final class FaultRelay implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** How many connections the relay accepted since it started (in any mode). */
+  int accepted() {
+    return accepted.get();
+  }
+
   /** How many connections are open now. */
   int openConnections() {
     return open.size();
@@ -170,6 +176,7 @@ final class FaultRelay implements AutoCloseable {
         } catch (IOException e) {
           return;
         }
+        accepted.incrementAndGet();
         Conn c = new Conn(client);
         open.add(c);
         Thread.ofVirtual().start(c::start);
