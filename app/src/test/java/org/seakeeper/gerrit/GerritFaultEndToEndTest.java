@@ -199,7 +199,7 @@ class GerritFaultEndToEndTest {
     // still down, now answering 503 to everything (as a proxy in front of it would): the submit is tried and fails
     http.failHttp(Integer.MAX_VALUE, p -> true);
     http.pass();
-    Await.until("a submit was tried while Gerrit answers 503", Duration.ofSeconds(20), () -> submits() >= 1);
+    Await.until("a submit was tried while Gerrit answers 503", Duration.ofSeconds(30), () -> submits() >= 1);
     assertThat(status(n)).isEqualTo("NEW");
     http.failHttp(0, p -> true);
 
