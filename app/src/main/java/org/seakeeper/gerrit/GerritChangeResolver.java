@@ -1,7 +1,6 @@
 package org.seakeeper.gerrit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.ChangeResolver;
 import org.seakeeper.core.gate.DependsOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ChangeResolver} over Gerrit's REST API ({@code GET /changes/?q=...&o=CURRENT_REVISION}):
  * a change URL resolves on the Gerrit connection whose {@code url} has the URL's host; a bare
  * Change-Id on the connection of the change that names it, and only when it matches exactly one
- * change. An abandoned change is not found. Thread-safe.
+ * change. An abandoned change is not found. {@link NotFound} comes only from Gerrit's answer (no
+ * such change, or a query it refused with a 4xx other than 408 and 429) or from a footer no
+ * connection can resolve; when Gerrit cannot be reached or does not answer in time, both methods
+ * throw {@link Outage} (so a dependency is never declared missing because Gerrit was down).
+ * Thread-safe.
  */
 public final class GerritChangeResolver implements ChangeResolver {
+  private static final Logger log = LoggerFactory.getLogger(GerritChangeResolver.class);
   private final Map<String, GerritEndpoint> endpoints;
+  private final Map<String, GerritRest> rest = new ConcurrentHashMap<>();
 
   public GerritChangeResolver(Map<String, GerritEndpoint> endpoints) {
     this.endpoints = Map.copyOf(endpoints);
@@ -51,8 +60,9 @@ public final class GerritChangeResolver implements ChangeResolver {
     List<JsonNode> found;
     try {
       found = query(e, query);
-    } catch (IOException ex) {
-      return new NotFound("Gerrit " + e.connection() + " did not answer: " + ex.getMessage());
+    } catch (GerritRest.HttpError ex) {
+      log.info("connection {}: Gerrit refused the query for Depends-On {}: {}", e.connection(), ref.change(), ex.getMessage());
+      return new NotFound("Gerrit " + e.connection() + " refused the query for " + ref.change() + ": HTTP " + ex.status());
     }
     found = found.stream().filter(n -> !"ABANDONED".equals(n.path("status").asText())).toList();
     if (found.isEmpty()) {
@@ -74,13 +84,15 @@ public final class GerritChangeResolver implements ChangeResolver {
     try {
       return query(e, "commit:" + commit + " status:open project:" + project).stream()
           .filter(n -> commit.equals(n.path("current_revision").asText())).findFirst().map(n -> refOf(connection, n));
-    } catch (IOException ex) {
-      return Optional.empty(); // a parent change is a hint; the footers are what must resolve
+    } catch (GerritRest.HttpError ex) {
+      // Gerrit's answer: no change it will name; a parent change is a hint, the footers must resolve
+      log.info("connection {}, project {}: Gerrit refused the query for the change of parent commit {}: {}", connection, project, commit, ex.getMessage());
+      return Optional.empty();
     }
   }
 
-  private static List<JsonNode> query(GerritEndpoint e, String q) throws IOException {
-    JsonNode answer = e.rest().get("changes/?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&o=CURRENT_REVISION&n=10");
+  private List<JsonNode> query(GerritEndpoint e, String q) throws GerritRest.HttpError {
+    JsonNode answer = rest.computeIfAbsent(e.connection(), k -> e.rest()).get("changes/?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&o=CURRENT_REVISION&n=10");
     List<JsonNode> out = new ArrayList<>();
     answer.forEach(out::add);
     return out;

@@ -81,7 +81,7 @@ public final class GerritConnection implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("connection " + name() + ": " + e.getMessage(), e);
     }
-    ssh = new SshStream(endpoint.ssh(), endpoint.user(), stateDir);
+    ssh = new SshStream(endpoint.ssh(), endpoint.user(), stateDir, endpoint.timeouts());
     stopped = new CountDownLatch(1);
     streaming = new CountDownLatch(1);
     running = true;

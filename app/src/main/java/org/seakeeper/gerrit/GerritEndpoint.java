@@ -5,16 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.seakeeper.core.config.Durations;
+import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.model.ServerConfig;
 
 /**
  * How Seakeeper reaches one Gerrit: its URL, the CI account and its HTTP password, the SSH
  * endpoint and the projects served. The password is read once, from {@code http_password_file}
- * or {@code http_password}. Immutable; {@link #toString} hides the password.
+ * or {@code http_password}; every call to it ends within {@code timeouts} ({@code connect_timeout},
+ * {@code request_timeout}, default 5 s and 20 s). Immutable; {@link #toString} hides the password.
  */
-public record GerritEndpoint(String connection, String url, String user, String password, ServerConfig.Ssh ssh, List<String> projects) {
+public record GerritEndpoint(String connection, String url, String user, String password, ServerConfig.Ssh ssh, List<String> projects, GerritRest.Timeouts timeouts) {
   public GerritEndpoint {
     Objects.requireNonNull(connection);
     url = url.endsWith("/") ? url : url + "/";
@@ -22,6 +27,12 @@ public record GerritEndpoint(String connection, String url, String user, String 
     Objects.requireNonNull(password);
     Objects.requireNonNull(ssh);
     projects = List.copyOf(projects);
+    Objects.requireNonNull(timeouts);
+  }
+
+  /** With the default timeouts. */
+  public GerritEndpoint(String connection, String url, String user, String password, ServerConfig.Ssh ssh, List<String> projects) {
+    this(connection, url, user, password, ssh, projects, GerritRest.Timeouts.DEFAULT);
   }
 
   /** From a parsed {@code type: gerrit} connection. */
@@ -38,7 +49,18 @@ public record GerritEndpoint(String connection, String url, String user, String 
         throw new UncheckedIOException("connection " + c.name() + ": cannot read http_password_file " + file + ": " + e.getMessage(), e);
       }
     }
-    return new GerritEndpoint(c.name(), c.settings().get("url"), c.settings().get("user"), password, c.ssh().get(), c.projects());
+    return new GerritEndpoint(c.name(), c.settings().get("url"), c.settings().get("user"), password, c.ssh().get(), c.projects(), timeouts(c));
+  }
+
+  /** The connection's {@code connect_timeout} and {@code request_timeout} (validated by the parser), else the defaults. */
+  static GerritRest.Timeouts timeouts(ServerConfig.Connection c) {
+    Duration connect = duration(c.settings().get("connect_timeout")).orElse(GerritRest.Timeouts.DEFAULT.connect());
+    Duration request = duration(c.settings().get("request_timeout")).orElse(GerritRest.Timeouts.DEFAULT.request());
+    return new GerritRest.Timeouts(connect, request);
+  }
+
+  private static Optional<Duration> duration(String text) {
+    return text == null ? Optional.empty() : Durations.parse(text).filter(d -> !d.isZero());
   }
 
   public boolean serves(String project) {
@@ -64,7 +86,7 @@ public record GerritEndpoint(String connection, String url, String user, String 
           all.add(e.getKey());
         }
       });
-    } catch (IOException e) {
+    } catch (IOException | Outage e) {
       problem.accept("connection " + connection + ": cannot list Gerrit's projects for periodic runs (projects: [\"*\"]), only the named ones get them until a restart: " + e.getMessage());
     }
     return List.copyOf(all);
@@ -72,7 +94,7 @@ public record GerritEndpoint(String connection, String url, String user, String 
 
   /** REST as the CI account. */
   public GerritRest rest() {
-    return new GerritRest(url, user, password);
+    return new GerritRest(connection, url, user, password, timeouts);
   }
 
   @Override

@@ -12,11 +12,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.git.JGitRepoAccess;
@@ -32,6 +35,16 @@ import org.slf4j.LoggerFactory;
  * then go through {@link JGitRepoAccess} on the mirror, and {@link #checkout} names the mirror
  * and the commit. Thread-safe: fetches of one project are serialised; git readers of the mirror
  * see objects before the refs that point to them.
+ *
+ * <p>Failures: every fetch connects within the connection's {@code connect_timeout} and each of
+ * its reads waits at most {@code request_timeout} ({@link GerritRest.Timeouts}), so a Gerrit that
+ * accepts connections and never answers ends the call with an exception. Network trouble (refused,
+ * timed out, reset, a 5xx, an authentication failure, anything JGit's transport reports except a
+ * missing repository) is an {@link Outage}: the caller tries again later, nothing is decided about
+ * the change. {@link RepoAccessException} is kept for Gerrit's explicit answer or what no retry
+ * changes: the repository does not exist in Gerrit, the commit is in none of its branches, tags or
+ * changes after a successful fetch, the id is not a commit id, the project is not served, or the
+ * local mirror cannot be made.
  */
 public final class GerritRepoAccess implements RepoAccess {
   static final List<RefSpec> REFS = List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+refs/changes/*:refs/changes/*"));
@@ -119,11 +132,18 @@ public final class GerritRepoAccess implements RepoAccess {
     try (Repository repo = open(mirror)) {
       return repo.getObjectDatabase().has(ObjectId.fromString(commit));
     } catch (IOException e) {
+      log.warn("mirror {}: cannot look for commit {} ({}); fetching", mirror, commit, e.toString());
       return false;
     }
   }
 
-  /** Fetches branches, tags and changes into the mirror, making it first when missing. */
+  /**
+   * Fetches branches, tags and changes into the mirror, making it first when missing.
+   *
+   * @throws Outage when Gerrit cannot be reached or does not answer in time
+   * @throws RepoAccessException when Gerrit says the repository does not exist, or the mirror
+   *     cannot be made
+   */
   void fetch(String connection, String project, Path mirror) {
     GerritEndpoint e = endpoints.get(connection);
     synchronized (locks.computeIfAbsent(mirror, k -> new Object())) {
@@ -132,16 +152,41 @@ public final class GerritRepoAccess implements RepoAccess {
           Files.createDirectories(mirror);
           Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
         }
-        long t0 = System.nanoTime();
-        try (Git git = Git.wrap(open(mirror))) {
-          git.fetch().setRemote(e.url() + "a/" + project).setRefSpecs(REFS).setCredentialsProvider(new UsernamePasswordCredentialsProvider(e.user(), e.password()))
-              .setRemoveDeletedRefs(false).call();
-        }
-        log.debug("connection {}, project {}: fetched in {} ms", connection, project, (System.nanoTime() - t0) / 1_000_000);
       } catch (IOException | GitAPIException ex) {
-        throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot fetch from " + e.url() + ": " + ex.getMessage(), ex);
+        throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot make the mirror " + mirror + ": " + ex.getMessage(), ex);
       }
+      Repository repo;
+      try {
+        repo = open(mirror);
+      } catch (IOException ex) {
+        throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot open the mirror " + mirror + ": " + ex.getMessage(), ex);
+      }
+      long t0 = System.nanoTime();
+      try (Repository r = repo; Git git = Git.wrap(r)) { // wrap does not close the repository: the try does
+        git.fetch().setRemote(e.url() + "a/" + project).setRefSpecs(REFS).setCredentialsProvider(new UsernamePasswordCredentialsProvider(e.user(), e.password()))
+            .setRemoveDeletedRefs(false).setTimeout(e.timeouts().requestSeconds()).setTransportConfigCallback(t -> t.setTimeout(e.timeouts().requestSeconds())).call();
+      } catch (InvalidRemoteException ex) {
+        if (ex.getCause() instanceof NoRemoteRepositoryException) {
+          throw new RepoAccessException("connection " + connection + ": Gerrit has no repository " + project + " the CI account can read (" + ex.getCause().getMessage() + ")", ex);
+        }
+        throw outage(e, project, ex);
+      } catch (GitAPIException | RuntimeException ex) {
+        if (ex instanceof RepoAccessException || ex instanceof Outage) {
+          throw (RuntimeException) ex;
+        }
+        throw outage(e, project, ex);
+      }
+      log.debug("connection {}, project {}: fetched in {} ms", connection, project, (System.nanoTime() - t0) / 1_000_000);
     }
+  }
+
+  private static Outage outage(GerritEndpoint e, String project, Exception ex) {
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why = root == ex ? String.valueOf(ex.getMessage()) : ex.getMessage() + " (" + root + ")";
+    return new Outage(e.connection(), "connection " + e.connection() + ", project " + project + ": cannot fetch from " + e.url() + ": " + why, ex);
   }
 
   private static Repository open(Path mirror) throws IOException {

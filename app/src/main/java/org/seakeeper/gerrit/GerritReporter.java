@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.build.Verdict;
+import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.report.Reporter;
 import org.seakeeper.core.report.Review;
@@ -44,9 +45,14 @@ import org.slf4j.LoggerFactory;
  * <p>Exactly once: the message carries {@code [seakeeper buildset N]}, and before posting the
  * change's messages on that patch set are searched for it, so a crash between posting and the
  * outbox's delivered mark does not post twice. (An entry created after this reporter was made
- * skips the search on its first attempt: no earlier process can have posted it.) A 4xx answer
- * other than 429 (the change is gone or closed) is logged and not retried; other failures are
- * retried by the outbox. Thread-safe.
+ * skips the search on its first attempt: no earlier process can have posted it.)
+ *
+ * <p>Delivery rule: Gerrit's explicit refusal, a 4xx other than 408 and 429 (the change is gone or
+ * closed, the vote not allowed), is logged and not retried ({@code report} returns true). When
+ * Gerrit cannot be reached or does not answer (refused, timed out, reset, 5xx, 408, 429),
+ * {@code report} logs it and throws {@link Outage} naming the connection, so the outbox retries
+ * later and the caller can track the connection's health; it never returns false silently.
+ * Thread-safe.
  */
 public final class GerritReporter implements Reporter {
   private static final Logger log = LoggerFactory.getLogger(GerritReporter.class);
@@ -127,8 +133,8 @@ public final class GerritReporter implements Reporter {
   }
 
   /**
-   * Posts once: true when done or refused for good (a 4xx other than 429, logged, not retried),
-   * false when the outbox should retry.
+   * Posts once: true when done or refused for good (a 4xx other than 408 and 429, logged, not
+   * retried); an {@link Outage} (logged) when Gerrit did not answer, for the outbox to retry.
    */
   private static boolean deliver(String what, String noun, Post post) {
     try {
@@ -141,15 +147,18 @@ public final class GerritReporter implements Reporter {
       }
       log.warn("{}: posting the {} failed, will retry: {}", what, noun, e.getMessage());
       return false;
-    } catch (IOException e) {
+    } catch (Outage e) {
+      log.warn("{}: Gerrit did not answer, posting the {} will be retried: {}", what, noun, e.getMessage());
+      throw e;
+    } catch (IOException | RuntimeException e) {
       log.warn("{}: posting the {} failed, will retry: {}", what, noun, e.toString());
       return false;
     }
   }
 
-  /** A 4xx answer other than 429: the change is gone or closed, or the post is not allowed. */
+  /** Gerrit's explicit refusal: the change is gone or closed, or the post is not allowed. */
   private static boolean refusal(GerritRest.HttpError e) {
-    return e.status() / 100 == 4 && e.status() != 429;
+    return GerritRest.explicit(e.status());
   }
 
   /**

@@ -26,17 +26,18 @@ import org.slf4j.LoggerFactory;
  * {@code gerrit stream-events} over SSH with Apache MINA sshd, as the CI account with its private
  * key. The server's host key is trusted on first use and remembered in the connection's state
  * directory; a different key later is refused (a clear log line says which file to delete when
- * the Gerrit's key really changed). Heartbeats detect a dead peer; there is no idle timeout.
+ * the Gerrit's key really changed). Connecting, authenticating and opening the channel each end
+ * within the connection's timeouts; heartbeats detect a dead peer; there is no idle timeout.
  * One client per connection; {@link #open} once per (re)connect. Thread-safe.
  */
 final class SshStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SshStream.class);
-  static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final ServerConfig.Ssh ssh;
   private final String user;
   private final Path knownHostKey;
   private final SshClient client;
+  private final GerritRest.Timeouts timeouts;
 
   /** An open stream: its lines, until the channel closes. Close to end it. */
   record Open(ClientSession session, ChannelExec channel, BufferedReader lines) implements AutoCloseable {
@@ -51,8 +52,10 @@ final class SshStream implements AutoCloseable {
     }
   }
 
-  SshStream(ServerConfig.Ssh ssh, String user, Path stateDir) {
+  /** Connects within {@code timeouts.connect()}; authentication and opening the channel each within {@code timeouts.request()}. */
+  SshStream(ServerConfig.Ssh ssh, String user, Path stateDir, GerritRest.Timeouts timeouts) {
     this.ssh = ssh;
+    this.timeouts = timeouts;
     this.user = user;
     this.knownHostKey = stateDir.resolve("ssh-host-key");
     client = SshClient.setUpDefaultClient();
@@ -75,12 +78,12 @@ final class SshStream implements AutoCloseable {
     if (keys.isEmpty()) {
       throw new IOException("no usable SSH key in " + ssh.key());
     }
-    ClientSession session = client.connect(user, ssh.host(), ssh.port()).verify(TIMEOUT).getSession();
+    ClientSession session = client.connect(user, ssh.host(), ssh.port()).verify(timeouts.connect()).getSession();
     try {
       keys.forEach(session::addPublicKeyIdentity);
-      session.auth().verify(TIMEOUT);
+      session.auth().verify(timeouts.request());
       ChannelExec ch = session.createExecChannel("gerrit stream-events");
-      ch.open().verify(TIMEOUT);
+      ch.open().verify(timeouts.request());
       return new Open(session, ch, new BufferedReader(new InputStreamReader(ch.getInvertedOut(), StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       session.close(true);

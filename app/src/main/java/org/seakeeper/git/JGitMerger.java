@@ -37,10 +37,16 @@ import org.seakeeper.core.gate.Merger;
  * {@code ResolveMerger} when some path changed on both sides; a call's new objects are written
  * through one inserter (one pack when it makes {@value #PACK_FROM} merges or more), and
  * repositories stay open between calls ({@link OpenRepos}). Thread-safe.
+ *
+ * <p>It never fetches: a caller that serves a remote (the Gerrit gate) fetches first and throws
+ * {@link org.seakeeper.core.effect.Outage} when it cannot. Only a content conflict is a
+ * {@link Conflict}; a missing branch or repository is an {@link IllegalArgumentException}, a
+ * failure to read or write the repository an {@link IllegalStateException}.
  */
 public final class JGitMerger implements Merger {
   /** From this many merges in one call, the new objects go to one pack instead of loose files. */
   static final int PACK_FROM = 4;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JGitMerger.class);
   private static final PersonIdent SEAKEEPER = new PersonIdent("Seakeeper", "seakeeper@localhost");
   private final BiFunction<String, String, Path> paths;
   private static final int MAX_WALKERS = 16;
@@ -118,6 +124,7 @@ public final class JGitMerger implements Merger {
       speculate(connection, project, branch, changes);
     } catch (RuntimeException e) {
       // Only a hint: the calls that follow report the problem.
+      log.info("{}/{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", connection, project, branch, changes.size(), e.toString());
     }
   }
 

@@ -1,6 +1,7 @@
 package org.seakeeper.gerrit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,12 +14,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.core.store.OutboxKind;
 
-/** A Gerrit that is down: the connection keeps retrying without delivering anything, the reporter asks to be retried. */
+/** A Gerrit that is down: the connection keeps retrying without delivering anything, the reporter signals an outage. */
 class GerritUnreachableTest {
   @TempDir Path tmp;
 
@@ -40,10 +42,11 @@ class GerritUnreachableTest {
   }
 
   @Test
-  void the_reporter_asks_for_a_retry_when_gerrit_cannot_be_reached() throws Exception {
+  void the_reporter_signals_an_outage_when_gerrit_cannot_be_reached() throws Exception {
     GerritReporter r = new GerritReporter(Map.of("review", nowhere()), "http://ci/", Clock.systemUTC());
     OutboxEntry entry = new OutboxEntry(1, 7, OutboxKind.BUILDSET_FINISHED, Instant.now(), Optional.empty());
-    assertThat(r.report(entry, GerritReporterTest.SET, List.of(GerritReporterTest.build(1, "build", BuildStatus.SUCCESS, "", 1)))).isFalse();
+    assertThatThrownBy(() -> r.report(entry, GerritReporterTest.SET, List.of(GerritReporterTest.build(1, "build", BuildStatus.SUCCESS, "", 1)))).isInstanceOf(Outage.class)
+        .satisfies(e -> assertThat(((Outage) e).connection()).isEqualTo("review"));
   }
 
   @Test

@@ -14,10 +14,11 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Reads one item of {@code connections:} (docs/contracts.md §3): a {@code git} connection with its
  * {@code repos}, or a {@code gerrit} connection with {@code url}, {@code user}, an HTTP password
  * ({@code http_password_file} or {@code http_password}), {@code ssh: {host, port, key}} and
- * {@code projects}. Every problem is reported at its position. Stateless.
+ * {@code projects} (and optionally {@code report_start}, {@code connect_timeout},
+ * {@code request_timeout}). Every problem is reported at its position. Stateless.
  */
 final class ConnectionParser {
-  static final List<String> KEYS = List.of("name", "type", "url", "user", "http_password_file", "http_password", "ssh", "projects", "repos", "report_start");
+  static final List<String> KEYS = List.of("name", "type", "url", "user", "http_password_file", "http_password", "ssh", "projects", "repos", "report_start", "connect_timeout", "request_timeout");
   static final List<String> SSH = List.of("host", "port", "key");
   static final int DEFAULT_SSH_PORT = 29418;
 
@@ -65,7 +66,7 @@ final class ConnectionParser {
         p.error(Nodes.pos(at.get("repos")), "connection '" + name + "' is a gerrit connection: it serves 'projects', not 'repos'");
       }
     } else {
-      for (String k : List.of("url", "user", "http_password_file", "http_password", "ssh", "projects", "report_start")) {
+      for (String k : List.of("url", "user", "http_password_file", "http_password", "ssh", "projects", "report_start", "connect_timeout", "request_timeout")) {
         if (at.containsKey(k)) {
           p.error(Nodes.pos(at.get(k)), "'" + k + "' is for gerrit connections; connection '" + name + "' is of type git");
         }
@@ -93,6 +94,12 @@ final class ConnectionParser {
     String start = settings.get("report_start");
     if (start != null && !List.of("true", "false").contains(start)) {
       p.error(Nodes.pos(at.get("report_start")), "'report_start' of gerrit connection '" + name + "' is true or false, not '" + start + "'");
+    }
+    for (String k : List.of("connect_timeout", "request_timeout")) {
+      String t = settings.get(k);
+      if (t != null && Durations.parse(t).filter(d -> !d.isZero()).isEmpty()) {
+        p.error(Nodes.pos(at.get(k)), "'" + k + "' of gerrit connection '" + name + "' is a duration like 5s or 1m, not '" + t + "'");
+      }
     }
     if (!at.containsKey("ssh")) {
       p.error(Nodes.pos(item), "gerrit connection '" + name + "' needs 'ssh: {host, port, key}' for stream-events");

@@ -103,6 +103,20 @@ class GerritConnectionConfigTest {
   }
 
   @Test
+  void timeouts_are_durations_of_gerrit_connections() {
+    assertThat(parse("""
+        connections:
+          - {name: r, type: gerrit, url: "http://h/", user: ci, http_password: pw, ssh: {host: h, key: /k}, connect_timeout: 3s, request_timeout: 1m}
+        """).config().orElseThrow().connections().getFirst().settings()).containsEntry("connect_timeout", "3s").containsEntry("request_timeout", "1m");
+    assertThat(errors("""
+        connections:
+          - {name: r, type: gerrit, url: "http://h/", user: ci, http_password: pw, ssh: {host: h, key: /k}, connect_timeout: soon, request_timeout: 0s}
+        """)).containsExactlyInAnyOrder(
+            "seakeeper.yaml:2:118: error: 'connect_timeout' of gerrit connection 'r' is a duration like 5s or 1m, not 'soon'",
+            "seakeeper.yaml:2:141: error: 'request_timeout' of gerrit connection 'r' is a duration like 5s or 1m, not '0s'");
+  }
+
+  @Test
   void gerrit_keys_on_a_git_connection_are_errors() {
     assertThat(errors("""
         connections:
