@@ -210,7 +210,7 @@ class GerritOutageTest {
 
   private boolean report(GerritEndpoint e) {
     GerritReporter r = new GerritReporter(Map.of("review", e), "http://ci/", Clock.systemUTC());
-    OutboxEntry entry = new OutboxEntry(1, 7, "buildset-finished", Instant.now().plusSeconds(5), Optional.empty());
+    OutboxEntry entry = new OutboxEntry(1, 7, org.seakeeper.core.store.OutboxKind.BUILDSET_FINISHED, Instant.now().plusSeconds(5), Optional.empty());
     return r.report(entry, GerritReporterTest.SET, List.of(GerritReporterTest.build(1, "build", BuildStatus.SUCCESS, "", 1)));
   }
 
