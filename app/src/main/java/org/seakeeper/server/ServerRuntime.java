@@ -178,7 +178,10 @@ public final class ServerRuntime implements AutoCloseable {
       effects.health().known(c.name(), clock.instant());
     }
     MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(registry);
-    metrics.connections(effects.health(), cfg.connections().stream().map(ServerConfig.Connection::name).toList());
+    List<String> connectionNames = cfg.connections().stream().map(ServerConfig.Connection::name).toList();
+    metrics.connections(effects.health(), connectionNames);
+    Store counted = store;
+    metrics.effectsPending(() -> counted.transaction(tx -> tx.outbox().pendingCounts()), connectionNames);
     Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, metrics, lookup).withEffects(effects), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
     scheduler.recover();
     loop.start(scheduler);

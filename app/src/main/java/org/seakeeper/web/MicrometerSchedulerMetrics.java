@@ -86,4 +86,29 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
           .description("1 while the connection's service answers, 0 while it is degraded or down").tag("connection", n).register(registry);
     }
   }
+
+  /**
+   * {@code seakeeper_effects_pending{connection,kind}}: outbox entries (reports, submits) not yet
+   * carried out, per connection and kind, read from {@code counts} at most once a second.
+   */
+  public void effectsPending(java.util.function.Supplier<java.util.List<org.seakeeper.core.store.Outbox.PendingCount>> counts, java.util.List<String> connections) {
+    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> last = new java.util.concurrent.atomic.AtomicReference<>(java.util.Map.of());
+    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    java.util.function.Function<String, Double> count = key -> {
+      long now = System.nanoTime();
+      long then = readAt.get();
+      if (now - then > 1_000_000_000L && readAt.compareAndSet(then, now)) {
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        counts.get().forEach(c -> m.merge(c.connection() + "\u0000" + c.kind().id(), c.count(), Long::sum));
+        last.set(m);
+      }
+      return (double) last.get().getOrDefault(key, 0L);
+    };
+    for (String c : connections) {
+      for (org.seakeeper.core.store.OutboxKind k : org.seakeeper.core.store.OutboxKind.values()) {
+        String key = c + "\u0000" + k.id();
+        Gauge.builder("seakeeper.effects.pending", () -> count.apply(key)).description("Reports and submits waiting to be carried out").tags("connection", c, "kind", k.id()).register(registry);
+      }
+    }
+  }
 }

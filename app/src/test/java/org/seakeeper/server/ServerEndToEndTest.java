@@ -63,7 +63,11 @@ class ServerEndToEndTest {
       assertThat(post(port, "/api/v1/trigger", null, "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}").statusCode()).isEqualTo(401);
       assertThat(post(port, "/api/v1/trigger", token, "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}").statusCode()).isEqualTo(202);
       awaitBuilds(port, b -> b.size() == 6 && allEnded(b), Duration.ofSeconds(60));
-      assertThat(get(port, "/metrics").body()).contains("seakeeper_events_received_total");
+      assertThat(get(port, "/metrics").body()).contains("seakeeper_events_received_total").contains("seakeeper_connection_up{connection=\"local\"} 1.0");
+      JsonNode local = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(port, "/api/v1/status").body()).path("connections").get(0);
+      assertThat(local.path("name").asText()).isEqualTo("local");
+      assertThat(local.path("health").path("state").asText()).as("a connection's health in the status").isEqualTo("up");
+      assertThat(local.path("health").path("effects_pending").isObject()).isTrue();
 
       // The same through the CLI verbs (docs/contracts.md §5: 0 done, 1 refused, 2 usage).
       java.io.StringWriter out = new java.io.StringWriter();

@@ -57,6 +57,25 @@ class OpsAndErrorsTest {
   }
 
   @Test
+  void metrics_show_each_connections_health_and_its_pending_effects() throws Exception {
+    MicrometerSchedulerMetrics m = new MicrometerSchedulerMetrics(web.registry);
+    org.seakeeper.core.effect.ConnectionHealth health = new org.seakeeper.core.effect.ConnectionHealth();
+    java.time.Instant t = java.time.Instant.parse("2026-12-07T10:00:00Z");
+    health.known("local", t);
+    health.known("review", t);
+    for (int i = 0; i < org.seakeeper.core.effect.ConnectionHealth.DOWN_AFTER; i++) {
+      health.failed("review", "connection refused", t);
+    }
+    m.connections(health, java.util.List.of("local", "review"));
+    m.effectsPending(() -> java.util.List.of(new org.seakeeper.core.store.Outbox.PendingCount("review", org.seakeeper.core.store.OutboxKind.SUBMIT, 2)), java.util.List.of("local", "review"));
+    assertThat(web.get("/metrics").body())
+        .contains("seakeeper_connection_up{connection=\"local\"} 1.0")
+        .contains("seakeeper_connection_up{connection=\"review\"} 0.0")
+        .contains("seakeeper_effects_pending{connection=\"review\",kind=\"submit\"} 2.0")
+        .contains("seakeeper_effects_pending{connection=\"local\",kind=\"buildset-finished\"} 0.0");
+  }
+
+  @Test
   void unknown_routes_are_404_json() throws Exception {
     assertThat(error(web.get("/nope"), 404)).isEqualTo("not_found");
     assertThat(error(web.get("/api/v1/nope"), 404)).isEqualTo("not_found");

@@ -18,6 +18,16 @@ public record ChangeRef(String connection, String project, String branch, String
   }
 
   /** Whether this is the same change (any patch set). */
+  /** The repository the change is in. */
+  public org.seakeeper.core.model.RepoRef repo() {
+    return new org.seakeeper.core.model.RepoRef(connection, project);
+  }
+
+  /** The change across patch sets. */
+  public ChangeKey key() {
+    return ChangeKey.of(this);
+  }
+
   public boolean sameChange(ChangeRef o) {
     return connection.equals(o.connection) && project.equals(o.project) && change.equals(o.change);
   }

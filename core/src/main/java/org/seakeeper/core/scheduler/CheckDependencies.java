@@ -63,8 +63,8 @@ final class CheckDependencies {
     List<ChangeRef> sameRepo = all.stream().filter(d -> sameRepo(d, self)).toList();
     // One checkout per other repository: its last dependency in order includes the earlier ones
     // only when they stack; the latest listed wins (a footer per repository is the usual case).
-    java.util.Map<String, ChangeRef> byRepo = new java.util.LinkedHashMap<>();
-    all.stream().filter(d -> !sameRepo(d, self)).forEach(d -> byRepo.put(d.connection() + "/" + d.project(), d));
+    java.util.Map<org.seakeeper.core.model.RepoRef, ChangeRef> byRepo = new java.util.LinkedHashMap<>();
+    all.stream().filter(d -> !sameRepo(d, self)).forEach(d -> byRepo.put(d.repo(), d));
     List<ChangeRef> elsewhere = List.copyOf(byRepo.values());
     if (sameRepo.isEmpty()) {
       return new AsIs(elsewhere);

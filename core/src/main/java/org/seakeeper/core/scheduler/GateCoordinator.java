@@ -19,6 +19,7 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.build.Verdict;
 import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.gate.ChangeKey;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateQueue;
@@ -49,12 +50,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final Store store;
   private final BiConsumer<Long, String> cancelRunning;
   private final Map<String, GateQueue> queues = new LinkedHashMap<>();
-  private final Map<String, TriggerEvent.ApprovalsChanged> approvals = new HashMap<>();
+  private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> approvals = new HashMap<>();
   /** Gate buildset id to the item and generation it tested. */
   private final Map<Long, Tested> tested = new HashMap<>();
   /** Current test per change key. */
-  private final Map<String, Tested> current = new HashMap<>();
-  private final Set<String> passed = new HashSet<>();
+  private final Map<ChangeKey, Tested> current = new HashMap<>();
+  private final Set<ChangeKey> passed = new HashSet<>();
   /**
    * Most refused submits in a row of one passed head before it fails for good: a refusal for good
    * (a review system's own submit rule) must not re-test it forever, and a validation-only gate
@@ -63,23 +64,23 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   static final int MAX_REFUSED_SUBMITS = 3;
 
   /** Change key to how many submits of it were refused in a row. */
-  private final Map<String, Integer> refusedSubmits = new HashMap<>();
+  private final Map<ChangeKey, Integer> refusedSubmits = new HashMap<>();
   /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
-  private final Map<String, String> rejected = new HashMap<>();
+  private final Map<ChangeKey, String> rejected = new HashMap<>();
   private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
   private final RepoAccess repos;
   /** Change key to the open dependencies it had when it entered its queue (they are ahead of it). */
-  private final Map<String, List<ChangeRef>> dependsOn = new HashMap<>();
+  private final Map<ChangeKey, List<ChangeRef>> dependsOn = new HashMap<>();
   /** Change key to the approvals of a change that waits for a dependency to merge or enter its queue. */
-  private final Map<String, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
+  private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
   private boolean reevaluating;
 
   /** A run whose speculative merge is being computed (no buildset yet). */
   static final long MERGING = -2;
 
   /** Changes whose submit is in the outbox, waiting for the review system's answer. */
-  private final Set<String> submitting = new HashSet<>();
+  private final Set<ChangeKey> submitting = new HashSet<>();
 
   /** Another repository's state a run checks out beside the workspace: {@code chain} merged onto its branch. */
   private record Elsewhere(ChangeRef dependency, List<ChangeRef> chain) {}
@@ -95,15 +96,15 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private final ConcurrentLinkedQueue<MergeDone> mergesDone = new ConcurrentLinkedQueue<>();
   /** Change key to a run whose merge met an outage and is tried again at {@code notBefore}. */
-  private final Map<String, Retry> mergeRetries = new HashMap<>();
+  private final Map<ChangeKey, Retry> mergeRetries = new HashMap<>();
 
   private record WalkDone(ChangeRef change, Calls.Result<DependencyWalk.Outcome> result) {}
 
   /** Dependency walks by change and patch set; cleared when a change merges or leaves. */
-  private final Map<String, DependencyWalk.Outcome> walks = new HashMap<>();
+  private final Map<WalkKey, DependencyWalk.Outcome> walks = new HashMap<>();
   /** Walks under way, and walks that met an outage with when they may be tried again. */
-  private final Map<String, Optional<Instant>> walking = new HashMap<>();
-  private final Map<String, Integer> walkFailures = new HashMap<>();
+  private final Map<WalkKey, Optional<Instant>> walking = new HashMap<>();
+  private final Map<WalkKey, Integer> walkFailures = new HashMap<>();
   private final ConcurrentLinkedQueue<WalkDone> walksDone = new ConcurrentLinkedQueue<>();
   private final EffectPorts effects;
   private final Runnable wake;
@@ -119,12 +120,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     this.cancelRunning = cancelRunning;
   }
 
-  private static String key(String connection, String project, String change) {
-    return connection + "/" + project + "/" + change;
+  private static ChangeKey key(String connection, String project, String change) {
+    return new ChangeKey(connection, project, change);
   }
 
-  private static String key(ChangeRef c) {
-    return key(c.connection(), c.project(), c.change());
+  private static ChangeKey key(ChangeRef c) {
+    return ChangeKey.of(c);
   }
 
   /**
@@ -167,7 +168,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     if (s.change().isEmpty() || Verdict.of(builds) != Verdict.PASSED) {
       return;
     }
-    String k = key(s.connection(), s.project(), s.change().get());
+    ChangeKey k = key(s.connection(), s.project(), s.change().get());
     if (rejected.remove(k, s.patchset().orElse(""))) {
       tx.gate().unreject(s.connection(), s.project(), s.change().get());
     }
@@ -241,8 +242,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
   }
 
-  private static String walkKey(ChangeRef c) {
-    return key(c) + "@" + c.patchset();
+  /** A dependency walk belongs to one patch set of a change. */
+  private record WalkKey(ChangeKey change, String patchset) {}
+
+  private static WalkKey walkKey(ChangeRef c) {
+    return new WalkKey(key(c), c.patchset());
   }
 
   /**
@@ -250,7 +254,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * reads) and returns empty, and the change is evaluated again when the walk is done.
    */
   private Optional<DependencyWalk.Outcome> walk(ChangeRef c, Instant now) {
-    String k = walkKey(c);
+    WalkKey k = walkKey(c);
     DependencyWalk.Outcome known = walks.get(k);
     if (known != null) {
       return Optional.of(known);
@@ -273,7 +277,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     WalkDone d;
     while ((d = walksDone.poll()) != null) {
       any = true;
-      String k = walkKey(d.change());
+      WalkKey k = walkKey(d.change());
       switch (d.result()) {
         case Calls.Ok<DependencyWalk.Outcome> ok -> {
           walking.remove(k);
@@ -326,7 +330,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * too: their gate builds are dequeued, a record says why and is reported, and they wait for it.
    */
   private void dropDependents(Store.Tx tx, ChangeRef gone, String how, Instant now) {
-    for (Map.Entry<String, List<ChangeRef>> e : List.copyOf(dependsOn.entrySet())) {
+    for (Map.Entry<ChangeKey, List<ChangeRef>> e : List.copyOf(dependsOn.entrySet())) {
       if (e.getValue().stream().noneMatch(d -> d.sameChange(gone))) {
         continue;
       }
@@ -465,7 +469,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     if (s.change().isEmpty()) {
       return;
     }
-    String k = key(s.connection(), s.project(), s.change().get());
+    ChangeKey k = key(s.connection(), s.project(), s.change().get());
     boolean asked = submitting.remove(k);
     Optional<Found> f = find(s.connection(), s.project(), s.change().get());
     if (f.isEmpty() || !f.get().change().patchset().equals(s.patchset().orElse(""))) {
@@ -645,7 +649,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         }
       }
     }
-    for (Map.Entry<String, Retry> e : List.copyOf(mergeRetries.entrySet())) {
+    for (Map.Entry<ChangeKey, Retry> e : List.copyOf(mergeRetries.entrySet())) {
       Retry r = e.getValue();
       if (!now.isBefore(r.notBefore())) {
         mergeRetries.remove(e.getKey());
@@ -690,10 +694,10 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    */
   private List<Elsewhere> elsewhere(GateQueue q, ChangeRef c) {
     List<ChangeRef> deps = dependsOn.getOrDefault(key(c), List.of());
-    Map<String, ChangeRef> last = new LinkedHashMap<>();
+    Map<org.seakeeper.core.model.RepoRef, ChangeRef> last = new LinkedHashMap<>();
     for (ChangeRef d : deps) {
       if (!(d.connection().equals(c.connection()) && d.project().equals(c.project()))) {
-        last.put(d.connection() + "/" + d.project(), d);
+        last.put(d.repo(), d);
       }
     }
     List<Elsewhere> out = new ArrayList<>();
@@ -764,7 +768,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private record Found(GateQueue queue, ChangeRef change) {}
 
   private Optional<Found> find(String connection, String project, String change) {
-    String k = key(connection, project, change);
+    ChangeKey k = key(connection, project, change);
     return queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(k)).map(i -> new Found(q, i.change()))).findFirst();
   }
 
