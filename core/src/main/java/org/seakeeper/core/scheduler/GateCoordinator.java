@@ -52,9 +52,9 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final Map<String, GateQueue> queues = new LinkedHashMap<>();
   private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> approvals = new HashMap<>();
   /** Gate buildset id to the item and generation it tested. */
-  private final Map<Long, Tested> tested = new HashMap<>();
+  private final Map<Long, GateRun> tested = new HashMap<>();
   /** Current test per change key. */
-  private final Map<ChangeKey, Tested> current = new HashMap<>();
+  private final Map<ChangeKey, GateRun> current = new HashMap<>();
   private final Set<ChangeKey> passed = new HashSet<>();
   /**
    * Most refused submits in a row of one passed head before it fails for good: a refusal for good
@@ -67,7 +67,6 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final Map<ChangeKey, Integer> refusedSubmits = new HashMap<>();
   /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
   private final Map<ChangeKey, String> rejected = new HashMap<>();
-  private record Tested(String queue, ChangeRef change, int generation, long buildsetId) {}
 
   private final RepoAccess repos;
   /** Change key to the open dependencies it had when it entered its queue (they are ahead of it). */
@@ -82,36 +81,17 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   /** Changes whose submit is in the outbox, waiting for the review system's answer. */
   private final Set<ChangeKey> submitting = new HashSet<>();
 
-  /** Another repository's state a run checks out beside the workspace: {@code chain} merged onto its branch. */
-  private record Elsewhere(ChangeRef dependency, List<ChangeRef> chain) {}
 
-  /** The merges of one run, computed by a call. */
-  private record MergeJob(Tested pending, List<ChangeRef> changes, List<Elsewhere> elsewhere) {}
-
-  private record MergeOutcome(GateRuns.Speculation speculation, List<ChangeRef> elsewhere) {}
-
-  private record MergeDone(MergeJob job, int failures, Calls.Result<List<MergeOutcome>> result, List<MergeJob> batch) {}
-
-  private record Retry(MergeJob job, int failures, Instant notBefore) {}
-
-  private final ConcurrentLinkedQueue<MergeDone> mergesDone = new ConcurrentLinkedQueue<>();
-  /** Change key to a run whose merge met an outage and is tried again at {@code notBefore}. */
-  private final Map<ChangeKey, Retry> mergeRetries = new HashMap<>();
-
-  private record WalkDone(ChangeRef change, Calls.Result<DependencyWalk.Outcome> result) {}
-
-  /** Dependency walks by change and patch set; cleared when a change merges or leaves. */
-  private final Map<WalkKey, DependencyWalk.Outcome> walks = new HashMap<>();
-  /** Walks under way, and walks that met an outage with when they may be tried again. */
-  private final Map<WalkKey, Optional<Instant>> walking = new HashMap<>();
-  private final Map<WalkKey, Integer> walkFailures = new HashMap<>();
-  private final ConcurrentLinkedQueue<WalkDone> walksDone = new ConcurrentLinkedQueue<>();
+  private final DependencyWalks walks;
+  private final SpeculativeMerges merges;
   private final EffectPorts effects;
   private final Runnable wake;
 
   GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning, RepoAccess repos, EffectPorts effects, Runnable wake) {
     this.effects = effects;
     this.wake = wake;
+    this.walks = new DependencyWalks(repos, ports.changes(), effects, wake);
+    this.merges = new SpeculativeMerges(ports.merger(), configs, effects, wake);
     this.repos = repos;
     this.ports = ports;
     this.settings = settings;
@@ -199,7 +179,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
     List<ChangeRef> deps = List.of();
     if (repos != null) {
-      Optional<DependencyWalk.Outcome> walked = walk(c, now);
+      Optional<DependencyWalk.Outcome> walked = walks.of(c, now, this::walked);
       if (walked.isEmpty()) {
         waiting.put(key(c), a); // evaluated again when its dependencies are known
         return;
@@ -232,7 +212,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    */
   private void rememberDependencies(ChangeRef c, Instant now) {
     if (repos != null) {
-      walk(c, now).ifPresent(o -> walked(c, o));
+      walks.of(c, now, this::walked).ifPresent(o -> walked(c, o));
     }
   }
 
@@ -242,59 +222,6 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
   }
 
-  /** A dependency walk belongs to one patch set of a change. */
-  private record WalkKey(ChangeKey change, String patchset) {}
-
-  private static WalkKey walkKey(ChangeRef c) {
-    return new WalkKey(key(c), c.patchset());
-  }
-
-  /**
-   * The change's dependency walk when known; otherwise starts it (a call: REST look-ups and commit
-   * reads) and returns empty, and the change is evaluated again when the walk is done.
-   */
-  private Optional<DependencyWalk.Outcome> walk(ChangeRef c, Instant now) {
-    WalkKey k = walkKey(c);
-    DependencyWalk.Outcome known = walks.get(k);
-    if (known != null) {
-      return Optional.of(known);
-    }
-    if (walking.containsKey(k) && (walking.get(k).isEmpty() || now.isBefore(walking.get(k).get()))) {
-      return Optional.empty(); // under way, or waiting to be tried again after an outage
-    }
-    walking.put(k, Optional.empty());
-    effects.call(c.connection(), "resolve the dependencies of " + c, () -> DependencyWalk.of(repos, ports.changes(), c), r -> {
-      walksDone.add(new WalkDone(c, r));
-      wake.run();
-    });
-    drainWalks(now);
-    return Optional.ofNullable(walks.get(k));
-  }
-
-  /** Takes finished walks; true when any arrived. */
-  private boolean drainWalks(Instant now) {
-    boolean any = false;
-    WalkDone d;
-    while ((d = walksDone.poll()) != null) {
-      any = true;
-      WalkKey k = walkKey(d.change());
-      switch (d.result()) {
-        case Calls.Ok<DependencyWalk.Outcome> ok -> {
-          walking.remove(k);
-          walkFailures.remove(k);
-          walks.put(k, ok.value());
-          walked(d.change(), ok.value());
-        }
-        case Calls.Failed<DependencyWalk.Outcome> f -> {
-          int n = walkFailures.merge(k, 1, Integer::sum);
-          Instant at = now.plus(effects.backoff().delay(n, k));
-          walking.put(k, Optional.of(at));
-          effects.incidents().report(d.change().connection(), "resolving the dependencies of " + d.change() + " (attempt " + n + "; retried)", f.error(), f.outage());
-        }
-      }
-    }
-    return any;
-  }
 
   /** A change whose dependencies are broken (missing, ambiguous, a cycle) fails the gate at once. */
   private void refuse(Store.Tx tx, ChangeRef c, String detail, Instant now) {
@@ -339,7 +266,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         continue;
       }
       String why = "dequeued: it depends on " + gone + ", which " + how;
-      Tested t = current.get(key(f.get().change()));
+      GateRun t = current.get(key(f.get().change()));
       drop(tx, f.get(), why, now);
       if (t != null && t.buildsetId() >= 0) {
         tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
@@ -377,7 +304,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * the head, fails the item for good; a failure behind the head makes it failing.
    */
   void onGateFinished(Store.Tx tx, Buildset s, List<Build> builds, Instant now) {
-    Tested t = tested.remove(s.id());
+    GateRun t = tested.remove(s.id());
     if (t == null) {
       return;
     }
@@ -397,8 +324,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private void failForGood(Store.Tx tx, GateQueue q, ChangeRef c, Instant now) {
     submitting.remove(key(c));
-    mergeRetries.remove(key(c));
-    Tested t = current.remove(key(c));
+    merges.forget(key(c));
+    GateRun t = current.remove(key(c));
     passed.remove(key(c));
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
@@ -413,7 +340,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * it fails, so that its report names the refused submit rather than only passed jobs.
    */
   private void recordRefusal(Store.Tx tx, ChangeRef c, int times, String message, Instant now) {
-    Tested t = current.get(key(c));
+    GateRun t = current.get(key(c));
     if (t == null || t.buildsetId() < 0) {
       return;
     }
@@ -421,7 +348,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, now)));
   }
 
-  private static void report(Store.Tx tx, Tested t, OutboxKind kind, Instant now) {
+  private static void report(Store.Tx tx, GateRun t, OutboxKind kind, Instant now) {
     if (t != null && t.buildsetId() >= 0) {
       tx.outbox().add(new OutboxEntry(0, t.buildsetId(), kind, now, Optional.empty()));
     }
@@ -445,7 +372,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       }
       if (submitting.add(key(head))) {
         // The submit is an effect: the outbox carries it out and the answer comes back (answered).
-        Tested t = current.get(key(head));
+        GateRun t = current.get(key(head));
         Optional<Long> named = t != null && t.buildsetId() >= 0 ? Optional.of(t.buildsetId()) : GateRuns.checkBuildset(store, head);
         named.ifPresent(id -> tx.outbox().add(new OutboxEntry(0, id, OutboxKind.SUBMIT, now, Optional.empty())));
       }
@@ -533,16 +460,16 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private void startMissingRuns(Store.Tx tx, GateQueue q, Instant now) {
     List<GateQueue.Item> active = q.active();
     for (GateQueue.Item it : q.items().subList(active.size(), q.items().size())) {
-      Tested t = current.get(key(it.change()));
+      GateRun t = current.get(key(it.change()));
       if (t != null && t.generation() != it.generation()) {
         // Reset, and now beyond a window that shrank: its run is stale and must not hold a slot.
         stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed (it waits beyond the window now)", now);
         passed.remove(key(it.change()));
       }
     }
-    List<MergeJob> jobs = new ArrayList<>();
+    List<SpeculativeMerges.Job> jobs = new ArrayList<>();
     for (GateQueue.Item it : active) {
-      Tested t = current.get(key(it.change()));
+      GateRun t = current.get(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
         continue;
       }
@@ -552,61 +479,22 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       }
       jobs.add(test(q, it));
     }
-    merge(jobs, 0);
+    merges.start(jobs);
   }
 
   private boolean currentlyTested(GateQueue.Item it) {
-    Tested t = current.get(key(it.change()));
+    GateRun t = current.get(key(it.change()));
     return t != null && t.generation() == it.generation();
   }
 
   /** Marks the item as being merged and says what its run needs merged (see {@link #merge}). */
-  private MergeJob test(GateQueue q, GateQueue.Item it) {
+  private SpeculativeMerges.Job test(GateQueue q, GateQueue.Item it) {
     ChangeRef c = it.change();
     List<ChangeRef> changes = new ArrayList<>(q.ahead(c));
     changes.add(c);
-    Tested pending = new Tested(q.name(), c, it.generation(), MERGING);
+    GateRun pending = new GateRun(q.name(), c, it.generation(), MERGING);
     current.put(key(c), pending);
-    mergeRetries.remove(key(c));
-    return new MergeJob(pending, changes, elsewhere(q, c));
-  }
-
-  /**
-   * Computes the speculative states of {@code jobs} in one call away from the scheduler's thread
-   * (their states are prefixes of the last one's: the merger may make them all at once); each
-   * comes back through {@link #step}.
-   */
-  private void merge(List<MergeJob> jobs, int failures) {
-    if (jobs.isEmpty()) {
-      return;
-    }
-    ChangeRef last = jobs.getLast().pending().change();
-    List<ChangeRef> chain = jobs.getLast().changes();
-    effects.call(last.connection(), "speculative merge for " + last + (jobs.size() > 1 ? " and " + (jobs.size() - 1) + " item(s) ahead" : ""), () -> {
-      if (jobs.size() > 1) {
-        ports.merger().prepare(last.connection(), last.project(), last.branch(), chain);
-      }
-      List<MergeOutcome> out = new ArrayList<>();
-      for (MergeJob j : jobs) {
-        out.add(new MergeOutcome(GateRuns.speculate(ports.merger(), configs, j.pending().change(), j.changes()), speculateElsewhere(j.elsewhere())));
-      }
-      return out;
-    }, r -> {
-      mergesDone.add(new MergeDone(jobs.getFirst(), failures, r, jobs));
-      wake.run();
-    });
-  }
-
-  /** Each other repository's state (runs on a worker). One that does not merge is left out: its own item reports it. */
-  private List<ChangeRef> speculateElsewhere(List<Elsewhere> wanted) {
-    List<ChangeRef> out = new ArrayList<>();
-    for (Elsewhere e : wanted) {
-      ChangeRef d = e.dependency();
-      if (ports.merger().speculate(d.connection(), d.project(), d.branch(), e.chain()) instanceof org.seakeeper.core.gate.Merger.Merged m) {
-        out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
-      }
-    }
-    return out;
+    return new SpeculativeMerges.Job(pending, changes, elsewhere(q, c));
   }
 
   /**
@@ -616,49 +504,16 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    */
   boolean step(Store.Tx tx, Instant now) {
     boolean progress = false;
-    if (drainWalks(now)) {
+    if (walks.drain(now, this::walked)) {
       reevaluateWaiting(tx, now);
       progress = true;
     }
-    if (walking.values().stream().anyMatch(at -> at.isPresent() && !now.isBefore(at.get())) && !waiting.isEmpty()) {
-      reevaluateWaiting(tx, now);
+    if (walks.retry(now, this::walked)) {
+      reevaluateWaiting(tx, now); // inline calls have answered already
       progress = true;
     }
-    MergeDone d;
     Set<GateQueue> touched = new java.util.LinkedHashSet<>();
-    while ((d = mergesDone.poll()) != null) {
-      progress = true;
-      switch (d.result()) {
-        case Calls.Ok<List<MergeOutcome>> ok -> {
-          for (int i = 0; i < d.batch().size(); i++) {
-            recordRun(tx, d.batch().get(i), ok.value().get(i), now).ifPresent(touched::add);
-          }
-        }
-        case Calls.Failed<List<MergeOutcome>> f -> {
-          int n = d.failures() + 1;
-          ChangeRef last = d.batch().getLast().pending().change();
-          if (f.outage()) {
-            effects.health().failed(last.connection(), String.valueOf(f.error().getMessage()), now);
-          }
-          effects.incidents().report(last.connection(), "speculative merge for " + last + " (attempt " + n + "; retried)", f.error(), f.outage());
-          for (MergeJob j : d.batch()) {
-            if (current.get(key(j.pending().change())) == j.pending()) {
-              mergeRetries.put(key(j.pending().change()), new Retry(j, n, now.plus(effects.backoff().delay(n, key(last)))));
-            }
-          }
-        }
-      }
-    }
-    for (Map.Entry<ChangeKey, Retry> e : List.copyOf(mergeRetries.entrySet())) {
-      Retry r = e.getValue();
-      if (!now.isBefore(r.notBefore())) {
-        mergeRetries.remove(e.getKey());
-        if (current.get(e.getKey()) == r.job().pending()) {
-          merge(List.of(r.job()), r.failures());
-          progress = true;
-        }
-      }
-    }
+    progress |= merges.drain(now, run -> current.get(key(run.change())) == run, (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
     for (GateQueue q : touched) {
       refresh(tx, q, now);
     }
@@ -666,33 +521,29 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /** Records one run's merge when its item still waits for it; returns its queue then. */
-  private Optional<GateQueue> recordRun(Store.Tx tx, MergeJob j, MergeOutcome o, Instant now) {
-    ChangeRef c = j.pending().change();
-    if (current.get(key(c)) != j.pending()) {
-      return Optional.empty(); // stale: the queue changed while it was merged
-    }
-    effects.health().succeeded(c.connection(), now);
+  private Optional<GateQueue> recordRun(Store.Tx tx, SpeculativeMerges.Job j, SpeculativeMerges.Outcome o, Instant now) {
+    ChangeRef c = j.run().change();
     Optional<Buildset> s = GateRuns.record(tx, configs, o.speculation(), now);
     if (s.isEmpty()) {
       // Nothing to run in gate: the change passes on its check alone.
-      current.put(key(c), new Tested(j.pending().queue(), c, j.pending().generation(), -1));
+      current.put(key(c), new GateRun(j.run().queue(), c, j.run().generation(), -1));
       passed.add(key(c));
     } else {
-      Tested t = new Tested(j.pending().queue(), c, j.pending().generation(), s.get().id());
+      GateRun t = new GateRun(j.run().queue(), c, j.run().generation(), s.get().id());
       if (!o.elsewhere().isEmpty()) {
         tx.builds().saveDependencies(s.get().id(), o.elsewhere()); // durable: a restart still checks them out
       }
       tested.put(s.get().id(), t);
       current.put(key(c), t);
     }
-    return Optional.ofNullable(queues.get(j.pending().queue()));
+    return Optional.ofNullable(queues.get(j.run().queue()));
   }
 
   /**
    * For each other repository the item depends on: that repository's branch plus its changes
    * ahead of the item in this queue, merged by the call and checked out beside the workspace.
    */
-  private List<Elsewhere> elsewhere(GateQueue q, ChangeRef c) {
+  private List<SpeculativeMerges.Elsewhere> elsewhere(GateQueue q, ChangeRef c) {
     List<ChangeRef> deps = dependsOn.getOrDefault(key(c), List.of());
     Map<org.seakeeper.core.model.RepoRef, ChangeRef> last = new LinkedHashMap<>();
     for (ChangeRef d : deps) {
@@ -700,11 +551,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         last.put(d.repo(), d);
       }
     }
-    List<Elsewhere> out = new ArrayList<>();
+    List<SpeculativeMerges.Elsewhere> out = new ArrayList<>();
     for (ChangeRef d : last.values()) {
       List<ChangeRef> chain = q.ahead(c).stream().filter(x -> x.connection().equals(d.connection()) && x.project().equals(d.project()) && x.branch().equals(d.branch())).toList();
       if (!chain.isEmpty()) {
-        out.add(new Elsewhere(d, chain));
+        out.add(new SpeculativeMerges.Elsewhere(d, chain));
       }
     }
     return out;
@@ -712,7 +563,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** Ends the current gate builds of a change that are still queued or running. */
   private void stop(Store.Tx tx, ChangeRef c, BuildStatus status, String why, Instant now) {
-    Tested t = current.remove(key(c));
+    GateRun t = current.remove(key(c));
     if (t == null || t.buildsetId() < 0) {
       return;
     }
@@ -736,7 +587,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   /** Removes an item without a verdict: its gate builds are dequeued, those behind re-tested. */
   private void drop(Store.Tx tx, Found f, String why, Instant now) {
     submitting.remove(key(f.change()));
-    mergeRetries.remove(key(f.change()));
+    merges.forget(key(f.change()));
     stop(tx, f.change(), BuildStatus.DEQUEUED, why, now);
     passed.remove(key(f.change()));
     f.queue().remove(f.change());
@@ -774,7 +625,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** Queues for GET /status: each with its items, their position and the state they are tested on. */
   List<Map<String, Object>> status() {
-    return GateRuns.status(queues.values(), c -> Optional.ofNullable(current.get(key(c))).map(Tested::buildsetId).filter(id -> id >= 0), c -> passed.contains(key(c)));
+    return GateRuns.status(queues.values(), c -> Optional.ofNullable(current.get(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0), c -> passed.contains(key(c)));
   }
 
   /** Forgets which items of {@code q} passed (they are all re-tested); other queues keep theirs. */
