@@ -3,15 +3,12 @@ package org.seakeeper.core.scheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
-import org.seakeeper.core.effect.Calls;
 import org.seakeeper.core.effect.EffectPorts;
 import java.util.function.Supplier;
 import org.seakeeper.core.build.Build;
@@ -53,9 +50,21 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> approvals = new HashMap<>();
   /** Gate buildset id to the item and generation it tested. */
   private final Map<Long, GateRun> tested = new HashMap<>();
-  /** Current test per change key. */
-  private final Map<ChangeKey, GateRun> current = new HashMap<>();
-  private final Set<ChangeKey> passed = new HashSet<>();
+  /**
+   * What the gate knows of a change in one of its queues: its current run, whether that passed,
+   * whether its submit waits for the review system's answer, how many submits of it were refused
+   * in a row, and the open dependencies it had when it entered (they are ahead of it). Created
+   * when first needed, removed when the change leaves its queue. Confined to the scheduler thread.
+   */
+  private static final class Item {
+    GateRun run;
+    boolean passed;
+    boolean submitting;
+    int refusedSubmits;
+    List<ChangeRef> dependsOn = List.of();
+  }
+
+  private final Map<ChangeKey, Item> items = new HashMap<>();
   /**
    * Most refused submits in a row of one passed head before it fails for good: a refusal for good
    * (a review system's own submit rule) must not re-test it forever, and a validation-only gate
@@ -63,14 +72,10 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    */
   static final int MAX_REFUSED_SUBMITS = 3;
 
-  /** Change key to how many submits of it were refused in a row. */
-  private final Map<ChangeKey, Integer> refusedSubmits = new HashMap<>();
   /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
   private final Map<ChangeKey, String> rejected = new HashMap<>();
 
   private final RepoAccess repos;
-  /** Change key to the open dependencies it had when it entered its queue (they are ahead of it). */
-  private final Map<ChangeKey, List<ChangeRef>> dependsOn = new HashMap<>();
   /** Change key to the approvals of a change that waits for a dependency to merge or enter its queue. */
   private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
   private boolean reevaluating;
@@ -78,8 +83,6 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   /** A run whose speculative merge is being computed (no buildset yet). */
   static final long MERGING = -2;
 
-  /** Changes whose submit is in the outbox, waiting for the review system's answer. */
-  private final Set<ChangeKey> submitting = new HashSet<>();
 
 
   private final DependencyWalks walks;
@@ -106,6 +109,39 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private static ChangeKey key(ChangeRef c) {
     return ChangeKey.of(c);
+  }
+
+  private Item item(ChangeKey k) {
+    return items.computeIfAbsent(k, x -> new Item());
+  }
+
+  /** The change's current run; null when it has none. */
+  private GateRun run(ChangeKey k) {
+    Item i = items.get(k);
+    return i == null ? null : i.run;
+  }
+
+  /** Ends the change's current run (returned; null when none). */
+  private GateRun takeRun(ChangeKey k) {
+    Item i = items.get(k);
+    GateRun r = i == null ? null : i.run;
+    if (i != null) {
+      i.run = null;
+      i.passed = false;
+    }
+    return r;
+  }
+
+  private boolean passed(ChangeKey k) {
+    Item i = items.get(k);
+    return i != null && i.passed;
+  }
+
+  private void unpass(ChangeKey k) {
+    Item i = items.get(k);
+    if (i != null) {
+      i.passed = false;
+    }
   }
 
   /**
@@ -201,7 +237,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
     waiting.remove(key(c));
     if (q.enqueue(c)) {
-      dependsOn.put(key(c), deps);
+      item(key(c)).dependsOn = deps;
       refresh(tx, q, now);
     }
   }
@@ -218,7 +254,10 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private void walked(ChangeRef c, DependencyWalk.Outcome o) {
     if (o instanceof DependencyWalk.Open open && !open.dependencies().isEmpty() && find(c.connection(), c.project(), c.change()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
-      dependsOn.putIfAbsent(key(c), open.dependencies());
+      Item i = item(key(c));
+      if (i.dependsOn.isEmpty()) {
+        i.dependsOn = open.dependencies();
+      }
     }
   }
 
@@ -257,8 +296,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * too: their gate builds are dequeued, a record says why and is reported, and they wait for it.
    */
   private void dropDependents(Store.Tx tx, ChangeRef gone, String how, Instant now) {
-    for (Map.Entry<ChangeKey, List<ChangeRef>> e : List.copyOf(dependsOn.entrySet())) {
-      if (e.getValue().stream().noneMatch(d -> d.sameChange(gone))) {
+    for (Map.Entry<ChangeKey, Item> e : List.copyOf(items.entrySet())) {
+      if (e.getValue().dependsOn.stream().noneMatch(d -> d.sameChange(gone))) {
         continue;
       }
       Optional<Found> f = queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(e.getKey())).map(i -> new Found(q, i.change()))).findFirst();
@@ -266,7 +305,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         continue;
       }
       String why = "dequeued: it depends on " + gone + ", which " + how;
-      GateRun t = current.get(key(f.get().change()));
+      GateRun t = run(key(f.get().change()));
       drop(tx, f.get(), why, now);
       if (t != null && t.buildsetId() >= 0) {
         tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
@@ -294,7 +333,6 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     rejected.remove(key(connection, project, change));
     tx.gate().forgetApprovals(connection, project, change);
     tx.gate().unreject(connection, project, change);
-    refusedSubmits.remove(key(connection, project, change));
     walks.clear(); // a new patch set or an abandon may change what others depend on
     find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
   }
@@ -313,7 +351,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       return; // a stale run: something ahead changed since
     }
     if (Verdict.of(builds) == Verdict.PASSED) {
-      passed.add(key(t.change()));
+      item(key(t.change())).passed = true;
     } else if (builds.stream().anyMatch(b -> b.status() == BuildStatus.MERGE_CONFLICT) || q.head().map(h -> h.change().sameChange(t.change())).orElse(false)) {
       failForGood(tx, q, t.change(), now);
     } else {
@@ -323,14 +361,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private void failForGood(Store.Tx tx, GateQueue q, ChangeRef c, Instant now) {
-    submitting.remove(key(c));
     merges.forget(key(c));
-    GateRun t = current.remove(key(c));
-    passed.remove(key(c));
+    Item gone = items.remove(key(c));
+    GateRun t = gone == null ? null : gone.run;
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
     q.fail(c);
-    dependsOn.remove(key(c));
     report(tx, t, OutboxKind.GATE_FAILED, now);
     dropDependents(tx, c, "failed the gate", now);
   }
@@ -340,7 +376,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * it fails, so that its report names the refused submit rather than only passed jobs.
    */
   private void recordRefusal(Store.Tx tx, ChangeRef c, int times, String message, Instant now) {
-    GateRun t = current.get(key(c));
+    GateRun t = run(key(c));
     if (t == null || t.buildsetId() < 0) {
       return;
     }
@@ -367,12 +403,14 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         changed = true;
         continue;
       }
-      if (!passed.contains(key(head))) {
+      if (!passed(key(head))) {
         return changed;
       }
-      if (submitting.add(key(head))) {
+      Item h = item(key(head));
+      if (!h.submitting) {
         // The submit is an effect: the outbox carries it out and the answer comes back (answered).
-        GateRun t = current.get(key(head));
+        h.submitting = true;
+        GateRun t = h.run;
         Optional<Long> named = t != null && t.buildsetId() >= 0 ? Optional.of(t.buildsetId()) : GateRuns.checkBuildset(store, head);
         named.ifPresent(id -> tx.outbox().add(new OutboxEntry(0, id, OutboxKind.SUBMIT, now, Optional.empty())));
       }
@@ -383,7 +421,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   @Override
   public Optional<ChangeRef> wanted(Buildset s) {
-    return s.change().filter(c -> submitting.contains(key(s.connection(), s.project(), c))).flatMap(c -> find(s.connection(), s.project(), c)).map(Found::change);
+    return s.change().filter(c -> items.get(key(s.connection(), s.project(), c)) instanceof Item i && i.submitting).flatMap(c -> find(s.connection(), s.project(), c)).map(Found::change);
   }
 
   /**
@@ -397,7 +435,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       return;
     }
     ChangeKey k = key(s.connection(), s.project(), s.change().get());
-    boolean asked = submitting.remove(k);
+    Item it = items.get(k);
+    boolean asked = it != null && it.submitting;
+    if (asked) {
+      it.submitting = false;
+    }
     Optional<Found> f = find(s.connection(), s.project(), s.change().get());
     if (f.isEmpty() || !f.get().change().patchset().equals(s.patchset().orElse(""))) {
       return; // it left its queue meanwhile
@@ -405,23 +447,20 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     GateQueue q = f.get().queue();
     ChangeRef head = f.get().change();
     if (r.merged()) {
-      refusedSubmits.remove(k);
+      Item merged = items.remove(k);
       q.merged(head);
-      dependsOn.remove(k);
-      passed.remove(k);
       approvals.remove(k);
       walks.clear(); // dependencies of others may be met now
       tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
-      report(tx, current.remove(k), OutboxKind.GATE_MERGED, now);
+      report(tx, merged == null ? null : merged.run, OutboxKind.GATE_MERGED, now);
       refresh(tx, q, now);
       return;
     }
     if (!asked) {
       return;
     }
-    int refused = refusedSubmits.merge(k, 1, Integer::sum);
+    int refused = ++it.refusedSubmits;
     if (refused >= MAX_REFUSED_SUBMITS) {
-      refusedSubmits.remove(k);
       recordRefusal(tx, head, refused, r.message(), now);
       failForGood(tx, q, head, now);
     } else {
@@ -460,22 +499,20 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private void startMissingRuns(Store.Tx tx, GateQueue q, Instant now) {
     List<GateQueue.Item> active = q.active();
     for (GateQueue.Item it : q.items().subList(active.size(), q.items().size())) {
-      GateRun t = current.get(key(it.change()));
+      GateRun t = run(key(it.change()));
       if (t != null && t.generation() != it.generation()) {
         // Reset, and now beyond a window that shrank: its run is stale and must not hold a slot.
         stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed (it waits beyond the window now)", now);
-        passed.remove(key(it.change()));
       }
     }
     List<SpeculativeMerges.Job> jobs = new ArrayList<>();
     for (GateQueue.Item it : active) {
-      GateRun t = current.get(key(it.change()));
+      GateRun t = run(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
         continue;
       }
       if (t != null) {
         stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed", now);
-        passed.remove(key(it.change()));
       }
       jobs.add(test(q, it));
     }
@@ -483,7 +520,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private boolean currentlyTested(GateQueue.Item it) {
-    GateRun t = current.get(key(it.change()));
+    GateRun t = run(key(it.change()));
     return t != null && t.generation() == it.generation();
   }
 
@@ -493,7 +530,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     List<ChangeRef> changes = new ArrayList<>(q.ahead(c));
     changes.add(c);
     GateRun pending = new GateRun(q.name(), c, it.generation(), MERGING);
-    current.put(key(c), pending);
+    item(key(c)).run = pending;
     return new SpeculativeMerges.Job(pending, changes, elsewhere(q, c));
   }
 
@@ -513,7 +550,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       progress = true;
     }
     Set<GateQueue> touched = new java.util.LinkedHashSet<>();
-    progress |= merges.drain(now, run -> current.get(key(run.change())) == run, (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
+    progress |= merges.drain(now, run -> run(key(run.change())) == run, (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
     for (GateQueue q : touched) {
       refresh(tx, q, now);
     }
@@ -526,15 +563,16 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     Optional<Buildset> s = GateRuns.record(tx, configs, o.speculation(), now);
     if (s.isEmpty()) {
       // Nothing to run in gate: the change passes on its check alone.
-      current.put(key(c), new GateRun(j.run().queue(), c, j.run().generation(), -1));
-      passed.add(key(c));
+      Item i = item(key(c));
+      i.run = new GateRun(j.run().queue(), c, j.run().generation(), -1);
+      i.passed = true;
     } else {
       GateRun t = new GateRun(j.run().queue(), c, j.run().generation(), s.get().id());
       if (!o.elsewhere().isEmpty()) {
         tx.builds().saveDependencies(s.get().id(), o.elsewhere()); // durable: a restart still checks them out
       }
       tested.put(s.get().id(), t);
-      current.put(key(c), t);
+      item(key(c)).run = t;
     }
     return Optional.ofNullable(queues.get(j.run().queue()));
   }
@@ -544,7 +582,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * ahead of the item in this queue, merged by the call and checked out beside the workspace.
    */
   private List<SpeculativeMerges.Elsewhere> elsewhere(GateQueue q, ChangeRef c) {
-    List<ChangeRef> deps = dependsOn.getOrDefault(key(c), List.of());
+    List<ChangeRef> deps = items.containsKey(key(c)) ? items.get(key(c)).dependsOn : List.of();
     Map<org.seakeeper.core.model.RepoRef, ChangeRef> last = new LinkedHashMap<>();
     for (ChangeRef d : deps) {
       if (!(d.connection().equals(c.connection()) && d.project().equals(c.project()))) {
@@ -563,7 +601,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** Ends the current gate builds of a change that are still queued or running. */
   private void stop(Store.Tx tx, ChangeRef c, BuildStatus status, String why, Instant now) {
-    GateRun t = current.remove(key(c));
+    GateRun t = takeRun(key(c));
     if (t == null || t.buildsetId() < 0) {
       return;
     }
@@ -586,12 +624,10 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** Removes an item without a verdict: its gate builds are dequeued, those behind re-tested. */
   private void drop(Store.Tx tx, Found f, String why, Instant now) {
-    submitting.remove(key(f.change()));
     merges.forget(key(f.change()));
     stop(tx, f.change(), BuildStatus.DEQUEUED, why, now);
-    passed.remove(key(f.change()));
+    items.remove(key(f.change()));
     f.queue().remove(f.change());
-    dependsOn.remove(key(f.change()));
     dropDependents(tx, f.change(), "left the gate (" + why + ")", now);
     refresh(tx, f.queue(), now);
   }
@@ -625,11 +661,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** Queues for GET /status: each with its items, their position and the state they are tested on. */
   List<Map<String, Object>> status() {
-    return GateRuns.status(queues.values(), c -> Optional.ofNullable(current.get(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0), c -> passed.contains(key(c)));
+    return GateRuns.status(queues.values(), c -> Optional.ofNullable(run(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0), c -> passed(key(c)));
   }
 
   /** Forgets which items of {@code q} passed (they are all re-tested); other queues keep theirs. */
   private void forgetPassed(GateQueue q) {
-    q.items().forEach(i -> passed.remove(key(i.change())));
+    q.items().forEach(i -> unpass(key(i.change())));
   }
 }
