@@ -50,21 +50,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> approvals = new HashMap<>();
   /** Gate buildset id to the item and generation it tested. */
   private final Map<Long, GateRun> tested = new HashMap<>();
-  /**
-   * What the gate knows of a change in one of its queues: its current run, whether that passed,
-   * whether its submit waits for the review system's answer, how many submits of it were refused
-   * in a row, and the open dependencies it had when it entered (they are ahead of it). Created
-   * when first needed, removed when the change leaves its queue. Confined to the scheduler thread.
-   */
-  private static final class Item {
-    GateRun run;
-    boolean passed;
-    boolean submitting;
-    int refusedSubmits;
-    List<ChangeRef> dependsOn = List.of();
-  }
-
-  private final Map<ChangeKey, Item> items = new HashMap<>();
+  private final GateItems items = new GateItems();
   /**
    * Most refused submits in a row of one passed head before it fails for good: a refusal for good
    * (a review system's own submit rule) must not re-test it forever, and a validation-only gate
@@ -111,19 +97,15 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     return ChangeKey.of(c);
   }
 
-  private Item item(ChangeKey k) {
-    return items.computeIfAbsent(k, x -> new Item());
-  }
-
   /** The change's current run; null when it has none. */
   private GateRun run(ChangeKey k) {
-    Item i = items.get(k);
+    GateItems.Item i = items.get(k);
     return i == null ? null : i.run;
   }
 
   /** Ends the change's current run (returned; null when none). */
   private GateRun takeRun(ChangeKey k) {
-    Item i = items.get(k);
+    GateItems.Item i = items.get(k);
     GateRun r = i == null ? null : i.run;
     if (i != null) {
       i.run = null;
@@ -133,12 +115,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private boolean passed(ChangeKey k) {
-    Item i = items.get(k);
+    GateItems.Item i = items.get(k);
     return i != null && i.passed;
   }
 
   private void unpass(ChangeKey k) {
-    Item i = items.get(k);
+    GateItems.Item i = items.get(k);
     if (i != null) {
       i.passed = false;
     }
@@ -237,7 +219,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
     waiting.remove(key(c));
     if (q.enqueue(c)) {
-      item(key(c)).dependsOn = deps;
+      items.item(key(c)).dependsOn = deps;
       refresh(tx, q, now);
     }
   }
@@ -254,7 +236,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private void walked(ChangeRef c, DependencyWalk.Outcome o) {
     if (o instanceof DependencyWalk.Open open && !open.dependencies().isEmpty() && find(c.connection(), c.project(), c.change()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
-      Item i = item(key(c));
+      GateItems.Item i = items.item(key(c));
       if (i.dependsOn.isEmpty()) {
         i.dependsOn = open.dependencies();
       }
@@ -264,11 +246,9 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** A change whose dependencies are broken (missing, ambiguous, a cycle) fails the gate at once. */
   private void refuse(Store.Tx tx, ChangeRef c, String detail, Instant now) {
-    Trigger t = new Trigger(org.seakeeper.core.model.PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), c.commit(), Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
-    Buildset s = BuildsetCreator.createSingle(tx, 0, t, TierPolicy.tierOf(org.seakeeper.core.model.PipelineName.GATE), BuildStatus.CONFIG_ERROR, detail, now);
+    GateRuns.refusal(tx, c, detail, now);
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
-    tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.GATE_FAILED, now, Optional.empty()));
   }
 
   /** Changes waiting for dependencies try again (after a change entered a queue or merged). */
@@ -296,7 +276,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
    * too: their gate builds are dequeued, a record says why and is reported, and they wait for it.
    */
   private void dropDependents(Store.Tx tx, ChangeRef gone, String how, Instant now) {
-    for (Map.Entry<ChangeKey, Item> e : List.copyOf(items.entrySet())) {
+    for (Map.Entry<ChangeKey, GateItems.Item> e : items.entries()) {
       if (e.getValue().dependsOn.stream().noneMatch(d -> d.sameChange(gone))) {
         continue;
       }
@@ -305,11 +285,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         continue;
       }
       String why = "dequeued: it depends on " + gone + ", which " + how;
-      GateRun t = run(key(f.get().change()));
+      GateRun t = items.run(key(f.get().change()));
       drop(tx, f.get(), why, now);
       if (t != null && t.buildsetId() >= 0) {
         tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
-        report(tx, t, OutboxKind.GATE_FAILED, now);
+        GateRuns.report(tx, t, OutboxKind.GATE_FAILED, now);
       }
       TriggerEvent.ApprovalsChanged a = approvals.get(e.getKey());
       if (a != null) {
@@ -351,7 +331,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       return; // a stale run: something ahead changed since
     }
     if (Verdict.of(builds) == Verdict.PASSED) {
-      item(key(t.change())).passed = true;
+      items.item(key(t.change())).passed = true;
     } else if (builds.stream().anyMatch(b -> b.status() == BuildStatus.MERGE_CONFLICT) || q.head().map(h -> h.change().sameChange(t.change())).orElse(false)) {
       failForGood(tx, q, t.change(), now);
     } else {
@@ -362,32 +342,13 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private void failForGood(Store.Tx tx, GateQueue q, ChangeRef c, Instant now) {
     merges.forget(key(c));
-    Item gone = items.remove(key(c));
+    GateItems.Item gone = items.remove(key(c));
     GateRun t = gone == null ? null : gone.run;
     rejected.put(key(c), c.patchset());
     tx.gate().reject(new GateState.Rejected(c.connection(), c.project(), c.change(), c.patchset()));
     q.fail(c);
-    report(tx, t, OutboxKind.GATE_FAILED, now);
+    GateRuns.report(tx, t, OutboxKind.GATE_FAILED, now);
     dropDependents(tx, c, "failed the gate", now);
-  }
-
-  /**
-   * Adds to the change's passed gate buildset an {@code error} record without a job saying why
-   * it fails, so that its report names the refused submit rather than only passed jobs.
-   */
-  private void recordRefusal(Store.Tx tx, ChangeRef c, int times, String message, Instant now) {
-    GateRun t = run(key(c));
-    if (t == null || t.buildsetId() < 0) {
-      return;
-    }
-    tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.ERROR, List.of(),
-        "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, now)));
-  }
-
-  private static void report(Store.Tx tx, GateRun t, OutboxKind kind, Instant now) {
-    if (t != null && t.buildsetId() >= 0) {
-      tx.outbox().add(new OutboxEntry(0, t.buildsetId(), kind, now, Optional.empty()));
-    }
   }
 
   /**
@@ -403,10 +364,10 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         changed = true;
         continue;
       }
-      if (!passed(key(head))) {
+      if (!items.passed(key(head))) {
         return changed;
       }
-      Item h = item(key(head));
+      GateItems.Item h = items.item(key(head));
       if (!h.submitting) {
         // The submit is an effect: the outbox carries it out and the answer comes back (answered).
         h.submitting = true;
@@ -421,7 +382,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   @Override
   public Optional<ChangeRef> wanted(Buildset s) {
-    return s.change().filter(c -> items.get(key(s.connection(), s.project(), c)) instanceof Item i && i.submitting).flatMap(c -> find(s.connection(), s.project(), c)).map(Found::change);
+    return s.change().filter(c -> items.get(key(s.connection(), s.project(), c)) instanceof GateItems.Item i && i.submitting).flatMap(c -> find(s.connection(), s.project(), c)).map(Found::change);
   }
 
   /**
@@ -435,7 +396,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       return;
     }
     ChangeKey k = key(s.connection(), s.project(), s.change().get());
-    Item it = items.get(k);
+    GateItems.Item it = items.get(k);
     boolean asked = it != null && it.submitting;
     if (asked) {
       it.submitting = false;
@@ -447,12 +408,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     GateQueue q = f.get().queue();
     ChangeRef head = f.get().change();
     if (r.merged()) {
-      Item merged = items.remove(k);
+      GateItems.Item merged = items.remove(k);
       q.merged(head);
       approvals.remove(k);
       walks.clear(); // dependencies of others may be met now
       tx.gate().forgetApprovals(head.connection(), head.project(), head.change());
-      report(tx, merged == null ? null : merged.run, OutboxKind.GATE_MERGED, now);
+      GateRuns.report(tx, merged == null ? null : merged.run, OutboxKind.GATE_MERGED, now);
       refresh(tx, q, now);
       return;
     }
@@ -461,7 +422,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
     int refused = ++it.refusedSubmits;
     if (refused >= MAX_REFUSED_SUBMITS) {
-      recordRefusal(tx, head, refused, r.message(), now);
+      GateRuns.recordRefusal(tx, items.run(k), refused, r.message(), now);
       failForGood(tx, q, head, now);
     } else {
       forgetPassed(q);
@@ -499,7 +460,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private void startMissingRuns(Store.Tx tx, GateQueue q, Instant now) {
     List<GateQueue.Item> active = q.active();
     for (GateQueue.Item it : q.items().subList(active.size(), q.items().size())) {
-      GateRun t = run(key(it.change()));
+      GateRun t = items.run(key(it.change()));
       if (t != null && t.generation() != it.generation()) {
         // Reset, and now beyond a window that shrank: its run is stale and must not hold a slot.
         stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed (it waits beyond the window now)", now);
@@ -507,7 +468,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
     List<SpeculativeMerges.Job> jobs = new ArrayList<>();
     for (GateQueue.Item it : active) {
-      GateRun t = run(key(it.change()));
+      GateRun t = items.run(key(it.change()));
       if (t != null && t.generation() == it.generation()) {
         continue;
       }
@@ -520,7 +481,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private boolean currentlyTested(GateQueue.Item it) {
-    GateRun t = run(key(it.change()));
+    GateRun t = items.run(key(it.change()));
     return t != null && t.generation() == it.generation();
   }
 
@@ -530,8 +491,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     List<ChangeRef> changes = new ArrayList<>(q.ahead(c));
     changes.add(c);
     GateRun pending = new GateRun(q.name(), c, it.generation(), MERGING);
-    item(key(c)).run = pending;
-    return new SpeculativeMerges.Job(pending, changes, elsewhere(q, c));
+    items.item(key(c)).run = pending;
+    return new SpeculativeMerges.Job(pending, changes, SpeculativeMerges.elsewhere(c, items.containsKey(key(c)) ? items.get(key(c)).dependsOn : List.of(), q.ahead(c)));
   }
 
   /**
@@ -550,7 +511,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       progress = true;
     }
     Set<GateQueue> touched = new java.util.LinkedHashSet<>();
-    progress |= merges.drain(now, run -> run(key(run.change())) == run, (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
+    progress |= merges.drain(now, run -> items.run(key(run.change())) == run, (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
     for (GateQueue q : touched) {
       refresh(tx, q, now);
     }
@@ -563,7 +524,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     Optional<Buildset> s = GateRuns.record(tx, configs, o.speculation(), now);
     if (s.isEmpty()) {
       // Nothing to run in gate: the change passes on its check alone.
-      Item i = item(key(c));
+      GateItems.Item i = items.item(key(c));
       i.run = new GateRun(j.run().queue(), c, j.run().generation(), -1);
       i.passed = true;
     } else {
@@ -572,36 +533,14 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         tx.builds().saveDependencies(s.get().id(), o.elsewhere()); // durable: a restart still checks them out
       }
       tested.put(s.get().id(), t);
-      item(key(c)).run = t;
+      items.item(key(c)).run = t;
     }
     return Optional.ofNullable(queues.get(j.run().queue()));
   }
 
-  /**
-   * For each other repository the item depends on: that repository's branch plus its changes
-   * ahead of the item in this queue, merged by the call and checked out beside the workspace.
-   */
-  private List<SpeculativeMerges.Elsewhere> elsewhere(GateQueue q, ChangeRef c) {
-    List<ChangeRef> deps = items.containsKey(key(c)) ? items.get(key(c)).dependsOn : List.of();
-    Map<org.seakeeper.core.model.RepoRef, ChangeRef> last = new LinkedHashMap<>();
-    for (ChangeRef d : deps) {
-      if (!(d.connection().equals(c.connection()) && d.project().equals(c.project()))) {
-        last.put(d.repo(), d);
-      }
-    }
-    List<SpeculativeMerges.Elsewhere> out = new ArrayList<>();
-    for (ChangeRef d : last.values()) {
-      List<ChangeRef> chain = q.ahead(c).stream().filter(x -> x.connection().equals(d.connection()) && x.project().equals(d.project()) && x.branch().equals(d.branch())).toList();
-      if (!chain.isEmpty()) {
-        out.add(new SpeculativeMerges.Elsewhere(d, chain));
-      }
-    }
-    return out;
-  }
-
   /** Ends the current gate builds of a change that are still queued or running. */
   private void stop(Store.Tx tx, ChangeRef c, BuildStatus status, String why, Instant now) {
-    GateRun t = takeRun(key(c));
+    GateRun t = items.takeRun(key(c));
     if (t == null || t.buildsetId() < 0) {
       return;
     }
@@ -661,11 +600,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** Queues for GET /status: each with its items, their position and the state they are tested on. */
   List<Map<String, Object>> status() {
-    return GateRuns.status(queues.values(), c -> Optional.ofNullable(run(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0), c -> passed(key(c)));
+    return GateRuns.status(queues.values(), c -> Optional.ofNullable(items.run(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0), c -> items.passed(key(c)));
   }
 
   /** Forgets which items of {@code q} passed (they are all re-tested); other queues keep theirs. */
   private void forgetPassed(GateQueue q) {
-    q.items().forEach(i -> unpass(key(i.change())));
+    q.items().forEach(i -> items.unpass(key(i.change())));
   }
 }

@@ -67,6 +67,32 @@ final class GateRuns {
     return s;
   }
 
+  /** A gate verdict of {@code run}'s buildset, reported through the outbox (nothing without a buildset). */
+  static void report(Store.Tx tx, GateRun run, org.seakeeper.core.store.OutboxKind kind, Instant now) {
+    if (run != null && run.buildsetId() >= 0) {
+      tx.outbox().add(new org.seakeeper.core.store.OutboxEntry(0, run.buildsetId(), kind, now, Optional.empty()));
+    }
+  }
+
+  /**
+   * Adds to the change's passed gate buildset an {@code error} record without a job saying why
+   * it fails, so that its report names the refused submit rather than only passed jobs.
+   */
+  static void recordRefusal(Store.Tx tx, GateRun run, int times, String message, Instant now) {
+    if (run == null || run.buildsetId() < 0) {
+      return;
+    }
+    tx.builds().buildset(run.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.ERROR, List.of(),
+        "the review system refused to submit the change " + times + " times in a row although its gate run passed; last answer: " + message, now)));
+  }
+
+  /** A change whose dependencies are broken fails the gate at once: one {@code config_error} record, reported. */
+  static void refusal(Store.Tx tx, ChangeRef c, String detail, Instant now) {
+    Trigger t = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), c.commit(), Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));
+    Buildset s = BuildsetCreator.createSingle(tx, 0, t, TierPolicy.tierOf(PipelineName.GATE), BuildStatus.CONFIG_ERROR, detail, now);
+    tx.outbox().add(new org.seakeeper.core.store.OutboxEntry(0, s.id(), org.seakeeper.core.store.OutboxKind.GATE_FAILED, now, Optional.empty()));
+  }
+
   /** The latest check buildset of the change's patch set: what a submit without a gate run names. */
   static Optional<Long> checkBuildset(Store store, ChangeRef c) {
     return store.queries().list(new BuildQuery(Optional.of(c.connection()), Optional.of(c.project()), Optional.of(c.change()), Optional.of(PipelineName.CHECK), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT))

@@ -50,6 +50,24 @@ final class SpeculativeMerges {
     this.wake = wake;
   }
 
+  /**
+   * For each other repository item {@code c} depends on ({@code dependsOn}): that repository's
+   * branch plus its changes {@code ahead} of the item in its queue, merged by the call and checked
+   * out beside the workspace.
+   */
+  static List<Elsewhere> elsewhere(ChangeRef c, List<ChangeRef> dependsOn, List<ChangeRef> ahead) {
+    Map<org.seakeeper.core.model.RepoRef, ChangeRef> last = new java.util.LinkedHashMap<>();
+    dependsOn.stream().filter(d -> !d.repo().equals(c.repo())).forEach(d -> last.put(d.repo(), d));
+    List<Elsewhere> out = new ArrayList<>();
+    for (ChangeRef d : last.values()) {
+      List<ChangeRef> chain = ahead.stream().filter(x -> x.repo().equals(d.repo()) && x.branch().equals(d.branch())).toList();
+      if (!chain.isEmpty()) {
+        out.add(new Elsewhere(d, chain));
+      }
+    }
+    return out;
+  }
+
   /** Starts the merges of {@code jobs} (in queue order) as one call. */
   void start(List<Job> jobs) {
     start(jobs, 0);
