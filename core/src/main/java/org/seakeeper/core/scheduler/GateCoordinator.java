@@ -32,8 +32,10 @@ import org.seakeeper.core.store.Store;
  * enter their project's (or shared) queue; each item in the window is tested on the speculative
  * merge of the changes ahead of it; a failed run makes the item failing (the items behind it are
  * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
- * head is submitted once it passed (a submit the review system refuses re-tests the queue, and
- * fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in a row). Gate verdicts are reported through the outbox as
+ * head is submitted once it passed, through the outbox (a submit the review system refuses
+ * re-tests the queue, and fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in
+ * a row; an outage is retried by the outbox and changes nothing here). Merges and dependency
+ * walks are calls whose answers come back through {@link #step}. Gate verdicts are reported as
  * {@link OutboxKind#GATE_FAILED} (the failed run) and {@link OutboxKind#GATE_MERGED} (the
  * passing run, after the submit), so each queued change gets one gate result however often it
  * was re-tested. A change that failed for good re-enters only after a check of the same patch set
@@ -69,16 +71,10 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   /** A run whose speculative merge is being computed (no buildset yet). */
   static final long MERGING = -2;
 
-
-
   private final DependencyWalks walks;
   private final SpeculativeMerges merges;
-  private final EffectPorts effects;
-  private final Runnable wake;
 
   GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning, RepoAccess repos, EffectPorts effects, Runnable wake) {
-    this.effects = effects;
-    this.wake = wake;
     this.walks = new DependencyWalks(repos, ports.changes(), effects, wake);
     this.merges = new SpeculativeMerges(ports.merger(), configs, effects, wake);
     this.repos = repos;
@@ -94,36 +90,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private static ChangeKey key(ChangeRef c) {
-    return ChangeKey.of(c);
-  }
-
-  /** The change's current run; null when it has none. */
-  private GateRun run(ChangeKey k) {
-    GateItems.Item i = items.get(k);
-    return i == null ? null : i.run;
-  }
-
-  /** Ends the change's current run (returned; null when none). */
-  private GateRun takeRun(ChangeKey k) {
-    GateItems.Item i = items.get(k);
-    GateRun r = i == null ? null : i.run;
-    if (i != null) {
-      i.run = null;
-      i.passed = false;
-    }
-    return r;
-  }
-
-  private boolean passed(ChangeKey k) {
-    GateItems.Item i = items.get(k);
-    return i != null && i.passed;
-  }
-
-  private void unpass(ChangeKey k) {
-    GateItems.Item i = items.get(k);
-    if (i != null) {
-      i.passed = false;
-    }
+    return c.key();
   }
 
   /**

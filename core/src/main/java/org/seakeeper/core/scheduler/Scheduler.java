@@ -59,6 +59,7 @@ public final class Scheduler implements SchedulerCommands {
   static final int EVENT_WINDOW = 500;
 
   private final EventIntake intake;
+  private final EventPreparer preparer;
   private final ConcurrentLinkedQueue<List<TriggerEvent.Periodic>> periodicFound = new ConcurrentLinkedQueue<>();
   private final OutboxDelivery outbox;
   private Instant startedAt;
@@ -97,6 +98,7 @@ public final class Scheduler implements SchedulerCommands {
       }
     }, ports.repos(), ports.effects(), wake);
     this.intake = new EventIntake(ports.effects(), wake);
+    this.preparer = new EventPreparer(trusted, configs, ports.repos(), gatePorts, ports.effects().incidents());
     this.outbox = new OutboxDelivery(ports.store(), ports.reporter(), gatePorts.review(), ports.effects(), wake);
     this.startedAt = clock.instant();
     this.lastPeriodicCheck = startedAt;
@@ -153,18 +155,12 @@ public final class Scheduler implements SchedulerCommands {
 
   // ---- events -> buildsets -------------------------------------------------------------
 
-  /**
-   * What an event needs from the network, read by a call away from the scheduler's thread (see
-   * {@link EventIntake}); applying it is then pure store work.
-   */
-  private record Prepared(Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision, ConfigOutcome config, Optional<byte[]> source, Set<String> changed, CheckDependencies.Decision deps) {}
-
   private boolean processEvents() {
     Instant now = clock.instant();
     List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW));
-    List<EventIntake.Ready<Prepared>> ready = intake.ready(events, now, this::preparation);
+    List<EventIntake.Ready<EventPreparer.Prepared>> ready = intake.ready(events, now, e -> preparer.work(policy(), e));
     boolean progress = false;
-    for (EventIntake.Ready<Prepared> r : ready) {
+    for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
       progress = true;
       if (!apply(r.event(), r.prepared())) {
         break; // the trusted config changed: the others were prepared against the old one
@@ -173,45 +169,8 @@ public final class Scheduler implements SchedulerCommands {
     return progress;
   }
 
-  /** The work of preparing {@code e}, with what it needs of the scheduler's state captured here. */
-  private java.util.function.Supplier<Prepared> preparation(EventRecord e) {
-    TierPolicy policy = policy();
-    return () -> prepare(policy, e);
-  }
-
-  /**
-   * Runs away from the scheduler's thread: only reads. An {@link org.seakeeper.core.effect.Outage}
-   * propagates (the event is prepared again later); anything else unexpected becomes the event's
-   * own problem, an unreadable config, never the scheduler's.
-   */
-  private Prepared prepare(TierPolicy policy, EventRecord e) {
-    Optional<TrustedConfigSource.Reload> reload = trusted.prepare(e.event());
-    if (reload.isPresent() && reload.get().tip().isPresent()) {
-      // The trusted config moves first; this event is prepared again against it.
-      return new Prepared(reload, new TierPolicy.Decision.Nothing(), new ConfigOutcome.Missing(), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
-    }
-    TierPolicy.Decision decision = policy.decide(e.event(), this::head);
-    if (!(decision instanceof TierPolicy.Decision.Start start)) {
-      return new Prepared(reload, decision, new ConfigOutcome.Missing(), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
-    }
-    Trigger t = start.trigger();
-    try {
-      ConfigCache.Read read = configs.readWithSource(t);
-      ConfigOutcome config = read.outcome();
-      boolean valid = config instanceof ConfigOutcome.Valid;
-      Set<String> changed = valid ? changedFiles(t) : Set.of();
-      CheckDependencies.Decision deps = valid ? CheckDependencies.decide(ports.repos(), gatePorts, t) : new CheckDependencies.AsIs();
-      return new Prepared(reload, decision, config, read.source(), changed, deps);
-    } catch (org.seakeeper.core.effect.Outage o) {
-      throw o;
-    } catch (RuntimeException ex) {
-      ports.effects().incidents().report(t.connection(), "reading the config of " + t.project() + " at " + t.commit() + " for event " + e.id(), ex, false);
-      return new Prepared(reload, decision, new ConfigOutcome.Unreadable("cannot read the config: " + ex), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
-    }
-  }
-
   /** Applies a prepared event in one transaction; false when it changed the trusted config instead. */
-  private boolean apply(EventRecord e, Prepared p) {
+  private boolean apply(EventRecord e, EventPreparer.Prepared p) {
     Instant now = clock.instant();
     intake.forget(e.id());
     if (p.reload().isPresent() && p.reload().get().tip().isPresent()) {
@@ -263,26 +222,9 @@ public final class Scheduler implements SchedulerCommands {
     return true;
   }
 
-  private Set<String> changedFiles(Trigger t) {
-    try {
-      return ports.repos().changedFiles(t.connection(), t.project(), t.commit());
-    } catch (RepoAccess.RepoAccessException ex) {
-      return Set.of();
-    }
-  }
-
   /** The tier policy with the release tags of the trusted config in force. */
   private TierPolicy policy() {
     return settings.policy().withReleaseTags(trusted.current().releaseTags());
-  }
-
-  /** A ref's commit now, for periodic runs; empty when it is missing or unreadable. */
-  private Optional<String> head(String connection, String project, String ref) {
-    try {
-      return ports.repos().resolve(connection, project, ref);
-    } catch (RepoAccess.RepoAccessException ex) {
-      return Optional.empty();
-    }
   }
 
   /** Cancels every queued or running build of a change (abandoned). */
