@@ -105,6 +105,9 @@ public final class FakeRepos implements RepoAccess {
 
   @Override
   public Checkout checkout(String connection, String project, String commit) {
+    synchronized (this) {
+      outage(connection);
+    }
     return Checkout.gitCommit("fake:" + connection + "/" + project, commit);
   }
 }

@@ -226,4 +226,20 @@ class OutageScenarioTest {
     later();
     assertThat(verdicts("A")).containsExactly("buildset-finished check");
   }
+
+  @Test
+  void a_build_whose_checkout_meets_an_outage_stays_queued_and_starts_after_the_backoff() {
+    String yaml = "jobs:\n  a: {run: x}\n  b: {run: y, needs: [a]}\npipelines:\n  check: [a, b]\n";
+    String sha = repos.commitConfig("review", "core", "refs/changes/C/1", yaml);
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ChangeProposed("review", "core", "main", "C", "1", sha, "refs/changes/C/1"), clock.instant()));
+    step();
+    repos.down("review", true);
+    release(of("C", PipelineName.CHECK), new JobOutcome.Succeeded());
+    Build b = of("C", PipelineName.CHECK).stream().filter(x -> x.job().equals(Optional.of("b"))).findFirst().orElseThrow();
+    assertThat(b.status()).as("not an error: it waits for the repository").isEqualTo(BuildStatus.QUEUED);
+    assertThat(b.startedAt()).isEmpty();
+    repos.down("review", false);
+    later();
+    assertThat(of("C", PipelineName.CHECK)).extracting(Build::status).containsExactly(BuildStatus.SUCCESS, BuildStatus.RUNNING);
+  }
 }
