@@ -242,4 +242,19 @@ class OutageScenarioTest {
     later();
     assertThat(of("C", PipelineName.CHECK)).extracting(Build::status).containsExactly(BuildStatus.SUCCESS, BuildStatus.RUNNING);
   }
+
+  @Test
+  void a_backlog_behind_a_hung_review_system_does_not_starve_other_connections() {
+    calls.hold("review");
+    String sha = repos.commitConfig("review", "core", "refs/changes/X/1", YAML);
+    store.transaction(tx -> {
+      for (int i = 0; i <= Scheduler.EVENT_WINDOW; i++) {
+        tx.inbox().add(new TriggerEvent.ChangeProposed("review", "core", "main", "X" + i, "1", sha, "refs/changes/X" + i + "/1"), clock.instant());
+      }
+      return null;
+    });
+    step();
+    assertThat(pushLocal().pipeline()).isEqualTo(PipelineName.POST);
+    assertThat(calls.waiting()).as("at most a few preparations of one connection at once").isLessThanOrEqualTo(4);
+  }
 }

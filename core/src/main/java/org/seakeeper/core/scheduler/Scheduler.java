@@ -56,7 +56,7 @@ public final class Scheduler implements SchedulerCommands {
   private final GateCoordinator gate;
   private final GatePorts gatePorts;
   /** Most unprocessed events looked at per step (each connection's are applied in order). */
-  static final int EVENT_WINDOW = 500;
+  public static final int EVENT_WINDOW = 500;
 
   private final EventIntake intake;
   /** Builds whose checkout met an outage: not started again before this time (in memory; a restart tries at once). */
@@ -160,6 +160,17 @@ public final class Scheduler implements SchedulerCommands {
   private boolean processEvents() {
     Instant now = clock.instant();
     List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW));
+    boolean progress = processEvents(events, now);
+    Set<String> waiting = intake.waitingConnections();
+    if (events.size() == EVENT_WINDOW && !waiting.isEmpty()) {
+      // A full window, and some connection waits for its service: the others must not starve
+      // behind its events, so look past them.
+      progress |= processEvents(ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW, waiting)), now);
+    }
+    return progress;
+  }
+
+  private boolean processEvents(List<EventRecord> events, Instant now) {
     List<EventIntake.Ready<EventPreparer.Prepared>> ready = intake.ready(events, now, e -> preparer.work(policy(), e));
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
