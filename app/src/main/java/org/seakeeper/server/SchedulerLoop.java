@@ -23,7 +23,7 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
   private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
   private volatile Scheduler scheduler;
   private volatile boolean stopping;
-  private Thread thread;
+  private volatile Thread thread;
 
   /** The wake-up the scheduler and connections call; safe from any thread. */
   public void wake() {
@@ -36,19 +36,45 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
     thread = Thread.ofPlatform().name("scheduler").start(this::loop);
   }
 
+  /** A pass that has run this long makes the server unhealthy (it may be wedged). */
+  static final java.time.Duration PASS_OVERRUN = java.time.Duration.ofMinutes(2);
+
+  /** When the pass under way started (0 between passes), by System.nanoTime(). */
+  private volatile long passStartedAt;
+
+  @Override
+  public java.util.Optional<String> unhealthy() {
+    Thread t = thread;
+    if (t == null || stopping) {
+      return java.util.Optional.empty();
+    }
+    if (!t.isAlive()) {
+      return java.util.Optional.of("the scheduler thread is gone");
+    }
+    long started = passStartedAt;
+    if (started != 0 && System.nanoTime() - started > PASS_OVERRUN.toNanos()) {
+      return java.util.Optional.of("a scheduler pass has run for more than " + PASS_OVERRUN.toMinutes() + " minutes");
+    }
+    return java.util.Optional.empty();
+  }
+
   private void loop() {
     while (!stopping) {
       try {
         Runnable r = inbox.poll(1, TimeUnit.SECONDS);
+        passStartedAt = System.nanoTime();
         while (r != null) {
           r.run();
           r = inbox.poll();
         }
         scheduler.runUntilIdle();
+        passStartedAt = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Anything, an OutOfMemoryError or a StackOverflowError included: the loop goes on.
+        passStartedAt = 0;
         LOG.error("scheduler step failed; retrying in a second", e);
         try {
           Thread.sleep(1000);

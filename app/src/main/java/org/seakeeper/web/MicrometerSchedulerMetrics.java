@@ -93,11 +93,11 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
    */
   public void effectsPending(java.util.function.Supplier<java.util.List<org.seakeeper.core.store.Outbox.PendingCount>> counts, java.util.List<String> connections) {
     java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> last = new java.util.concurrent.atomic.AtomicReference<>(java.util.Map.of());
-    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(0);
     java.util.function.Function<String, Double> count = key -> {
       long now = System.nanoTime();
       long then = readAt.get();
-      if (now - then > 1_000_000_000L && readAt.compareAndSet(then, now)) {
+      if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
         java.util.Map<String, Long> m = new java.util.HashMap<>();
         counts.get().forEach(c -> m.merge(c.connection() + "\u0000" + c.kind().id(), c.count(), Long::sum));
         last.set(m);

@@ -114,7 +114,7 @@ public final class WebServer implements AutoCloseable {
               new CommandRoutes(services.commands(), auth, links).install(config.routes);
               new EmbargoRoutes(embargoes, auth, links).install(config.routes);
               new SecretRoutes(services.secrets(), auth).install(config.routes);
-              new OpsRoutes(services.metrics(), services.status()).install(config.routes);
+              new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy).install(config.routes);
               new PageRoutes(view, services.logs(), links).install(config.routes);
             });
     created.start(bindAddress, port);

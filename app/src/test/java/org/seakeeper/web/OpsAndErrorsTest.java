@@ -29,6 +29,15 @@ class OpsAndErrorsTest {
   }
 
   @Test
+  void healthz_turns_503_with_the_reason_when_the_scheduler_is_not_healthy() throws Exception {
+    assertThat(web.get("/healthz").statusCode()).isEqualTo(200);
+    web.commands.unhealthy = java.util.Optional.of("the scheduler thread is gone");
+    var r = web.get("/healthz");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(json(r).path("reason").asText()).isEqualTo("the scheduler thread is gone");
+  }
+
+  @Test
   void status_is_the_suppliers_map() throws Exception {
     web.status.put("tiers_separated_by_uid", false);
     var n = json(web.get("/api/v1/status"));

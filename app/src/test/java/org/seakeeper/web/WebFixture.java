@@ -122,6 +122,13 @@ final class WebFixture implements AutoCloseable {
 
   /** Scheduler commands that record calls and answer what the test scripts. */
   static final class FakeCommands implements SchedulerCommands {
+    volatile java.util.Optional<String> unhealthy = java.util.Optional.empty();
+
+    @Override
+    public java.util.Optional<String> unhealthy() {
+      return unhealthy;
+    }
+
     final List<String> calls = new ArrayList<>();
     volatile CommandResult next = CommandResult.done("Done.", 0);
     volatile RuntimeException failure;

@@ -67,6 +67,13 @@ public final class FakeRepos implements RepoAccess {
     }
   }
 
+  private final Set<String> poisoned = new java.util.HashSet<>();
+
+  /** Reading this commit's files throws an {@link Error} (as a git bomb exhausting memory would). */
+  public synchronized void poison(String commit) {
+    poisoned.add(commit);
+  }
+
   private void outage(String connection) {
     if (down.contains(connection)) {
       throw new org.seakeeper.core.effect.Outage(connection, "connection " + connection + ": connection refused");
@@ -88,6 +95,9 @@ public final class FakeRepos implements RepoAccess {
   @Override
   public synchronized Optional<byte[]> readFile(String connection, String project, String commit, String path) {
     outage(connection);
+    if (poisoned.contains(commit)) {
+      throw new OutOfMemoryError("test: reading " + commit + " exhausts memory");
+    }
     return Optional.ofNullable(get(connection, project, commit).files().get(path)).map(s -> s.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -257,4 +257,21 @@ class OutageScenarioTest {
     assertThat(pushLocal().pipeline()).isEqualTo(PipelineName.POST);
     assertThat(calls.waiting()).as("at most a few preparations of one connection at once").isLessThanOrEqualTo(4);
   }
+
+  @Test
+  void an_event_whose_preparation_keeps_failing_is_given_up_with_a_clear_error_and_its_connection_goes_on() {
+    String sha = repos.commitConfig("review", "core", "refs/changes/P/1", YAML);
+    repos.poison(sha);
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ChangeProposed("review", "core", "main", "P", "1", sha, "refs/changes/P/1"), clock.instant()));
+    step();
+    later();
+    later();
+    assertThat(of("P", PipelineName.CHECK)).singleElement().satisfies(b -> {
+      assertThat(b.status()).isEqualTo(BuildStatus.ERROR);
+      assertThat(b.detail()).contains("could not be processed (3 attempts)").contains("OutOfMemoryError");
+    });
+    assertThat(incidents).anyMatch(i -> i.startsWith("bug review: prepare event") && i.contains("given up"));
+    upload("Q");
+    assertThat(of("Q", PipelineName.CHECK)).as("later events of the connection go on").singleElement().extracting(Build::status).isEqualTo(BuildStatus.RUNNING);
+  }
 }

@@ -53,12 +53,18 @@ public interface Calls {
     }
   };
 
-  /** Runs a call here and now, turning what it throws into a result. */
+  /**
+   * Runs a call here and now, turning whatever it throws into a result: an {@link Error} too
+   * (a call that ran out of memory or stack on a change's input must still answer, or what waits
+   * for it would wait forever).
+   */
   static <T> Result<T> run(Call<T> call) {
     try {
       return new Ok<>(call.work().get());
     } catch (RuntimeException e) {
       return new Failed<>(e);
+    } catch (Error e) {
+      return new Failed<>(new IllegalStateException(call.what() + " failed: " + e, e));
     }
   }
 }

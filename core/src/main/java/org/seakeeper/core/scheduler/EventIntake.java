@@ -31,14 +31,21 @@ import org.seakeeper.core.event.EventRecord;
 final class EventIntake {
   static final int IN_FLIGHT_PER_CONNECTION = 4;
 
+  /**
+   * Failures other than outages (an adapter's bug, a change's input that exhausts memory or stack)
+   * after which an event is given up: it is applied with what {@code giveUp} makes of the error (a
+   * clear result for the change) and its connection's later events go on.
+   */
+  static final int MAX_FAILURES = 3;
+
   /** What preparing an event found. {@code value} is whatever the scheduler's preparation returns. */
   record Ready<P>(EventRecord event, P prepared) {}
 
   private sealed interface State<P> {}
 
-  private record InFlight<P>(int failures) implements State<P> {}
+  private record InFlight<P>(int failures, int bugs, EventRecord event) implements State<P> {}
 
-  private record Waiting<P>(int failures, Instant notBefore) implements State<P> {}
+  private record Waiting<P>(int failures, int bugs, Instant notBefore) implements State<P> {}
 
   private record Done<P>(P prepared) implements State<P> {}
 
@@ -48,6 +55,9 @@ final class EventIntake {
   private final Runnable wake;
   private final Map<Long, State<Object>> states = new HashMap<>();
   private final Map<Long, String> connections = new HashMap<>();
+  private java.util.function.BiFunction<EventRecord, RuntimeException, Object> giveUp = (e, x) -> {
+    throw x;
+  };
   private final ConcurrentLinkedQueue<Completion<Object>> completions = new ConcurrentLinkedQueue<>();
 
   EventIntake(EffectPorts effects, Runnable wake) {
@@ -61,7 +71,8 @@ final class EventIntake {
    * (it runs away from this thread and must only read).
    */
   @SuppressWarnings("unchecked")
-  <P> List<Ready<P>> ready(List<EventRecord> unprocessed, Instant now, Function<EventRecord, Supplier<P>> prepare) {
+  <P> List<Ready<P>> ready(List<EventRecord> unprocessed, Instant now, Function<EventRecord, Supplier<P>> prepare, java.util.function.BiFunction<EventRecord, RuntimeException, P> giveUp) {
+    this.giveUp = (java.util.function.BiFunction<EventRecord, RuntimeException, Object>) (java.util.function.BiFunction<EventRecord, RuntimeException, ?>) giveUp;
     drain(now);
     List<Ready<P>> out = new ArrayList<>();
     Set<String> blocked = new HashSet<>();
@@ -72,7 +83,8 @@ final class EventIntake {
       if (s == null || (s instanceof Waiting<Object> w && !now.isBefore(w.notBefore()))) {
         if (inFlight.getOrDefault(conn, 0) < IN_FLIGHT_PER_CONNECTION) {
           int failures = s instanceof Waiting<Object> w ? w.failures() : 0;
-          start(e, failures, (Supplier<Object>) prepare.apply(e));
+          int bugs = s instanceof Waiting<Object> w ? w.bugs() : 0;
+          start(e, failures, bugs, (Supplier<Object>) prepare.apply(e));
           drain(now); // an inline call has finished already
           s = states.get(e.id());
         }
@@ -122,8 +134,8 @@ final class EventIntake {
     return states.values().stream().filter(s -> s instanceof Waiting<Object>).map(s -> ((Waiting<Object>) s).notBefore()).min(Instant::compareTo);
   }
 
-  private void start(EventRecord e, int failures, Supplier<Object> work) {
-    states.put(e.id(), new InFlight<>(failures));
+  private void start(EventRecord e, int failures, int bugs, Supplier<Object> work) {
+    states.put(e.id(), new InFlight<>(failures, bugs, e));
     connections.put(e.id(), e.event().connection());
     String what = "prepare event " + e.id() + " (" + e.event().getClass().getSimpleName() + " of " + e.event().project() + ")";
     effects.call(e.event().connection(), what, work, r -> {
@@ -135,7 +147,7 @@ final class EventIntake {
   private void drain(Instant now) {
     Completion<Object> c;
     while ((c = completions.poll()) != null) {
-      if (!(states.get(c.eventId()) instanceof InFlight<Object>)) {
+      if (!(states.get(c.eventId()) instanceof InFlight<Object> flight)) {
         continue; // forgotten meanwhile
       }
       switch (c.result()) {
@@ -145,9 +157,17 @@ final class EventIntake {
         }
         case Calls.Failed<Object> f -> {
           int failures = c.failures() + 1;
-          effects.health().failed(c.connection(), String.valueOf(f.error().getMessage()), now);
+          int bugs = flight.bugs() + (f.outage() ? 0 : 1);
+          if (f.outage()) {
+            effects.health().failed(c.connection(), String.valueOf(f.error().getMessage()), now);
+          }
+          if (bugs >= MAX_FAILURES) {
+            effects.incidents().report(c.connection(), c.what() + " failed " + bugs + " times; given up, the change is told why", f.error(), false);
+            states.put(c.eventId(), new Done<>(giveUp.apply(flight.event(), f.error())));
+            continue;
+          }
           effects.incidents().report(c.connection(), c.what() + " (attempt " + failures + "; retried)", f.error(), f.outage());
-          states.put(c.eventId(), new Waiting<>(failures, now.plus(effects.backoff().delay(failures, c.eventId()))));
+          states.put(c.eventId(), new Waiting<>(failures, bugs, now.plus(effects.backoff().delay(failures, c.eventId()))));
         }
       }
     }

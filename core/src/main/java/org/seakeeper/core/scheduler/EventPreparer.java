@@ -73,6 +73,17 @@ final class EventPreparer {
     }
   }
 
+  /**
+   * An event whose preparation failed again and again (not an outage): what it starts, with a
+   * config that could not be read and says why, so the change gets a clear {@code error} result
+   * (decided without asking any repository: a periodic run then starts nothing).
+   */
+  Prepared givenUp(TierPolicy policy, EventRecord e, RuntimeException error) {
+    TierPolicy.Decision decision = policy.decide(e.event(), (connection, project, ref) -> Optional.empty());
+    String why = "the event could not be processed (" + EventIntake.MAX_FAILURES + " attempts): " + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+    return new Prepared(Optional.empty(), decision, new ConfigOutcome.Unreadable(why), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
+  }
+
   private Set<String> changedFiles(Trigger t) {
     try {
       return repos.changedFiles(t.connection(), t.project(), t.commit());

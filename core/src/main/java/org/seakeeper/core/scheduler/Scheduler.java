@@ -171,7 +171,7 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   private boolean processEvents(List<EventRecord> events, Instant now) {
-    List<EventIntake.Ready<EventPreparer.Prepared>> ready = intake.ready(events, now, e -> preparer.work(policy(), e));
+    List<EventIntake.Ready<EventPreparer.Prepared>> ready = intake.ready(events, now, e -> preparer.work(policy(), e), (e, error) -> preparer.givenUp(policy(), e, error));
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
       progress = true;

@@ -7,6 +7,14 @@ import org.seakeeper.core.model.PipelineName;
  * thread. Each returns an outcome value; refusals carry a reason for people. Thread-safe.
  */
 public interface SchedulerCommands {
+  /**
+   * Why the scheduler cannot be relied on now (its thread is gone, or a pass has run far too
+   * long); empty while it is healthy. {@code /healthz} answers 503 with it.
+   */
+  default java.util.Optional<String> unhealthy() {
+    return java.util.Optional.empty();
+  }
+
   /** Cancels a queued or running build. */
   CommandResult cancel(long buildId, String by);
 
