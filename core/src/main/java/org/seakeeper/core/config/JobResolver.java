@@ -36,8 +36,16 @@ final class JobResolver {
   /** Most variables, needs, artifacts and secrets of all resolved jobs together. */
   static final long MAX_EXPANDED = 100_000;
 
+  /**
+   * Most jobs one config may define, after {@code matrix} expansion: every job of a pipeline
+   * becomes a build, and anyone can push a config (1,500 jobs of a 64-value matrix would queue
+   * 96,000 builds). Past it the config is an error at the job that crossed it.
+   */
+  public static final int MAX_JOBS = 500;
+
   private long expanded;
   private boolean overBudget;
+  private boolean tooManyJobs;
 
   JobResolver(Map<String, JobDecl> decls, Set<String> declared, Map<String, String> globalVariables, TrustedContext ctx, Problems problems) {
     this.decls = decls;
@@ -57,7 +65,15 @@ final class JobResolver {
       if (chain.isEmpty()) {
         continue;
       }
-      out.addAll(expand(d, chain.get()));
+      List<Resolved> jobs = expand(d, chain.get());
+      if (out.size() + jobs.size() > MAX_JOBS) {
+        if (!tooManyJobs) {
+          tooManyJobs = true;
+          problems.error(d.namePos(), "the config defines more than " + MAX_JOBS + " jobs (counting each 'matrix' combination), at job '" + d.name() + "'; the limit is " + MAX_JOBS + ": use fewer jobs or smaller matrices");
+        }
+        continue;
+      }
+      out.addAll(jobs);
     }
     return out;
   }
