@@ -1,8 +1,6 @@
 package org.seakeeper.sandbox;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,11 +248,8 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
     }
 
     private void pump(Process p) {
-      try (BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = br.readLine()) != null) {
-          out.line(line);
-        }
+      try (java.io.InputStream in = p.getInputStream()) {
+        OutputLines.pump(in, out::line); // bounded: a line past OutputLines.MAX_LINE goes out in pieces
       } catch (IOException e) {
         // the process is gone; its exit status tells the rest
       }
