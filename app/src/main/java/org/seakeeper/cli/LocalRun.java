@@ -162,6 +162,7 @@ final class LocalRun {
       case JobOutcome.Failed f -> "exit " + f.exitCode();
       case JobOutcome.TimedOut t -> "timeout " + org.seakeeper.core.config.Durations.format(t.limit());
       case JobOutcome.Cancelled c -> "cancelled";
+      case JobOutcome.LimitExceeded l -> "over a limit: " + l.limit();
       case JobOutcome.InfraError e -> e.reason();
     };
   }

@@ -134,8 +134,10 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
         cgroup = attempt.handle().orElse(null);
         outcome = runProcess(execDir, user);
         if (outcome.succeeded() && !r.artifacts().isEmpty()) {
-          collected = Artifacts.collect(execDir.resolve("workspace"), r.artifacts(), settings.artifactsRoot().resolve(r.id()));
+          collected = Artifacts.collect(execDir.resolve("workspace"), r.artifacts(), settings.artifactsRoot().resolve(r.id()), Artifacts.Limits.DEFAULT, () -> killedFor.get() != null);
         }
+      } catch (Artifacts.LimitExceeded e) {
+        outcome = new JobOutcome.LimitExceeded(e.getMessage());
       } catch (IOException | RuntimeException e) {
         outcome = new JobOutcome.InfraError(e.getMessage() == null ? e.toString() : e.getMessage());
       } finally {

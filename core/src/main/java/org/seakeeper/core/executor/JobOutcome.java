@@ -19,6 +19,12 @@ public sealed interface JobOutcome {
   /** Someone cancelled it; the whole process tree was killed. */
   record Cancelled() implements JobOutcome {}
 
+  /**
+   * The job went past a limit the server sets on what a change controls (its artifacts' count,
+   * size or collection time, ...): a failure of the change, never retried.
+   */
+  record LimitExceeded(String limit) implements JobOutcome {}
+
   /** The executor could not run the job (sandbox failed to start, workspace could not be made). */
   record InfraError(String reason) implements JobOutcome {}
 
@@ -31,6 +37,7 @@ public sealed interface JobOutcome {
     return switch (this) {
       case Succeeded s -> "success";
       case Failed f -> "failure";
+      case LimitExceeded l -> "failure";
       case TimedOut t -> "timed_out";
       case Cancelled c -> "cancelled";
       case InfraError e -> "error";

@@ -441,6 +441,7 @@ public final class Scheduler implements SchedulerCommands {
         case JobOutcome.Failed f -> BuildStatus.FAILURE;
         case JobOutcome.TimedOut t -> BuildStatus.TIMED_OUT;
         case JobOutcome.Cancelled x -> BuildStatus.CANCELLED;
+        case JobOutcome.LimitExceeded l -> BuildStatus.FAILURE;
         case JobOutcome.InfraError e -> BuildStatus.ERROR;
       };
       Build done = b.moveTo(status, now, detail(o, c.result()));
@@ -459,6 +460,7 @@ public final class Scheduler implements SchedulerCommands {
       case JobOutcome.Failed f -> "exit " + f.exitCode();
       case JobOutcome.TimedOut t -> "killed after the " + org.seakeeper.core.config.Durations.format(t.limit()) + " timeout";
       case JobOutcome.Cancelled c -> "cancelled";
+      case JobOutcome.LimitExceeded l -> "over a limit: " + l.limit();
       case JobOutcome.InfraError e -> "infrastructure error: " + e.reason();
     };
     if (!r.artifacts().isEmpty()) {
