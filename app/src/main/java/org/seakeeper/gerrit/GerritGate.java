@@ -10,6 +10,7 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.gate.ReviewSystem;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.git.JGitMerger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,9 @@ public final class GerritGate {
     Merger merger = new Merger() {
       @Override
       public Result speculate(String connection, String project, String branch, List<ChangeRef> changes) {
-        access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
+        access.resolve(new RepoRef(connection, project), "refs/heads/" + branch); // fetches the mirror
         for (ChangeRef c : changes) {
-          access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+          access.checkout(c.repo(), c.commit()); // fetches a change when missing
         }
         // A shared queue holds changes of other repositories: only this repository's merge here.
         List<ChangeRef> own = changes.stream().filter(c -> c.connection().equals(connection) && c.project().equals(project)).toList();

@@ -21,6 +21,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.git.JGitRepoAccess;
 import org.slf4j.Logger;
@@ -68,34 +69,36 @@ public final class GerritRepoAccess implements RepoAccess {
   }
 
   @Override
-  public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
-    return reader(connection, project, commit).readFile(connection, project, commit, path);
+  public Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
+    return reader(repo, commit).readFile(repo, commit, path);
   }
 
   @Override
-  public Set<String> changedFiles(String connection, String project, String commit) {
-    return reader(connection, project, commit).changedFiles(connection, project, commit);
+  public Set<String> changedFiles(RepoRef repo, String commit) {
+    return reader(repo, commit).changedFiles(repo, commit);
   }
 
   @Override
-  public Optional<String> resolve(String connection, String project, String ref) {
-    Path mirror = mirror(connection, project);
-    fetch(connection, project, mirror);
-    return new JGitRepoAccess(Map.of(connection, Map.of(project, mirror))).resolve(connection, project, ref);
+  public Optional<String> resolve(RepoRef repo, String ref) {
+    Path mirror = mirror(repo.connection(), repo.project());
+    fetch(repo.connection(), repo.project(), mirror);
+    return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), mirror))).resolve(repo, ref);
   }
 
   @Override
-  public Optional<CommitMeta> meta(String connection, String project, String commit) {
-    return reader(connection, project, commit).meta(connection, project, commit);
+  public Optional<CommitMeta> meta(RepoRef repo, String commit) {
+    return reader(repo, commit).meta(repo, commit);
   }
 
   @Override
-  public Checkout checkout(String connection, String project, String commit) {
-    return reader(connection, project, commit).checkout(connection, project, commit);
+  public Checkout checkout(RepoRef repo, String commit) {
+    return reader(repo, commit).checkout(repo, commit);
   }
 
   /** A reader of the mirror once it has {@code commit} (fetched now when it has not). */
-  private JGitRepoAccess reader(String connection, String project, String commit) {
+  private JGitRepoAccess reader(RepoRef repo, String commit) {
+    String connection = repo.connection();
+    String project = repo.project();
     Path mirror = mirror(connection, project);
     if (!ObjectId.isId(commit)) {
       throw new RepoAccessException("connection " + connection + ", project " + project + ": '" + commit + "' is not a full commit id", null);

@@ -26,6 +26,7 @@ import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.report.Reporter;
@@ -211,7 +212,7 @@ public final class ServerRuntime implements AutoCloseable {
   /** The repository an embargoed change of (connection, project) is based on: the served repo or Gerrit mirror. */
   private static Optional<Path> served(Map<String, Map<String, Path>> local, Map<String, GerritEndpoint> gerrits, GerritRepoAccess gerritRepos, RepoAccess repos, String connection, String project) {
     if (gerrits.containsKey(connection)) {
-      repos.resolve(connection, project, "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
+      repos.resolve(new RepoRef(connection, project), "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
       return Optional.of(gerritRepos.mirrorPath(connection, project));
     }
     return Optional.ofNullable(local.getOrDefault(connection, Map.of()).get(project));

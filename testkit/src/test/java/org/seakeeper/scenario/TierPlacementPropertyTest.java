@@ -24,6 +24,7 @@ import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
@@ -222,7 +223,7 @@ class TierPlacementPropertyTest {
     }
 
     private String commitOf(String change) {
-      return repos.resolve(C, P, "changes/" + change).orElseThrow();
+      return repos.resolve(new RepoRef(C, P), "changes/" + change).orElseThrow();
     }
 
     private void add(TriggerEvent e, Labelled l) {

@@ -11,6 +11,7 @@ import org.seakeeper.core.config.RepoConfigParser;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.RepoConfig;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Repo configs of unfinished buildsets, read once per buildset and read again from the commit
@@ -80,7 +81,7 @@ final class ConfigCache {
   private Read readAt(String connection, String project, String commit) {
     Optional<byte[]> bytes;
     try {
-      bytes = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
+      bytes = repos.readFile(new RepoRef(connection, project), commit, RepoConfigParser.FILE_NAME);
     } catch (RepoAccess.RepoAccessException e) {
       return new Read(new ConfigOutcome.Unreadable(e.getMessage()), Optional.empty());
     }

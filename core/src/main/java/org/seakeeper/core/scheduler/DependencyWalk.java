@@ -58,7 +58,7 @@ final class DependencyWalk {
       ChangeRef c = todo.poll();
       Optional<RepoAccess.CommitMeta> meta;
       try {
-        meta = repos.meta(c.connection(), c.project(), c.commit());
+        meta = repos.meta(c.repo(), c.commit());
       } catch (RepoAccess.RepoAccessException e) {
         return new Problem("cannot read the commit message of " + c + ": " + e.getMessage());
       }

@@ -7,6 +7,7 @@ import org.seakeeper.core.effect.Incidents;
 import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * The reading half of processing an event, run by a call away from the scheduler's thread (see
@@ -75,7 +76,7 @@ final class EventPreparer {
 
   private Set<String> changedFiles(Trigger t) {
     try {
-      return repos.changedFiles(t.connection(), t.project(), t.commit());
+      return repos.changedFiles(new RepoRef(t.connection(), t.project()), t.commit());
     } catch (RepoAccess.RepoAccessException ex) {
       return Set.of();
     }
@@ -84,7 +85,7 @@ final class EventPreparer {
   /** A ref's commit now, for periodic runs; empty when it is missing or unreadable (an outage propagates). */
   private Optional<String> head(String connection, String project, String ref) {
     try {
-      return repos.resolve(connection, project, ref);
+      return repos.resolve(new RepoRef(connection, project), ref);
     } catch (RepoAccess.RepoAccessException ex) {
       return Optional.empty();
     }

@@ -24,6 +24,7 @@ import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.secret.MaskingLogWriter;
 import org.seakeeper.core.secret.SecretPolicy;
@@ -291,7 +292,7 @@ public final class Scheduler implements SchedulerCommands {
   private Optional<String> defaultBranch(SchedulerSettings.ProjectRef p) {
     for (String b : List.of("main", "master")) {
       try {
-        if (ports.repos().resolve(p.connection(), p.project(), "refs/heads/" + b).isPresent()) {
+        if (ports.repos().resolve(new RepoRef(p.connection(), p.project()), "refs/heads/" + b).isPresent()) {
           return Optional.of(b);
         }
       } catch (RuntimeException e) {
@@ -362,8 +363,8 @@ public final class Scheduler implements SchedulerCommands {
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(b.connection(), b.project(), b.commit()), j.artifacts()).withSecrets(secrets.get())
-          .withDependencies(ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList());
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(new RepoRef(b.connection(), b.project()), b.commit()), j.artifacts()).withSecrets(secrets.get())
+          .withDependencies(ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(new RepoRef(d.connection(), d.project()), d.commit()))).toList());
     } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return;
@@ -554,7 +555,7 @@ public final class Scheduler implements SchedulerCommands {
     }
     Optional<String> commit;
     try {
-      commit = ports.repos().resolve(connection, project, ref);
+      commit = ports.repos().resolve(new RepoRef(connection, project), ref);
     } catch (RepoAccess.RepoAccessException e) {
       return CommandResult.refused(404, "unknown_project", e.getMessage());
     }

@@ -16,6 +16,7 @@ import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.config.TrustedSections;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.secret.ConfigSecretOpener;
 import org.seakeeper.core.secret.ConfigSecrets;
@@ -186,7 +187,7 @@ public final class TrustedConfigSource {
     TrustedContext ctx = a.merged().map(TrustedSections::context).orElse(current().context());
     boolean ok = a.merged().isPresent();
     try {
-      Optional<byte[]> own = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
+      Optional<byte[]> own = repos.readFile(new RepoRef(connection, project), commit, RepoConfigParser.FILE_NAME);
       if (own.isPresent()) {
         ConfigResult r = RepoConfigParser.parse(own.get(), ctx);
         lines.addAll(format(r.problems(), RepoConfigParser.FILE_NAME));
@@ -236,7 +237,7 @@ public final class TrustedConfigSource {
   private Reload read(ServerConfig.ConfigRepo r) {
     Optional<String> tip;
     try {
-      tip = repos.resolve(r.connection(), r.project(), r.ref());
+      tip = repos.resolve(new RepoRef(r.connection(), r.project()), r.ref());
     } catch (RepoAccess.RepoAccessException e) {
       return new Reload(Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()), Optional.empty(), Optional.empty(), Optional.empty());
     }
@@ -291,7 +292,7 @@ public final class TrustedConfigSource {
     String path = repo.orElseThrow().path();
     Optional<byte[]> bytes;
     try {
-      bytes = repos.readFile(connection, project, commit, path);
+      bytes = repos.readFile(new RepoRef(connection, project), commit, path);
     } catch (RepoAccess.RepoAccessException e) {
       return new Attempt(Optional.empty(), ConfigSecrets.EMPTY, List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
     }

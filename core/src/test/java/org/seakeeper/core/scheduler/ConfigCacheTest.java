@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.model.Cron;
+import org.seakeeper.core.model.RepoRef;
 
 class ConfigCacheTest {
   /** Commits to config file contents; counts reads. */
@@ -19,23 +20,23 @@ class ConfigCacheTest {
     int reads;
 
     @Override
-    public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
+    public Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
       reads++;
       return Optional.ofNullable(byCommit.get(commit)).map(s -> s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public Set<String> changedFiles(String connection, String project, String commit) {
+    public Set<String> changedFiles(RepoRef repo, String commit) {
       return Set.of();
     }
 
     @Override
-    public Optional<String> resolve(String connection, String project, String ref) {
+    public Optional<String> resolve(RepoRef repo, String ref) {
       return Optional.empty();
     }
 
     @Override
-    public Checkout checkout(String connection, String project, String commit) {
+    public Checkout checkout(RepoRef repo, String commit) {
       return Checkout.gitCommit("/nowhere", commit);
     }
   }
