@@ -25,6 +25,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Speculative merges with JGit, in memory (no work tree): the branch tip, then each change's
@@ -119,17 +120,19 @@ public final class JGitMerger implements Merger {
 
   /** Merges the whole chain now (one pack), so that each prefix's call finds its state made. */
   @Override
-  public void prepare(String connection, String project, String branch, List<ChangeRef> changes) {
+  public void prepare(RepoRef repoRef, String branch, List<ChangeRef> changes) {
     try {
-      speculate(connection, project, branch, changes);
+      speculate(repoRef, branch, changes);
     } catch (RuntimeException e) {
       // Only a hint: the calls that follow report the problem.
-      log.info("{}/{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", connection, project, branch, changes.size(), e.toString());
+      log.info("{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", repoRef, branch, changes.size(), e.toString());
     }
   }
 
   @Override
-  public Result speculate(String connection, String project, String branch, List<ChangeRef> changes) {
+  public Result speculate(RepoRef repoRef, String branch, List<ChangeRef> changes) {
+    String connection = repoRef.connection();
+    String project = repoRef.project();
     Path path = paths.apply(connection, project);
     if (path == null) {
       throw new IllegalArgumentException("no repository for " + connection + "/" + project);

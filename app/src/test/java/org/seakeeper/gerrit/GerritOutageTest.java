@@ -241,7 +241,7 @@ class GerritOutageTest {
     assertThat(resolver.resolve("review", byId)).isInstanceOf(ChangeResolver.NotFound.class);
     answer("changes/", 503, "down");
     within(WITHIN, Outage.class, () -> resolver.resolve("review", byId));
-    within(WITHIN, Outage.class, () -> resolver.openChangeAt("review", "proj", "b".repeat(40)));
+    within(WITHIN, Outage.class, () -> resolver.openChangeAt(new RepoRef("review", "proj"), "b".repeat(40)));
     answers.clear();
     relay.hang();
     within(WITHIN, Outage.class, () -> resolver.resolve("review", byId));

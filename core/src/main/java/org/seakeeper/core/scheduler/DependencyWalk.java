@@ -80,7 +80,7 @@ final class DependencyWalk {
         }
       }
       if (!meta.get().parents().isEmpty()) {
-        resolver.openChangeAt(c.connection(), c.project(), meta.get().parents().getFirst()).filter(p -> !p.sameChange(c)).ifPresent(deps::add);
+        resolver.openChangeAt(c.repo(), meta.get().parents().getFirst()).filter(p -> !p.sameChange(c)).ifPresent(deps::add);
       }
       for (ChangeRef d : deps) {
         graph.depends(key(c), key(d));
