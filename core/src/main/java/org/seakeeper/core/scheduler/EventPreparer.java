@@ -76,7 +76,7 @@ final class EventPreparer {
 
   private Set<String> changedFiles(Trigger t) {
     try {
-      return repos.changedFiles(new RepoRef(t.connection(), t.project()), t.commit());
+      return repos.changedFiles(t.repo(), t.commit());
     } catch (RepoAccess.RepoAccessException ex) {
       return Set.of();
     }
