@@ -298,7 +298,7 @@ class TierPlacementPropertyTest {
         assertThat(l.expect()).as("event %s (%s) must start nothing, but started %s, %s", s.eventId(), l.ref(), s.pipeline(), why).isNotNull();
         assertThat(s.pipeline()).as(why).isEqualTo(l.expect());
         assertThat(s.tier()).as("tier of %s on %s, %s", s.pipeline(), l.ref(), why).isEqualTo(expectedTier(l.expect()));
-        TierPolicy.Decision d = policy.decide(events.get(s.eventId()), (c, p, ref) -> Optional.of("0".repeat(40)));
+        TierPolicy.Decision d = policy.decide(events.get(s.eventId()), (repo, ref) -> Optional.of("0".repeat(40)));
         assertThat(d).as(why).isInstanceOf(TierPolicy.Decision.Start.class);
         assertThat(((TierPolicy.Decision.Start) d).tier()).as(why).isEqualTo(s.tier());
       }

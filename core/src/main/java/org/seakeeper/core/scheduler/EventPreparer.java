@@ -83,9 +83,9 @@ final class EventPreparer {
   }
 
   /** A ref's commit now, for periodic runs; empty when it is missing or unreadable (an outage propagates). */
-  private Optional<String> head(String connection, String project, String ref) {
+  private Optional<String> head(RepoRef repo, String ref) {
     try {
-      return repos.resolve(new RepoRef(connection, project), ref);
+      return repos.resolve(repo, ref);
     } catch (RepoAccess.RepoAccessException ex) {
       return Optional.empty();
     }
