@@ -20,6 +20,7 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.gate.ChangeKey;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Job;
@@ -193,10 +194,10 @@ public final class Scheduler implements SchedulerCommands {
     ports.store().transaction(tx -> {
       switch (e.event()) {
         case TriggerEvent.ChangeAbandoned a -> {
-          gate.onChangeGone(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+          gate.onChangeGone(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
           cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
         }
-        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, c.connection(), c.project(), c.change(), "a new patch set (" + c.patchset() + ") was uploaded", now);
+        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, new ChangeKey(c.connection(), c.project(), c.change()), "a new patch set (" + c.patchset() + ") was uploaded", now);
         case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
         default -> {}
       }
@@ -574,7 +575,7 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult dequeue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.dequeue(tx, connection, project, change, by, now)
+    return ports.store().transaction(tx -> gate.dequeue(tx, new ChangeKey(connection, project, change), by, now)
         .map(q -> CommandResult.done("change " + change + " of " + project + " dequeued from " + q + " by " + by, 0))
         .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
   }
@@ -582,7 +583,7 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult enqueue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.enqueue(tx, connection, project, change, now)
+    return ports.store().transaction(tx -> gate.enqueue(tx, new ChangeKey(connection, project, change), now)
         ? CommandResult.accepted("change " + change + " of " + project + " enqueued by " + by, 0)
         : CommandResult.refused(409, "not_approved", "no approvals of change " + change + " of " + project + " are known; approve it in the review system"));
   }
@@ -590,7 +591,7 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult promote(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.promote(tx, connection, project, change, now)
+    return ports.store().transaction(tx -> gate.promote(tx, new ChangeKey(connection, project, change), now)
         .map(q -> CommandResult.done("change " + change + " of " + project + " promoted to the head of " + q + " by " + by, 0))
         .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
   }
