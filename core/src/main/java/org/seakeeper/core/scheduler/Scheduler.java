@@ -195,7 +195,7 @@ public final class Scheduler implements SchedulerCommands {
       switch (e.event()) {
         case TriggerEvent.ChangeAbandoned a -> {
           gate.onChangeGone(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
-          cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+          cancelChange(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
         }
         case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, new ChangeKey(c.connection(), c.project(), c.change()), "a new patch set (" + c.patchset() + ") was uploaded", now);
         case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
@@ -230,9 +230,9 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   /** Cancels every queued or running build of a change (abandoned). */
-  private void cancelChange(org.seakeeper.core.store.Store.Tx tx, String connection, String project, String change, String why, Instant now) {
+  private void cancelChange(org.seakeeper.core.store.Store.Tx tx, ChangeKey k, String why, Instant now) {
     for (Build b : tx.builds().withStatus(Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING))) {
-      if (b.connection().equals(connection) && b.project().equals(project) && b.change().equals(Optional.of(change))) {
+      if (b.connection().equals(k.connection()) && b.project().equals(k.project()) && b.change().equals(Optional.of(k.change()))) {
         Running r = running.get(b.id());
         if (r != null) {
           r.execution().cancel();
