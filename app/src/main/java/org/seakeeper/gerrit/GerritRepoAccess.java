@@ -80,8 +80,8 @@ public final class GerritRepoAccess implements RepoAccess {
 
   @Override
   public Optional<String> resolve(RepoRef repo, String ref) {
-    Path mirror = mirror(repo.connection(), repo.project());
-    fetch(repo.connection(), repo.project(), mirror);
+    Path mirror = mirror(repo);
+    fetch(repo, mirror);
     return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), mirror))).resolve(repo, ref);
   }
 
@@ -99,12 +99,12 @@ public final class GerritRepoAccess implements RepoAccess {
   private JGitRepoAccess reader(RepoRef repo, String commit) {
     String connection = repo.connection();
     String project = repo.project();
-    Path mirror = mirror(connection, project);
+    Path mirror = mirror(repo);
     if (!ObjectId.isId(commit)) {
       throw new RepoAccessException("connection " + connection + ", project " + project + ": '" + commit + "' is not a full commit id", null);
     }
     if (!has(mirror, commit)) {
-      fetch(connection, project, mirror);
+      fetch(repo, mirror);
       if (!has(mirror, commit)) {
         throw new RepoAccessException("connection " + connection + ", project " + project + ": commit " + commit + " is not in Gerrit's branches, tags or changes", null);
       }
@@ -113,11 +113,13 @@ public final class GerritRepoAccess implements RepoAccess {
   }
 
   /** The local mirror of a project (speculative merges write into it). */
-  public Path mirrorPath(String connection, String project) {
-    return mirror(connection, project);
+  public Path mirrorPath(RepoRef repo) {
+    return mirror(repo);
   }
 
-  private Path mirror(String connection, String project) {
+  private Path mirror(RepoRef repo) {
+    String connection = repo.connection();
+    String project = repo.project();
     GerritEndpoint e = endpoints.get(connection);
     if (e == null) {
       throw new RepoAccessException("no gerrit connection named '" + connection + "'", null);
@@ -147,7 +149,9 @@ public final class GerritRepoAccess implements RepoAccess {
    * @throws RepoAccessException when Gerrit says the repository does not exist, or the mirror
    *     cannot be made
    */
-  void fetch(String connection, String project, Path mirror) {
+  void fetch(RepoRef repoRef, Path mirror) {
+    String connection = repoRef.connection();
+    String project = repoRef.project();
     GerritEndpoint e = endpoints.get(connection);
     synchronized (locks.computeIfAbsent(mirror, k -> new Object())) {
       try {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -49,7 +49,7 @@ public final class JGitMerger implements Merger {
   static final int PACK_FROM = 4;
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JGitMerger.class);
   private static final PersonIdent SEAKEEPER = new PersonIdent("Seakeeper", "seakeeper@localhost");
-  private final BiFunction<String, String, Path> paths;
+  private final Function<RepoRef, Path> paths;
   private static final int MAX_WALKERS = 16;
   private final SpeculationCache cache = new SpeculationCache();
   /** Per repository and branch tip: a walk whose parsed commits outlive a call. */
@@ -110,11 +110,11 @@ public final class JGitMerger implements Merger {
   /** @param repos connection name → project → repository path */
   public JGitMerger(Map<String, Map<String, Path>> repos) {
     Map<String, Map<String, Path>> copy = Map.copyOf(repos);
-    this.paths = (connection, project) -> copy.getOrDefault(connection, Map.of()).get(project);
+    this.paths = r -> copy.getOrDefault(r.connection(), Map.of()).get(r.project());
   }
 
   /** @param paths the repository of a connection's project (null: none) */
-  public JGitMerger(BiFunction<String, String, Path> paths) {
+  public JGitMerger(Function<RepoRef, Path> paths) {
     this.paths = paths;
   }
 
@@ -133,7 +133,7 @@ public final class JGitMerger implements Merger {
   public Result speculate(RepoRef repoRef, String branch, List<ChangeRef> changes) {
     String connection = repoRef.connection();
     String project = repoRef.project();
-    Path path = paths.apply(connection, project);
+    Path path = paths.apply(repoRef);
     if (path == null) {
       throw new IllegalArgumentException("no repository for " + connection + "/" + project);
     }

@@ -213,7 +213,7 @@ public final class ServerRuntime implements AutoCloseable {
   private static Optional<Path> served(Map<String, Map<String, Path>> local, Map<String, GerritEndpoint> gerrits, GerritRepoAccess gerritRepos, RepoAccess repos, String connection, String project) {
     if (gerrits.containsKey(connection)) {
       repos.resolve(new RepoRef(connection, project), "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
-      return Optional.of(gerritRepos.mirrorPath(connection, project));
+      return Optional.of(gerritRepos.mirrorPath(new RepoRef(connection, project)));
     }
     return Optional.ofNullable(local.getOrDefault(connection, Map.of()).get(project));
   }
