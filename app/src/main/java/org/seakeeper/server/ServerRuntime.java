@@ -128,19 +128,19 @@ public final class ServerRuntime implements AutoCloseable {
     Map<String, Map<String, Path>> repoPaths = new LinkedHashMap<>();
     Map<String, GerritEndpoint> gerrits = new LinkedHashMap<>();
     Map<String, Path> gerritDirs = new LinkedHashMap<>();
-    List<SchedulerSettings.ProjectRef> projects = new ArrayList<>();
+    List<RepoRef> projects = new ArrayList<>();
     for (ServerConfig.Connection c : cfg.connections()) {
       if ("gerrit".equals(c.type())) {
         gerrits.put(c.name(), GerritEndpoint.of(c));
         gerritDirs.put(c.name(), LocalGitConnection.stateDir(dataDir, c.name()));
         // periodic runs: "*" is expanded to Gerrit's code projects once, at start
-        gerrits.get(c.name()).periodicProjects(LOG::warn).forEach(p -> projects.add(new SchedulerSettings.ProjectRef(c.name(), p)));
+        gerrits.get(c.name()).periodicProjects(LOG::warn).forEach(p -> projects.add(new RepoRef(c.name(), p)));
         continue;
       }
       Map<String, Path> m = new LinkedHashMap<>();
       for (ServerConfig.Repo r : c.repos()) {
         m.put(r.name(), Path.of(r.path()).toAbsolutePath().normalize());
-        projects.add(new SchedulerSettings.ProjectRef(c.name(), r.name()));
+        projects.add(new RepoRef(c.name(), r.name()));
       }
       repoPaths.put(c.name(), m);
     }

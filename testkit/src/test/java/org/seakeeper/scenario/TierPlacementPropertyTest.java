@@ -148,7 +148,7 @@ class TierPlacementPropertyTest {
       // Asking for a network for untrusted must make no difference.
       policy = new TierPolicy(Glob.of("v*"), TierPolicy.ALL_BRANCHES, (c, p) -> true, Map.of(Tier.UNTRUSTED, true, Tier.TRUSTED, rnd.nextBoolean(), Tier.PRIVILEGED, rnd.nextBoolean()));
       settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 1 + rnd.nextInt(3), Tier.TRUSTED, 1 + rnd.nextInt(3), Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), policy, HOURLY,
-          List.of(new SchedulerSettings.ProjectRef(C, P)));
+          List.of(new RepoRef(C, P)));
       repos.commitConfig(C, P, "refs/heads/main", YAML);
       start();
     }

@@ -274,7 +274,7 @@ public final class Scheduler implements SchedulerCommands {
     lastPeriodicCheck = now;
     if (due) {
       // Which branch each project's periodic run builds is read by a call, away from this thread.
-      List<SchedulerSettings.ProjectRef> projects = settings.projects();
+      List<RepoRef> projects = settings.projects();
       ports.effects().call("", "find the default branches for the periodic run at " + slot.get(), () -> projects.stream()
           .flatMap(p -> defaultBranch(p).map(b -> new TriggerEvent.Periodic(p.connection(), p.project(), b, slot.get())).stream()).toList(), r -> {
             if (r instanceof org.seakeeper.core.effect.Calls.Ok<List<TriggerEvent.Periodic>> ok) {
@@ -290,10 +290,10 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   /** A project's default branch (main, else master); empty when neither exists or it cannot be read now (logged). */
-  private Optional<String> defaultBranch(SchedulerSettings.ProjectRef p) {
+  private Optional<String> defaultBranch(RepoRef p) {
     for (String b : List.of("main", "master")) {
       try {
-        if (ports.repos().resolve(new RepoRef(p.connection(), p.project()), "refs/heads/" + b).isPresent()) {
+        if (ports.repos().resolve(p, "refs/heads/" + b).isPresent()) {
           return Optional.of(b);
         }
       } catch (RuntimeException e) {
