@@ -85,9 +85,13 @@ final class SqlInbox implements Inbox {
   }
 
   @Override
-  public List<EventRecord> unprocessed(int limit) {
-    return h.createQuery("SELECT id, payload, received_at, processed_at FROM events WHERE processed_at IS NULL ORDER BY id LIMIT :limit")
-        .bind("limit", limit)
+  public List<EventRecord> unprocessed(int limit, java.util.Set<String> except) {
+    String skip = except.isEmpty() ? "" : " AND connection NOT IN (<except>)";
+    var q = h.createQuery("SELECT id, payload, received_at, processed_at FROM events WHERE processed_at IS NULL" + skip + " ORDER BY id LIMIT :limit").bind("limit", limit);
+    if (!except.isEmpty()) {
+      q = q.bindList("except", List.copyOf(except));
+    }
+    return q
         .map((rs, ctx) -> new EventRecord(rs.getLong("id"), codec.decode(rs.getString("payload")), Sql.requiredInstant(rs, "received_at"), Sql.instant(rs, "processed_at")))
         .list();
   }

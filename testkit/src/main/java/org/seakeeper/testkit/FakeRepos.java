@@ -106,6 +106,9 @@ public final class FakeRepos implements RepoAccess {
 
   @Override
   public Checkout checkout(RepoRef repo, String commit) {
+    synchronized (this) {
+      outage(repo.connection());
+    }
     return Checkout.gitCommit("fake:" + repo.connection() + "/" + repo.project(), commit);
   }
 }

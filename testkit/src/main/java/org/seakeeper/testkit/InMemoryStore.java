@@ -182,8 +182,8 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
-        public List<EventRecord> unprocessed(int limit) {
-          return s.events.values().stream().filter(e -> e.processedAt().isEmpty()).limit(limit).toList();
+        public List<EventRecord> unprocessed(int limit, java.util.Set<String> except) {
+          return s.events.values().stream().filter(e -> e.processedAt().isEmpty() && !except.contains(e.event().connection())).limit(limit).toList();
         }
 
         @Override

@@ -140,6 +140,22 @@ public abstract class StoreContract {
   }
 
   @Test
+  void unprocessed_events_can_leave_out_connections_that_wait() {
+    store.transaction(tx -> {
+      for (int i = 0; i < 3; i++) {
+        tx.inbox().add(new TriggerEvent.RefUpdated("review", "core", "refs/heads/main", "a" + i, "b" + i, ""), T0.plusSeconds(i));
+        tx.inbox().add(new TriggerEvent.RefUpdated("other", "core", "refs/heads/main", "a" + i, "b" + i, ""), T0.plusSeconds(i));
+        tx.inbox().add(new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "a" + i, "b" + i, ""), T0.plusSeconds(i));
+      }
+      return null;
+    });
+    List<EventRecord> rest = store.transaction(tx -> tx.inbox().unprocessed(2, java.util.Set.of("review", "other")));
+    assertThat(rest).hasSize(2).allSatisfy(e -> assertThat(e.event().connection()).isEqualTo("local")).extracting(EventRecord::id).isSorted();
+    List<EventRecord> withoutReview = store.transaction(tx -> tx.inbox().unprocessed(100, java.util.Set.of("review")));
+    assertThat(withoutReview).hasSize(6);
+  }
+
+  @Test
   void a_failing_transaction_leaves_nothing_behind() {
     assertThatThrownBy(() -> store.transaction(tx -> {
       tx.inbox().add(new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "x", "y", ""), T0);

@@ -227,4 +227,35 @@ class OutageScenarioTest {
     later();
     assertThat(verdicts("A")).containsExactly("buildset-finished check");
   }
+
+  @Test
+  void a_build_whose_checkout_meets_an_outage_stays_queued_and_starts_after_the_backoff() {
+    String yaml = "jobs:\n  a: {run: x}\n  b: {run: y, needs: [a]}\npipelines:\n  check: [a, b]\n";
+    String sha = repos.commitConfig("review", "core", "refs/changes/C/1", yaml);
+    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ChangeProposed("review", "core", "main", "C", "1", sha, "refs/changes/C/1"), clock.instant()));
+    step();
+    repos.down("review", true);
+    release(of("C", PipelineName.CHECK), new JobOutcome.Succeeded());
+    Build b = of("C", PipelineName.CHECK).stream().filter(x -> x.job().equals(Optional.of("b"))).findFirst().orElseThrow();
+    assertThat(b.status()).as("not an error: it waits for the repository").isEqualTo(BuildStatus.QUEUED);
+    assertThat(b.startedAt()).isEmpty();
+    repos.down("review", false);
+    later();
+    assertThat(of("C", PipelineName.CHECK)).extracting(Build::status).containsExactly(BuildStatus.SUCCESS, BuildStatus.RUNNING);
+  }
+
+  @Test
+  void a_backlog_behind_a_hung_review_system_does_not_starve_other_connections() {
+    calls.hold("review");
+    String sha = repos.commitConfig("review", "core", "refs/changes/X/1", YAML);
+    store.transaction(tx -> {
+      for (int i = 0; i <= Scheduler.EVENT_WINDOW; i++) {
+        tx.inbox().add(new TriggerEvent.ChangeProposed("review", "core", "main", "X" + i, "1", sha, "refs/changes/X" + i + "/1"), clock.instant());
+      }
+      return null;
+    });
+    step();
+    assertThat(pushLocal().pipeline()).isEqualTo(PipelineName.POST);
+    assertThat(calls.waiting()).as("at most a few preparations of one connection at once").isLessThanOrEqualTo(4);
+  }
 }

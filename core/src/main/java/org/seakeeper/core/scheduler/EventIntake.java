@@ -47,6 +47,7 @@ final class EventIntake {
   private final EffectPorts effects;
   private final Runnable wake;
   private final Map<Long, State<Object>> states = new HashMap<>();
+  private final Map<Long, String> connections = new HashMap<>();
   private final ConcurrentLinkedQueue<Completion<Object>> completions = new ConcurrentLinkedQueue<>();
 
   EventIntake(EffectPorts effects, Runnable wake) {
@@ -88,14 +89,27 @@ final class EventIntake {
     return out;
   }
 
+  /** The connections with an event whose preparation is under way or waits for a retry. */
+  Set<String> waitingConnections() {
+    Set<String> out = new HashSet<>();
+    states.forEach((id, st) -> {
+      if (!(st instanceof Done<Object>)) {
+        out.add(connections.get(id));
+      }
+    });
+    return out;
+  }
+
   /** The event was applied (or must be prepared again from scratch): forget it. */
   void forget(long eventId) {
     states.remove(eventId);
+    connections.remove(eventId);
   }
 
   /** Every prepared but unapplied event is prepared again (the trusted config they read changed). */
   void invalidate() {
     states.entrySet().removeIf(en -> en.getValue() instanceof Done<Object>);
+    connections.keySet().retainAll(states.keySet());
   }
 
   /** Whether a finished preparation waits to be taken (the scheduler should step again). */
@@ -110,6 +124,7 @@ final class EventIntake {
 
   private void start(EventRecord e, int failures, Supplier<Object> work) {
     states.put(e.id(), new InFlight<>(failures));
+    connections.put(e.id(), e.event().connection());
     String what = "prepare event " + e.id() + " (" + e.event().getClass().getSimpleName() + " of " + e.event().project() + ")";
     effects.call(e.event().connection(), what, work, r -> {
       completions.add(new Completion<>(e.id(), e.event().connection(), what, failures, r));

@@ -58,14 +58,16 @@ public final class Scheduler implements SchedulerCommands {
   private final GateCoordinator gate;
   private final GatePorts gatePorts;
   /** Most unprocessed events looked at per step (each connection's are applied in order). */
-  static final int EVENT_WINDOW = 500;
+  public static final int EVENT_WINDOW = 500;
 
   private final EventIntake intake;
+  /** Builds whose checkout met an outage: not started again before this time (in memory; a restart tries at once). */
+  private final Map<Long, Instant> notBefore = new HashMap<>();
+  private final Map<Long, Integer> startFailures = new HashMap<>();
   private final EventPreparer preparer;
-  private final ConcurrentLinkedQueue<List<TriggerEvent.Periodic>> periodicFound = new ConcurrentLinkedQueue<>();
   private final OutboxDelivery outbox;
   private Instant startedAt;
-  private Instant lastPeriodicCheck;
+  private final PeriodicRuns periodic;
 
   private record Running(Executor.Execution execution, LogStore.Writer log, Tier tier) {}
 
@@ -103,7 +105,7 @@ public final class Scheduler implements SchedulerCommands {
     this.preparer = new EventPreparer(trusted, configs, ports.repos(), gatePorts, ports.effects().incidents());
     this.outbox = new OutboxDelivery(ports.store(), ports.reporter(), gatePorts.review(), ports.effects(), wake);
     this.startedAt = clock.instant();
-    this.lastPeriodicCheck = startedAt;
+    this.periodic = new PeriodicRuns(ports.store(), ports.repos(), settings.projects(), ports.effects(), wake, startedAt);
   }
 
   /**
@@ -113,7 +115,7 @@ public final class Scheduler implements SchedulerCommands {
   public void recover() {
     Instant now = clock.instant();
     startedAt = now;
-    lastPeriodicCheck = now;
+    periodic.restart(now);
     trusted.load();
     ports.store().transaction(tx -> {
       gate.recover(tx, now);
@@ -160,6 +162,17 @@ public final class Scheduler implements SchedulerCommands {
   private boolean processEvents() {
     Instant now = clock.instant();
     List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW));
+    boolean progress = processEvents(events, now);
+    Set<String> waiting = intake.waitingConnections();
+    if (events.size() == EVENT_WINDOW && !waiting.isEmpty()) {
+      // A full window, and some connection waits for its service: the others must not starve
+      // behind its events, so look past them.
+      progress |= processEvents(ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW, waiting)), now);
+    }
+    return progress;
+  }
+
+  private boolean processEvents(List<EventRecord> events, Instant now) {
     List<EventIntake.Ready<EventPreparer.Prepared>> ready = intake.ready(events, now, e -> preparer.work(policy(), e));
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
@@ -261,47 +274,7 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   private boolean periodic() {
-    Instant now = clock.instant();
-    boolean added = false;
-    List<TriggerEvent.Periodic> found;
-    while ((found = periodicFound.poll()) != null) {
-      for (TriggerEvent.Periodic ev : found) {
-        added |= ports.store().transaction(tx -> tx.inbox().add(ev, now)).isPresent();
-      }
-    }
-    Optional<Instant> slot = trusted.current().periodic().latestAtOrBefore(now);
-    boolean due = slot.isPresent() && slot.get().isAfter(lastPeriodicCheck) && !slot.get().isAfter(now);
-    lastPeriodicCheck = now;
-    if (due) {
-      // Which branch each project's periodic run builds is read by a call, away from this thread.
-      List<RepoRef> projects = settings.projects();
-      ports.effects().call("", "find the default branches for the periodic run at " + slot.get(), () -> projects.stream()
-          .flatMap(p -> defaultBranch(p).map(b -> new TriggerEvent.Periodic(p.connection(), p.project(), b, slot.get())).stream()).toList(), r -> {
-            if (r instanceof org.seakeeper.core.effect.Calls.Ok<List<TriggerEvent.Periodic>> ok) {
-              periodicFound.add(ok.value());
-            } else if (r instanceof org.seakeeper.core.effect.Calls.Failed<List<TriggerEvent.Periodic>> f) {
-              ports.effects().incidents().report("", "periodic run at " + slot.get() + " (skipped)", f.error(), f.outage());
-            }
-            wake.run();
-          });
-      added |= !periodicFound.isEmpty();
-    }
-    return added;
-  }
-
-  /** A project's default branch (main, else master); empty when neither exists or it cannot be read now (logged). */
-  private Optional<String> defaultBranch(RepoRef p) {
-    for (String b : List.of("main", "master")) {
-      try {
-        if (ports.repos().resolve(p, "refs/heads/" + b).isPresent()) {
-          return Optional.of(b);
-        }
-      } catch (RuntimeException e) {
-        ports.effects().incidents().report(p.connection(), "periodic run of " + p.project() + " (skipped)", e, e instanceof org.seakeeper.core.effect.Outage);
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
+    return periodic.step(clock.instant(), trusted.current().periodic());
   }
 
   // ---- dispatch ---------------------------------------------------------------------------
@@ -329,18 +302,20 @@ public final class Scheduler implements SchedulerCommands {
         progress = true;
         continue;
       }
-      if (inUse.getOrDefault(b.tier(), 0) >= settings.slots(b.tier())) {
+      if (inUse.getOrDefault(b.tier(), 0) >= settings.slots(b.tier()) || (notBefore.containsKey(b.id()) && clock.instant().isBefore(notBefore.get(b.id())))) {
         continue;
       }
-      start(b);
-      inUse.merge(b.tier(), 1, Integer::sum);
-      progress = true;
+      if (start(b)) {
+        inUse.merge(b.tier(), 1, Integer::sum);
+        progress = true;
+      }
     }
     ports.metrics().gauges((int) queued.stream().filter(b -> !running.containsKey(b.id())).count(), running.size());
     return progress;
   }
 
-  private void start(Build b) {
+  /** Starts (or ends) a queued build; false when it stays queued (its repository did not answer). */
+  private boolean start(Build b) {
     Instant now = clock.instant();
     Optional<Job> job = b.job().flatMap(name -> configs.job(b, name));
     if (job.isEmpty()) {
@@ -348,12 +323,31 @@ public final class Scheduler implements SchedulerCommands {
         tx.builds().update(b.moveTo(BuildStatus.ERROR, now, configs.whyNoJob(b)));
         return null;
       });
-      return;
+      return true;
     }
     Job j = job.get();
+    // The checkouts first: a repository that cannot be reached now leaves the build queued.
+    org.seakeeper.core.executor.Checkout checkout;
+    List<org.seakeeper.core.executor.DependencyCheckout> deps;
+    String unreadable = null;
+    try {
+      checkout = ports.repos().checkout(new RepoRef(b.connection(), b.project()), b.commit());
+      deps = ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(new RepoRef(d.connection(), d.project()), d.commit()))).toList();
+    } catch (org.seakeeper.core.effect.Outage o) {
+      int failures = startFailures.merge(b.id(), 1, Integer::sum);
+      notBefore.put(b.id(), now.plus(ports.effects().backoff().delay(failures, b.id())));
+      ports.effects().incidents().report(o.connection(), "checking out build " + b.id() + " (" + b.project() + " at " + b.commit() + "); it stays queued", o, true);
+      return false;
+    } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
+      checkout = null;
+      deps = List.of();
+      unreadable = ex.getMessage();
+    }
+    startFailures.remove(b.id());
+    notBefore.remove(b.id());
     Optional<Map<String, SecretValue>> secrets = grantSecrets(b, j, now);
     if (secrets.isEmpty()) {
-      return;
+      return true;
     }
     Build started = b.moveTo(BuildStatus.RUNNING, now, null);
     ports.store().transaction(tx -> {
@@ -364,17 +358,20 @@ public final class Scheduler implements SchedulerCommands {
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
     ExecutionRequest req;
     try {
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), ports.repos().checkout(new RepoRef(b.connection(), b.project()), b.commit()), j.artifacts()).withSecrets(secrets.get())
-          .withDependencies(ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(new RepoRef(d.connection(), d.project()), d.commit()))).toList());
-    } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
+      if (unreadable != null) {
+        throw new IllegalArgumentException(unreadable);
+      }
+      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), checkout, j.artifacts()).withSecrets(secrets.get()).withDependencies(deps);
+    } catch (IllegalArgumentException ex) {
       onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
-      return;
+      return true;
     }
     LogStore.Writer log = MaskingLogWriter.of(ports.logs().open(b.id()), secrets.get().values());
     // Only the executor of the build's own tier ever sees it (each also refuses other tiers).
     Executor.Execution ex = ports.executors().forTier(b.tier()).start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
     ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
+    return true;
   }
 
   /**

@@ -12,7 +12,15 @@ public interface Inbox {
   Optional<EventRecord> add(TriggerEvent event, Instant receivedAt);
 
   /** Events not yet processed, oldest first. */
-  List<EventRecord> unprocessed(int limit);
+  default List<EventRecord> unprocessed(int limit) {
+    return unprocessed(limit, java.util.Set.of());
+  }
+
+  /**
+   * Events not yet processed, oldest first, leaving out those of the connections in {@code
+   * except} (whose events wait for their service: the others must not starve behind them).
+   */
+  List<EventRecord> unprocessed(int limit, java.util.Set<String> except);
 
   void markProcessed(long eventId, Instant at);
 
