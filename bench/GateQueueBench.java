@@ -111,7 +111,7 @@ public final class GateQueueBench {
       time(count, "tree_chain_packed", () -> check(TreeMerge.chain(repo, refs, true).name().equals(tree[0]), "tree_chain_packed's tree"));
       bump(repo);
       scheduler(count, "", paths, merger, refs);
-      Merger instant = (repo, branch, cs) -> new Merger.Merged(cs.getLast().commit(), cs);
+      Merger instant = (where, branch, cs) -> new Merger.Merged(cs.getLast().commit(), cs);
       scheduler(count, "_nomerge", paths, instant, refs);
     }
     report(n, rounds, out);
