@@ -24,6 +24,7 @@ import org.seakeeper.core.gate.ReviewSystem;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
@@ -92,7 +93,7 @@ public final class GateQueueBench {
       bump(repo);
       String[] tree = new String[1];
       time(count, "jgit_chain", () -> {
-        if (!(merger.speculate(CONN, PROJECT, "main", refs) instanceof Merger.Merged m)) {
+        if (!(merger.speculate(new RepoRef(CONN, PROJECT), "main", refs) instanceof Merger.Merged m)) {
           throw new IllegalStateException("the chain did not merge");
         } else {
           tree[0] = git(repo, "rev-parse", m.commit() + "^{tree}");
@@ -101,7 +102,7 @@ public final class GateQueueBench {
       bump(repo);
       time(count, "jgit_gate", () -> {
         for (int k = 1; k <= n; k++) {
-          merger.speculate(CONN, PROJECT, "main", refs.subList(0, k));
+          merger.speculate(new RepoRef(CONN, PROJECT), "main", refs.subList(0, k));
         }
       });
       bump(repo);
@@ -110,7 +111,7 @@ public final class GateQueueBench {
       time(count, "tree_chain_packed", () -> check(TreeMerge.chain(repo, refs, true).name().equals(tree[0]), "tree_chain_packed's tree"));
       bump(repo);
       scheduler(count, "", paths, merger, refs);
-      Merger instant = (connection, project, branch, cs) -> new Merger.Merged(cs.getLast().commit(), cs);
+      Merger instant = (where, branch, cs) -> new Merger.Merged(cs.getLast().commit(), cs);
       scheduler(count, "_nomerge", paths, instant, refs);
     }
     report(n, rounds, out);

@@ -13,6 +13,7 @@ import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.ChangeResolver;
 import org.seakeeper.core.gate.DependsOn;
+import org.seakeeper.core.model.RepoRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,9 @@ public final class GerritChangeResolver implements ChangeResolver {
   }
 
   @Override
-  public Optional<ChangeRef> openChangeAt(String connection, String project, String commit) {
+  public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
+    String connection = repo.connection();
+    String project = repo.project();
     GerritEndpoint e = endpoints.get(connection);
     if (e == null) {
       return Optional.empty();

@@ -10,6 +10,7 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.gate.ReviewSystem;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.git.JGitMerger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,23 +36,23 @@ public final class GerritGate {
     JGitMerger mirrors = new JGitMerger(access::mirrorPath); // one for all calls: it remembers merges
     Merger merger = new Merger() {
       @Override
-      public Result speculate(String connection, String project, String branch, List<ChangeRef> changes) {
-        access.resolve(connection, project, "refs/heads/" + branch); // fetches the mirror
+      public Result speculate(RepoRef repo, String branch, List<ChangeRef> changes) {
+        access.resolve(repo, "refs/heads/" + branch); // fetches the mirror
         for (ChangeRef c : changes) {
-          access.checkout(c.connection(), c.project(), c.commit()); // fetches a change when missing
+          access.checkout(c.repo(), c.commit()); // fetches a change when missing
         }
         // A shared queue holds changes of other repositories: only this repository's merge here.
-        List<ChangeRef> own = changes.stream().filter(c -> c.connection().equals(connection) && c.project().equals(project)).toList();
-        return mirrors.speculate(connection, project, branch, own);
+        List<ChangeRef> own = changes.stream().filter(c -> c.repo().equals(repo)).toList();
+        return mirrors.speculate(repo, branch, own);
       }
 
       @Override
-      public void prepare(String connection, String project, String branch, List<ChangeRef> changes) {
+      public void prepare(RepoRef repo, String branch, List<ChangeRef> changes) {
         try {
-          speculate(connection, project, branch, changes);
+          speculate(repo, branch, changes);
         } catch (RuntimeException e) {
           // Only a hint: the calls that follow report the problem.
-          log.info("connection {}, project {}, branch {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", connection, project, branch,
+          log.info("connection {}, project {}, branch {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", repo.connection(), repo.project(), branch,
               changes.size(), e.toString());
         }
       }

@@ -21,6 +21,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.git.JGitRepoAccess;
 import org.slf4j.Logger;
@@ -68,40 +69,42 @@ public final class GerritRepoAccess implements RepoAccess {
   }
 
   @Override
-  public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
-    return reader(connection, project, commit).readFile(connection, project, commit, path);
+  public Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
+    return reader(repo, commit).readFile(repo, commit, path);
   }
 
   @Override
-  public Set<String> changedFiles(String connection, String project, String commit) {
-    return reader(connection, project, commit).changedFiles(connection, project, commit);
+  public Set<String> changedFiles(RepoRef repo, String commit) {
+    return reader(repo, commit).changedFiles(repo, commit);
   }
 
   @Override
-  public Optional<String> resolve(String connection, String project, String ref) {
-    Path mirror = mirror(connection, project);
-    fetch(connection, project, mirror);
-    return new JGitRepoAccess(Map.of(connection, Map.of(project, mirror))).resolve(connection, project, ref);
+  public Optional<String> resolve(RepoRef repo, String ref) {
+    Path mirror = mirror(repo);
+    fetch(repo, mirror);
+    return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), mirror))).resolve(repo, ref);
   }
 
   @Override
-  public Optional<CommitMeta> meta(String connection, String project, String commit) {
-    return reader(connection, project, commit).meta(connection, project, commit);
+  public Optional<CommitMeta> meta(RepoRef repo, String commit) {
+    return reader(repo, commit).meta(repo, commit);
   }
 
   @Override
-  public Checkout checkout(String connection, String project, String commit) {
-    return reader(connection, project, commit).checkout(connection, project, commit);
+  public Checkout checkout(RepoRef repo, String commit) {
+    return reader(repo, commit).checkout(repo, commit);
   }
 
   /** A reader of the mirror once it has {@code commit} (fetched now when it has not). */
-  private JGitRepoAccess reader(String connection, String project, String commit) {
-    Path mirror = mirror(connection, project);
+  private JGitRepoAccess reader(RepoRef repo, String commit) {
+    String connection = repo.connection();
+    String project = repo.project();
+    Path mirror = mirror(repo);
     if (!ObjectId.isId(commit)) {
       throw new RepoAccessException("connection " + connection + ", project " + project + ": '" + commit + "' is not a full commit id", null);
     }
     if (!has(mirror, commit)) {
-      fetch(connection, project, mirror);
+      fetch(repo, mirror);
       if (!has(mirror, commit)) {
         throw new RepoAccessException("connection " + connection + ", project " + project + ": commit " + commit + " is not in Gerrit's branches, tags or changes", null);
       }
@@ -110,11 +113,13 @@ public final class GerritRepoAccess implements RepoAccess {
   }
 
   /** The local mirror of a project (speculative merges write into it). */
-  public Path mirrorPath(String connection, String project) {
-    return mirror(connection, project);
+  public Path mirrorPath(RepoRef repo) {
+    return mirror(repo);
   }
 
-  private Path mirror(String connection, String project) {
+  private Path mirror(RepoRef repo) {
+    String connection = repo.connection();
+    String project = repo.project();
     GerritEndpoint e = endpoints.get(connection);
     if (e == null) {
       throw new RepoAccessException("no gerrit connection named '" + connection + "'", null);
@@ -144,7 +149,9 @@ public final class GerritRepoAccess implements RepoAccess {
    * @throws RepoAccessException when Gerrit says the repository does not exist, or the mirror
    *     cannot be made
    */
-  void fetch(String connection, String project, Path mirror) {
+  void fetch(RepoRef repoRef, Path mirror) {
+    String connection = repoRef.connection();
+    String project = repoRef.project();
     GerritEndpoint e = endpoints.get(connection);
     synchronized (locks.computeIfAbsent(mirror, k -> new Object())) {
       try {

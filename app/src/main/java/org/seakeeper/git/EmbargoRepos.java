@@ -37,6 +37,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.scheduler.RepoAccess;
 
 /**
@@ -293,25 +294,25 @@ public final class EmbargoRepos implements RepoAccess {
 
   // ---- RepoAccess for the "embargoed" connection -------------------------------------------
 
-  private RepoAccess of(String connection, String project) {
-    if (!TriggerEvent.EMBARGOED.equals(connection)) {
-      throw new RepoAccessException("no embargo connection named '" + connection + "'", null);
+  private RepoAccess of(RepoRef repo) {
+    if (!TriggerEvent.EMBARGOED.equals(repo.connection())) {
+      throw new RepoAccessException("no embargo connection named '" + repo.connection() + "'", null);
     }
-    Path p = path(project);
+    Path p = path(repo.project());
     if (!Files.isDirectory(p)) {
-      throw new RepoAccessException("no embargoed change of project '" + project + "'", null);
+      throw new RepoAccessException("no embargoed change of project '" + repo.project() + "'", null);
     }
-    return new JGitRepoAccess(Map.of(connection, Map.of(project, p)));
+    return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), p)));
   }
 
   @Override
-  public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
-    return of(connection, project).readFile(connection, project, commit, path);
+  public Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
+    return of(repo).readFile(repo, commit, path);
   }
 
   @Override
-  public Set<String> changedFiles(String connection, String project, String commit) {
-    return of(connection, project).changedFiles(connection, project, commit);
+  public Set<String> changedFiles(RepoRef repo, String commit) {
+    return of(repo).changedFiles(repo, commit);
   }
 
   /**
@@ -319,15 +320,15 @@ public final class EmbargoRepos implements RepoAccess {
    * manual trigger on this connection must not run anything that is not an embargoed change.
    */
   @Override
-  public Optional<String> resolve(String connection, String project, String ref) {
+  public Optional<String> resolve(RepoRef repo, String ref) {
     if (!ref.startsWith("refs/embargoed/")) {
       return Optional.empty();
     }
-    return of(connection, project).resolve(connection, project, ref);
+    return of(repo).resolve(repo, ref);
   }
 
   @Override
-  public Checkout checkout(String connection, String project, String commit) {
-    return of(connection, project).checkout(connection, project, commit);
+  public Checkout checkout(RepoRef repo, String commit) {
+    return of(repo).checkout(repo, commit);
   }
 }

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -25,6 +25,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Speculative merges with JGit, in memory (no work tree): the branch tip, then each change's
@@ -48,7 +49,7 @@ public final class JGitMerger implements Merger {
   static final int PACK_FROM = 4;
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JGitMerger.class);
   private static final PersonIdent SEAKEEPER = new PersonIdent("Seakeeper", "seakeeper@localhost");
-  private final BiFunction<String, String, Path> paths;
+  private final Function<RepoRef, Path> paths;
   private static final int MAX_WALKERS = 16;
   private final SpeculationCache cache = new SpeculationCache();
   /** Per repository and branch tip: a walk whose parsed commits outlive a call. */
@@ -109,28 +110,30 @@ public final class JGitMerger implements Merger {
   /** @param repos connection name → project → repository path */
   public JGitMerger(Map<String, Map<String, Path>> repos) {
     Map<String, Map<String, Path>> copy = Map.copyOf(repos);
-    this.paths = (connection, project) -> copy.getOrDefault(connection, Map.of()).get(project);
+    this.paths = r -> copy.getOrDefault(r.connection(), Map.of()).get(r.project());
   }
 
   /** @param paths the repository of a connection's project (null: none) */
-  public JGitMerger(BiFunction<String, String, Path> paths) {
+  public JGitMerger(Function<RepoRef, Path> paths) {
     this.paths = paths;
   }
 
   /** Merges the whole chain now (one pack), so that each prefix's call finds its state made. */
   @Override
-  public void prepare(String connection, String project, String branch, List<ChangeRef> changes) {
+  public void prepare(RepoRef repoRef, String branch, List<ChangeRef> changes) {
     try {
-      speculate(connection, project, branch, changes);
+      speculate(repoRef, branch, changes);
     } catch (RuntimeException e) {
       // Only a hint: the calls that follow report the problem.
-      log.info("{}/{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", connection, project, branch, changes.size(), e.toString());
+      log.info("{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", repoRef, branch, changes.size(), e.toString());
     }
   }
 
   @Override
-  public Result speculate(String connection, String project, String branch, List<ChangeRef> changes) {
-    Path path = paths.apply(connection, project);
+  public Result speculate(RepoRef repoRef, String branch, List<ChangeRef> changes) {
+    String connection = repoRef.connection();
+    String project = repoRef.project();
+    Path path = paths.apply(repoRef);
     if (path == null) {
       throw new IllegalArgumentException("no repository for " + connection + "/" + project);
     }

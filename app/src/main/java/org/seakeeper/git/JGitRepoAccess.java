@@ -25,6 +25,7 @@ import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.io.DisabledOutputStream;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.scheduler.RepoAccess;
 
@@ -61,11 +62,11 @@ public final class JGitRepoAccess implements RepoAccess {
   }
 
   @Override
-  public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
+  public Optional<byte[]> readFile(RepoRef repoRef, String commit, String path) {
     if (path.isEmpty() || path.startsWith("/") || path.endsWith("/")) {
       throw new IllegalArgumentException("not a repository-relative file path: '" + path + "'");
     }
-    return withCommit(connection, project, commit, (repo, walk, c) -> {
+    return withCommit(repoRef, commit, (repo, walk, c) -> {
       try (TreeWalk tw = TreeWalk.forPath(repo, path, c.getTree())) {
         if (tw == null || tw.getFileMode(0).getObjectType() != Constants.OBJ_BLOB || FileMode.SYMLINK.equals(tw.getFileMode(0).getBits())) {
           return Optional.empty();
@@ -80,8 +81,8 @@ public final class JGitRepoAccess implements RepoAccess {
   }
 
   @Override
-  public Set<String> changedFiles(String connection, String project, String commit) {
-    return withCommit(connection, project, commit, (repo, walk, c) -> {
+  public Set<String> changedFiles(RepoRef repoRef, String commit) {
+    return withCommit(repoRef, commit, (repo, walk, c) -> {
       Set<String> out = new LinkedHashSet<>();
       try (ObjectReader reader = repo.newObjectReader();
           DiffFormatter df = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
@@ -105,15 +106,15 @@ public final class JGitRepoAccess implements RepoAccess {
 
   /** The commit's full message and its parents (for Depends-On footers and parent changes). */
   @Override
-  public Optional<CommitMeta> meta(String connection, String project, String commit) {
-    return withCommit(connection, project, commit, (repo, walk, c) -> Optional.of(new CommitMeta(c.getFullMessage(), java.util.Arrays.stream(c.getParents()).map(RevCommit::name).toList())));
+  public Optional<CommitMeta> meta(RepoRef repoRef, String commit) {
+    return withCommit(repoRef, commit, (repo, walk, c) -> Optional.of(new CommitMeta(c.getFullMessage(), java.util.Arrays.stream(c.getParents()).map(RevCommit::name).toList())));
   }
 
   /** The repository's path and the commit, once the commit is known to exist. */
   @Override
-  public Checkout checkout(String connection, String project, String commit) {
-    Path path = pathOf(connection, project);
-    return withCommit(connection, project, commit, (repo, walk, c) -> Checkout.gitCommit(path.toString(), c.name()));
+  public Checkout checkout(RepoRef repoRef, String commit) {
+    Path path = pathOf(repoRef);
+    return withCommit(repoRef, commit, (repo, walk, c) -> Checkout.gitCommit(path.toString(), c.name()));
   }
 
   /**
@@ -121,8 +122,8 @@ public final class JGitRepoAccess implements RepoAccess {
    * {@code refs/for/main}), a short one git would accept ({@code main}, {@code v1.0}) or
    * {@code HEAD}; empty when there is no such ref or it does not point to a commit.
    */
-  public Optional<String> resolve(String connection, String project, String ref) {
-    Path path = pathOf(connection, project);
+  public Optional<String> resolve(RepoRef repoRef, String ref) {
+    Path path = pathOf(repoRef);
     try (Repository repo = OpenRepos.open(path);
         RevWalk walk = new RevWalk(repo)) {
       Ref r = ref.startsWith("refs/") || ref.equals("HEAD") ? repo.exactRef(ref) : repo.findRef(ref);
@@ -133,7 +134,7 @@ public final class JGitRepoAccess implements RepoAccess {
     } catch (IncorrectObjectTypeException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new RepoAccessException(where(connection, project) + ": cannot resolve " + ref + ": " + e.getMessage(), e);
+      throw new RepoAccessException(where(repoRef) + ": cannot resolve " + ref + ": " + e.getMessage(), e);
     }
   }
 
@@ -141,10 +142,10 @@ public final class JGitRepoAccess implements RepoAccess {
     T apply(Repository repo, RevWalk walk, RevCommit commit) throws IOException;
   }
 
-  private <T> T withCommit(String connection, String project, String commit, CommitRead<T> read) {
-    Path path = pathOf(connection, project);
+  private <T> T withCommit(RepoRef repoRef, String commit, CommitRead<T> read) {
+    Path path = pathOf(repoRef);
     if (!ObjectId.isId(commit)) {
-      throw new RepoAccessException(where(connection, project) + ": '" + commit + "' is not a full commit id", null);
+      throw new RepoAccessException(where(repoRef) + ": '" + commit + "' is not a full commit id", null);
     }
     RevCommit c;
     try (Repository repo = OpenRepos.open(path);
@@ -152,15 +153,17 @@ public final class JGitRepoAccess implements RepoAccess {
       try {
         c = walk.parseCommit(ObjectId.fromString(commit));
       } catch (IOException e) {
-        throw new RepoAccessException(where(connection, project) + ": no commit " + commit + " in " + path, e);
+        throw new RepoAccessException(where(repoRef) + ": no commit " + commit + " in " + path, e);
       }
       return read.apply(repo, walk, c);
     } catch (IOException e) {
-      throw new RepoAccessException(where(connection, project) + ", commit " + commit + ": cannot read " + path + ": " + e.getMessage(), e);
+      throw new RepoAccessException(where(repoRef) + ", commit " + commit + ": cannot read " + path + ": " + e.getMessage(), e);
     }
   }
 
-  private Path pathOf(String connection, String project) {
+  private Path pathOf(RepoRef repoRef) {
+    String connection = repoRef.connection();
+    String project = repoRef.project();
     Map<String, Path> projects = repos.get(connection);
     if (projects == null) {
       throw new RepoAccessException("no git connection named '" + connection + "'", null);
@@ -172,7 +175,7 @@ public final class JGitRepoAccess implements RepoAccess {
     return p;
   }
 
-  private static String where(String connection, String project) {
-    return "connection " + connection + ", project " + project;
+  private static String where(RepoRef repoRef) {
+    return "connection " + repoRef.connection() + ", project " + repoRef.project();
   }
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.gerrit.GerritRepoAccess;
 
@@ -32,27 +33,27 @@ final class RoutedRepoAccess implements RepoAccess {
   }
 
   @Override
-  public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
-    return of(connection).readFile(connection, project, commit, path);
+  public Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
+    return of(repo.connection()).readFile(repo, commit, path);
   }
 
   @Override
-  public Set<String> changedFiles(String connection, String project, String commit) {
-    return of(connection).changedFiles(connection, project, commit);
+  public Set<String> changedFiles(RepoRef repo, String commit) {
+    return of(repo.connection()).changedFiles(repo, commit);
   }
 
   @Override
-  public Optional<String> resolve(String connection, String project, String ref) {
-    return of(connection).resolve(connection, project, ref);
+  public Optional<String> resolve(RepoRef repo, String ref) {
+    return of(repo.connection()).resolve(repo, ref);
   }
 
   @Override
-  public Optional<CommitMeta> meta(String connection, String project, String commit) {
-    return of(connection).meta(connection, project, commit);
+  public Optional<CommitMeta> meta(RepoRef repo, String commit) {
+    return of(repo.connection()).meta(repo, commit);
   }
 
   @Override
-  public Checkout checkout(String connection, String project, String commit) {
-    return of(connection).checkout(connection, project, commit);
+  public Checkout checkout(RepoRef repo, String commit) {
+    return of(repo.connection()).checkout(repo, commit);
   }
 }

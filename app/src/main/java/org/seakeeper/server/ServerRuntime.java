@@ -26,6 +26,7 @@ import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.report.Reporter;
@@ -127,19 +128,19 @@ public final class ServerRuntime implements AutoCloseable {
     Map<String, Map<String, Path>> repoPaths = new LinkedHashMap<>();
     Map<String, GerritEndpoint> gerrits = new LinkedHashMap<>();
     Map<String, Path> gerritDirs = new LinkedHashMap<>();
-    List<SchedulerSettings.ProjectRef> projects = new ArrayList<>();
+    List<RepoRef> projects = new ArrayList<>();
     for (ServerConfig.Connection c : cfg.connections()) {
       if ("gerrit".equals(c.type())) {
         gerrits.put(c.name(), GerritEndpoint.of(c));
         gerritDirs.put(c.name(), LocalGitConnection.stateDir(dataDir, c.name()));
         // periodic runs: "*" is expanded to Gerrit's code projects once, at start
-        gerrits.get(c.name()).periodicProjects(LOG::warn).forEach(p -> projects.add(new SchedulerSettings.ProjectRef(c.name(), p)));
+        gerrits.get(c.name()).periodicProjects(LOG::warn).forEach(p -> projects.add(new RepoRef(c.name(), p)));
         continue;
       }
       Map<String, Path> m = new LinkedHashMap<>();
       for (ServerConfig.Repo r : c.repos()) {
         m.put(r.name(), Path.of(r.path()).toAbsolutePath().normalize());
-        projects.add(new SchedulerSettings.ProjectRef(c.name(), r.name()));
+        projects.add(new RepoRef(c.name(), r.name()));
       }
       repoPaths.put(c.name(), m);
     }
@@ -211,8 +212,8 @@ public final class ServerRuntime implements AutoCloseable {
   /** The repository an embargoed change of (connection, project) is based on: the served repo or Gerrit mirror. */
   private static Optional<Path> served(Map<String, Map<String, Path>> local, Map<String, GerritEndpoint> gerrits, GerritRepoAccess gerritRepos, RepoAccess repos, String connection, String project) {
     if (gerrits.containsKey(connection)) {
-      repos.resolve(connection, project, "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
-      return Optional.of(gerritRepos.mirrorPath(connection, project));
+      repos.resolve(new RepoRef(connection, project), "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
+      return Optional.of(gerritRepos.mirrorPath(new RepoRef(connection, project)));
     }
     return Optional.ofNullable(local.getOrDefault(connection, Map.of()).get(project));
   }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.seakeeper.core.gate.ChangeResolver;
 import org.seakeeper.core.gate.DependsOn;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 
 /** Depends-On resolution over REST against a real Gerrit: URLs, bare Change-Ids (and their ambiguity), parent changes. */
@@ -42,7 +43,7 @@ class GerritChangeResolverTest {
     assertThat(found.change().commit()).hasSize(40);
     assertThat(r.resolve("review", ref(GERRIT.url() + "#/c/" + number + "/"))).isEqualTo(byUrl);
     assertThat(r.resolve("review", ref(changeId))).isEqualTo(byUrl);
-    assertThat(r.openChangeAt("review", "deps-lib", found.change().commit())).contains(found.change());
+    assertThat(r.openChangeAt(new RepoRef("review", "deps-lib"), found.change().commit())).contains(found.change());
 
     // A cherry-pick to another branch keeps the Change-Id: the bare id is ambiguous now.
     JsonNode pick = GERRIT.admin().post("changes/deps-lib~" + number + "/revisions/current/cherrypick", GerritRest.json("destination", "stable", "allow_empty", true));

@@ -30,6 +30,7 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.ChangeResolver;
 import org.seakeeper.core.gate.DependsOn;
 import org.seakeeper.core.gate.ReviewSystem;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.core.store.OutboxEntry;
@@ -240,7 +241,7 @@ class GerritOutageTest {
     assertThat(resolver.resolve("review", byId)).isInstanceOf(ChangeResolver.NotFound.class);
     answer("changes/", 503, "down");
     within(WITHIN, Outage.class, () -> resolver.resolve("review", byId));
-    within(WITHIN, Outage.class, () -> resolver.openChangeAt("review", "proj", "b".repeat(40)));
+    within(WITHIN, Outage.class, () -> resolver.openChangeAt(new RepoRef("review", "proj"), "b".repeat(40)));
     answers.clear();
     relay.hang();
     within(WITHIN, Outage.class, () -> resolver.resolve("review", byId));
@@ -252,7 +253,7 @@ class GerritOutageTest {
   void a_fetch_from_a_hung_gerrit_ends_within_the_timeout_as_an_outage() throws Exception {
     relay.hang();
     GerritRepoAccess access = new GerritRepoAccess(Map.of("review", endpoint()), Map.of("review", tmp.resolve("state")));
-    Outage o = within(Duration.ofSeconds(6), Outage.class, () -> access.resolve("review", "proj", "refs/heads/master"));
+    Outage o = within(Duration.ofSeconds(6), Outage.class, () -> access.resolve(new RepoRef("review", "proj"), "refs/heads/master"));
     assertThat(o.connection()).isEqualTo("review");
   }
 
@@ -260,15 +261,15 @@ class GerritOutageTest {
   void a_fetch_refused_or_answered_503_is_an_outage() throws Exception {
     GerritRepoAccess access = new GerritRepoAccess(Map.of("review", endpoint()), Map.of("review", tmp.resolve("state")));
     answer("proj", 503, "down");
-    within(WITHIN, Outage.class, () -> access.resolve("review", "proj", "refs/heads/master"));
+    within(WITHIN, Outage.class, () -> access.resolve(new RepoRef("review", "proj"), "refs/heads/master"));
     relay.refuse();
-    within(WITHIN, Outage.class, () -> access.checkout("review", "proj", "c".repeat(40)));
+    within(WITHIN, Outage.class, () -> access.checkout(new RepoRef("review", "proj"), "c".repeat(40)));
   }
 
   @Test
   void a_repository_gerrit_says_does_not_exist_is_a_repo_access_exception() throws Exception {
     answer("proj", 404, "Not Found");
     GerritRepoAccess access = new GerritRepoAccess(Map.of("review", endpoint()), Map.of("review", tmp.resolve("state")));
-    within(WITHIN, RepoAccess.RepoAccessException.class, () -> access.resolve("review", "proj", "refs/heads/master"));
+    within(WITHIN, RepoAccess.RepoAccessException.class, () -> access.resolve(new RepoRef("review", "proj"), "refs/heads/master"));
   }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.event.TriggerEvent;
+import org.seakeeper.core.model.RepoRef;
 
 /** Private repositories of embargoed changes: patches apply there and nowhere else. */
 class EmbargoReposTest {
@@ -61,11 +62,11 @@ class EmbargoReposTest {
     assertThat(a.patches()).isEqualTo(2);
     assertThat(a.baseRef()).isEqualTo("refs/heads/main");
     assertThat(a.baseCommit()).isEqualTo(git(served, "rev-parse", "main").strip());
-    assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "refs/embargoed/e1")).contains(a.commit());
-    assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "refs/embargo-bases/e1")).as("only embargoed changes resolve (a manual trigger finds nothing else)").isEmpty();
-    assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "main")).isEmpty();
-    assertThat(repos.readFile(TriggerEvent.EMBARGOED, "demo", a.commit(), "a.txt")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("one\nTWO\nthree\n"));
-    assertThat(repos.changedFiles(TriggerEvent.EMBARGOED, "demo", a.commit())).containsExactly("b.txt");
+    assertThat(repos.resolve(new RepoRef(TriggerEvent.EMBARGOED, "demo"), "refs/embargoed/e1")).contains(a.commit());
+    assertThat(repos.resolve(new RepoRef(TriggerEvent.EMBARGOED, "demo"), "refs/embargo-bases/e1")).as("only embargoed changes resolve (a manual trigger finds nothing else)").isEmpty();
+    assertThat(repos.resolve(new RepoRef(TriggerEvent.EMBARGOED, "demo"), "main")).isEmpty();
+    assertThat(repos.readFile(new RepoRef(TriggerEvent.EMBARGOED, "demo"), a.commit(), "a.txt")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("one\nTWO\nthree\n"));
+    assertThat(repos.changedFiles(new RepoRef(TriggerEvent.EMBARGOED, "demo"), a.commit())).containsExactly("b.txt");
     Path priv = repos.path("demo");
     assertThat(git(priv, "log", "-2", "--format=%an <%ae>|%s", a.commit()).strip()).isEqualTo("Sec Team <sec@example.org>|Add a regression test\nSec Team <sec@example.org>|Fix the frobnicator");
     assertThat(git(priv, "log", "-1", "--format=%b", a.commit() + "~1").strip()).isEqualTo("It trusted its input.");
@@ -103,6 +104,6 @@ class EmbargoReposTest {
       assertThat(r.status()).isEqualTo(422);
       assertThat(r.getMessage()).contains("changes no file");
     });
-    assertThat(repos.resolve(TriggerEvent.EMBARGOED, "demo", "refs/embargoed/e4")).isEmpty();
+    assertThat(repos.resolve(new RepoRef(TriggerEvent.EMBARGOED, "demo"), "refs/embargoed/e4")).isEmpty();
   }
 }

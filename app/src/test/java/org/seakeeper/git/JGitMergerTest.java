@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.model.RepoRef;
 
 /** Speculative states with real git repositories. */
 class JGitMergerTest {
@@ -44,13 +45,13 @@ class JGitMergerTest {
     ChangeRef y = change(work, bare, "Y", "shared.txt", "y\n");
 
     JGitMerger m = new JGitMerger(Map.of("local", Map.of("demo", bare)));
-    Merger.Result r = m.speculate("local", "demo", "main", List.of(a, b));
+    Merger.Result r = m.speculate(new RepoRef("local", "demo"), "main", List.of(a, b));
     assertThat(r).isInstanceOf(Merger.Merged.class);
     String commit = ((Merger.Merged) r).commit();
     assertThat(git(bare, "ls-tree", "--name-only", commit).lines()).containsExactlyInAnyOrder("a.txt", "b.txt", "shared.txt");
     assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + commit)).isEqualTo(commit);
 
-    Merger.Result c = m.speculate("local", "demo", "main", List.of(a, x, y));
+    Merger.Result c = m.speculate(new RepoRef("local", "demo"), "main", List.of(a, x, y));
     assertThat(c).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
   }
 
@@ -91,21 +92,21 @@ class JGitMergerTest {
     JGitMerger m = new JGitMerger(repos);
     List<String> states = new ArrayList<>();
     for (int k = 1; k <= all.size(); k++) {
-      states.add(commitOf(m.speculate("local", "demo", "main", all.subList(0, k))));
+      states.add(commitOf(m.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k))));
     }
     // Each state is the previous one plus a merge: the first parent of state k is state k-1.
     for (int k = 1; k < states.size(); k++) {
       assertThat(git(bare, "rev-parse", states.get(k) + "^1")).isEqualTo(states.get(k - 1));
     }
     // Without any remembered step the same chain gives the same commits, all kept reachable.
-    assertThat(commitOf(new JGitMerger(repos).speculate("local", "demo", "main", all))).isEqualTo(states.getLast());
+    assertThat(commitOf(new JGitMerger(repos).speculate(new RepoRef("local", "demo"), "main", all))).isEqualTo(states.getLast());
     for (String s : states) {
       assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + s)).isEqualTo(s);
     }
     // A reset: the queue without C3 is merged onto the state of C1, C2.
     List<ChangeRef> without = new ArrayList<>(all);
     without.remove(2);
-    String reset = commitOf(m.speculate("local", "demo", "main", without));
+    String reset = commitOf(m.speculate(new RepoRef("local", "demo"), "main", without));
     assertThat(git(bare, "rev-list", "--first-parent", "--count", states.get(1) + ".." + reset)).isEqualTo("3");
     assertThat(git(bare, "ls-tree", "-r", "--name-only", reset).lines()).containsExactlyInAnyOrder(
         "shared.txt", "src/kept.txt", "src/c1.txt", "src/c2.txt", "src/c4.txt", "src/c5.txt", "src/c6.txt");
@@ -121,14 +122,14 @@ class JGitMergerTest {
     all.addAll(List.of(x, y));
     Map<String, Map<String, Path>> repos = Map.of("local", Map.of("demo", bare));
     JGitMerger prepared = new JGitMerger(repos);
-    prepared.prepare("local", "demo", "main", all);
-    prepared.prepare("nowhere", "demo", "main", all); // a hint never fails
+    prepared.prepare(new RepoRef("local", "demo"), "main", all);
+    prepared.prepare(new RepoRef("nowhere", "demo"), "main", all); // a hint never fails
     JGitMerger plain = new JGitMerger(repos);
     for (int k = 1; k <= all.size(); k++) {
-      assertThat(prepared.speculate("local", "demo", "main", all.subList(0, k))).isEqualTo(plain.speculate("local", "demo", "main", all.subList(0, k)));
+      assertThat(prepared.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k))).isEqualTo(plain.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k)));
     }
-    assertThat(prepared.speculate("local", "demo", "main", all)).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
-    String fifth = commitOf(prepared.speculate("local", "demo", "main", all.subList(0, 5)));
+    assertThat(prepared.speculate(new RepoRef("local", "demo"), "main", all)).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    String fifth = commitOf(prepared.speculate(new RepoRef("local", "demo"), "main", all.subList(0, 5)));
     assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + fifth)).isEqualTo(fifth);
   }
 
@@ -138,7 +139,7 @@ class JGitMergerTest {
     Path bare = tmp.resolve("demo.git");
     ChangeRef a = change(work, bare, "A", "a.txt", "a\n");
     JGitMerger m = new JGitMerger(Map.of("local", Map.of("demo", bare)));
-    String before = commitOf(m.speculate("local", "demo", "main", List.of(a)));
+    String before = commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(a)));
     git(work, "checkout", "-q", "main");
     Files.writeString(work.resolve("landed.txt"), "landed\n");
     git(work, "add", "-A");
@@ -146,7 +147,7 @@ class JGitMergerTest {
     git(work, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
     String tip = git(work, "rev-parse", "HEAD");
 
-    String after = commitOf(m.speculate("local", "demo", "main", List.of(a)));
+    String after = commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(a)));
     assertThat(after).isNotEqualTo(before);
     assertThat(git(bare, "rev-parse", after + "^1")).isEqualTo(tip);
     assertThat(git(bare, "ls-tree", "--name-only", after).lines()).contains("landed.txt", "a.txt");
@@ -159,11 +160,11 @@ class JGitMergerTest {
     ChangeRef x = change(work, bare, "X", "shared.txt", "x\n");
     ChangeRef y = change(work, bare, "Y", "shared.txt", "y\n");
     JGitMerger m = new JGitMerger(Map.of("local", Map.of("demo", bare)));
-    assertThat(m.speculate("local", "demo", "main", List.of(x, y))).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
-    assertThat(m.speculate("local", "demo", "main", List.of(x, y))).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    assertThat(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, y))).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    assertThat(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, y))).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
     // The change of x is an ancestor of x's state: merging it again adds no commit.
-    String once = commitOf(m.speculate("local", "demo", "main", List.of(x)));
-    assertThat(commitOf(m.speculate("local", "demo", "main", List.of(x, x)))).isEqualTo(once);
+    String once = commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(x)));
+    assertThat(commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, x)))).isEqualTo(once);
   }
 
   @Test
@@ -174,12 +175,12 @@ class JGitMergerTest {
     git(work, "push", "-q", bare.toString(), a.commit() + ":refs/changes/A");
     ChangeRef b = change(work, bare, "B", "b.txt", "b\n");
     JGitMerger m = new JGitMerger(Map.of("local", Map.of("demo", bare)));
-    String first = commitOf(m.speculate("local", "demo", "main", List.of(a)));
+    String first = commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(a)));
     git(bare, "update-ref", "-d", "refs/seakeeper/speculative/" + first);
     git(bare, "reflog", "expire", "--expire=now", "--all");
     git(bare, "gc", "-q", "--prune=now");
     assertThat(git(bare, "cat-file", "-t", a.commit())).isEqualTo("commit"); // kept by refs/changes/A
-    Merger.Result r = m.speculate("local", "demo", "main", List.of(a, b));
+    Merger.Result r = m.speculate(new RepoRef("local", "demo"), "main", List.of(a, b));
     String state = commitOf(r);
     assertThat(git(bare, "rev-parse", state + "^1")).isEqualTo(first); // the same commit, made again
     assertThat(git(bare, "ls-tree", "--name-only", state).lines()).contains("a.txt", "b.txt");

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.Merger;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * The tree-level merge gives JGit's ResolveMerger tree (and git merge-tree's) wherever it answers,
@@ -117,7 +118,7 @@ class TreeMergeTest {
       assertThat(treeLevel.get().name()).as("git merge-tree's tree").isEqualTo(git(work, "merge-tree", "--write-tree", ours, theirs));
     }
     ChangeRef change = new ChangeRef("local", "demo", "main", "1", "1", theirs);
-    Merger.Result r = new JGitMerger(Map.of("local", Map.of("demo", work))).speculate("local", "demo", "ours", List.of(change));
+    Merger.Result r = new JGitMerger(Map.of("local", Map.of("demo", work))).speculate(new RepoRef("local", "demo"), "ours", List.of(change));
     if (resolved == null) {
       assertThat(r).isEqualTo(new Merger.Conflict(change, conflicts));
       assertThat(conflicts).isNotEmpty();

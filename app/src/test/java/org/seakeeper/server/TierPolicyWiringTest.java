@@ -21,7 +21,7 @@ class TierPolicyWiringTest {
   }
 
   static TierPolicy.Decision push(TierPolicy p, String connection, String project, String ref) {
-    return p.decide(new TriggerEvent.RefUpdated(connection, project, ref, "0", SHA, "1"), (c, pr, r) -> Optional.of(SHA));
+    return p.decide(new TriggerEvent.RefUpdated(connection, project, ref, "0", SHA, "1"), (repo, r) -> Optional.of(SHA));
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.gate.ReviewSystem;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * A merger and review system for gate scenarios: a speculative state is a new fake commit with
@@ -101,11 +102,11 @@ public final class FakeGate {
   }
 
   public GatePorts ports() {
-    Merger merger = (connection, project, branch, changes) -> {
+    Merger merger = (repo, branch, changes) -> {
       synchronized (this) {
         if (mergeOutages > 0) {
           mergeOutages--;
-          throw new org.seakeeper.core.effect.Outage(connection, "fetching the changes to merge: connection refused");
+          throw new org.seakeeper.core.effect.Outage(repo.connection(), "fetching the changes to merge: connection refused");
         }
         merges.add(List.copyOf(changes));
         for (ChangeRef c : changes) {
@@ -160,9 +161,9 @@ public final class FakeGate {
       }
 
       @Override
-      public Optional<ChangeRef> openChangeAt(String connection, String project, String commit) {
+      public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
         synchronized (FakeGate.this) {
-          return known.values().stream().filter(k -> !k.merged() && k.change().connection().equals(connection) && k.change().project().equals(project) && k.change().commit().equals(commit)).map(Known::change).findFirst();
+          return known.values().stream().filter(k -> !k.merged() && k.change().repo().equals(repo) && k.change().commit().equals(commit)).map(Known::change).findFirst();
         }
       }
     };

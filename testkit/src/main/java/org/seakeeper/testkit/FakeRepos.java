@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.scheduler.RepoAccess;
 
 /**
@@ -49,10 +50,10 @@ public final class FakeRepos implements RepoAccess {
   }
 
   @Override
-  public synchronized Optional<CommitMeta> meta(String connection, String project, String commit) {
-    outage(connection);
-    get(connection, project, commit);
-    return Optional.ofNullable(metas.get(key(connection, project, commit)));
+  public synchronized Optional<CommitMeta> meta(RepoRef repo, String commit) {
+    outage(repo.connection());
+    get(repo.connection(), repo.project(), commit);
+    return Optional.ofNullable(metas.get(key(repo.connection(), repo.project(), commit)));
   }
 
   /** A commit with just a config file. */
@@ -93,31 +94,31 @@ public final class FakeRepos implements RepoAccess {
   }
 
   @Override
-  public synchronized Optional<byte[]> readFile(String connection, String project, String commit, String path) {
-    outage(connection);
+  public synchronized Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
+    outage(repo.connection());
     if (poisoned.contains(commit)) {
       throw new OutOfMemoryError("test: reading " + commit + " exhausts memory");
     }
-    return Optional.ofNullable(get(connection, project, commit).files().get(path)).map(s -> s.getBytes(StandardCharsets.UTF_8));
+    return Optional.ofNullable(get(repo.connection(), repo.project(), commit).files().get(path)).map(s -> s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
-  public synchronized Set<String> changedFiles(String connection, String project, String commit) {
-    outage(connection);
-    return Set.copyOf(get(connection, project, commit).changed());
+  public synchronized Set<String> changedFiles(RepoRef repo, String commit) {
+    outage(repo.connection());
+    return Set.copyOf(get(repo.connection(), repo.project(), commit).changed());
   }
 
   @Override
-  public synchronized Optional<String> resolve(String connection, String project, String ref) {
-    outage(connection);
-    return Optional.ofNullable(refs.get(key(connection, project, ref)));
+  public synchronized Optional<String> resolve(RepoRef repo, String ref) {
+    outage(repo.connection());
+    return Optional.ofNullable(refs.get(key(repo.connection(), repo.project(), ref)));
   }
 
   @Override
-  public Checkout checkout(String connection, String project, String commit) {
+  public Checkout checkout(RepoRef repo, String commit) {
     synchronized (this) {
-      outage(connection);
+      outage(repo.connection());
     }
-    return Checkout.gitCommit("fake:" + connection + "/" + project, commit);
+    return Checkout.gitCommit("fake:" + repo.connection() + "/" + repo.project(), commit);
   }
 }

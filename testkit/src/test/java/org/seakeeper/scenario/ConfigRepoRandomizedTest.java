@@ -18,6 +18,7 @@ import org.seakeeper.core.config.ServerConfigParser;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
@@ -80,7 +81,7 @@ class ConfigRepoRandomizedTest {
       var server = ServerConfigParser.parse(new byte[0]).sections().orElseThrow();
       TrustedConfigSource source = new TrustedConfigSource(server, Optional.of(REPO), repos, Optional.empty(), TrustedConfigSource.Listener.NONE);
       var initial = source.current();
-      SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), initial.context(), initial.releaseTags(), initial.periodic(), List.of(new SchedulerSettings.ProjectRef("local", "config")));
+      SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), initial.context(), initial.releaseTags(), initial.periodic(), List.of(new RepoRef("local", "config")));
       scheduler = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), gate.ports(), settings, source, clock, () -> {});
       scheduler.recover();
     }

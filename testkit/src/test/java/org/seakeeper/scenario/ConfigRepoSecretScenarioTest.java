@@ -16,6 +16,7 @@ import org.seakeeper.core.config.ServerConfigParser;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
@@ -74,7 +75,7 @@ class ConfigRepoSecretScenarioTest {
     TrustedConfigSource s = source;
     TrustedConfig initial = source.current();
     SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 4, Tier.TRUSTED, 4, Tier.PRIVILEGED, 1), initial.context(), initial.releaseTags(), initial.periodic(),
-        List.of(new SchedulerSettings.ProjectRef("local", "config"), new SchedulerSettings.ProjectRef("local", "demo")));
+        List.of(new RepoRef("local", "config"), new RepoRef("local", "demo")));
     LayeredSecretStore secrets = new LayeredSecretStore(admin, () -> s.current().secrets());
     scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets), gate.ports(), settings, source, clock, () -> {});
     scheduler.recover();

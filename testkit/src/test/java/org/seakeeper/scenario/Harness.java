@@ -10,6 +10,7 @@ import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
@@ -41,7 +42,7 @@ final class Harness {
 
   Harness(int slots) {
     SchedulerSettings settings =
-        new SchedulerSettings(Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new SchedulerSettings.ProjectRef("local", "demo")));
+        new SchedulerSettings(Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new RepoRef("local", "demo")));
     scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets), gate.ports(), new org.seakeeper.core.gate.GateSettings(Map.of("Code-Review", 2), Map.of("ext", "shared"), 4), settings, clock, () -> {});
     scheduler.recover();
   }
@@ -49,7 +50,7 @@ final class Harness {
   /** Restarts the scheduler on the same store (as after a crash: in-memory state is lost). */
   void restart() {
     SchedulerSettings settings =
-        new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new SchedulerSettings.ProjectRef("local", "demo")));
+        new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new RepoRef("local", "demo")));
     scheduler = new Scheduler(new SchedulerPorts(store, repos, new FakeExecutor().hold(), logs, reporter, SchedulerMetrics.NONE), settings, clock, () -> {});
     scheduler.recover();
   }

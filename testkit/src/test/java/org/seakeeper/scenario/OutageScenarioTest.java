@@ -21,6 +21,7 @@ import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
@@ -63,7 +64,7 @@ class OutageScenarioTest {
 
   OutageScenarioTest() {
     SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300,
-        List.of(new SchedulerSettings.ProjectRef("local", "demo")));
+        List.of(new RepoRef("local", "demo")));
     GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of(), 20);
     scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE).withEffects(effects), gate.ports(), gs, settings, clock, () -> {});
     scheduler.recover();

@@ -95,12 +95,12 @@ class RestartEquivalenceTest {
       // The speculative state a commit is, by content: the project's changes already submitted (on
       // its branch now), then its changes merged onto it (a shared queue's changes of other
       // repositories are not in this repository's state). A re-test after a merge names the same state.
-      Merger naming = (connection, project, branch, cs) -> {
-        Merger.Result r = real.merger().speculate(connection, project, branch, cs);
+      Merger naming = (repo, branch, cs) -> {
+        Merger.Result r = real.merger().speculate(repo, branch, cs);
         if (r instanceof Merger.Merged m) {
           List<String> content = new ArrayList<>();
-          gate.submitted().stream().filter(s -> s.project().equals(project)).forEach(s -> content.add(s.change()));
-          cs.stream().filter(c -> c.project().equals(project)).forEach(c -> content.add(c.change()));
+          gate.submitted().stream().filter(s -> s.project().equals(repo.project())).forEach(s -> content.add(s.change()));
+          cs.stream().filter(c -> c.project().equals(repo.project())).forEach(c -> content.add(c.change()));
           synchronized (names) {
             names.put(m.commit(), "spec:" + content);
           }

@@ -24,6 +24,7 @@ import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.scheduler.Scheduler;
 import org.seakeeper.core.scheduler.SchedulerMetrics;
@@ -147,7 +148,7 @@ class TierPlacementPropertyTest {
       // Asking for a network for untrusted must make no difference.
       policy = new TierPolicy(Glob.of("v*"), TierPolicy.ALL_BRANCHES, (c, p) -> true, Map.of(Tier.UNTRUSTED, true, Tier.TRUSTED, rnd.nextBoolean(), Tier.PRIVILEGED, rnd.nextBoolean()));
       settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 1 + rnd.nextInt(3), Tier.TRUSTED, 1 + rnd.nextInt(3), Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), policy, HOURLY,
-          List.of(new SchedulerSettings.ProjectRef(C, P)));
+          List.of(new RepoRef(C, P)));
       repos.commitConfig(C, P, "refs/heads/main", YAML);
       start();
     }
@@ -222,7 +223,7 @@ class TierPlacementPropertyTest {
     }
 
     private String commitOf(String change) {
-      return repos.resolve(C, P, "changes/" + change).orElseThrow();
+      return repos.resolve(new RepoRef(C, P), "changes/" + change).orElseThrow();
     }
 
     private void add(TriggerEvent e, Labelled l) {
@@ -297,7 +298,7 @@ class TierPlacementPropertyTest {
         assertThat(l.expect()).as("event %s (%s) must start nothing, but started %s, %s", s.eventId(), l.ref(), s.pipeline(), why).isNotNull();
         assertThat(s.pipeline()).as(why).isEqualTo(l.expect());
         assertThat(s.tier()).as("tier of %s on %s, %s", s.pipeline(), l.ref(), why).isEqualTo(expectedTier(l.expect()));
-        TierPolicy.Decision d = policy.decide(events.get(s.eventId()), (c, p, ref) -> Optional.of("0".repeat(40)));
+        TierPolicy.Decision d = policy.decide(events.get(s.eventId()), (repo, ref) -> Optional.of("0".repeat(40)));
         assertThat(d).as(why).isInstanceOf(TierPolicy.Decision.Start.class);
         assertThat(((TierPolicy.Decision.Start) d).tier()).as(why).isEqualTo(s.tier());
       }

@@ -2,6 +2,7 @@ package org.seakeeper.core.gate;
 
 import java.util.List;
 import java.util.Optional;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Finds the change a {@code Depends-On} footer names, and the open change a commit is the current
@@ -30,7 +31,7 @@ public interface ChangeResolver {
   Resolution resolve(String fromConnection, DependsOn.Ref ref);
 
   /** The open change whose current patch set is {@code commit} in this repo; empty when none. */
-  Optional<ChangeRef> openChangeAt(String connection, String project, String commit);
+  Optional<ChangeRef> openChangeAt(RepoRef repo, String commit);
 
   /** No review system: footers cannot be resolved (Depends-On is Gerrit-only). */
   ChangeResolver NONE = new ChangeResolver() {
@@ -40,7 +41,7 @@ public interface ChangeResolver {
     }
 
     @Override
-    public Optional<ChangeRef> openChangeAt(String connection, String project, String commit) {
+    public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
       return Optional.empty();
     }
   };

@@ -1,6 +1,7 @@
 package org.seakeeper.core.gate;
 
 import java.util.List;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Computes speculative states: the target branch with the given changes merged on top, in
@@ -18,12 +19,12 @@ public interface Merger {
   record Conflict(ChangeRef change, List<String> files) implements Result {}
 
   /** The branch tip, then each change merged in order. */
-  Result speculate(String connection, String project, String branch, List<ChangeRef> changes);
+  Result speculate(RepoRef repo, String branch, List<ChangeRef> changes);
 
   /**
    * A hint before {@link #speculate} is called for several prefixes of {@code changes}: a merger
    * that remembers its states may compute them all at once (one write instead of one per call).
    * Has no visible effect of its own and never fails; the default does nothing.
    */
-  default void prepare(String connection, String project, String branch, List<ChangeRef> changes) {}
+  default void prepare(RepoRef repo, String branch, List<ChangeRef> changes) {}
 }

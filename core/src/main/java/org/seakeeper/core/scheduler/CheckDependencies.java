@@ -73,7 +73,7 @@ final class CheckDependencies {
     chain.add(self);
     Merger.Result m;
     try {
-      m = gate.merger().speculate(self.connection(), self.project(), self.branch(), chain);
+      m = gate.merger().speculate(self.repo(), self.branch(), chain);
     } catch (org.seakeeper.core.effect.Outage e) {
       throw e; // fetching what to merge failed: prepared again later, never a verdict
     } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import org.seakeeper.core.config.RepoConfigParser;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.RepoConfig;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Repo configs of unfinished buildsets, read once per buildset and read again from the commit
@@ -61,26 +62,26 @@ final class ConfigCache {
 
   /** {@link #read(Trigger)} with the file's bytes, which the buildset keeps (durable, see {@link #job}). */
   Read readWithSource(Trigger t) {
-    if (trusted.validateOnly(t.connection(), t.project(), t.pipeline(), t.ref())) {
-      return new Read(trusted.validate(t.connection(), t.project(), t.commit()), Optional.empty());
+    if (trusted.validateOnly(t.repo(), t.pipeline(), t.ref())) {
+      return new Read(trusted.validate(t.repo(), t.commit()), Optional.empty());
     }
-    if (trusted.isRepo(t.connection(), t.project())) {
-      Optional<ConfigOutcome.Checked> broken = trusted.brokenAt(t.connection(), t.project(), t.commit());
+    if (trusted.isRepo(t.repo())) {
+      Optional<ConfigOutcome.Checked> broken = trusted.brokenAt(t.repo(), t.commit());
       if (broken.isPresent()) {
         return new Read(broken.get(), Optional.empty());
       }
     }
-    return readAt(t.connection(), t.project(), t.commit());
+    return readAt(t.repo(), t.commit());
   }
 
-  ConfigOutcome read(String connection, String project, String commit) {
-    return readAt(connection, project, commit).outcome();
+  ConfigOutcome read(RepoRef repo, String commit) {
+    return readAt(repo, commit).outcome();
   }
 
-  private Read readAt(String connection, String project, String commit) {
+  private Read readAt(RepoRef repo, String commit) {
     Optional<byte[]> bytes;
     try {
-      bytes = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
+      bytes = repos.readFile(repo, commit, RepoConfigParser.FILE_NAME);
     } catch (RepoAccess.RepoAccessException e) {
       return new Read(new ConfigOutcome.Unreadable(e.getMessage()), Optional.empty());
     }
@@ -112,7 +113,7 @@ final class ConfigCache {
   }
 
   Optional<Job> job(Build b, String name) {
-    if (trusted.validateOnly(b.connection(), b.project(), b.pipeline(), b.ref())) {
+    if (trusted.validateOnly(new RepoRef(b.connection(), b.project()), b.pipeline(), b.ref())) {
       return Optional.empty(); // a build of an unmerged trusted config repo commit never runs
     }
     RepoConfig c = byBuildset.get(b.buildsetId());
@@ -120,7 +121,7 @@ final class ConfigCache {
       // After a restart: the file the buildset was planned from, kept in the store (no fetch);
       // buildsets from before it was kept read the commit again.
       Optional<byte[]> kept = sources.apply(b.buildsetId());
-      ConfigOutcome again = kept.isPresent() ? parsed(kept.get()) : read(b.connection(), b.project(), b.commit());
+      ConfigOutcome again = kept.isPresent() ? parsed(kept.get()) : read(new RepoRef(b.connection(), b.project()), b.commit());
       if (again instanceof ConfigOutcome.Valid v) {
         c = v.config();
         byBuildset.put(b.buildsetId(), c);
@@ -133,7 +134,7 @@ final class ConfigCache {
 
   /** Why {@link #job} gave nothing for a build. */
   String whyNoJob(Build b) {
-    return trusted.validateOnly(b.connection(), b.project(), b.pipeline(), b.ref())
+    return trusted.validateOnly(new RepoRef(b.connection(), b.project()), b.pipeline(), b.ref())
         ? "jobs of the trusted config repo run only after a change merges (post of " + trusted.repo().orElseThrow().branch() + "), never for " + b.ref()
         : "the job's definition could not be read again from commit " + b.commit();
   }

@@ -58,7 +58,7 @@ final class DependencyWalk {
       ChangeRef c = todo.poll();
       Optional<RepoAccess.CommitMeta> meta;
       try {
-        meta = repos.meta(c.connection(), c.project(), c.commit());
+        meta = repos.meta(c.repo(), c.commit());
       } catch (RepoAccess.RepoAccessException e) {
         return new Problem("cannot read the commit message of " + c + ": " + e.getMessage());
       }
@@ -80,7 +80,7 @@ final class DependencyWalk {
         }
       }
       if (!meta.get().parents().isEmpty()) {
-        resolver.openChangeAt(c.connection(), c.project(), meta.get().parents().getFirst()).filter(p -> !p.sameChange(c)).ifPresent(deps::add);
+        resolver.openChangeAt(c.repo(), meta.get().parents().getFirst()).filter(p -> !p.sameChange(c)).ifPresent(deps::add);
       }
       for (ChangeRef d : deps) {
         graph.depends(key(c), key(d));

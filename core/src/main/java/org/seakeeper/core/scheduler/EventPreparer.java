@@ -7,6 +7,7 @@ import org.seakeeper.core.effect.Incidents;
 import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.gate.GatePorts;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * The reading half of processing an event, run by a call away from the scheduler's thread (see
@@ -86,16 +87,16 @@ final class EventPreparer {
 
   private Set<String> changedFiles(Trigger t) {
     try {
-      return repos.changedFiles(t.connection(), t.project(), t.commit());
+      return repos.changedFiles(t.repo(), t.commit());
     } catch (RepoAccess.RepoAccessException ex) {
       return Set.of();
     }
   }
 
   /** A ref's commit now, for periodic runs; empty when it is missing or unreadable (an outage propagates). */
-  private Optional<String> head(String connection, String project, String ref) {
+  private Optional<String> head(RepoRef repo, String ref) {
     try {
-      return repos.resolve(connection, project, ref);
+      return repos.resolve(repo, ref);
     } catch (RepoAccess.RepoAccessException ex) {
       return Optional.empty();
     }

@@ -112,7 +112,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     items.addAll(GateRuns.recover(tx, store, settings.get(), now));
     for (TriggerEvent.ApprovalsChanged a : items) {
       approvals.putIfAbsent(key(a.connection(), a.project(), a.change()), a);
-      if (find(a.connection(), a.project(), a.change()).isEmpty()) {
+      if (find(key(a.connection(), a.project(), a.change())).isEmpty()) {
         queueOf(a).enqueue(refOf(a));
         rememberDependencies(refOf(a), now);
       }
@@ -159,7 +159,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private void add(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
     GateQueue q = queueOf(a);
     ChangeRef c = refOf(a);
-    if (find(c.connection(), c.project(), c.change()).isPresent()) {
+    if (find(c.key()).isPresent()) {
       return;
     }
     List<ChangeRef> deps = List.of();
@@ -178,7 +178,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       deps = ((DependencyWalk.Open) o).dependencies();
     }
     for (ChangeRef d : deps) {
-      Optional<Found> f = find(d.connection(), d.project(), d.change());
+      Optional<Found> f = find(d.key());
       if (f.isEmpty() || f.get().queue() != q) {
         waiting.put(key(c), a);
         return;
@@ -202,7 +202,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private void walked(ChangeRef c, DependencyWalk.Outcome o) {
-    if (o instanceof DependencyWalk.Open open && !open.dependencies().isEmpty() && find(c.connection(), c.project(), c.change()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
+    if (o instanceof DependencyWalk.Open open && !open.dependencies().isEmpty() && find(c.key()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
       GateItems.Item i = items.item(key(c));
       if (i.dependsOn.isEmpty()) {
         i.dependsOn = open.dependencies();
@@ -274,14 +274,14 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /** A new patch set or an abandon removes the change from its queue (its gate builds are dequeued). */
-  void onChangeGone(Store.Tx tx, String connection, String project, String change, String why, Instant now) {
-    approvals.remove(key(connection, project, change));
-    waiting.remove(key(connection, project, change));
-    rejected.remove(key(connection, project, change));
-    tx.gate().forgetApprovals(connection, project, change);
-    tx.gate().unreject(connection, project, change);
+  void onChangeGone(Store.Tx tx, ChangeKey k, String why, Instant now) {
+    approvals.remove(k);
+    waiting.remove(k);
+    rejected.remove(k);
+    tx.gate().forgetApprovals(k.connection(), k.project(), k.change());
+    tx.gate().unreject(k.connection(), k.project(), k.change());
     walks.clear(); // a new patch set or an abandon may change what others depend on
-    find(connection, project, change).ifPresent(f -> drop(tx, f, why, now));
+    find(k).ifPresent(f -> drop(tx, f, why, now));
   }
 
   /**
@@ -349,7 +349,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   @Override
   public Optional<ChangeRef> wanted(Buildset s) {
-    return s.change().filter(c -> items.get(key(s.connection(), s.project(), c)) instanceof GateItems.Item i && i.submitting).flatMap(c -> find(s.connection(), s.project(), c)).map(Found::change);
+    return s.change().filter(c -> items.get(key(s.connection(), s.project(), c)) instanceof GateItems.Item i && i.submitting).flatMap(c -> find(key(s.connection(), s.project(), c))).map(Found::change);
   }
 
   /**
@@ -368,7 +368,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     if (asked) {
       it.submitting = false;
     }
-    Optional<Found> f = find(s.connection(), s.project(), s.change().get());
+    Optional<Found> f = find(k);
     if (f.isEmpty() || !f.get().change().patchset().equals(s.patchset().orElse(""))) {
       return; // it left its queue meanwhile
     }
@@ -521,8 +521,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /** An admin's dequeue: empty when the change is in no queue. */
-  Optional<String> dequeue(Store.Tx tx, String connection, String project, String change, String by, Instant now) {
-    return find(connection, project, change).map(f -> {
+  Optional<String> dequeue(Store.Tx tx, ChangeKey k, String by, Instant now) {
+    return find(k).map(f -> {
       drop(tx, f, "dequeued by " + by, now);
       return f.queue().name();
     });
@@ -539,8 +539,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /** An admin's promote: empty when the change is in no queue. */
-  Optional<String> promote(Store.Tx tx, String connection, String project, String change, Instant now) {
-    return find(connection, project, change).map(f -> {
+  Optional<String> promote(Store.Tx tx, ChangeKey k, Instant now) {
+    return find(k).map(f -> {
       forgetPassed(f.queue());
       f.queue().promote(f.change());
       refresh(tx, f.queue(), now);
@@ -549,8 +549,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /** An admin's (re-)enqueue, with the last approvals seen; false when none are known. */
-  boolean enqueue(Store.Tx tx, String connection, String project, String change, Instant now) {
-    TriggerEvent.ApprovalsChanged a = approvals.get(key(connection, project, change));
+  boolean enqueue(Store.Tx tx, ChangeKey k, Instant now) {
+    TriggerEvent.ApprovalsChanged a = approvals.get(k);
     if (a == null) {
       return false;
     }
@@ -560,8 +560,7 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   private record Found(GateQueue queue, ChangeRef change) {}
 
-  private Optional<Found> find(String connection, String project, String change) {
-    ChangeKey k = key(connection, project, change);
+  private Optional<Found> find(ChangeKey k) {
     return queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(k)).map(i -> new Found(q, i.change()))).findFirst();
   }
 

@@ -40,7 +40,7 @@ final class GateRuns {
   record Speculation(ChangeRef change, Merger.Result merge, Trigger trigger, Optional<ConfigCache.Read> config) {}
 
   static Speculation speculate(Merger merger, ConfigCache configs, ChangeRef c, List<ChangeRef> changes) {
-    Merger.Result m = merger.speculate(c.connection(), c.project(), c.branch(), changes);
+    Merger.Result m = merger.speculate(c.repo(), c.branch(), changes);
     String commit = m instanceof Merger.Merged merged ? merged.commit() : c.commit();
     // The ref is the branch the change lands on; the commit is the speculative state tested.
     Trigger trigger = new Trigger(PipelineName.GATE, c.connection(), c.project(), "refs/heads/" + c.branch(), commit, Optional.of(c.branch()), Optional.of(c.change()), Optional.of(c.patchset()));

@@ -8,6 +8,7 @@ import org.seakeeper.core.effect.Calls;
 import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.Cron;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -20,13 +21,13 @@ import org.seakeeper.core.store.Store;
 final class PeriodicRuns {
   private final Store store;
   private final RepoAccess repos;
-  private final List<SchedulerSettings.ProjectRef> projects;
+  private final List<RepoRef> projects;
   private final EffectPorts effects;
   private final Runnable wake;
   private final ConcurrentLinkedQueue<List<TriggerEvent.Periodic>> found = new ConcurrentLinkedQueue<>();
   private Instant lastCheck;
 
-  PeriodicRuns(Store store, RepoAccess repos, List<SchedulerSettings.ProjectRef> projects, EffectPorts effects, Runnable wake, Instant start) {
+  PeriodicRuns(Store store, RepoAccess repos, List<RepoRef> projects, EffectPorts effects, Runnable wake, Instant start) {
     this.store = store;
     this.repos = repos;
     this.projects = List.copyOf(projects);
@@ -68,10 +69,10 @@ final class PeriodicRuns {
   }
 
   /** A project's default branch (main, else master); empty when neither exists or it cannot be read now. */
-  private Optional<String> defaultBranch(SchedulerSettings.ProjectRef p) {
+  private Optional<String> defaultBranch(RepoRef p) {
     for (String b : List.of("main", "master")) {
       try {
-        if (repos.resolve(p.connection(), p.project(), "refs/heads/" + b).isPresent()) {
+        if (repos.resolve(p, "refs/heads/" + b).isPresent()) {
           return Optional.of(b);
         }
       } catch (RuntimeException e) {

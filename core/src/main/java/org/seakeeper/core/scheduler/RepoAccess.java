@@ -3,6 +3,7 @@ package org.seakeeper.core.scheduler;
 import java.util.Optional;
 import java.util.Set;
 import org.seakeeper.core.executor.Checkout;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * Read access to the repositories of connections, at a commit: the config file, what the
@@ -12,16 +13,16 @@ import org.seakeeper.core.executor.Checkout;
  */
 public interface RepoAccess {
   /** The file's bytes at the commit; empty when the commit has no such file. */
-  Optional<byte[]> readFile(String connection, String project, String commit, String path);
+  Optional<byte[]> readFile(RepoRef repo, String commit, String path);
 
   /** Paths the commit changed against its first parent (every path for a root commit). */
-  Set<String> changedFiles(String connection, String project, String commit);
+  Set<String> changedFiles(RepoRef repo, String commit);
 
   /** The commit a ref (branch, tag, change ref, or {@code HEAD}) points to; empty when it does not exist. */
-  Optional<String> resolve(String connection, String project, String ref);
+  Optional<String> resolve(RepoRef repo, String ref);
 
   /** What to put in a job's workspace to build this commit. */
-  Checkout checkout(String connection, String project, String commit);
+  Checkout checkout(RepoRef repo, String commit);
 
   /** A commit's message and parent commits (first parent first). */
   record CommitMeta(String message, java.util.List<String> parents) {}
@@ -30,7 +31,7 @@ public interface RepoAccess {
    * The commit's message and parents, for {@code Depends-On} footers and parent changes; empty
    * when this access cannot tell (then a change has no dependencies).
    */
-  default Optional<CommitMeta> meta(String connection, String project, String commit) {
+  default Optional<CommitMeta> meta(RepoRef repo, String commit) {
     return Optional.empty();
   }
 

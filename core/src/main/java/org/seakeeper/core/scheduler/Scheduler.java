@@ -20,10 +20,12 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.JobOutcome;
+import org.seakeeper.core.gate.ChangeKey;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
 import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.secret.MaskingLogWriter;
 import org.seakeeper.core.secret.SecretPolicy;
@@ -205,10 +207,10 @@ public final class Scheduler implements SchedulerCommands {
     ports.store().transaction(tx -> {
       switch (e.event()) {
         case TriggerEvent.ChangeAbandoned a -> {
-          gate.onChangeGone(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
-          cancelChange(tx, a.connection(), a.project(), a.change(), "change abandoned", now);
+          gate.onChangeGone(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
+          cancelChange(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
         }
-        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, c.connection(), c.project(), c.change(), "a new patch set (" + c.patchset() + ") was uploaded", now);
+        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, new ChangeKey(c.connection(), c.project(), c.change()), "a new patch set (" + c.patchset() + ") was uploaded", now);
         case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
         default -> {}
       }
@@ -241,9 +243,9 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   /** Cancels every queued or running build of a change (abandoned). */
-  private void cancelChange(org.seakeeper.core.store.Store.Tx tx, String connection, String project, String change, String why, Instant now) {
+  private void cancelChange(org.seakeeper.core.store.Store.Tx tx, ChangeKey k, String why, Instant now) {
     for (Build b : tx.builds().withStatus(Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING))) {
-      if (b.connection().equals(connection) && b.project().equals(project) && b.change().equals(Optional.of(change))) {
+      if (b.connection().equals(k.connection()) && b.project().equals(k.project()) && b.change().equals(Optional.of(k.change()))) {
         Running r = running.get(b.id());
         if (r != null) {
           r.execution().cancel();
@@ -329,8 +331,8 @@ public final class Scheduler implements SchedulerCommands {
     List<org.seakeeper.core.executor.DependencyCheckout> deps;
     String unreadable = null;
     try {
-      checkout = ports.repos().checkout(b.connection(), b.project(), b.commit());
-      deps = ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(d.connection(), d.project(), d.commit()))).toList();
+      checkout = ports.repos().checkout(new RepoRef(b.connection(), b.project()), b.commit());
+      deps = ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(new RepoRef(d.connection(), d.project()), d.commit()))).toList();
     } catch (org.seakeeper.core.effect.Outage o) {
       int failures = startFailures.merge(b.id(), 1, Integer::sum);
       notBefore.put(b.id(), now.plus(ports.effects().backoff().delay(failures, b.id())));
@@ -553,7 +555,7 @@ public final class Scheduler implements SchedulerCommands {
     }
     Optional<String> commit;
     try {
-      commit = ports.repos().resolve(connection, project, ref);
+      commit = ports.repos().resolve(new RepoRef(connection, project), ref);
     } catch (RepoAccess.RepoAccessException e) {
       return CommandResult.refused(404, "unknown_project", e.getMessage());
     }
@@ -572,7 +574,7 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult dequeue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.dequeue(tx, connection, project, change, by, now)
+    return ports.store().transaction(tx -> gate.dequeue(tx, new ChangeKey(connection, project, change), by, now)
         .map(q -> CommandResult.done("change " + change + " of " + project + " dequeued from " + q + " by " + by, 0))
         .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
   }
@@ -580,7 +582,7 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult enqueue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.enqueue(tx, connection, project, change, now)
+    return ports.store().transaction(tx -> gate.enqueue(tx, new ChangeKey(connection, project, change), now)
         ? CommandResult.accepted("change " + change + " of " + project + " enqueued by " + by, 0)
         : CommandResult.refused(409, "not_approved", "no approvals of change " + change + " of " + project + " are known; approve it in the review system"));
   }
@@ -588,7 +590,7 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult promote(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.promote(tx, connection, project, change, now)
+    return ports.store().transaction(tx -> gate.promote(tx, new ChangeKey(connection, project, change), now)
         .map(q -> CommandResult.done("change " + change + " of " + project + " promoted to the head of " + q + " by " + by, 0))
         .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
   }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 
 /**
@@ -16,19 +17,16 @@ import org.seakeeper.core.model.Tier;
  * @param periodic when {@code periodic} runs for every project's default branch
  * @param projects the projects served, for periodic runs
  */
-public record SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, TierPolicy policy, Cron periodic, List<ProjectRef> projects) {
+public record SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, TierPolicy policy, Cron periodic, List<RepoRef> projects) {
   public SchedulerSettings {
     maxParallel = Map.copyOf(maxParallel);
     projects = List.copyOf(projects);
   }
 
   /** The default policy with these release tags (every branch protected, every project served). */
-  public SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, Glob releaseTags, Cron periodic, List<ProjectRef> projects) {
+  public SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, Glob releaseTags, Cron periodic, List<RepoRef> projects) {
     this(maxParallel, trusted, TierPolicy.defaults(releaseTags), periodic, projects);
   }
-
-  /** A project of a connection. */
-  public record ProjectRef(String connection, String project) {}
 
   public int slots(Tier tier) {
     return maxParallel.getOrDefault(tier, 1);

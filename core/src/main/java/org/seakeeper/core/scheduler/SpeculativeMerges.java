@@ -82,7 +82,7 @@ final class SpeculativeMerges {
     List<ChangeRef> chain = jobs.getLast().changes();
     effects.call(last.connection(), "speculative merge for " + last + (jobs.size() > 1 ? " and " + (jobs.size() - 1) + " item(s) ahead" : ""), () -> {
       if (jobs.size() > 1) {
-        merger.prepare(last.connection(), last.project(), last.branch(), chain);
+        merger.prepare(last.repo(), last.branch(), chain);
       }
       List<Outcome> out = new ArrayList<>();
       for (Job j : jobs) {
@@ -100,7 +100,7 @@ final class SpeculativeMerges {
     List<ChangeRef> out = new ArrayList<>();
     for (Elsewhere e : wanted) {
       ChangeRef d = e.dependency();
-      if (merger.speculate(d.connection(), d.project(), d.branch(), e.chain()) instanceof Merger.Merged m) {
+      if (merger.speculate(d.repo(), d.branch(), e.chain()) instanceof Merger.Merged m) {
         out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
       }
     }

@@ -9,6 +9,7 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.RefNames;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.Tier;
 
 /**
@@ -88,7 +89,7 @@ public final class TierPolicy {
   /** Finds the commit a ref points to now (for periodic runs); empty when it does not exist. */
   @FunctionalInterface
   public interface Heads {
-    Optional<String> head(String connection, String project, String ref);
+    Optional<String> head(RepoRef repo, String ref);
   }
 
   /** The tier a pipeline runs in: fixed, never configurable by a repo (docs/contracts.md §1). */
@@ -198,7 +199,7 @@ public final class TierPolicy {
     if (bad.isPresent()) {
       return new Decision.Refused(bad.get() + "; periodic does not run on it");
     }
-    Optional<String> head = heads.head(p.connection(), p.project(), ref);
+    Optional<String> head = heads.head(new RepoRef(p.connection(), p.project()), ref);
     if (head.isEmpty()) {
       return new Decision.Refused("periodic: " + p.project() + " has no branch " + RefNames.printable(ref));
     }

@@ -2,6 +2,7 @@ package org.seakeeper.core.scheduler;
 
 import java.util.Optional;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 
 /**
  * What an event asks for: a pipeline on a commit of a ref, with the change and patch set when it
@@ -9,6 +10,11 @@ import org.seakeeper.core.model.PipelineName;
  */
 public record Trigger(
     PipelineName pipeline, String connection, String project, String ref, String commit, Optional<String> branch, Optional<String> change, Optional<String> patchset) {
+  /** The repository of the trigger. */
+  public RepoRef repo() {
+    return new RepoRef(connection, project);
+  }
+
   static final String ZEROS = "0000000000000000000000000000000000000000";
 
   static Optional<String> branchOf(String ref) {

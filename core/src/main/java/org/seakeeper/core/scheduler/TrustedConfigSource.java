@@ -16,6 +16,7 @@ import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.config.TrustedSections;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.secret.ConfigSecretOpener;
 import org.seakeeper.core.secret.ConfigSecrets;
@@ -157,36 +158,36 @@ public final class TrustedConfigSource {
    * an {@link org.seakeeper.core.effect.Outage} propagates). Empty for any other event.
    */
   Optional<Reload> prepare(TriggerEvent e) {
-    if (e instanceof TriggerEvent.RefUpdated u && isRepo(u.connection(), u.project()) && u.ref().equals(repo.get().ref())) {
+    if (e instanceof TriggerEvent.RefUpdated u && isRepo(new RepoRef(u.connection(), u.project())) && u.ref().equals(repo.get().ref())) {
       return Optional.of(read(repo.get()));
     }
     return Optional.empty();
   }
 
   /** Whether this is the config repo. */
-  boolean isRepo(String connection, String project) {
-    return repo.isPresent() && repo.get().connection().equals(connection) && repo.get().project().equals(project);
+  boolean isRepo(RepoRef repoRef) {
+    return repo.isPresent() && repo.get().connection().equals(repoRef.connection()) && repo.get().project().equals(repoRef.project());
   }
 
   /**
    * Whether a pipeline run of this repo and ref may only validate: true for the config repo unless
    * it is {@code post} or {@code periodic} of its branch (merged code).
    */
-  boolean validateOnly(String connection, String project, PipelineName pipeline, String ref) {
-    return isRepo(connection, project) && !((pipeline == PipelineName.POST || pipeline == PipelineName.PERIODIC) && ref.equals(repo.get().ref()));
+  boolean validateOnly(RepoRef repoRef, PipelineName pipeline, String ref) {
+    return isRepo(repoRef) && !((pipeline == PipelineName.POST || pipeline == PipelineName.PERIODIC) && ref.equals(repo.get().ref()));
   }
 
   /**
    * The validation of a config repo commit as it would be if merged: its trusted file merged with
    * the server file, and its own {@code .seakeeper.yaml} against the result. Runs nothing.
    */
-  ConfigOutcome.Checked validate(String connection, String project, String commit) {
-    Attempt a = attempt(connection, project, commit);
+  ConfigOutcome.Checked validate(RepoRef repoRef, String commit) {
+    Attempt a = attempt(repoRef, commit);
     List<String> lines = new ArrayList<>(format(a.problems(), repo.orElseThrow().path()));
     TrustedContext ctx = a.merged().map(TrustedSections::context).orElse(current().context());
     boolean ok = a.merged().isPresent();
     try {
-      Optional<byte[]> own = repos.readFile(connection, project, commit, RepoConfigParser.FILE_NAME);
+      Optional<byte[]> own = repos.readFile(repoRef, commit, RepoConfigParser.FILE_NAME);
       if (own.isPresent()) {
         ConfigResult r = RepoConfigParser.parse(own.get(), ctx);
         lines.addAll(format(r.problems(), RepoConfigParser.FILE_NAME));
@@ -207,8 +208,8 @@ public final class TrustedConfigSource {
    * For {@code post}/{@code periodic} of the config branch: empty when the commit's trusted file
    * is usable, else the {@code config_error} that replaces its jobs.
    */
-  Optional<ConfigOutcome.Checked> brokenAt(String connection, String project, String commit) {
-    Attempt a = attempt(connection, project, commit);
+  Optional<ConfigOutcome.Checked> brokenAt(RepoRef repoRef, String commit) {
+    Attempt a = attempt(repoRef, commit);
     if (a.merged().isPresent()) {
       return Optional.empty();
     }
@@ -236,7 +237,7 @@ public final class TrustedConfigSource {
   private Reload read(ServerConfig.ConfigRepo r) {
     Optional<String> tip;
     try {
-      tip = repos.resolve(r.connection(), r.project(), r.ref());
+      tip = repos.resolve(new RepoRef(r.connection(), r.project()), r.ref());
     } catch (RepoAccess.RepoAccessException e) {
       return new Reload(Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()), Optional.empty(), Optional.empty(), Optional.empty());
     }
@@ -244,10 +245,10 @@ public final class TrustedConfigSource {
     if (tip.isEmpty() || tip.equals(now.commit()) || tip.equals(now.rejected())) {
       return Reload.NOTHING; // no branch yet (only the server file applies), or nothing new
     }
-    Attempt a = attempt(r.connection(), r.project(), tip.get());
+    Attempt a = attempt(new RepoRef(r.connection(), r.project()), tip.get());
     Optional<Attempt> last = Optional.empty();
     if (a.merged().isEmpty() && now.commit().isEmpty() && remembered.isPresent() && !remembered.equals(tip)) {
-      last = Optional.of(attempt(r.connection(), r.project(), remembered.get()));
+      last = Optional.of(attempt(new RepoRef(r.connection(), r.project()), remembered.get()));
     }
     return new Reload(Optional.empty(), tip, Optional.of(a), last);
   }
@@ -287,11 +288,11 @@ public final class TrustedConfigSource {
     listener.loaded(commit, warnings);
   }
 
-  private Attempt attempt(String connection, String project, String commit) {
+  private Attempt attempt(RepoRef repoRef, String commit) {
     String path = repo.orElseThrow().path();
     Optional<byte[]> bytes;
     try {
-      bytes = repos.readFile(connection, project, commit, path);
+      bytes = repos.readFile(repoRef, commit, path);
     } catch (RepoAccess.RepoAccessException e) {
       return new Attempt(Optional.empty(), ConfigSecrets.EMPTY, List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
     }

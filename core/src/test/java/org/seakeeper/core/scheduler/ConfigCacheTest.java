@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.model.Cron;
+import org.seakeeper.core.model.RepoRef;
 
 class ConfigCacheTest {
   /** Commits to config file contents; counts reads. */
@@ -19,23 +20,23 @@ class ConfigCacheTest {
     int reads;
 
     @Override
-    public Optional<byte[]> readFile(String connection, String project, String commit, String path) {
+    public Optional<byte[]> readFile(RepoRef repo, String commit, String path) {
       reads++;
       return Optional.ofNullable(byCommit.get(commit)).map(s -> s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public Set<String> changedFiles(String connection, String project, String commit) {
+    public Set<String> changedFiles(RepoRef repo, String commit) {
       return Set.of();
     }
 
     @Override
-    public Optional<String> resolve(String connection, String project, String ref) {
+    public Optional<String> resolve(RepoRef repo, String ref) {
       return Optional.empty();
     }
 
     @Override
-    public Checkout checkout(String connection, String project, String commit) {
+    public Checkout checkout(RepoRef repo, String commit) {
       return Checkout.gitCommit("/nowhere", commit);
     }
   }
@@ -51,17 +52,17 @@ class ConfigCacheTest {
     files.byCommit.put("c2", A);
     files.byCommit.put("c3", B);
     ConfigCache cache = new ConfigCache(files, TrustedConfigSource.fixed(new TrustedConfig(TrustedContext.offlineDefaults(), org.seakeeper.core.model.Glob.of("v*"), Cron.DAILY_0300, org.seakeeper.core.gate.GateSettings.DEFAULTS)));
-    ConfigOutcome one = cache.read("x", "p", "c1");
-    ConfigOutcome two = cache.read("x", "p", "c2");
-    ConfigOutcome three = cache.read("x", "p", "c3");
+    ConfigOutcome one = cache.read(new RepoRef("x", "p"), "c1");
+    ConfigOutcome two = cache.read(new RepoRef("x", "p"), "c2");
+    ConfigOutcome three = cache.read(new RepoRef("x", "p"), "c3");
     assertThat(one).isInstanceOf(ConfigOutcome.Valid.class);
     assertThat(((ConfigOutcome.Valid) two).config()).isSameAs(((ConfigOutcome.Valid) one).config());
     assertThat(((ConfigOutcome.Valid) three).config().jobs()).containsOnlyKeys("lint");
     assertThat(files.reads).isEqualTo(3);
     files.byCommit.put("c4", BAD);
-    assertThat(cache.read("x", "p", "c4")).isInstanceOf(ConfigOutcome.Invalid.class);
-    assertThat(cache.read("x", "p", "c4")).isEqualTo(cache.read("x", "p", "c4"));
-    assertThat(cache.read("x", "p", "none")).isInstanceOf(ConfigOutcome.Missing.class);
+    assertThat(cache.read(new RepoRef("x", "p"), "c4")).isInstanceOf(ConfigOutcome.Invalid.class);
+    assertThat(cache.read(new RepoRef("x", "p"), "c4")).isEqualTo(cache.read(new RepoRef("x", "p"), "c4"));
+    assertThat(cache.read(new RepoRef("x", "p"), "none")).isInstanceOf(ConfigOutcome.Missing.class);
   }
 
   @Test
@@ -71,13 +72,13 @@ class ConfigCacheTest {
     ConfigOutcome original = null;
     for (int i = 0; i <= ConfigCache.MAX_PARSED; i++) {
       files.byCommit.put("c" + i, "jobs:\n  j" + i + ": {run: \"true\"}\npipelines:\n  check: [j" + i + "]\n");
-      ConfigOutcome o = cache.read("x", "p", "c" + i);
+      ConfigOutcome o = cache.read(new RepoRef("x", "p"), "c" + i);
       assertThat(o).isInstanceOf(ConfigOutcome.Valid.class);
       original = i == 0 ? o : original;
     }
     // c0 was dropped (least recently used) and is parsed again: the same config, a new object.
-    ConfigOutcome first = cache.read("x", "p", "c0");
-    ConfigOutcome again = cache.read("x", "p", "c0");
+    ConfigOutcome first = cache.read(new RepoRef("x", "p"), "c0");
+    ConfigOutcome again = cache.read(new RepoRef("x", "p"), "c0");
     assertThat(((ConfigOutcome.Valid) first).config().jobs()).containsOnlyKeys("j0");
     assertThat(((ConfigOutcome.Valid) first).config()).isNotSameAs(((ConfigOutcome.Valid) original).config());
     assertThat(((ConfigOutcome.Valid) again).config()).isSameAs(((ConfigOutcome.Valid) first).config());

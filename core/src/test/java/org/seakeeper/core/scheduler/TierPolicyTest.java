@@ -19,7 +19,7 @@ import org.seakeeper.core.model.Tier;
 class TierPolicyTest {
   static final String SHA = "1234567890123456789012345678901234567890";
   static final TierPolicy POLICY = TierPolicy.defaults(Glob.of("v*"));
-  static final TierPolicy.Heads HEADS = (c, p, ref) -> Optional.of(SHA);
+  static final TierPolicy.Heads HEADS = (repo, ref) -> Optional.of(SHA);
 
   static TierPolicy.Decision push(TierPolicy policy, String ref) {
     return policy.decide(new TriggerEvent.RefUpdated("local", "demo", ref, "0", SHA, "1"), HEADS);
