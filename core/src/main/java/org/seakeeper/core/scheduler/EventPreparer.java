@@ -80,7 +80,7 @@ final class EventPreparer {
    * (decided without asking any repository: a periodic run then starts nothing).
    */
   Prepared givenUp(TierPolicy policy, EventRecord e, RuntimeException error) {
-    TierPolicy.Decision decision = policy.decide(e.event(), (connection, project, ref) -> Optional.empty());
+    TierPolicy.Decision decision = policy.decide(e.event(), (repo, ref) -> Optional.empty());
     String why = "the event could not be processed (" + EventIntake.MAX_FAILURES + " attempts): " + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
     return new Prepared(Optional.empty(), decision, new ConfigOutcome.Unreadable(why), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
   }
