@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,7 +25,7 @@ import org.seakeeper.core.store.LogStore;
 /**
  * Build logs as files: {@code DATA_DIR/logs/<id / 1000>/<id>.log}, UTF-8, one {@code \n} after
  * each line. Each line is written to the file as it comes (no buffering in this process), so a
- * concurrent {@link #read} or a streaming client sees it at once. {@link Writer#seal} forces the
+ * concurrent {@link #read}, {@link #stream} or a streaming client sees it at once. {@link Writer#seal} forces the
  * file to disk and writes {@code <id>.log.sha256} beside it, in the format of {@code sha256sum}
  * ({@code HEX  <id>.log}), so {@code sha256sum -c} checks a log by hand. The {@code logs}
  * directory is made {@code rwx------}: logs of embargoed builds must not be readable by jobs.
@@ -62,16 +63,19 @@ public final class FileLogStore implements LogStore {
   }
 
   @Override
-  public Optional<byte[]> read(long buildId, long offset) {
+  public Optional<byte[]> read(long buildId, long offset, int maxBytes) {
     if (offset < 0) {
       throw new IllegalArgumentException("negative offset " + offset);
+    }
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("negative maxBytes " + maxBytes);
     }
     try (FileChannel ch = FileChannel.open(path(buildId), StandardOpenOption.READ)) {
       long size = ch.size();
       if (offset >= size) {
         return Optional.of(new byte[0]);
       }
-      ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size - offset));
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(maxBytes, size - offset));
       long pos = offset;
       while (buf.hasRemaining()) {
         int n = ch.read(buf, pos);
@@ -83,6 +87,38 @@ public final class FileLogStore implements LogStore {
       byte[] out = new byte[buf.position()];
       buf.flip().get(out);
       return Optional.of(out);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of build " + buildId, e);
+    }
+  }
+
+  @Override
+  public Optional<Long> size(long buildId) {
+    try {
+      return Optional.of(Files.size(path(buildId)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of build " + buildId, e);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> stream(long buildId, long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("negative offset " + offset);
+    }
+    try {
+      FileChannel ch = FileChannel.open(path(buildId), StandardOpenOption.READ);
+      try {
+        ch.position(offset);
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+      return Optional.of(Channels.newInputStream(ch));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

@@ -2,6 +2,10 @@ package org.seakeeper.web;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,62 +78,108 @@ final class ApiRoutes {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * The log, or the requested range of it, copied from the log store through a small buffer: a
+   * log of any size costs no more heap than that. The length is the log's size when the request
+   * came (a running build's log may grow meanwhile; what came later is for the next request).
+   */
   private void log(Context ctx) {
     Build b = build(view.apply(ctx), ctx);
     ctx.header("Accept-Ranges", "bytes");
     ctx.contentType("text/plain; charset=utf-8");
+    long total = logs.size(b.id()).orElse(0L);
     String range = ctx.header("Range");
-    if (range == null) {
-      ctx.result(logs.read(b.id(), 0).orElse(new byte[0]));
+    Matcher m = range == null ? null : RANGE.matcher(range.strip());
+    if (m == null || !m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+      // No Range, or (RFC 9110) one we do not understand, which is ignored: the whole log is sent.
+      send(ctx, b.id(), 0, total);
       return;
     }
-    Matcher m = RANGE.matcher(range.strip());
-    if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-      // RFC 9110: a Range we do not understand is ignored, and the whole log is sent.
-      ctx.result(logs.read(b.id(), 0).orElse(new byte[0]));
-      return;
-    }
-    if (!m.group(1).isEmpty() && m.group(2).isEmpty()) {
-      long from = Long.parseLong(m.group(1));
-      byte[] rest = logs.read(b.id(), from).orElse(new byte[0]);
-      if (rest.length > 0) {
-        partial(ctx, rest, from, from + rest.length);
-      } else {
-        unsatisfiable(ctx, length(b.id()));
-      }
-      return;
-    }
-    byte[] all = logs.read(b.id(), 0).orElse(new byte[0]);
     long first;
     long last;
     if (m.group(1).isEmpty()) {
       long suffix = Long.parseLong(m.group(2));
-      first = Math.max(0, all.length - suffix);
-      last = all.length - 1;
+      first = Math.max(0, total - suffix);
+      last = total - 1;
+    } else if (m.group(2).isEmpty()) {
+      first = Long.parseLong(m.group(1));
+      last = total - 1;
     } else {
       first = Long.parseLong(m.group(1));
-      last = Math.min(Long.parseLong(m.group(2)), all.length - 1L);
+      last = Math.min(Long.parseLong(m.group(2)), total - 1);
     }
-    if (first >= all.length || first > last) {
-      unsatisfiable(ctx, all.length);
+    if (first >= total || first > last) {
+      unsatisfiable(ctx, total);
       return;
     }
-    byte[] slice = java.util.Arrays.copyOfRange(all, (int) first, (int) last + 1);
-    partial(ctx, slice, first, all.length);
+    ctx.status(206);
+    ctx.header("Content-Range", "bytes " + first + "-" + last + "/" + total);
+    send(ctx, b.id(), first, last - first + 1);
   }
 
-  private static void partial(Context ctx, byte[] bytes, long first, long total) {
-    ctx.status(206);
-    ctx.header("Content-Range", "bytes " + first + "-" + (first + bytes.length - 1) + "/" + total);
-    ctx.result(bytes);
+  /** Streams {@code count} bytes of the log from {@code from} (fewer if the log has fewer). */
+  private void send(Context ctx, long buildId, long from, long count) {
+    if (count <= 0) {
+      ctx.result(new byte[0]);
+      return;
+    }
+    InputStream in = logs.stream(buildId, from).orElse(null);
+    ctx.result(in == null ? new ByteArrayInputStream(new byte[0]) : new Limited(in, count));
+  }
+
+  /** At most {@code left} bytes of a stream; closing it closes the stream. */
+  static final class Limited extends FilterInputStream {
+    private long left;
+
+    Limited(InputStream in, long left) {
+      super(in);
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int c = in.read();
+      if (c >= 0) {
+        left--;
+      }
+      return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.min(n, left));
+      left -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), left);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 
   private void unsatisfiable(Context ctx, long total) {
     ctx.header("Content-Range", "bytes */" + total);
     throw new ApiError(416, "range_not_satisfiable", "The log has " + total + " bytes; the requested range starts past its end.");
-  }
-
-  private long length(long buildId) {
-    return logs.read(buildId, 0).map(a -> (long) a.length).orElse(0L);
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,17 +24,24 @@ import org.slf4j.LoggerFactory;
  * line (the line as {@code data}), then {@code event: end} with the final status once the build is
  * terminal. A running build is followed by polling the log store and the build's status; each
  * event's {@code id} is the log offset after it, so a reconnecting EventSource (header {@code
- * Last-Event-ID}) or {@code ?offset=N} resumes there. Each stream holds one virtual thread.
+ * Last-Event-ID}) or {@code ?offset=N} resumes there. Each stream holds one virtual thread and at
+ * most {@link #CHUNK} bytes of log; one client address holds at most {@link
+ * #MAX_STREAMS_PER_CLIENT} streams (then 429), all clients together {@link #MAX_STREAMS} (then 503).
  */
 final class LogStreams {
   static final long POLL_MILLIS = 200;
   static final long HEARTBEAT_MILLIS = 2_000;
   static final int MAX_STREAMS = 256;
+  /** The most live log streams one client address may hold open at once (on top of {@link #MAX_STREAMS}). */
+  static final int MAX_STREAMS_PER_CLIENT = 8;
+  /** The most log read at a time while streaming; also the most a line event waits for its newline. */
+  static final int CHUNK = 64 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(LogStreams.class);
 
   private final BuildQueries queries;
   private final LogStore logs;
   private final AtomicInteger active = new AtomicInteger();
+  private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
 
   LogStreams(BuildQueries queries, LogStore logs, MeterRegistry registry) {
@@ -54,8 +62,15 @@ final class LogStreams {
   /** Streams the log of {@code build} to the client until the build ends or the client leaves. */
   void stream(Context ctx, Build build) throws IOException {
     long offset = startOffset(ctx);
+    String client = ctx.req().getRemoteAddr();
+    if (perClient.merge(client, 1, Integer::sum) > MAX_STREAMS_PER_CLIENT) {
+      release(client);
+      throw new ApiError(
+          429, "too_many_streams", "This address has " + MAX_STREAMS_PER_CLIENT + " live log streams open already; close one, or read /log.");
+    }
     if (active.incrementAndGet() > MAX_STREAMS) {
       active.decrementAndGet();
+      release(client);
       throw new ApiError(503, "unavailable", "Too many live log streams are open; try again later or read /log.");
     }
     try {
@@ -75,37 +90,63 @@ final class LogStreams {
       Thread.currentThread().interrupt();
     } finally {
       active.decrementAndGet();
+      release(client);
     }
   }
 
+  private void release(String client) {
+    perClient.computeIfPresent(client, (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  /**
+   * Sends the log from {@code offset} as line events, reading at most {@link #CHUNK} bytes at a
+   * time, until the build is terminal (then {@code end}) or the server stops. A line longer than
+   * {@link #CHUNK} bytes goes out in pieces of about that size (cut between characters), so a stream never holds more.
+   */
   private void follow(long buildId, long offset, OutputStream out) throws IOException, InterruptedException {
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
     long idleSince = System.nanoTime();
     while (stopping.getCount() > 0) {
       BuildStatus status = queries.build(buildId).map(Build::status).orElse(BuildStatus.ERROR);
-      byte[] chunk = logs.read(buildId, offset).orElse(new byte[0]);
-      int start = 0;
-      for (int i = 0; i < chunk.length; i++) {
-        if (chunk[i] == '\n') {
-          pending.write(chunk, start, i - start);
-          offset += i + 1 - start;
-          start = i + 1;
-          emit(out, "line", pending.toString(StandardCharsets.UTF_8), offset);
-          pending.reset();
+      boolean sent = false;
+      while (stopping.getCount() > 0) {
+        byte[] chunk = logs.read(buildId, offset + pending.size(), CHUNK).orElse(new byte[0]);
+        if (chunk.length == 0) {
+          break;
+        }
+        int start = 0;
+        for (int i = 0; i < chunk.length; i++) {
+          if (chunk[i] == '\n') {
+            pending.write(chunk, start, i - start);
+            offset += pending.size() + 1;
+            start = i + 1;
+            emit(out, "line", pending.toString(StandardCharsets.UTF_8), offset);
+            pending.reset();
+          } else if (pending.size() + (i - start) >= CHUNK && (chunk[i] & 0xC0) != 0x80) { // not inside a UTF-8 character
+            pending.write(chunk, start, i - start);
+            start = i;
+            offset += pending.size();
+            emit(out, "line", pending.toString(StandardCharsets.UTF_8), offset);
+            pending.reset();
+          }
+        }
+        pending.write(chunk, start, chunk.length - start);
+        out.flush();
+        sent = true;
+        if (chunk.length < CHUNK) {
+          break;
         }
       }
-      pending.write(chunk, start, chunk.length - start);
-      offset += chunk.length - start;
       if (status.terminal()) {
         if (pending.size() > 0) {
+          offset += pending.size();
           emit(out, "line", pending.toString(StandardCharsets.UTF_8), offset);
         }
         emit(out, "end", status.id(), offset);
         out.flush();
         return;
       }
-      if (chunk.length > 0) {
-        out.flush();
+      if (sent) {
         idleSince = System.nanoTime();
       } else if (System.nanoTime() - idleSince > HEARTBEAT_MILLIS * 1_000_000) {
         out.write(":\n\n".getBytes(StandardCharsets.UTF_8));

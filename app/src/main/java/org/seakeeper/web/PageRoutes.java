@@ -142,26 +142,34 @@ final class PageRoutes {
     b.append("<dt>").append(Html.esc(name)).append("</dt><dd>").append(Html.esc(value)).append("</dd>\n");
   }
 
-  /** The log up to its last complete line (the stream goes on from there), at most the last MiB. */
+  /**
+   * The log up to its last complete line (the stream goes on from there), at most its last
+   * {@link #MAX_PAGE_LOG} bytes starting at a line; only that tail is read. A longer log gets a
+   * note and a link to the raw log.
+   */
   private String log(Build x) {
-    byte[] all = logs.read(x.id(), 0).orElse(new byte[0]);
-    int end = all.length;
+    long size = logs.size(x.id()).orElse(0L);
+    long base = Math.max(0, size - MAX_PAGE_LOG - 1); // one byte more: is the window's first byte a line start?
+    byte[] tail = logs.read(x.id(), base, (int) (size - base)).orElse(new byte[0]);
+    int end = tail.length;
     if (!x.status().terminal()) {
-      while (end > 0 && all[end - 1] != '\n') {
+      while (end > 0 && tail[end - 1] != '\n') {
         end--;
       }
     }
-    int start = 0;
+    long total = base + tail.length;
+    int start = Math.max(base > 0 ? 1 : 0, end - MAX_PAGE_LOG);
     String note = "";
-    if (end > MAX_PAGE_LOG) {
-      start = end - MAX_PAGE_LOG;
-      while (start < end && all[start - 1] != '\n') {
+    if (base + start > 0) {
+      while (start < end && tail[start - 1] != '\n') {
         start++;
       }
-      note = "<p><em>Showing the last part of the log only; the raw log has all " + all.length + " bytes.</em></p>\n";
+      String raw = links.local("/api/v1/builds/" + x.id() + "/log");
+      note = "<p class=\"note\"><em>The log has " + total + " bytes; showing only its last part (up to " + (MAX_PAGE_LOG >> 20) + " MiB). The "
+          + Html.link(raw, "raw log") + " has all of it.</em></p>\n";
     }
-    String text = new String(all, start, end - start, StandardCharsets.UTF_8);
-    String stream = links.local("/api/v1/builds/" + x.id() + "/log/stream?offset=" + end);
+    String text = new String(tail, start, end - start, StandardCharsets.UTF_8);
+    String stream = links.local("/api/v1/builds/" + x.id() + "/log/stream?offset=" + (base + end));
     return "<h2>Log</h2>\n" + note + "<pre id=\"log\" data-stream=\"" + Html.esc(stream) + "\">" + Html.esc(text) + "</pre>\n";
   }
 

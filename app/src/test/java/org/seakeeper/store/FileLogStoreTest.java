@@ -3,6 +3,9 @@ package org.seakeeper.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +30,13 @@ class FileLogStoreTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
+  /** The log from {@code offset}, read through {@link FileLogStore#stream} (tests only: whole). */
   private String text(FileLogStore logs, long id, long offset) {
-    return new String(logs.read(id, offset).orElseThrow(), StandardCharsets.UTF_8);
+    try (InputStream in = logs.stream(id, offset).orElseThrow()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -45,18 +53,21 @@ class FileLogStoreTest {
   void a_reader_sees_each_line_as_soon_as_it_is_written_and_reads_from_an_offset() {
     FileLogStore logs = new FileLogStore(dataDir);
     LogStore.Writer w = logs.open(5);
-    assertThat(logs.read(5, 0)).hasValueSatisfying(b -> assertThat(b).isEmpty());
+    assertThat(logs.read(5, 0, 100)).hasValueSatisfying(b -> assertThat(b).isEmpty());
     w.line("one");
     assertThat(text(new FileLogStore(dataDir), 5, 0)).isEqualTo("one\n");
     w.line("twö");
     assertThat(text(logs, 5, 4)).isEqualTo("twö\n");
     assertThat(text(logs, 5, 100)).isEmpty();
-    assertThatThrownBy(() -> logs.read(5, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> logs.read(5, -1, 10)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void a_missing_log_reads_as_empty() {
-    assertThat(new FileLogStore(dataDir).read(99, 0)).isEmpty();
+    FileLogStore logs = new FileLogStore(dataDir);
+    assertThat(logs.read(99, 0, 10)).isEmpty();
+    assertThat(logs.size(99)).isEmpty();
+    assertThat(logs.stream(99, 0)).isEmpty();
   }
 
   @Test
@@ -130,11 +141,76 @@ class FileLogStoreTest {
     long offset = 0;
     for (int i = 0; i < 100; i++) {
       w.line("line " + i);
-      byte[] more = logs.read(77, offset).orElseThrow();
+      byte[] more = logs.read(77, offset, 1 << 16).orElseThrow();
       offset += more.length;
       followed.append(new String(more, StandardCharsets.UTF_8));
     }
     w.seal();
     assertThat(followed.toString()).isEqualTo(Files.readString(logs.path(77)));
+  }
+
+  @Test
+  void a_bounded_read_returns_at_most_max_bytes_from_the_offset() {
+    FileLogStore logs = new FileLogStore(dataDir);
+    LogStore.Writer w = logs.open(9);
+    w.line("abcdef");
+    w.line("ghij"); // 12 bytes
+    assertThat(new String(logs.read(9, 0, 3).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("abc");
+    assertThat(new String(logs.read(9, 5, 4).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("f\ngh");
+    assertThat(new String(logs.read(9, 10, 100).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("j\n");
+    assertThat(logs.read(9, 12, 100)).hasValueSatisfying(b -> assertThat(b).isEmpty());
+    assertThat(logs.read(9, 3, 0)).hasValueSatisfying(b -> assertThat(b).isEmpty());
+    assertThatThrownBy(() -> logs.read(9, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void size_is_the_length_in_bytes_as_the_log_grows() {
+    FileLogStore logs = new FileLogStore(dataDir);
+    LogStore.Writer w = logs.open(10);
+    assertThat(logs.size(10)).hasValue(0L);
+    w.line("wörld");
+    assertThat(logs.size(10)).hasValue(7L);
+    w.seal();
+    assertThat(logs.size(10)).hasValue(7L);
+  }
+
+  @Test
+  void a_stream_starts_at_its_offset_and_sees_what_is_written_later() throws Exception {
+    FileLogStore logs = new FileLogStore(dataDir);
+    LogStore.Writer w = logs.open(11);
+    w.line("one");
+    w.line("two");
+    try (InputStream in = logs.stream(11, 4).orElseThrow()) {
+      assertThat(new String(in.readNBytes(4), StandardCharsets.UTF_8)).isEqualTo("two\n");
+      assertThat(in.read()).isEqualTo(-1);
+      w.line("three");
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("three\n");
+    }
+    try (InputStream in = logs.stream(11, 1000).orElseThrow()) {
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    assertThatThrownBy(() -> logs.stream(11, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void a_large_log_is_read_in_bounded_pieces_and_streamed_whole() throws Exception {
+    FileLogStore logs = new FileLogStore(dataDir);
+    LogStore.Writer w = logs.open(12);
+    String line = "x".repeat(1023);
+    for (int i = 0; i < 4096; i++) {
+      w.line(line); // 4 MiB
+    }
+    String sum = w.seal();
+    assertThat(logs.size(12)).hasValue(4L << 20);
+    assertThat(logs.read(12, 0, 1 << 16).orElseThrow()).hasSize(1 << 16);
+    assertThat(logs.read(12, (4L << 20) - 10, 1 << 16).orElseThrow()).hasSize(10);
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = logs.stream(12, 0).orElseThrow()) {
+      byte[] buf = new byte[8192];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        d.update(buf, 0, n);
+      }
+    }
+    assertThat(HexFormat.of().formatHex(d.digest())).isEqualTo(sum);
   }
 }
