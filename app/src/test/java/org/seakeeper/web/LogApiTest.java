@@ -210,6 +210,69 @@ class LogApiTest {
     assertThat(activeStreams()).isZero();
   }
 
+  @Test
+  void one_client_address_holds_at_most_a_few_streams_then_429() throws Exception {
+    Build b = running();
+    web.logs.open(b.id()).line("waiting");
+    List<InputStream> open = new ArrayList<>();
+    for (int i = 0; i < LogStreams.MAX_STREAMS_PER_CLIENT; i++) {
+      var r = openStream(b.id());
+      assertThat(r.statusCode()).isEqualTo(200);
+      InputStream in = r.body();
+      in.read(new byte[16]);
+      open.add(in);
+    }
+    assertThat(activeStreams()).isEqualTo(LogStreams.MAX_STREAMS_PER_CLIENT);
+    var refused = web.get("/api/v1/builds/" + b.id() + "/log/stream");
+    assertThat(error(refused, 429)).isEqualTo("too_many_streams");
+    assertThat(activeStreams()).isEqualTo(LogStreams.MAX_STREAMS_PER_CLIENT);
+    assertThat(web.get("/api/v1/builds/" + b.id() + "/log").statusCode()).isEqualTo(200); // other reads still work
+    open.removeFirst().close();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (activeStreams() >= LogStreams.MAX_STREAMS_PER_CLIENT && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    var again = openStream(b.id());
+    assertThat(again.statusCode()).isEqualTo(200);
+    open.add(again.body());
+    for (InputStream in : open) {
+      in.close();
+    }
+  }
+
+  @Test
+  void a_line_longer_than_a_chunk_streams_in_pieces_that_join_to_it() throws Exception {
+    String longLine = "é" + "y".repeat(150_000) + "ü";
+    Build b = withLog("short", longLine, "after");
+    List<String> events = events(openStream(b.id()).body());
+    assertThat(events.getFirst()).isEqualTo("line:short");
+    assertThat(events.subList(events.size() - 2, events.size())).containsExactly("line:after", "end:success");
+    List<String> pieces = events.subList(1, events.size() - 2);
+    assertThat(pieces).hasSizeGreaterThan(1).allMatch(p -> p.startsWith("line:") && p.length() - 5 <= LogStreams.CHUNK);
+    assertThat(String.join("", pieces.stream().map(p -> p.substring(5)).toList())).isEqualTo(longLine);
+  }
+
+  @Test
+  void the_build_page_shows_only_the_last_mib_of_a_long_log_with_a_link_to_the_raw_log() throws Exception {
+    Build b = web.insert();
+    LogStore.Writer w = web.logs.open(b.id());
+    w.line("<first line>");
+    String filler = "z".repeat(999);
+    for (int i = 0; i < 1200; i++) {
+      w.line(filler);
+    }
+    w.line("<last line>");
+    var page = web.get("/builds/" + b.id());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).doesNotContain("first line").contains("&lt;last line&gt;").doesNotContain("<last line>");
+    assertThat(page.body()).contains("showing only its last part").contains("href=\"/api/v1/builds/" + b.id() + "/log\">raw log</a>");
+    assertThat(page.body().length()).isLessThan(PageRoutes.MAX_PAGE_LOG + 20_000);
+    String pre = page.body().substring(page.body().indexOf("<pre id=\"log\""));
+    assertThat(pre.substring(pre.indexOf('>') + 1)).startsWith(filler + "\n"); // starts at a line
+    var small = web.get("/builds/" + withLog("tiny").id());
+    assertThat(small.body()).contains("tiny").doesNotContain("showing only its last part");
+  }
+
   private double activeStreams() {
     return web.registry.get("seakeeper.web.log.streams").gauge().value();
   }

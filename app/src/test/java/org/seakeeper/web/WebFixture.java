@@ -51,8 +51,17 @@ final class WebFixture implements AutoCloseable {
 
   /** A server with {@code /api/v1/secrets} working on {@code secrets}. */
   WebFixture(String token, org.seakeeper.secrets.SecretAdmin secrets) {
+    this(token, secrets, null);
+  }
+
+  /** A server reading logs from {@code served} (e.g. a {@code FileLogStore}) instead of {@link #logs}. */
+  WebFixture(org.seakeeper.core.store.LogStore served) {
+    this(TOKEN, null, served);
+  }
+
+  private WebFixture(String token, org.seakeeper.secrets.SecretAdmin secrets, org.seakeeper.core.store.LogStore served) {
     server =
-        new WebServer(new WebServer.Services(store.queries(), logs, commands, () -> token, URI.create(PUBLIC), registry, () -> status, secrets), desk)
+        new WebServer(new WebServer.Services(store.queries(), served == null ? logs : served, commands, () -> token, URI.create(PUBLIC), registry, () -> status, secrets), desk)
             .start("127.0.0.1", 0);
   }
 
