@@ -101,7 +101,8 @@ final class LogStreams {
   /**
    * Sends the log from {@code offset} as line events, reading at most {@link #CHUNK} bytes at a
    * time, until the build is terminal (then {@code end}) or the server stops. A line longer than
-   * {@link #CHUNK} bytes goes out in pieces of about that size (cut between characters), so a stream never holds more.
+   * {@link #CHUNK} bytes goes out in pieces of at most that size, cut between characters, so a
+   * stream never holds more.
    */
   private void follow(long buildId, long offset, OutputStream out) throws IOException, InterruptedException {
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -122,7 +123,7 @@ final class LogStreams {
             start = i + 1;
             emit(out, "line", pending.toString(StandardCharsets.UTF_8), offset);
             pending.reset();
-          } else if (pending.size() + (i - start) >= CHUNK && (chunk[i] & 0xC0) != 0x80) { // not inside a UTF-8 character
+          } else if (pending.size() + (i - start) >= CHUNK - 3 && (chunk[i] & 0xC0) != 0x80) { // at most CHUNK bytes, not inside a UTF-8 character
             pending.write(chunk, start, i - start);
             start = i;
             offset += pending.size();
