@@ -40,6 +40,7 @@ import org.seakeeper.testkit.RecordingReporter;
 
 /**
  * A gate queue of N changes (bench/gate-queue.sh prepares the repo): per round, interleaved,
+ *
  * <ol>
  *   <li>{@code cli}: N chained merges with {@code git merge-tree --write-tree} + {@code git
  *       commit-tree}, as one bash loop (one bash spawn, then 2N git spawns);
@@ -56,18 +57,24 @@ import org.seakeeper.testkit.RecordingReporter;
  *       tree level ({@code TreeMerge}: unchanged subtrees are never entered), checked to give
  *       JGitMerger's tree; {@code tree_chain_packed}: the same writing one pack at the end.
  * </ol>
+ *
  * Besides wall time, the CPU time of the timing thread is recorded ({@code cpu_ms}): on a loaded
  * machine it is close to what the step takes when the thread does not wait for a CPU (the CLI's
- * work is in child processes and has no such figure).
- * Usage: java -cp seakeeper.jar:testkit.jar bench/GateQueueBench.java REPO N ROUNDS OUT.json
+ * work is in child processes and has no such figure). Usage: java -cp seakeeper.jar:testkit.jar
+ * bench/GateQueueBench.java REPO N ROUNDS OUT.json
  */
 public final class GateQueueBench {
   static final String CONN = "review";
   static final String PROJECT = "bench";
   static final Map<String, List<Double>> times = new LinkedHashMap<>();
-  /** CPU time of the timing thread (user + system): what the step costs without waiting for a CPU. */
+
+  /**
+   * CPU time of the timing thread (user + system): what the step costs without waiting for a CPU.
+   */
   static final Map<String, List<Double>> cpu = new LinkedHashMap<>();
-  static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(args[0]);
@@ -87,28 +94,51 @@ public final class GateQueueBench {
     for (int r = 0; r <= rounds; r++) { // round 0 warms up and is not counted
       boolean count = r > 0;
       time(count, "bash_spawn", () -> sh(repo, "true"));
-      String loop = "s=" + bump(repo) + "; for c in " + String.join(" ", changes)
-          + "; do t=$(git merge-tree --write-tree $s $c) || exit 1; s=$(git commit-tree $t -p $s -p $c -m merge); done; echo $s";
+      String loop =
+          "s="
+              + bump(repo)
+              + "; for c in "
+              + String.join(" ", changes)
+              + "; do t=$(git merge-tree --write-tree $s $c) || exit 1; s=$(git commit-tree $t -p"
+              + " $s -p $c -m merge); done; echo $s";
       time(count, "cli", () -> sh(repo, loop));
       bump(repo);
       String[] tree = new String[1];
-      time(count, "jgit_chain", () -> {
-        if (!(merger.speculate(new RepoRef(CONN, PROJECT), "main", refs) instanceof Merger.Merged m)) {
-          throw new IllegalStateException("the chain did not merge");
-        } else {
-          tree[0] = git(repo, "rev-parse", m.commit() + "^{tree}");
-        }
-      });
+      time(
+          count,
+          "jgit_chain",
+          () -> {
+            if (!(merger.speculate(new RepoRef(CONN, PROJECT), "main", refs)
+                instanceof Merger.Merged m)) {
+              throw new IllegalStateException("the chain did not merge");
+            } else {
+              tree[0] = git(repo, "rev-parse", m.commit() + "^{tree}");
+            }
+          });
       bump(repo);
-      time(count, "jgit_gate", () -> {
-        for (int k = 1; k <= n; k++) {
-          merger.speculate(new RepoRef(CONN, PROJECT), "main", refs.subList(0, k));
-        }
-      });
+      time(
+          count,
+          "jgit_gate",
+          () -> {
+            for (int k = 1; k <= n; k++) {
+              merger.speculate(new RepoRef(CONN, PROJECT), "main", refs.subList(0, k));
+            }
+          });
       bump(repo);
-      time(count, "tree_chain", () -> check(TreeMerge.chain(repo, refs, false).name().equals(tree[0]), "tree_chain's tree"));
+      time(
+          count,
+          "tree_chain",
+          () ->
+              check(
+                  TreeMerge.chain(repo, refs, false).name().equals(tree[0]), "tree_chain's tree"));
       bump(repo);
-      time(count, "tree_chain_packed", () -> check(TreeMerge.chain(repo, refs, true).name().equals(tree[0]), "tree_chain_packed's tree"));
+      time(
+          count,
+          "tree_chain_packed",
+          () ->
+              check(
+                  TreeMerge.chain(repo, refs, true).name().equals(tree[0]),
+                  "tree_chain_packed's tree"));
       bump(repo);
       scheduler(count, "", paths, merger, refs);
       Merger instant = (where, branch, cs) -> new Merger.Merged(cs.getLast().commit(), cs);
@@ -118,36 +148,88 @@ public final class GateQueueBench {
   }
 
   /** The real scheduler: N approvals in, then a failure at position 10. */
-  static void scheduler(boolean count, String variant, Map<String, Map<String, Path>> paths, Merger merger, List<ChangeRef> refs) throws Exception {
+  static void scheduler(
+      boolean count,
+      String variant,
+      Map<String, Map<String, Path>> paths,
+      Merger merger,
+      List<ChangeRef> refs)
+      throws Exception {
     InMemoryStore store = new InMemoryStore();
     FakeExecutor executor = new FakeExecutor().hold();
     ReviewSystem review = c -> new ReviewSystem.SubmitResult(true, "merged");
-    SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 1000, Tier.TRUSTED, 1000, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
+    SchedulerSettings settings =
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, 1000, Tier.TRUSTED, 1000, Tier.PRIVILEGED, 1),
+            TrustedContext.offlineDefaults(),
+            Glob.of("v*"),
+            Cron.DAILY_0300,
+            List.of());
     GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of(), refs.size());
-    Scheduler s = new Scheduler(new SchedulerPorts(store, new JGitRepoAccess(paths), executor, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), new GatePorts(merger, review), gs, settings, Clock.systemUTC(), () -> {});
+    Scheduler s =
+        new Scheduler(
+            new SchedulerPorts(
+                store,
+                new JGitRepoAccess(paths),
+                executor,
+                new InMemoryLogStore(),
+                new RecordingReporter(),
+                SchedulerMetrics.NONE),
+            new GatePorts(merger, review),
+            gs,
+            settings,
+            Clock.systemUTC(),
+            () -> {});
     s.recover();
     Clock clock = Clock.systemUTC();
-    store.transaction(tx -> {
-      for (ChangeRef c : refs) {
-        tx.inbox().add(new TriggerEvent.ChangeProposed(CONN, PROJECT, "main", c.change(), "1", c.commit(), "refs/changes/" + c.change()), clock.instant());
-      }
-      return null;
-    });
+    store.transaction(
+        tx -> {
+          for (ChangeRef c : refs) {
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ChangeProposed(
+                        CONN,
+                        PROJECT,
+                        "main",
+                        c.change(),
+                        "1",
+                        c.commit(),
+                        "refs/changes/" + c.change()),
+                    clock.instant());
+          }
+          return null;
+        });
     s.runUntilIdle();
     for (Build b : builds(store, PipelineName.CHECK)) {
       executor.releaseId("b" + b.id(), new JobOutcome.Succeeded());
     }
     s.runUntilIdle();
-    store.transaction(tx -> {
-      for (ChangeRef c : refs) {
-        tx.inbox().add(new TriggerEvent.ApprovalsChanged(CONN, PROJECT, "main", c.change(), "1", c.commit(), Map.of("Code-Review", 2), "v" + c.change()), clock.instant());
-      }
-      return null;
-    });
+    store.transaction(
+        tx -> {
+          for (ChangeRef c : refs) {
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ApprovalsChanged(
+                        CONN,
+                        PROJECT,
+                        "main",
+                        c.change(),
+                        "1",
+                        c.commit(),
+                        Map.of("Code-Review", 2),
+                        "v" + c.change()),
+                    clock.instant());
+          }
+          return null;
+        });
     time(count, "sched_enqueue" + variant, s::runUntilIdle);
     List<Build> gate = builds(store, PipelineName.GATE);
-    check(gate.size() == refs.size() && gate.stream().allMatch(b -> b.status() == BuildStatus.RUNNING), "enqueue: " + gate.size() + " gate builds");
-    Build tenth = gate.stream().filter(b -> b.change().equals(Optional.of("c10"))).findFirst().orElseThrow();
+    check(
+        gate.size() == refs.size()
+            && gate.stream().allMatch(b -> b.status() == BuildStatus.RUNNING),
+        "enqueue: " + gate.size() + " gate builds");
+    Build tenth =
+        gate.stream().filter(b -> b.change().equals(Optional.of("c10"))).findFirst().orElseThrow();
     executor.releaseId("b" + tenth.id(), new JobOutcome.Failed(1));
     time(count, "sched_reset_at_10" + variant, s::runUntilIdle);
     int restarted = builds(store, PipelineName.GATE).size() - gate.size();
@@ -155,8 +237,8 @@ public final class GateQueueBench {
   }
 
   /**
-   * Moves main one empty commit ahead, so every merge of the next variant makes new objects (as
-   * a live queue does) instead of finding those of the previous one. Returns the new tip.
+   * Moves main one empty commit ahead, so every merge of the next variant makes new objects (as a
+   * live queue does) instead of finding those of the previous one. Returns the new tip.
    */
   static String bump(Path repo) throws Exception {
     String tip = git(repo, "commit-tree", "main^{tree}", "-p", "main", "-m", "bench: next round");
@@ -165,7 +247,17 @@ public final class GateQueueBench {
   }
 
   static List<Build> builds(InMemoryStore store, PipelineName p) {
-    return store.queries().list(new BuildQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(p), Optional.empty(), Optional.empty(), BuildQuery.MAX_LIMIT));
+    return store
+        .queries()
+        .list(
+            new BuildQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(p),
+                Optional.empty(),
+                Optional.empty(),
+                BuildQuery.MAX_LIMIT));
   }
 
   interface Step {
@@ -198,21 +290,43 @@ public final class GateQueueBench {
   }
 
   static void report(int n, int rounds, Path out) throws IOException {
-    StringBuilder json = new StringBuilder("{\"n\": " + n + ", \"rounds\": " + rounds + ", \"ms\": {");
-    System.out.printf(Locale.ROOT, "%-26s %10s %10s %10s %12s%n", "variant (ms)", "median", "min", "max", "cpu median");
+    StringBuilder json =
+        new StringBuilder("{\"n\": " + n + ", \"rounds\": " + rounds + ", \"ms\": {");
+    System.out.printf(
+        Locale.ROOT,
+        "%-26s %10s %10s %10s %12s%n",
+        "variant (ms)",
+        "median",
+        "min",
+        "max",
+        "cpu median");
     boolean first = true;
     for (Map.Entry<String, List<Double>> e : times.entrySet()) {
       List<Double> v = e.getValue();
       // The CLI's work happens in child processes: this thread's CPU time says nothing about it.
-      String c = e.getKey().equals("cli") || e.getKey().equals("bash_spawn") ? "-" : String.format(Locale.ROOT, "%.1f", median(cpu.get(e.getKey())));
-      System.out.printf(Locale.ROOT, "%-26s %10.1f %10.1f %10.1f %12s%n", e.getKey(), median(v), Collections.min(v), Collections.max(v), c);
+      String c =
+          e.getKey().equals("cli") || e.getKey().equals("bash_spawn")
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f", median(cpu.get(e.getKey())));
+      System.out.printf(
+          Locale.ROOT,
+          "%-26s %10.1f %10.1f %10.1f %12s%n",
+          e.getKey(),
+          median(v),
+          Collections.min(v),
+          Collections.max(v),
+          c);
       json.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": ").append(v);
       first = false;
     }
     json.append("}, \"cpu_ms\": {");
     first = true;
     for (Map.Entry<String, List<Double>> e : cpu.entrySet()) {
-      json.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": ").append(e.getValue());
+      json.append(first ? "" : ", ")
+          .append('"')
+          .append(e.getKey())
+          .append("\": ")
+          .append(e.getValue());
       first = false;
     }
     json.append("}}\n");
@@ -220,11 +334,23 @@ public final class GateQueueBench {
     for (String v : List.of("jgit_chain", "jgit_gate", "tree_chain", "tree_chain_packed")) {
       List<Double> ratios = new ArrayList<>();
       for (int i = 0; i < times.get(v).size(); i++) {
-        ratios.add((times.get("cli").get(i) - times.get("bash_spawn").get(i)) / times.get(v).get(i));
+        ratios.add(
+            (times.get("cli").get(i) - times.get("bash_spawn").get(i)) / times.get(v).get(i));
       }
-      System.out.printf(Locale.ROOT, "cli / %-18s %6.2fx  (rounds %.2f-%.2fx; > 1: faster than the CLI)%n", v, median(ratios), Collections.min(ratios), Collections.max(ratios));
+      System.out.printf(
+          Locale.ROOT,
+          "cli / %-18s %6.2fx  (rounds %.2f-%.2fx; > 1: faster than the CLI)%n",
+          v,
+          median(ratios),
+          Collections.min(ratios),
+          Collections.max(ratios));
     }
-    System.out.printf(Locale.ROOT, "failure at 10 -> %d builds restarted: %.1f ms, %.1f ms of CPU (goal <= 50 ms)%n", n - 10, median(times.get("sched_reset_at_10")), median(cpu.get("sched_reset_at_10")));
+    System.out.printf(
+        Locale.ROOT,
+        "failure at 10 -> %d builds restarted: %.1f ms, %.1f ms of CPU (goal <= 50 ms)%n",
+        n - 10,
+        median(times.get("sched_reset_at_10")),
+        median(cpu.get("sched_reset_at_10")));
     Files.writeString(out, json.toString());
   }
 
@@ -238,8 +364,15 @@ public final class GateQueueBench {
   }
 
   static void sh(Path dir, String script) throws Exception {
-    Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("bash", "-c", script)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    check(p.waitFor(Duration.ofMinutes(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) && p.exitValue() == 0, "bash: " + o);
+    check(
+        p.waitFor(Duration.ofMinutes(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            && p.exitValue() == 0,
+        "bash: " + o);
   }
 }

@@ -1,6 +1,5 @@
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -30,8 +29,8 @@ import org.seakeeper.sandbox.Workspaces;
 /**
  * Where one job launch's time goes inside a warm JVM: times each phase of
  * BubblewrapExecutor.Run.execute separately (public APIs where they exist, the few private steps
- * replicated line for line), then whole executions, then bare process spawns from Java.
- * Run through bench/launch-phases.sh, which builds the jar and a git repo to check out.
+ * replicated line for line), then whole executions, then bare process spawns from Java. Run through
+ * bench/launch-phases.sh, which builds the jar and a git repo to check out.
  *
  * <p>Usage: java -cp app/target/seakeeper.jar bench/LaunchPhases.java REPO COMMIT N
  */
@@ -49,25 +48,61 @@ public final class LaunchPhases {
     int warm = Math.max(5, n / 5);
     Path workRoot = Files.createTempDirectory(Path.of("/var/tmp"), "seakeeper-phases");
     Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx--x--x"));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        Workspaces.delete(workRoot);
-      } catch (IOException e) {
-        System.err.println("could not remove " + workRoot + ": " + e.getMessage());
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    Workspaces.delete(workRoot);
+                  } catch (IOException e) {
+                    System.err.println("could not remove " + workRoot + ": " + e.getMessage());
+                  }
+                }));
     Path artifacts = workRoot.resolve("artifacts");
     Checkout checkout = Checkout.gitCommit(repo, commit);
     Workspaces workspaces = new Workspaces(workRoot.resolve("work"));
     Cgroups cgroups = Cgroups.system();
     HostUser user = new HostUsers().forTier(Tier.UNTRUSTED);
     Path bwrap = SandboxProbe.findBwrap();
-    List<String> setpriv = user.switchUser()
-        ? List.of("/usr/bin/setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--")
-        : List.of();
-    List<String> bare = List.of(bwrap.toString(), "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
-        "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "true");
+    List<String> setpriv =
+        user.switchUser()
+            ? List.of(
+                "/usr/bin/setpriv",
+                "--reuid=" + user.uid(),
+                "--regid=" + user.gid(),
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--no-new-privs",
+                "--")
+            : List.of();
+    List<String> bare =
+        List.of(
+            bwrap.toString(),
+            "--unshare-all",
+            "--unshare-user",
+            "--disable-userns",
+            "--die-with-parent",
+            "--new-session",
+            "--ro-bind",
+            "/usr",
+            "/usr",
+            "--symlink",
+            "usr/bin",
+            "/bin",
+            "--symlink",
+            "usr/lib",
+            "/lib",
+            "--symlink",
+            "usr/lib64",
+            "/lib64",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--tmpfs",
+            "/tmp",
+            "true");
     Path plain = Files.createDirectory(workRoot.resolve("plain"));
     try (var files = Files.list(Path.of(repo))) {
       for (Path f : files.filter(f -> !f.getFileName().toString().equals(".git")).toList()) {
@@ -80,18 +115,39 @@ public final class LaunchPhases {
     // Interleaved, so that the machine's noise hits every measurement alike: per iteration, one
     // execution phase by phase, one whole execution through the executor, a workspace without
     // .git, then bare spawns.
-    try (BubblewrapExecutor executor = Wiring.bubblewrap(Optional.empty(), Tier.UNTRUSTED, workRoot.resolve("work2"), artifacts, warnings::add)) {
+    try (BubblewrapExecutor executor =
+        Wiring.bubblewrap(
+            Optional.empty(),
+            Tier.UNTRUSTED,
+            workRoot.resolve("work2"),
+            artifacts,
+            warnings::add)) {
       for (int i = 0; i < warm + n; i++) {
         boolean keep = i >= warm;
         // A pause before each cgroup-joining measurement: a write to cgroup.procs shortly after
-        // another one skips the RCU grace period the first one paid, which would flatter the second.
+        // another one skips the RCU grace period the first one paid, which would flatter the
+        // second.
         Thread.sleep(QUIET_MS);
-        phases("phases-" + ProcessHandle.current().pid() + "-" + i, checkout, workspaces, cgroups, user, bwrap, setpriv, keep);
+        phases(
+            "phases-" + ProcessHandle.current().pid() + "-" + i,
+            checkout,
+            workspaces,
+            cgroups,
+            user,
+            bwrap,
+            setpriv,
+            keep);
         Thread.sleep(QUIET_MS);
-        whole(executor, request("whole-" + ProcessHandle.current().pid() + "-" + i, checkout), keep);
+        whole(
+            executor, request("whole-" + ProcessHandle.current().pid() + "-" + i, checkout), keep);
         // The same workspace without .git: what copying only the commit's files would cost.
         long w0 = System.nanoTime();
-        Path plainExec = workspaces.create("untrusted", "plain-" + ProcessHandle.current().pid() + "-" + i, Checkout.directory(plain.toString()), user);
+        Path plainExec =
+            workspaces.create(
+                "untrusted",
+                "plain-" + ProcessHandle.current().pid() + "-" + i,
+                Checkout.directory(plain.toString()),
+                user);
         long w1 = System.nanoTime();
         Workspaces.delete(plainExec);
         long w2 = System.nanoTime();
@@ -104,7 +160,17 @@ public final class LaunchPhases {
         long t1 = System.nanoTime();
         spawn(bareUser);
         long t2 = System.nanoTime();
-        spawn(List.of("/bin/sh", "-c", "exec \"$@\"", "sh", "/bin/bash", "--noprofile", "--norc", "-c", "true"));
+        spawn(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "exec \"$@\"",
+                "sh",
+                "/bin/bash",
+                "--noprofile",
+                "--norc",
+                "-c",
+                "true"));
         long t3 = System.nanoTime();
         if (keep) {
           record("java spawn /bin/true", t1 - t0);
@@ -115,24 +181,44 @@ public final class LaunchPhases {
     }
     workspaces.close();
 
-    System.out.printf("%nPhases of one trivial job in a warm JVM (N=%d after %d warm-up), milliseconds%n", n, warm);
+    System.out.printf(
+        "%nPhases of one trivial job in a warm JVM (N=%d after %d warm-up), milliseconds%n",
+        n, warm);
     System.out.printf("  %-66s %8s %8s %8s%n", "phase", "median", "mean", "p90");
     for (Map.Entry<String, List<Long>> e : times.entrySet()) {
       long[] v = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
       double mean = Arrays.stream(v).average().orElse(0) / 1e6;
-      System.out.printf("  %-66s %8.2f %8.2f %8.2f%n", e.getKey(), v[v.length / 2] / 1e6, mean, v[(int) Math.min(v.length - 1, Math.round(v.length * 0.9))] / 1e6);
+      System.out.printf(
+          "  %-66s %8.2f %8.2f %8.2f%n",
+          e.getKey(),
+          v[v.length / 2] / 1e6,
+          mean,
+          v[(int) Math.min(v.length - 1, Math.round(v.length * 0.9))] / 1e6);
     }
-    System.out.printf("  cgroup destroys that took > 5 ms (a 10 ms sleep in Handle.destroy): %d of %d%n", slowDestroys, n);
+    System.out.printf(
+        "  cgroup destroys that took > 5 ms (a 10 ms sleep in Handle.destroy): %d of %d%n",
+        slowDestroys, n);
     if (!warnings.isEmpty()) {
       System.out.println("  executor warnings: " + warnings.stream().distinct().toList());
     }
     if (args.length > 3) {
-      StringBuilder json = new StringBuilder("{\n  \"benchmark\": \"launch-phases\",\n  \"n\": " + n + ",\n  \"slow_cgroup_destroys\": " + slowDestroys + ",\n  \"phases_ms\": {\n");
+      StringBuilder json =
+          new StringBuilder(
+              "{\n  \"benchmark\": \"launch-phases\",\n  \"n\": "
+                  + n
+                  + ",\n  \"slow_cgroup_destroys\": "
+                  + slowDestroys
+                  + ",\n  \"phases_ms\": {\n");
       int k = 0;
       for (Map.Entry<String, List<Long>> e : times.entrySet()) {
         long[] v = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
-        json.append(String.format("    \"%s\": {\"median\": %.3f, \"mean\": %.3f}%s%n", e.getKey(), v[v.length / 2] / 1e6,
-            Arrays.stream(v).average().orElse(0) / 1e6, ++k < times.size() ? "," : ""));
+        json.append(
+            String.format(
+                "    \"%s\": {\"median\": %.3f, \"mean\": %.3f}%s%n",
+                e.getKey(),
+                v[v.length / 2] / 1e6,
+                Arrays.stream(v).average().orElse(0) / 1e6,
+                ++k < times.size() ? "," : ""));
       }
       json.append("  }\n}\n");
       Files.writeString(Path.of(args[3]), json.toString());
@@ -144,9 +230,12 @@ public final class LaunchPhases {
   static int iteration;
 
   /** The launch of phases 5 and 6 without cgroups; returns the nanoseconds it took. */
-  static long noCgroupLaunch(Path exec, List<String> setpriv, List<String> argv, boolean keep) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(launcher(exec.resolve("status.json"), null, setpriv, argv)).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+  static long noCgroupLaunch(Path exec, List<String> setpriv, List<String> argv, boolean keep)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(launcher(exec.resolve("status.json"), null, setpriv, argv))
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().clear();
     pb.directory(exec.toFile());
     long u0 = System.nanoTime();
@@ -161,7 +250,15 @@ public final class LaunchPhases {
   }
 
   /** One execution, phase by phase, as BubblewrapExecutor.Run.execute does it. */
-  static void phases(String id, Checkout checkout, Workspaces workspaces, Cgroups cgroups, HostUser user, Path bwrap, List<String> setpriv, boolean keep)
+  static void phases(
+      String id,
+      Checkout checkout,
+      Workspaces workspaces,
+      Cgroups cgroups,
+      HostUser user,
+      Path bwrap,
+      List<String> setpriv,
+      boolean keep)
       throws IOException, InterruptedException {
     ExecutionRequest r = request(id, checkout);
     long t0 = System.nanoTime();
@@ -175,17 +272,25 @@ public final class LaunchPhases {
     boolean noCgroupFirst = (iteration++ % 2) == 0;
     if (noCgroupFirst) {
       long e0 = System.nanoTime();
-      noCgroupLaunch(exec, setpriv, BwrapCommand.build(bwrap, r, exec, Optional.empty(), exec.resolve("etc"), 3), keep);
+      noCgroupLaunch(
+          exec,
+          setpriv,
+          BwrapCommand.build(bwrap, r, exec, Optional.empty(), exec.resolve("etc"), 3),
+          keep);
       extraBefore = System.nanoTime() - e0;
     }
     long t2b = t2 + extraBefore;
     Cgroups.Attempt attempt = cgroups.create(r.id(), 4L << 30, 4096);
     Cgroups.Handle cg = attempt.handle().orElse(null);
     long t3 = System.nanoTime();
-    List<String> argv = BwrapCommand.build(bwrap, r, exec, Optional.empty(), exec.resolve("etc"), 3);
+    List<String> argv =
+        BwrapCommand.build(bwrap, r, exec, Optional.empty(), exec.resolve("etc"), 3);
     long t4 = System.nanoTime();
     List<String> cmd = launcher(exec.resolve("status.json"), cg, setpriv, argv);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().clear();
     pb.directory(exec.toFile());
     Process p = pb.start();
@@ -230,9 +335,11 @@ public final class LaunchPhases {
   }
 
   /** One whole execution through the public executor, as LocalRun starts it. */
-  static void whole(BubblewrapExecutor executor, ExecutionRequest r, boolean keep) throws Exception {
+  static void whole(BubblewrapExecutor executor, ExecutionRequest r, boolean keep)
+      throws Exception {
     long t0 = System.nanoTime();
-    Executor.Result res = executor.start(r, line -> {}).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Executor.Result res =
+        executor.start(r, line -> {}).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
     long t1 = System.nanoTime();
     if (!(res.outcome() instanceof JobOutcome.Succeeded)) {
       throw new IllegalStateException("job failed: " + res.outcome());
@@ -244,7 +351,17 @@ public final class LaunchPhases {
   }
 
   static ExecutionRequest request(String id, Checkout checkout) {
-    return new ExecutionRequest(id, "j", "true", Duration.ofMinutes(1), "host", Tier.UNTRUSTED, false, Map.of(), checkout, List.of());
+    return new ExecutionRequest(
+        id,
+        "j",
+        "true",
+        Duration.ofMinutes(1),
+        "host",
+        Tier.UNTRUSTED,
+        false,
+        Map.of(),
+        checkout,
+        List.of());
   }
 
   /** BubblewrapExecutor.Run.prepare, line for line (it is private). */
@@ -255,7 +372,14 @@ public final class LaunchPhases {
     int uid = user.switchUser() ? user.uid() : -1;
     int gid = user.switchUser() ? user.gid() : -1;
     Map<String, String> files = new LinkedHashMap<>();
-    files.put("passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\nbuild:x:" + uid + ":" + gid + ":Seakeeper build:/home/build:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    files.put(
+        "passwd",
+        "root:x:0:0:root:/root:/usr/sbin/nologin\nbuild:x:"
+            + uid
+            + ":"
+            + gid
+            + ":Seakeeper build:/home/build:/bin/bash\n"
+            + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
     files.put("group", "root:x:0:\nbuild:x:" + gid + ":\nnogroup:x:65534:\n");
     files.put("hosts", "127.0.0.1 localhost seakeeper\n::1 localhost ip6-localhost\n");
     files.put("nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
@@ -272,11 +396,14 @@ public final class LaunchPhases {
   }
 
   /** BubblewrapExecutor.Run.launcher, line for line (it is private). */
-  static List<String> launcher(Path status, Cgroups.Handle cg, List<String> setpriv, List<String> bwrap) {
+  static List<String> launcher(
+      Path status, Cgroups.Handle cg, List<String> setpriv, List<String> bwrap) {
     List<String> cmd = new ArrayList<>();
     cmd.add("/bin/sh");
     cmd.add("-c");
-    cmd.add("exec 3>\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; exec \"$@\"");
+    cmd.add(
+        "exec 3>\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit"
+            + " 125; shift; n=$((n-1)); done; exec \"$@\"");
     cmd.add("seakeeper-launch");
     cmd.add(status.toString());
     List<Path> procs = cg == null ? List.of() : cg.procsFiles();
@@ -288,7 +415,11 @@ public final class LaunchPhases {
   }
 
   static void spawn(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
     drain(p.getInputStream());
     if (p.waitFor() != 0) {
       throw new IllegalStateException(cmd + " failed");

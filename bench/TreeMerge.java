@@ -24,11 +24,11 @@ import org.seakeeper.core.gate.ChangeRef;
 /**
  * The prototype of the merger's tree-level merge (app: org.seakeeper.git.TreeMerge, which
  * JGitMerger now uses), kept as a reference point for bench/GateQueueBench.java; not Seakeeper
- * code: a three-way merge of trees that
- * never enters a subtree only one side changed, as git's merge-ort does, so its cost follows the
- * size of the changes, not of the repository. It handles only merges where no path changed on
- * both sides (a real merger would fall back to JGit's ResolveMerger for those) and writes the
- * same objects JGitMerger writes: the new trees and one merge commit per change.
+ * code: a three-way merge of trees that never enters a subtree only one side changed, as git's
+ * merge-ort does, so its cost follows the size of the changes, not of the repository. It handles
+ * only merges where no path changed on both sides (a real merger would fall back to JGit's
+ * ResolveMerger for those) and writes the same objects JGitMerger writes: the new trees and one
+ * merge commit per change.
  */
 final class TreeMerge {
   private static final PersonIdent WHO = new PersonIdent("Seakeeper", "seakeeper@localhost");
@@ -43,17 +43,28 @@ final class TreeMerge {
    * the new objects go to one pack written at the end instead of loose objects per merge.
    */
   static ObjectId chain(Path gitDir, List<ChangeRef> changes, boolean packed) throws IOException {
-    try (Repository repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
-        ObjectInserter ins = packed ? ((ObjectDirectory) repo.getObjectDatabase()).newPackInserter() : repo.newObjectInserter();
+    try (Repository repo =
+            new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+        ObjectInserter ins =
+            packed
+                ? ((ObjectDirectory) repo.getObjectDatabase()).newPackInserter()
+                : repo.newObjectInserter();
         ObjectReader reader = ins.newReader();
         RevWalk walk = new RevWalk(reader)) {
       RevCommit current = walk.parseCommit(repo.resolve("refs/heads/main"));
       for (ChangeRef c : changes) {
         RevCommit change = walk.parseCommit(ObjectId.fromString(c.commit()));
         RevCommit base = mergeBase(reader, current, change);
-        ObjectId tree = merge(reader, ins, base == null ? null : base.getTree(), current.getTree(), change.getTree());
+        ObjectId tree =
+            merge(
+                reader,
+                ins,
+                base == null ? null : base.getTree(),
+                current.getTree(),
+                change.getTree());
         if (tree == null) {
-          throw new IllegalStateException(c + " changes a path the state also changed: needs a content merge");
+          throw new IllegalStateException(
+              c + " changes a path the state also changed: needs a content merge");
         }
         CommitBuilder cb = new CommitBuilder();
         cb.setTreeId(tree);
@@ -72,7 +83,8 @@ final class TreeMerge {
     }
   }
 
-  private static RevCommit mergeBase(ObjectReader reader, RevCommit a, RevCommit b) throws IOException {
+  private static RevCommit mergeBase(ObjectReader reader, RevCommit a, RevCommit b)
+      throws IOException {
     try (RevWalk w = new RevWalk(reader)) {
       w.setRevFilter(RevFilter.MERGE_BASE);
       w.markStart(w.parseCommit(a));
@@ -83,7 +95,9 @@ final class TreeMerge {
   }
 
   /** The merged tree, or null when some path changed on both sides. */
-  private static ObjectId merge(ObjectReader r, ObjectInserter ins, ObjectId base, ObjectId ours, ObjectId theirs) throws IOException {
+  private static ObjectId merge(
+      ObjectReader r, ObjectInserter ins, ObjectId base, ObjectId ours, ObjectId theirs)
+      throws IOException {
     if (ours.equals(theirs) || theirs.equals(base)) {
       return ours;
     }
@@ -106,7 +120,11 @@ final class TreeMerge {
         take = eo;
       } else if (java.util.Objects.equals(eb, eo)) {
         take = et;
-      } else if (eo != null && et != null && eo.mode() == FileMode.TREE && et.mode() == FileMode.TREE && (eb == null || eb.mode() == FileMode.TREE)) {
+      } else if (eo != null
+          && et != null
+          && eo.mode() == FileMode.TREE
+          && et.mode() == FileMode.TREE
+          && (eb == null || eb.mode() == FileMode.TREE)) {
         ObjectId sub = merge(r, ins, eb == null ? null : eb.id(), eo.id(), et.id());
         if (sub == null) {
           return null;
@@ -121,7 +139,8 @@ final class TreeMerge {
     }
     TreeFormatter f = new TreeFormatter();
     for (Map.Entry<String, Entry> e : out.entrySet()) {
-      String name = e.getKey().endsWith("/") ? e.getKey().substring(0, e.getKey().length() - 1) : e.getKey();
+      String name =
+          e.getKey().endsWith("/") ? e.getKey().substring(0, e.getKey().length() - 1) : e.getKey();
       f.append(name, e.getValue().mode(), e.getValue().id());
     }
     return ins.insert(f);
@@ -135,7 +154,9 @@ final class TreeMerge {
     }
     CanonicalTreeParser p = new CanonicalTreeParser(null, r, tree);
     for (; !p.eof(); p.next()) {
-      m.put(p.getEntryPathString(), new Entry(FileMode.fromBits(p.getEntryRawMode()), p.getEntryObjectId()));
+      m.put(
+          p.getEntryPathString(),
+          new Entry(FileMode.fromBits(p.getEntryRawMode()), p.getEntryObjectId()));
     }
     return m;
   }

@@ -25,10 +25,10 @@ import org.seakeeper.gerrit.GerritRest;
 /**
  * A real Gerrit for a benchmark, set up as the JUnit fixture app/src/test/.../gerrit/GerritServer
  * does (shared/docs/gerrit-for-tests.md): a separate JVM from the jars Maven copied to
- * app/target/gerrit-lib, a site made by {@code init --batch --dev}, loopback ports, the CI
- * account {@value #CI} (HTTP password, ed25519 key made by ssh-keygen) and the Verified label.
- * Also a {@code gerrit stream-events} listener (an {@code ssh} process as the CI account) that
- * records when each patch set's creation and its first Verified vote are seen.
+ * app/target/gerrit-lib, a site made by {@code init --batch --dev}, loopback ports, the CI account
+ * {@value #CI} (HTTP password, ed25519 key made by ssh-keygen) and the Verified label. Also a
+ * {@code gerrit stream-events} listener (an {@code ssh} process as the CI account) that records
+ * when each patch set's creation and its first Verified vote are seen.
  */
 final class BenchGerrit implements AutoCloseable {
   static final String CI = "ci-bot";
@@ -65,12 +65,14 @@ final class BenchGerrit implements AutoCloseable {
   static String classpath() throws IOException {
     Path lib = BenchServer.ROOT.resolve("app/target/gerrit-lib");
     if (!Files.isDirectory(lib)) {
-      throw new IOException(lib + " is missing: `mvn -o -B install -DskipTests` copies Gerrit's jars there");
+      throw new IOException(
+          lib + " is missing: `mvn -o -B install -DskipTests` copies Gerrit's jars there");
     }
     try (Stream<Path> s = Files.list(lib)) {
       List<String> jars = s.map(Path::toString).filter(p -> p.endsWith(".jar")).sorted().toList();
       if (jars.size() < 6) {
-        throw new IOException(lib + " holds " + jars.size() + " jars, expected Gerrit's two and BouncyCastle's four");
+        throw new IOException(
+            lib + " holds " + jars.size() + " jars, expected Gerrit's two and BouncyCastle's four");
       }
       return String.join(":", jars);
     }
@@ -81,35 +83,67 @@ final class BenchGerrit implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = classpath();
     Path site = dir.resolve("site");
-    BenchServer.run(dir, Map.of(), java, "-cp", cp, "com.google.gerrit.launcher.GerritLauncher", "init", "--batch", "--dev", "--no-auto-start", "-d", site.toString());
+    BenchServer.run(
+        dir,
+        Map.of(),
+        java,
+        "-cp",
+        cp,
+        "com.google.gerrit.launcher.GerritLauncher",
+        "init",
+        "--batch",
+        "--dev",
+        "--no-auto-start",
+        "-d",
+        site.toString());
     int http = BenchServer.freePort();
     int ssh = BenchServer.freePort();
     String cfg = site.resolve("etc/gerrit.config").toString();
     BenchServer.git(dir, "config", "-f", cfg, "httpd.listenUrl", "http://127.0.0.1:" + http + "/");
-    BenchServer.git(dir, "config", "-f", cfg, "gerrit.canonicalWebUrl", "http://127.0.0.1:" + http + "/");
+    BenchServer.git(
+        dir, "config", "-f", cfg, "gerrit.canonicalWebUrl", "http://127.0.0.1:" + http + "/");
     BenchServer.git(dir, "config", "-f", cfg, "sshd.listenAddress", "127.0.0.1:" + ssh);
     BenchServer.git(dir, "config", "-f", cfg, "sendemail.enable", "false");
-    BenchServer.git(dir, "config", "-f", cfg, "container.javaHome", System.getProperty("java.home"));
+    BenchServer.git(
+        dir, "config", "-f", cfg, "container.javaHome", System.getProperty("java.home"));
     Path log4j = dir.resolve("log4j.properties");
-    Files.writeString(log4j, """
+    Files.writeString(
+        log4j,
+        """
         log4j.rootLogger=WARN, stdout
         log4j.logger.com.google.gerrit.pgm.Daemon=INFO
         log4j.appender.stdout=org.apache.log4j.ConsoleAppender
         log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
         log4j.appender.stdout.layout.ConversionPattern=%d %p %c: %m%n
         """);
-    List<String> cmd = List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-Dlog4j.configuration=file:" + log4j,
-        "-Dflogger.backend_factory=com.google.common.flogger.backend.log4j.Log4jBackendFactory#getInstance",
-        "-Dflogger.logging_context=com.google.gerrit.server.logging.LoggingContext#getInstance",
-        "-cp", cp, "com.google.gerrit.launcher.GerritLauncher", "daemon", "-d", site.toString(), "--console-log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("gerrit.log").toFile()).start();
+    List<String> cmd =
+        List.of(
+            java,
+            "-Xmx768m",
+            "-XX:+UseSerialGC",
+            "-Dlog4j.configuration=file:" + log4j,
+            "-Dflogger.backend_factory=com.google.common.flogger.backend.log4j.Log4jBackendFactory#getInstance",
+            "-Dflogger.logging_context=com.google.gerrit.server.logging.LoggingContext#getInstance",
+            "-cp",
+            cp,
+            "com.google.gerrit.launcher.GerritLauncher",
+            "daemon",
+            "-d",
+            site.toString(),
+            "--console-log");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("gerrit.log").toFile())
+            .start();
     BenchGerrit g = new BenchGerrit(dir, http, ssh, p);
     try {
       GerritRest anonymous = new GerritRest(g.url(), null, null);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
       while (!anonymous.tryGet("config/server/version")) {
         if (!p.isAlive() || System.nanoTime() > end) {
-          throw new IOException("Gerrit did not start:\n" + Files.readString(dir.resolve("gerrit.log")));
+          throw new IOException(
+              "Gerrit did not start:\n" + Files.readString(dir.resolve("gerrit.log")));
         }
         Thread.sleep(200);
       }
@@ -132,22 +166,64 @@ final class BenchGerrit implements AutoCloseable {
 
   private void setUp() throws Exception {
     admin = new GerritRest(url(), ADMIN, ADMIN_PASSWORD);
-    BenchServer.run(dir, Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", CI, "-f", ciKey.toString());
+    BenchServer.run(
+        dir,
+        Map.of(),
+        "ssh-keygen",
+        "-q",
+        "-t",
+        "ed25519",
+        "-N",
+        "",
+        "-C",
+        CI,
+        "-f",
+        ciKey.toString());
     String publicKey = Files.readString(dir.resolve("ci_ed25519.pub")).strip();
     Files.writeString(ciPasswordFile, ciPassword + "\n");
     Files.setPosixFilePermissions(ciPasswordFile, PosixFilePermissions.fromString("rw-------"));
-    admin.put("accounts/" + CI, GerritRest.json("name", "CI Bot", "http_password", ciPassword, "ssh_key", publicKey, "groups", List.of("Service Users")));
-    admin.put("projects/All-Projects/labels/Verified", "{\"values\":{\"-1\":\"Fails\",\" 0\":\"No score\",\"+1\":\"Verified\"},\"function\":\"NoBlock\"}");
-    admin.put("projects/All-Projects/submit_requirements/Verified", "{\"name\":\"Verified\",\"submittability_expression\":\"label:Verified=MAX AND -label:Verified=MIN\"}");
+    admin.put(
+        "accounts/" + CI,
+        GerritRest.json(
+            "name",
+            "CI Bot",
+            "http_password",
+            ciPassword,
+            "ssh_key",
+            publicKey,
+            "groups",
+            List.of("Service Users")));
+    admin.put(
+        "projects/All-Projects/labels/Verified",
+        "{\"values\":{\"-1\":\"Fails\",\" 0\":\"No"
+            + " score\",\"+1\":\"Verified\"},\"function\":\"NoBlock\"}");
+    admin.put(
+        "projects/All-Projects/submit_requirements/Verified",
+        "{\"name\":\"Verified\",\"submittability_expression\":\"label:Verified=MAX AND"
+            + " -label:Verified=MIN\"}");
     String serviceUsers = admin.get("groups/Service%20Users").get("id").asText();
     String admins = admin.get("groups/Administrators").get("id").asText();
     String allow = "{\"action\":\"ALLOW\"}";
-    admin.post("projects/All-Projects/access", "{\"add\":{"
-        + "\"GLOBAL_CAPABILITIES\":{\"permissions\":{\"streamEvents\":{\"rules\":{\"" + serviceUsers + "\":" + allow + "}}}},"
-        + "\"refs/*\":{\"permissions\":{\"read\":{\"rules\":{\"" + serviceUsers + "\":" + allow + "}}}},"
-        + "\"refs/heads/*\":{\"permissions\":{"
-        + "\"label-Verified\":{\"rules\":{\"" + serviceUsers + "\":{\"action\":\"ALLOW\",\"min\":-1,\"max\":1}}},"
-        + "\"push\":{\"rules\":{\"" + admins + "\":{\"action\":\"ALLOW\",\"force\":true}}}}}}}");
+    admin.post(
+        "projects/All-Projects/access",
+        "{\"add\":{"
+            + "\"GLOBAL_CAPABILITIES\":{\"permissions\":{\"streamEvents\":{\"rules\":{\""
+            + serviceUsers
+            + "\":"
+            + allow
+            + "}}}},"
+            + "\"refs/*\":{\"permissions\":{\"read\":{\"rules\":{\""
+            + serviceUsers
+            + "\":"
+            + allow
+            + "}}}},"
+            + "\"refs/heads/*\":{\"permissions\":{"
+            + "\"label-Verified\":{\"rules\":{\""
+            + serviceUsers
+            + "\":{\"action\":\"ALLOW\",\"min\":-1,\"max\":1}}},"
+            + "\"push\":{\"rules\":{\""
+            + admins
+            + "\":{\"action\":\"ALLOW\",\"force\":true}}}}}}}");
     ci = new GerritRest(url(), CI, ciPassword);
   }
 
@@ -157,8 +233,20 @@ final class BenchGerrit implements AutoCloseable {
 
   /** The ssh options every ssh client of this Gerrit uses here (a throw-away host key). */
   List<String> sshArgs() {
-    return List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-i", ciKey.toString(), "-p",
-        Integer.toString(sshPort), CI + "@127.0.0.1");
+    return List.of(
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-i",
+        ciKey.toString(),
+        "-p",
+        Integer.toString(sshPort),
+        CI + "@127.0.0.1");
   }
 
   /** Starts the stream-events listener and waits until it sees a vote posted now. */
@@ -166,34 +254,42 @@ final class BenchGerrit implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of("ssh"));
     cmd.addAll(sshArgs());
     cmd.addAll(List.of("gerrit", "stream-events"));
-    stream = new ProcessBuilder(cmd).redirectError(dir.resolve("stream-events.err").toFile()).start();
-    Thread.ofPlatform().daemon().name("stream-events").start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          Seen seen = new Seen(System.nanoTime(), Instant.now());
-          try {
-            JsonNode ev = JSON.readTree(line);
-            String rev = ev.path("patchSet").path("revision").asText("");
-            switch (ev.path("type").asText()) {
-              case "patchset-created" -> created.putIfAbsent(rev, seen);
-              case "comment-added" -> {
-                for (JsonNode a : ev.path("approvals")) {
-                  if ("Verified".equals(a.path("type").asText()) && a.path("value").asInt(0) != 0) {
-                    vote(rev).complete(seen);
+    stream =
+        new ProcessBuilder(cmd).redirectError(dir.resolve("stream-events.err").toFile()).start();
+    Thread.ofPlatform()
+        .daemon()
+        .name("stream-events")
+        .start(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  Seen seen = new Seen(System.nanoTime(), Instant.now());
+                  try {
+                    JsonNode ev = JSON.readTree(line);
+                    String rev = ev.path("patchSet").path("revision").asText("");
+                    switch (ev.path("type").asText()) {
+                      case "patchset-created" -> created.putIfAbsent(rev, seen);
+                      case "comment-added" -> {
+                        for (JsonNode a : ev.path("approvals")) {
+                          if ("Verified".equals(a.path("type").asText())
+                              && a.path("value").asInt(0) != 0) {
+                            vote(rev).complete(seen);
+                          }
+                        }
+                      }
+                      default -> {}
+                    }
+                  } catch (IOException e) {
+                    // not JSON: ignore
                   }
                 }
+              } catch (IOException e) {
+                // the stream ended
               }
-              default -> {}
-            }
-          } catch (IOException e) {
-            // not JSON: ignore
-          }
-        }
-      } catch (IOException e) {
-        // the stream ended
-      }
-    });
+            });
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < end) {
       Pushed p = Pushed.push(probeWork, "probe");
@@ -205,7 +301,9 @@ final class BenchGerrit implements AutoCloseable {
         // the listener was not connected yet
       }
     }
-    throw new IOException("the stream-events listener saw no vote within 60 s: " + Files.readString(dir.resolve("stream-events.err")));
+    throw new IOException(
+        "the stream-events listener saw no vote within 60 s: "
+            + Files.readString(dir.resolve("stream-events.err")));
   }
 
   CompletableFuture<Seen> vote(String sha) {
@@ -214,13 +312,23 @@ final class BenchGerrit implements AutoCloseable {
 
   /** The floor: the vote posted over REST by the CI account, as a CI would with nothing to do. */
   void floorVote(String project, Pushed p) throws IOException {
-    ci.post("changes/" + GerritRest.encode(project) + "~master~" + p.changeId() + "/revisions/" + p.sha() + "/review",
+    ci.post(
+        "changes/"
+            + GerritRest.encode(project)
+            + "~master~"
+            + p.changeId()
+            + "/revisions/"
+            + p.sha()
+            + "/review",
         "{\"message\":\"floor\",\"labels\":{\"Verified\":1},\"tag\":\"autogenerated:floor\"}");
   }
 
   /** A change pushed for review: when the push started and returned. */
   record Pushed(String sha, String changeId, long startNanos, long returnNanos, Instant returned) {
-    /** A new commit on master's tip (an independent change) with its own Change-Id, pushed to refs/for/master. */
+    /**
+     * A new commit on master's tip (an independent change) with its own Change-Id, pushed to
+     * refs/for/master.
+     */
     static Pushed push(Path work, String what) throws Exception {
       git(work, "reset", "-q", "--hard", "origin/master");
       String changeId = "I" + sha1(what + System.nanoTime());
@@ -235,8 +343,18 @@ final class BenchGerrit implements AutoCloseable {
     }
   }
 
-  static final Map<String, String> GIT_ENV = Map.of("GIT_AUTHOR_NAME", "Administrator", "GIT_AUTHOR_EMAIL", "admin@example.com", "GIT_COMMITTER_NAME", "Administrator",
-      "GIT_COMMITTER_EMAIL", "admin@example.com", "GIT_TERMINAL_PROMPT", "0");
+  static final Map<String, String> GIT_ENV =
+      Map.of(
+          "GIT_AUTHOR_NAME",
+          "Administrator",
+          "GIT_AUTHOR_EMAIL",
+          "admin@example.com",
+          "GIT_COMMITTER_NAME",
+          "Administrator",
+          "GIT_COMMITTER_EMAIL",
+          "admin@example.com",
+          "GIT_TERMINAL_PROMPT",
+          "0");
 
   /** git as the Gerrit admin (committer e-mail admin@example.com, so Gerrit takes the pushes). */
   static String git(Path dir, String... args) throws Exception {
@@ -247,7 +365,8 @@ final class BenchGerrit implements AutoCloseable {
   }
 
   static String sha1(String s) throws Exception {
-    byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
+    byte[] d =
+        java.security.MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
     return java.util.HexFormat.of().formatHex(d);
   }
 
@@ -271,7 +390,10 @@ final class BenchGerrit implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static String httpGet(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   @Override

@@ -26,9 +26,11 @@ import java.util.stream.Stream;
  */
 final class BenchServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path ROOT = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
   static final Path JAR = ROOT.resolve("app/target/seakeeper.jar");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final Process process;
   final int port;
@@ -42,13 +44,21 @@ final class BenchServer implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code java <flags> -jar seakeeper.jar <args>} in {@code dir}, isolated, and waits for /healthz. */
-  static BenchServer start(Path dir, int port, List<String> args) throws IOException, InterruptedException {
+  /**
+   * Starts {@code java <flags> -jar seakeeper.jar <args>} in {@code dir}, isolated, and waits for
+   * /healthz.
+   */
+  static BenchServer start(Path dir, int port, List<String> args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ROOT.resolve("bench/isolated.sh").toString());
     cmd.add(dir.resolve("isolation").toString());
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String f : System.getenv().getOrDefault("SERVER_JVM_FLAGS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto").split("\\s+")) {
+    for (String f :
+        System.getenv()
+            .getOrDefault(
+                "SERVER_JVM_FLAGS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto")
+            .split("\\s+")) {
       if (!f.isBlank()) {
         cmd.add(f);
       }
@@ -60,20 +70,28 @@ final class BenchServer implements AutoCloseable {
   }
 
   /** Starts an arbitrary command line (e.g. ./seakeeper server) that serves on {@code port}. */
-  static BenchServer launch(List<String> cmd, Path dir, int port) throws IOException, InterruptedException {
+  static BenchServer launch(List<String> cmd, Path dir, int port)
+      throws IOException, InterruptedException {
     return launch(cmd, dir, port, Map.of());
   }
 
-  static BenchServer launch(List<String> cmd, Path dir, int port, Map<String, String> env) throws IOException, InterruptedException {
+  static BenchServer launch(List<String> cmd, Path dir, int port, Map<String, String> env)
+      throws IOException, InterruptedException {
     Path log = dir.resolve("server.log");
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
-    Process p = pb.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Process p =
+        pb.directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     BenchServer s = new BenchServer(p, port, dir, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new IOException("the server exited (" + p.exitValue() + "):\n" + Files.readString(log));
+        throw new IOException(
+            "the server exited (" + p.exitValue() + "):\n" + Files.readString(log));
       }
       try {
         if (s.get("/healthz").contains("ok")) {
@@ -85,12 +103,18 @@ final class BenchServer implements AutoCloseable {
       Thread.sleep(100);
     }
     s.close();
-    throw new IOException("the server did not answer /healthz within 180 s:\n" + Files.readString(log));
+    throw new IOException(
+        "the server did not answer /healthz within 180 s:\n" + Files.readString(log));
   }
 
   String get(String path) throws IOException, InterruptedException {
-    HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build();
-    HttpResponse<String> resp = HTTP.send(r, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build();
+    HttpResponse<String> resp =
+        HTTP.send(r, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (resp.statusCode() / 100 != 2) {
       throw new IOException("GET " + path + ": HTTP " + resp.statusCode() + " " + resp.body());
     }
@@ -180,7 +204,8 @@ final class BenchServer implements AutoCloseable {
   }
 
   static double ms(Instant from, Instant to) {
-    return (to.toEpochMilli() - from.toEpochMilli()) + ((to.getNano() % 1_000_000) - (from.getNano() % 1_000_000)) / 1e6;
+    return (to.toEpochMilli() - from.toEpochMilli())
+        + ((to.getNano() % 1_000_000) - (from.getNano() % 1_000_000)) / 1e6;
   }
 
   static int freePort() throws IOException {
@@ -189,7 +214,8 @@ final class BenchServer implements AutoCloseable {
     }
   }
 
-  static String run(Path dir, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+  static String run(Path dir, Map<String, String> env, String... cmd)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -200,8 +226,18 @@ final class BenchServer implements AutoCloseable {
     return out;
   }
 
-  static final Map<String, String> GIT_ENV = Map.of("GIT_AUTHOR_NAME", "bench", "GIT_AUTHOR_EMAIL", "bench@localhost", "GIT_COMMITTER_NAME", "bench", "GIT_COMMITTER_EMAIL", "bench@localhost",
-      "GIT_TERMINAL_PROMPT", "0");
+  static final Map<String, String> GIT_ENV =
+      Map.of(
+          "GIT_AUTHOR_NAME",
+          "bench",
+          "GIT_AUTHOR_EMAIL",
+          "bench@localhost",
+          "GIT_COMMITTER_NAME",
+          "bench",
+          "GIT_COMMITTER_EMAIL",
+          "bench@localhost",
+          "GIT_TERMINAL_PROMPT",
+          "0");
 
   static String git(Path dir, String... args) throws IOException, InterruptedException {
     String[] cmd = new String[args.length + 1];
@@ -232,10 +268,20 @@ final class BenchServer implements AutoCloseable {
   }
 
   static String serverConfig(Path dir, int port, int maxParallel, String store) {
-    return "data_dir: " + dir.resolve("data") + "\n"
-        + "http: {port: " + port + ", bind: 127.0.0.1, public_url: http://127.0.0.1:" + port + "/}\n"
-        + "executors:\n  trusted: {max_parallel: " + maxParallel + "}\n"
-        + "repos:\n  - name: bench\n    path: " + dir.resolve("repo.git") + "\n"
+    return "data_dir: "
+        + dir.resolve("data")
+        + "\n"
+        + "http: {port: "
+        + port
+        + ", bind: 127.0.0.1, public_url: http://127.0.0.1:"
+        + port
+        + "/}\n"
+        + "executors:\n  trusted: {max_parallel: "
+        + maxParallel
+        + "}\n"
+        + "repos:\n  - name: bench\n    path: "
+        + dir.resolve("repo.git")
+        + "\n"
         + (store == null ? "" : store);
   }
 }

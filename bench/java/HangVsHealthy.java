@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Event -> job start of a local push while a Gerrit connection of the same server hangs
- * (bench/hang-vs-healthy.sh). One real Gerrit (BenchGerrit), one real Seakeeper server with a
- * local repo and a gerrit connection whose {@code url} points at a TCP relay in front of Gerrit's
- * HTTP port (SSH goes straight to Gerrit, so stream-events keeps delivering). Two conditions,
+ * (bench/hang-vs-healthy.sh). One real Gerrit (BenchGerrit), one real Seakeeper server with a local
+ * repo and a gerrit connection whose {@code url} points at a TCP relay in front of Gerrit's HTTP
+ * port (SSH goes straight to Gerrit, so stream-events keeps delivering). Two conditions,
  * interleaved A B A B ...:
  *
  * <ul>
@@ -38,14 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * Each sample is what bench/event-to-start.sh measures: a commit pushed to main of a local bare
- * repo served by the server, one post job whose first command prints the clock in the sandbox.
- * The headline is {@code git push} start -> that clock (the hook hands the event over inside the
- * push, so the build often starts before the push returns); "event received" -> job running is
- * the server-side figure of event-to-start. 300 ms pass before each local push in both
- * conditions.
+ * repo served by the server, one post job whose first command prints the clock in the sandbox. The
+ * headline is {@code git push} start -> that clock (the hook hands the event over inside the push,
+ * so the build often starts before the push returns); "event received" -> job running is the
+ * server-side figure of event-to-start. 300 ms pass before each local push in both conditions.
  *
- * <p>Args: N [WARMUP]. Env: REQUEST_TIMEOUT (the connection's request_timeout, default 60s, so
- * the hung call is still hung when the local push arrives), BENCH_TMP, KEEP=1.
+ * <p>Args: N [WARMUP]. Env: REQUEST_TIMEOUT (the connection's request_timeout, default 60s, so the
+ * hung call is still hung when the local push arrives), BENCH_TMP, KEEP=1.
  */
 public final class HangVsHealthy {
   static final String PROJECT = "bench-gerrit";
@@ -53,9 +52,14 @@ public final class HangVsHealthy {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 25;
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
     Path results = BenchServer.ROOT.resolve("bench/results");
-    Path dir = Files.createTempDirectory(Path.of(System.getenv().getOrDefault("BENCH_TMP", "/var/tmp")), "skbench-hvh-");
+    Path dir =
+        Files.createTempDirectory(
+            Path.of(System.getenv().getOrDefault("BENCH_TMP", "/var/tmp")), "skbench-hvh-");
     try {
       run(n, warmup, stamp, results, dir);
     } finally {
@@ -68,14 +72,30 @@ public final class HangVsHealthy {
   }
 
   /** One local push: when it started and returned, its build, when the job ran. */
-  record Sample(String cond, long id, Instant t0, Instant t1, Instant queued, Instant started, Instant job, double hungForMs, boolean stillHung, String load, long gerritCpu, long serverCpu) {}
+  record Sample(
+      String cond,
+      long id,
+      Instant t0,
+      Instant t1,
+      Instant queued,
+      Instant started,
+      Instant job,
+      double hungForMs,
+      boolean stillHung,
+      String load,
+      long gerritCpu,
+      long serverCpu) {}
 
   /** User+system CPU ms of a process (its reaped children included), -1 when gone. */
   static long cpuMs(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
+      return (Long.parseLong(f[11])
+              + Long.parseLong(f[12])
+              + Long.parseLong(f[13])
+              + Long.parseLong(f[14]))
+          * 10;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -83,8 +103,17 @@ public final class HangVsHealthy {
 
   /** Gerrit's JVM: the child of this JVM that runs GerritLauncher daemon. */
   static long gerritPid() {
-    return ProcessHandle.current().children().filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("GerritLauncher daemon")).orElse(false))
-        .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    return ProcessHandle.current()
+        .children()
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(a -> String.join(" ", a).contains("GerritLauncher daemon"))
+                    .orElse(false))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst()
+        .orElse(-1);
   }
 
   static String load() throws IOException {
@@ -95,23 +124,39 @@ public final class HangVsHealthy {
     Stats.Report report = new Stats.Report(results.resolve("hang-vs-healthy-" + stamp + ".txt"));
     report.line(System.getenv().getOrDefault("MACHINE_FACTS", ""));
     String requestTimeout = System.getenv().getOrDefault("REQUEST_TIMEOUT", "60s");
-    report.line("hang-vs-healthy: N=" + n + " local pushes per condition (after " + warmup + " warm-up pairs), interleaved healthy/hang; gerrit request_timeout " + requestTimeout);
+    report.line(
+        "hang-vs-healthy: N="
+            + n
+            + " local pushes per condition (after "
+            + warmup
+            + " warm-up pairs), interleaved healthy/hang; gerrit request_timeout "
+            + requestTimeout);
     long t0 = System.nanoTime();
     List<Sample> samples = new ArrayList<>();
     Stats gerritDelay = new Stats("hung gerrit change: relay passes again -> vote seen");
     Stats hangDetect = new Stats("gerrit upload returned -> server's call hung on relay");
     List<String> hungRequests = new ArrayList<>();
-    try (BenchGerrit g = BenchGerrit.start(dir.resolve("gerrit")); Relay relay = new Relay(g.httpPort)) {
-      report.line(String.format(Locale.ROOT, "Gerrit up in %.1f s (version '%s')", (System.nanoTime() - t0) / 1e9, g.admin.get("config/server/version").asText()));
+    try (BenchGerrit g = BenchGerrit.start(dir.resolve("gerrit"));
+        Relay relay = new Relay(g.httpPort)) {
+      report.line(
+          String.format(
+              Locale.ROOT,
+              "Gerrit up in %.1f s (version '%s')",
+              (System.nanoTime() - t0) / 1e9,
+              g.admin.get("config/server/version").asText()));
       g.createProject(PROJECT);
       Path gwork = g.cloneProject(PROJECT, dir.resolve("work-gerrit"));
-      g.pushToMaster(gwork, Map.of(".seakeeper.yaml", "jobs:\n  t:\n    run: \"true\"\npipelines:\n  check: [t]\n"));
+      g.pushToMaster(
+          gwork,
+          Map.of(".seakeeper.yaml", "jobs:\n  t:\n    run: \"true\"\npipelines:\n  check: [t]\n"));
       g.createProject("bench-probe");
       g.listen("bench-probe", g.cloneProject("bench-probe", dir.resolve("work-probe")));
 
       Path local = dir.resolve("local");
       Path work = BenchServer.newRepo(local);
-      Files.writeString(work.resolve(".seakeeper.yaml"), "jobs:\n  t:\n    run: \"date +%s%N\"\npipelines:\n  post: [t]\n");
+      Files.writeString(
+          work.resolve(".seakeeper.yaml"),
+          "jobs:\n  t:\n    run: \"date +%s%N\"\npipelines:\n  post: [t]\n");
       Files.writeString(work.resolve("counter.txt"), "start\n");
       BenchServer.git(work, "add", "-A");
       BenchServer.git(work, "commit", "-q", "-m", "bench config");
@@ -120,22 +165,55 @@ public final class HangVsHealthy {
       Path sk = dir.resolve("seakeeper");
       Files.createDirectories(sk);
       int port = BenchServer.freePort();
-      String yaml = "data_dir: " + sk.resolve("data") + "\n"
-          + "http: {port: " + port + ", bind: 127.0.0.1, public_url: http://127.0.0.1:" + port + "/}\n"
-          + "executors:\n  trusted: {max_parallel: 4}\n"
-          + "repos:\n  - name: bench\n    path: " + local.resolve("repo.git") + "\n"
-          + "connections:\n"
-          + "  - name: review\n    type: gerrit\n    url: http://127.0.0.1:" + relay.port() + "/\n    user: " + BenchGerrit.CI + "\n    http_password_file: " + g.ciPasswordFile
-          + "\n    ssh: {host: 127.0.0.1, port: " + g.sshPort + ", key: " + g.ciKey + "}\n    projects: [" + PROJECT + "]\n    request_timeout: " + requestTimeout + "\n";
+      String yaml =
+          "data_dir: "
+              + sk.resolve("data")
+              + "\n"
+              + "http: {port: "
+              + port
+              + ", bind: 127.0.0.1, public_url: http://127.0.0.1:"
+              + port
+              + "/}\n"
+              + "executors:\n  trusted: {max_parallel: 4}\n"
+              + "repos:\n  - name: bench\n    path: "
+              + local.resolve("repo.git")
+              + "\n"
+              + "connections:\n"
+              + "  - name: review\n    type: gerrit\n    url: http://127.0.0.1:"
+              + relay.port()
+              + "/\n    user: "
+              + BenchGerrit.CI
+              + "\n    http_password_file: "
+              + g.ciPasswordFile
+              + "\n    ssh: {host: 127.0.0.1, port: "
+              + g.sshPort
+              + ", key: "
+              + g.ciKey
+              + "}\n    projects: ["
+              + PROJECT
+              + "]\n    request_timeout: "
+              + requestTimeout
+              + "\n";
       Path cfg = sk.resolve("server.yaml");
       Files.writeString(cfg, yaml);
-      List<String> cmd = new ArrayList<>(List.of(BenchServer.ROOT.resolve("bench/isolated.sh").toString(), sk.resolve("isolation").toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      for (String f : System.getenv().getOrDefault("SERVER_JVM_FLAGS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto").split("\\s+")) {
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  BenchServer.ROOT.resolve("bench/isolated.sh").toString(),
+                  sk.resolve("isolation").toString(),
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      for (String f :
+          System.getenv()
+              .getOrDefault(
+                  "SERVER_JVM_FLAGS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto")
+              .split("\\s+")) {
         if (!f.isBlank()) {
           cmd.add(f);
         }
       }
-      cmd.add("-Dlogback.configurationFile=" + BenchServer.ROOT.resolve("bench/logback-gerrit-debug.xml"));
+      cmd.add(
+          "-Dlogback.configurationFile="
+              + BenchServer.ROOT.resolve("bench/logback-gerrit-debug.xml"));
       cmd.addAll(List.of("-jar", BenchServer.JAR.toString(), "server", "--config", cfg.toString()));
       try (BenchServer server = BenchServer.launch(cmd, sk, port)) {
         // The first change makes the mirror (a clone); later hangs are on incremental fetches.
@@ -156,7 +234,9 @@ public final class HangVsHealthy {
               long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
               while (relay.dropped() == before) {
                 if (System.nanoTime() > end) {
-                  throw new IllegalStateException("the server made no call to Gerrit's HTTP within 30 s of the upload of " + p.sha());
+                  throw new IllegalStateException(
+                      "the server made no call to Gerrit's HTTP within 30 s of the upload of "
+                          + p.sha());
                 }
                 Thread.sleep(5);
               }
@@ -165,7 +245,9 @@ public final class HangVsHealthy {
                 hangDetect.add((hungAt - p.returnNanos()) / 1e6);
               }
             }
-            Thread.sleep(300); // both conditions: the same pause before the local push (in "hang", the call stays hung)
+            Thread.sleep(
+                300); // both conditions: the same pause before the local push (in "hang", the call
+            // stays hung)
             String ld = load();
             Files.writeString(work.resolve("counter.txt"), cond + " " + i + "\n");
             BenchServer.git(work, "commit", "-q", "-a", "-m", cond + " " + i);
@@ -179,10 +261,22 @@ public final class HangVsHealthy {
             }
             JsonNode build = EventToStart.waitFor(server, sha);
             if (!"success".equals(build.get("status").asText())) {
-              throw new IllegalStateException("local build " + build.get("id").asText() + " ended " + build.get("status").asText());
+              throw new IllegalStateException(
+                  "local build "
+                      + build.get("id").asText()
+                      + " ended "
+                      + build.get("status").asText());
             }
             long id = build.get("id").asLong();
-            long ns = Long.parseLong(server.get("/api/v1/builds/" + id + "/log").strip().lines().findFirst().orElseThrow().strip());
+            long ns =
+                Long.parseLong(
+                    server
+                        .get("/api/v1/builds/" + id + "/log")
+                        .strip()
+                        .lines()
+                        .findFirst()
+                        .orElseThrow()
+                        .strip());
             Instant job = Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L);
             long gcpu = cpuMs(gpid) - g0;
             long scpu = cpuMs(server.pid()) - s0;
@@ -199,22 +293,53 @@ public final class HangVsHealthy {
               }
             }
             if (i >= warmup) {
-              samples.add(new Sample(cond, id, a, b, BenchServer.time(build, "queued_at"), BenchServer.time(build, "started_at"), job, hungFor, still, ld, gcpu, scpu));
+              samples.add(
+                  new Sample(
+                      cond,
+                      id,
+                      a,
+                      b,
+                      BenchServer.time(build, "queued_at"),
+                      BenchServer.time(build, "started_at"),
+                      job,
+                      hungFor,
+                      still,
+                      ld,
+                      gcpu,
+                      scpu));
             }
           }
           if ((i + 1) % 5 == 0) {
-            System.err.printf(Locale.ROOT, "hang-vs-healthy: pair %d/%d done (load %s)%n", i + 1, warmup + n, load());
+            System.err.printf(
+                Locale.ROOT,
+                "hang-vs-healthy: pair %d/%d done (load %s)%n",
+                i + 1,
+                warmup + n,
+                load());
           }
         }
       }
       hungRequests.addAll(relay.hungRequests);
-      Files.copy(sk.resolve("server.log"), results.resolve("hang-vs-healthy-" + stamp + "-server.log"));
+      Files.copy(
+          sk.resolve("server.log"), results.resolve("hang-vs-healthy-" + stamp + "-server.log"));
     }
-    Map<Long, Instant> received = EventToStart.receivedAt(dir.resolve("seakeeper/data/db/seakeeper"));
-    report.line(String.format(Locale.ROOT, "run took %.0f s (Gerrit start included); load average at the end: %s", (System.nanoTime() - t0) / 1e9, Files.readString(Path.of("/proc/loadavg")).strip()));
+    Map<Long, Instant> received =
+        EventToStart.receivedAt(dir.resolve("seakeeper/data/db/seakeeper"));
+    report.line(
+        String.format(
+            Locale.ROOT,
+            "run took %.0f s (Gerrit start included); load average at the end: %s",
+            (System.nanoTime() - t0) / 1e9,
+            Files.readString(Path.of("/proc/loadavg")).strip()));
     Map<String, Map<String, Stats>> by = new LinkedHashMap<>();
-    String[] metrics = {"push start -> job running (job's clock)", "push start -> started_at (API)", "event received -> job running", "event received -> queued_at",
-        "git push (start -> return, hook incl.)", "push start -> event received"};
+    String[] metrics = {
+      "push start -> job running (job's clock)",
+      "push start -> started_at (API)",
+      "event received -> job running",
+      "event received -> queued_at",
+      "git push (start -> return, hook incl.)",
+      "push start -> event received"
+    };
     for (String c : List.of("healthy", "hang")) {
       Map<String, Stats> m = new LinkedHashMap<>();
       for (String k : metrics) {
@@ -224,10 +349,17 @@ public final class HangVsHealthy {
     }
     Map<String, Stats[]> cpu = new LinkedHashMap<>();
     for (String c : List.of("healthy", "hang")) {
-      cpu.put(c, new Stats[] {new Stats(c + ": Gerrit JVM CPU ms per sample"), new Stats(c + ": Seakeeper server CPU ms per sample")});
+      cpu.put(
+          c,
+          new Stats[] {
+            new Stats(c + ": Gerrit JVM CPU ms per sample"),
+            new Stats(c + ": Seakeeper server CPU ms per sample")
+          });
     }
     int notHung = 0;
-    StringBuilder csv = new StringBuilder("cond,build_id,push_start,push_return,received_at,queued_at,started_at,job_running,gerrit_hung_for_ms,still_hung_after,load1,gerrit_cpu_ms,server_cpu_ms\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "cond,build_id,push_start,push_return,received_at,queued_at,started_at,job_running,gerrit_hung_for_ms,still_hung_after,load1,gerrit_cpu_ms,server_cpu_ms\n");
     for (Sample s : samples) {
       Map<String, Stats> m = by.get(s.cond());
       Instant rec = received.get(s.id());
@@ -242,8 +374,23 @@ public final class HangVsHealthy {
       if (s.cond().equals("hang") && !s.stillHung()) {
         notHung++;
       }
-      csv.append(String.join(",", s.cond(), Long.toString(s.id()), s.t0().toString(), s.t1().toString(), String.valueOf(rec), String.valueOf(s.queued()), String.valueOf(s.started()),
-          s.job().toString(), Stats.f(s.hungForMs()), Boolean.toString(s.stillHung()), s.load(), Long.toString(s.gerritCpu()), Long.toString(s.serverCpu()))).append('\n');
+      csv.append(
+              String.join(
+                  ",",
+                  s.cond(),
+                  Long.toString(s.id()),
+                  s.t0().toString(),
+                  s.t1().toString(),
+                  String.valueOf(rec),
+                  String.valueOf(s.queued()),
+                  String.valueOf(s.started()),
+                  s.job().toString(),
+                  Stats.f(s.hungForMs()),
+                  Boolean.toString(s.stillHung()),
+                  s.load(),
+                  Long.toString(s.gerritCpu()),
+                  Long.toString(s.serverCpu())))
+          .append('\n');
     }
     report.line("");
     report.line(Stats.header("ms"));
@@ -257,17 +404,35 @@ public final class HangVsHealthy {
     }
     report.line(hangDetect.row());
     report.line(gerritDelay.row());
-    report.line("CPU per sample: from before the 300 ms pause (in \"hang\", before the Gerrit upload) to the local job found finished; /proc, 10 ms ticks.");
+    report.line(
+        "CPU per sample: from before the 300 ms pause (in \"hang\", before the Gerrit upload) to"
+            + " the local job found finished; /proc, 10 ms ticks.");
     report.line("");
     for (String k : metrics) {
       Stats h = by.get("healthy").get(k);
       Stats x = by.get("hang").get(k);
-      report.line(String.format(Locale.ROOT, "ratio hang/healthy, %-42s p50 %.2fx   p90 %.2fx", k + ":", x.pct(50) / h.pct(50), x.pct(90) / h.pct(90)));
+      report.line(
+          String.format(
+              Locale.ROOT,
+              "ratio hang/healthy, %-42s p50 %.2fx   p90 %.2fx",
+              k + ":",
+              x.pct(50) / h.pct(50),
+              x.pct(90) / h.pct(90)));
     }
     Stats h = by.get("healthy").get(metrics[0]);
     Stats x = by.get("hang").get(metrics[0]);
-    report.line(String.format(Locale.ROOT, "goal p50(hang) <= 1.2x p50(healthy), push start -> job running: %s (%.2fx)", x.pct(50) <= 1.2 * h.pct(50) ? "MET" : "MISSED", x.pct(50) / h.pct(50)));
-    report.line("hang samples whose Gerrit call was no longer hung when the local job had run: " + notHung + " of " + x.count() + " (0 expected)");
+    report.line(
+        String.format(
+            Locale.ROOT,
+            "goal p50(hang) <= 1.2x p50(healthy), push start -> job running: %s (%.2fx)",
+            x.pct(50) <= 1.2 * h.pct(50) ? "MET" : "MISSED",
+            x.pct(50) / h.pct(50)));
+    report.line(
+        "hang samples whose Gerrit call was no longer hung when the local job had run: "
+            + notHung
+            + " of "
+            + x.count()
+            + " (0 expected)");
     Map<String, Integer> kinds = new java.util.TreeMap<>();
     hungRequests.forEach(r -> kinds.merge(r, 1, Integer::sum));
     report.line("requests that hung on the relay (warm-up included): " + kinds);
@@ -281,9 +446,18 @@ public final class HangVsHealthy {
   static void threadDump(BenchServer server, Path prefix, Path sk) {
     String jdk = System.getProperty("java.home");
     try {
-      Files.writeString(Path.of(prefix + "-jstack.txt"), BenchServer.run(sk, Map.of(), jdk + "/bin/jstack", Long.toString(server.pid())));
+      Files.writeString(
+          Path.of(prefix + "-jstack.txt"),
+          BenchServer.run(sk, Map.of(), jdk + "/bin/jstack", Long.toString(server.pid())));
       Path all = sk.resolve("threads.txt");
-      BenchServer.run(sk, Map.of(), jdk + "/bin/jcmd", Long.toString(server.pid()), "Thread.dump_to_file", "-format=text", all.toString());
+      BenchServer.run(
+          sk,
+          Map.of(),
+          jdk + "/bin/jcmd",
+          Long.toString(server.pid()),
+          "Thread.dump_to_file",
+          "-format=text",
+          all.toString());
       Files.copy(all, Path.of(prefix + "-all.txt"));
     } catch (Exception e) {
       System.err.println("hang-vs-healthy: thread dump failed: " + e.getMessage());
@@ -291,10 +465,10 @@ public final class HangVsHealthy {
   }
 
   /**
-   * A TCP relay in front of Gerrit's HTTP port (a small copy of the idea of the tests'
-   * FaultRelay): forwards both ways, or, hanging, accepts and reads and never answers (bytes from
-   * either side are dropped, on new and already open connections). {@link #pass} cuts every open
-   * connection, so a hung call fails at once, and forwards again.
+   * A TCP relay in front of Gerrit's HTTP port (a small copy of the idea of the tests' FaultRelay):
+   * forwards both ways, or, hanging, accepts and reads and never answers (bytes from either side
+   * are dropped, on new and already open connections). {@link #pass} cuts every open connection, so
+   * a hung call fails at once, and forwards again.
    */
   static final class Relay implements AutoCloseable {
     private final ServerSocket listener;
@@ -302,24 +476,30 @@ public final class HangVsHealthy {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Set<Socket> hung = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
+
     /** The first line of each connection that hung (query strings cut). */
     final java.util.Queue<String> hungRequests = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private volatile boolean hang;
 
     Relay(int target) throws IOException {
       this.target = target;
       listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread.ofPlatform().daemon().name("relay").start(() -> {
-        while (!listener.isClosed()) {
-          try {
-            Socket c = listener.accept();
-            open.add(c);
-            Thread.ofVirtual().start(() -> serve(c));
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      Thread.ofPlatform()
+          .daemon()
+          .name("relay")
+          .start(
+              () -> {
+                while (!listener.isClosed()) {
+                  try {
+                    Socket c = listener.accept();
+                    open.add(c);
+                    Thread.ofVirtual().start(() -> serve(c));
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
     }
 
     int port() {
@@ -367,7 +547,8 @@ public final class HangVsHealthy {
               String head = new String(buf, 0, r, java.nio.charset.StandardCharsets.ISO_8859_1);
               int eol = head.indexOf("\r\n");
               String line = eol > 0 ? head.substring(0, eol) : "(not an HTTP request head)";
-              hungRequests.add(line.replaceAll("\\?.*? HTTP/", " HTTP/").replaceAll("/[0-9a-f]{40}", "/<sha>"));
+              hungRequests.add(
+                  line.replaceAll("\\?.*? HTTP/", " HTTP/").replaceAll("/[0-9a-f]{40}", "/<sha>"));
             }
             dropped.incrementAndGet();
           } else {

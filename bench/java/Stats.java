@@ -51,16 +51,37 @@ final class Stats {
     if (Double.isNaN(v)) {
       return "-";
     }
-    return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    return String.format(
+        Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
   }
 
   /** A row: name, n, min, p50, p90, p99, max, mean (all in the unit the values were added in). */
   static String header(String unit) {
-    return String.format(Locale.ROOT, "%-52s %5s %8s %8s %8s %8s %8s %8s", "metric (" + unit + ")", "n", "min", "p50", "p90", "p99", "max", "mean");
+    return String.format(
+        Locale.ROOT,
+        "%-52s %5s %8s %8s %8s %8s %8s %8s",
+        "metric (" + unit + ")",
+        "n",
+        "min",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "mean");
   }
 
   String row() {
-    return String.format(Locale.ROOT, "%-52s %5d %8s %8s %8s %8s %8s %8s", name, count(), f(min()), f(pct(50)), f(pct(90)), f(pct(99)), f(max()), f(mean()));
+    return String.format(
+        Locale.ROOT,
+        "%-52s %5d %8s %8s %8s %8s %8s %8s",
+        name,
+        count(),
+        f(min()),
+        f(pct(50)),
+        f(pct(90)),
+        f(pct(99)),
+        f(max()),
+        f(mean()));
   }
 
   /** Writes text to stdout and appends it to the report file. */

@@ -40,7 +40,8 @@ class ArchitectureTest {
 
   static {
     APP_PACKAGES.put("cli", Set.of("server", "app", "store", "secrets", "git", "sandbox"));
-    APP_PACKAGES.put("server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app"));
+    APP_PACKAGES.put(
+        "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app"));
     APP_PACKAGES.put("app", Set.of("sandbox"));
     APP_PACKAGES.put("web", Set.of("secrets"));
     APP_PACKAGES.put("gerrit", Set.of("git"));
@@ -51,7 +52,8 @@ class ArchitectureTest {
   }
 
   /** java.net's types that only parse or encode strings. */
-  private static final Set<String> PURE_JAVA_NET = Set.of("URI", "URISyntaxException", "URLDecoder", "URLEncoder");
+  private static final Set<String> PURE_JAVA_NET =
+      Set.of("URI", "URISyntaxException", "URLDecoder", "URLEncoder");
 
   /** What performs I/O: files, network, databases, processes, and the libraries that do them. */
   private static final DescribedPredicate<JavaClass> IO_API =
@@ -76,27 +78,54 @@ class ArchitectureTest {
               "org.slf4j..",
               "ch.qos.logback..",
               "io.micrometer..")
-          .or(describe("java.net other than its pure URI and URL-encoding types", c -> c.getPackageName().equals("java.net") && !PURE_JAVA_NET.contains(c.getSimpleName())))
-          .or(describe("java.io's files and consoles", c -> c.getPackageName().equals("java.io") && (c.getSimpleName().startsWith("File") || Set.of("RandomAccessFile", "Console").contains(c.getSimpleName()))))
-          .or(describe("processes", c -> c.getPackageName().equals("java.lang") && Set.of("Process", "ProcessBuilder", "ProcessHandle", "Runtime").contains(c.getSimpleName())));
+          .or(
+              describe(
+                  "java.net other than its pure URI and URL-encoding types",
+                  c ->
+                      c.getPackageName().equals("java.net")
+                          && !PURE_JAVA_NET.contains(c.getSimpleName())))
+          .or(
+              describe(
+                  "java.io's files and consoles",
+                  c ->
+                      c.getPackageName().equals("java.io")
+                          && (c.getSimpleName().startsWith("File")
+                              || Set.of("RandomAccessFile", "Console")
+                                  .contains(c.getSimpleName()))))
+          .or(
+              describe(
+                  "processes",
+                  c ->
+                      c.getPackageName().equals("java.lang")
+                          && Set.of("Process", "ProcessBuilder", "ProcessHandle", "Runtime")
+                              .contains(c.getSimpleName())));
 
   @Test
   void the_import_sees_all_three_modules() {
     Set<String> packages = new TreeSet<>();
     CLASSES.forEach(c -> packages.add(c.getPackageName()));
     assertThat(packages)
-        .contains("org.seakeeper.core.model", "org.seakeeper.core.scheduler", "org.seakeeper.testkit", "org.seakeeper.server")
+        .contains(
+            "org.seakeeper.core.model",
+            "org.seakeeper.core.scheduler",
+            "org.seakeeper.testkit",
+            "org.seakeeper.server")
         .noneMatch(p -> p.equals("org.seakeeper"));
     for (String p : APP_PACKAGES.keySet()) {
-      assertThat(packages).as("the table names only packages that exist").contains("org.seakeeper." + p);
+      assertThat(packages)
+          .as("the table names only packages that exist")
+          .contains("org.seakeeper." + p);
     }
   }
 
   @Test
   void core_uses_only_itself_the_jdk_and_the_yaml_parser() {
     classes()
-        .that().resideInAPackage("org.seakeeper.core..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("org.seakeeper.core..", "java..", "org.snakeyaml.engine..")
+        .that()
+        .resideInAPackage("org.seakeeper.core..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("org.seakeeper.core..", "java..", "org.snakeyaml.engine..")
         .because("core is pure: it imports neither testkit nor app, nor any adapter's library")
         .check(CLASSES);
   }
@@ -104,33 +133,50 @@ class ArchitectureTest {
   @Test
   void core_never_does_io() {
     noClasses()
-        .that().resideInAPackage("org.seakeeper.core..")
-        .should().dependOnClassesThat(IO_API)
-        .orShould().accessField(System.class, "out")
-        .orShould().accessField(System.class, "err")
-        .orShould().accessField(System.class, "in")
-        .orShould().callMethod(System.class, "getenv")
-        .orShould().callMethod(System.class, "getenv", String.class)
-        .orShould().callMethod(System.class, "getProperty", String.class)
-        .orShould().callMethod(System.class, "getProperty", String.class, String.class)
-        .orShould().callMethod(System.class, "exit", int.class)
-        .because("core parses bytes it is handed and returns values; files, networks, databases and processes are app's")
+        .that()
+        .resideInAPackage("org.seakeeper.core..")
+        .should()
+        .dependOnClassesThat(IO_API)
+        .orShould()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err")
+        .orShould()
+        .accessField(System.class, "in")
+        .orShould()
+        .callMethod(System.class, "getenv")
+        .orShould()
+        .callMethod(System.class, "getenv", String.class)
+        .orShould()
+        .callMethod(System.class, "getProperty", String.class)
+        .orShould()
+        .callMethod(System.class, "getProperty", String.class, String.class)
+        .orShould()
+        .callMethod(System.class, "exit", int.class)
+        .because(
+            "core parses bytes it is handed and returns values; files, networks, databases and"
+                + " processes are app's")
         .check(CLASSES);
   }
 
   @Test
   void core_model_and_effect_use_no_other_package_of_core_and_gate_only_the_model() {
     for (String leaf : new String[] {"model", "effect", "gate"}) {
-      DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass> allowed = leaf.equals("gate")
-          ? resideInAPackage("org.seakeeper.core.gate..").or(resideInAPackage("org.seakeeper.core.model.."))
-          : resideInAPackage("org.seakeeper.core." + leaf + "..");
+      DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass> allowed =
+          leaf.equals("gate")
+              ? resideInAPackage("org.seakeeper.core.gate..")
+                  .or(resideInAPackage("org.seakeeper.core.model.."))
+              : resideInAPackage("org.seakeeper.core." + leaf + "..");
       noClasses()
-          .that().resideInAPackage("org.seakeeper.core." + leaf + "..")
-          .should().dependOnClassesThat(
+          .that()
+          .resideInAPackage("org.seakeeper.core." + leaf + "..")
+          .should()
+          .dependOnClassesThat(
               resideInAPackage("org.seakeeper.core..")
                   .and(DescribedPredicate.not(allowed))
                   .as("another package of core"))
-          .because("core." + leaf + " is at the bottom of core (ARCHITECTURE.md, package dependencies)")
+          .because(
+              "core." + leaf + " is at the bottom of core (ARCHITECTURE.md, package dependencies)")
           .check(CLASSES);
     }
   }
@@ -138,9 +184,13 @@ class ArchitectureTest {
   @Test
   void nothing_in_core_uses_the_scheduler() {
     noClasses()
-        .that().resideInAPackage("org.seakeeper.core..")
-        .and().resideOutsideOfPackage("org.seakeeper.core.scheduler..")
-        .should().dependOnClassesThat().resideInAPackage("org.seakeeper.core.scheduler..")
+        .that()
+        .resideInAPackage("org.seakeeper.core..")
+        .and()
+        .resideOutsideOfPackage("org.seakeeper.core.scheduler..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.seakeeper.core.scheduler..")
         .because("the scheduler sits on top of core; what it shares with others belongs below it")
         .check(CLASSES);
   }
@@ -148,9 +198,13 @@ class ArchitectureTest {
   @Test
   void testkit_does_not_use_app() {
     noClasses()
-        .that().resideInAPackage("org.seakeeper.testkit..")
-        .should().dependOnClassesThat(inApp())
-        .because("testkit holds fakes of core's ports and their contracts; app's tests use testkit, not the other way")
+        .that()
+        .resideInAPackage("org.seakeeper.testkit..")
+        .should()
+        .dependOnClassesThat(inApp())
+        .because(
+            "testkit holds fakes of core's ports and their contracts; app's tests use testkit, not"
+                + " the other way")
         .check(CLASSES);
   }
 
@@ -158,7 +212,9 @@ class ArchitectureTest {
   void app_does_not_use_testkit() {
     noClasses()
         .that(inApp())
-        .should().dependOnClassesThat().resideInAPackage("org.seakeeper.testkit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.seakeeper.testkit..")
         .because("fakes are for tests")
         .check(CLASSES);
   }
@@ -175,9 +231,16 @@ class ArchitectureTest {
         continue;
       }
       noClasses()
-          .that().resideInAPackage("org.seakeeper." + row.getKey() + "..")
-          .should().dependOnClassesThat().resideInAnyPackage(forbidden)
-          .because("ARCHITECTURE.md's package dependencies allow " + row.getKey() + " only " + row.getValue())
+          .that()
+          .resideInAPackage("org.seakeeper." + row.getKey() + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(forbidden)
+          .because(
+              "ARCHITECTURE.md's package dependencies allow "
+                  + row.getKey()
+                  + " only "
+                  + row.getValue())
           .check(CLASSES);
     }
   }
@@ -185,13 +248,18 @@ class ArchitectureTest {
   @Test
   void every_package_of_app_has_a_row() {
     Set<String> unlisted = new TreeSet<>();
-    CLASSES.that(inApp()).forEach(c -> {
-      String p = c.getPackageName().substring("org.seakeeper.".length());
-      if (!APP_PACKAGES.containsKey(p)) {
-        unlisted.add(p);
-      }
-    });
-    assertThat(unlisted).as("packages of app missing from the table in ARCHITECTURE.md and here").isEmpty();
+    CLASSES
+        .that(inApp())
+        .forEach(
+            c -> {
+              String p = c.getPackageName().substring("org.seakeeper.".length());
+              if (!APP_PACKAGES.containsKey(p)) {
+                unlisted.add(p);
+              }
+            });
+    assertThat(unlisted)
+        .as("packages of app missing from the table in ARCHITECTURE.md and here")
+        .isEmpty();
   }
 
   @Test
@@ -206,7 +274,9 @@ class ArchitectureTest {
 
   private static DescribedPredicate<JavaClass> inApp() {
     return resideInAPackage("org.seakeeper..")
-        .and(DescribedPredicate.not(resideInAnyPackage("org.seakeeper.core..", "org.seakeeper.testkit..")))
+        .and(
+            DescribedPredicate.not(
+                resideInAnyPackage("org.seakeeper.core..", "org.seakeeper.testkit..")))
         .as("a class of app");
   }
 }

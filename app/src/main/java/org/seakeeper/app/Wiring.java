@@ -15,8 +15,8 @@ import org.seakeeper.sandbox.SandboxSettings;
 import org.seakeeper.sandbox.Workspaces;
 
 /**
- * The composition root: the one place that builds adapters and hands them to each other. No
- * other class creates executors, stores or connections.
+ * The composition root: the one place that builds adapters and hands them to each other. No other
+ * class creates executors, stores or connections.
  */
 public final class Wiring {
   private Wiring() {}
@@ -25,7 +25,12 @@ public final class Wiring {
    * A bubblewrap executor for a tier's pool (it runs only that tier's requests), with settings from
    * the server config if any.
    */
-  public static BubblewrapExecutor bubblewrap(Optional<ServerConfig> server, Tier tier, Path workRoot, Path artifactsRoot, Consumer<String> warnings) {
+  public static BubblewrapExecutor bubblewrap(
+      Optional<ServerConfig> server,
+      Tier tier,
+      Path workRoot,
+      Path artifactsRoot,
+      Consumer<String> warnings) {
     Map<String, Path> images = new LinkedHashMap<>();
     long memory = SandboxSettings.DEFAULT_MEMORY;
     int pids = SandboxSettings.DEFAULT_PIDS;
@@ -37,7 +42,10 @@ public final class Wiring {
       pids = pool.pidsMax();
       cache = pool.dependencyCache().map(Path::of);
     }
-    SandboxSettings settings = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids, cache);
-    return new BubblewrapExecutor(tier, settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
+    SandboxSettings settings =
+        new SandboxSettings(
+            SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids, cache);
+    return new BubblewrapExecutor(
+        tier, settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
   }
 }

@@ -33,7 +33,13 @@ final class ClientCommands {
       out.println(body.path("message").asText("done"));
       return 0;
     }
-    err.println("seakeeper: refused (" + r.status() + " " + body.path("error").asText("error") + "): " + body.path("message").asText(r.body()));
+    err.println(
+        "seakeeper: refused ("
+            + r.status()
+            + " "
+            + body.path("error").asText("error")
+            + "): "
+            + body.path("message").asText(r.body()));
     return r.status() == 401 ? Main.USAGE : 1;
   }
 
@@ -49,11 +55,17 @@ final class ClientCommands {
 
     @Override
     public Integer call() throws Exception {
-      return report(server.call("POST", "api/v1/builds/" + id + "/" + verb(), "{}", true), spec.commandLine().getOut(), spec.commandLine().getErr());
+      return report(
+          server.call("POST", "api/v1/builds/" + id + "/" + verb(), "{}", true),
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancels a queued or running build.")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancels a queued or running build.")
   static final class Cancel extends BuildVerb {
     @Override
     String verb() {
@@ -61,7 +73,10 @@ final class ClientCommands {
     }
   }
 
-  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Queues a new attempt of a finished build.")
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description = "Queues a new attempt of a finished build.")
   static final class Retry extends BuildVerb {
     @Override
     String verb() {
@@ -69,7 +84,12 @@ final class ClientCommands {
     }
   }
 
-  @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Starts a pipeline on a ref (check: a proposed change; post/periodic: refs/heads/*; release: a release tag).")
+  @Command(
+      name = "trigger",
+      mixinStandardHelpOptions = true,
+      description =
+          "Starts a pipeline on a ref (check: a proposed change; post/periodic: refs/heads/*;"
+              + " release: a release tag).")
   static final class Trigger implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
@@ -88,12 +108,23 @@ final class ClientCommands {
 
     @Override
     public Integer call() throws Exception {
-      ObjectNode body = JSON.createObjectNode().put("connection", connection).put("project", project).put("pipeline", pipeline).put("ref", ref);
-      return report(server.call("POST", "api/v1/trigger", body.toString(), true), spec.commandLine().getOut(), spec.commandLine().getErr());
+      ObjectNode body =
+          JSON.createObjectNode()
+              .put("connection", connection)
+              .put("project", project)
+              .put("pipeline", pipeline)
+              .put("ref", ref);
+      return report(
+          server.call("POST", "api/v1/trigger", body.toString(), true),
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
   }
 
-  @Command(name = "builds", mixinStandardHelpOptions = true, description = "Lists recent builds, newest first.")
+  @Command(
+      name = "builds",
+      mixinStandardHelpOptions = true,
+      description = "Lists recent builds, newest first.")
   static final class Builds implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin ServerOptions server;
@@ -111,21 +142,37 @@ final class ClientCommands {
     public Integer call() throws Exception {
       StringBuilder q = new StringBuilder("api/v1/builds?limit=" + limit);
       if (project != null) {
-        q.append("&project=").append(java.net.URLEncoder.encode(project, java.nio.charset.StandardCharsets.UTF_8));
+        q.append("&project=")
+            .append(java.net.URLEncoder.encode(project, java.nio.charset.StandardCharsets.UTF_8));
       }
       if (status != null) {
-        q.append("&status=").append(java.net.URLEncoder.encode(status, java.nio.charset.StandardCharsets.UTF_8));
+        q.append("&status=")
+            .append(java.net.URLEncoder.encode(status, java.nio.charset.StandardCharsets.UTF_8));
       }
       ServerOptions.Reply r = server.call("GET", q.toString(), null, false);
       if (r.status() >= 300) {
         return report(r, spec.commandLine().getOut(), spec.commandLine().getErr());
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.println(String.format("%-8s %-10s %-12s %-9s %-24s %-12s %s", "ID", "PIPELINE", "PROJECT", "CHANGE", "JOB", "STATUS", "DETAIL"));
+      out.println(
+          String.format(
+              "%-8s %-10s %-12s %-9s %-24s %-12s %s",
+              "ID", "PIPELINE", "PROJECT", "CHANGE", "JOB", "STATUS", "DETAIL"));
       for (JsonNode b : JSON.readTree(r.body()).path("builds")) {
-        String change = b.path("change").isNull() ? "-" : b.path("change").asText() + "/" + b.path("patchset").asText();
-        out.println(String.format("%-8s %-10s %-12s %-9s %-24s %-12s %s", b.path("id").asText(), b.path("pipeline").asText(), b.path("project").asText(), change.length() > 9 ? change.substring(0, 9) : change,
-            b.path("job").isNull() ? "(config)" : b.path("job").asText(), b.path("status").asText(), b.path("detail").asText().lines().findFirst().orElse("")));
+        String change =
+            b.path("change").isNull()
+                ? "-"
+                : b.path("change").asText() + "/" + b.path("patchset").asText();
+        out.println(
+            String.format(
+                "%-8s %-10s %-12s %-9s %-24s %-12s %s",
+                b.path("id").asText(),
+                b.path("pipeline").asText(),
+                b.path("project").asText(),
+                change.length() > 9 ? change.substring(0, 9) : change,
+                b.path("job").isNull() ? "(config)" : b.path("job").asText(),
+                b.path("status").asText(),
+                b.path("detail").asText().lines().findFirst().orElse("")));
       }
       return 0;
     }
@@ -149,12 +196,22 @@ final class ClientCommands {
 
     @Override
     public Integer call() throws Exception {
-      ObjectNode body = JSON.createObjectNode().put("connection", connection).put("project", project).put("change", change);
-      return report(server.call("POST", "api/v1/queues/" + verb(), body.toString(), true), spec.commandLine().getOut(), spec.commandLine().getErr());
+      ObjectNode body =
+          JSON.createObjectNode()
+              .put("connection", connection)
+              .put("project", project)
+              .put("change", change);
+      return report(
+          server.call("POST", "api/v1/queues/" + verb(), body.toString(), true),
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
   }
 
-  @Command(name = "dequeue", mixinStandardHelpOptions = true, description = "Removes a change from its gate queue.")
+  @Command(
+      name = "dequeue",
+      mixinStandardHelpOptions = true,
+      description = "Removes a change from its gate queue.")
   static final class Dequeue extends QueueVerb {
     @Override
     String verb() {
@@ -162,7 +219,10 @@ final class ClientCommands {
     }
   }
 
-  @Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Puts an approved change (back) into its gate queue.")
+  @Command(
+      name = "enqueue",
+      mixinStandardHelpOptions = true,
+      description = "Puts an approved change (back) into its gate queue.")
   static final class Enqueue extends QueueVerb {
     @Override
     String verb() {
@@ -170,7 +230,10 @@ final class ClientCommands {
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Moves a queued change to the head of its gate queue.")
+  @Command(
+      name = "promote",
+      mixinStandardHelpOptions = true,
+      description = "Moves a queued change to the head of its gate queue.")
   static final class Promote extends QueueVerb {
     @Override
     String verb() {

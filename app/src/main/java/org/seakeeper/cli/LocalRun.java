@@ -22,9 +22,9 @@ import org.seakeeper.core.plan.PlanProgress;
 import org.seakeeper.core.plan.PlannedJob;
 
 /**
- * Runs one plan on an executor as {@code seakeeper run} does: independent jobs in parallel up to
- * a limit, live output prefixed by job name, a progress line after each job, and a summary
- * table. Infrastructure errors are retried up to the job's {@code retries}. Single use.
+ * Runs one plan on an executor as {@code seakeeper run} does: independent jobs in parallel up to a
+ * limit, live output prefixed by job name, a progress line after each job, and a summary table.
+ * Infrastructure errors are retried up to the job's {@code retries}. Single use.
  */
 final class LocalRun {
   private final Executor executor;
@@ -43,7 +43,14 @@ final class LocalRun {
 
   private record Finished(String job, Executor.Result result) {}
 
-  LocalRun(Executor executor, Plan plan, Checkout checkout, int parallel, Path logDir, PrintWriter out, String runId) {
+  LocalRun(
+      Executor executor,
+      Plan plan,
+      Checkout checkout,
+      int parallel,
+      Path logDir,
+      PrintWriter out,
+      String runId) {
     this.executor = executor;
     this.plan = plan;
     this.checkout = checkout;
@@ -100,8 +107,23 @@ final class LocalRun {
     int index = plan.jobs().indexOf(j);
     String id = runId + "-" + index + "-" + attempt;
     ExecutionRequest req =
-        new ExecutionRequest(id, name, j.job().script(), j.job().timeout(), j.job().image(), plan.tier(), plan.network(), j.job().variables(), checkout, j.job().artifacts());
-    BufferedWriter log = Files.newBufferedWriter(logDir.resolve(logName(name)), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        new ExecutionRequest(
+            id,
+            name,
+            j.job().script(),
+            j.job().timeout(),
+            j.job().image(),
+            plan.tier(),
+            plan.network(),
+            j.job().variables(),
+            checkout,
+            j.job().artifacts());
+    BufferedWriter log =
+        Files.newBufferedWriter(
+            logDir.resolve(logName(name)),
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
     String prefix = "[" + pad(name) + "] ";
     synchronized (out) {
       out.println(prefix + "started" + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
@@ -131,7 +153,15 @@ final class LocalRun {
               } catch (IOException ex) {
                 // nothing more to write
               }
-              finished.add(new Finished(name, r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
+              finished.add(
+                  new Finished(
+                      name,
+                      r != null
+                          ? r
+                          : new Executor.Result(
+                              new JobOutcome.InfraError(String.valueOf(t)),
+                              Duration.ZERO,
+                              List.of())));
             });
   }
 
@@ -142,25 +172,50 @@ final class LocalRun {
     JobOutcome o = f.result().outcome();
     PlannedJob j = plan.byName().get(f.job());
     if (o instanceof JobOutcome.InfraError && attempts.get(f.job()) <= j.job().retries()) {
-      out.println("[" + pad(f.job()) + "] infrastructure error (" + ((JobOutcome.InfraError) o).reason() + "); retrying");
+      out.println(
+          "["
+              + pad(f.job())
+              + "] infrastructure error ("
+              + ((JobOutcome.InfraError) o).reason()
+              + "); retrying");
       launch(f.job());
       return;
     }
     results.put(f.job(), f.result());
     progress.finish(f.job(), o.succeeded());
     String detail = describe(o);
-    out.println("[" + pad(f.job()) + "] " + o.label() + " in " + seconds(f.result().elapsed()) + (detail.isEmpty() ? "" : " (" + detail + ")"));
     out.println(
-        "-- " + (progress.size() - progress.count(PlanProgress.State.PENDING) - progress.count(PlanProgress.State.RUNNING)) + "/" + progress.size() + " done: "
-            + progress.count(PlanProgress.State.PASSED) + " passed, " + progress.count(PlanProgress.State.FAILED) + " failed, "
-            + progress.count(PlanProgress.State.SKIPPED) + " skipped, " + progress.count(PlanProgress.State.RUNNING) + " running");
+        "["
+            + pad(f.job())
+            + "] "
+            + o.label()
+            + " in "
+            + seconds(f.result().elapsed())
+            + (detail.isEmpty() ? "" : " (" + detail + ")"));
+    out.println(
+        "-- "
+            + (progress.size()
+                - progress.count(PlanProgress.State.PENDING)
+                - progress.count(PlanProgress.State.RUNNING))
+            + "/"
+            + progress.size()
+            + " done: "
+            + progress.count(PlanProgress.State.PASSED)
+            + " passed, "
+            + progress.count(PlanProgress.State.FAILED)
+            + " failed, "
+            + progress.count(PlanProgress.State.SKIPPED)
+            + " skipped, "
+            + progress.count(PlanProgress.State.RUNNING)
+            + " running");
   }
 
   private static String describe(JobOutcome o) {
     return switch (o) {
       case JobOutcome.Succeeded s -> "";
       case JobOutcome.Failed f -> "exit " + f.exitCode();
-      case JobOutcome.TimedOut t -> "timeout " + org.seakeeper.core.config.Durations.format(t.limit());
+      case JobOutcome.TimedOut t ->
+          "timeout " + org.seakeeper.core.config.Durations.format(t.limit());
       case JobOutcome.Cancelled c -> "cancelled";
       case JobOutcome.LimitExceeded l -> "over a limit: " + l.limit();
       case JobOutcome.InfraError e -> e.reason();
@@ -179,7 +234,10 @@ final class LocalRun {
         }
         rows.add(new String[] {j.name(), r.outcome().label(), seconds(r.elapsed()), note});
       } else {
-        rows.add(new String[] {j.name(), "skipped", "-", progress.skipReason(j.name()).orElse("not run")});
+        rows.add(
+            new String[] {
+              j.name(), "skipped", "-", progress.skipReason(j.name()).orElse("not run")
+            });
       }
     }
     int[] w = new int[3];
@@ -190,7 +248,9 @@ final class LocalRun {
     }
     out.println();
     for (String[] row : rows) {
-      out.println(String.format("%-" + w[0] + "s  %-" + w[1] + "s  %" + w[2] + "s  %s", (Object[]) row).stripTrailing());
+      out.println(
+          String.format("%-" + w[0] + "s  %-" + w[1] + "s  %" + w[2] + "s  %s", (Object[]) row)
+              .stripTrailing());
     }
     out.println();
     out.println("logs: " + logDir);

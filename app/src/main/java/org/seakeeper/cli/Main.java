@@ -5,18 +5,29 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code seakeeper} command line. Every error a user can cause ends as one clear line and
- * an exit code (docs/contracts.md §5), never a stack trace; {@code --verbose} adds detail.
+ * The {@code seakeeper} command line. Every error a user can cause ends as one clear line and an
+ * exit code (docs/contracts.md §5), never a stack trace; {@code --verbose} adds detail.
  */
 @Command(
     name = "seakeeper",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Gating CI for Gerrit and git, with jobs declared in each repo's .seakeeper.yaml.",
+    description =
+        "Gating CI for Gerrit and git, with jobs declared in each repo's .seakeeper.yaml.",
     subcommands = {
-      ValidateCommand.class, RunCommand.class, ServerCommand.class, ClientCommands.Builds.class, ClientCommands.Trigger.class,
-      ClientCommands.Cancel.class, ClientCommands.Retry.class, ClientCommands.Dequeue.class, ClientCommands.Enqueue.class,
-      ClientCommands.Promote.class, EmbargoCommand.class, SecretsCommand.class, CommandLine.HelpCommand.class
+      ValidateCommand.class,
+      RunCommand.class,
+      ServerCommand.class,
+      ClientCommands.Builds.class,
+      ClientCommands.Trigger.class,
+      ClientCommands.Cancel.class,
+      ClientCommands.Retry.class,
+      ClientCommands.Dequeue.class,
+      ClientCommands.Enqueue.class,
+      ClientCommands.Promote.class,
+      EmbargoCommand.class,
+      SecretsCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
   /** Exit code for usage errors, as docs/contracts.md §5 fixes for every command. */
@@ -28,7 +39,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the CLI with the given streams; returns the exit code. */

@@ -49,25 +49,43 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--pipeline", paramLabel = "NAME", description = "check (default), gate, post, periodic or release.")
+  @Option(
+      names = "--pipeline",
+      paramLabel = "NAME",
+      description = "check (default), gate, post, periodic or release.")
   String pipeline = "check";
 
-  @Option(names = "--job", paramLabel = "NAME", description = "Run only this job and what it needs (repeatable).")
+  @Option(
+      names = "--job",
+      paramLabel = "NAME",
+      description = "Run only this job and what it needs (repeatable).")
   List<String> jobs = List.of();
 
-  @Option(names = "--dirty", description = "Run the work tree as it is, uncommitted edits included.")
+  @Option(
+      names = "--dirty",
+      description = "Run the work tree as it is, uncommitted edits included.")
   boolean dirty;
 
-  @Option(names = "--parallel", paramLabel = "N", description = "Jobs to run at once (default: number of CPUs).")
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "Jobs to run at once (default: number of CPUs).")
   Integer parallel;
 
-  @Option(names = "--config", paramLabel = "SERVER_CONFIG", description = "Resolve base jobs and images as this server would.")
+  @Option(
+      names = "--config",
+      paramLabel = "SERVER_CONFIG",
+      description = "Resolve base jobs and images as this server would.")
   Path config;
 
   @Option(names = "--verbose", description = "Print details of unexpected errors.")
   boolean verbose;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The repo's top directory (default: the current one).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DIR",
+      description = "The repo's top directory (default: the current one).")
   Path dir = Path.of(".");
 
   @Override
@@ -76,7 +94,11 @@ final class RunCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     Optional<PipelineName> pipe = PipelineName.parse(pipeline);
     if (pipe.isEmpty()) {
-      err.println("seakeeper: unknown pipeline '" + pipeline + "'; pipelines are " + String.join(", ", PipelineName.ids()));
+      err.println(
+          "seakeeper: unknown pipeline '"
+              + pipeline
+              + "'; pipelines are "
+              + String.join(", ", PipelineName.ids()));
       return Main.USAGE;
     }
     if (parallel != null && parallel < 1) {
@@ -94,7 +116,16 @@ final class RunCommand implements Callable<Integer> {
     }
     Source src = source(err);
     if (src.configBytes.isEmpty()) {
-      err.println(Problem.error(Pos.START, "no " + RepoConfigParser.FILE_NAME + (src.commit.isPresent() ? " in commit " + src.commit.get().substring(0, 12) : " in " + dir) + ": create one (see docs/tutorial.md)").format(RepoConfigParser.FILE_NAME));
+      err.println(
+          Problem.error(
+                  Pos.START,
+                  "no "
+                      + RepoConfigParser.FILE_NAME
+                      + (src.commit.isPresent()
+                          ? " in commit " + src.commit.get().substring(0, 12)
+                          : " in " + dir)
+                      + ": create one (see docs/tutorial.md)")
+              .format(RepoConfigParser.FILE_NAME));
       return CONFIG;
     }
     ConfigResult parsed = RepoConfigParser.parse(src.configBytes.get(), trusted.get().context());
@@ -104,10 +135,17 @@ final class RunCommand implements Callable<Integer> {
       return CONFIG;
     }
     RepoConfig rc = parsed.config().get();
-    PlanContext ctx = PlanContext.local(pipe.get(), src.branch, src.changed, new LinkedHashSet<>(jobs));
+    PlanContext ctx =
+        PlanContext.local(pipe.get(), src.branch, src.changed, new LinkedHashSet<>(jobs));
     List<String> unknown = Planner.unknownJobs(rc, ctx);
     if (!unknown.isEmpty()) {
-      err.println("seakeeper: pipeline '" + pipeline + "' has no job " + String.join(", ", unknown) + "; it has " + rc.jobsOf(pipe.get()));
+      err.println(
+          "seakeeper: pipeline '"
+              + pipeline
+              + "' has no job "
+              + String.join(", ", unknown)
+              + "; it has "
+              + rc.jobsOf(pipe.get()));
       return Main.USAGE;
     }
     Plan plan = Planner.plan(rc, ctx);
@@ -115,17 +153,26 @@ final class RunCommand implements Callable<Integer> {
       out.println("pipeline '" + pipeline + "' has no jobs; nothing to run");
       return 0;
     }
-    String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+    String runId =
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+            + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
     Path logDir = SandboxSettings.cacheHome().resolve("seakeeper").resolve("runs").resolve(runId);
     Path workRoot = SandboxSettings.defaultWorkRoot();
     java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     BubblewrapExecutor executor;
     try {
-      executor = Wiring.bubblewrap(trusted.get().server(), Tier.UNTRUSTED, workRoot, logDir.resolve("artifacts"), w -> {
-        if (warned.add(w)) {
-          err.println("seakeeper: warning: " + w);
-        }
-      });
+      executor =
+          Wiring.bubblewrap(
+              trusted.get().server(),
+              Tier.UNTRUSTED,
+              workRoot,
+              logDir.resolve("artifacts"),
+              w -> {
+                if (warned.add(w)) {
+                  err.println("seakeeper: warning: " + w);
+                }
+              });
       SandboxProbe.check(executor, Tier.UNTRUSTED);
     } catch (SandboxException e) {
       err.println("seakeeper: " + e.getMessage());
@@ -133,33 +180,59 @@ final class RunCommand implements Callable<Integer> {
     }
     try (executor) {
       int n = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
-      out.println("running pipeline '" + pipeline + "' of " + dir + (src.commit.map(c -> " at " + c.substring(0, 12)).orElse(" (work tree as it is)")) + ": " + plan.jobs().size() + " job(s), up to " + n + " at once");
-      boolean ok = new LocalRun(executor, plan, src.checkout, n, logDir, out, "run-" + runId).execute();
+      out.println(
+          "running pipeline '"
+              + pipeline
+              + "' of "
+              + dir
+              + (src.commit.map(c -> " at " + c.substring(0, 12)).orElse(" (work tree as it is)"))
+              + ": "
+              + plan.jobs().size()
+              + " job(s), up to "
+              + n
+              + " at once");
+      boolean ok =
+          new LocalRun(executor, plan, src.checkout, n, logDir, out, "run-" + runId).execute();
       return ok ? 0 : FAILED;
     }
   }
 
-  private record Source(Optional<byte[]> configBytes, Checkout checkout, Optional<String> commit, Optional<String> branch, Optional<Set<String>> changed) {}
+  private record Source(
+      Optional<byte[]> configBytes,
+      Checkout checkout,
+      Optional<String> commit,
+      Optional<String> branch,
+      Optional<Set<String>> changed) {}
 
   private Source source(java.io.PrintWriter err) throws IOException {
     Optional<LocalRepo> opened = LocalRepo.open(dir);
     if (opened.isEmpty() || dirty) {
       Path file = dir.resolve(RepoConfigParser.FILE_NAME);
-      Optional<byte[]> bytes = Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+      Optional<byte[]> bytes =
+          Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
       Optional<String> branch = Optional.empty();
       if (opened.isPresent()) {
         try (LocalRepo repo = opened.get()) {
           branch = repo.branch();
         }
       }
-      return new Source(bytes, Checkout.directory(dir.toString()), Optional.empty(), branch, Optional.empty());
+      return new Source(
+          bytes, Checkout.directory(dir.toString()), Optional.empty(), branch, Optional.empty());
     }
     try (LocalRepo repo = opened.get()) {
       if (repo.dirty()) {
-        err.println("seakeeper: warning: uncommitted changes in " + dir + " are ignored; running HEAD (use --dirty to include them)");
+        err.println(
+            "seakeeper: warning: uncommitted changes in "
+                + dir
+                + " are ignored; running HEAD (use --dirty to include them)");
       }
       String commit = repo.headCommit();
-      return new Source(repo.readAtHead(RepoConfigParser.FILE_NAME), Checkout.gitCommit(dir.toString(), commit), Optional.of(commit), repo.branch(), Optional.of(repo.changedByHead()));
+      return new Source(
+          repo.readAtHead(RepoConfigParser.FILE_NAME),
+          Checkout.gitCommit(dir.toString(), commit),
+          Optional.of(commit),
+          repo.branch(),
+          Optional.of(repo.changedByHead()));
     }
   }
 }

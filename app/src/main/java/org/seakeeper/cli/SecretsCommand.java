@@ -42,7 +42,12 @@ import picocli.CommandLine.Spec;
     name = "secrets",
     mixinStandardHelpOptions = true,
     description = "Sets, lists and deletes the secrets jobs may read from $SEAKEEPER_SECRETS/NAME.",
-    subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class, SecretsCommand.Encrypt.class})
+    subcommands = {
+      SecretsCommand.Set.class,
+      SecretsCommand.List.class,
+      SecretsCommand.Delete.class,
+      SecretsCommand.Encrypt.class
+    })
 final class SecretsCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -69,7 +74,10 @@ final class SecretsCommand implements Runnable {
       return spec.commandLine().getErr();
     }
 
-    /** Calls the API; when nothing answers and --config names a store, runs {@code direct} on it instead. */
+    /**
+     * Calls the API; when nothing answers and --config names a store, runs {@code direct} on it
+     * instead.
+     */
     int viaServerOrStore(String method, String path, String body, Direct direct) throws Exception {
       ServerOptions.Reply r;
       try {
@@ -87,10 +95,13 @@ final class SecretsCommand implements Runnable {
 
     private int directly(String why, Direct direct) throws IOException {
       if (server.config == null) {
-        err().println("seakeeper: " + why + "; pass --config SERVER_CONFIG to use the store directly");
+        err()
+            .println(
+                "seakeeper: " + why + "; pass --config SERVER_CONFIG to use the store directly");
         return Main.USAGE;
       }
-      ServerConfigParser.Result parsed = ServerConfigParser.parse(Files.readAllBytes(server.config));
+      ServerConfigParser.Result parsed =
+          ServerConfigParser.parse(Files.readAllBytes(server.config));
       if (parsed.config().isEmpty()) {
         parsed.problems().forEach(p -> err().println(p.format(server.config.toString())));
         return Main.USAGE;
@@ -104,9 +115,14 @@ final class SecretsCommand implements Runnable {
         return Main.USAGE;
       }
       try (JdbiStore store = Stores.open(cfg.store(), Path.of(cfg.dataDir()))) {
-        return direct.run(new SecretAdmin(cfg, store.secrets(sealer, Clock.systemUTC())), out(), err());
+        return direct.run(
+            new SecretAdmin(cfg, store.secrets(sealer, Clock.systemUTC())), out(), err());
       } catch (StoreException e) {
-        err().println("seakeeper: no server answers and " + e.getMessage() + " (is a server running at another address? pass --server)");
+        err()
+            .println(
+                "seakeeper: no server answers and "
+                    + e.getMessage()
+                    + " (is a server running at another address? pass --server)");
         return 1;
       } catch (RuntimeException e) {
         err().println("seakeeper: " + e.getMessage());
@@ -115,7 +131,10 @@ final class SecretsCommand implements Runnable {
     }
 
     static String slotPath(String connection, String project, String name) {
-      String p = Arrays.stream(project.split("/", -1)).map(SecretsCommand::enc).collect(Collectors.joining("/"));
+      String p =
+          Arrays.stream(project.split("/", -1))
+              .map(SecretsCommand::enc)
+              .collect(Collectors.joining("/"));
       return "api/v1/secrets/" + enc(connection) + "/" + p + "/" + enc(name);
     }
 
@@ -138,7 +157,11 @@ final class SecretsCommand implements Runnable {
 
   /** The slot a verb works on: {@code [--connection NAME] PROJECT NAME}. */
   static final class Slot {
-    @Option(names = "--connection", paramLabel = "NAME", description = "The project's connection (default: the config's only connection, else local).")
+    @Option(
+        names = "--connection",
+        paramLabel = "NAME",
+        description =
+            "The project's connection (default: the config's only connection, else local).")
     String connection;
 
     @Parameters(index = "0", paramLabel = "PROJECT")
@@ -148,16 +171,26 @@ final class SecretsCommand implements Runnable {
     String name;
   }
 
-  /** What {@code set} and {@code encrypt} take besides the slot: the scope, and the value on standard input. */
+  /**
+   * What {@code set} and {@code encrypt} take besides the slot: the scope, and the value on
+   * standard input.
+   */
   static final class Value {
-    @Option(names = "--pipelines", paramLabel = "LIST", description = "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate only when listed; never check).")
+    @Option(
+        names = "--pipelines",
+        paramLabel = "LIST",
+        description =
+            "Where the secret is offered, e.g. post,release (default: post,periodic,release; gate"
+                + " only when listed; never check).")
     String pipelines;
 
     InputStream stdin = System.in;
 
     /** The scope given, or the default; problems of the list go to {@code problems}. */
     java.util.Set<org.seakeeper.core.model.PipelineName> scope(java.util.List<String> problems) {
-      return pipelines == null ? SecretBinding.DEFAULT_SCOPE : SecretBinding.parsePipelines(pipelines, problems);
+      return pipelines == null
+          ? SecretBinding.DEFAULT_SCOPE
+          : SecretBinding.parsePipelines(pipelines, problems);
     }
   }
 
@@ -171,8 +204,10 @@ final class SecretsCommand implements Runnable {
       name = "set",
       mixinStandardHelpOptions = true,
       description = {
-        "Sets secret NAME of PROJECT to the value on standard input (one trailing newline is dropped).",
-        "Jobs of PROJECT that declare it read it from $SEAKEEPER_SECRETS/NAME, in the pipelines of its scope."
+        "Sets secret NAME of PROJECT to the value on standard input (one trailing newline is"
+            + " dropped).",
+        "Jobs of PROJECT that declare it read it from $SEAKEEPER_SECRETS/NAME, in the pipelines of"
+            + " its scope."
       })
   static final class Set extends Verb {
     @Mixin Slot slot;
@@ -182,7 +217,10 @@ final class SecretsCommand implements Runnable {
     public Integer call() throws Exception {
       byte[] value = stripOneNewline(input.stdin.readAllBytes());
       if (value.length == 0) {
-        err().println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets set ... < FILE)");
+        err()
+            .println(
+                "seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets set"
+                    + " ... < FILE)");
         return Main.USAGE;
       }
       String conn = connection(slot.connection);
@@ -195,14 +233,25 @@ final class SecretsCommand implements Runnable {
         err().println("seakeeper: " + String.join("; ", problems));
         return Main.USAGE;
       }
-      ObjectNode body = ClientCommands.JSON.createObjectNode().put("value_base64", Base64.getEncoder().encodeToString(value));
+      ObjectNode body =
+          ClientCommands.JSON
+              .createObjectNode()
+              .put("value_base64", Base64.getEncoder().encodeToString(value));
       if (input.pipelines != null) {
         ArrayNode list = body.putArray("pipelines");
         scope.stream().sorted().forEach(p -> list.add(p.id()));
       }
       try {
-        return viaServerOrStore("PUT", slotPath(conn, project, name), body.toString(),
-            (admin, out, err) -> outcome(admin.set(conn, project, name, Optional.ofNullable(input.pipelines), value), out, err, DIRECT));
+        return viaServerOrStore(
+            "PUT",
+            slotPath(conn, project, name),
+            body.toString(),
+            (admin, out, err) ->
+                outcome(
+                    admin.set(conn, project, name, Optional.ofNullable(input.pipelines), value),
+                    out,
+                    err,
+                    DIRECT));
       } finally {
         Arrays.fill(value, (byte) 0);
       }
@@ -225,18 +274,39 @@ final class SecretsCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists secret names and their pipelines (never values).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists secret names and their pipelines (never values).")
   static final class List extends Verb {
-    @Option(names = "--project", paramLabel = "PROJECT", description = "Only this project's secrets.")
+    @Option(
+        names = "--project",
+        paramLabel = "PROJECT",
+        description = "Only this project's secrets.")
     String project;
 
     @Override
     public Integer call() throws Exception {
       String q = "api/v1/secrets" + (project == null ? "" : "?project=" + enc(project));
-      return viaServerOrStore("GET", q, null, (admin, out, err) -> {
-        print(admin.list(Optional.ofNullable(project)).stream().map(b -> new String[] {b.connection(), b.project(), b.name(), String.join(",", b.pipelineIds())}).toList(), out);
-        return 0;
-      });
+      return viaServerOrStore(
+          "GET",
+          q,
+          null,
+          (admin, out, err) -> {
+            print(
+                admin.list(Optional.ofNullable(project)).stream()
+                    .map(
+                        b ->
+                            new String[] {
+                              b.connection(),
+                              b.project(),
+                              b.name(),
+                              String.join(",", b.pipelineIds())
+                            })
+                    .toList(),
+                out);
+            return 0;
+          });
     }
 
     @Override
@@ -248,19 +318,29 @@ final class SecretsCommand implements Runnable {
       for (JsonNode s : ClientCommands.JSON.readTree(r.body()).path("secrets")) {
         java.util.List<String> p = new java.util.ArrayList<>();
         s.path("pipelines").forEach(x -> p.add(x.asText()));
-        rows.add(new String[] {s.path("connection").asText(), s.path("project").asText(), s.path("name").asText(), String.join(",", p)});
+        rows.add(
+            new String[] {
+              s.path("connection").asText(),
+              s.path("project").asText(),
+              s.path("name").asText(),
+              String.join(",", p)
+            });
       }
       print(rows, out());
       return 0;
     }
 
     private static void print(java.util.List<String[]> rows, PrintWriter out) {
-      out.println(String.format("%-12s %-20s %-24s %s", "CONNECTION", "PROJECT", "NAME", "PIPELINES"));
+      out.println(
+          String.format("%-12s %-20s %-24s %s", "CONNECTION", "PROJECT", "NAME", "PIPELINES"));
       rows.forEach(r -> out.println(String.format("%-12s %-20s %-24s %s", (Object[]) r)));
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes secret NAME of PROJECT.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Deletes secret NAME of PROJECT.")
   static final class Delete extends Verb {
     @Mixin Slot slot;
 
@@ -269,7 +349,11 @@ final class SecretsCommand implements Runnable {
       String conn = connection(slot.connection);
       String project = slot.project;
       String name = slot.name;
-      return viaServerOrStore("DELETE", slotPath(conn, project, name), null, (admin, out, err) -> outcome(admin.delete(conn, project, name), out, err, DIRECT));
+      return viaServerOrStore(
+          "DELETE",
+          slotPath(conn, project, name),
+          null,
+          (admin, out, err) -> outcome(admin.delete(conn, project, name), out, err, DIRECT));
     }
 
     @Override
@@ -282,10 +366,14 @@ final class SecretsCommand implements Runnable {
       name = "encrypt",
       mixinStandardHelpOptions = true,
       description = {
-        "Encrypts the value on standard input (one trailing newline is dropped) to the server's public key for secret NAME of PROJECT,",
-        "and prints the entry to paste under 'secrets:' in the trusted config repo's file. Only the server can decrypt it, and only for",
-        "exactly this connection, project, name and pipelines. The key comes from the server's key file when --config names one that",
-        "exists here, else from the server (GET /api/v1/secrets/public-key at --server or the config's public_url); with --config and",
+        "Encrypts the value on standard input (one trailing newline is dropped) to the server's"
+            + " public key for secret NAME of PROJECT,",
+        "and prints the entry to paste under 'secrets:' in the trusted config repo's file. Only the"
+            + " server can decrypt it, and only for",
+        "exactly this connection, project, name and pipelines. The key comes from the server's key"
+            + " file when --config names one that",
+        "exists here, else from the server (GET /api/v1/secrets/public-key at --server or the"
+            + " config's public_url); with --config and",
         "no server answering, the key pair is made beside the secrets key file (first use)."
       })
   static final class Encrypt implements Callable<Integer> {
@@ -300,16 +388,23 @@ final class SecretsCommand implements Runnable {
       byte[] value = Set.stripOneNewline(input.stdin.readAllBytes());
       try {
         if (value.length == 0) {
-          err.println("seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets encrypt ... < FILE)");
+          err.println(
+              "seakeeper: the value on standard input is empty (pipe it in: seakeeper secrets"
+                  + " encrypt ... < FILE)");
           return Main.USAGE;
         }
         if (value.length > org.seakeeper.core.secret.SecretValue.MAX_BYTES) {
-          err.println("seakeeper: the value has " + value.length + " bytes; a secret holds at most " + org.seakeeper.core.secret.SecretValue.MAX_BYTES);
+          err.println(
+              "seakeeper: the value has "
+                  + value.length
+                  + " bytes; a secret holds at most "
+                  + org.seakeeper.core.secret.SecretValue.MAX_BYTES);
           return Main.USAGE;
         }
         Optional<ServerConfig> cfg = Optional.empty();
         if (server.config != null) {
-          ServerConfigParser.Result parsed = ServerConfigParser.parse(Files.readAllBytes(server.config));
+          ServerConfigParser.Result parsed =
+              ServerConfigParser.parse(Files.readAllBytes(server.config));
           if (parsed.config().isEmpty()) {
             parsed.problems().forEach(p -> err.println(p.format(server.config.toString())));
             err.println("seakeeper: the server config " + server.config + " has errors");
@@ -317,7 +412,10 @@ final class SecretsCommand implements Runnable {
           }
           cfg = parsed.config();
         }
-        String conn = slot.connection != null ? slot.connection : cfg.map(SecretAdmin::defaultConnection).orElse("local");
+        String conn =
+            slot.connection != null
+                ? slot.connection
+                : cfg.map(SecretAdmin::defaultConnection).orElse("local");
         java.util.List<String> problems = new java.util.ArrayList<>();
         java.util.Set<org.seakeeper.core.model.PipelineName> scope = input.scope(problems);
         problems.addAll(SecretBinding.problems(conn, slot.project, slot.name, scope));
@@ -334,33 +432,52 @@ final class SecretsCommand implements Runnable {
         }
         SecretBinding b = new SecretBinding(conn, slot.project, slot.name, scope);
         byte[] sealed = org.seakeeper.secrets.ConfigSecretCipher.encrypt(key, b, value);
-        spec.commandLine().getOut().print(org.seakeeper.secrets.ConfigSecretCipher.yamlEntry(b, sealed));
+        spec.commandLine()
+            .getOut()
+            .print(org.seakeeper.secrets.ConfigSecretCipher.yamlEntry(b, sealed));
         spec.commandLine().getOut().flush();
-        err.println("seakeeper: paste this entry under 'secrets:' in the trusted config repo's file (key " + org.seakeeper.secrets.ServerKey.idText(key) + ")");
+        err.println(
+            "seakeeper: paste this entry under 'secrets:' in the trusted config repo's file (key "
+                + org.seakeeper.secrets.ServerKey.idText(key)
+                + ")");
         return 0;
       } finally {
         Arrays.fill(value, (byte) 0);
       }
     }
 
-    /** The key file when --config names one that exists here; else the server's; else (with --config, no server) a new key pair. */
-    private java.security.PublicKey publicKey(Optional<ServerConfig> cfg, PrintWriter err) throws IOException, InterruptedException {
-      if (server.server == null && cfg.isPresent() && Files.isReadable(SecretKeys.serverKeyFile(cfg.get(), System.getenv()))) {
+    /**
+     * The key file when --config names one that exists here; else the server's; else (with
+     * --config, no server) a new key pair.
+     */
+    private java.security.PublicKey publicKey(Optional<ServerConfig> cfg, PrintWriter err)
+        throws IOException, InterruptedException {
+      if (server.server == null
+          && cfg.isPresent()
+          && Files.isReadable(SecretKeys.serverKeyFile(cfg.get(), System.getenv()))) {
         return SecretKeys.serverKey(cfg.get()).publicKey();
       }
       try {
         ServerOptions.Reply r = server.call("GET", "api/v1/secrets/public-key", null, false);
         if (r.status() != 200) {
-          throw new IOException("the server answered " + r.status() + " for its public key: " + r.body().strip());
+          throw new IOException(
+              "the server answered " + r.status() + " for its public key: " + r.body().strip());
         }
         return org.seakeeper.secrets.RsaKeyFile.parsePublicPem(r.body());
       } catch (ServerOptions.NoServer e) {
         if (server.server != null || cfg.isEmpty()) {
-          throw new IOException(e.getMessage() + (cfg.isEmpty() ? "; or pass --config SERVER_CONFIG to use the server's key file here" : ""));
+          throw new IOException(
+              e.getMessage()
+                  + (cfg.isEmpty()
+                      ? "; or pass --config SERVER_CONFIG to use the server's key file here"
+                      : ""));
         }
         org.seakeeper.secrets.RsaKeyFile k = SecretKeys.serverKey(cfg.get());
         java.security.PublicKey pub = k.publicKey();
-        err.println("seakeeper: no server answered: made the server's key pair at " + k.file() + " (keep it with the secrets key file, outside data_dir)");
+        err.println(
+            "seakeeper: no server answered: made the server's key pair at "
+                + k.file()
+                + " (keep it with the secrets key file, outside data_dir)");
         return pub;
       }
     }

@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code seakeeper server}: the long-running server. With {@code --config FILE} it serves what
- * the file says; without, it is the quick start: data under {@code ./data}, a demo repo, the UI
- * on http://127.0.0.1:8080 and a first build already running.
+ * {@code seakeeper server}: the long-running server. With {@code --config FILE} it serves what the
+ * file says; without, it is the quick start: data under {@code ./data}, a demo repo, the UI on
+ * http://127.0.0.1:8080 and a first build already running.
  */
 @Command(
     name = "server",
@@ -33,13 +33,22 @@ import picocli.CommandLine.Spec;
 final class ServerCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The server config (docs/contracts.md §3).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The server config (docs/contracts.md §3).")
   Path config;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Quick start only: where data goes (default ./data).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Quick start only: where data goes (default ./data).")
   Path dataDir = Path.of("data");
 
-  @Option(names = "--port", paramLabel = "PORT", description = "Quick start only: the HTTP port (default 8080; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Quick start only: the HTTP port (default 8080; 0 picks a free one).")
   int port = 8080;
 
   @Option(names = "--verbose", description = "Print details of unexpected errors.")
@@ -54,7 +63,10 @@ final class ServerCommand implements Callable<Integer> {
     String label;
     if (quick) {
       Path dd = dataDir.toAbsolutePath().normalize();
-      yaml = QuickStart.configYaml(dd).replace("port: 8080", "port: " + port).replace(":8080/", ":" + port + "/");
+      yaml =
+          QuickStart.configYaml(dd)
+              .replace("port: 8080", "port: " + port)
+              .replace(":8080/", ":" + port + "/");
       label = "(quick start)";
       QuickStart.createRepo(dd);
     } else {
@@ -65,7 +77,8 @@ final class ServerCommand implements Callable<Integer> {
       yaml = Files.readString(config, StandardCharsets.UTF_8);
       label = config.toString();
     }
-    ServerConfigParser.Result parsed = ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
+    ServerConfigParser.Result parsed =
+        ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
     for (Problem p : parsed.problems()) {
       err.println(p.format(label));
     }
@@ -76,7 +89,12 @@ final class ServerCommand implements Callable<Integer> {
     ServerConfig cfg = parsed.config().get();
     ServerRuntime rt;
     try {
-      rt = ServerRuntime.start(cfg, parsed.sections().orElseThrow(), Clock.systemUTC(), new org.seakeeper.server.LogReporter());
+      rt =
+          ServerRuntime.start(
+              cfg,
+              parsed.sections().orElseThrow(),
+              Clock.systemUTC(),
+              new org.seakeeper.server.LogReporter());
     } catch (SandboxException e) {
       err.println("seakeeper: " + e.getMessage());
       return RunCommand.SANDBOX;
@@ -88,13 +106,20 @@ final class ServerCommand implements Callable<Integer> {
       return Main.USAGE;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      rt.close();
-      stopped.countDown();
-    }));
-    String url = cfg.http().publicUrl().replace(":" + cfg.http().port() + "/", ":" + rt.port() + "/");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  rt.close();
+                  stopped.countDown();
+                }));
+    String url =
+        cfg.http().publicUrl().replace(":" + cfg.http().port() + "/", ":" + rt.port() + "/");
     out.println("Seakeeper is running: " + url);
-    out.println("  admin token: " + rt.adminTokenFile() + " (send it as 'Authorization: Bearer ...' to change anything)");
+    out.println(
+        "  admin token: "
+            + rt.adminTokenFile()
+            + " (send it as 'Authorization: Bearer ...' to change anything)");
     if (quick) {
       Path bare = dataDir.toAbsolutePath().normalize().resolve("repos/demo.git");
       if (!Files.exists(bare.resolve("refs/heads/main")) && !packedMain(bare)) {
@@ -102,14 +127,21 @@ final class ServerCommand implements Callable<Integer> {
         // would, through the API (docs/contracts.md §5), so the first build shows a secret handed
         // over.
         if (demoSecret(url, rt.adminTokenFile())) {
-          out.println("  a secret demo-token of project demo was set for its post job (seakeeper secrets set)");
+          out.println(
+              "  a secret demo-token of project demo was set for its post job (seakeeper secrets"
+                  + " set)");
         } else {
-          err.println("seakeeper: could not set the demo secret; the sample's publish job will say it is missing");
+          err.println(
+              "seakeeper: could not set the demo secret; the sample's publish job will say it is"
+                  + " missing");
         }
         QuickStart.firstPush(dataDir.toAbsolutePath().normalize());
         out.println("  a first build of the demo repo is running: " + url + "builds");
       }
-      out.println("  demo repo: git clone " + bare + "  (push to main for post, to refs/for/main for check)");
+      out.println(
+          "  demo repo: git clone "
+              + bare
+              + "  (push to main for post, to refs/for/main for check)");
     }
     out.println("Stop with Ctrl-C.");
     out.flush();
@@ -126,7 +158,14 @@ final class ServerCommand implements Callable<Integer> {
       byte[] random = new byte[16];
       new java.security.SecureRandom().nextBytes(random);
       String value = java.util.HexFormat.of().formatHex(random);
-      return api.call("PUT", "api/v1/secrets/local/" + QuickStart.PROJECT + "/demo-token", "{\"value\": \"" + value + "\"}", true).status() / 100 == 2;
+      return api.call(
+                      "PUT",
+                      "api/v1/secrets/local/" + QuickStart.PROJECT + "/demo-token",
+                      "{\"value\": \"" + value + "\"}",
+                      true)
+                  .status()
+              / 100
+          == 2;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -10,9 +10,9 @@ import org.seakeeper.core.config.Problem;
 import org.seakeeper.core.config.ServerConfigParser;
 import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.config.TrustedSections;
+import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.scheduler.TrustedConfigSource;
 import org.seakeeper.git.JGitRepoAccess;
-import org.seakeeper.core.model.ServerConfig;
 
 /**
  * Loads {@code --config SERVER_CONFIG} for commands that resolve base jobs and images, with the
@@ -52,32 +52,57 @@ final class TrustedConfigOption {
   }
 
   /**
-   * The trusted context with the config repo's merged file, read as the server reads it (the tip
-   * of its branch), so base jobs resolve as on the server. Empty (after a warning) when it cannot
-   * be read here: a Gerrit project, or a file with errors.
+   * The trusted context with the config repo's merged file, read as the server reads it (the tip of
+   * its branch), so base jobs resolve as on the server. Empty (after a warning) when it cannot be
+   * read here: a Gerrit project, or a file with errors.
    */
-  private static Optional<TrustedContext> withConfigRepo(ServerConfig cfg, TrustedSections sections, PrintWriter err) {
+  private static Optional<TrustedContext> withConfigRepo(
+      ServerConfig cfg, TrustedSections sections, PrintWriter err) {
     ServerConfig.ConfigRepo repo = cfg.configRepo().orElseThrow();
-    ServerConfig.Connection c = cfg.connections().stream().filter(x -> x.name().equals(repo.connection())).findFirst().orElseThrow();
+    ServerConfig.Connection c =
+        cfg.connections().stream()
+            .filter(x -> x.name().equals(repo.connection()))
+            .findFirst()
+            .orElseThrow();
     if (!"git".equals(c.type())) {
-      err.println("seakeeper: warning: the trusted config repo " + repo.project() + " is on connection " + c.name() + " (" + c.type() + "), which is not read here; only the server file's base jobs are known");
+      err.println(
+          "seakeeper: warning: the trusted config repo "
+              + repo.project()
+              + " is on connection "
+              + c.name()
+              + " ("
+              + c.type()
+              + "), which is not read here; only the server file's base jobs are known");
       return Optional.empty();
     }
     boolean[] ok = {true};
-    TrustedConfigSource.Listener listener = new TrustedConfigSource.Listener() {
-      @Override
-      public void loaded(String commit, List<String> warnings) {
-        warnings.forEach(w -> err.println("seakeeper: " + w));
-      }
+    TrustedConfigSource.Listener listener =
+        new TrustedConfigSource.Listener() {
+          @Override
+          public void loaded(String commit, List<String> warnings) {
+            warnings.forEach(w -> err.println("seakeeper: " + w));
+          }
 
-      @Override
-      public void rejected(String commit, List<String> problems) {
-        ok[0] = false;
-        err.println("seakeeper: warning: the trusted config repo's " + repo.path() + " at " + commit + " has errors; only the server file's base jobs are known:");
-        problems.forEach(err::println);
-      }
-    };
-    TrustedConfigSource source = new TrustedConfigSource(sections, Optional.of(repo), JGitRepoAccess.of(cfg.connections()), Optional.empty(), listener, org.seakeeper.core.secret.ConfigSecretOpener.PARSE_ONLY);
+          @Override
+          public void rejected(String commit, List<String> problems) {
+            ok[0] = false;
+            err.println(
+                "seakeeper: warning: the trusted config repo's "
+                    + repo.path()
+                    + " at "
+                    + commit
+                    + " has errors; only the server file's base jobs are known:");
+            problems.forEach(err::println);
+          }
+        };
+    TrustedConfigSource source =
+        new TrustedConfigSource(
+            sections,
+            Optional.of(repo),
+            JGitRepoAccess.of(cfg.connections()),
+            Optional.empty(),
+            listener,
+            org.seakeeper.core.secret.ConfigSecretOpener.PARSE_ONLY);
     source.load();
     return ok[0] ? Optional.of(source.current().context()) : Optional.empty();
   }

@@ -26,13 +26,20 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "SERVER_CONFIG", description = "Resolve base jobs and images as this server would.")
+  @Option(
+      names = "--config",
+      paramLabel = "SERVER_CONFIG",
+      description = "Resolve base jobs and images as this server would.")
   Path config;
 
   @Option(names = "--verbose", description = "Print details of unexpected errors.")
   boolean verbose;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The repo's top directory (default: the current one).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DIR",
+      description = "The repo's top directory (default: the current one).")
   Path dir = Path.of(".");
 
   @Override
@@ -50,7 +57,15 @@ final class ValidateCommand implements Callable<Integer> {
     Path file = dir.resolve(RepoConfigParser.FILE_NAME);
     List<Problem> problems;
     if (!Files.isRegularFile(file)) {
-      problems = List.of(Problem.error(Pos.START, "no " + RepoConfigParser.FILE_NAME + " in " + dir + ": create one (see docs/tutorial.md)"));
+      problems =
+          List.of(
+              Problem.error(
+                  Pos.START,
+                  "no "
+                      + RepoConfigParser.FILE_NAME
+                      + " in "
+                      + dir
+                      + ": create one (see docs/tutorial.md)"));
     } else {
       ConfigResult r = RepoConfigParser.parse(Files.readAllBytes(file), trusted.get().context());
       problems = r.problems();
@@ -58,7 +73,19 @@ final class ValidateCommand implements Callable<Integer> {
     problems.forEach(p -> out.println(p.format(RepoConfigParser.FILE_NAME)));
     long errors = problems.stream().filter(Problem::isError).count();
     long warnings = problems.size() - errors;
-    err.println(errors == 0 ? "valid" + (warnings > 0 ? " (" + warnings + " warning" + (warnings > 1 ? "s" : "") + ")" : "") : errors + " error" + (errors > 1 ? "s" : "") + ", " + warnings + " warning" + (warnings == 1 ? "" : "s"));
+    err.println(
+        errors == 0
+            ? "valid"
+                + (warnings > 0
+                    ? " (" + warnings + " warning" + (warnings > 1 ? "s" : "") + ")"
+                    : "")
+            : errors
+                + " error"
+                + (errors > 1 ? "s" : "")
+                + ", "
+                + warnings
+                + " warning"
+                + (warnings == 1 ? "" : "s"));
     return errors == 0 ? 0 : 1;
   }
 }

@@ -23,24 +23,28 @@ import org.slf4j.LoggerFactory;
  * stream cursor advances.
  *
  * <p>No event is lost to a dropped stream: on every (re)connect, after the stream is open, it
- * <em>catches up</em> by asking REST for the changes updated since the cursor (the last
- * {@code eventCreatedOn} handled, minus {@link #MARGIN}) and delivering the events they stand
- * for ({@link ChangeEvents}) with the same content keys as the stream's, so the inbox drops what
- * was delivered already; branches that moved and new tags are found by comparing with the last
- * known heads ({@link RefCatchUp}). Reconnects back off from one second
- * to {@link #MAX_BACKOFF}. On the first start (no cursor) the cursor starts at the local clock's
- * now, so only the last {@link #MARGIN} before it is caught up. Gerrit's version is never read.
+ * <em>catches up</em> by asking REST for the changes updated since the cursor (the last {@code
+ * eventCreatedOn} handled, minus {@link #MARGIN}) and delivering the events they stand for ({@link
+ * ChangeEvents}) with the same content keys as the stream's, so the inbox drops what was delivered
+ * already; branches that moved and new tags are found by comparing with the last known heads
+ * ({@link RefCatchUp}). Reconnects back off from one second to {@link #MAX_BACKOFF}. On the first
+ * start (no cursor) the cursor starts at the local clock's now, so only the last {@link #MARGIN}
+ * before it is caught up. Gerrit's version is never read.
  *
- * <p>Thread-safety: {@link #start} and {@link #stop} from any thread; events are delivered from
- * the connection's own thread, one at a time. Lifecycle: start once (or again after stop).
+ * <p>Thread-safety: {@link #start} and {@link #stop} from any thread; events are delivered from the
+ * connection's own thread, one at a time. Lifecycle: start once (or again after stop).
  */
 public final class GerritConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GerritConnection.class);
+
   /** How far before the cursor catch-up looks (clock granularity, events created out of order). */
   public static final Duration MARGIN = Duration.ofMinutes(2);
+
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
   /** A stream that lived this long resets the backoff. */
   static final Duration STABLE = Duration.ofSeconds(30);
+
   private static final int PAGE = 100;
 
   private final GerritEndpoint endpoint;
@@ -57,7 +61,9 @@ public final class GerritConnection implements AutoCloseable {
   private volatile SshStream.Open current;
   private volatile boolean running;
 
-  /** @param stateDir a directory owned by this connection (cursor, remembered host key) */
+  /**
+   * @param stateDir a directory owned by this connection (cursor, remembered host key)
+   */
   public GerritConnection(GerritEndpoint endpoint, Path stateDir, EventSink sink, Clock clock) {
     this.endpoint = endpoint;
     this.sink = sink;
@@ -129,7 +135,10 @@ public final class GerritConnection implements AutoCloseable {
     try {
       follow();
     } catch (Error e) {
-      log.error("connection {}: the event thread died; no events are received until a restart", name(), e);
+      log.error(
+          "connection {}: the event thread died; no events are received until a restart",
+          name(),
+          e);
       throw e;
     }
   }
@@ -144,7 +153,11 @@ public final class GerritConnection implements AutoCloseable {
           return;
         }
         catchUp();
-        log.info("connection {}: streaming events from {}:{}", name(), endpoint.ssh().host(), endpoint.ssh().port());
+        log.info(
+            "connection {}: streaming events from {}:{}",
+            name(),
+            endpoint.ssh().host(),
+            endpoint.ssh().port());
         streaming.countDown();
         connectedAt = System.nanoTime();
         String line;
@@ -156,7 +169,8 @@ public final class GerritConnection implements AutoCloseable {
         }
       } catch (IOException | RuntimeException e) {
         if (running) {
-          log.warn("connection {}: {}; reconnecting in {} s", name(), e.toString(), backoff.toSeconds());
+          log.warn(
+              "connection {}: {}; reconnecting in {} s", name(), e.toString(), backoff.toSeconds());
         }
       } finally {
         current = null;
@@ -174,7 +188,10 @@ public final class GerritConnection implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
     }
   }
 
@@ -184,7 +201,10 @@ public final class GerritConnection implements AutoCloseable {
     try {
       json = GerritRest.JSON.readTree(line);
     } catch (IOException e) {
-      log.warn("connection {}: not a JSON event, skipped: {}", name(), line.length() > 200 ? line.substring(0, 200) + "..." : line);
+      log.warn(
+          "connection {}: not a JSON event, skipped: {}",
+          name(),
+          line.length() > 200 ? line.substring(0, 200) + "..." : line);
       return;
     }
     StreamEvents.Line mapped = StreamEvents.map(name(), endpoint.user(), endpoint::serves, json);
@@ -196,13 +216,25 @@ public final class GerritConnection implements AutoCloseable {
         }
       }
       case StreamEvents.RecheckRequested r -> {
-        JsonNode change = rest.get("changes/" + GerritRest.encode(r.project()) + "~" + r.change() + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS");
+        JsonNode change =
+            rest.get(
+                "changes/"
+                    + GerritRest.encode(r.project())
+                    + "~"
+                    + r.change()
+                    + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS");
         Instant since = Instant.ofEpochSecond(r.createdOn()).minus(MARGIN);
         ChangeEvents.rechecks(name(), endpoint.user(), change, since).forEach(sink::accept);
         ChangeEvents.approvals(name(), change).ifPresent(sink::accept);
       }
       case StreamEvents.ApprovalsRequested a -> {
-        JsonNode change = rest.get("changes/" + GerritRest.encode(a.project()) + "~" + a.change() + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS");
+        JsonNode change =
+            rest.get(
+                "changes/"
+                    + GerritRest.encode(a.project())
+                    + "~"
+                    + a.change()
+                    + "?o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS");
         ChangeEvents.approvals(name(), change).ifPresent(sink::accept);
       }
       case StreamEvents.Ignore i -> log.trace("connection {}: ignored ({})", name(), i.why());
@@ -221,7 +253,14 @@ public final class GerritConnection implements AutoCloseable {
     String query = "since:\"" + ChangeEvents.queryTime(since) + "\"" + projectFilter();
     List<JsonNode> changes = new ArrayList<>();
     for (int start = 0; ; start += PAGE) {
-      JsonNode page = rest.get("changes/?q=" + GerritRest.encode(query) + "&o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS&n=" + PAGE + "&S=" + start);
+      JsonNode page =
+          rest.get(
+              "changes/?q="
+                  + GerritRest.encode(query)
+                  + "&o=CURRENT_REVISION&o=MESSAGES&o=DETAILED_ACCOUNTS&o=DETAILED_LABELS&n="
+                  + PAGE
+                  + "&S="
+                  + start);
       page.forEach(changes::add);
       if (page.isEmpty() || !page.get(page.size() - 1).path("_more_changes").asBoolean(false)) {
         break;
@@ -240,13 +279,24 @@ public final class GerritConnection implements AutoCloseable {
     }
     cursor.advance(latest);
     int refUpdates = refs.catchUp(sink);
-    log.info("connection {}: caught up on {} change(s) updated since {}: {} new event(s); {} branch or tag update(s)", name(), changes.size(), since, delivered, refUpdates);
+    log.info(
+        "connection {}: caught up on {} change(s) updated since {}: {} new event(s); {} branch or"
+            + " tag update(s)",
+        name(),
+        changes.size(),
+        since,
+        delivered,
+        refUpdates);
   }
 
   private String projectFilter() {
     if (endpoint.projects().contains("*")) {
       return "";
     }
-    return " (" + endpoint.projects().stream().map(p -> "project:\"" + p + "\"").collect(Collectors.joining(" OR ")) + ")";
+    return " ("
+        + endpoint.projects().stream()
+            .map(p -> "project:\"" + p + "\"")
+            .collect(Collectors.joining(" OR "))
+        + ")";
   }
 }

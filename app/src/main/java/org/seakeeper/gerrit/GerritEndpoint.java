@@ -14,12 +14,19 @@ import org.seakeeper.core.effect.Outage;
 import org.seakeeper.core.model.ServerConfig;
 
 /**
- * How Seakeeper reaches one Gerrit: its URL, the CI account and its HTTP password, the SSH
- * endpoint and the projects served. The password is read once, from {@code http_password_file}
- * or {@code http_password}; every call to it ends within {@code timeouts} ({@code connect_timeout},
- * {@code request_timeout}, default 5 s and 20 s). Immutable; {@link #toString} hides the password.
+ * How Seakeeper reaches one Gerrit: its URL, the CI account and its HTTP password, the SSH endpoint
+ * and the projects served. The password is read once, from {@code http_password_file} or {@code
+ * http_password}; every call to it ends within {@code timeouts} ({@code connect_timeout}, {@code
+ * request_timeout}, default 5 s and 20 s). Immutable; {@link #toString} hides the password.
  */
-public record GerritEndpoint(String connection, String url, String user, String password, ServerConfig.Ssh ssh, List<String> projects, GerritRest.Timeouts timeouts) {
+public record GerritEndpoint(
+    String connection,
+    String url,
+    String user,
+    String password,
+    ServerConfig.Ssh ssh,
+    List<String> projects,
+    GerritRest.Timeouts timeouts) {
   public GerritEndpoint {
     Objects.requireNonNull(connection);
     url = url.endsWith("/") ? url : url + "/";
@@ -31,14 +38,21 @@ public record GerritEndpoint(String connection, String url, String user, String 
   }
 
   /** With the default timeouts. */
-  public GerritEndpoint(String connection, String url, String user, String password, ServerConfig.Ssh ssh, List<String> projects) {
+  public GerritEndpoint(
+      String connection,
+      String url,
+      String user,
+      String password,
+      ServerConfig.Ssh ssh,
+      List<String> projects) {
     this(connection, url, user, password, ssh, projects, GerritRest.Timeouts.DEFAULT);
   }
 
   /** From a parsed {@code type: gerrit} connection. */
   public static GerritEndpoint of(ServerConfig.Connection c) {
     if (!"gerrit".equals(c.type()) || c.ssh().isEmpty()) {
-      throw new IllegalArgumentException("connection " + c.name() + " is not a complete gerrit connection");
+      throw new IllegalArgumentException(
+          "connection " + c.name() + " is not a complete gerrit connection");
     }
     String password = c.settings().get("http_password");
     if (password == null) {
@@ -46,16 +60,35 @@ public record GerritEndpoint(String connection, String url, String user, String 
       try {
         password = Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new UncheckedIOException("connection " + c.name() + ": cannot read http_password_file " + file + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "connection "
+                + c.name()
+                + ": cannot read http_password_file "
+                + file
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
-    return new GerritEndpoint(c.name(), c.settings().get("url"), c.settings().get("user"), password, c.ssh().get(), c.projects(), timeouts(c));
+    return new GerritEndpoint(
+        c.name(),
+        c.settings().get("url"),
+        c.settings().get("user"),
+        password,
+        c.ssh().get(),
+        c.projects(),
+        timeouts(c));
   }
 
-  /** The connection's {@code connect_timeout} and {@code request_timeout} (validated by the parser), else the defaults. */
+  /**
+   * The connection's {@code connect_timeout} and {@code request_timeout} (validated by the parser),
+   * else the defaults.
+   */
   static GerritRest.Timeouts timeouts(ServerConfig.Connection c) {
-    Duration connect = duration(c.settings().get("connect_timeout")).orElse(GerritRest.Timeouts.DEFAULT.connect());
-    Duration request = duration(c.settings().get("request_timeout")).orElse(GerritRest.Timeouts.DEFAULT.request());
+    Duration connect =
+        duration(c.settings().get("connect_timeout")).orElse(GerritRest.Timeouts.DEFAULT.connect());
+    Duration request =
+        duration(c.settings().get("request_timeout")).orElse(GerritRest.Timeouts.DEFAULT.request());
     return new GerritRest.Timeouts(connect, request);
   }
 
@@ -81,13 +114,21 @@ public record GerritEndpoint(String connection, String url, String user, String 
     java.util.Set<String> all = new java.util.TreeSet<>(named);
     try {
       com.fasterxml.jackson.databind.JsonNode listed = rest().get("projects/?type=CODE");
-      listed.properties().forEach(e -> {
-        if (!"HIDDEN".equals(e.getValue().path("state").asText())) {
-          all.add(e.getKey());
-        }
-      });
+      listed
+          .properties()
+          .forEach(
+              e -> {
+                if (!"HIDDEN".equals(e.getValue().path("state").asText())) {
+                  all.add(e.getKey());
+                }
+              });
     } catch (IOException | Outage e) {
-      problem.accept("connection " + connection + ": cannot list Gerrit's projects for periodic runs (projects: [\"*\"]), only the named ones get them until a restart: " + e.getMessage());
+      problem.accept(
+          "connection "
+              + connection
+              + ": cannot list Gerrit's projects for periodic runs (projects: [\"*\"]), only the"
+              + " named ones get them until a restart: "
+              + e.getMessage());
     }
     return List.copyOf(all);
   }

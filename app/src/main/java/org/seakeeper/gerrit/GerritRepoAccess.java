@@ -28,17 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link RepoAccess} for Gerrit connections: a bare mirror per project under the connection's
- * state directory ({@code mirrors/<project>.git}), fetched with JGit over HTTP
- * ({@code <url>a/<project>}, basic auth as the CI account) with branches, tags and
- * {@code refs/changes/*}. A commit the mirror lacks is fetched on demand (a new patch set is
- * announced before anyone asks for it); refs are fetched before each {@link #resolve}. Reads
- * then go through {@link JGitRepoAccess} on the mirror, and {@link #checkout} names the mirror
- * and the commit. Thread-safe: fetches of one project are serialised; git readers of the mirror
- * see objects before the refs that point to them.
+ * {@link RepoAccess} for Gerrit connections: a bare mirror per project under the connection's state
+ * directory ({@code mirrors/<project>.git}), fetched with JGit over HTTP ({@code <url>a/<project>},
+ * basic auth as the CI account) with branches, tags and {@code refs/changes/*}. A commit the mirror
+ * lacks is fetched on demand (a new patch set is announced before anyone asks for it); refs are
+ * fetched before each {@link #resolve}. Reads then go through {@link JGitRepoAccess} on the mirror,
+ * and {@link #checkout} names the mirror and the commit. Thread-safe: fetches of one project are
+ * serialised; git readers of the mirror see objects before the refs that point to them.
  *
- * <p>Failures: every fetch connects within the connection's {@code connect_timeout} and each of
- * its reads waits at most {@code request_timeout} ({@link GerritRest.Timeouts}), so a Gerrit that
+ * <p>Failures: every fetch connects within the connection's {@code connect_timeout} and each of its
+ * reads waits at most {@code request_timeout} ({@link GerritRest.Timeouts}), so a Gerrit that
  * accepts connections and never answers ends the call with an exception. Network trouble (refused,
  * timed out, reset, a 5xx, an authentication failure, anything JGit's transport reports except a
  * missing repository) is an {@link Outage}: the caller tries again later, nothing is decided about
@@ -48,7 +47,11 @@ import org.slf4j.LoggerFactory;
  * local mirror cannot be made.
  */
 public final class GerritRepoAccess implements RepoAccess {
-  static final List<RefSpec> REFS = List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+refs/changes/*:refs/changes/*"));
+  static final List<RefSpec> REFS =
+      List.of(
+          new RefSpec("+refs/heads/*:refs/heads/*"),
+          new RefSpec("+refs/tags/*:refs/tags/*"),
+          new RefSpec("+refs/changes/*:refs/changes/*"));
   private static final Logger log = LoggerFactory.getLogger(GerritRepoAccess.class);
   private final Map<String, GerritEndpoint> endpoints;
   private final Map<String, Path> stateDirs;
@@ -82,7 +85,8 @@ public final class GerritRepoAccess implements RepoAccess {
   public Optional<String> resolve(RepoRef repo, String ref) {
     Path mirror = mirror(repo);
     fetch(repo, mirror);
-    return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), mirror))).resolve(repo, ref);
+    return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), mirror)))
+        .resolve(repo, ref);
   }
 
   @Override
@@ -101,12 +105,28 @@ public final class GerritRepoAccess implements RepoAccess {
     String project = repo.project();
     Path mirror = mirror(repo);
     if (!ObjectId.isId(commit)) {
-      throw new RepoAccessException("connection " + connection + ", project " + project + ": '" + commit + "' is not a full commit id", null);
+      throw new RepoAccessException(
+          "connection "
+              + connection
+              + ", project "
+              + project
+              + ": '"
+              + commit
+              + "' is not a full commit id",
+          null);
     }
     if (!has(mirror, commit)) {
       fetch(repo, mirror);
       if (!has(mirror, commit)) {
-        throw new RepoAccessException("connection " + connection + ", project " + project + ": commit " + commit + " is not in Gerrit's branches, tags or changes", null);
+        throw new RepoAccessException(
+            "connection "
+                + connection
+                + ", project "
+                + project
+                + ": commit "
+                + commit
+                + " is not in Gerrit's branches, tags or changes",
+            null);
       }
     }
     return new JGitRepoAccess(Map.of(connection, Map.of(project, mirror)));
@@ -125,9 +145,13 @@ public final class GerritRepoAccess implements RepoAccess {
       throw new RepoAccessException("no gerrit connection named '" + connection + "'", null);
     }
     if (!e.serves(project)) {
-      throw new RepoAccessException("connection " + connection + " serves no project '" + project + "'", null);
+      throw new RepoAccessException(
+          "connection " + connection + " serves no project '" + project + "'", null);
     }
-    return stateDirs.get(connection).resolve("mirrors").resolve(URLEncoder.encode(project, StandardCharsets.UTF_8) + ".git");
+    return stateDirs
+        .get(connection)
+        .resolve("mirrors")
+        .resolve(URLEncoder.encode(project, StandardCharsets.UTF_8) + ".git");
   }
 
   private static boolean has(Path mirror, String commit) {
@@ -160,21 +184,54 @@ public final class GerritRepoAccess implements RepoAccess {
           Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
         }
       } catch (IOException | GitAPIException ex) {
-        throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot make the mirror " + mirror + ": " + ex.getMessage(), ex);
+        throw new RepoAccessException(
+            "connection "
+                + connection
+                + ", project "
+                + project
+                + ": cannot make the mirror "
+                + mirror
+                + ": "
+                + ex.getMessage(),
+            ex);
       }
       Repository repo;
       try {
         repo = open(mirror);
       } catch (IOException ex) {
-        throw new RepoAccessException("connection " + connection + ", project " + project + ": cannot open the mirror " + mirror + ": " + ex.getMessage(), ex);
+        throw new RepoAccessException(
+            "connection "
+                + connection
+                + ", project "
+                + project
+                + ": cannot open the mirror "
+                + mirror
+                + ": "
+                + ex.getMessage(),
+            ex);
       }
       long t0 = System.nanoTime();
-      try (Repository r = repo; Git git = Git.wrap(r)) { // wrap does not close the repository: the try does
-        git.fetch().setRemote(e.url() + "a/" + project).setRefSpecs(REFS).setCredentialsProvider(new UsernamePasswordCredentialsProvider(e.user(), e.password()))
-            .setRemoveDeletedRefs(false).setTimeout(e.timeouts().requestSeconds()).setTransportConfigCallback(t -> t.setTimeout(e.timeouts().requestSeconds())).call();
+      try (Repository r = repo;
+          Git git = Git.wrap(r)) { // wrap does not close the repository: the try does
+        git.fetch()
+            .setRemote(e.url() + "a/" + project)
+            .setRefSpecs(REFS)
+            .setCredentialsProvider(new UsernamePasswordCredentialsProvider(e.user(), e.password()))
+            .setRemoveDeletedRefs(false)
+            .setTimeout(e.timeouts().requestSeconds())
+            .setTransportConfigCallback(t -> t.setTimeout(e.timeouts().requestSeconds()))
+            .call();
       } catch (InvalidRemoteException ex) {
         if (ex.getCause() instanceof NoRemoteRepositoryException) {
-          throw new RepoAccessException("connection " + connection + ": Gerrit has no repository " + project + " the CI account can read (" + ex.getCause().getMessage() + ")", ex);
+          throw new RepoAccessException(
+              "connection "
+                  + connection
+                  + ": Gerrit has no repository "
+                  + project
+                  + " the CI account can read ("
+                  + ex.getCause().getMessage()
+                  + ")",
+              ex);
         }
         throw outage(e, project, ex);
       } catch (GitAPIException | RuntimeException ex) {
@@ -183,7 +240,11 @@ public final class GerritRepoAccess implements RepoAccess {
         }
         throw outage(e, project, ex);
       }
-      log.debug("connection {}, project {}: fetched in {} ms", connection, project, (System.nanoTime() - t0) / 1_000_000);
+      log.debug(
+          "connection {}, project {}: fetched in {} ms",
+          connection,
+          project,
+          (System.nanoTime() - t0) / 1_000_000);
     }
   }
 
@@ -193,7 +254,17 @@ public final class GerritRepoAccess implements RepoAccess {
       root = root.getCause();
     }
     String why = root == ex ? String.valueOf(ex.getMessage()) : ex.getMessage() + " (" + root + ")";
-    return new Outage(e.connection(), "connection " + e.connection() + ", project " + project + ": cannot fetch from " + e.url() + ": " + why, ex);
+    return new Outage(
+        e.connection(),
+        "connection "
+            + e.connection()
+            + ", project "
+            + project
+            + ": cannot fetch from "
+            + e.url()
+            + ": "
+            + why,
+        ex);
   }
 
   private static Repository open(Path mirror) throws IOException {

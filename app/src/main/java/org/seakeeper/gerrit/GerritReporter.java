@@ -32,27 +32,26 @@ import org.slf4j.LoggerFactory;
  * their lines.
  *
  * <ul>
- *   <li>{@code check}: each finished buildset ({@link OutboxKind#BUILDSET_FINISHED}), unless it
- *       has a cancelled build (superseded, abandoned, cancelled by hand): that one is only logged.
+ *   <li>{@code check}: each finished buildset ({@link OutboxKind#BUILDSET_FINISHED}), unless it has
+ *       a cancelled build (superseded, abandoned, cancelled by hand): that one is only logged.
  *   <li>{@code gate}: only the queue's verdicts, once per queued change however often it was
- *       re-tested: {@link OutboxKind#GATE_FAILED} is -1 before anything else happens to the
- *       change; {@link OutboxKind#GATE_MERGED} comes after the submit (as Zuul reports), +1 with
- *       a message saying it was merged, or the message alone when Gerrit refuses votes on merged
- *       changes. Other gate buildsets (re-tested, reset, still waiting) are only logged.
+ *       re-tested: {@link OutboxKind#GATE_FAILED} is -1 before anything else happens to the change;
+ *       {@link OutboxKind#GATE_MERGED} comes after the submit (as Zuul reports), +1 with a message
+ *       saying it was merged, or the message alone when Gerrit refuses votes on merged changes.
+ *       Other gate buildsets (re-tested, reset, still waiting) are only logged.
  *   <li>{@code post}, {@code periodic}, {@code release}: only logged.
  * </ul>
  *
  * <p>Exactly once: the message carries {@code [seakeeper buildset N]}, and before posting the
  * change's messages on that patch set are searched for it, so a crash between posting and the
- * outbox's delivered mark does not post twice. (An entry created after this reporter was made
- * skips the search on its first attempt: no earlier process can have posted it.)
+ * outbox's delivered mark does not post twice. (An entry created after this reporter was made skips
+ * the search on its first attempt: no earlier process can have posted it.)
  *
  * <p>Delivery rule: Gerrit's explicit refusal, a 4xx other than 408 and 429 (the change is gone or
  * closed, the vote not allowed), is logged and not retried ({@code report} returns true). When
- * Gerrit cannot be reached or does not answer (refused, timed out, reset, 5xx, 408, 429),
- * {@code report} logs it and throws {@link Outage} naming the connection, so the outbox retries
- * later and the caller can track the connection's health; it never returns false silently.
- * Thread-safe.
+ * Gerrit cannot be reached or does not answer (refused, timed out, reset, 5xx, 408, 429), {@code
+ * report} logs it and throws {@link Outage} naming the connection, so the outbox retries later and
+ * the caller can track the connection's health; it never returns false silently. Thread-safe.
  */
 public final class GerritReporter implements Reporter {
   private static final Logger log = LoggerFactory.getLogger(GerritReporter.class);
@@ -67,18 +66,22 @@ public final class GerritReporter implements Reporter {
   /**
    * @param endpoints connection name → its Gerrit
    * @param publicUrl the server's public URL (ends in {@code /}), for log links
-   * @param clock the scheduler's clock: outbox entries created after this reporter was made
-   *     were never attempted by an earlier process, so their first attempt skips the look-up
+   * @param clock the scheduler's clock: outbox entries created after this reporter was made were
+   *     never attempted by an earlier process, so their first attempt skips the look-up
    */
   public GerritReporter(Map<String, GerritEndpoint> endpoints, String publicUrl, Clock clock) {
     this(endpoints, publicUrl, clock, Set.of());
   }
 
   /**
-   * As above; the connections named in {@code reportStart} ({@code report_start: true}) also get
-   * a message, without a vote, when a check or gate buildset of a change starts.
+   * As above; the connections named in {@code reportStart} ({@code report_start: true}) also get a
+   * message, without a vote, when a check or gate buildset of a change starts.
    */
-  public GerritReporter(Map<String, GerritEndpoint> endpoints, String publicUrl, Clock clock, Set<String> reportStart) {
+  public GerritReporter(
+      Map<String, GerritEndpoint> endpoints,
+      String publicUrl,
+      Clock clock,
+      Set<String> reportStart) {
     this.reportStart = Set.copyOf(reportStart);
     Map<String, GerritRest> m = new LinkedHashMap<>();
     endpoints.forEach((k, v) -> m.put(k, v.rest()));
@@ -89,7 +92,8 @@ public final class GerritReporter implements Reporter {
 
   @Override
   public boolean reportsStart(Buildset s) {
-    return reportStart.contains(s.connection()) && Reviews.startMessage(s, List.of(), publicUrl).isPresent();
+    return reportStart.contains(s.connection())
+        && Reviews.startMessage(s, List.of(), publicUrl).isPresent();
   }
 
   @Override
@@ -99,32 +103,61 @@ public final class GerritReporter implements Reporter {
     }
     Optional<Review> r = Reviews.of(s, builds, entry.kind(), publicUrl);
     if (r.isEmpty()) {
-      log.info("{} {} {} {} ({}): {} (not voted on{})", s.pipeline().id(), s.connection(), s.project(), s.change().map(c -> "change " + c + "/" + s.patchset().orElse("?")).orElse(s.ref()), entry.kind(),
-          Verdict.of(builds), voted(s.pipeline(), entry.kind()) && s.change().isPresent() ? ": a build was cancelled" : "");
+      log.info(
+          "{} {} {} {} ({}): {} (not voted on{})",
+          s.pipeline().id(),
+          s.connection(),
+          s.project(),
+          s.change().map(c -> "change " + c + "/" + s.patchset().orElse("?")).orElse(s.ref()),
+          entry.kind(),
+          Verdict.of(builds),
+          voted(s.pipeline(), entry.kind()) && s.change().isPresent()
+              ? ": a build was cancelled"
+              : "");
       return true;
     }
     GerritRest api = rest.get(s.connection());
     String change = GerritRest.encode(s.project()) + "~" + s.change().get();
     // a gate buildset's commit is the speculative state: the review goes to the patch set
-    String review = "changes/" + change + "/revisions/" + (s.pipeline() == PipelineName.GATE ? s.patchset().get() : s.commit()) + "/review";
-    String what = s.pipeline().id() + " " + s.connection() + " " + s.project() + " change " + s.change().get() + "/" + s.patchset().get();
-    return deliver(what, "review", () -> {
-      if (mayBeThere(entry) && posted(api, change, s, marker(s))) {
-        log.info("{}: result already in Gerrit", what);
-        return;
-      }
-      long t0 = System.nanoTime();
-      try {
-        api.post(review, json(r.get(), true));
-        log.debug("{}: review posted in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
-      } catch (GerritRest.HttpError e) {
-        if (entry.kind() != OutboxKind.GATE_MERGED || !refusal(e)) {
-          throw e;
-        }
-        log.info("{}: Gerrit refused a vote on the merged change ({}), posting the message alone", what, e.getMessage());
-        api.post(review, json(r.get(), false));
-      }
-    });
+    String review =
+        "changes/"
+            + change
+            + "/revisions/"
+            + (s.pipeline() == PipelineName.GATE ? s.patchset().get() : s.commit())
+            + "/review";
+    String what =
+        s.pipeline().id()
+            + " "
+            + s.connection()
+            + " "
+            + s.project()
+            + " change "
+            + s.change().get()
+            + "/"
+            + s.patchset().get();
+    return deliver(
+        what,
+        "review",
+        () -> {
+          if (mayBeThere(entry) && posted(api, change, s, marker(s))) {
+            log.info("{}: result already in Gerrit", what);
+            return;
+          }
+          long t0 = System.nanoTime();
+          try {
+            api.post(review, json(r.get(), true));
+            log.debug("{}: review posted in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
+          } catch (GerritRest.HttpError e) {
+            if (entry.kind() != OutboxKind.GATE_MERGED || !refusal(e)) {
+              throw e;
+            }
+            log.info(
+                "{}: Gerrit refused a vote on the merged change ({}), posting the message alone",
+                what,
+                e.getMessage());
+            api.post(review, json(r.get(), false));
+          }
+        });
   }
 
   /** Something to post to Gerrit. */
@@ -148,7 +181,11 @@ public final class GerritReporter implements Reporter {
       log.warn("{}: posting the {} failed, will retry: {}", what, noun, e.getMessage());
       return false;
     } catch (Outage e) {
-      log.warn("{}: Gerrit did not answer, posting the {} will be retried: {}", what, noun, e.getMessage());
+      log.warn(
+          "{}: Gerrit did not answer, posting the {} will be retried: {}",
+          what,
+          noun,
+          e.getMessage());
       throw e;
     } catch (IOException | RuntimeException e) {
       log.warn("{}: posting the {} failed, will retry: {}", what, noun, e.toString());
@@ -162,8 +199,8 @@ public final class GerritReporter implements Reporter {
   }
 
   /**
-   * Whether an earlier attempt may have posted this entry: it was made before this reporter (by
-   * an earlier process), or this is not its first attempt here.
+   * Whether an earlier attempt may have posted this entry: it was made before this reporter (by an
+   * earlier process), or this is not its first attempt here.
    */
   private boolean mayBeThere(OutboxEntry entry) {
     return !entry.createdAt().isAfter(startedAt) || !attempted.add(entry.id());
@@ -177,17 +214,32 @@ public final class GerritReporter implements Reporter {
       return true;
     }
     String change = GerritRest.encode(s.project()) + "~" + s.change().get();
-    String what = s.pipeline().id() + " " + s.connection() + " " + s.project() + " change " + s.change().get() + "/" + s.patchset().get() + " started";
-    return deliver(what, "message", () -> {
-      if (mayBeThere(entry) && posted(api, change, s, Reviews.startMarker(s))) {
-        log.info("{}: message already in Gerrit", what);
-        return;
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("message", message.get());
-      body.put("tag", TAG);
-      api.post("changes/" + change + "/revisions/" + s.patchset().get() + "/review", GerritRest.JSON.writeValueAsString(body));
-    });
+    String what =
+        s.pipeline().id()
+            + " "
+            + s.connection()
+            + " "
+            + s.project()
+            + " change "
+            + s.change().get()
+            + "/"
+            + s.patchset().get()
+            + " started";
+    return deliver(
+        what,
+        "message",
+        () -> {
+          if (mayBeThere(entry) && posted(api, change, s, Reviews.startMarker(s))) {
+            log.info("{}: message already in Gerrit", what);
+            return;
+          }
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("message", message.get());
+          body.put("tag", TAG);
+          api.post(
+              "changes/" + change + "/revisions/" + s.patchset().get() + "/review",
+              GerritRest.JSON.writeValueAsString(body));
+        });
   }
 
   /** Whether an outbox entry of this kind becomes a review (see the class comment). */
@@ -199,10 +251,13 @@ public final class GerritReporter implements Reporter {
     return Reviews.marker(s);
   }
 
-  private static boolean posted(GerritRest api, String change, Buildset s, String marker) throws IOException {
+  private static boolean posted(GerritRest api, String change, Buildset s, String marker)
+      throws IOException {
     JsonNode messages = api.get("changes/" + change + "/messages");
     for (JsonNode m : messages) {
-      if (TAG.equals(m.path("tag").asText()) && m.path("_revision_number").asText().equals(s.patchset().get()) && m.path("message").asText("").contains(marker)) {
+      if (TAG.equals(m.path("tag").asText())
+          && m.path("_revision_number").asText().equals(s.patchset().get())
+          && m.path("message").asText("").contains(marker)) {
         return true;
       }
     }
@@ -214,7 +269,9 @@ public final class GerritReporter implements Reporter {
     return review(s, latest, OutboxKind.BUILDSET_FINISHED, true);
   }
 
-  /** The review's JSON: vote (a gate verdict's, else the builds'), tag, message and inline comments. */
+  /**
+   * The review's JSON: vote (a gate verdict's, else the builds'), tag, message and inline comments.
+   */
   String review(Buildset s, List<Build> latest, OutboxKind kind, boolean vote) {
     return json(Reviews.compose(s, latest, kind, publicUrl), vote);
   }

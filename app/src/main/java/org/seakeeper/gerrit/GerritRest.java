@@ -50,17 +50,19 @@ public final class GerritRest {
   private final HttpClient http;
 
   /**
-   * How long a call to Gerrit may take: {@code connect} to open a connection (REST, git over
-   * HTTP, SSH), {@code request} for a whole REST exchange and for each read of a git fetch (and
-   * SSH authentication and channel opening). Server config: {@code connect_timeout},
-   * {@code request_timeout} of a gerrit connection.
+   * How long a call to Gerrit may take: {@code connect} to open a connection (REST, git over HTTP,
+   * SSH), {@code request} for a whole REST exchange and for each read of a git fetch (and SSH
+   * authentication and channel opening). Server config: {@code connect_timeout}, {@code
+   * request_timeout} of a gerrit connection.
    */
   public record Timeouts(Duration connect, Duration request) {
-    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(20));
+    public static final Timeouts DEFAULT =
+        new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(20));
 
     public Timeouts {
       if (connect.isNegative() || connect.isZero() || request.isNegative() || request.isZero()) {
-        throw new IllegalArgumentException("timeouts must be positive: " + connect + ", " + request);
+        throw new IllegalArgumentException(
+            "timeouts must be positive: " + connect + ", " + request);
       }
     }
 
@@ -71,8 +73,8 @@ public final class GerritRest {
   }
 
   /**
-   * Gerrit's explicit answer to the request: a 4xx other than 408 and 429 (never thrown for
-   * other statuses, which are an {@link Outage}).
+   * Gerrit's explicit answer to the request: a 4xx other than 408 and 429 (never thrown for other
+   * statuses, which are an {@link Outage}).
    */
   public static final class HttpError extends IOException {
     private final int status;
@@ -100,13 +102,23 @@ public final class GerritRest {
    * @param baseUrl the Gerrit's URL ({@code http://host:port/}, a trailing slash is added)
    * @param user null for anonymous access
    */
-  public GerritRest(String connection, String baseUrl, String user, String password, Timeouts timeouts) {
+  public GerritRest(
+      String connection, String baseUrl, String user, String password, Timeouts timeouts) {
     this.connection = connection;
     this.timeouts = timeouts;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect()).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeouts.connect())
+            .build();
     String b = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
     this.base = user == null ? b : b + "a/";
-    this.authorization = user == null ? null : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    this.authorization =
+        user == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   public JsonNode get(String path) throws HttpError {
@@ -131,13 +143,17 @@ public final class GerritRest {
     }
   }
 
-  /** Whether an HTTP status is Gerrit's explicit answer (a 4xx other than 408 and 429), not an outage. */
+  /**
+   * Whether an HTTP status is Gerrit's explicit answer (a 4xx other than 408 and 429), not an
+   * outage.
+   */
   public static boolean explicit(int status) {
     return status / 100 == 4 && status != 408 && status != 429;
   }
 
   private JsonNode send(String method, String path, String json) throws HttpError {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeouts.request());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(timeouts.request());
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
@@ -145,11 +161,17 @@ public final class GerritRest {
     if (json != null) {
       b.header("Content-Type", "application/json; charset=UTF-8");
     }
-    b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    b.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     String what = method + " " + base + path;
     HttpResponse<String> r;
-    // The request timeout of the JDK client ends with the headers; the future's covers the body too.
-    CompletableFuture<HttpResponse<String>> f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    // The request timeout of the JDK client ends with the headers; the future's covers the body
+    // too.
+    CompletableFuture<HttpResponse<String>> f =
+        http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     try {
       r = f.get(timeouts.request().toMillis() + 500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -158,14 +180,21 @@ public final class GerritRest {
       throw new Outage(connection, what + ": interrupted", e);
     } catch (TimeoutException e) {
       f.cancel(true);
-      throw new Outage(connection, what + ": no answer within " + timeouts.request().toMillis() + " ms", e);
+      throw new Outage(
+          connection, what + ": no answer within " + timeouts.request().toMillis() + " ms", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof java.net.http.HttpConnectTimeoutException) {
-        throw new Outage(connection, what + ": no connection within " + timeouts.connect().toMillis() + " ms", cause);
+        throw new Outage(
+            connection,
+            what + ": no connection within " + timeouts.connect().toMillis() + " ms",
+            cause);
       }
       if (cause instanceof java.net.http.HttpTimeoutException) {
-        throw new Outage(connection, what + ": no answer within " + timeouts.request().toMillis() + " ms", cause);
+        throw new Outage(
+            connection,
+            what + ": no answer within " + timeouts.request().toMillis() + " ms",
+            cause);
       }
       throw new Outage(connection, what + ": " + cause, cause);
     }

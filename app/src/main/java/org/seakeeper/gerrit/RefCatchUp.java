@@ -18,12 +18,12 @@ import org.seakeeper.core.event.TriggerEvent;
 /**
  * Catch-up of branch and tag updates, which Gerrit's change queries do not show: the last known
  * commit of every branch and tag of the served projects is kept in {@code ref-heads} in the
- * connection's state directory (updated as the stream delivers ref updates), and after a
- * reconnect or restart each branch that moved, and each new tag, becomes a {@code RefUpdated}
- * (its sequence {@code catch-up-<epoch seconds>}). A project seen for the first time is only
- * recorded: nothing from before Seakeeper knew it is built. A branch moved twice while the
- * stream was down starts {@code post} once, for its tip (as docs/contracts.md §4 asks of pushes).
- * Not thread-safe; used from the connection's thread.
+ * connection's state directory (updated as the stream delivers ref updates), and after a reconnect
+ * or restart each branch that moved, and each new tag, becomes a {@code RefUpdated} (its sequence
+ * {@code catch-up-<epoch seconds>}). A project seen for the first time is only recorded: nothing
+ * from before Seakeeper knew it is built. A branch moved twice while the stream was down starts
+ * {@code post} once, for its tip (as docs/contracts.md §4 asks of pushes). Not thread-safe; used
+ * from the connection's thread.
  */
 final class RefCatchUp {
   private static final String ZEROS = "0000000000000000000000000000000000000000";
@@ -32,10 +32,12 @@ final class RefCatchUp {
   private final GerritRest rest;
   private final Path file;
   private final Clock clock;
+
   /** project → ref → commit (or tag object) id. */
   private final Map<String, Map<String, String>> heads = new TreeMap<>();
 
-  RefCatchUp(GerritEndpoint endpoint, GerritRest rest, Path stateDir, Clock clock) throws IOException {
+  RefCatchUp(GerritEndpoint endpoint, GerritRest rest, Path stateDir, Clock clock)
+      throws IOException {
     this.connection = endpoint.connection();
     this.endpoint = endpoint;
     this.rest = rest;
@@ -60,7 +62,9 @@ final class RefCatchUp {
     }
   }
 
-  /** Delivers the ref updates missed since the heads were last recorded; returns how many were new. */
+  /**
+   * Delivers the ref updates missed since the heads were last recorded; returns how many were new.
+   */
   int catchUp(EventSink sink) throws IOException {
     int delivered = 0;
     String sequence = "catch-up-" + clock.instant().getEpochSecond();
@@ -73,7 +77,17 @@ final class RefCatchUp {
           boolean branchMoved = e.getKey().startsWith("refs/heads/") && !e.getValue().equals(was);
           boolean newTag = e.getKey().startsWith("refs/tags/") && was == null;
           if (branchMoved || newTag) {
-            delivered += sink.accept(new TriggerEvent.RefUpdated(connection, project, e.getKey(), was == null ? ZEROS : was, e.getValue(), sequence)) ? 1 : 0;
+            delivered +=
+                sink.accept(
+                        new TriggerEvent.RefUpdated(
+                            connection,
+                            project,
+                            e.getKey(),
+                            was == null ? ZEROS : was,
+                            e.getValue(),
+                            sequence))
+                    ? 1
+                    : 0;
           }
         }
       }
@@ -123,7 +137,16 @@ final class RefCatchUp {
 
   private void save() throws IOException {
     StringBuilder b = new StringBuilder();
-    heads.forEach((project, refs) -> refs.forEach((ref, id) -> b.append(GerritRest.encode(project)).append(' ').append(ref).append(' ').append(id).append('\n')));
+    heads.forEach(
+        (project, refs) ->
+            refs.forEach(
+                (ref, id) ->
+                    b.append(GerritRest.encode(project))
+                        .append(' ')
+                        .append(ref)
+                        .append(' ')
+                        .append(id)
+                        .append('\n')));
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);

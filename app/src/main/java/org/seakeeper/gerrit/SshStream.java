@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code gerrit stream-events} over SSH with Apache MINA sshd, as the CI account with its private
  * key. The server's host key is trusted on first use and remembered in the connection's state
- * directory; a different key later is refused (a clear log line says which file to delete when
- * the Gerrit's key really changed). Connecting, authenticating and opening the channel each end
- * within the connection's timeouts; heartbeats detect a dead peer; there is no idle timeout.
- * One client per connection; {@link #open} once per (re)connect. Thread-safe.
+ * directory; a different key later is refused (a clear log line says which file to delete when the
+ * Gerrit's key really changed). Connecting, authenticating and opening the channel each end within
+ * the connection's timeouts; heartbeats detect a dead peer; there is no idle timeout. One client
+ * per connection; {@link #open} once per (re)connect. Thread-safe.
  */
 final class SshStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SshStream.class);
@@ -40,7 +40,8 @@ final class SshStream implements AutoCloseable {
   private final GerritRest.Timeouts timeouts;
 
   /** An open stream: its lines, until the channel closes. Close to end it. */
-  record Open(ClientSession session, ChannelExec channel, BufferedReader lines) implements AutoCloseable {
+  record Open(ClientSession session, ChannelExec channel, BufferedReader lines)
+      implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -52,7 +53,10 @@ final class SshStream implements AutoCloseable {
     }
   }
 
-  /** Connects within {@code timeouts.connect()}; authentication and opening the channel each within {@code timeouts.request()}. */
+  /**
+   * Connects within {@code timeouts.connect()}; authentication and opening the channel each within
+   * {@code timeouts.request()}.
+   */
   SshStream(ServerConfig.Ssh ssh, String user, Path stateDir, GerritRest.Timeouts timeouts) {
     this.ssh = ssh;
     this.timeouts = timeouts;
@@ -78,13 +82,17 @@ final class SshStream implements AutoCloseable {
     if (keys.isEmpty()) {
       throw new IOException("no usable SSH key in " + ssh.key());
     }
-    ClientSession session = client.connect(user, ssh.host(), ssh.port()).verify(timeouts.connect()).getSession();
+    ClientSession session =
+        client.connect(user, ssh.host(), ssh.port()).verify(timeouts.connect()).getSession();
     try {
       keys.forEach(session::addPublicKeyIdentity);
       session.auth().verify(timeouts.request());
       ChannelExec ch = session.createExecChannel("gerrit stream-events");
       ch.open().verify(timeouts.request());
-      return new Open(session, ch, new BufferedReader(new InputStreamReader(ch.getInvertedOut(), StandardCharsets.UTF_8)));
+      return new Open(
+          session,
+          ch,
+          new BufferedReader(new InputStreamReader(ch.getInvertedOut(), StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       session.close(true);
       throw e;
@@ -97,14 +105,26 @@ final class SshStream implements AutoCloseable {
       if (!Files.exists(knownHostKey)) {
         Files.createDirectories(knownHostKey.getParent());
         Files.writeString(knownHostKey, fingerprint + "\n", StandardCharsets.UTF_8);
-        log.info("gerrit ssh {}:{}: host key {} trusted on first use (kept in {})", ssh.host(), ssh.port(), fingerprint, knownHostKey);
+        log.info(
+            "gerrit ssh {}:{}: host key {} trusted on first use (kept in {})",
+            ssh.host(),
+            ssh.port(),
+            fingerprint,
+            knownHostKey);
         return true;
       }
       String known = Files.readString(knownHostKey, StandardCharsets.UTF_8).strip();
       if (known.equals(fingerprint)) {
         return true;
       }
-      log.error("gerrit ssh {}:{}: host key {} differs from the remembered {}; refusing to connect (delete {} if the Gerrit's key really changed)", ssh.host(), ssh.port(), fingerprint, known, knownHostKey);
+      log.error(
+          "gerrit ssh {}:{}: host key {} differs from the remembered {}; refusing to connect"
+              + " (delete {} if the Gerrit's key really changed)",
+          ssh.host(),
+          ssh.port(),
+          fingerprint,
+          known,
+          knownHostKey);
       return false;
     } catch (IOException e) {
       log.error("gerrit ssh: cannot keep the host key in {}: {}", knownHostKey, e.toString());

@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 /**
  * How far a Gerrit connection has seen events: the latest {@code eventCreatedOn} (Gerrit's epoch
  * seconds) whose event the sink accepted, in a small file of the connection's state directory.
- * Catch-up after a reconnect or restart asks for changes updated since this moment minus a
- * margin. It only grows; writes are atomic (temp file and rename). Thread-safe.
+ * Catch-up after a reconnect or restart asks for changes updated since this moment minus a margin.
+ * It only grows; writes are atomic (temp file and rename). Thread-safe.
  */
 final class StreamCursor {
   private final Path file;

@@ -7,8 +7,8 @@ import org.seakeeper.core.event.RecheckComments;
 import org.seakeeper.core.event.TriggerEvent;
 
 /**
- * Maps one line of {@code gerrit stream-events} (a JSON object) to what the connection does with
- * it (docs/contracts.md §4). Pure; thread-safe.
+ * Maps one line of {@code gerrit stream-events} (a JSON object) to what the connection does with it
+ * (docs/contracts.md §4). Pure; thread-safe.
  *
  * <ul>
  *   <li>{@code patchset-created}: {@code ChangeProposed} (work-in-progress changes too);
@@ -16,8 +16,8 @@ import org.seakeeper.core.event.TriggerEvent;
  *       the CI account: a {@link RecheckRequested}, which the connection resolves over REST into
  *       {@code Recheck} events keyed by Gerrit's message id (the line carries no id);
  *   <li>{@code change-abandoned}: {@code ChangeAbandoned}, its sequence {@code eventCreatedOn};
- *   <li>{@code ref-updated} of {@code refs/heads/*} or {@code refs/tags/*}: {@code RefUpdated},
- *       its sequence {@code eventCreatedOn} ({@code change-merged} is covered by it);
+ *   <li>{@code ref-updated} of {@code refs/heads/*} or {@code refs/tags/*}: {@code RefUpdated}, its
+ *       sequence {@code eventCreatedOn} ({@code change-merged} is covered by it);
  *   <li>anything else, and every event of a project the connection does not serve: ignored.
  * </ul>
  */
@@ -55,8 +55,16 @@ final class StreamEvents {
         if (!change.has("number") || !ps.has("number") || !ps.has("revision")) {
           yield new Ignore("patchset-created without change or patch set", createdOn);
         }
-        yield new Emit(new TriggerEvent.ChangeProposed(connection, project, change.path("branch").asText(), change.path("number").asText(),
-            ps.path("number").asText(), ps.path("revision").asText(), ps.path("ref").asText()), createdOn);
+        yield new Emit(
+            new TriggerEvent.ChangeProposed(
+                connection,
+                project,
+                change.path("branch").asText(),
+                change.path("number").asText(),
+                ps.path("number").asText(),
+                ps.path("revision").asText(),
+                ps.path("ref").asText()),
+            createdOn);
       }
       case "comment-added" -> {
         String author = e.path("author").path("username").asText("");
@@ -71,16 +79,26 @@ final class StreamEvents {
         }
         yield new Ignore("a comment without recheck or votes", createdOn);
       }
-      case "change-abandoned" -> change.has("number")
-          ? new Emit(new TriggerEvent.ChangeAbandoned(connection, project, change.path("number").asText(), Long.toString(createdOn)), createdOn)
-          : new Ignore("change-abandoned without a change", createdOn);
-      case "ref-updated" -> refUpdated(connection, project, e.path("refUpdate"), createdOn).<Line>map(ev -> new Emit(ev, createdOn))
-          .orElseGet(() -> new Ignore("not a branch or tag", createdOn));
+      case "change-abandoned" ->
+          change.has("number")
+              ? new Emit(
+                  new TriggerEvent.ChangeAbandoned(
+                      connection,
+                      project,
+                      change.path("number").asText(),
+                      Long.toString(createdOn)),
+                  createdOn)
+              : new Ignore("change-abandoned without a change", createdOn);
+      case "ref-updated" ->
+          refUpdated(connection, project, e.path("refUpdate"), createdOn)
+              .<Line>map(ev -> new Emit(ev, createdOn))
+              .orElseGet(() -> new Ignore("not a branch or tag", createdOn));
       default -> new Ignore("event type " + type, createdOn);
     };
   }
 
-  private static Optional<TriggerEvent> refUpdated(String connection, String project, JsonNode u, long createdOn) {
+  private static Optional<TriggerEvent> refUpdated(
+      String connection, String project, JsonNode u, long createdOn) {
     String ref = u.path("refName").asText("");
     if (!ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
       return Optional.empty();
@@ -89,7 +107,14 @@ final class StreamEvents {
     if (newRev.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new TriggerEvent.RefUpdated(connection, project, ref, u.path("oldRev").asText(""), newRev, Long.toString(createdOn)));
+    return Optional.of(
+        new TriggerEvent.RefUpdated(
+            connection,
+            project,
+            ref,
+            u.path("oldRev").asText(""),
+            newRev,
+            Long.toString(createdOn)));
   }
 
   private static String project(JsonNode e) {
@@ -102,7 +127,9 @@ final class StreamEvents {
     return e.path("refUpdate").path("project").asText("");
   }
 
-  /** Whether some line of a review comment is exactly {@code recheck} (surrounding blanks aside). */
+  /**
+   * Whether some line of a review comment is exactly {@code recheck} (surrounding blanks aside).
+   */
   static boolean hasRecheckLine(String comment) {
     return RecheckComments.asks(comment);
   }

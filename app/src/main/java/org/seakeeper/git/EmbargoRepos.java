@@ -42,12 +42,12 @@ import org.seakeeper.core.scheduler.RepoAccess;
 
 /**
  * The private repositories of embargoed changes: one bare repository per project under {@code
- * <data_dir>/embargo/repos}, readable only by the server's user. A submission fetches the base
- * ref from the served repository into the private one (the served repository is only read, never
- * written), applies a {@code git format-patch} mbox (or a plain {@code git diff}) on top with
- * JGit, and names the result {@code refs/embargoed/<id>}. Builds of the {@value
- * TriggerEvent#EMBARGOED} connection read these repositories ({@link RepoAccess}); nothing ever
- * pushes from them, and no other connection reads them.
+ * <data_dir>/embargo/repos}, readable only by the server's user. A submission fetches the base ref
+ * from the served repository into the private one (the served repository is only read, never
+ * written), applies a {@code git format-patch} mbox (or a plain {@code git diff}) on top with JGit,
+ * and names the result {@code refs/embargoed/<id>}. Builds of the {@value TriggerEvent#EMBARGOED}
+ * connection read these repositories ({@link RepoAccess}); nothing ever pushes from them, and no
+ * other connection reads them.
  *
  * <p>Thread-safe: submissions run one at a time; reads open the repository per call.
  */
@@ -55,14 +55,18 @@ public final class EmbargoRepos implements RepoAccess {
   /** The largest patch accepted. */
   public static final int MAX_PATCH_BYTES = 10 << 20;
 
-  private static final Pattern MBOX_FROM = Pattern.compile("^From [0-9a-f]{40} ", Pattern.MULTILINE);
+  private static final Pattern MBOX_FROM =
+      Pattern.compile("^From [0-9a-f]{40} ", Pattern.MULTILINE);
   private static final Pattern IDENT = Pattern.compile("^\\s*(.*?)\\s*<([^>]*)>\\s*$");
   private static final Pattern SUBJECT_PREFIX = Pattern.compile("^\\[[^\\]]*PATCH[^\\]]*\\]\\s*");
-  private static final PersonIdent COMMITTER_NAME = new PersonIdent("Seakeeper", "seakeeper@localhost");
+  private static final PersonIdent COMMITTER_NAME =
+      new PersonIdent("Seakeeper", "seakeeper@localhost");
 
   private final Path root;
 
-  /** @param root the directory for the private repositories (created 0700 when missing) */
+  /**
+   * @param root the directory for the private repositories (created 0700 when missing)
+   */
   public EmbargoRepos(Path root) {
     this.root = root.toAbsolutePath().normalize();
   }
@@ -102,18 +106,37 @@ public final class EmbargoRepos implements RepoAccess {
    * @param base a full ref, or a short branch or tag name
    * @param submitter author of patches whose mail has no {@code From:} header
    */
-  public synchronized Applied apply(Path served, String project, String base, String id, byte[] patch, PersonIdent submitter, Instant now) throws Refused, IOException {
+  public synchronized Applied apply(
+      Path served,
+      String project,
+      String base,
+      String id,
+      byte[] patch,
+      PersonIdent submitter,
+      Instant now)
+      throws Refused, IOException {
     if (!id.matches("[A-Za-z0-9-]{1,64}")) {
       throw new IllegalArgumentException("bad embargo id " + id);
     }
     if (patch.length > MAX_PATCH_BYTES) {
-      throw new Refused(413, "The patch has " + patch.length + " bytes; at most " + MAX_PATCH_BYTES + " are accepted.");
+      throw new Refused(
+          413,
+          "The patch has "
+              + patch.length
+              + " bytes; at most "
+              + MAX_PATCH_BYTES
+              + " are accepted.");
     }
     List<Message> messages = split(new String(patch, StandardCharsets.UTF_8), submitter, now);
     String fullRef;
     try (Repository source = GitDirs.open(served)) {
-      Ref r = base.startsWith("refs/") ? source.exactRef(base) : Optional.ofNullable(source.exactRef("refs/heads/" + base)).orElse(source.exactRef("refs/tags/" + base));
-      if (r == null || !(r.getName().startsWith("refs/heads/") || r.getName().startsWith("refs/tags/"))) {
+      Ref r =
+          base.startsWith("refs/")
+              ? source.exactRef(base)
+              : Optional.ofNullable(source.exactRef("refs/heads/" + base))
+                  .orElse(source.exactRef("refs/tags/" + base));
+      if (r == null
+          || !(r.getName().startsWith("refs/heads/") || r.getName().startsWith("refs/tags/"))) {
         throw new Refused(404, "Project " + project + " has no branch or tag '" + base + "'.");
       }
       fullRef = r.getName();
@@ -123,9 +146,20 @@ public final class EmbargoRepos implements RepoAccess {
         Git git = Git.wrap(repo)) {
       String baseName = "refs/embargo-bases/" + id;
       try {
-        git.fetch().setRemote(served.toUri().toString()).setRefSpecs(new RefSpec("+" + fullRef + ":" + baseName)).setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS).call();
+        git.fetch()
+            .setRemote(served.toUri().toString())
+            .setRefSpecs(new RefSpec("+" + fullRef + ":" + baseName))
+            .setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS)
+            .call();
       } catch (GitAPIException e) {
-        throw new IOException("cannot fetch " + fullRef + " of " + project + " into the private repository: " + e.getMessage(), e);
+        throw new IOException(
+            "cannot fetch "
+                + fullRef
+                + " of "
+                + project
+                + " into the private repository: "
+                + e.getMessage(),
+            e);
       }
       ObjectId tip;
       try (RevWalk walk = new RevWalk(repo)) {
@@ -144,9 +178,19 @@ public final class EmbargoRepos implements RepoAccess {
         for (Message m : messages) {
           n++;
           RevCommit parent = walk.parseCommit(tip);
-          PatchApplier.Result result = new PatchApplier(repo, parent.getTree(), ins).applyPatch(m.patch());
+          PatchApplier.Result result =
+              new PatchApplier(repo, parent.getTree(), ins).applyPatch(m.patch());
           if (!result.getErrors().isEmpty()) {
-            throw new Refused(422, where(n, messages.size()) + " does not apply to " + fullRef + " (" + baseCommit.substring(0, 12) + "): " + String.join("; ", result.getErrors().stream().map(Object::toString).toList()));
+            throw new Refused(
+                422,
+                where(n, messages.size())
+                    + " does not apply to "
+                    + fullRef
+                    + " ("
+                    + baseCommit.substring(0, 12)
+                    + "): "
+                    + String.join(
+                        "; ", result.getErrors().stream().map(Object::toString).toList()));
           }
           CommitBuilder cb = new CommitBuilder();
           cb.setTreeId(result.getTreeId());
@@ -163,7 +207,8 @@ public final class EmbargoRepos implements RepoAccess {
       u.setExpectedOldObjectId(ObjectId.zeroId());
       RefUpdate.Result res = u.update();
       if (res != RefUpdate.Result.NEW) {
-        throw new IOException("cannot create refs/embargoed/" + id + " in the private repository: " + res);
+        throw new IOException(
+            "cannot create refs/embargoed/" + id + " in the private repository: " + res);
       }
       return new Applied(fullRef, baseCommit, tip.name(), messages.size());
     }
@@ -186,7 +231,8 @@ public final class EmbargoRepos implements RepoAccess {
       try {
         Git.init().setBare(true).setGitDir(dir.toFile()).setInitialBranch("main").call().close();
       } catch (GitAPIException e) {
-        throw new IOException("cannot create the private repository " + dir + ": " + e.getMessage(), e);
+        throw new IOException(
+            "cannot create the private repository " + dir + ": " + e.getMessage(), e);
       }
     }
     return GitDirs.open(dir);
@@ -207,7 +253,9 @@ public final class EmbargoRepos implements RepoAccess {
       parts.add(text);
     } else {
       for (int i = 0; i < starts.size(); i++) {
-        parts.add(text.substring(starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : text.length()));
+        parts.add(
+            text.substring(
+                starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : text.length()));
       }
     }
     List<Message> out = new ArrayList<>();
@@ -217,19 +265,27 @@ public final class EmbargoRepos implements RepoAccess {
     return out;
   }
 
-  private static Message message(String mail, int n, int of, PersonIdent submitter, Instant now) throws Refused {
+  private static Message message(String mail, int n, int of, PersonIdent submitter, Instant now)
+      throws Refused {
     Patch patch = new Patch();
     try {
       patch.parse(new ByteArrayInputStream(mail.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new Refused(422, where(n, of) + " cannot be read: " + e.getMessage());
     }
-    List<String> errors = patch.getErrors().stream().filter(e -> e.getSeverity() == FormatError.Severity.ERROR).map(FormatError::getMessage).toList();
+    List<String> errors =
+        patch.getErrors().stream()
+            .filter(e -> e.getSeverity() == FormatError.Severity.ERROR)
+            .map(FormatError::getMessage)
+            .toList();
     if (!errors.isEmpty()) {
       throw new Refused(422, where(n, of) + " is not a valid patch: " + String.join("; ", errors));
     }
     if (patch.getFiles().isEmpty()) {
-      throw new Refused(422, where(n, of) + " changes no file; send the output of 'git format-patch' (or 'git diff').");
+      throw new Refused(
+          422,
+          where(n, of)
+              + " changes no file; send the output of 'git format-patch' (or 'git diff').");
     }
     String from = null;
     String date = null;
@@ -237,7 +293,8 @@ public final class EmbargoRepos implements RepoAccess {
     StringBuilder body = new StringBuilder();
     String[] lines = mail.split("\n", -1);
     int i = 0;
-    boolean headers = lines.length > 0 && lines[0].startsWith("From ") && MBOX_FROM.matcher(lines[0]).lookingAt();
+    boolean headers =
+        lines.length > 0 && lines[0].startsWith("From ") && MBOX_FROM.matcher(lines[0]).lookingAt();
     if (headers) {
       i = 1;
       String last = null;
@@ -286,7 +343,8 @@ public final class EmbargoRepos implements RepoAccess {
       Matcher m = IDENT.matcher(from);
       if (m.matches() && !m.group(2).isBlank()) {
         String name = m.group(1).replaceAll("^\"|\"$", "");
-        return new PersonIdent(name.isBlank() ? m.group(2) : name, m.group(2), when, ZoneOffset.UTC);
+        return new PersonIdent(
+            name.isBlank() ? m.group(2) : name, m.group(2), when, ZoneOffset.UTC);
       }
     }
     return new PersonIdent(submitter.getName(), submitter.getEmailAddress(), when, ZoneOffset.UTC);
@@ -296,11 +354,13 @@ public final class EmbargoRepos implements RepoAccess {
 
   private RepoAccess of(RepoRef repo) {
     if (!TriggerEvent.EMBARGOED.equals(repo.connection())) {
-      throw new RepoAccessException("no embargo connection named '" + repo.connection() + "'", null);
+      throw new RepoAccessException(
+          "no embargo connection named '" + repo.connection() + "'", null);
     }
     Path p = path(repo.project());
     if (!Files.isDirectory(p)) {
-      throw new RepoAccessException("no embargoed change of project '" + repo.project() + "'", null);
+      throw new RepoAccessException(
+          "no embargoed change of project '" + repo.project() + "'", null);
     }
     return new JGitRepoAccess(Map.of(repo.connection(), Map.of(repo.project(), p)));
   }

@@ -88,7 +88,11 @@ final class GitDirs {
     if (newFile) {
       Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
       perms.addAll(attrs.permissions());
-      perms.removeAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+      perms.removeAll(
+          EnumSet.of(
+              PosixFilePermission.OWNER_EXECUTE,
+              PosixFilePermission.GROUP_EXECUTE,
+              PosixFilePermission.OTHERS_EXECUTE));
       adopt(journal, attrs, perms);
     }
   }
@@ -108,7 +112,8 @@ final class GitDirs {
 
   /** Identifies the journal file (its inode where the platform has one), to notice replacement. */
   static String fileId(Path file) throws IOException {
-    Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    Object key =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     return key == null ? "" : key.toString();
   }
 }

@@ -11,11 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Installs Seakeeper's {@code reference-transaction} hook (resource {@code git/reference-transaction})
- * into a hooks directory. Idempotent: our own hook is rewritten only when its text changed. A
- * hook that was there before and is not ours is kept working by chaining: it is moved to
- * {@code reference-transaction.user}, which our hook runs with the same arguments and input.
- * Stateless; callers serialise installs into the same directory.
+ * Installs Seakeeper's {@code reference-transaction} hook (resource {@code
+ * git/reference-transaction}) into a hooks directory. Idempotent: our own hook is rewritten only
+ * when its text changed. A hook that was there before and is not ours is kept working by chaining:
+ * it is moved to {@code reference-transaction.user}, which our hook runs with the same arguments
+ * and input. Stateless; callers serialise installs into the same directory.
  */
 final class HookInstaller {
   static final String HOOK = "reference-transaction";
@@ -27,13 +27,18 @@ final class HookInstaller {
   private HookInstaller() {}
 
   /** What happened to the hooks directory. */
-  enum Result { INSTALLED, UPDATED, UNCHANGED, CHAINED_EXISTING }
+  enum Result {
+    INSTALLED,
+    UPDATED,
+    UNCHANGED,
+    CHAINED_EXISTING
+  }
 
   /**
    * Makes {@code hooksDir/reference-transaction} our hook.
    *
-   * @throws IOException when the directory cannot be written, or when a foreign hook is present
-   *     and {@code reference-transaction.user} exists too (moving would lose one of them)
+   * @throws IOException when the directory cannot be written, or when a foreign hook is present and
+   *     {@code reference-transaction.user} exists too (moving would lose one of them)
    */
   static Result install(Path hooksDir) throws IOException {
     Files.createDirectories(hooksDir);
@@ -48,7 +53,14 @@ final class HookInstaller {
       } else {
         Path chained = hooksDir.resolve(CHAINED);
         if (Files.exists(chained, LinkOption.NOFOLLOW_LINKS)) {
-          throw new IOException(hook + " is not Seakeeper's hook and " + chained + " exists too; merge them into " + chained + " and remove " + hook);
+          throw new IOException(
+              hook
+                  + " is not Seakeeper's hook and "
+                  + chained
+                  + " exists too; merge them into "
+                  + chained
+                  + " and remove "
+                  + hook);
         }
         Files.move(hook, chained, StandardCopyOption.ATOMIC_MOVE);
         result = Result.CHAINED_EXISTING;

@@ -28,43 +28,46 @@ import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.model.RepoRef;
 
 /**
- * Speculative merges with JGit, in memory (no work tree): the branch tip, then each change's
- * commit merged in order with a merge commit per change. The result is kept reachable under
- * {@code refs/seakeeper/speculative/<commit>} so executors can check it out.
+ * Speculative merges with JGit, in memory (no work tree): the branch tip, then each change's commit
+ * merged in order with a merge commit per change. The result is kept reachable under {@code
+ * refs/seakeeper/speculative/<commit>} so executors can check it out.
  *
- * <p>Fast for a gate queue: the steps already made are remembered ({@link SpeculationCache}), so
- * a call merges only the changes past the longest known prefix; a merge is done at the tree level
+ * <p>Fast for a gate queue: the steps already made are remembered ({@link SpeculationCache}), so a
+ * call merges only the changes past the longest known prefix; a merge is done at the tree level
  * ({@link TreeMerge}: subtrees only one side changed are not entered) and falls back to JGit's
  * {@code ResolveMerger} when some path changed on both sides; a call's new objects are written
  * through one inserter (one pack when it makes {@value #PACK_FROM} merges or more), and
  * repositories stay open between calls ({@link OpenRepos}). Thread-safe.
  *
  * <p>It never fetches: a caller that serves a remote (the Gerrit gate) fetches first and throws
- * {@link org.seakeeper.core.effect.Outage} when it cannot. Only a content conflict is a
- * {@link Conflict}; a missing branch or repository is an {@link IllegalArgumentException}, a
- * failure to read or write the repository an {@link IllegalStateException}.
+ * {@link org.seakeeper.core.effect.Outage} when it cannot. Only a content conflict is a {@link
+ * Conflict}; a missing branch or repository is an {@link IllegalArgumentException}, a failure to
+ * read or write the repository an {@link IllegalStateException}.
  */
 public final class JGitMerger implements Merger {
   /** From this many merges in one call, the new objects go to one pack instead of loose files. */
   static final int PACK_FROM = 4;
+
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JGitMerger.class);
   private static final PersonIdent SEAKEEPER = new PersonIdent("Seakeeper", "seakeeper@localhost");
   private final Function<RepoRef, Path> paths;
   private static final int MAX_WALKERS = 16;
   private final SpeculationCache cache = new SpeculationCache();
+
   /** Per repository and branch tip: a walk whose parsed commits outlive a call. */
-  private final Map<String, Walker> walkers = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Walker> eldest) {
-      return size() > MAX_WALKERS;
-    }
-  };
+  private final Map<String, Walker> walkers =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Walker> eldest) {
+          return size() > MAX_WALKERS;
+        }
+      };
 
   /**
-   * Finds merge bases in memory: the commits a merge-base search parses (the earlier states of
-   * the queue and their changes, some history) stay parsed from one call to the next, so a queue
-   * of N costs O(N) commit reads instead of O(N²). Used under its own lock. Dropped when the tip
-   * moves; it is not closed (a walk in use elsewhere may still hold it; its reader is collected).
+   * Finds merge bases in memory: the commits a merge-base search parses (the earlier states of the
+   * queue and their changes, some history) stay parsed from one call to the next, so a queue of N
+   * costs O(N) commit reads instead of O(N²). Used under its own lock. Dropped when the tip moves;
+   * it is not closed (a walk in use elsewhere may still hold it; its reader is collected).
    */
   private static final class Walker {
     final Repository repo;
@@ -107,13 +110,17 @@ public final class JGitMerger implements Merger {
     }
   }
 
-  /** @param repos connection name → project → repository path */
+  /**
+   * @param repos connection name → project → repository path
+   */
   public JGitMerger(Map<String, Map<String, Path>> repos) {
     Map<String, Map<String, Path>> copy = Map.copyOf(repos);
     this.paths = r -> copy.getOrDefault(r.connection(), Map.of()).get(r.project());
   }
 
-  /** @param paths the repository of a connection's project (null: none) */
+  /**
+   * @param paths the repository of a connection's project (null: none)
+   */
   public JGitMerger(Function<RepoRef, Path> paths) {
     this.paths = paths;
   }
@@ -125,7 +132,13 @@ public final class JGitMerger implements Merger {
       speculate(repoRef, branch, changes);
     } catch (RuntimeException e) {
       // Only a hint: the calls that follow report the problem.
-      log.info("{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves will say why): {}", repoRef, branch, changes.size(), e.toString());
+      log.info(
+          "{} {}: preparing the speculative merges of {} change(s) failed (the merges themselves"
+              + " will say why): {}",
+          repoRef,
+          branch,
+          changes.size(),
+          e.toString());
     }
   }
 
@@ -171,7 +184,15 @@ public final class JGitMerger implements Merger {
         Result result = null;
         for (ChangeRef c : changes.subList(known, changes.size())) {
           RevCommit change = walk.parseCommit(ObjectId.fromString(c.commit()));
-          SpeculationCache.Step step = mergeOne(repo, walker, reader, ins, current, change, "Speculative merge of " + c + " into " + branch + "\n");
+          SpeculationCache.Step step =
+              mergeOne(
+                  repo,
+                  walker,
+                  reader,
+                  ins,
+                  current,
+                  change,
+                  "Speculative merge of " + c + " into " + branch + "\n");
           ObjectId from = current.copy();
           remember.add(() -> cache.put(key, tip, from, c, step));
           if (step instanceof SpeculationCache.Conflict k) {
@@ -189,7 +210,8 @@ public final class JGitMerger implements Merger {
         return new Merged(current.name(), List.copyOf(changes));
       }
     } catch (IOException e) {
-      throw new IllegalStateException("speculative merge in " + connection + "/" + project + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "speculative merge in " + connection + "/" + project + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -200,15 +222,28 @@ public final class JGitMerger implements Merger {
     return repo.newObjectInserter();
   }
 
-  /** Merges {@code change} onto {@code current} with a merge commit (none when it is already in). */
-  private static SpeculationCache.Step mergeOne(Repository repo, Walker walker, ObjectReader reader, ObjectInserter ins, RevCommit current, RevCommit change, String message) throws IOException {
+  /**
+   * Merges {@code change} onto {@code current} with a merge commit (none when it is already in).
+   */
+  private static SpeculationCache.Step mergeOne(
+      Repository repo,
+      Walker walker,
+      ObjectReader reader,
+      ObjectInserter ins,
+      RevCommit current,
+      RevCommit change,
+      String message)
+      throws IOException {
     List<RevCommit> bases = walker.mergeBases(current, change);
     if (bases.size() == 1 && bases.getFirst().equals(change)) {
       return new SpeculationCache.Next(current.copy());
     }
     ObjectId tree = null;
     if (bases.size() == 1) {
-      tree = TreeMerge.merge(reader, ins, bases.getFirst().getTree(), current.getTree(), change.getTree()).orElse(null);
+      tree =
+          TreeMerge.merge(
+                  reader, ins, bases.getFirst().getTree(), current.getTree(), change.getTree())
+              .orElse(null);
     }
     if (tree == null) {
       // A path changed on both sides (or a criss-cross history): JGit's content merge decides.
@@ -235,7 +270,8 @@ public final class JGitMerger implements Merger {
   }
 
   /** Writes the state's ref, parsing nothing again (the walk has the commit). */
-  private static void keepReachable(Repository repo, RevWalk walk, RevCommit state) throws IOException {
+  private static void keepReachable(Repository repo, RevWalk walk, RevCommit state)
+      throws IOException {
     String ref = "refs/seakeeper/speculative/" + state.name();
     if (repo.exactRef(ref) != null) {
       return;

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the journal the hook writes: lines {@code <old> <new> <ref> <time>}, one per committed
- * ref update, appended under a lock. Only complete lines (ending in a newline) are read, so a
- * line being written is left for the next read. Stateless; safe from any thread.
+ * Reads the journal the hook writes: lines {@code <old> <new> <ref> <time>}, one per committed ref
+ * update, appended under a lock. Only complete lines (ending in a newline) are read, so a line
+ * being written is left for the next read. Stateless; safe from any thread.
  */
 final class Journal {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -62,7 +62,12 @@ final class Journal {
     int start = 0;
     for (int i = 0; i < len; i++) {
       if (bytes[i] == '\n') {
-        parse(new String(bytes, start, i - start, StandardCharsets.UTF_8), from + start, from + i + 1, journal).ifPresent(entries::add);
+        parse(
+                new String(bytes, start, i - start, StandardCharsets.UTF_8),
+                from + start,
+                from + i + 1,
+                journal)
+            .ifPresent(entries::add);
         start = i + 1;
       }
     }
@@ -79,7 +84,10 @@ final class Journal {
       return Optional.empty();
     }
     String[] f = line.split(" ");
-    if (f.length < 3 || !ID.matcher(f[0]).matches() || !ID.matcher(f[1]).matches() || f[2].isEmpty()) {
+    if (f.length < 3
+        || !ID.matcher(f[0]).matches()
+        || !ID.matcher(f[1]).matches()
+        || f[2].isEmpty()) {
       log.warn("{}: ignoring malformed line at offset {}: {}", journal, offset, line);
       return Optional.empty();
     }

@@ -11,10 +11,10 @@ import java.util.Optional;
 
 /**
  * How far one repository's journal has been delivered: a byte offset and the identity of the
- * journal file it refers to, kept in a small file in the connection's state directory. Saved
- * only after the event sink accepted everything before the offset, so a crash in between
- * replays (the inbox de-duplicates by content key). Writes are atomic (temp file, fsync,
- * rename). Not thread-safe; one owner.
+ * journal file it refers to, kept in a small file in the connection's state directory. Saved only
+ * after the event sink accepted everything before the offset, so a crash in between replays (the
+ * inbox de-duplicates by content key). Writes are atomic (temp file, fsync, rename). Not
+ * thread-safe; one owner.
  */
 final class JournalCursor {
   private final Path file;

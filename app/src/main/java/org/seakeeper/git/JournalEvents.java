@@ -48,15 +48,29 @@ final class JournalEvents {
     }
     String ref = e.ref();
     if (ref.startsWith(HEADS)) {
-      return Optional.of(new TriggerEvent.RefUpdated(connection, project, ref, e.oldId(), e.newId(), Long.toString(e.offset())));
+      return Optional.of(
+          new TriggerEvent.RefUpdated(
+              connection, project, ref, e.oldId(), e.newId(), Long.toString(e.offset())));
     }
     if (ref.startsWith(TAGS) && e.creates()) {
-      return peeled(repo, e.newId()).map(commit -> new TriggerEvent.RefUpdated(connection, project, ref, e.oldId(), commit, Long.toString(e.offset())));
+      return peeled(repo, e.newId())
+          .map(
+              commit ->
+                  new TriggerEvent.RefUpdated(
+                      connection, project, ref, e.oldId(), commit, Long.toString(e.offset())));
     }
     if (ref.startsWith(FOR) && ref.length() > FOR.length()) {
       String change = patchsets.changeOf(repo, e.newId());
       int patchset = patchsets.number(change, e.newId());
-      return Optional.of(new TriggerEvent.ChangeProposed(connection, project, branchOf(repo, ref), change, Integer.toString(patchset), e.newId(), ref));
+      return Optional.of(
+          new TriggerEvent.ChangeProposed(
+              connection,
+              project,
+              branchOf(repo, ref),
+              change,
+              Integer.toString(patchset),
+              e.newId(),
+              ref));
     }
     return Optional.empty();
   }
@@ -69,9 +83,9 @@ final class JournalEvents {
   }
 
   /**
-   * The target branch of {@code refs/for/<branch>[/<topic>]}. Branch names may contain slashes,
-   * so the longest prefix that names an existing branch wins; when none exists (a change for a
-   * new branch), the first path segment is the branch and the rest the topic.
+   * The target branch of {@code refs/for/<branch>[/<topic>]}. Branch names may contain slashes, so
+   * the longest prefix that names an existing branch wins; when none exists (a change for a new
+   * branch), the first path segment is the branch and the rest the topic.
    */
   static String branchOf(Repository repo, String ref) throws IOException {
     String rest = ref.substring(FOR.length());

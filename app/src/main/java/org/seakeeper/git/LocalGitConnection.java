@@ -20,24 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local git connection (docs/contracts.md §3, §4): the repositories it serves are plain git
- * repositories, bare or not, that people push to with the git CLI. It turns their ref updates
- * into trigger events for the {@link EventSink}: branch updates and new tags
- * ({@code RefUpdated}), and pushes to {@code refs/for/<branch>[/<topic>]} ({@code ChangeProposed}).
+ * repositories, bare or not, that people push to with the git CLI. It turns their ref updates into
+ * trigger events for the {@link EventSink}: branch updates and new tags ({@code RefUpdated}), and
+ * pushes to {@code refs/for/<branch>[/<topic>]} ({@code ChangeProposed}).
  *
  * <p>How updates are noticed: {@link #start} installs a {@code reference-transaction} hook (git
- * 2.28 or later) in each repository that appends every committed ref update to
- * {@code <git dir>/seakeeper/journal}. A watcher thread reads each journal from a durable cursor
- * (a byte offset in the state directory, advanced only after the sink accepted the events), woken
- * by file-system notifications with a polling fallback, so a push is delivered within a second.
- * Updates made while the server was down, including patch sets overwritten by a later forced
- * push, are journaled all the same and delivered after the next start. After a crash between
- * delivery and saving the cursor the same events (same content keys) are delivered again; the
- * inbox drops them as duplicates.
+ * 2.28 or later) in each repository that appends every committed ref update to {@code <git
+ * dir>/seakeeper/journal}. A watcher thread reads each journal from a durable cursor (a byte offset
+ * in the state directory, advanced only after the sink accepted the events), woken by file-system
+ * notifications with a polling fallback, so a push is delivered within a second. Updates made while
+ * the server was down, including patch sets overwritten by a later forced push, are journaled all
+ * the same and delivered after the next start. After a crash between delivery and saving the cursor
+ * the same events (same content keys) are delivered again; the inbox drops them as duplicates.
  *
- * <p>On the first start for a repository nothing earlier is delivered: the journal only exists
- * from the hook's installation on, and an existing journal without a cursor (a fresh data
- * directory) is read from its current end. Ref updates that bypass git's ref transactions
- * (JGit-based servers, editing files under {@code refs/}) are not seen.
+ * <p>On the first start for a repository nothing earlier is delivered: the journal only exists from
+ * the hook's installation on, and an existing journal without a cursor (a fresh data directory) is
+ * read from its current end. Ref updates that bypass git's ref transactions (JGit-based servers,
+ * editing files under {@code refs/}) are not seen.
  *
  * <p>Thread-safety: all methods may be called from any thread; deliveries are serialised.
  * Lifecycle: {@link #start} once (or again after {@link #stop}); {@link #stop} ends the watcher
@@ -45,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalGitConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalGitConnection.class);
+
   /** Without file-system notifications, how often the journals are looked at. */
   public static final Duration DEFAULT_POLL = Duration.ofMillis(500);
 
@@ -64,22 +64,33 @@ public final class LocalGitConnection implements AutoCloseable {
    *     {@link #stateDir(Path, String)} under the server's data directory
    * @param poll how often journals are read when no file-system notification arrives
    */
-  public LocalGitConnection(String name, List<ServerConfig.Repo> repos, Path stateDir, EventSink sink, Duration poll) {
+  public LocalGitConnection(
+      String name, List<ServerConfig.Repo> repos, Path stateDir, EventSink sink, Duration poll) {
     this(name, repos, stateDir, sink, poll, true);
   }
 
-  /** @param notifications false to rely on polling alone (tests of the fallback) */
-  LocalGitConnection(String name, List<ServerConfig.Repo> repos, Path stateDir, EventSink sink, Duration poll, boolean notifications) {
+  /**
+   * @param notifications false to rely on polling alone (tests of the fallback)
+   */
+  LocalGitConnection(
+      String name,
+      List<ServerConfig.Repo> repos,
+      Path stateDir,
+      EventSink sink,
+      Duration poll,
+      boolean notifications) {
     this.name = name;
     this.sink = sink;
     this.poll = poll;
     this.notifications = notifications;
     for (ServerConfig.Repo r : repos) {
-      this.repos.add(new ServedRepo(name, r.name(), Path.of(r.path()).toAbsolutePath().normalize(), stateDir));
+      this.repos.add(
+          new ServedRepo(name, r.name(), Path.of(r.path()).toAbsolutePath().normalize(), stateDir));
     }
   }
 
-  public LocalGitConnection(String name, List<ServerConfig.Repo> repos, Path stateDir, EventSink sink) {
+  public LocalGitConnection(
+      String name, List<ServerConfig.Repo> repos, Path stateDir, EventSink sink) {
     this(name, repos, stateDir, sink, DEFAULT_POLL);
   }
 
@@ -93,8 +104,8 @@ public final class LocalGitConnection implements AutoCloseable {
   }
 
   /**
-   * Installs the hooks, positions the cursors and starts the watcher thread, which first
-   * delivers whatever was journaled since the last run.
+   * Installs the hooks, positions the cursors and starts the watcher thread, which first delivers
+   * whatever was journaled since the last run.
    *
    * @throws UncheckedIOException when a repository cannot be opened or its hook installed
    */
@@ -109,7 +120,8 @@ public final class LocalGitConnection implements AutoCloseable {
           r.prepare();
         } catch (IOException e) {
           closeQuietly(ws);
-          throw new UncheckedIOException("connection " + name + ", project " + r.project() + ": " + e.getMessage(), e);
+          throw new UncheckedIOException(
+              "connection " + name + ", project " + r.project() + ": " + e.getMessage(), e);
         }
         register(ws, r);
       }
@@ -127,7 +139,11 @@ public final class LocalGitConnection implements AutoCloseable {
     try {
       return FileSystems.getDefault().newWatchService();
     } catch (IOException e) { // e.g. the inotify instance limit: polling still works
-      log.warn("connection {}: no file-system notifications ({}); polling every {} ms", name, e.getMessage(), poll.toMillis());
+      log.warn(
+          "connection {}: no file-system notifications ({}); polling every {} ms",
+          name,
+          e.getMessage(),
+          poll.toMillis());
       return null;
     }
   }
@@ -137,9 +153,15 @@ public final class LocalGitConnection implements AutoCloseable {
       return;
     }
     try {
-      r.journalDir().register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      r.journalDir()
+          .register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     } catch (IOException e) {
-      log.warn("connection {}, project {}: cannot watch {} ({}); polling it", name, r.project(), r.journalDir(), e.getMessage());
+      log.warn(
+          "connection {}, project {}: cannot watch {} ({}); polling it",
+          name,
+          r.project(),
+          r.journalDir(),
+          e.getMessage());
     }
   }
 
@@ -176,9 +198,9 @@ public final class LocalGitConnection implements AutoCloseable {
   }
 
   /**
-   * Delivers every ref update journaled so far, now, on the calling thread. The watcher calls
-   * this; callers may too (e.g. to be sure nothing is pending). A repository that fails is
-   * logged and retried on the next call; the others are still delivered.
+   * Delivers every ref update journaled so far, now, on the calling thread. The watcher calls this;
+   * callers may too (e.g. to be sure nothing is pending). A repository that fails is logged and
+   * retried on the next call; the others are still delivered.
    */
   public void deliverPending() {
     synchronized (deliveryLock) {
@@ -186,7 +208,11 @@ public final class LocalGitConnection implements AutoCloseable {
         try {
           r.deliver(sink);
         } catch (IOException | RuntimeException e) {
-          log.warn("connection {}, project {}: delivery failed, retrying later: {}", name, r.project(), e.toString());
+          log.warn(
+              "connection {}, project {}: delivery failed, retrying later: {}",
+              name,
+              r.project(),
+              e.toString());
         }
       }
     }

@@ -22,9 +22,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 /**
- * A developer's working copy, read through JGit: the HEAD commit, its files and what it
- * changed. Used by {@code seakeeper run} to build exactly what was committed. Not thread-safe;
- * close after use.
+ * A developer's working copy, read through JGit: the HEAD commit, its files and what it changed.
+ * Used by {@code seakeeper run} to build exactly what was committed. Not thread-safe; close after
+ * use.
  */
 public final class LocalRepo implements AutoCloseable {
   private final Repository repo;
@@ -55,7 +55,9 @@ public final class LocalRepo implements AutoCloseable {
   /** The checked-out branch, empty when HEAD is detached. */
   public Optional<String> branch() throws IOException {
     String full = repo.getFullBranch();
-    return full != null && full.startsWith("refs/heads/") ? Optional.of(full.substring("refs/heads/".length())) : Optional.empty();
+    return full != null && full.startsWith("refs/heads/")
+        ? Optional.of(full.substring("refs/heads/".length()))
+        : Optional.empty();
   }
 
   /** The file's bytes at HEAD, empty when it is not in the commit. */
@@ -93,7 +95,9 @@ public final class LocalRepo implements AutoCloseable {
       var entries =
           c.getParentCount() == 0
               ? df.scan(new EmptyTreeIterator(), newTree)
-              : df.scan(new CanonicalTreeParser(null, reader, walk.parseCommit(c.getParent(0)).getTree()), newTree);
+              : df.scan(
+                  new CanonicalTreeParser(null, reader, walk.parseCommit(c.getParent(0)).getTree()),
+                  newTree);
       for (DiffEntry e : entries) {
         if (!DiffEntry.DEV_NULL.equals(e.getNewPath())) {
           out.add(e.getNewPath());
@@ -109,7 +113,6 @@ public final class LocalRepo implements AutoCloseable {
   public Path dir() {
     return dir;
   }
-
 
   @Override
   public void close() {

@@ -20,15 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proposed changes of one repository and their patch sets. A commit's change is its last
- * {@code Change-Id:} footer, or the commit id when it has none; patch sets are numbered 1, 2, ...
- * over the distinct commits of a change in journal order, so numbers depend only on the journal
- * and are the same after every restart. Each commit's change is also remembered in a file of
- * the state directory, so numbering does not shift when an overwritten patch set's commit is
- * later garbage-collected. Not thread-safe; used under the connection's delivery lock.
+ * The proposed changes of one repository and their patch sets. A commit's change is its last {@code
+ * Change-Id:} footer, or the commit id when it has none; patch sets are numbered 1, 2, ... over the
+ * distinct commits of a change in journal order, so numbers depend only on the journal and are the
+ * same after every restart. Each commit's change is also remembered in a file of the state
+ * directory, so numbering does not shift when an overwritten patch set's commit is later
+ * garbage-collected. Not thread-safe; used under the connection's delivery lock.
  */
 final class Patchsets {
   private static final Logger log = LoggerFactory.getLogger(Patchsets.class);
+
   /** Untrusted text from a commit message: one token, bounded, no separators of our own. */
   private static final Pattern CHANGE_ID = Pattern.compile("[A-Za-z0-9._~+-]{1,128}");
 
@@ -60,12 +61,20 @@ final class Patchsets {
       footer = lastChangeId(c);
     } catch (MissingObjectException e) {
       // Gone before we saw it (pruned): nothing better than the commit id is knowable.
-      log.warn("{}: proposed commit {} is missing; using the commit id as its change", repo.getDirectory(), commit);
+      log.warn(
+          "{}: proposed commit {} is missing; using the commit id as its change",
+          repo.getDirectory(),
+          commit);
       return commit;
     }
     String change = footer.orElse(commit);
     changeOfCommit.put(commit, change);
-    Files.writeString(changeIdsFile, commit + " " + change + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        changeIdsFile,
+        commit + " " + change + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     return change;
   }
 

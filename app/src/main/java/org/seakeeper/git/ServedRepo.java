@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One repository of a local git connection: its hook, its journal and how far the journal has
- * been delivered. Not thread-safe; the connection calls it under its delivery lock.
+ * One repository of a local git connection: its hook, its journal and how far the journal has been
+ * delivered. Not thread-safe; the connection calls it under its delivery lock.
  *
  * <p>Lifecycle: {@link #prepare} once, then {@link #deliver} any number of times.
  */
@@ -49,10 +49,10 @@ final class ServedRepo {
   }
 
   /**
-   * Installs the hook and positions the cursor. On the first start for this repository the
-   * cursor is set to the journal's current end before the hook is installed: nothing that
-   * happened earlier is delivered, every update after it is. Then numbers the patch sets of
-   * what was already delivered, by scanning the journal from its start.
+   * Installs the hook and positions the cursor. On the first start for this repository the cursor
+   * is set to the journal's current end before the hook is installed: nothing that happened earlier
+   * is delivered, every update after it is. Then numbers the patch sets of what was already
+   * delivered, by scanning the journal from its start.
    */
   void prepare() throws IOException {
     Files.createDirectories(stateDir);
@@ -64,13 +64,23 @@ final class ServedRepo {
       if (position == null) {
         position = new JournalCursor.Position(Files.size(journal), id);
         cursor.save(position);
-        log.info("{}/{}: first start; delivering ref updates from journal offset {} on", connection, project, position.offset());
+        log.info(
+            "{}/{}: first start; delivering ref updates from journal offset {} on",
+            connection,
+            project,
+            position.offset());
       }
       HookInstaller.Result r = HookInstaller.install(GitDirs.hooksDir(repo));
       if (r != HookInstaller.Result.UNCHANGED) {
-        log.info("{}/{}: reference-transaction hook {} in {}", connection, project, r, GitDirs.hooksDir(repo));
+        log.info(
+            "{}/{}: reference-transaction hook {} in {}",
+            connection,
+            project,
+            r,
+            GitDirs.hooksDir(repo));
       }
-      events = new JournalEvents(connection, project, new Patchsets(stateDir.resolve("change-ids")));
+      events =
+          new JournalEvents(connection, project, new Patchsets(stateDir.resolve("change-ids")));
       long scanned = 0;
       long until = Math.min(position.offset(), Files.size(journal));
       while (scanned < until) {
@@ -88,14 +98,19 @@ final class ServedRepo {
 
   /** Delivers every complete journal line after the cursor, advancing the cursor behind it. */
   void deliver(EventSink sink) throws IOException {
-    if (journal == null || !Files.exists(journal)) { // not prepared yet, or deleted: nothing to read
+    if (journal == null
+        || !Files.exists(journal)) { // not prepared yet, or deleted: nothing to read
       return;
     }
     long size = Files.size(journal);
     String id = GitDirs.fileId(journal);
     boolean replaced = !position.journalId().isEmpty() && !id.equals(position.journalId());
     if (replaced || size < position.offset()) {
-      log.warn("{}/{}: journal {} was replaced or truncated; reading it from the start", connection, project, journal);
+      log.warn(
+          "{}/{}: journal {} was replaced or truncated; reading it from the start",
+          connection,
+          project,
+          journal);
       position = new JournalCursor.Position(0, id);
     }
     if (size == position.offset()) {
@@ -114,7 +129,12 @@ final class ServedRepo {
             Optional<TriggerEvent> event = events.map(e, repo);
             if (event.isPresent()) {
               boolean fresh = sink.accept(event.get());
-              log.debug("{}/{}: {} {}", connection, project, fresh ? "delivered" : "duplicate", event.get().contentKey());
+              log.debug(
+                  "{}/{}: {} {}",
+                  connection,
+                  project,
+                  fresh ? "delivered" : "duplicate",
+                  event.get().contentKey());
             }
             done = e.end();
           }

@@ -9,13 +9,13 @@ import org.seakeeper.core.gate.ChangeRef;
 
 /**
  * The speculative merges already made, per branch: from a state (the branch tip or an earlier
- * speculative commit) and a change, the next state or the conflict. A gate queue asks for the
- * chain of the changes ahead of each item, and each chain is the previous one plus one change, so
- * {@link JGitMerger} follows the longest known prefix here and merges only the rest: 50 items
- * cost 50 merges instead of 1,275, a reset behind position 10 costs 40. A branch's steps are
- * dropped when its tip moves (they cannot be reused from another tip anyway); at most
- * {@value #MAX_STEPS} steps per branch and {@value #MAX_BRANCHES} branches are kept, least
- * recently used dropped. Thread-safe.
+ * speculative commit) and a change, the next state or the conflict. A gate queue asks for the chain
+ * of the changes ahead of each item, and each chain is the previous one plus one change, so {@link
+ * JGitMerger} follows the longest known prefix here and merges only the rest: 50 items cost 50
+ * merges instead of 1,275, a reset behind position 10 costs 40. A branch's steps are dropped when
+ * its tip moves (they cannot be reused from another tip anyway); at most {@value #MAX_STEPS} steps
+ * per branch and {@value #MAX_BRANCHES} branches are kept, least recently used dropped.
+ * Thread-safe.
  */
 final class SpeculationCache {
   static final int MAX_STEPS = 4096;
@@ -34,24 +34,26 @@ final class SpeculationCache {
 
   private static final class Branch {
     final ObjectId tip;
-    final Map<Key, Step> steps = new LinkedHashMap<>(64, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Step> eldest) {
-        return size() > MAX_STEPS;
-      }
-    };
+    final Map<Key, Step> steps =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Step> eldest) {
+            return size() > MAX_STEPS;
+          }
+        };
 
     Branch(ObjectId tip) {
       this.tip = tip;
     }
   }
 
-  private final Map<String, Branch> branches = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Branch> eldest) {
-      return size() > MAX_BRANCHES;
-    }
-  };
+  private final Map<String, Branch> branches =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Branch> eldest) {
+          return size() > MAX_BRANCHES;
+        }
+      };
 
   /** The step from {@code state} with {@code change} on {@code branch} at {@code tip}, if known. */
   synchronized Optional<Step> get(String branch, ObjectId tip, ObjectId state, ChangeRef change) {

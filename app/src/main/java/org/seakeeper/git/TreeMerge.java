@@ -18,13 +18,12 @@ import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 /**
- * A three-way merge of trees in which no path changed on both sides, as git's merge-ort does it:
- * a subtree only one side changed is taken whole without being read, so the cost follows the size
- * of the changes, not of the repository, and only the trees on the way to the changes are
- * written. Anything else (a path changed differently on both sides, a file against a directory
- * both changed) is left to JGit's {@code ResolveMerger}: {@link #merge} then answers empty. Where
- * it answers, the tree is the one {@code ResolveMerger} gives (JGitMergerTest compares them).
- * Stateless.
+ * A three-way merge of trees in which no path changed on both sides, as git's merge-ort does it: a
+ * subtree only one side changed is taken whole without being read, so the cost follows the size of
+ * the changes, not of the repository, and only the trees on the way to the changes are written.
+ * Anything else (a path changed differently on both sides, a file against a directory both changed)
+ * is left to JGit's {@code ResolveMerger}: {@link #merge} then answers empty. Where it answers, the
+ * tree is the one {@code ResolveMerger} gives (JGitMergerTest compares them). Stateless.
  */
 final class TreeMerge {
   private TreeMerge() {}
@@ -38,19 +37,30 @@ final class TreeMerge {
 
   /**
    * The merged tree of {@code ours} and {@code theirs} against {@code base} (null: no common
-   * ancestor, every path added on both sides), new trees inserted
-   * through {@code ins}; empty when some path needs a content merge or has a conflict.
+   * ancestor, every path added on both sides), new trees inserted through {@code ins}; empty when
+   * some path needs a content merge or has a conflict.
    */
-  static Optional<ObjectId> merge(ObjectReader reader, ObjectInserter ins, AnyObjectId base, AnyObjectId ours, AnyObjectId theirs) throws IOException {
-    ObjectId tree = mergeTree(reader, ins, base == null ? null : base.copy(), ours.copy(), theirs.copy());
+  static Optional<ObjectId> merge(
+      ObjectReader reader,
+      ObjectInserter ins,
+      AnyObjectId base,
+      AnyObjectId ours,
+      AnyObjectId theirs)
+      throws IOException {
+    ObjectId tree =
+        mergeTree(reader, ins, base == null ? null : base.copy(), ours.copy(), theirs.copy());
     if (tree != null && tree.equals(ObjectId.zeroId())) {
       tree = ins.insert(new TreeFormatter()); // everything deleted: the empty tree
     }
     return Optional.ofNullable(tree);
   }
 
-  /** The merged tree, null when some path changed on both sides, the zero id when it has no entries. */
-  private static ObjectId mergeTree(ObjectReader r, ObjectInserter ins, ObjectId base, ObjectId ours, ObjectId theirs) throws IOException {
+  /**
+   * The merged tree, null when some path changed on both sides, the zero id when it has no entries.
+   */
+  private static ObjectId mergeTree(
+      ObjectReader r, ObjectInserter ins, ObjectId base, ObjectId ours, ObjectId theirs)
+      throws IOException {
     if (ours.equals(theirs) || theirs.equals(base)) {
       return ours;
     }
@@ -95,7 +105,10 @@ final class TreeMerge {
     for (Map.Entry<String, Entry> e : out.entrySet()) {
       String key = e.getKey();
       String name = e.getValue().tree() ? key.substring(0, key.length() - 1) : key;
-      f.append(name.getBytes(StandardCharsets.ISO_8859_1), FileMode.fromBits(e.getValue().mode()), e.getValue().id());
+      f.append(
+          name.getBytes(StandardCharsets.ISO_8859_1),
+          FileMode.fromBits(e.getValue().mode()),
+          e.getValue().id());
     }
     return ins.insert(f);
   }
@@ -114,7 +127,9 @@ final class TreeMerge {
         buf = new byte[len];
       }
       p.getName(buf, 0);
-      m.put(new String(buf, 0, len, StandardCharsets.ISO_8859_1), new Entry(p.getEntryRawMode(), p.getEntryObjectId()));
+      m.put(
+          new String(buf, 0, len, StandardCharsets.ISO_8859_1),
+          new Entry(p.getEntryRawMode(), p.getEntryObjectId()));
     }
     return m;
   }

@@ -26,7 +26,8 @@ import org.seakeeper.core.model.Glob;
 final class Artifacts {
   /** The limits of one job's collection. */
   record Limits(long maxEntries, int maxFiles, long maxBytes, Duration maxTime) {
-    static final Limits DEFAULT = new Limits(1_000_000, 10_000, 4L * 1024 * 1024 * 1024, Duration.ofMinutes(5));
+    static final Limits DEFAULT =
+        new Limits(1_000_000, 10_000, 4L * 1024 * 1024 * 1024, Duration.ofMinutes(5));
   }
 
   /** A job's artifacts went past a limit; {@code getMessage()} names it. */
@@ -44,62 +45,71 @@ final class Artifacts {
   }
 
   /** Returns the collected paths, relative to the workspace. */
-  static List<String> collect(Path workspace, List<String> globs, Path into, Limits limits, BooleanSupplier stop) throws IOException {
+  static List<String> collect(
+      Path workspace, List<String> globs, Path into, Limits limits, BooleanSupplier stop)
+      throws IOException {
     List<Glob> gs = globs.stream().map(Glob::of).toList();
     List<String> out = new ArrayList<>();
     long deadline = System.nanoTime() + limits.maxTime().toNanos();
     long[] entries = {0};
     long[] bytes = {0};
-    Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        check();
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        workspace,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            check();
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
-        check();
-        if (!attrs.isRegularFile()) {
-          return FileVisitResult.CONTINUE; // symlinks (not followed), devices, fifos
-        }
-        String rel = workspace.relativize(p).toString();
-        if (gs.stream().noneMatch(g -> g.matches(rel))) {
-          return FileVisitResult.CONTINUE;
-        }
-        if (out.size() >= limits.maxFiles()) {
-          throw new LimitExceeded("artifacts: more than " + limits.maxFiles() + " files match");
-        }
-        bytes[0] += attrs.size();
-        if (bytes[0] > limits.maxBytes()) {
-          throw new LimitExceeded("artifacts: more than " + limits.maxBytes() + " bytes match");
-        }
-        Path target = into.resolve(rel);
-        createPrivateDirectories(into, target.getParent());
-        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-        out.add(rel);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+            check();
+            if (!attrs.isRegularFile()) {
+              return FileVisitResult.CONTINUE; // symlinks (not followed), devices, fifos
+            }
+            String rel = workspace.relativize(p).toString();
+            if (gs.stream().noneMatch(g -> g.matches(rel))) {
+              return FileVisitResult.CONTINUE;
+            }
+            if (out.size() >= limits.maxFiles()) {
+              throw new LimitExceeded("artifacts: more than " + limits.maxFiles() + " files match");
+            }
+            bytes[0] += attrs.size();
+            if (bytes[0] > limits.maxBytes()) {
+              throw new LimitExceeded("artifacts: more than " + limits.maxBytes() + " bytes match");
+            }
+            Path target = into.resolve(rel);
+            createPrivateDirectories(into, target.getParent());
+            Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+            out.add(rel);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-        check();
-        return FileVisitResult.CONTINUE; // unreadable: not an artifact
-      }
+          @Override
+          public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+            check();
+            return FileVisitResult.CONTINUE; // unreadable: not an artifact
+          }
 
-      private void check() throws IOException {
-        if (++entries[0] > limits.maxEntries()) {
-          throw new LimitExceeded("artifacts: the workspace has more than " + limits.maxEntries() + " entries to look through");
-        }
-        if (System.nanoTime() > deadline) {
-          throw new LimitExceeded("artifacts: collecting took longer than " + limits.maxTime().toSeconds() + " s");
-        }
-        if (stop.getAsBoolean()) {
-          throw new LimitExceeded("artifacts: collection stopped (the job was cancelled)");
-        }
-      }
-    });
+          private void check() throws IOException {
+            if (++entries[0] > limits.maxEntries()) {
+              throw new LimitExceeded(
+                  "artifacts: the workspace has more than "
+                      + limits.maxEntries()
+                      + " entries to look through");
+            }
+            if (System.nanoTime() > deadline) {
+              throw new LimitExceeded(
+                  "artifacts: collecting took longer than " + limits.maxTime().toSeconds() + " s");
+            }
+            if (stop.getAsBoolean()) {
+              throw new LimitExceeded("artifacts: collection stopped (the job was cancelled)");
+            }
+          }
+        });
     return out;
   }
 
@@ -113,6 +123,7 @@ final class Artifacts {
     } else if (dir.getParent() != null) {
       Files.createDirectories(dir.getParent());
     }
-    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 }

@@ -1,14 +1,12 @@
 package org.seakeeper.sandbox;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.seakeeper.core.executor.ExecutionRequest;
-import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.executor.GuardedExecutor;
+import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Tier;
 
 /**
@@ -35,7 +33,8 @@ import org.seakeeper.core.model.Tier;
 public final class BubblewrapExecutor extends GuardedExecutor implements AutoCloseable {
   private static final int STATUS_FD = 3;
   private static final long PID = ProcessHandle.current().pid();
-  private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong SEQ =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Tier tier;
   private final SandboxSettings settings;
   private final HostUsers users;
@@ -48,7 +47,13 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
    * @param tier the only tier whose requests this executor runs
    * @param warnings told once per execution when a limit cannot be applied
    */
-  public BubblewrapExecutor(Tier tier, SandboxSettings settings, HostUsers users, Workspaces workspaces, Cgroups cgroups, Consumer<String> warnings) {
+  public BubblewrapExecutor(
+      Tier tier,
+      SandboxSettings settings,
+      HostUsers users,
+      Workspaces workspaces,
+      Cgroups cgroups,
+      Consumer<String> warnings) {
     super(tier);
     this.tier = tier;
     this.settings = settings;
@@ -130,11 +135,19 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
         workspaces.createDependencies(execDir, r.dependencies(), user);
         prepare(execDir, user);
         Cgroups.Attempt attempt = cgroups.create(local, settings.memoryBytes(), settings.pidsMax());
-        attempt.unavailable().ifPresent(why -> warnings.accept("memory and pids limits not applied: " + why));
+        attempt
+            .unavailable()
+            .ifPresent(why -> warnings.accept("memory and pids limits not applied: " + why));
         cgroup = attempt.handle().orElse(null);
         outcome = runProcess(execDir, user);
         if (outcome.succeeded() && !r.artifacts().isEmpty()) {
-          collected = Artifacts.collect(execDir.resolve("workspace"), r.artifacts(), settings.artifactsRoot().resolve(r.id()), Artifacts.Limits.DEFAULT, () -> killedFor.get() != null);
+          collected =
+              Artifacts.collect(
+                  execDir.resolve("workspace"),
+                  r.artifacts(),
+                  settings.artifactsRoot().resolve(r.id()),
+                  Artifacts.Limits.DEFAULT,
+                  () -> killedFor.get() != null);
         }
       } catch (Artifacts.LimitExceeded e) {
         outcome = new JobOutcome.LimitExceeded(e.getMessage());
@@ -168,10 +181,16 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       if (!"host".equals(r.image())) {
         Path p = settings.images().get(r.image());
         if (p == null) {
-          return new JobOutcome.InfraError("image '" + r.image() + "' is not registered on this executor");
+          return new JobOutcome.InfraError(
+              "image '" + r.image() + "' is not registered on this executor");
         }
         if (!Files.exists(p.resolve("bin/bash"))) {
-          return new JobOutcome.InfraError("image '" + r.image() + "' at " + p + " has no /bin/bash, which runs every job's script");
+          return new JobOutcome.InfraError(
+              "image '"
+                  + r.image()
+                  + "' at "
+                  + p
+                  + " has no /bin/bash, which runs every job's script");
         }
         rootfs = Optional.of(p);
       }
@@ -180,10 +199,15 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       Path etcDir = rootfs.isPresent() ? null : etc.forJob(r.tier().id(), r.network(), uid, gid);
       Optional<Path> cache = settings.dependencyCache();
       if (cache.isPresent() && !Files.exists(cache.get())) {
-        warnings.accept("the dependency cache socket " + cache.get() + " does not exist: this job runs without it");
+        warnings.accept(
+            "the dependency cache socket "
+                + cache.get()
+                + " does not exist: this job runs without it");
         cache = Optional.empty();
       }
-      List<String> bwrap = BwrapCommand.build(settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1, cache);
+      List<String> bwrap =
+          BwrapCommand.build(
+              settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1, cache);
       Path status = execDir.resolve("status.json");
       try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
         return runLauncher(execDir, launcher(status, user, pipes.fifos(), bwrap), status);
@@ -191,14 +215,18 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
     }
 
     private JobOutcome runLauncher(Path execDir, List<String> cmd, Path status) throws IOException {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().clear();
       pb.directory(execDir.toFile());
       process = pb.start();
       if (killedFor.get() != null) {
         kill();
       }
-      Thread reader = Thread.ofPlatform().name("sandbox-out-" + r.id()).daemon().start(() -> pump(process));
+      Thread reader =
+          Thread.ofPlatform().name("sandbox-out-" + r.id()).daemon().start(() -> pump(process));
       boolean finished;
       try {
         finished = process.waitFor(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -214,7 +242,10 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
         return new JobOutcome.InfraError("interrupted");
       }
       if ("timeout".equals(killedFor.get())) {
-        out.line("seakeeper: killed after the " + org.seakeeper.core.config.Durations.format(r.timeout()) + " timeout");
+        out.line(
+            "seakeeper: killed after the "
+                + org.seakeeper.core.config.Durations.format(r.timeout())
+                + " timeout");
         return new JobOutcome.TimedOut(r.timeout());
       }
       if (killedFor.get() != null) {
@@ -222,19 +253,29 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       }
       Optional<Integer> exit = exitCode(status);
       if (exit.isEmpty()) {
-        return new JobOutcome.InfraError("the sandbox did not start the job (bubblewrap exit " + process.exitValue() + "; see the log)");
+        return new JobOutcome.InfraError(
+            "the sandbox did not start the job (bubblewrap exit "
+                + process.exitValue()
+                + "; see the log)");
       }
       return exit.get() == 0 ? new JobOutcome.Succeeded() : new JobOutcome.Failed(exit.get());
     }
 
     /** As root: join the cgroups, then drop to the tier user and exec bubblewrap. */
-    private List<String> launcher(Path status, HostUser user, List<Path> secretPipes, List<String> bwrap) {
+    private List<String> launcher(
+        Path status, HostUser user, List<Path> secretPipes, List<String> bwrap) {
       List<String> cmd = new ArrayList<>();
       cmd.add("/bin/sh");
       cmd.add("-c");
       // status on fd 3; join the cgroups; open the secret pipes as fds 4, 5, ... (read by bwrap)
-      cmd.add("exec " + STATUS_FD + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; "
-          + "m=$1; shift; fd=" + (STATUS_FD + 1) + "; while [ \"$m\" -gt 0 ]; do eval \"exec $fd<\\\"\\$1\\\"\" || exit 125; shift; fd=$((fd+1)); m=$((m-1)); done; exec \"$@\"");
+      cmd.add(
+          "exec "
+              + STATUS_FD
+              + ">\"$1\"; shift; n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit"
+              + " 125; shift; n=$((n-1)); done; m=$1; shift; fd="
+              + (STATUS_FD + 1)
+              + "; while [ \"$m\" -gt 0 ]; do eval \"exec $fd<\\\"\\$1\\\"\" || exit 125; shift;"
+              + " fd=$((fd+1)); m=$((m-1)); done; exec \"$@\"");
       cmd.add("seakeeper-launch");
       cmd.add(status.toString());
       List<Path> procs = cgroup == null ? List.of() : cgroup.procsFiles();
@@ -243,7 +284,16 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       cmd.add(Integer.toString(secretPipes.size()));
       secretPipes.forEach(p -> cmd.add(p.toString()));
       if (user.switchUser()) {
-        cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+        cmd.addAll(
+            List.of(
+                "/usr/bin/setpriv",
+                "--reuid=" + user.uid(),
+                "--regid=" + user.gid(),
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "--no-new-privs",
+                "--"));
       }
       cmd.addAll(bwrap);
       return cmd;
@@ -251,7 +301,8 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
 
     private void pump(Process p) {
       try (java.io.InputStream in = p.getInputStream()) {
-        OutputLines.pump(in, out::line); // bounded: a line past OutputLines.MAX_LINE goes out in pieces
+        OutputLines.pump(
+            in, out::line); // bounded: a line past OutputLines.MAX_LINE goes out in pieces
       } catch (IOException e) {
         // the process is gone; its exit status tells the rest
       }
@@ -261,7 +312,8 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
   static Optional<Integer> exitCode(Path status) {
     try {
       String s = Files.readString(status);
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"exit-code\"\\s*:\\s*(\\d+)").matcher(s);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"exit-code\"\\s*:\\s*(\\d+)").matcher(s);
       return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();

@@ -12,30 +12,44 @@ import java.util.stream.Stream;
 import org.seakeeper.core.executor.ExecutionRequest;
 
 /**
- * Builds the bubblewrap command line of one execution to the sandbox baseline
- * (docs/contracts.md §7): every namespace unshared, no nested user namespaces, no capabilities, a
- * cleared environment, and only what the job needs bound, read-only. Stateless.
+ * Builds the bubblewrap command line of one execution to the sandbox baseline (docs/contracts.md
+ * §7): every namespace unshared, no nested user namespaces, no capabilities, a cleared environment,
+ * and only what the job needs bound, read-only. Stateless.
  */
 public final class BwrapCommand {
   /** Where the workspace appears inside the sandbox. */
   public static final String WORKSPACE = "/workspace";
+
   /** The sandbox user's home, a tmpfs. */
   public static final String HOME = "/home/build";
+
   static final String SCRIPT = "/run/seakeeper/job.sh";
-  /** Where granted secrets appear, one file per name, readable by the job only ({@code $SEAKEEPER_SECRETS}). */
-  public static final String SECRETS = "/run/seakeeper/secrets";
+
   /**
-   * Where an allow-listed dependency cache's unix socket appears (the CACHEDEPS seam); jobs find
-   * it in {@code $SEAKEEPER_DEPENDENCY_CACHE}. A path socket works across network namespaces, so
-   * it is the one way out of an untrusted sandbox that has no network.
+   * Where granted secrets appear, one file per name, readable by the job only ({@code
+   * $SEAKEEPER_SECRETS}).
+   */
+  public static final String SECRETS = "/run/seakeeper/secrets";
+
+  /**
+   * Where an allow-listed dependency cache's unix socket appears (the CACHEDEPS seam); jobs find it
+   * in {@code $SEAKEEPER_DEPENDENCY_CACHE}. A path socket works across network namespaces, so it is
+   * the one way out of an untrusted sandbox that has no network.
    */
   public static final String DEPENDENCY_CACHE = "/run/seakeeper/dependency-cache.sock";
-  /** Where the changes a change depends on in other repositories appear ({@code $SEAKEEPER_DEPS/<connection>/<project>}). */
+
+  /**
+   * Where the changes a change depends on in other repositories appear ({@code
+   * $SEAKEEPER_DEPS/<connection>/<project>}).
+   */
   public static final String DEPS = "/run/seakeeper/deps";
+
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
-  private static final List<String> TOP_DIRS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+  private static final List<String> TOP_DIRS =
+      List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+
   private BwrapCommand() {}
 
   /**
@@ -45,7 +59,8 @@ public final class BwrapCommand {
    * @param rootfs empty for the {@code host} image, else the image's root directory
    * @param etc for the host image, the directory bound as /etc (see {@code SandboxEtc})
    */
-  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
+  public static List<String> build(
+      Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
     return build(bwrap, r, execDir, rootfs, etc, statusFd, statusFd + 1, Optional.empty());
   }
 
@@ -56,7 +71,15 @@ public final class BwrapCommand {
    * environment or a file on the host's disk. A dependency cache's unix socket, when given, is
    * bound at {@link #DEPENDENCY_CACHE}.
    */
-  public static List<String> build(Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd, int firstSecretFd, Optional<Path> dependencyCache) {
+  public static List<String> build(
+      Path bwrap,
+      ExecutionRequest r,
+      Path execDir,
+      Optional<Path> rootfs,
+      Path etc,
+      int statusFd,
+      int firstSecretFd,
+      Optional<Path> dependencyCache) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--json-status-fd");
@@ -67,7 +90,8 @@ public final class BwrapCommand {
     }
     a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"));
     environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
-    dependencyCache.ifPresent(c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
+    dependencyCache.ifPresent(
+        c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
     a.addAll(List.of("--hostname", "seakeeper"));
     if (rootfs.isPresent()) {
       imageRoot(a, rootfs.get());
@@ -75,7 +99,20 @@ public final class BwrapCommand {
       hostRoot(a);
       bind(a, "--ro-bind", etc.toString(), "/etc");
     }
-    a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--tmpfs", "/home"));
+    a.addAll(
+        List.of(
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--tmpfs",
+            "/tmp",
+            "--tmpfs",
+            "/var/tmp",
+            "--tmpfs",
+            "/run",
+            "--tmpfs",
+            "/home"));
     a.addAll(List.of("--dir", HOME));
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
     bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
@@ -85,7 +122,9 @@ public final class BwrapCommand {
     a.addAll(List.of("--perms", "0700", "--dir", SECRETS));
     int fd = firstSecretFd;
     for (String name : r.secrets().keySet()) {
-      a.addAll(List.of("--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
+      a.addAll(
+          List.of(
+              "--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
     }
     // connect() on a socket needs no write access to the mount: read-only is enough.
     dependencyCache.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
@@ -114,12 +153,13 @@ public final class BwrapCommand {
   }
 
   /** Mount points Seakeeper provides itself; an image's own entries of these names are hidden. */
-  private static final java.util.Set<String> OWN = java.util.Set.of("proc", "dev", "tmp", "run", "home", "workspace", "sys");
+  private static final java.util.Set<String> OWN =
+      java.util.Set.of("proc", "dev", "tmp", "run", "home", "workspace", "sys");
 
   /**
-   * An operator-registered root filesystem: each top-level entry bound read-only into the
-   * sandbox's own root (binding the image at / would leave no place for /tmp or /workspace when
-   * the image lacks those directories).
+   * An operator-registered root filesystem: each top-level entry bound read-only into the sandbox's
+   * own root (binding the image at / would leave no place for /tmp or /workspace when the image
+   * lacks those directories).
    */
   private static void imageRoot(List<String> a, Path rootfs) {
     try (Stream<Path> s = Files.list(rootfs)) {
@@ -142,7 +182,15 @@ public final class BwrapCommand {
   /** Generated /etc files: a passwd and group naming the sandbox user, hosts and nsswitch. */
   static Map<String, String> etcFiles(int uid, int gid) {
     Map<String, String> files = new LinkedHashMap<>();
-    files.put("passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\nbuild:x:" + uid + ":" + gid + ":Seakeeper build:" + HOME + ":/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    files.put(
+        "passwd",
+        "root:x:0:0:root:/root:/usr/sbin/nologin\nbuild:x:"
+            + uid
+            + ":"
+            + gid
+            + ":Seakeeper build:"
+            + HOME
+            + ":/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
     files.put("group", "root:x:0:\nbuild:x:" + gid + ":\nnogroup:x:65534:\n");
     files.put("hosts", "127.0.0.1 localhost seakeeper\n::1 localhost ip6-localhost\n");
     files.put("nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
@@ -151,8 +199,8 @@ public final class BwrapCommand {
 
   /**
    * The job's environment: defaults a job may override (PATH, HOME, ...), then the job's own
-   * variables, then Seakeeper's {@code CI} and {@code SEAKEEPER_*} variables, which always win so
-   * a config cannot pretend to run in another tier.
+   * variables, then Seakeeper's {@code CI} and {@code SEAKEEPER_*} variables, which always win so a
+   * config cannot pretend to run in another tier.
    */
   static Map<String, String> environment(ExecutionRequest r) {
     Map<String, String> env = new LinkedHashMap<>();

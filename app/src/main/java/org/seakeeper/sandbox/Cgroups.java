@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Memory and pids limits for one execution through cgroups v1 or v2, created under a
- * {@code seakeeper} group and removed afterwards. Where the machine does not allow it (not root,
- * read-only cgroupfs) {@link #create} says why instead, and the job runs without these limits.
- * Thread-safe.
+ * Memory and pids limits for one execution through cgroups v1 or v2, created under a {@code
+ * seakeeper} group and removed afterwards. Where the machine does not allow it (not root, read-only
+ * cgroupfs) {@link #create} says why instead, and the job runs without these limits. Thread-safe.
  */
 public final class Cgroups {
   private final Path root;
@@ -57,14 +56,15 @@ public final class Cgroups {
         List<Long> pids = pids();
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         if (pids.isEmpty()) {
-          left.removeIf(g -> {
-            try {
-              Files.deleteIfExists(g);
-              return true;
-            } catch (IOException e) {
-              return false; // busy until the kernel has reaped the last task
-            }
-          });
+          left.removeIf(
+              g -> {
+                try {
+                  Files.deleteIfExists(g);
+                  return true;
+                } catch (IOException e) {
+                  return false; // busy until the kernel has reaped the last task
+                }
+              });
         }
         if (!left.isEmpty()) {
           try {
@@ -83,16 +83,21 @@ public final class Cgroups {
   public record Attempt(Optional<Handle> handle, Optional<String> unavailable) {}
 
   /**
-   * Removes empty groups left by Seakeeper processes that died (named {@code <id>-<pid>-<n>}),
-   * once per process; best effort.
+   * Removes empty groups left by Seakeeper processes that died (named {@code <id>-<pid>-<n>}), once
+   * per process; best effort.
    */
-  private final java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean swept =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private void sweep() {
     if (!swept.compareAndSet(false, true)) {
       return;
     }
-    for (Path parent : List.of(root.resolve("seakeeper"), root.resolve("memory/seakeeper"), root.resolve("pids/seakeeper"))) {
+    for (Path parent :
+        List.of(
+            root.resolve("seakeeper"),
+            root.resolve("memory/seakeeper"),
+            root.resolve("pids/seakeeper"))) {
       try (java.util.stream.Stream<Path> s = Files.list(parent)) {
         for (Path g : s.filter(Files::isDirectory).toList()) {
           String[] parts = g.getFileName().toString().split("-");
@@ -137,7 +142,14 @@ public final class Cgroups {
       Files.writeString(g.resolve("pids.max"), Integer.toString(pidsMax));
       return new Attempt(Optional.of(new Handle(List.of(g))), Optional.empty());
     } catch (IOException | RuntimeException e) {
-      return new Attempt(Optional.empty(), Optional.of("cgroup v2 at " + root + " is not writable (" + e.getMessage() + "); run Seakeeper as root or delegate a cgroup to it"));
+      return new Attempt(
+          Optional.empty(),
+          Optional.of(
+              "cgroup v2 at "
+                  + root
+                  + " is not writable ("
+                  + e.getMessage()
+                  + "); run Seakeeper as root or delegate a cgroup to it"));
     }
   }
 
@@ -153,7 +165,8 @@ public final class Cgroups {
     Path mem = root.resolve("memory");
     Path pids = root.resolve("pids");
     if (!Files.isDirectory(mem) || !Files.isDirectory(pids)) {
-      return new Attempt(Optional.empty(), Optional.of("no cgroup v1 memory and pids controllers under " + root));
+      return new Attempt(
+          Optional.empty(), Optional.of("no cgroup v1 memory and pids controllers under " + root));
     }
     List<Path> made = new ArrayList<>();
     try {
@@ -168,8 +181,14 @@ public final class Cgroups {
       return new Attempt(Optional.of(new Handle(made)), Optional.empty());
     } catch (IOException | RuntimeException e) {
       new Handle(made).destroy();
-      return new Attempt(Optional.empty(), Optional.of("cgroup v1 controllers under " + root + " are not writable (" + e.getMessage() + "); run Seakeeper as root"));
+      return new Attempt(
+          Optional.empty(),
+          Optional.of(
+              "cgroup v1 controllers under "
+                  + root
+                  + " are not writable ("
+                  + e.getMessage()
+                  + "); run Seakeeper as root"));
     }
   }
-
 }

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Makes a self-contained git work tree of one commit: a new repository that borrows the source's
- * objects only long enough to check the commit out and copy in what the commit reaches. So a
- * patch set that no ref points to any more still builds, and the workspace holds the commit's
- * history but no other branch, tag or change of the source. Uses the git CLI. Stateless.
+ * objects only long enough to check the commit out and copy in what the commit reaches. So a patch
+ * set that no ref points to any more still builds, and the workspace holds the commit's history but
+ * no other branch, tag or change of the source. Uses the git CLI. Stateless.
  */
 final class GitSnapshot {
   private GitSnapshot() {}
@@ -37,7 +37,8 @@ final class GitSnapshot {
   }
 
   private static String git(Path dir, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null"));
+    List<String> cmd =
+        new ArrayList<>(List.of("git", "-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().put("GIT_TERMINAL_PROMPT", "0");

@@ -10,9 +10,9 @@ import java.util.Map;
 import org.seakeeper.core.model.Tier;
 
 /**
- * Finds, and when running as root creates once, the unprivileged host user of each tier
- * ({@code seakeeper-untrusted}, {@code seakeeper-trusted}, {@code seakeeper-privileged}), so that
- * jobs never run as host root and tiers cannot read each other's workspaces. Thread-safe.
+ * Finds, and when running as root creates once, the unprivileged host user of each tier ({@code
+ * seakeeper-untrusted}, {@code seakeeper-trusted}, {@code seakeeper-privileged}), so that jobs
+ * never run as host root and tiers cannot read each other's workspaces. Thread-safe.
  */
 public final class HostUsers {
   private final Map<Tier, HostUser> cache = new EnumMap<>(Tier.class);
@@ -42,7 +42,10 @@ public final class HostUsers {
   public synchronized HostUser forTier(Tier tier) {
     HostUser u = cache.get(tier);
     if (u == null) {
-      u = isRoot() ? ensureSystemUser(userName(tier)) : new HostUser(System.getProperty("user.name"), -1, -1, false);
+      u =
+          isRoot()
+              ? ensureSystemUser(userName(tier))
+              : new HostUser(System.getProperty("user.name"), -1, -1, false);
       cache.put(tier, u);
     }
     return u;
@@ -50,12 +53,24 @@ public final class HostUsers {
 
   private static HostUser ensureSystemUser(String name) {
     if (!exists(name)) {
-      run(List.of("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--user-group", name), true);
+      run(
+          List.of(
+              "useradd",
+              "--system",
+              "--no-create-home",
+              "--home-dir",
+              "/nonexistent",
+              "--shell",
+              "/usr/sbin/nologin",
+              "--user-group",
+              name),
+          true);
     }
     int uid = Integer.parseInt(run(List.of("id", "-u", name), false).strip());
     int gid = Integer.parseInt(run(List.of("id", "-g", name), false).strip());
     if (uid == 0 || gid == 0) {
-      throw new SandboxException("host user " + name + " has uid or gid 0; jobs never run as root: fix /etc/passwd");
+      throw new SandboxException(
+          "host user " + name + " has uid or gid 0; jobs never run as root: fix /etc/passwd");
     }
     return new HostUser(name, uid, gid, true);
   }
@@ -64,7 +79,8 @@ public final class HostUsers {
     try {
       return new ProcessBuilder("id", "-u", name).redirectErrorStream(true).start().waitFor() == 0;
     } catch (IOException e) {
-      throw new SandboxException("cannot run 'id' to look up host user " + name + ": " + e.getMessage(), e);
+      throw new SandboxException(
+          "cannot run 'id' to look up host user " + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SandboxException("interrupted while looking up host user " + name, e);
@@ -78,11 +94,13 @@ public final class HostUsers {
       int rc = p.waitFor();
       // useradd exits 9 when a concurrent Seakeeper created the user first
       if (rc != 0 && !(tolerateExists && rc == 9)) {
-        throw new SandboxException("'" + String.join(" ", cmd) + "' failed (exit " + rc + "): " + out.strip());
+        throw new SandboxException(
+            "'" + String.join(" ", cmd) + "' failed (exit " + rc + "): " + out.strip());
       }
       return out;
     } catch (IOException e) {
-      throw new SandboxException("cannot run '" + cmd.getFirst() + "' to create the tier users: " + e.getMessage(), e);
+      throw new SandboxException(
+          "cannot run '" + cmd.getFirst() + "' to create the tier users: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SandboxException("interrupted while creating tier users", e);

@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * Splits a job's output into lines for the log, never holding more than {@link #MAX_LINE}
- * characters: a line longer than that (a job can print 400 MB without a newline) goes out in
- * pieces of at most that length, each a line of the log. A {@code \r} before {@code \n} is
- * dropped, as {@code BufferedReader.readLine} does. Stateless.
+ * characters: a line longer than that (a job can print 400 MB without a newline) goes out in pieces
+ * of at most that length, each a line of the log. A {@code \r} before {@code \n} is dropped, as
+ * {@code BufferedReader.readLine} does. Stateless.
  */
 final class OutputLines {
   /** Longest line kept whole: 64 Ki characters. */

@@ -17,20 +17,37 @@ import java.util.stream.Stream;
 /**
  * The {@code /etc} a job on the host image sees: the few host entries builds need (never all of
  * {@code /etc}, never secrets such as {@code shadow}), resolver files only for tiers with a
- * network, and a generated {@code passwd}, {@code group}, {@code hosts} and
- * {@code nsswitch.conf}. Assembled once per executor, tier user and network setting, and bound
- * read-only as one directory (one mount instead of two dozen per job). Thread-safe.
+ * network, and a generated {@code passwd}, {@code group}, {@code hosts} and {@code nsswitch.conf}.
+ * Assembled once per executor, tier user and network setting, and bound read-only as one directory
+ * (one mount instead of two dozen per job). Thread-safe.
  */
 final class SandboxEtc {
   /** Host files and directories under /etc a build may need; nothing secret. */
   static final List<String> ENTRIES =
       List.of(
-          "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone",
-          "ssl", "ca-certificates", "ca-certificates.conf", "mime.types", "protocols", "services",
-          "os-release", "debian_version", "gitconfig", "environment", "magic", "papersize");
+          "alternatives",
+          "ld.so.cache",
+          "ld.so.conf",
+          "ld.so.conf.d",
+          "localtime",
+          "timezone",
+          "ssl",
+          "ca-certificates",
+          "ca-certificates.conf",
+          "mime.types",
+          "protocols",
+          "services",
+          "os-release",
+          "debian_version",
+          "gitconfig",
+          "environment",
+          "magic",
+          "papersize");
+
   static final List<String> NETWORK_ENTRIES = List.of("resolv.conf", "gai.conf", "host.conf");
 
-  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Path workRoot;
   private final String instance;
   private final Map<String, Path> made = new ConcurrentHashMap<>();
@@ -120,7 +137,9 @@ final class SandboxEtc {
     }
   }
 
-  /** Copies a host entry: top-level files by content (resolving links), directories keeping links. */
+  /**
+   * Copies a host entry: top-level files by content (resolving links), directories keeping links.
+   */
   private static void copy(Path from, Path to) throws IOException {
     if (!Files.exists(from)) {
       return;
@@ -131,26 +150,29 @@ final class SandboxEtc {
       }
       return;
     }
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(to.resolve(from.relativize(d).toString()));
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(d).toString()));
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isSymbolicLink(f) || Files.isReadable(f)) {
-          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+            Path target = to.resolve(from.relativize(f).toString());
+            if (Files.isSymbolicLink(f) || Files.isReadable(f)) {
+              Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

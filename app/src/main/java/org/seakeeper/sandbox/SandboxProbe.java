@@ -19,8 +19,8 @@ import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Tier;
 
 /**
- * Finds bubblewrap and proves the sandbox works before any job is run, so that a broken sandbox
- * is one clear message with its fix and never an unsandboxed job. Stateless.
+ * Finds bubblewrap and proves the sandbox works before any job is run, so that a broken sandbox is
+ * one clear message with its fix and never an unsandboxed job. Stateless.
  */
 public final class SandboxProbe {
   static final String INSTALL_HINT = "install it with: sudo apt-get install bubblewrap";
@@ -38,7 +38,11 @@ public final class SandboxProbe {
       if (Files.isRegularFile(p) && Files.isExecutable(p)) {
         return p.toAbsolutePath();
       }
-      throw new SandboxException("bubblewrap is not at " + forced + " (set by SEAKEEPER_BWRAP), and Seakeeper never runs jobs without a sandbox; " + INSTALL_HINT);
+      throw new SandboxException(
+          "bubblewrap is not at "
+              + forced
+              + " (set by SEAKEEPER_BWRAP), and Seakeeper never runs jobs without a sandbox; "
+              + INSTALL_HINT);
     }
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");
@@ -55,26 +59,50 @@ public final class SandboxProbe {
         return p.toAbsolutePath();
       }
     }
-    throw new SandboxException("bubblewrap (bwrap) is not installed, and Seakeeper never runs jobs without a sandbox; " + INSTALL_HINT);
+    throw new SandboxException(
+        "bubblewrap (bwrap) is not installed, and Seakeeper never runs jobs without a sandbox; "
+            + INSTALL_HINT);
   }
 
-  /** Runs {@code true} in the sandbox of {@code tier}; throws with the sandbox's own words when it fails. */
+  /**
+   * Runs {@code true} in the sandbox of {@code tier}; throws with the sandbox's own words when it
+   * fails.
+   */
   public static void check(Executor executor, Tier tier) {
     Path empty;
     try {
       empty = Files.createTempDirectory("seakeeper-probe");
     } catch (IOException e) {
-      throw new SandboxException("cannot make a temporary directory for the sandbox check: " + e.getMessage(), e);
+      throw new SandboxException(
+          "cannot make a temporary directory for the sandbox check: " + e.getMessage(), e);
     }
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     try {
       ExecutionRequest r =
-          new ExecutionRequest("probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "probe", "true", Duration.ofSeconds(30), "host", tier, false, Map.of(), Checkout.directory(empty.toString()), List.of());
-      Executor.Result result = executor.start(r, lines::add).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
+          new ExecutionRequest(
+              "probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
+              "probe",
+              "true",
+              Duration.ofSeconds(30),
+              "host",
+              tier,
+              false,
+              Map.of(),
+              Checkout.directory(empty.toString()),
+              List.of());
+      Executor.Result result =
+          executor.start(r, lines::add).result().toCompletableFuture().get(60, TimeUnit.SECONDS);
       if (!(result.outcome() instanceof JobOutcome.Succeeded)) {
         String said = String.join("; ", lines).strip();
-        String why = result.outcome() instanceof JobOutcome.InfraError e ? e.reason() : result.outcome().label();
-        throw new SandboxException("the bubblewrap sandbox does not work here: " + why + (said.isEmpty() ? "" : " (" + said + ")") + hint(said));
+        String why =
+            result.outcome() instanceof JobOutcome.InfraError e
+                ? e.reason()
+                : result.outcome().label();
+        throw new SandboxException(
+            "the bubblewrap sandbox does not work here: "
+                + why
+                + (said.isEmpty() ? "" : " (" + said + ")")
+                + hint(said));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -91,9 +119,15 @@ public final class SandboxProbe {
   }
 
   private static String hint(String said) {
-    if (said.contains("No permissions to creating new namespace") || said.contains("setting up uid map") || said.contains("Operation not permitted")) {
-      return "; unprivileged user namespaces may be disabled: try 'sysctl -w kernel.unprivileged_userns_clone=1' and check 'user.max_user_namespaces'";
+    if (said.contains("No permissions to creating new namespace")
+        || said.contains("setting up uid map")
+        || said.contains("Operation not permitted")) {
+      return "; unprivileged user namespaces may be disabled: try 'sysctl -w"
+          + " kernel.unprivileged_userns_clone=1' and check 'user.max_user_namespaces'";
     }
-    return Optional.of(said).filter(String::isEmpty).map(s -> "; " + INSTALL_HINT + " (or reinstall it)").orElse("");
+    return Optional.of(said)
+        .filter(String::isEmpty)
+        .map(s -> "; " + INSTALL_HINT + " (or reinstall it)")
+        .orElse("");
   }
 }

@@ -16,7 +16,13 @@ import java.util.Map;
  *     at {@link BwrapCommand#DEPENDENCY_CACHE} (the CACHEDEPS seam); empty for none
  */
 public record SandboxSettings(
-    Path bwrap, Path workRoot, Path artifactsRoot, Map<String, Path> images, long memoryBytes, int pidsMax, java.util.Optional<Path> dependencyCache) {
+    Path bwrap,
+    Path workRoot,
+    Path artifactsRoot,
+    Map<String, Path> images,
+    long memoryBytes,
+    int pidsMax,
+    java.util.Optional<Path> dependencyCache) {
   public static final long DEFAULT_MEMORY = 4L << 30;
   public static final int DEFAULT_PIDS = 4096;
 
@@ -25,11 +31,20 @@ public record SandboxSettings(
   }
 
   /** Settings without a dependency cache. */
-  public SandboxSettings(Path bwrap, Path workRoot, Path artifactsRoot, Map<String, Path> images, long memoryBytes, int pidsMax) {
+  public SandboxSettings(
+      Path bwrap,
+      Path workRoot,
+      Path artifactsRoot,
+      Map<String, Path> images,
+      long memoryBytes,
+      int pidsMax) {
     this(bwrap, workRoot, artifactsRoot, images, memoryBytes, pidsMax, java.util.Optional.empty());
   }
 
-  /** Where work goes by default: a root-owned, traversable directory for root, a cache dir otherwise. */
+  /**
+   * Where work goes by default: a root-owned, traversable directory for root, a cache dir
+   * otherwise.
+   */
   public static Path defaultWorkRoot() {
     if (HostUsers.isRoot()) {
       return Path.of("/var/tmp/seakeeper-work");
@@ -40,6 +55,8 @@ public record SandboxSettings(
   /** {@code $XDG_CACHE_HOME} or {@code ~/.cache}. */
   public static Path cacheHome() {
     String xdg = System.getenv("XDG_CACHE_HOME");
-    return xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return xdg != null && !xdg.isBlank()
+        ? Path.of(xdg)
+        : Path.of(System.getProperty("user.home"), ".cache");
   }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
 import org.seakeeper.core.secret.SecretValue;
 
 /**
- * Hands an execution's secrets to bubblewrap through named pipes, so no value is ever written to
- * a disk, an argument list or an environment: one FIFO per secret in a private ({@code 0700})
+ * Hands an execution's secrets to bubblewrap through named pipes, so no value is ever written to a
+ * disk, an argument list or an environment: one FIFO per secret in a private ({@code 0700})
  * temporary directory of the server's user; a thread writes each value into its pipe once the
  * launcher opened it (as a file descriptor bubblewrap reads with {@code --ro-bind-data}). A FIFO
- * holds no data on disk: the bytes pass through the kernel's pipe buffer. Not thread-safe; one
- * per execution.
+ * holds no data on disk: the bytes pass through the kernel's pipe buffer. Not thread-safe; one per
+ * execution.
  */
 final class SecretPipes implements AutoCloseable {
   private final Path dir;
@@ -40,7 +40,11 @@ final class SecretPipes implements AutoCloseable {
         Path fifo = p.dir.resolve(Integer.toString(i++));
         mkfifo(fifo);
         p.fifos.add(fifo);
-        p.writers.add(Thread.ofPlatform().name("sandbox-secret-" + id + "-" + i).daemon().start(() -> write(fifo, v)));
+        p.writers.add(
+            Thread.ofPlatform()
+                .name("sandbox-secret-" + id + "-" + i)
+                .daemon()
+                .start(() -> write(fifo, v)));
       }
       return p;
     } catch (IOException | RuntimeException e) {
@@ -55,9 +59,14 @@ final class SecretPipes implements AutoCloseable {
   }
 
   private static void mkfifo(Path fifo) throws IOException {
-    Process m = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true).start();
+    Process m =
+        new ProcessBuilder("mkfifo", "-m", "600", fifo.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      String out = new String(m.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      String out =
+          new String(m.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
       if (m.waitFor() != 0) {
         throw new IOException("cannot make a pipe for the job's secrets: " + out);
       }
@@ -79,7 +88,9 @@ final class SecretPipes implements AutoCloseable {
     }
   }
 
-  /** Unblocks writers whose pipe was never opened (the launcher failed early) and removes the FIFOs. */
+  /**
+   * Unblocks writers whose pipe was never opened (the launcher failed early) and removes the FIFOs.
+   */
   @Override
   public void close() {
     for (int i = 0; i < writers.size(); i++) {

@@ -32,7 +32,8 @@ public final class Workspaces {
   }
 
   /** Creates {@code workRoot/<tier>/<id>/} and its workspace; returns the execution dir. */
-  public Path create(String tierId, String id, Checkout checkout, HostUser user) throws IOException {
+  public Path create(String tierId, String id, Checkout checkout, HostUser user)
+      throws IOException {
     Files.createDirectories(workRoot);
     if (user.switchUser()) {
       Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx--x--x"));
@@ -63,15 +64,18 @@ public final class Workspaces {
   }
 
   /**
-   * Copies each dependency checkout to {@code execDir/deps/<connection>/<project>} (bound at
-   * {@code $SEAKEEPER_DEPS} in the sandbox), given to {@code user} like the workspace.
+   * Copies each dependency checkout to {@code execDir/deps/<connection>/<project>} (bound at {@code
+   * $SEAKEEPER_DEPS} in the sandbox), given to {@code user} like the workspace.
    */
-  public void createDependencies(Path execDir, List<org.seakeeper.core.executor.DependencyCheckout> deps, HostUser user) throws IOException {
+  public void createDependencies(
+      Path execDir, List<org.seakeeper.core.executor.DependencyCheckout> deps, HostUser user)
+      throws IOException {
     Path root = execDir.resolve("deps");
     for (org.seakeeper.core.executor.DependencyCheckout d : deps) {
       Path dir = root.resolve(d.relativePath()).normalize();
       if (!dir.startsWith(root)) {
-        throw new IOException("dependency checkout outside the execution directory: " + d.relativePath());
+        throw new IOException(
+            "dependency checkout outside the execution directory: " + d.relativePath());
       }
       Files.createDirectories(dir.getParent());
       Checkout c = d.checkout();
@@ -110,7 +114,9 @@ public final class Workspaces {
 
   private static String sha(String s) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -131,17 +137,19 @@ public final class Workspaces {
       target = execDir;
     }
     Path doomed = target;
-    cleaner.execute(() -> {
-      try {
-        delete(doomed);
-      } catch (IOException e) {
-        warnings.accept("could not remove " + doomed + ": " + e.getMessage());
-      }
-    });
+    cleaner.execute(
+        () -> {
+          try {
+            delete(doomed);
+          } catch (IOException e) {
+            warnings.accept("could not remove " + doomed + ": " + e.getMessage());
+          }
+        });
   }
 
   private final java.util.concurrent.ExecutorService cleaner =
-      java.util.concurrent.Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("workspace-cleaner").daemon().unstarted(r));
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().name("workspace-cleaner").daemon().unstarted(r));
 
   /** Removes snapshots made by this instance and waits for pending workspace removals. */
   public void close() {
@@ -172,7 +180,8 @@ public final class Workspaces {
         from,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
             Path target = to.resolve(from.relativize(dir).toString());
             Files.copy(dir, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
             if (user.switchUser()) {
@@ -182,7 +191,8 @@ public final class Workspaces {
           }
 
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Path target = to.resolve(from.relativize(file).toString());
             Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
             if (user.switchUser()) {
@@ -202,7 +212,8 @@ public final class Workspaces {
         root,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
             try {
               Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             } catch (IOException e) {
@@ -212,7 +223,8 @@ public final class Workspaces {
           }
 
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             deleteOne(file);
             return FileVisitResult.CONTINUE;
           }

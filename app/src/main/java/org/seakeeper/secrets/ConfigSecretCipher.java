@@ -23,7 +23,9 @@ import org.seakeeper.core.secret.SecretValue;
  * hybrid, so values up to {@link SecretValue#MAX_BYTES} fit. A fresh AES-256 key encrypts the value
  * with GCM; RSA-OAEP-SHA256 wraps that key to the server's {@link ServerKey}. The form is
  *
- * <pre>version(1)=1 | key id(8) | wrapped length(2) | wrapped key | nonce(12) | ciphertext | tag(16)</pre>
+ * <pre>
+ * version(1)=1 | key id(8) | wrapped length(2) | wrapped key | nonce(12) | ciphertext | tag(16)
+ * </pre>
  *
  * and the GCM associated data binds it to its entry: connection, project, name and pipelines (and
  * the version and key id). Opening it under any other entry (copied to another project, renamed,
@@ -45,7 +47,11 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
   /** Encrypts {@code value} for exactly {@code binding} to {@code publicKey}. */
   public static byte[] encrypt(PublicKey publicKey, SecretBinding binding, byte[] value) {
     if (value.length > SecretValue.MAX_BYTES) {
-      throw new IllegalArgumentException("a secret holds at most " + SecretValue.MAX_BYTES + " bytes; this one has " + value.length);
+      throw new IllegalArgumentException(
+          "a secret holds at most "
+              + SecretValue.MAX_BYTES
+              + " bytes; this one has "
+              + value.length);
     }
     byte[] id = ServerKey.id(publicKey);
     byte[] dataKey = new byte[32];
@@ -55,7 +61,10 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
     try {
       byte[] wrapped = RsaKeyFile.wrap(publicKey, dataKey);
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+      c.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(dataKey, "AES"),
+          new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(aad(binding, id));
       byte[] ct = c.doFinal(value);
       ByteBuffer out = ByteBuffer.allocate(1 + ID + 2 + wrapped.length + NONCE + ct.length);
@@ -80,7 +89,8 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
   byte[] decrypt(SecretBinding binding, byte[] sealed) {
     ByteBuffer in = ByteBuffer.wrap(sealed);
     if (sealed.length < 1 + ID + 2 + NONCE + TAG_BITS / 8 || in.get() != VERSION) {
-      throw new SecretSealer.SealException("it is not a value printed by seakeeper secrets encrypt (unknown format)", null);
+      throw new SecretSealer.SealException(
+          "it is not a value printed by seakeeper secrets encrypt (unknown format)", null);
     }
     byte[] id = new byte[ID];
     in.get(id);
@@ -90,7 +100,13 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
     }
     byte[] ours = ServerKey.id(key.publicKeyIfPresent());
     if (!MessageDigest.isEqual(id, ours)) {
-      throw new SecretSealer.SealException("it was encrypted to key " + HexFormat.of().formatHex(id) + ", but this server's key is " + HexFormat.of().formatHex(ours) + " (encrypt it again with seakeeper secrets encrypt against this server)", null);
+      throw new SecretSealer.SealException(
+          "it was encrypted to key "
+              + HexFormat.of().formatHex(id)
+              + ", but this server's key is "
+              + HexFormat.of().formatHex(ours)
+              + " (encrypt it again with seakeeper secrets encrypt against this server)",
+          null);
     }
     byte[] wrapped = new byte[wrappedLength];
     in.get(wrapped);
@@ -100,12 +116,18 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
         throw new SecretSealer.SealException("its data key is not an AES-256 key (damaged)", null);
       }
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, sealed, in.position(), NONCE));
+      c.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(dataKey, "AES"),
+          new GCMParameterSpec(TAG_BITS, sealed, in.position(), NONCE));
       c.updateAAD(aad(binding, id));
       int at = in.position() + NONCE;
       return c.doFinal(sealed, at, sealed.length - at);
     } catch (AEADBadTagException e) {
-      throw new SecretSealer.SealException("it was encrypted for another connection, project, name or pipelines, or it was changed; encrypt the value again for this entry with seakeeper secrets encrypt", e);
+      throw new SecretSealer.SealException(
+          "it was encrypted for another connection, project, name or pipelines, or it was changed;"
+              + " encrypt the value again for this entry with seakeeper secrets encrypt",
+          e);
     } catch (GeneralSecurityException e) {
       throw new SecretSealer.SealException("cannot decrypt with AES-256-GCM: " + e.getMessage(), e);
     } finally {
@@ -113,9 +135,21 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
     }
   }
 
-  /** What the ciphertext is bound to: its entry (connection, project, name, pipelines) and format. */
+  /**
+   * What the ciphertext is bound to: its entry (connection, project, name, pipelines) and format.
+   */
   static byte[] aad(SecretBinding b, byte[] keyId) {
-    String s = "seakeeper config-repo secret v1\n" + b.connection() + "\n" + b.project() + "\n" + b.name() + "\n" + String.join(",", b.pipelineIds()) + "\n" + HexFormat.of().formatHex(keyId);
+    String s =
+        "seakeeper config-repo secret v1\n"
+            + b.connection()
+            + "\n"
+            + b.project()
+            + "\n"
+            + b.name()
+            + "\n"
+            + String.join(",", b.pipelineIds())
+            + "\n"
+            + HexFormat.of().formatHex(keyId);
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -132,7 +166,10 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
       y.append("  pipelines: [").append(String.join(", ", b.pipelineIds())).append("]\n");
     }
     y.append("  value: |\n");
-    for (String line : Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(sealed).split("\n")) {
+    for (String line :
+        Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(sealed)
+            .split("\n")) {
       y.append("    ").append(line).append('\n');
     }
     return y.toString();
@@ -140,6 +177,9 @@ public final class ConfigSecretCipher implements ConfigSecretOpener {
 
   /** Names are plain YAML scalars unless YAML would read them as something else. */
   private static String quote(String s) {
-    return s.matches("[A-Za-z][A-Za-z0-9_./@+-]*") && !s.matches("(?i)(y|yes|n|no|true|false|on|off|null)") ? s : "'" + s + "'";
+    return s.matches("[A-Za-z][A-Za-z0-9_./@+-]*")
+            && !s.matches("(?i)(y|yes|n|no|true|false|on|off|null)")
+        ? s
+        : "'" + s + "'";
   }
 }

@@ -19,9 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
  * secrets.key_file}). Each value gets a fresh random 96-bit nonce; the sealed form is {@code
  * version(1) | nonce(12) | ciphertext | tag(16)}.
  *
- * <p>The key file holds 32 random bytes in base64 on one line and is created, mode {@code 0600}
- * in a {@code 0700} directory, the first time a value is sealed; opening never creates it (a
- * missing key must not become a new, wrong one). Thread-safe.
+ * <p>The key file holds 32 random bytes in base64 on one line and is created, mode {@code 0600} in
+ * a {@code 0700} directory, the first time a value is sealed; opening never creates it (a missing
+ * key must not become a new, wrong one). Thread-safe.
  */
 public final class KeyFileSealer implements SecretSealer {
   private static final byte VERSION = 1;
@@ -52,7 +52,8 @@ public final class KeyFileSealer implements SecretSealer {
     RANDOM.nextBytes(nonce);
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+      c.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(aad);
       byte[] ct = c.doFinal(plaintext);
       byte[] out = new byte[1 + NONCE + ct.length];
@@ -69,18 +70,29 @@ public final class KeyFileSealer implements SecretSealer {
   public byte[] open(byte[] sealed, byte[] aad, String storedKeyId) {
     byte[] k = key(false);
     if (!idOf(k).equals(storedKeyId)) {
-      throw new SealException("it was encrypted with key " + storedKeyId + ", but the key file " + file + " holds key " + idOf(k), null);
+      throw new SealException(
+          "it was encrypted with key "
+              + storedKeyId
+              + ", but the key file "
+              + file
+              + " holds key "
+              + idOf(k),
+          null);
     }
     if (sealed.length < 1 + NONCE + TAG_BITS / 8 || sealed[0] != VERSION) {
       throw new SealException("the stored value is damaged (unknown format)", null);
     }
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(k, "AES"), new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE));
+      c.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(k, "AES"),
+          new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE));
       c.updateAAD(aad);
       return c.doFinal(sealed, 1 + NONCE, sealed.length - 1 - NONCE);
     } catch (AEADBadTagException e) {
-      throw new SealException("the stored value fails its integrity check (changed, or moved from another slot)", e);
+      throw new SealException(
+          "the stored value fails its integrity check (changed, or moved from another slot)", e);
     } catch (GeneralSecurityException e) {
       throw new SealException("cannot decrypt with AES-256-GCM: " + e.getMessage(), e);
     }
@@ -113,7 +125,11 @@ public final class KeyFileSealer implements SecretSealer {
     try {
       if (!Files.exists(file)) {
         if (!create) {
-          throw new SealException("the secrets key file " + file + " is missing, so no stored secret can be read (restore it from your backup)", null);
+          throw new SealException(
+              "the secrets key file "
+                  + file
+                  + " is missing, so no stored secret can be read (restore it from your backup)",
+              null);
         }
         createKeyFile();
       }
@@ -126,20 +142,28 @@ public final class KeyFileSealer implements SecretSealer {
       try {
         k = Base64.getDecoder().decode(text);
       } catch (IllegalArgumentException e) {
-        throw new SealException("the secrets key file " + file + " is not one line of base64", null);
+        throw new SealException(
+            "the secrets key file " + file + " is not one line of base64", null);
       }
       if (k.length != 32) {
-        throw new SealException("the secrets key file " + file + " must hold 32 bytes (AES-256) in base64; it holds " + k.length, null);
+        throw new SealException(
+            "the secrets key file "
+                + file
+                + " must hold 32 bytes (AES-256) in base64; it holds "
+                + k.length,
+            null);
       }
       return k;
     } catch (IOException e) {
-      throw new SealException("cannot read the secrets key file " + file + ": " + e.getMessage(), e);
+      throw new SealException(
+          "cannot read the secrets key file " + file + ": " + e.getMessage(), e);
     }
   }
 
   private void createKeyFile() throws IOException {
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
-    PrivateFiles.createOnce(file, (Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII));
+    PrivateFiles.createOnce(
+        file, (Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 }

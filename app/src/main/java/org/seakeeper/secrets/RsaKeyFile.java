@@ -25,7 +25,9 @@ import javax.crypto.spec.PSource;
  */
 public final class RsaKeyFile implements ServerKey {
   static final int BITS = 4096;
-  private static final OAEPParameterSpec OAEP = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+  private static final OAEPParameterSpec OAEP =
+      new OAEPParameterSpec(
+          "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
 
   private final Path file;
   private final int bits;
@@ -65,7 +67,10 @@ public final class RsaKeyFile implements ServerKey {
       c.init(Cipher.DECRYPT_MODE, key(false), OAEP);
       return c.doFinal(wrapped);
     } catch (GeneralSecurityException e) {
-      throw new SecretSealer.SealException("its data key does not decrypt with the server's private key (it was encrypted to another key, or changed)", e);
+      throw new SecretSealer.SealException(
+          "its data key does not decrypt with the server's private key (it was encrypted to another"
+              + " key, or changed)",
+          e);
     }
   }
 
@@ -76,15 +81,24 @@ public final class RsaKeyFile implements ServerKey {
       c.init(Cipher.ENCRYPT_MODE, key, OAEP);
       return c.doFinal(data);
     } catch (GeneralSecurityException e) {
-      throw new SecretSealer.SealException("cannot encrypt to the server's public key: " + e.getMessage(), e);
+      throw new SecretSealer.SealException(
+          "cannot encrypt to the server's public key: " + e.getMessage(), e);
     }
   }
 
-  /** Reads a PEM public key ({@code -----BEGIN PUBLIC KEY-----}), as served by {@code GET /api/v1/secrets/public-key}. */
+  /**
+   * Reads a PEM public key ({@code -----BEGIN PUBLIC KEY-----}), as served by {@code GET
+   * /api/v1/secrets/public-key}.
+   */
   public static PublicKey parsePublicPem(String pem) {
-    String body = pem.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "").replaceAll("\\s", "");
+    String body =
+        pem.replace("-----BEGIN PUBLIC KEY-----", "")
+            .replace("-----END PUBLIC KEY-----", "")
+            .replaceAll("\\s", "");
     try {
-      return KeyFactory.getInstance("RSA").generatePublic(new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(
+              new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(body)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new SecretSealer.SealException("not an RSA public key in PEM form", e);
     }
@@ -92,7 +106,8 @@ public final class RsaKeyFile implements ServerKey {
 
   private static PublicKey publicOf(RSAPrivateCrtKey k) {
     try {
-      return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(k.getModulus(), k.getPublicExponent()));
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(new RSAPublicKeySpec(k.getModulus(), k.getPublicExponent()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -115,7 +130,12 @@ public final class RsaKeyFile implements ServerKey {
     try {
       if (!Files.exists(file)) {
         if (!create) {
-          throw new SecretSealer.SealException("the server's key file " + file + " is missing, so no secret of the trusted config repo can be decrypted (restore it from your backup, or encrypt the secrets again to the new key)", null);
+          throw new SecretSealer.SealException(
+              "the server's key file "
+                  + file
+                  + " is missing, so no secret of the trusted config repo can be decrypted (restore"
+                  + " it from your backup, or encrypt the secrets again to the new key)",
+              null);
         }
         PrivateFiles.createOnce(file, generate());
       }
@@ -124,17 +144,27 @@ public final class RsaKeyFile implements ServerKey {
         throw new SecretSealer.SealException(open, null);
       }
       String text = Files.readString(file, StandardCharsets.US_ASCII);
-      String body = text.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
+      String body =
+          text.replace("-----BEGIN PRIVATE KEY-----", "")
+              .replace("-----END PRIVATE KEY-----", "")
+              .replaceAll("\\s", "");
       try {
-        if (KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body))) instanceof RSAPrivateCrtKey k) {
+        if (KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)))
+            instanceof RSAPrivateCrtKey k) {
           return k;
         }
       } catch (GeneralSecurityException | IllegalArgumentException e) {
         // reported below
       }
-      throw new SecretSealer.SealException("the server's key file " + file + " does not hold an RSA private key in PEM (PKCS#8) form", null);
+      throw new SecretSealer.SealException(
+          "the server's key file "
+              + file
+              + " does not hold an RSA private key in PEM (PKCS#8) form",
+          null);
     } catch (IOException e) {
-      throw new SecretSealer.SealException("cannot read the server's key file " + file + ": " + e.getMessage(), e);
+      throw new SecretSealer.SealException(
+          "cannot read the server's key file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -143,8 +173,10 @@ public final class RsaKeyFile implements ServerKey {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(bits);
       byte[] der = g.generateKeyPair().getPrivate().getEncoded();
-      String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-      return ("-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+      String b64 =
+          Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+      return ("-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n")
+          .getBytes(StandardCharsets.US_ASCII);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -32,7 +32,10 @@ public final class SecretAdmin {
     this(cfg, store, null);
   }
 
-  /** @param serverKey the key pair the trusted config repo's secrets are encrypted to; null when none */
+  /**
+   * @param serverKey the key pair the trusted config repo's secrets are encrypted to; null when
+   *     none
+   */
   public SecretAdmin(ServerConfig cfg, SecretStore store, ServerKey serverKey) {
     this.cfg = cfg;
     this.store = store;
@@ -53,25 +56,43 @@ public final class SecretAdmin {
    * Stores {@code value} for the slot; {@code pipelines} empty means the default scope (post,
    * periodic, release).
    */
-  public Outcome set(String connection, String project, String name, Optional<String> pipelines, byte[] value) {
+  public Outcome set(
+      String connection, String project, String name, Optional<String> pipelines, byte[] value) {
     Optional<Outcome> unknown = unknownSlot(connection, project);
     if (unknown.isPresent()) {
       return unknown.get();
     }
     List<String> problems = new ArrayList<>();
-    Set<PipelineName> scope = pipelines.map(p -> SecretBinding.parsePipelines(p, problems)).orElse(SecretBinding.DEFAULT_SCOPE);
+    Set<PipelineName> scope =
+        pipelines
+            .map(p -> SecretBinding.parsePipelines(p, problems))
+            .orElse(SecretBinding.DEFAULT_SCOPE);
     problems.addAll(SecretBinding.problems(connection, project, name, scope));
     if (value.length == 0) {
       problems.add("the value is empty");
     } else if (value.length > SecretValue.MAX_BYTES) {
-      problems.add("the value has " + value.length + " bytes; a secret holds at most " + SecretValue.MAX_BYTES);
+      problems.add(
+          "the value has "
+              + value.length
+              + " bytes; a secret holds at most "
+              + SecretValue.MAX_BYTES);
     }
     if (!problems.isEmpty()) {
       return new Outcome(422, "invalid_secret", String.join("; ", problems));
     }
     SecretBinding b = new SecretBinding(connection, project, name, scope);
     store.put(b, SecretValue.of(value));
-    return new Outcome(200, null, "secret '" + name + "' of " + connection + "/" + project + " set for " + String.join(", ", b.pipelineIds()));
+    return new Outcome(
+        200,
+        null,
+        "secret '"
+            + name
+            + "' of "
+            + connection
+            + "/"
+            + project
+            + " set for "
+            + String.join(", ", b.pipelineIds()));
   }
 
   public List<SecretBinding> list(Optional<String> project) {
@@ -80,21 +101,40 @@ public final class SecretAdmin {
 
   public Outcome delete(String connection, String project, String name) {
     if (store.delete(connection, project, name)) {
-      return new Outcome(200, null, "secret '" + name + "' of " + connection + "/" + project + " deleted");
+      return new Outcome(
+          200, null, "secret '" + name + "' of " + connection + "/" + project + " deleted");
     }
-    return new Outcome(404, "not_found", "no secret '" + name + "' for project " + project + " of connection " + connection);
+    return new Outcome(
+        404,
+        "not_found",
+        "no secret '" + name + "' for project " + project + " of connection " + connection);
   }
 
   /** A 404 when the config serves no such connection or project (a typo would otherwise hide). */
   private Optional<Outcome> unknownSlot(String connection, String project) {
-    Optional<ServerConfig.Connection> c = cfg.connections().stream().filter(x -> x.name().equals(connection)).findFirst();
+    Optional<ServerConfig.Connection> c =
+        cfg.connections().stream().filter(x -> x.name().equals(connection)).findFirst();
     if (c.isEmpty()) {
       List<String> names = cfg.connections().stream().map(ServerConfig.Connection::name).toList();
-      return Optional.of(new Outcome(404, "unknown_connection", "the server config has no connection '" + connection + "'" + (names.isEmpty() ? "" : "; it has " + String.join(", ", names))));
+      return Optional.of(
+          new Outcome(
+              404,
+              "unknown_connection",
+              "the server config has no connection '"
+                  + connection
+                  + "'"
+                  + (names.isEmpty() ? "" : "; it has " + String.join(", ", names))));
     }
-    boolean served = "gerrit".equals(c.get().type()) ? c.get().serves(project) : c.get().repos().stream().anyMatch(r -> r.name().equals(project));
+    boolean served =
+        "gerrit".equals(c.get().type())
+            ? c.get().serves(project)
+            : c.get().repos().stream().anyMatch(r -> r.name().equals(project));
     if (!served) {
-      return Optional.of(new Outcome(404, "unknown_project", "connection '" + connection + "' serves no project '" + project + "'"));
+      return Optional.of(
+          new Outcome(
+              404,
+              "unknown_project",
+              "connection '" + connection + "' serves no project '" + project + "'"));
     }
     return Optional.empty();
   }

@@ -21,7 +21,10 @@ public final class SecretKeys {
       return Path.of(cfg.secrets().keyFile().get()).toAbsolutePath().normalize();
     }
     String xdg = env.get("XDG_CONFIG_HOME");
-    Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+    Path base =
+        xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".config");
     return base.resolve("seakeeper/secrets.key").toAbsolutePath().normalize();
   }
 
@@ -30,7 +33,13 @@ public final class SecretKeys {
     Path key = keyFile(cfg, System.getenv());
     Path data = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     if (inside(key, data)) {
-      throw new IOException("the secrets key file " + key + " is inside data_dir " + data + "; put it elsewhere (secrets: {key_file: PATH}), so the data directory never carries its own key");
+      throw new IOException(
+          "the secrets key file "
+              + key
+              + " is inside data_dir "
+              + data
+              + "; put it elsewhere (secrets: {key_file: PATH}), so the data directory never"
+              + " carries its own key");
     }
     return new KeyFileSealer(key);
   }
@@ -50,7 +59,13 @@ public final class SecretKeys {
     Path file = serverKeyFile(cfg, System.getenv());
     Path data = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     if (inside(file, data)) {
-      throw new IOException("the server's key file " + file + " is inside data_dir " + data + "; put the secrets key file elsewhere (secrets: {key_file: PATH}): the server's key file lies beside it");
+      throw new IOException(
+          "the server's key file "
+              + file
+              + " is inside data_dir "
+              + data
+              + "; put the secrets key file elsewhere (secrets: {key_file: PATH}): the server's key"
+              + " file lies beside it");
     }
     return new RsaKeyFile(file);
   }

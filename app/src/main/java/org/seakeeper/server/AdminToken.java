@@ -19,7 +19,10 @@ public final class AdminToken {
     if (Files.exists(file)) {
       String t = Files.readString(file).strip();
       if (t.length() < 16) {
-        throw new IOException("the admin token in " + file + " is shorter than 16 characters; delete the file to get a new one");
+        throw new IOException(
+            "the admin token in "
+                + file
+                + " is shorter than 16 characters; delete the file to get a new one");
       }
       return t;
     }

@@ -43,7 +43,12 @@ final class EmbargoService implements EmbargoDesk {
    * @param served the repository path of a (connection, project) the server serves: a local
    *     repository or a Gerrit mirror; empty when it serves no such project
    */
-  EmbargoService(Store store, EmbargoRepos repos, BiFunction<String, String, Optional<Path>> served, Clock clock, Runnable wake) {
+  EmbargoService(
+      Store store,
+      EmbargoRepos repos,
+      BiFunction<String, String, Optional<Path>> served,
+      Clock clock,
+      Runnable wake) {
     this.store = store;
     this.repos = repos;
     this.served = served;
@@ -54,11 +59,25 @@ final class EmbargoService implements EmbargoDesk {
   @Override
   public Embargo submit(String source, String project, String base, byte[] patch, String by) {
     if (TriggerEvent.EMBARGOED.equals(source)) {
-      throw new ApiError(422, "unknown_project", "Embargoed changes are applied onto a served repository; name its connection (e.g. local), not " + source + ".");
+      throw new ApiError(
+          422,
+          "unknown_project",
+          "Embargoed changes are applied onto a served repository; name its connection (e.g."
+              + " local), not "
+              + source
+              + ".");
     }
     Path path;
     try {
-      path = served.apply(source, project).orElseThrow(() -> new ApiError(404, "unknown_project", "Connection " + source + " serves no project " + project + "."));
+      path =
+          served
+              .apply(source, project)
+              .orElseThrow(
+                  () ->
+                      new ApiError(
+                          404,
+                          "unknown_project",
+                          "Connection " + source + " serves no project " + project + "."));
     } catch (RepoAccess.RepoAccessException e) {
       throw new ApiError(404, "unknown_project", e.getMessage());
     }
@@ -66,20 +85,57 @@ final class EmbargoService implements EmbargoDesk {
     Instant now = clock.instant();
     EmbargoRepos.Applied applied;
     try {
-      applied = repos.apply(path, project, base, id, patch, new PersonIdent(by, by + "@seakeeper"), now);
+      applied =
+          repos.apply(path, project, base, id, patch, new PersonIdent(by, by + "@seakeeper"), now);
     } catch (EmbargoRepos.Refused r) {
-      throw new ApiError(r.status(), r.status() == 404 ? "unknown_ref" : r.status() == 413 ? "too_large" : "patch_does_not_apply", r.getMessage());
+      throw new ApiError(
+          r.status(),
+          r.status() == 404
+              ? "unknown_ref"
+              : r.status() == 413 ? "too_large" : "patch_does_not_apply",
+          r.getMessage());
     } catch (IOException e) {
       LOG.warn("embargoed change {}: {}", id, e.toString());
-      throw new ApiError(500, "internal_error", "The patch could not be applied in the private repository; the server log names the problem (embargo " + id + ").");
+      throw new ApiError(
+          500,
+          "internal_error",
+          "The patch could not be applied in the private repository; the server log names the"
+              + " problem (embargo "
+              + id
+              + ").");
     }
-    Embargo e = store.transaction(tx -> {
-      TriggerEvent.Embargoed ev = new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, project, source, applied.baseRef(), applied.commit(), id, by);
-      EventRecord rec = tx.inbox().add(ev, now).orElseThrow(() -> new IllegalStateException("embargo id " + id + " used twice"));
-      Embargo mark = new Embargo(id, rec.id(), source, project, applied.baseRef(), applied.baseCommit(), applied.commit(), by, now, Optional.empty());
-      tx.embargoes().add(mark);
-      return mark;
-    });
+    Embargo e =
+        store.transaction(
+            tx -> {
+              TriggerEvent.Embargoed ev =
+                  new TriggerEvent.Embargoed(
+                      TriggerEvent.EMBARGOED,
+                      project,
+                      source,
+                      applied.baseRef(),
+                      applied.commit(),
+                      id,
+                      by);
+              EventRecord rec =
+                  tx.inbox()
+                      .add(ev, now)
+                      .orElseThrow(
+                          () -> new IllegalStateException("embargo id " + id + " used twice"));
+              Embargo mark =
+                  new Embargo(
+                      id,
+                      rec.id(),
+                      source,
+                      project,
+                      applied.baseRef(),
+                      applied.baseCommit(),
+                      applied.commit(),
+                      by,
+                      now,
+                      Optional.empty());
+              tx.embargoes().add(mark);
+              return mark;
+            });
     LOG.info("embargoed change {} queued ({} patch(es))", id, applied.patches());
     wake.run();
     return e;
@@ -103,22 +159,25 @@ final class EmbargoService implements EmbargoDesk {
 
   @Override
   public List<Build> builds(String id) {
-    return store.transaction(tx -> {
-      List<Build> out = new ArrayList<>();
-      tx.embargoes().buildsets(id).forEach(s -> out.addAll(tx.builds().ofBuildset(s)));
-      return out;
-    });
+    return store.transaction(
+        tx -> {
+          List<Build> out = new ArrayList<>();
+          tx.embargoes().buildsets(id).forEach(s -> out.addAll(tx.builds().ofBuildset(s)));
+          return out;
+        });
   }
 
   @Override
   public boolean publish(String id, String by) {
     Instant now = clock.instant();
-    boolean done = store.transaction(tx -> {
-      if (tx.embargoes().get(id).isEmpty()) {
-        throw new ApiError(404, "not_found", "There is no embargoed change " + id + ".");
-      }
-      return tx.embargoes().publish(id, now);
-    });
+    boolean done =
+        store.transaction(
+            tx -> {
+              if (tx.embargoes().get(id).isEmpty()) {
+                throw new ApiError(404, "not_found", "There is no embargoed change " + id + ".");
+              }
+              return tx.embargoes().publish(id, now);
+            });
     if (done) {
       LOG.info("embargoed change {} published by {}", id, by);
     }

@@ -6,9 +6,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Writes what core handled without a verdict to the server log: an outage as one warning line
- * (it is retried), anything else with its stack trace (a bug or a broken adapter). The connection
- * goes into the MDC. Thread-safe.
+ * Writes what core handled without a verdict to the server log: an outage as one warning line (it
+ * is retried), anything else with its stack trace (a bug or a broken adapter). The connection goes
+ * into the MDC. Thread-safe.
  */
 public final class LogIncidents implements Incidents {
   private static final Logger LOG = LoggerFactory.getLogger("org.seakeeper.incidents");

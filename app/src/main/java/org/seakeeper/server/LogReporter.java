@@ -17,8 +17,17 @@ public final class LogReporter implements Reporter {
   @Override
   public boolean report(OutboxEntry entry, Buildset s, List<Build> builds) {
     boolean passed = Verdict.of(builds) == Verdict.PASSED;
-    LOG.info("{} {} {} {} at {}: {} [{}]", s.pipeline().id(), s.connection(), s.project(), s.change().map(c -> "change " + c + "/" + s.patchset().orElse("?")).orElse(s.ref()), s.commit().substring(0, Math.min(12, s.commit().length())),
-        passed ? "passed" : "failed", Verdict.latestAttempts(builds).stream().map(b -> b.job().orElse("(config)") + "=" + b.status().id()).collect(Collectors.joining(", ")));
+    LOG.info(
+        "{} {} {} {} at {}: {} [{}]",
+        s.pipeline().id(),
+        s.connection(),
+        s.project(),
+        s.change().map(c -> "change " + c + "/" + s.patchset().orElse("?")).orElse(s.ref()),
+        s.commit().substring(0, Math.min(12, s.commit().length())),
+        passed ? "passed" : "failed",
+        Verdict.latestAttempts(builds).stream()
+            .map(b -> b.job().orElse("(config)") + "=" + b.status().id())
+            .collect(Collectors.joining(", ")));
     return true;
   }
 }

@@ -8,7 +8,10 @@ import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.scheduler.RepoAccess;
 import org.seakeeper.gerrit.GerritRepoAccess;
 
-/** Sends each call to the Gerrit mirrors, the private embargo repositories or the local repositories, by connection name. Thread-safe. */
+/**
+ * Sends each call to the Gerrit mirrors, the private embargo repositories or the local
+ * repositories, by connection name. Thread-safe.
+ */
 final class RoutedRepoAccess implements RepoAccess {
   private final RepoAccess git;
   private final GerritRepoAccess gerrit;
@@ -18,7 +21,9 @@ final class RoutedRepoAccess implements RepoAccess {
     this(git, gerrit, git);
   }
 
-  /** @param embargoed the private repositories of the {@value TriggerEvent#EMBARGOED} connection */
+  /**
+   * @param embargoed the private repositories of the {@value TriggerEvent#EMBARGOED} connection
+   */
   RoutedRepoAccess(RepoAccess git, GerritRepoAccess gerrit, RepoAccess embargoed) {
     this.git = git;
     this.gerrit = gerrit;

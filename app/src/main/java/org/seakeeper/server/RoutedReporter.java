@@ -13,7 +13,8 @@ import org.seakeeper.core.store.OutboxEntry;
  * embargoed one to no one (its id goes to the server log). Thread-safe.
  */
 final class RoutedReporter implements Reporter {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedReporter.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RoutedReporter.class);
   private final Set<String> gerritConnections;
   private final Reporter gerrit;
   private final Reporter other;
@@ -28,14 +29,20 @@ final class RoutedReporter implements Reporter {
   public boolean report(OutboxEntry entry, Buildset buildset, List<Build> builds) {
     if (TriggerEvent.EMBARGOED.equals(buildset.connection())) {
       // Embargoed: no review system hears of it, and the log names only ids (docs/contracts.md §6).
-      LOG.info("embargoed buildset {} finished ({} builds); see /api/v1/embargoed with the admin token", buildset.id(), builds.size());
+      LOG.info(
+          "embargoed buildset {} finished ({} builds); see /api/v1/embargoed with the admin token",
+          buildset.id(),
+          builds.size());
       return true;
     }
-    return (gerritConnections.contains(buildset.connection()) ? gerrit : other).report(entry, buildset, builds);
+    return (gerritConnections.contains(buildset.connection()) ? gerrit : other)
+        .report(entry, buildset, builds);
   }
 
   @Override
   public boolean reportsStart(Buildset buildset) {
-    return !TriggerEvent.EMBARGOED.equals(buildset.connection()) && (gerritConnections.contains(buildset.connection()) ? gerrit : other).reportsStart(buildset);
+    return !TriggerEvent.EMBARGOED.equals(buildset.connection())
+        && (gerritConnections.contains(buildset.connection()) ? gerrit : other)
+            .reportsStart(buildset);
   }
 }

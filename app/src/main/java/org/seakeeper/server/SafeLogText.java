@@ -8,10 +8,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
  * Keeps text a change controls (project, ref and job names, matrix values, commit messages, error
  * messages quoting them) from forging server log lines: in every logged message, and in the
  * messages of logged exceptions, control characters (newline, carriage return, ESC, ...), bidi
- * overrides and other invisible format characters are written as {@code \n}, {@code \r}, {@code
- * \t} or {@code \}{@code u202E}, and a backslash as two. The server's Logback encoder ({@link
- * Encoder}, named in {@code logback.xml}) uses it for {@code %msg} and {@code %ex}, so no call site
- * can forget it. Thread-safe.
+ * overrides and other invisible format characters are written as {@code \n}, {@code \r}, {@code \t}
+ * or {@code \}{@code u202E}, and a backslash as two. The server's Logback encoder ({@link Encoder},
+ * named in {@code logback.xml}) uses it for {@code %msg} and {@code %ex}, so no call site can
+ * forget it. Thread-safe.
  */
 public final class SafeLogText {
   private SafeLogText() {}
@@ -24,13 +24,22 @@ public final class SafeLogText {
     StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      String rep = switch (c) {
-        case '\n' -> "\\n";
-        case '\r' -> "\\r";
-        case '\t' -> "\\t";
-        case '\\' -> "\\\\";
-        default -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029' ? String.format("\\u%04X", (int) c) : null;
-      };
+      String rep =
+          switch (c) {
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            case '\\' -> "\\\\";
+            default ->
+                c < 0x20
+                        || c == 0x7f
+                        || (c >= 0x80 && c < 0xa0)
+                        || Character.getType(c) == Character.FORMAT
+                        || c == '\u2028'
+                        || c == '\u2029'
+                    ? String.format("\\u%04X", (int) c)
+                    : null;
+          };
       if (rep != null && b == null) {
         b = new StringBuilder(s.length() + 16).append(s, 0, i);
       }
@@ -65,7 +74,8 @@ public final class SafeLogText {
       return b.toString();
     }
 
-    private static void render(ch.qos.logback.classic.spi.IThrowableProxy tp, String prefix, StringBuilder b, int depth) {
+    private static void render(
+        ch.qos.logback.classic.spi.IThrowableProxy tp, String prefix, StringBuilder b, int depth) {
       if (tp == null || depth > 20) {
         return;
       }
@@ -74,13 +84,19 @@ public final class SafeLogText {
         b.append(": ").append(escape(tp.getMessage()));
       }
       b.append(ch.qos.logback.core.CoreConstants.LINE_SEPARATOR);
-      ch.qos.logback.classic.spi.StackTraceElementProxy[] frames = tp.getStackTraceElementProxyArray();
+      ch.qos.logback.classic.spi.StackTraceElementProxy[] frames =
+          tp.getStackTraceElementProxyArray();
       int shown = frames.length - tp.getCommonFrames();
       for (int i = 0; i < shown; i++) {
-        b.append('\t').append(escape(frames[i].getSTEAsString())).append(ch.qos.logback.core.CoreConstants.LINE_SEPARATOR);
+        b.append('\t')
+            .append(escape(frames[i].getSTEAsString()))
+            .append(ch.qos.logback.core.CoreConstants.LINE_SEPARATOR);
       }
       if (tp.getCommonFrames() > 0) {
-        b.append("\t... ").append(tp.getCommonFrames()).append(" common frames omitted").append(ch.qos.logback.core.CoreConstants.LINE_SEPARATOR);
+        b.append("\t... ")
+            .append(tp.getCommonFrames())
+            .append(" common frames omitted")
+            .append(ch.qos.logback.core.CoreConstants.LINE_SEPARATOR);
       }
       for (ch.qos.logback.classic.spi.IThrowableProxy s : tp.getSuppressed()) {
         render(s, "Suppressed: ", b, depth + 1);
@@ -89,7 +105,9 @@ public final class SafeLogText {
     }
   }
 
-  /** A pattern encoder whose {@code %msg}, {@code %m}, {@code %message} and {@code %ex} are escaped. */
+  /**
+   * A pattern encoder whose {@code %msg}, {@code %m}, {@code %message} and {@code %ex} are escaped.
+   */
   public static final class Encoder extends ch.qos.logback.classic.encoder.PatternLayoutEncoder {
     @Override
     public void start() {
@@ -106,8 +124,12 @@ public final class SafeLogText {
   /** Logback's pattern layout with the escaping converters in place of its own. */
   static final class Layout extends ch.qos.logback.classic.PatternLayout {
     @Override
-    public java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter>> getDefaultConverterSupplierMap() {
-      java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter>> m = new java.util.HashMap<>(super.getDefaultConverterSupplierMap());
+    public java.util.Map<
+            String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter>>
+        getDefaultConverterSupplierMap() {
+      java.util.Map<
+              String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter>>
+          m = new java.util.HashMap<>(super.getDefaultConverterSupplierMap());
       for (String word : java.util.List.of("msg", "m", "message")) {
         m.put(word, Message::new);
       }

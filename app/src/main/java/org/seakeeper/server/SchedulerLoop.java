@@ -53,7 +53,8 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
     }
     long started = passStartedAt;
     if (started != 0 && System.nanoTime() - started > PASS_OVERRUN.toNanos()) {
-      return java.util.Optional.of("a scheduler pass has run for more than " + PASS_OVERRUN.toMinutes() + " minutes");
+      return java.util.Optional.of(
+          "a scheduler pass has run for more than " + PASS_OVERRUN.toMinutes() + " minutes");
     }
     return java.util.Optional.empty();
   }
@@ -88,13 +89,14 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
 
   private CommandResult onLoop(Supplier<CommandResult> work) {
     CompletableFuture<CommandResult> f = new CompletableFuture<>();
-    inbox.offer(() -> {
-      try {
-        f.complete(work.get());
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-      }
-    });
+    inbox.offer(
+        () -> {
+          try {
+            f.complete(work.get());
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+        });
     try {
       return f.get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -117,13 +119,21 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
   }
 
   @Override
-  public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
+  public CommandResult trigger(
+      String connection, String project, PipelineName pipeline, String ref, String by) {
     // Resolving the ref may ask the review system: done on the caller's thread, never the
     // scheduler's (a trigger only adds an event to the inbox, which any thread may do).
     try {
       return scheduler.trigger(connection, project, pipeline, ref, by);
     } catch (org.seakeeper.core.effect.Outage e) {
-      return CommandResult.refused(503, "connection_unavailable", "connection " + e.connection() + " did not answer: " + e.getMessage() + "; try again later");
+      return CommandResult.refused(
+          503,
+          "connection_unavailable",
+          "connection "
+              + e.connection()
+              + " did not answer: "
+              + e.getMessage()
+              + "; try again later");
     }
   }
 

@@ -24,7 +24,6 @@ import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.executor.TierExecutors;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.GateSettings;
-import org.seakeeper.core.model.Cron;
 import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.RepoRef;
 import org.seakeeper.core.model.ServerConfig;
@@ -88,12 +87,21 @@ public final class ServerRuntime implements AutoCloseable {
   }
 
   /** As {@link #start(ServerConfig, Clock)} with another reporter (tests inject faults here). */
-  public static ServerRuntime start(ServerConfig cfg, Clock clock, Reporter reporter) throws IOException {
-    return start(cfg, new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout()), clock, reporter);
+  public static ServerRuntime start(ServerConfig cfg, Clock clock, Reporter reporter)
+      throws IOException {
+    return start(
+        cfg,
+        new TrustedContext(false, Map.of(), cfg.images().keySet(), cfg.defaultTimeout()),
+        clock,
+        reporter);
   }
 
-  /** As {@link #start(ServerConfig, TrustedSections, Clock, Reporter)} with the file's base jobs only. */
-  public static ServerRuntime start(ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
+  /**
+   * As {@link #start(ServerConfig, TrustedSections, Clock, Reporter)} with the file's base jobs
+   * only.
+   */
+  public static ServerRuntime start(
+      ServerConfig cfg, TrustedContext trusted, Clock clock, Reporter reporter) throws IOException {
     return start(cfg, sectionsOf(cfg, trusted), clock, reporter);
   }
 
@@ -101,7 +109,9 @@ public final class ServerRuntime implements AutoCloseable {
    * Starts everything with the trusted sections parsed from the same file (base jobs, and what the
    * file set); on failure stops what was started and throws with a clear message.
    */
-  public static ServerRuntime start(ServerConfig cfg, TrustedSections trusted, Clock clock, Reporter reporter) throws IOException {
+  public static ServerRuntime start(
+      ServerConfig cfg, TrustedSections trusted, Clock clock, Reporter reporter)
+      throws IOException {
     ServerRuntime rt = new ServerRuntime();
     try {
       rt.startParts(cfg, trusted, clock, reporter);
@@ -112,10 +122,14 @@ public final class ServerRuntime implements AutoCloseable {
     }
   }
 
-  private void startParts(ServerConfig cfg, TrustedSections trusted, Clock clock, Reporter reporter) throws IOException {
+  private void startParts(ServerConfig cfg, TrustedSections trusted, Clock clock, Reporter reporter)
+      throws IOException {
     Path dataDir = Path.of(cfg.dataDir()).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
-    adminTokenFile = cfg.adminTokenFile() == null ? dataDir.resolve("admin-token") : Path.of(cfg.adminTokenFile()).toAbsolutePath();
+    adminTokenFile =
+        cfg.adminTokenFile() == null
+            ? dataDir.resolve("admin-token")
+            : Path.of(cfg.adminTokenFile()).toAbsolutePath();
     String token = AdminToken.loadOrCreate(adminTokenFile);
 
     org.seakeeper.secrets.KeyFileSealer sealer = org.seakeeper.secrets.SecretKeys.sealer(cfg);
@@ -134,7 +148,10 @@ public final class ServerRuntime implements AutoCloseable {
         gerrits.put(c.name(), GerritEndpoint.of(c));
         gerritDirs.put(c.name(), LocalGitConnection.stateDir(dataDir, c.name()));
         // periodic runs: "*" is expanded to Gerrit's code projects once, at start
-        gerrits.get(c.name()).periodicProjects(LOG::warn).forEach(p -> projects.add(new RepoRef(c.name(), p)));
+        gerrits
+            .get(c.name())
+            .periodicProjects(LOG::warn)
+            .forEach(p -> projects.add(new RepoRef(c.name(), p)));
         continue;
       }
       Map<String, Path> m = new LinkedHashMap<>();
@@ -146,14 +163,25 @@ public final class ServerRuntime implements AutoCloseable {
     }
     GerritRepoAccess gerritRepos = new GerritRepoAccess(gerrits, gerritDirs);
     EmbargoRepos embargoRepos = new EmbargoRepos(dataDir.resolve("embargo").resolve("repos"));
-    RepoAccess repos = new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos, embargoRepos);
-    Reporter routed = new RoutedReporter(gerrits.keySet(), new GerritReporter(gerrits, cfg.http().publicUrl(), clock, reportStart(cfg)), reporter);
+    RepoAccess repos =
+        new RoutedRepoAccess(new JGitRepoAccess(repoPaths), gerritRepos, embargoRepos);
+    Reporter routed =
+        new RoutedReporter(
+            gerrits.keySet(),
+            new GerritReporter(gerrits, cfg.http().publicUrl(), clock, reportStart(cfg)),
+            reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // One executor per tier, each with its own work directory and host user (docs/contracts.md §1).
     Map<Tier, BubblewrapExecutor> executors = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
-      BubblewrapExecutor executor = Wiring.bubblewrap(Optional.of(cfg), t, SandboxSettings.defaultWorkRoot().resolve(t.id()), dataDir.resolve("artifacts"), w -> LOG.warn("sandbox ({}): {}", t.id(), w));
+      BubblewrapExecutor executor =
+          Wiring.bubblewrap(
+              Optional.of(cfg),
+              t,
+              SandboxSettings.defaultWorkRoot().resolve(t.id()),
+              dataDir.resolve("artifacts"),
+              w -> LOG.warn("sandbox ({}): {}", t.id(), w));
       parts.add(executor);
       executors.put(t, executor);
       SandboxProbe.check(executor, t);
@@ -166,24 +194,51 @@ public final class ServerRuntime implements AutoCloseable {
     // The config repo's secrets are decrypted with the server's key pair when its file is loaded;
     // the scheduler looks them up under the admin's store, which wins (LayeredSecretStore).
     org.seakeeper.secrets.RsaKeyFile serverKey = org.seakeeper.secrets.SecretKeys.serverKey(cfg);
-    trustedSource = new TrustedConfigSource(trusted, cfg.configRepo(), repos, trustedLog.remembered(), trustedLog, new org.seakeeper.secrets.ConfigSecretCipher(serverKey));
+    trustedSource =
+        new TrustedConfigSource(
+            trusted,
+            cfg.configRepo(),
+            repos,
+            trustedLog.remembered(),
+            trustedLog,
+            new org.seakeeper.secrets.ConfigSecretCipher(serverKey));
     TrustedConfigSource source = trustedSource;
-    SecretStore lookup = new org.seakeeper.core.secret.LayeredSecretStore(secrets, () -> source.current().secrets());
+    SecretStore lookup =
+        new org.seakeeper.core.secret.LayeredSecretStore(secrets, () -> source.current().secrets());
     TrustedConfig initial = trustedSource.current();
-    SchedulerSettings settings = new SchedulerSettings(slots, initial.context(), tierPolicy(cfg).withReleaseTags(initial.releaseTags()), initial.periodic(), projects);
+    SchedulerSettings settings =
+        new SchedulerSettings(
+            slots,
+            initial.context(),
+            tierPolicy(cfg).withReleaseTags(initial.releaseTags()),
+            initial.periodic(),
+            projects);
     // Network calls run away from the scheduler's thread, each with a deadline (decide, then act).
     WorkerCalls calls = new WorkerCalls();
     parts.add(calls);
-    effects = new EffectPorts(calls, CALL_TIMEOUT, Backoff.DEFAULT, new LogIncidents(), new ConnectionHealth());
+    effects =
+        new EffectPorts(
+            calls, CALL_TIMEOUT, Backoff.DEFAULT, new LogIncidents(), new ConnectionHealth());
     for (ServerConfig.Connection c : cfg.connections()) {
       effects.health().known(c.name(), clock.instant());
     }
     MicrometerSchedulerMetrics metrics = new MicrometerSchedulerMetrics(registry);
-    List<String> connectionNames = cfg.connections().stream().map(ServerConfig.Connection::name).toList();
+    List<String> connectionNames =
+        cfg.connections().stream().map(ServerConfig.Connection::name).toList();
     metrics.connections(effects.health(), connectionNames);
     Store counted = store;
-    metrics.effectsPending(() -> counted.transaction(tx -> tx.outbox().pendingCounts()), connectionNames);
-    Scheduler scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), logs, routed, metrics, lookup).withEffects(effects), gatePorts(gerrits, gerritRepos), settings, trustedSource, clock, loop::wake);
+    metrics.effectsPending(
+        () -> counted.transaction(tx -> tx.outbox().pendingCounts()), connectionNames);
+    Scheduler scheduler =
+        new Scheduler(
+            new SchedulerPorts(
+                    store, repos, TierExecutors.of(executors), logs, routed, metrics, lookup)
+                .withEffects(effects),
+            gatePorts(gerrits, gerritRepos),
+            settings,
+            trustedSource,
+            clock,
+            loop::wake);
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
@@ -191,28 +246,56 @@ public final class ServerRuntime implements AutoCloseable {
     InboxSink sink = new InboxSink(store, clock, loop::wake);
     for (ServerConfig.Connection c : cfg.connections()) {
       if (gerrits.containsKey(c.name())) {
-        GerritConnection conn = new GerritConnection(gerrits.get(c.name()), gerritDirs.get(c.name()), sink, clock);
+        GerritConnection conn =
+            new GerritConnection(gerrits.get(c.name()), gerritDirs.get(c.name()), sink, clock);
         conn.start();
         parts.add(conn);
         gerritConnections.add(conn);
         continue;
       }
-      LocalGitConnection conn = new LocalGitConnection(c.name(), c.repos(), dataDir.resolve("connections").resolve(c.name()), sink);
+      LocalGitConnection conn =
+          new LocalGitConnection(
+              c.name(), c.repos(), dataDir.resolve("connections").resolve(c.name()), sink);
       conn.start();
       parts.add(conn);
     }
 
     WebServer.Services services =
-        new WebServer.Services(store.queries(), logs, loop, () -> token, URI.create(cfg.http().publicUrl()), registry, () -> status(cfg, loop, store), new SecretAdmin(cfg, secrets, serverKey));
-    EmbargoService embargoes = new EmbargoService(store, embargoRepos, (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p), clock, loop::wake);
+        new WebServer.Services(
+            store.queries(),
+            logs,
+            loop,
+            () -> token,
+            URI.create(cfg.http().publicUrl()),
+            registry,
+            () -> status(cfg, loop, store),
+            new SecretAdmin(cfg, secrets, serverKey));
+    EmbargoService embargoes =
+        new EmbargoService(
+            store,
+            embargoRepos,
+            (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p),
+            clock,
+            loop::wake);
     web = new WebServer(services, embargoes).start(cfg.http().bind(), cfg.http().port());
     parts.add(web);
   }
 
-  /** The repository an embargoed change of (connection, project) is based on: the served repo or Gerrit mirror. */
-  private static Optional<Path> served(Map<String, Map<String, Path>> local, Map<String, GerritEndpoint> gerrits, GerritRepoAccess gerritRepos, RepoAccess repos, String connection, String project) {
+  /**
+   * The repository an embargoed change of (connection, project) is based on: the served repo or
+   * Gerrit mirror.
+   */
+  private static Optional<Path> served(
+      Map<String, Map<String, Path>> local,
+      Map<String, GerritEndpoint> gerrits,
+      GerritRepoAccess gerritRepos,
+      RepoAccess repos,
+      String connection,
+      String project) {
     if (gerrits.containsKey(connection)) {
-      repos.resolve(new RepoRef(connection, project), "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
+      repos.resolve(
+          new RepoRef(connection, project),
+          "HEAD"); // brings the mirror up to date (throws for a project it does not serve)
       return Optional.of(gerritRepos.mirrorPath(new RepoRef(connection, project)));
     }
     return Optional.ofNullable(local.getOrDefault(connection, Map.of()).get(project));
@@ -227,18 +310,27 @@ public final class ServerRuntime implements AutoCloseable {
     cfg.connections().forEach(c -> byName.put(c.name(), c));
     Map<Tier, Boolean> network = new EnumMap<>(Tier.class);
     cfg.executors().forEach((t, p) -> network.put(t, p.network().orElse(t.networkByDefault())));
-    return new TierPolicy(Glob.of(cfg.pipelineRules().releaseTags()), cfg.pipelineRules().protectedRefs().stream().map(Glob::of).toList(), (connection, project) -> {
-      ServerConfig.Connection c = byName.get(connection);
-      if (c == null) {
-        return false;
-      }
-      return "gerrit".equals(c.type()) ? c.serves(project) : c.repos().stream().anyMatch(r -> r.name().equals(project));
-    }, network);
+    return new TierPolicy(
+        Glob.of(cfg.pipelineRules().releaseTags()),
+        cfg.pipelineRules().protectedRefs().stream().map(Glob::of).toList(),
+        (connection, project) -> {
+          ServerConfig.Connection c = byName.get(connection);
+          if (c == null) {
+            return false;
+          }
+          return "gerrit".equals(c.type())
+              ? c.serves(project)
+              : c.repos().stream().anyMatch(r -> r.name().equals(project));
+        },
+        network);
   }
 
   /** Gerrit connections with {@code report_start: true}: a message when a buildset starts. */
   static Set<String> reportStart(ServerConfig cfg) {
-    return cfg.connections().stream().filter(c -> "gerrit".equals(c.type()) && "true".equals(c.settings().get("report_start"))).map(ServerConfig.Connection::name).collect(java.util.stream.Collectors.toSet());
+    return cfg.connections().stream()
+        .filter(c -> "gerrit".equals(c.type()) && "true".equals(c.settings().get("report_start")))
+        .map(ServerConfig.Connection::name)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** The trusted gate rules, with shared queues turned into project → queue. */
@@ -255,53 +347,98 @@ public final class ServerRuntime implements AutoCloseable {
         trusted.baseJobs(),
         cfg.images(),
         Optional.of(cfg.defaultTimeout()).filter(d -> !d.equals(Duration.ofHours(1))),
-        Optional.of(cfg.pipelineRules()).filter(r -> !r.equals(ServerConfig.PipelineRules.DEFAULTS)),
+        Optional.of(cfg.pipelineRules())
+            .filter(r -> !r.equals(ServerConfig.PipelineRules.DEFAULTS)),
         Optional.of(cfg.gate()).filter(g -> !g.equals(ServerConfig.Gate.DEFAULTS)),
         Map.of());
   }
 
   /** Gating needs a review system: only Gerrit connections have one (docs/contracts.md §4). */
   private static GatePorts gatePorts(Map<String, GerritEndpoint> gerrits, GerritRepoAccess access) {
-    return gerrits.isEmpty() ? GatePorts.NONE : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
+    return gerrits.isEmpty()
+        ? GatePorts.NONE
+        : org.seakeeper.gerrit.GerritGate.ports(access, gerrits);
   }
 
-  /** Each connection's health for {@code GET /api/v1/status}: up, degraded or down, since when, the last error, the effects (reports, submits) waiting for it. */
+  /**
+   * Each connection's health for {@code GET /api/v1/status}: up, degraded or down, since when, the
+   * last error, the effects (reports, submits) waiting for it.
+   */
   private Map<String, Object> connectionHealth() {
     Map<String, Object> out = new LinkedHashMap<>();
-    effects.health().all().forEach((name, h) -> {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("state", h.state().id());
-      c.put("since", h.since().toString());
-      c.put("failures_in_a_row", h.failuresInARow());
-      c.put("last_error", h.lastError().orElse(null));
-      Map<String, Long> pending = new LinkedHashMap<>();
-      store.transaction(tx -> tx.outbox().pendingCounts()).stream().filter(p -> p.connection().equals(name)).forEach(p -> pending.put(p.kind().id(), p.count()));
-      c.put("effects_pending", pending);
-      out.put(name, c);
-    });
+    effects
+        .health()
+        .all()
+        .forEach(
+            (name, h) -> {
+              Map<String, Object> c = new LinkedHashMap<>();
+              c.put("state", h.state().id());
+              c.put("since", h.since().toString());
+              c.put("failures_in_a_row", h.failuresInARow());
+              c.put("last_error", h.lastError().orElse(null));
+              Map<String, Long> pending = new LinkedHashMap<>();
+              store.transaction(tx -> tx.outbox().pendingCounts()).stream()
+                  .filter(p -> p.connection().equals(name))
+                  .forEach(p -> pending.put(p.kind().id(), p.count()));
+              c.put("effects_pending", pending);
+              out.put(name, c);
+            });
     return out;
   }
 
   private Map<String, Object> status(ServerConfig cfg, SchedulerLoop loop, Store store) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Object> tiers = new LinkedHashMap<>();
-    cfg.executors().forEach((t, p) -> tiers.put(t.id(), Map.of("max_parallel", p.maxParallel(), "network", t != Tier.UNTRUSTED && p.network().orElse(t.networkByDefault()), "host_user", HostUsers.isRoot() ? HostUsers.userName(t) : System.getProperty("user.name"))));
+    cfg.executors()
+        .forEach(
+            (t, p) ->
+                tiers.put(
+                    t.id(),
+                    Map.of(
+                        "max_parallel",
+                        p.maxParallel(),
+                        "network",
+                        t != Tier.UNTRUSTED && p.network().orElse(t.networkByDefault()),
+                        "host_user",
+                        HostUsers.isRoot()
+                            ? HostUsers.userName(t)
+                            : System.getProperty("user.name"))));
     m.put("tiers", tiers);
     m.put("tiers_separated_by_uid", HostUsers.isRoot());
     if (!HostUsers.isRoot()) {
-      m.put("warning", "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's user namespace); tiers are not separated by uid");
+      m.put(
+          "warning",
+          "Seakeeper runs as an ordinary user: every tier runs as that user (inside bubblewrap's"
+              + " user namespace); tiers are not separated by uid");
     }
     if (trustedSource.repo().isPresent()) {
       m.put("trusted_config_repo", trustedSource.status());
     }
-    Map<org.seakeeper.core.build.BuildStatus, Long> visible = store.queries().publicView().countByStatus(); // no embargoed builds (docs/contracts.md §6)
+    Map<org.seakeeper.core.build.BuildStatus, Long> visible =
+        store.queries().publicView().countByStatus(); // no embargoed builds (docs/contracts.md §6)
     m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));
     m.put("queues", loop.gateQueues());
     Map<String, Long> counts = new LinkedHashMap<>();
     visible.forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);
     Map<String, Object> health = connectionHealth();
-    m.put("connections", cfg.connections().stream().map(c -> Map.of("name", c.name(), "type", c.type(), "projects", "gerrit".equals(c.type()) ? c.projects() : c.repos().stream().map(ServerConfig.Repo::name).toList(), "health", health.getOrDefault(c.name(), Map.of()))).toList());
+    m.put(
+        "connections",
+        cfg.connections().stream()
+            .map(
+                c ->
+                    Map.of(
+                        "name",
+                        c.name(),
+                        "type",
+                        c.type(),
+                        "projects",
+                        "gerrit".equals(c.type())
+                            ? c.projects()
+                            : c.repos().stream().map(ServerConfig.Repo::name).toList(),
+                        "health",
+                        health.getOrDefault(c.name(), Map.of())))
+            .toList());
     return m;
   }
 

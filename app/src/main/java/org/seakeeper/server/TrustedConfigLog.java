@@ -29,7 +29,10 @@ final class TrustedConfigLog implements TrustedConfigSource.Listener {
   /** The commit remembered by the last run, if any (and well-formed). */
   Optional<String> remembered() {
     try {
-      return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(s -> SHA.matcher(s).matches()) : Optional.empty();
+      return Files.isRegularFile(file)
+          ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
+              .filter(s -> SHA.matcher(s).matches())
+          : Optional.empty();
     } catch (IOException e) {
       LOG.warn("cannot read {}: {}", file, e.toString());
       return Optional.empty();
@@ -52,7 +55,10 @@ final class TrustedConfigLog implements TrustedConfigSource.Listener {
 
   @Override
   public void rejected(String commit, List<String> problems) {
-    LOG.error("trusted config repo: the file at {} has errors; the last good trusted config stays in force", commit);
+    LOG.error(
+        "trusted config repo: the file at {} has errors; the last good trusted config stays in"
+            + " force",
+        commit);
     problems.forEach(p -> LOG.error("trusted config repo: {}", p));
   }
 }

@@ -15,24 +15,32 @@ import org.seakeeper.core.effect.Calls;
  * dropped) and reported as timed out. The scheduler's thread never waits on one. Thread-safe.
  */
 public final class WorkerCalls implements Calls, AutoCloseable {
-  private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("call-", 0).factory());
-  private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("call-deadlines").unstarted(r));
+  private final ExecutorService workers =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("call-", 0).factory());
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("call-deadlines").unstarted(r));
 
   @Override
   public <T> void start(Call<T> call, Consumer<Result<T>> done) {
     AtomicBoolean answered = new AtomicBoolean();
-    Future<?> running = workers.submit(() -> {
-      Result<T> r = Calls.run(call);
-      if (answered.compareAndSet(false, true)) {
-        done.accept(r);
-      }
-    });
-    deadlines.schedule(() -> {
-      if (answered.compareAndSet(false, true)) {
-        running.cancel(true);
-        done.accept(Result.timedOut(call));
-      }
-    }, call.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    Future<?> running =
+        workers.submit(
+            () -> {
+              Result<T> r = Calls.run(call);
+              if (answered.compareAndSet(false, true)) {
+                done.accept(r);
+              }
+            });
+    deadlines.schedule(
+        () -> {
+          if (answered.compareAndSet(false, true)) {
+            running.cancel(true);
+            done.accept(Result.timedOut(call));
+          }
+        },
+        call.timeout().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -25,12 +25,12 @@ import org.seakeeper.core.model.PipelineName;
 
 /**
  * Turns {@link TriggerEvent}s into the JSON kept in the inbox's {@code payload} column and back.
- * The JSON is an object of the record's components plus {@code "type"}: {@code ref_updated},
- * {@code change_proposed}, {@code periodic}, {@code manual}, {@code recheck},
- * {@code change_abandoned}, {@code approvals_changed} or {@code embargoed}. Instants are ISO-8601 strings,
- * pipelines their lower-case ids, empty optionals {@code null}; unknown properties are ignored
- * on reading, so rows written by a newer version still load. Also encodes the {@code needs} list
- * of a build. Thread-safe and immutable.
+ * The JSON is an object of the record's components plus {@code "type"}: {@code ref_updated}, {@code
+ * change_proposed}, {@code periodic}, {@code manual}, {@code recheck}, {@code change_abandoned},
+ * {@code approvals_changed} or {@code embargoed}. Instants are ISO-8601 strings, pipelines their
+ * lower-case ids, empty optionals {@code null}; unknown properties are ignored on reading, so rows
+ * written by a newer version still load. Also encodes the {@code needs} list of a build.
+ * Thread-safe and immutable.
  */
 public final class EventCodec {
   /** The stored names of the event kinds; every permitted subclass of TriggerEvent has one. */
@@ -53,29 +53,38 @@ public final class EventCodec {
 
   public EventCodec() {
     SimpleModule pipelines = new SimpleModule("seakeeper-pipelines");
-    pipelines.addSerializer(PipelineName.class, new JsonSerializer<>() {
-      @Override
-      public void serialize(PipelineName value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-        gen.writeString(value.id());
-      }
-    });
-    pipelines.addDeserializer(PipelineName.class, new JsonDeserializer<>() {
-      @Override
-      public PipelineName deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        String id = p.getValueAsString();
-        return PipelineName.parse(id).orElseThrow(() -> new IOException("unknown pipeline '" + id + "'"));
-      }
-    });
-    mapper = JsonMapper.builder()
-        .addModule(new Jdk8Module())
-        .addModule(new JavaTimeModule())
-        .addModule(pipelines)
-        .addMixIn(TriggerEvent.class, TypedEvent.class)
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-        .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-        .build();
+    pipelines.addSerializer(
+        PipelineName.class,
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(
+              PipelineName value, JsonGenerator gen, SerializerProvider serializers)
+              throws IOException {
+            gen.writeString(value.id());
+          }
+        });
+    pipelines.addDeserializer(
+        PipelineName.class,
+        new JsonDeserializer<>() {
+          @Override
+          public PipelineName deserialize(JsonParser p, DeserializationContext ctxt)
+              throws IOException {
+            String id = p.getValueAsString();
+            return PipelineName.parse(id)
+                .orElseThrow(() -> new IOException("unknown pipeline '" + id + "'"));
+          }
+        });
+    mapper =
+        JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule())
+            .addModule(pipelines)
+            .addMixIn(TriggerEvent.class, TypedEvent.class)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .build();
   }
 
   /** The JSON of an event, with its {@code type}. */
@@ -83,7 +92,8 @@ public final class EventCodec {
     try {
       return mapper.writerFor(TriggerEvent.class).writeValueAsString(event);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode event " + event + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot encode event " + event + ": " + e.getOriginalMessage(), e);
     }
   }
 
@@ -92,7 +102,8 @@ public final class EventCodec {
     try {
       return mapper.readValue(json, TriggerEvent.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot decode stored event: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot decode stored event: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -23,12 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.seakeeper.core.store.LogStore;
 
 /**
- * Build logs as files: {@code DATA_DIR/logs/<id / 1000>/<id>.log}, UTF-8, one {@code \n} after
- * each line. Each line is written to the file as it comes (no buffering in this process), so a
- * concurrent {@link #read}, {@link #stream} or a streaming client sees it at once. {@link Writer#seal} forces the
- * file to disk and writes {@code <id>.log.sha256} beside it, in the format of {@code sha256sum}
- * ({@code HEX  <id>.log}), so {@code sha256sum -c} checks a log by hand. The {@code logs}
- * directory is made {@code rwx------}: logs of embargoed builds must not be readable by jobs.
+ * Build logs as files: {@code DATA_DIR/logs/<id / 1000>/<id>.log}, UTF-8, one {@code \n} after each
+ * line. Each line is written to the file as it comes (no buffering in this process), so a
+ * concurrent {@link #read}, {@link #stream} or a streaming client sees it at once. {@link
+ * Writer#seal} forces the file to disk and writes {@code <id>.log.sha256} beside it, in the format
+ * of {@code sha256sum} ({@code HEX <id>.log}), so {@code sha256sum -c} checks a log by hand. The
+ * {@code logs} directory is made {@code rwx------}: logs of embargoed builds must not be readable
+ * by jobs.
  *
  * <p>Thread-safe: one writer per build at a time ({@link #open} of a log already open returns its
  * writer); reads need no lock. Opening a sealed log again appends to it and removes the stale
@@ -59,7 +60,8 @@ public final class FileLogStore implements LogStore {
 
   @Override
   public Writer open(long buildId) {
-    return open.compute(buildId, (id, existing) -> existing != null ? existing : new FileWriter(id));
+    return open.compute(
+        buildId, (id, existing) -> existing != null ? existing : new FileWriter(id));
   }
 
   @Override
@@ -154,9 +156,15 @@ public final class FileLogStore implements LogStore {
         Stores.privateDirectory(root);
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(checksumPath(buildId));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the log of build " + buildId + " at " + file, e);
+        throw new UncheckedIOException(
+            "cannot open the log of build " + buildId + " at " + file, e);
       }
     }
 

@@ -16,18 +16,18 @@ import org.seakeeper.core.store.BuildQueries;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
 import org.seakeeper.core.store.Embargoes;
-import org.seakeeper.core.store.Inbox;
 import org.seakeeper.core.store.GateState;
+import org.seakeeper.core.store.Inbox;
 import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.Store;
 
 /**
- * The {@link Store} on a SQL database (H2 or PostgreSQL) through JDBI, with the schema of
- * {@code db/migration}. Open one with {@link Stores#open}; it passes the same contract as the
- * in-memory store.
+ * The {@link Store} on a SQL database (H2 or PostgreSQL) through JDBI, with the schema of {@code
+ * db/migration}. Open one with {@link Stores#open}; it passes the same contract as the in-memory
+ * store.
  *
- * <p>Thread-safe. Transactions run one at a time (a fair lock of this store) at READ COMMITTED,
- * so they are serializable with respect to each other without retries: the scheduler is the only
+ * <p>Thread-safe. Transactions run one at a time (a fair lock of this store) at READ COMMITTED, so
+ * they are serializable with respect to each other without retries: the scheduler is the only
  * writer of builds, and connections adding events only wait for the transaction in progress. Only
  * one process may write a database: H2 locks its file, and {@link Stores} holds a PostgreSQL
  * advisory lock for the store's lifetime. {@link #queries()} read on their own connections outside
@@ -43,8 +43,8 @@ public final class JdbiStore implements Store {
   private final BuildQueries publicQueries = new Queries(true);
 
   /**
-   * A store on {@code dataSource}, whose schema is already migrated; {@code resources} (the pool,
-   * a lock connection) are closed with the store.
+   * A store on {@code dataSource}, whose schema is already migrated; {@code resources} (the pool, a
+   * lock connection) are closed with the store.
    */
   JdbiStore(DataSource dataSource, Sql.Dialect dialect, AutoCloseable resources) {
     this.jdbi = Jdbi.create(dataSource);
@@ -61,7 +61,8 @@ public final class JdbiStore implements Store {
   public <T> T transaction(Function<Tx, T> work) {
     lock.lock();
     try {
-      return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> work.apply(new SqlTx(h)));
+      return jdbi.inTransaction(
+          TransactionIsolationLevel.READ_COMMITTED, h -> work.apply(new SqlTx(h)));
     } finally {
       lock.unlock();
     }
@@ -71,11 +72,14 @@ public final class JdbiStore implements Store {
    * The secrets of this database ({@code secrets} table), sealed by {@code sealer}. Secret reads
    * and writes are their own transactions, outside this store's lock.
    */
-  public org.seakeeper.core.secret.SecretStore secrets(org.seakeeper.secrets.SecretSealer sealer, java.time.Clock clock) {
+  public org.seakeeper.core.secret.SecretStore secrets(
+      org.seakeeper.secrets.SecretSealer sealer, java.time.Clock clock) {
     return new SqlSecretStore(jdbi, sealer, clock);
   }
 
-  /** How many distinct config sources the database holds (the contract checks they are stored once). */
+  /**
+   * How many distinct config sources the database holds (the contract checks they are stored once).
+   */
   long configBlobCount() {
     return jdbi.withHandle(h -> new SqlBuilds(h, codec).configBlobCount());
   }

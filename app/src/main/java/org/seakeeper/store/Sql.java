@@ -43,7 +43,8 @@ final class Sql {
   }
 
   static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+    return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class))
+        .map(OffsetDateTime::toInstant);
   }
 
   static Instant requiredInstant(ResultSet rs, String column) throws SQLException {
@@ -55,11 +56,13 @@ final class Sql {
   }
 
   static BuildStatus status(String id) {
-    return BuildStatus.parse(id).orElseThrow(() -> new IllegalStateException("unknown build status in the store: " + id));
+    return BuildStatus.parse(id)
+        .orElseThrow(() -> new IllegalStateException("unknown build status in the store: " + id));
   }
 
   static PipelineName pipeline(String id) {
-    return PipelineName.parse(id).orElseThrow(() -> new IllegalStateException("unknown pipeline in the store: " + id));
+    return PipelineName.parse(id)
+        .orElseThrow(() -> new IllegalStateException("unknown pipeline in the store: " + id));
   }
 
   static Tier tier(String id) {

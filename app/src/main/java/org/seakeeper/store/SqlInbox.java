@@ -18,7 +18,9 @@ final class SqlInbox implements Inbox {
   /** Longer content keys are stored as their SHA-256 (still unique, still deterministic). */
   static final int MAX_KEY = 1000;
 
-  private static final String INSERT = "INSERT INTO events (connection, content_key, payload, received_at) VALUES (:connection, :key, :payload, :received)";
+  private static final String INSERT =
+      "INSERT INTO events (connection, content_key, payload, received_at) VALUES (:connection,"
+          + " :key, :payload, :received)";
 
   private final Handle h;
   private final Sql.Dialect dialect;
@@ -33,18 +35,32 @@ final class SqlInbox implements Inbox {
   @Override
   public Optional<EventRecord> add(TriggerEvent event, Instant receivedAt) {
     String key = storedKey(event.contentKey());
-    Optional<Long> id = switch (dialect) {
-      // ON CONFLICT waits for a concurrent insert of the same key and then does nothing.
-      case POSTGRESQL -> insert(INSERT + " ON CONFLICT (connection, content_key) DO NOTHING", event, key, receivedAt);
-      // H2 has no ON CONFLICT in its default mode: insert under a savepoint and undo a duplicate.
-      case H2 -> insertOrUndo(event, key, receivedAt);
-    };
+    Optional<Long> id =
+        switch (dialect) {
+          // ON CONFLICT waits for a concurrent insert of the same key and then does nothing.
+          case POSTGRESQL ->
+              insert(
+                  INSERT + " ON CONFLICT (connection, content_key) DO NOTHING",
+                  event,
+                  key,
+                  receivedAt);
+          // H2 has no ON CONFLICT in its default mode: insert under a savepoint and undo a
+          // duplicate.
+          case H2 -> insertOrUndo(event, key, receivedAt);
+        };
     return id.map(i -> new EventRecord(i, event, Sql.kept(receivedAt), Optional.empty()));
   }
 
   private Optional<Long> insertOrUndo(TriggerEvent event, String key, Instant receivedAt) {
-    boolean exists = h.createQuery("SELECT COUNT(*) FROM events WHERE connection = :connection AND content_key = :key")
-        .bind("connection", event.connection()).bind("key", key).mapTo(Long.class).one() > 0;
+    boolean exists =
+        h.createQuery(
+                    "SELECT COUNT(*) FROM events WHERE connection = :connection AND content_key ="
+                        + " :key")
+                .bind("connection", event.connection())
+                .bind("key", key)
+                .mapTo(Long.class)
+                .one()
+            > 0;
     if (exists) {
       return Optional.empty();
     }
@@ -64,11 +80,12 @@ final class SqlInbox implements Inbox {
   }
 
   private Optional<Long> insert(String sql, TriggerEvent event, String key, Instant receivedAt) {
-    Update u = h.createUpdate(sql)
-        .bind("connection", event.connection())
-        .bind("key", key)
-        .bind("payload", codec.encode(event))
-        .bind("received", Sql.timestamp(receivedAt));
+    Update u =
+        h.createUpdate(sql)
+            .bind("connection", event.connection())
+            .bind("key", key)
+            .bind("payload", codec.encode(event))
+            .bind("received", Sql.timestamp(receivedAt));
     return u.executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne();
   }
 
@@ -77,7 +94,8 @@ final class SqlInbox implements Inbox {
       return contentKey;
     }
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(contentKey.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(contentKey.getBytes(StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -87,18 +105,33 @@ final class SqlInbox implements Inbox {
   @Override
   public List<EventRecord> unprocessed(int limit, java.util.Set<String> except) {
     String skip = except.isEmpty() ? "" : " AND connection NOT IN (<except>)";
-    var q = h.createQuery("SELECT id, payload, received_at, processed_at FROM events WHERE processed_at IS NULL" + skip + " ORDER BY id LIMIT :limit").bind("limit", limit);
+    var q =
+        h.createQuery(
+                "SELECT id, payload, received_at, processed_at FROM events WHERE processed_at IS"
+                    + " NULL"
+                    + skip
+                    + " ORDER BY id LIMIT :limit")
+            .bind("limit", limit);
     if (!except.isEmpty()) {
       q = q.bindList("except", List.copyOf(except));
     }
-    return q
-        .map((rs, ctx) -> new EventRecord(rs.getLong("id"), codec.decode(rs.getString("payload")), Sql.requiredInstant(rs, "received_at"), Sql.instant(rs, "processed_at")))
+    return q.map(
+            (rs, ctx) ->
+                new EventRecord(
+                    rs.getLong("id"),
+                    codec.decode(rs.getString("payload")),
+                    Sql.requiredInstant(rs, "received_at"),
+                    Sql.instant(rs, "processed_at")))
         .list();
   }
 
   @Override
   public void markProcessed(long eventId, Instant at) {
-    int n = h.createUpdate("UPDATE events SET processed_at = :at WHERE id = :id").bind("at", Sql.timestamp(at)).bind("id", eventId).execute();
+    int n =
+        h.createUpdate("UPDATE events SET processed_at = :at WHERE id = :id")
+            .bind("at", Sql.timestamp(at))
+            .bind("id", eventId)
+            .execute();
     if (n != 1) {
       throw new IllegalArgumentException("no event " + eventId);
     }

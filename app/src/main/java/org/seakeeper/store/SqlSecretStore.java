@@ -16,10 +16,10 @@ import org.seakeeper.core.secret.SecretValue;
 import org.seakeeper.secrets.SecretSealer;
 
 /**
- * The {@link SecretStore} on the {@code secrets} table of the SQL store, values sealed by a
- * {@link SecretSealer} (AES-256-GCM with the key file) with associated data binding each value to
- * its connection, project, name and scope. A row that was changed, moved to another slot, or
- * given a wider scope in the database, or a wrong key, makes {@link #get} throw {@link
+ * The {@link SecretStore} on the {@code secrets} table of the SQL store, values sealed by a {@link
+ * SecretSealer} (AES-256-GCM with the key file) with associated data binding each value to its
+ * connection, project, name and scope. A row that was changed, moved to another slot, or given a
+ * wider scope in the database, or a wrong key, makes {@link #get} throw {@link
  * SecretStore.UnreadableSecretException}: it fails closed. Passes {@code SecretStoreContract}.
  * Thread-safe.
  */
@@ -72,49 +72,82 @@ public final class SqlSecretStore implements SecretStore {
       java.util.Arrays.fill(plain, (byte) 0);
     }
     String keyId = sealer.keyId();
-    jdbi.useTransaction(h -> {
-      h.createUpdate("DELETE FROM secrets WHERE connection = :c AND project = :p AND name = :n").bind("c", b.connection()).bind("p", b.project()).bind("n", b.name()).execute();
-      h.createUpdate("INSERT INTO secrets (connection, project, name, pipelines, key_id, sealed, updated_at) VALUES (:c, :p, :n, :pipelines, :key, :sealed, :at)")
-          .bind("c", b.connection())
-          .bind("p", b.project())
-          .bind("n", b.name())
-          .bind("pipelines", pipelineList(b.pipelines()))
-          .bind("key", keyId)
-          .bind("sealed", Base64.getEncoder().encodeToString(sealed))
-          .bind("at", Sql.timestamp(clock.instant()))
-          .execute();
-    });
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate("DELETE FROM secrets WHERE connection = :c AND project = :p AND name = :n")
+              .bind("c", b.connection())
+              .bind("p", b.project())
+              .bind("n", b.name())
+              .execute();
+          h.createUpdate(
+                  "INSERT INTO secrets (connection, project, name, pipelines, key_id, sealed,"
+                      + " updated_at) VALUES (:c, :p, :n, :pipelines, :key, :sealed, :at)")
+              .bind("c", b.connection())
+              .bind("p", b.project())
+              .bind("n", b.name())
+              .bind("pipelines", pipelineList(b.pipelines()))
+              .bind("key", keyId)
+              .bind("sealed", Base64.getEncoder().encodeToString(sealed))
+              .bind("at", Sql.timestamp(clock.instant()))
+              .execute();
+        });
   }
 
-  private record Row(String connection, String project, String name, String pipelines, String keyId, String sealed) {}
+  private record Row(
+      String connection,
+      String project,
+      String name,
+      String pipelines,
+      String keyId,
+      String sealed) {}
 
   @Override
   public Optional<Secret> get(String connection, String project, String name) {
-    Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT connection, project, name, pipelines, key_id, sealed FROM secrets WHERE connection = :c AND project = :p AND name = :n")
-        .bind("c", connection)
-        .bind("p", project)
-        .bind("n", name)
-        .map((rs, ctx) -> new Row(rs.getString("connection"), rs.getString("project"), rs.getString("name"), rs.getString("pipelines"), rs.getString("key_id"), rs.getString("sealed")))
-        .findOne());
+    Optional<Row> row =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT connection, project, name, pipelines, key_id, sealed FROM secrets"
+                            + " WHERE connection = :c AND project = :p AND name = :n")
+                    .bind("c", connection)
+                    .bind("p", project)
+                    .bind("n", name)
+                    .map(
+                        (rs, ctx) ->
+                            new Row(
+                                rs.getString("connection"),
+                                rs.getString("project"),
+                                rs.getString("name"),
+                                rs.getString("pipelines"),
+                                rs.getString("key_id"),
+                                rs.getString("sealed")))
+                    .findOne());
     if (row.isEmpty()) {
       return Optional.empty();
     }
     Row r = row.get();
-    String slot = "secret '" + name + "' of project " + project + " (connection " + connection + ")";
+    String slot =
+        "secret '" + name + "' of project " + project + " (connection " + connection + ")";
     Set<PipelineName> scope = pipelines(r.pipelines(), slot);
     byte[] plain;
     try {
       // The slot asked for, not the row's columns: a row copied under another name fails here.
-      plain = sealer.open(Base64.getDecoder().decode(r.sealed()), aad(connection, project, name, scope), r.keyId());
+      plain =
+          sealer.open(
+              Base64.getDecoder().decode(r.sealed()),
+              aad(connection, project, name, scope),
+              r.keyId());
     } catch (SecretSealer.SealException e) {
       throw new UnreadableSecretException(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new UnreadableSecretException("the stored value of " + slot + " is damaged", e);
     }
     try {
-      return Optional.of(new Secret(new SecretBinding(connection, project, name, scope), SecretValue.of(plain)));
+      return Optional.of(
+          new Secret(new SecretBinding(connection, project, name, scope), SecretValue.of(plain)));
     } catch (IllegalArgumentException e) {
-      throw new UnreadableSecretException("the stored binding of " + slot + " is invalid: " + e.getMessage(), e);
+      throw new UnreadableSecretException(
+          "the stored binding of " + slot + " is invalid: " + e.getMessage(), e);
     } finally {
       java.util.Arrays.fill(plain, (byte) 0);
     }
@@ -123,15 +156,35 @@ public final class SqlSecretStore implements SecretStore {
   @Override
   public List<SecretBinding> list(Optional<String> project) {
     String where = project.isPresent() ? " WHERE project = :p" : "";
-    return jdbi.withHandle(h -> {
-      var q = h.createQuery("SELECT connection, project, name, pipelines FROM secrets" + where + " ORDER BY connection, project, name");
-      project.ifPresent(p -> q.bind("p", p));
-      return q.map((rs, ctx) -> new SecretBinding(rs.getString("connection"), rs.getString("project"), rs.getString("name"), pipelines(rs.getString("pipelines"), rs.getString("name")))).list();
-    });
+    return jdbi.withHandle(
+        h -> {
+          var q =
+              h.createQuery(
+                  "SELECT connection, project, name, pipelines FROM secrets"
+                      + where
+                      + " ORDER BY connection, project, name");
+          project.ifPresent(p -> q.bind("p", p));
+          return q.map(
+                  (rs, ctx) ->
+                      new SecretBinding(
+                          rs.getString("connection"),
+                          rs.getString("project"),
+                          rs.getString("name"),
+                          pipelines(rs.getString("pipelines"), rs.getString("name"))))
+              .list();
+        });
   }
 
   @Override
   public boolean delete(String connection, String project, String name) {
-    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM secrets WHERE connection = :c AND project = :p AND name = :n").bind("c", connection).bind("p", project).bind("n", name).execute()) > 0;
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "DELETE FROM secrets WHERE connection = :c AND project = :p AND name = :n")
+                    .bind("c", connection)
+                    .bind("p", project)
+                    .bind("n", name)
+                    .execute())
+        > 0;
   }
 }

@@ -1,9 +1,8 @@
 package org.seakeeper.store;
 
 /**
- * The store cannot be opened. Its message is one sentence for people, {@code cannot open the
- * store at LOCATION: REASON}, with no password in it; the cause keeps the details for logs.
- * Immutable.
+ * The store cannot be opened. Its message is one sentence for people, {@code cannot open the store
+ * at LOCATION: REASON}, with no password in it; the cause keeps the details for logs. Immutable.
  */
 public final class StoreException extends RuntimeException {
   private final String location;

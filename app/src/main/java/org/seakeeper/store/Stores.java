@@ -27,14 +27,15 @@ import org.seakeeper.core.model.ServerConfig;
  * with the Flyway migrations in {@code db/migration}. Stateless; thread-safe.
  *
  * <ul>
- *   <li>{@code {type: h2}}: an embedded H2 database in the file {@code DATA_DIR/db/seakeeper.mv.db}.
- *       Every commit is written to the file before {@link org.seakeeper.core.store.Store#transaction}
- *       returns ({@code WRITE_DELAY=0}), so after the process is killed ({@code kill -9}, a crash)
- *       the next open finds every committed transaction and none of the one in progress. The file
- *       is locked by the operating system while a process has it open (a second server gets
- *       "in use"); the lock goes with the process, so a killed server leaves no stale lock. H2 does
- *       not force each commit to the disk: a power loss may lose the last moments of commits, but
- *       the file stays consistent. The {@code db} directory is made {@code rwx------}.
+ *   <li>{@code {type: h2}}: an embedded H2 database in the file {@code
+ *       DATA_DIR/db/seakeeper.mv.db}. Every commit is written to the file before {@link
+ *       org.seakeeper.core.store.Store#transaction} returns ({@code WRITE_DELAY=0}), so after the
+ *       process is killed ({@code kill -9}, a crash) the next open finds every committed
+ *       transaction and none of the one in progress. The file is locked by the operating system
+ *       while a process has it open (a second server gets "in use"); the lock goes with the
+ *       process, so a killed server leaves no stale lock. H2 does not force each commit to the
+ *       disk: a power loss may lose the last moments of commits, but the file stays consistent. The
+ *       {@code db} directory is made {@code rwx------}.
  *   <li>{@code {type: postgresql, url, user, password_file}}: the database at the JDBC URL; the
  *       password is the first line of {@code password_file}. The store holds a session advisory
  *       lock, so a second server on the same database fails to open instead of writing beside it.
@@ -55,7 +56,11 @@ public final class Stores {
     return switch (config.type()) {
       case "h2" -> openH2(dataDir);
       case "postgresql" -> openPostgres(config);
-      default -> throw new StoreException("store.type", "unknown store type '" + config.type() + "' (expected h2 or postgresql)", null);
+      default ->
+          throw new StoreException(
+              "store.type",
+              "unknown store type '" + config.type() + "' (expected h2 or postgresql)",
+              null);
     };
   }
 
@@ -68,14 +73,24 @@ public final class Stores {
     try {
       privateDirectory(dir);
     } catch (IOException e) {
-      throw new StoreException(location, "cannot create the directory " + dir + ": " + ioReason(e), e);
+      throw new StoreException(
+          location, "cannot create the directory " + dir + ": " + ioReason(e), e);
     }
-    String url = "jdbc:h2:file:" + dir.resolve("seakeeper") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    String url =
+        "jdbc:h2:file:" + dir.resolve("seakeeper") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     return start(location, url, "seakeeper", "", 4, Optional.empty());
   }
 
   private static JdbiStore openPostgres(ServerConfig.Store config) {
-    String url = config.url().orElseThrow(() -> new StoreException("postgresql", "store.url is missing (jdbc:postgresql://HOST:PORT/DATABASE)", null));
+    String url =
+        config
+            .url()
+            .orElseThrow(
+                () ->
+                    new StoreException(
+                        "postgresql",
+                        "store.url is missing (jdbc:postgresql://HOST:PORT/DATABASE)",
+                        null));
     String location = url.replaceFirst("\\?.*$", "");
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new StoreException(location, "store.url must start with jdbc:postgresql:", null);
@@ -86,7 +101,8 @@ public final class Stores {
       try {
         password = Files.readString(file).lines().findFirst().orElse("");
       } catch (IOException e) {
-        throw new StoreException(location, "cannot read password_file " + file + ": " + ioReason(e), e);
+        throw new StoreException(
+            location, "cannot read password_file " + file + ": " + ioReason(e), e);
       }
     }
     String user = config.user().orElse(null);
@@ -104,7 +120,8 @@ public final class Stores {
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
           if (!rs.getBoolean(1)) {
-            throw new StoreException(location, "another Seakeeper server is using this database", null);
+            throw new StoreException(
+                location, "another Seakeeper server is using this database", null);
           }
         }
       }
@@ -118,7 +135,13 @@ public final class Stores {
     return start(location, url, user, password, 8, Optional.of(lock));
   }
 
-  private static JdbiStore start(String location, String url, String user, String password, int poolSize, Optional<Connection> lock) {
+  private static JdbiStore start(
+      String location,
+      String url,
+      String user,
+      String password,
+      int poolSize,
+      Optional<Connection> lock) {
     HikariDataSource ds = null;
     try {
       HikariConfig hc = new HikariConfig();
@@ -136,12 +159,15 @@ public final class Stores {
       }
       migrate(location, ds);
       HikariDataSource pool = ds;
-      return new JdbiStore(ds, dialect, () -> {
-        pool.close();
-        if (lock.isPresent()) {
-          lock.get().close();
-        }
-      });
+      return new JdbiStore(
+          ds,
+          dialect,
+          () -> {
+            pool.close();
+            if (lock.isPresent()) {
+              lock.get().close();
+            }
+          });
     } catch (RuntimeException | SQLException e) {
       if (ds != null) {
         ds.close();
@@ -155,12 +181,24 @@ public final class Stores {
   }
 
   private static void migrate(String location, HikariDataSource ds) {
-    // A schema with migrations this build does not know was written by a newer Seakeeper: refuse it.
-    Flyway flyway = Flyway.configure(Stores.class.getClassLoader()).dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true).cleanDisabled(true)
-        .ignoreMigrationPatterns(new String[0]).load();
+    // A schema with migrations this build does not know was written by a newer Seakeeper: refuse
+    // it.
+    Flyway flyway =
+        Flyway.configure(Stores.class.getClassLoader())
+            .dataSource(ds)
+            .locations("classpath:db/migration")
+            .failOnMissingLocations(true)
+            .cleanDisabled(true)
+            .ignoreMigrationPatterns(new String[0])
+            .load();
     for (MigrationInfo m : flyway.info().applied()) {
       if (m.getState().name().startsWith("FUTURE")) {
-        throw new StoreException(location, "the database schema has version " + m.getVersion() + ", which this Seakeeper does not know: it was written by a newer Seakeeper", null);
+        throw new StoreException(
+            location,
+            "the database schema has version "
+                + m.getVersion()
+                + ", which this Seakeeper does not know: it was written by a newer Seakeeper",
+            null);
       }
     }
     flyway.migrate();
@@ -193,7 +231,8 @@ public final class Stores {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLException s) {
         if (s.getErrorCode() == H2_ALREADY_OPEN && s.getClass().getName().startsWith("org.h2.")) {
-          return "the database is in use by another process (is another Seakeeper server running on this data_dir?)";
+          return "the database is in use by another process (is another Seakeeper server running on"
+              + " this data_dir?)";
         }
         message = s.getMessage();
       } else if (t instanceof FlywayException && message == null) {

@@ -30,7 +30,9 @@ final class AdminAuth {
     String expected = token.get();
     if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       AUDIT.info("refused {} from {}: no bearer token", clean(action), ctx.ip());
-      throw unauthorized("This needs the admin token: send 'Authorization: Bearer <token>' (the token is in the server's admin_token_file).");
+      throw unauthorized(
+          "This needs the admin token: send 'Authorization: Bearer <token>' (the token is in the"
+              + " server's admin_token_file).");
     }
     String given = header.substring(PREFIX.length()).strip();
     if (expected == null || expected.isBlank() || !sameSecret(given, expected.strip())) {
@@ -56,10 +58,15 @@ final class AdminAuth {
     return true;
   }
 
-  /** Untrusted text made safe for one log line: control characters become '?', at most 300 chars. */
+  /**
+   * Untrusted text made safe for one log line: control characters become '?', at most 300 chars.
+   */
   static String clean(String s) {
     String t = s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    return t.codePoints().map(c -> Character.isISOControl(c) ? '?' : c).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    return t.codePoints()
+        .map(c -> Character.isISOControl(c) ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
   }
 
   private static ApiError unauthorized(String message) {

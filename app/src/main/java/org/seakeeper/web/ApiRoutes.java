@@ -17,7 +17,9 @@ import org.seakeeper.core.store.BuildQueries;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.LogStore;
 
-/** The public reads of {@code /api/v1}: build lists, one build, its log (with Range) and log stream. */
+/**
+ * The public reads of {@code /api/v1}: build lists, one build, its log (with Range) and log stream.
+ */
 final class ApiRoutes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
@@ -26,7 +28,9 @@ final class ApiRoutes {
   private final Links links;
   private final LogStreams streams;
 
-  /** @param view the queries a request may use: the public view unless it carries the admin token */
+  /**
+   * @param view the queries a request may use: the public view unless it carries the admin token
+   */
   ApiRoutes(Function<Context, BuildQueries> view, LogStore logs, Links links, LogStreams streams) {
     this.view = view;
     this.logs = logs;
@@ -36,15 +40,19 @@ final class ApiRoutes {
 
   void install(RoutesConfig routes) {
     routes.get("/api/v1/builds", this::list);
-    routes.get("/api/v1/builds/{id}", ctx -> ctx.json(BuildJson.of(build(view.apply(ctx), ctx), links)));
+    routes.get(
+        "/api/v1/builds/{id}", ctx -> ctx.json(BuildJson.of(build(view.apply(ctx), ctx), links)));
     routes.get("/api/v1/builds/{id}/log", this::log);
-    routes.get("/api/v1/builds/{id}/log/stream", ctx -> streams.stream(ctx, build(view.apply(ctx), ctx)));
+    routes.get(
+        "/api/v1/builds/{id}/log/stream", ctx -> streams.stream(ctx, build(view.apply(ctx), ctx)));
   }
 
   /** The build named by the {@code {id}} path parameter, or a 404 {@link ApiError}. */
   static Build build(BuildQueries queries, Context ctx) {
     String raw = ctx.pathParam("id");
-    return BuildListParams.parseLong(raw).flatMap(queries::build).orElseThrow(() -> ApiError.unknownBuild(raw));
+    return BuildListParams.parseLong(raw)
+        .flatMap(queries::build)
+        .orElseThrow(() -> ApiError.unknownBuild(raw));
   }
 
   private void list(Context ctx) {
@@ -64,13 +72,15 @@ final class ApiRoutes {
   /** The current query string with {@code before} set to {@code lastId}. */
   static String nextQuery(Context ctx, long lastId) {
     StringBuilder sb = new StringBuilder();
-    ctx.queryParamMap().forEach((k, vs) -> {
-      if (!k.equals("before")) {
-        for (String v : vs) {
-          sb.append(encode(k)).append('=').append(encode(v)).append('&');
-        }
-      }
-    });
+    ctx.queryParamMap()
+        .forEach(
+            (k, vs) -> {
+              if (!k.equals("before")) {
+                for (String v : vs) {
+                  sb.append(encode(k)).append('=').append(encode(v)).append('&');
+                }
+              }
+            });
     return sb.append("before=").append(lastId).toString();
   }
 
@@ -79,9 +89,9 @@ final class ApiRoutes {
   }
 
   /**
-   * The log, or the requested range of it, copied from the log store through a small buffer: a
-   * log of any size costs no more heap than that. The length is the log's size when the request
-   * came (a running build's log may grow meanwhile; what came later is for the next request).
+   * The log, or the requested range of it, copied from the log store through a small buffer: a log
+   * of any size costs no more heap than that. The length is the log's size when the request came (a
+   * running build's log may grow meanwhile; what came later is for the next request).
    */
   private void log(Context ctx) {
     Build b = build(view.apply(ctx), ctx);
@@ -180,6 +190,9 @@ final class ApiRoutes {
 
   private void unsatisfiable(Context ctx, long total) {
     ctx.header("Content-Range", "bytes */" + total);
-    throw new ApiError(416, "range_not_satisfiable", "The log has " + total + " bytes; the requested range starts past its end.");
+    throw new ApiError(
+        416,
+        "range_not_satisfiable",
+        "The log has " + total + " bytes; the requested range starts past its end.");
   }
 }

@@ -17,7 +17,8 @@ import org.seakeeper.core.scheduler.SchedulerCommands.CommandResult;
  * pass commands to the scheduler and map its {@link CommandResult} to HTTP.
  */
 final class CommandRoutes {
-  private static final List<String> TRIGGER_FIELDS = List.of("connection", "project", "pipeline", "ref");
+  private static final List<String> TRIGGER_FIELDS =
+      List.of("connection", "project", "pipeline", "ref");
 
   private final SchedulerCommands commands;
   private final AdminAuth auth;
@@ -30,8 +31,12 @@ final class CommandRoutes {
   }
 
   void install(RoutesConfig routes) {
-    routes.post("/api/v1/builds/{id}/cancel", ctx -> onBuild(ctx, "cancel", (id, by) -> commands.cancel(id, by)));
-    routes.post("/api/v1/builds/{id}/retry", ctx -> onBuild(ctx, "retry", (id, by) -> commands.retry(id, by)));
+    routes.post(
+        "/api/v1/builds/{id}/cancel",
+        ctx -> onBuild(ctx, "cancel", (id, by) -> commands.cancel(id, by)));
+    routes.post(
+        "/api/v1/builds/{id}/retry",
+        ctx -> onBuild(ctx, "retry", (id, by) -> commands.retry(id, by)));
     routes.post("/api/v1/trigger", this::trigger);
     routes.post("/api/v1/queues/dequeue", ctx -> onChange(ctx, "dequeue", commands::dequeue));
     routes.post("/api/v1/queues/enqueue", ctx -> onChange(ctx, "enqueue", commands::enqueue));
@@ -49,7 +54,8 @@ final class CommandRoutes {
     try {
       node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("The body is not valid JSON; send {\"connection\", \"project\", \"change\"}.");
+      throw ApiError.badRequest(
+          "The body is not valid JSON; send {\"connection\", \"project\", \"change\"}.");
     }
     Map<String, String> f = new LinkedHashMap<>();
     for (String name : List.of("connection", "project", "change")) {
@@ -59,8 +65,10 @@ final class CommandRoutes {
       }
       f.put(name, v.asText());
     }
-    String action = verb + " change " + f.get("change") + " of " + f.get("connection") + "/" + f.get("project");
-    respond(ctx, who, action, command.run(f.get("connection"), f.get("project"), f.get("change"), who));
+    String action =
+        verb + " change " + f.get("change") + " of " + f.get("connection") + "/" + f.get("project");
+    respond(
+        ctx, who, action, command.run(f.get("connection"), f.get("project"), f.get("change"), who));
   }
 
   private interface BuildCommand {
@@ -71,7 +79,10 @@ final class CommandRoutes {
     String raw = ctx.pathParam("id");
     String action = verb + " build " + raw;
     String who = auth.require(ctx, action);
-    long id = BuildListParams.parseLong(raw).filter(n -> n > 0).orElseThrow(() -> ApiError.unknownBuild(raw));
+    long id =
+        BuildListParams.parseLong(raw)
+            .filter(n -> n > 0)
+            .orElseThrow(() -> ApiError.unknownBuild(raw));
     respond(ctx, who, action, command.run(id, who));
   }
 
@@ -80,9 +91,28 @@ final class CommandRoutes {
     Map<String, String> f = triggerFields(ctx.body());
     PipelineName pipeline =
         PipelineName.parse(f.get("pipeline"))
-            .orElseThrow(() -> ApiError.badRequest("Unknown pipeline '" + f.get("pipeline") + "'; expected one of " + String.join(", ", PipelineName.ids()) + "."));
-    String action = "trigger " + pipeline.id() + " on " + f.get("connection") + "/" + f.get("project") + " " + f.get("ref");
-    respond(ctx, who, action, commands.trigger(f.get("connection"), f.get("project"), pipeline, f.get("ref"), who));
+            .orElseThrow(
+                () ->
+                    ApiError.badRequest(
+                        "Unknown pipeline '"
+                            + f.get("pipeline")
+                            + "'; expected one of "
+                            + String.join(", ", PipelineName.ids())
+                            + "."));
+    String action =
+        "trigger "
+            + pipeline.id()
+            + " on "
+            + f.get("connection")
+            + "/"
+            + f.get("project")
+            + " "
+            + f.get("ref");
+    respond(
+        ctx,
+        who,
+        action,
+        commands.trigger(f.get("connection"), f.get("project"), pipeline, f.get("ref"), who));
   }
 
   /** The four string fields of a trigger request; anything else is a 400 saying what is wrong. */
@@ -91,10 +121,13 @@ final class CommandRoutes {
     try {
       node = Json.MAPPER.readTree(body == null ? "" : body);
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("The body is not valid JSON; send {\"connection\", \"project\", \"pipeline\", \"ref\"}.");
+      throw ApiError.badRequest(
+          "The body is not valid JSON; send {\"connection\", \"project\", \"pipeline\", \"ref\"}.");
     }
     if (node == null || !node.isObject()) {
-      throw ApiError.badRequest("The body must be a JSON object with \"connection\", \"project\", \"pipeline\" and \"ref\".");
+      throw ApiError.badRequest(
+          "The body must be a JSON object with \"connection\", \"project\", \"pipeline\" and"
+              + " \"ref\".");
     }
     Map<String, String> fields = new LinkedHashMap<>();
     for (String name : TRIGGER_FIELDS) {
@@ -104,16 +137,29 @@ final class CommandRoutes {
       }
       fields.put(name, v.asText());
     }
-    node.fieldNames().forEachRemaining(n -> {
-      if (!Set.copyOf(TRIGGER_FIELDS).contains(n)) {
-        throw ApiError.badRequest("Unknown field \"" + n + "\"; a trigger takes only " + String.join(", ", TRIGGER_FIELDS) + ".");
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!Set.copyOf(TRIGGER_FIELDS).contains(n)) {
+                throw ApiError.badRequest(
+                    "Unknown field \""
+                        + n
+                        + "\"; a trigger takes only "
+                        + String.join(", ", TRIGGER_FIELDS)
+                        + ".");
+              }
+            });
     return fields;
   }
 
   private void respond(Context ctx, String who, String action, CommandResult r) {
-    AdminAuth.AUDIT.info("{} from {}: {} -> {} {}", who, ctx.ip(), AdminAuth.clean(action), r.code(), AdminAuth.clean(r.message()));
+    AdminAuth.AUDIT.info(
+        "{} from {}: {} -> {} {}",
+        who,
+        ctx.ip(),
+        AdminAuth.clean(action),
+        r.code(),
+        AdminAuth.clean(r.message()));
     int status = r.code() >= 200 && r.code() <= 599 ? r.code() : 500;
     if (status < 300) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -125,8 +171,13 @@ final class CommandRoutes {
       }
       ctx.status(status).json(body);
     } else {
-      String code = r.error() == null || r.error().isBlank() ? ErrorHandling.codeFor(status) : r.error();
-      ErrorHandling.respond(ctx, status, code, r.message() == null || r.message().isBlank() ? "The scheduler refused." : r.message());
+      String code =
+          r.error() == null || r.error().isBlank() ? ErrorHandling.codeFor(status) : r.error();
+      ErrorHandling.respond(
+          ctx,
+          status,
+          code,
+          r.message() == null || r.message().isBlank() ? "The scheduler refused." : r.message());
     }
   }
 }

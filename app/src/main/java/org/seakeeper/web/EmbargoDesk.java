@@ -27,38 +27,41 @@ public interface EmbargoDesk {
   /** The builds of an embargo, oldest first (every attempt). */
   List<Build> builds(String id);
 
-  /** Makes its builds public; false when it was already published. @throws ApiError 404 when unknown */
+  /**
+   * Makes its builds public; false when it was already published. @throws ApiError 404 when unknown
+   */
   boolean publish(String id, String by);
 
   /** No embargo support: every call is a 404. */
-  EmbargoDesk NONE = new EmbargoDesk() {
-    private ApiError off() {
-      return new ApiError(404, "not_found", "This server takes no embargoed changes.");
-    }
+  EmbargoDesk NONE =
+      new EmbargoDesk() {
+        private ApiError off() {
+          return new ApiError(404, "not_found", "This server takes no embargoed changes.");
+        }
 
-    @Override
-    public Embargo submit(String source, String project, String base, byte[] patch, String by) {
-      throw off();
-    }
+        @Override
+        public Embargo submit(String source, String project, String base, byte[] patch, String by) {
+          throw off();
+        }
 
-    @Override
-    public List<Embargo> list() {
-      return List.of();
-    }
+        @Override
+        public List<Embargo> list() {
+          return List.of();
+        }
 
-    @Override
-    public Optional<Embargo> get(String id) {
-      return Optional.empty();
-    }
+        @Override
+        public Optional<Embargo> get(String id) {
+          return Optional.empty();
+        }
 
-    @Override
-    public List<Build> builds(String id) {
-      return List.of();
-    }
+        @Override
+        public List<Build> builds(String id) {
+          return List.of();
+        }
 
-    @Override
-    public boolean publish(String id, String by) {
-      throw off();
-    }
-  };
+        @Override
+        public boolean publish(String id, String by) {
+          throw off();
+        }
+      };
 }

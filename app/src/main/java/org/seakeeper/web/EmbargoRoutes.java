@@ -12,8 +12,8 @@ import org.seakeeper.core.store.Embargo;
  * Embargoed changes (admin token for everything): {@code POST /api/v1/embargoed?project=&base=
  * [&connection=]} with a {@code git format-patch} mbox as the body, {@code GET /api/v1/embargoed},
  * {@code GET /api/v1/embargoed/{id}} (with its builds) and {@code POST
- * /api/v1/embargoed/{id}/publish}. Without the token every one of them answers 401 and says
- * nothing about what exists.
+ * /api/v1/embargoed/{id}/publish}. Without the token every one of them answers 401 and says nothing
+ * about what exists.
  */
 final class EmbargoRoutes {
   private final EmbargoDesk desk;
@@ -28,42 +28,57 @@ final class EmbargoRoutes {
 
   void install(RoutesConfig routes) {
     routes.post("/api/v1/embargoed", this::submit);
-    routes.get("/api/v1/embargoed", ctx -> {
-      auth.require(ctx, "list embargoed changes");
-      ctx.json(Map.of("embargoed", desk.list().stream().map(this::json).toList()));
-    });
-    routes.get("/api/v1/embargoed/{id}", ctx -> {
-      auth.require(ctx, "read embargoed change " + ctx.pathParam("id"));
-      ctx.json(detail(found(ctx.pathParam("id"))));
-    });
+    routes.get(
+        "/api/v1/embargoed",
+        ctx -> {
+          auth.require(ctx, "list embargoed changes");
+          ctx.json(Map.of("embargoed", desk.list().stream().map(this::json).toList()));
+        });
+    routes.get(
+        "/api/v1/embargoed/{id}",
+        ctx -> {
+          auth.require(ctx, "read embargoed change " + ctx.pathParam("id"));
+          ctx.json(detail(found(ctx.pathParam("id"))));
+        });
     routes.post("/api/v1/embargoed/{id}/publish", this::publish);
   }
 
   private Embargo found(String id) {
-    return desk.get(id).orElseThrow(() -> new ApiError(404, "not_found", "There is no embargoed change " + id + "."));
+    return desk.get(id)
+        .orElseThrow(
+            () -> new ApiError(404, "not_found", "There is no embargoed change " + id + "."));
   }
 
   private void submit(Context ctx) {
     String who = auth.require(ctx, "submit an embargoed change");
     String project = required(ctx, "project");
     String base = required(ctx, "base");
-    String connection = ctx.queryParam("connection") == null || ctx.queryParam("connection").isBlank() ? "local" : ctx.queryParam("connection");
+    String connection =
+        ctx.queryParam("connection") == null || ctx.queryParam("connection").isBlank()
+            ? "local"
+            : ctx.queryParam("connection");
     byte[] patch = ctx.bodyAsBytes();
     if (patch.length == 0) {
-      throw ApiError.badRequest("Send the patch (the output of 'git format-patch --stdout BASE..') as the request body.");
+      throw ApiError.badRequest(
+          "Send the patch (the output of 'git format-patch --stdout BASE..') as the request body.");
     }
     Embargo e;
     try {
       e = desk.submit(connection, project, base, patch, who);
     } catch (ApiError r) {
       // not even a refused submission names its project or base in the log
-      AdminAuth.AUDIT.info("{} from {}: submit embargoed change -> {} {}", who, ctx.ip(), r.status(), r.code());
+      AdminAuth.AUDIT.info(
+          "{} from {}: submit embargoed change -> {} {}", who, ctx.ip(), r.status(), r.code());
       throw r;
     }
     // the audit log names only the id: the project and base stay out of logs others may read
     AdminAuth.AUDIT.info("{} from {}: submitted embargoed change {} -> 202", who, ctx.ip(), e.id());
     Map<String, Object> body = detail(e);
-    body.put("message", "embargoed change " + e.id() + " queued for release (privileged); its builds stay hidden until published");
+    body.put(
+        "message",
+        "embargoed change "
+            + e.id()
+            + " queued for release (privileged); its builds stay hidden until published");
     ctx.status(202).json(body);
   }
 
@@ -72,9 +87,15 @@ final class EmbargoRoutes {
     String who = auth.require(ctx, "publish embargoed change " + id);
     found(id);
     boolean done = desk.publish(id, who);
-    AdminAuth.AUDIT.info("{} from {}: publish embargoed change {} -> {}", who, ctx.ip(), AdminAuth.clean(id), done ? 200 : 409);
+    AdminAuth.AUDIT.info(
+        "{} from {}: publish embargoed change {} -> {}",
+        who,
+        ctx.ip(),
+        AdminAuth.clean(id),
+        done ? 200 : 409);
     if (!done) {
-      throw new ApiError(409, "already_published", "Embargoed change " + id + " is already public.");
+      throw new ApiError(
+          409, "already_published", "Embargoed change " + id + " is already public.");
     }
     Map<String, Object> body = detail(found(id));
     body.put("message", "embargoed change " + id + " published: its builds are public now");
@@ -84,7 +105,11 @@ final class EmbargoRoutes {
   private static String required(Context ctx, String name) {
     String v = ctx.queryParam(name);
     if (v == null || v.isBlank()) {
-      throw ApiError.badRequest("The query parameter '" + name + "' is required (POST /api/v1/embargoed?project=NAME&base=REF with the patch as the body).");
+      throw ApiError.badRequest(
+          "The query parameter '"
+              + name
+              + "' is required (POST /api/v1/embargoed?project=NAME&base=REF with the patch as the"
+              + " body).");
     }
     return v;
   }

@@ -28,9 +28,13 @@ final class ErrorHandling {
   private ErrorHandling() {}
 
   static void install(JavalinConfig config) {
-    config.routes.exception(ApiError.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
+    config.routes.exception(
+        ApiError.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
     config.routes.exception(HttpResponseException.class, ErrorHandling::javalinError);
-    config.routes.exception(Exception.class, (e, ctx) -> respond(ctx, 500, "internal_error", incident(e, ctx.method() + " " + ctx.path())));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) ->
+            respond(ctx, 500, "internal_error", incident(e, ctx.method() + " " + ctx.path())));
     config.router.javaLangErrorHandler(
         (res, error) -> {
           String body = Json.write(Json.error("internal_error", incident(error, "a request")));
@@ -54,13 +58,30 @@ final class ErrorHandling {
   private static void javalinError(HttpResponseException e, Context ctx) {
     int status = e.getStatus();
     switch (status) {
-      case 404 -> respond(ctx, 404, "not_found", "There is no " + ctx.method() + " " + ctx.path() + " here; see docs/api.md for the endpoints.");
+      case 404 ->
+          respond(
+              ctx,
+              404,
+              "not_found",
+              "There is no "
+                  + ctx.method()
+                  + " "
+                  + ctx.path()
+                  + " here; see docs/api.md for the endpoints.");
       case 405 -> {
         String allowed = e.getDetails().values().stream().findFirst().orElse("");
         if (!allowed.isEmpty()) {
           ctx.header("Allow", allowed);
         }
-        respond(ctx, 405, "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path() + (allowed.isEmpty() ? "." : "; use " + allowed + "."));
+        respond(
+            ctx,
+            405,
+            "method_not_allowed",
+            "Method "
+                + ctx.method()
+                + " is not allowed on "
+                + ctx.path()
+                + (allowed.isEmpty() ? "." : "; use " + allowed + "."));
       }
       default -> respond(ctx, status, codeFor(status), sentence(status, e.getMessage()));
     }
@@ -93,7 +114,9 @@ final class ErrorHandling {
   private static String incident(Throwable e, String what) {
     String id = UUID.randomUUID().toString().substring(0, 8);
     LOG.error("Incident {} while handling {}", id, what, e);
-    return "Something went wrong on the server (incident " + id + "); the details are in the server log.";
+    return "Something went wrong on the server (incident "
+        + id
+        + "); the details are in the server log.";
   }
 
   /** Jetty's own errors (malformed requests, errors outside Javalin) as JSON, never HTML. */
@@ -104,7 +127,13 @@ final class ErrorHandling {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+        Request request,
+        Response response,
+        int code,
+        String message,
+        Throwable cause,
+        Callback callback) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
@@ -117,7 +146,10 @@ final class ErrorHandling {
 
     private static byte[] body(int code, String message) {
       String reason = HttpStatus.forStatus(code).getMessage();
-      String text = "The server could not handle this request: " + (message == null || message.isBlank() ? reason : message) + ".";
+      String text =
+          "The server could not handle this request: "
+              + (message == null || message.isBlank() ? reason : message)
+              + ".";
       return Json.write(Json.error(codeFor(code), text)).getBytes(StandardCharsets.UTF_8);
     }
   }

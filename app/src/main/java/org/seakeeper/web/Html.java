@@ -9,12 +9,13 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Small helpers for the server-rendered pages. Every value from a build (job names, details,
- * logs, refs) is untrusted: it goes through {@link #esc} and nowhere else.
+ * Small helpers for the server-rendered pages. Every value from a build (job names, details, logs,
+ * refs) is untrusted: it goes through {@link #esc} and nowhere else.
  */
 final class Html {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private static final String STYLE =
       """
@@ -59,7 +60,11 @@ final class Html {
 
   /** The CSP of a page: nothing but our own nonce'd style and script, and fetches to ourselves. */
   static String csp(String nonce) {
-    return "default-src 'none'; style-src 'nonce-" + nonce + "'; script-src 'nonce-" + nonce + "'; connect-src 'self'; "
+    return "default-src 'none'; style-src 'nonce-"
+        + nonce
+        + "'; script-src 'nonce-"
+        + nonce
+        + "'; connect-src 'self'; "
         + "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
   }
 
@@ -67,16 +72,30 @@ final class Html {
   static String page(String title, String nonce, Links links, String body) {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>" + esc(title) + " - Seakeeper</title><style nonce=\"" + nonce + "\">" + STYLE + "</style></head><body>\n"
-        + "<nav><a href=\"" + esc(links.local("/builds")) + "\">Builds</a> · <a href=\"" + esc(links.local("/api/v1/status")) + "\">Status (JSON)</a></nav>\n"
-        + body + "\n</body></html>\n";
+        + "<title>"
+        + esc(title)
+        + " - Seakeeper</title><style nonce=\""
+        + nonce
+        + "\">"
+        + STYLE
+        + "</style></head><body>\n"
+        + "<nav><a href=\""
+        + esc(links.local("/builds"))
+        + "\">Builds</a> · <a href=\""
+        + esc(links.local("/api/v1/status"))
+        + "\">Status (JSON)</a></nav>\n"
+        + body
+        + "\n</body></html>\n";
   }
 
   static String time(Optional<Instant> t) {
     return t.map(TIME::format).orElse("");
   }
 
-  /** A span between two instants, e.g. {@code 1h 02m}, {@code 3m 07s}, {@code 12s}; empty when unknown. */
+  /**
+   * A span between two instants, e.g. {@code 1h 02m}, {@code 3m 07s}, {@code 12s}; empty when
+   * unknown.
+   */
   static String span(Optional<Instant> from, Optional<Instant> to) {
     if (from.isEmpty() || to.isEmpty()) {
       return "";

@@ -11,11 +11,14 @@ public final class Links {
   private final String base;
   private final String prefix;
 
-  /** @param publicUrl e.g. {@code https://ci.example.org/} or {@code https://example.org/ci} */
+  /**
+   * @param publicUrl e.g. {@code https://ci.example.org/} or {@code https://example.org/ci}
+   */
   public Links(URI publicUrl) {
     Objects.requireNonNull(publicUrl);
     if (!publicUrl.isAbsolute() || publicUrl.getHost() == null) {
-      throw new IllegalArgumentException("public URL must be absolute, like http://host:port/: " + publicUrl);
+      throw new IllegalArgumentException(
+          "public URL must be absolute, like http://host:port/: " + publicUrl);
     }
     String s = publicUrl.toString();
     int cut = s.indexOf('?') >= 0 ? s.indexOf('?') : s.indexOf('#');

@@ -26,16 +26,25 @@ import org.slf4j.LoggerFactory;
  * event's {@code id} is the log offset after it, so a reconnecting EventSource (header {@code
  * Last-Event-ID}) or {@code ?offset=N} resumes there. Each stream holds one virtual thread and at
  * most {@link #CHUNK} bytes of log; one client address holds at most {@link
- * #MAX_STREAMS_PER_CLIENT} streams (then 429), all clients together {@link #MAX_STREAMS} (then 503).
+ * #MAX_STREAMS_PER_CLIENT} streams (then 429), all clients together {@link #MAX_STREAMS} (then
+ * 503).
  */
 final class LogStreams {
   static final long POLL_MILLIS = 200;
   static final long HEARTBEAT_MILLIS = 2_000;
   static final int MAX_STREAMS = 256;
-  /** The most live log streams one client address may hold open at once (on top of {@link #MAX_STREAMS}). */
+
+  /**
+   * The most live log streams one client address may hold open at once (on top of {@link
+   * #MAX_STREAMS}).
+   */
   static final int MAX_STREAMS_PER_CLIENT = 8;
-  /** The most log read at a time while streaming; also the most a line event waits for its newline. */
+
+  /**
+   * The most log read at a time while streaming; also the most a line event waits for its newline.
+   */
   static final int CHUNK = 64 * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(LogStreams.class);
 
   private final BuildQueries queries;
@@ -47,7 +56,9 @@ final class LogStreams {
   LogStreams(BuildQueries queries, LogStore logs, MeterRegistry registry) {
     this.queries = queries;
     this.logs = logs;
-    Gauge.builder("seakeeper.web.log.streams", active, AtomicInteger::get).description("Live log streams open right now").register(registry);
+    Gauge.builder("seakeeper.web.log.streams", active, AtomicInteger::get)
+        .description("Live log streams open right now")
+        .register(registry);
   }
 
   /** Ends every open stream (on shutdown), waiting up to {@code wait} for them to finish. */
@@ -66,12 +77,17 @@ final class LogStreams {
     if (perClient.merge(client, 1, Integer::sum) > MAX_STREAMS_PER_CLIENT) {
       release(client);
       throw new ApiError(
-          429, "too_many_streams", "This address has " + MAX_STREAMS_PER_CLIENT + " live log streams open already; close one, or read /log.");
+          429,
+          "too_many_streams",
+          "This address has "
+              + MAX_STREAMS_PER_CLIENT
+              + " live log streams open already; close one, or read /log.");
     }
     if (active.incrementAndGet() > MAX_STREAMS) {
       active.decrementAndGet();
       release(client);
-      throw new ApiError(503, "unavailable", "Too many live log streams are open; try again later or read /log.");
+      throw new ApiError(
+          503, "unavailable", "Too many live log streams are open; try again later or read /log.");
     }
     try {
       var res = ctx.res();
@@ -104,7 +120,8 @@ final class LogStreams {
    * {@link #CHUNK} bytes goes out in pieces of at most that size, cut between characters, so a
    * stream never holds more.
    */
-  private void follow(long buildId, long offset, OutputStream out) throws IOException, InterruptedException {
+  private void follow(long buildId, long offset, OutputStream out)
+      throws IOException, InterruptedException {
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
     long idleSince = System.nanoTime();
     while (stopping.getCount() > 0) {
@@ -123,7 +140,8 @@ final class LogStreams {
             start = i + 1;
             emit(out, "line", pending.toString(StandardCharsets.UTF_8), offset);
             pending.reset();
-          } else if (pending.size() + (i - start) >= CHUNK - 3 && (chunk[i] & 0xC0) != 0x80) { // at most CHUNK bytes, not inside a UTF-8 character
+          } else if (pending.size() + (i - start) >= CHUNK - 3
+              && (chunk[i] & 0xC0) != 0x80) { // at most CHUNK bytes, not inside a UTF-8 character
             pending.write(chunk, start, i - start);
             start = i;
             offset += pending.size();
@@ -177,10 +195,15 @@ final class LogStreams {
   private static long startOffset(Context ctx) {
     String given = ctx.queryParam("offset");
     String header = ctx.header("Last-Event-ID");
-    String raw = header != null && !header.isBlank() ? header : given; // a reconnect resumes where it was
+    String raw =
+        header != null && !header.isBlank() ? header : given; // a reconnect resumes where it was
     if (raw == null || raw.isBlank()) {
       return 0;
     }
-    return BuildListParams.parseLong(raw.strip()).orElseThrow(() -> ApiError.badRequest("'offset' must be a byte offset (0 or more), not '" + raw + "'."));
+    return BuildListParams.parseLong(raw.strip())
+        .orElseThrow(
+            () ->
+                ApiError.badRequest(
+                    "'offset' must be a byte offset (0 or more), not '" + raw + "'."));
   }
 }

@@ -20,7 +20,8 @@ import org.seakeeper.core.scheduler.SchedulerMetrics;
  */
 public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   private final MeterRegistry registry;
-  private static final org.slf4j.Logger POLICY = org.slf4j.LoggerFactory.getLogger("org.seakeeper.scheduler.policy");
+  private static final org.slf4j.Logger POLICY =
+      org.slf4j.LoggerFactory.getLogger("org.seakeeper.scheduler.policy");
   private final Counter events;
   private final Counter refused;
   private final AtomicInteger queued = new AtomicInteger();
@@ -28,10 +29,20 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
 
   public MicrometerSchedulerMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.events = Counter.builder("seakeeper.events.received").description("Trigger events taken into the inbox").register(registry);
-    this.refused = Counter.builder("seakeeper.events.refused").description("Events that started nothing because the tier policy refused them").register(registry);
-    Gauge.builder("seakeeper.queue.length", queued, AtomicInteger::get).description("Builds waiting for an executor slot").register(registry);
-    Gauge.builder("seakeeper.executor.slots.in.use", slotsInUse, AtomicInteger::get).description("Executor slots running a build").register(registry);
+    this.events =
+        Counter.builder("seakeeper.events.received")
+            .description("Trigger events taken into the inbox")
+            .register(registry);
+    this.refused =
+        Counter.builder("seakeeper.events.refused")
+            .description("Events that started nothing because the tier policy refused them")
+            .register(registry);
+    Gauge.builder("seakeeper.queue.length", queued, AtomicInteger::get)
+        .description("Builds waiting for an executor slot")
+        .register(registry);
+    Gauge.builder("seakeeper.executor.slots.in.use", slotsInUse, AtomicInteger::get)
+        .description("Executor slots running a build")
+        .register(registry);
     for (Tier tier : Tier.values()) {
       queueWait(tier);
     }
@@ -45,7 +56,11 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   @Override
   public void eventRefused(String connection, String project, String why) {
     refused.increment();
-    POLICY.info("event of {} {} starts nothing: {}", RefNames.printable(connection), RefNames.printable(project), why);
+    POLICY.info(
+        "event of {} {} starts nothing: {}",
+        RefNames.printable(connection),
+        RefNames.printable(project),
+        why);
   }
 
   @Override
@@ -69,7 +84,10 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
   }
 
   private Timer queueWait(Tier tier) {
-    return Timer.builder("seakeeper.build.queue.wait").description("How long builds waited for an executor slot").tag("tier", tier.id()).register(registry);
+    return Timer.builder("seakeeper.build.queue.wait")
+        .description("How long builds waited for an executor slot")
+        .tag("tier", tier.id())
+        .register(registry);
   }
 
   private static Duration nonNegative(Duration d) {
@@ -80,10 +98,23 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
    * {@code seakeeper_connection_up{connection}}: 1 while the connection's service answers, 0 while
    * it is degraded or down (see {@link org.seakeeper.core.effect.ConnectionHealth}).
    */
-  public void connections(org.seakeeper.core.effect.ConnectionHealth health, java.util.List<String> names) {
+  public void connections(
+      org.seakeeper.core.effect.ConnectionHealth health, java.util.List<String> names) {
     for (String n : names) {
-      Gauge.builder("seakeeper.connection.up", health, h -> h.of(n).map(x -> x.state() == org.seakeeper.core.effect.ConnectionHealth.State.UP ? 1.0 : 0.0).orElse(1.0))
-          .description("1 while the connection's service answers, 0 while it is degraded or down").tag("connection", n).register(registry);
+      Gauge.builder(
+              "seakeeper.connection.up",
+              health,
+              h ->
+                  h.of(n)
+                      .map(
+                          x ->
+                              x.state() == org.seakeeper.core.effect.ConnectionHealth.State.UP
+                                  ? 1.0
+                                  : 0.0)
+                      .orElse(1.0))
+          .description("1 while the connection's service answers, 0 while it is degraded or down")
+          .tag("connection", n)
+          .register(registry);
     }
   }
 
@@ -91,23 +122,34 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
    * {@code seakeeper_effects_pending{connection,kind}}: outbox entries (reports, submits) not yet
    * carried out, per connection and kind, read from {@code counts} at most once a second.
    */
-  public void effectsPending(java.util.function.Supplier<java.util.List<org.seakeeper.core.store.Outbox.PendingCount>> counts, java.util.List<String> connections) {
-    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> last = new java.util.concurrent.atomic.AtomicReference<>(java.util.Map.of());
+  public void effectsPending(
+      java.util.function.Supplier<java.util.List<org.seakeeper.core.store.Outbox.PendingCount>>
+          counts,
+      java.util.List<String> connections) {
+    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> last =
+        new java.util.concurrent.atomic.AtomicReference<>(java.util.Map.of());
     java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(0);
-    java.util.function.Function<String, Double> count = key -> {
-      long now = System.nanoTime();
-      long then = readAt.get();
-      if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
-        java.util.Map<String, Long> m = new java.util.HashMap<>();
-        counts.get().forEach(c -> m.merge(c.connection() + "\u0000" + c.kind().id(), c.count(), Long::sum));
-        last.set(m);
-      }
-      return (double) last.get().getOrDefault(key, 0L);
-    };
+    java.util.function.Function<String, Double> count =
+        key -> {
+          long now = System.nanoTime();
+          long then = readAt.get();
+          if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
+            java.util.Map<String, Long> m = new java.util.HashMap<>();
+            counts
+                .get()
+                .forEach(
+                    c -> m.merge(c.connection() + "\u0000" + c.kind().id(), c.count(), Long::sum));
+            last.set(m);
+          }
+          return (double) last.get().getOrDefault(key, 0L);
+        };
     for (String c : connections) {
       for (org.seakeeper.core.store.OutboxKind k : org.seakeeper.core.store.OutboxKind.values()) {
         String key = c + "\u0000" + k.id();
-        Gauge.builder("seakeeper.effects.pending", () -> count.apply(key)).description("Reports and submits waiting to be carried out").tags("connection", c, "kind", k.id()).register(registry);
+        Gauge.builder("seakeeper.effects.pending", () -> count.apply(key))
+            .description("Reports and submits waiting to be carried out")
+            .tags("connection", c, "kind", k.id())
+            .register(registry);
       }
     }
   }

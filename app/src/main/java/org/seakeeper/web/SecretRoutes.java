@@ -18,8 +18,8 @@ import org.seakeeper.secrets.SecretAdmin;
  * {@code /api/v1/secrets}: set, list and delete secrets (docs/contracts.md §5). Every call needs
  * the admin token, reads too; values go in and never come out. The one exception is {@code GET
  * /api/v1/secrets/public-key}: the server's public key, which anyone may encrypt config repo
- * secrets to. Secrets are not build state, so these
- * routes talk to the secret store (through {@link SecretAdmin}), not to the scheduler.
+ * secrets to. Secrets are not build state, so these routes talk to the secret store (through {@link
+ * SecretAdmin}), not to the scheduler.
  */
 final class SecretRoutes {
   private static final Set<String> PUT_FIELDS = Set.of("value", "value_base64", "pipelines");
@@ -46,10 +46,14 @@ final class SecretRoutes {
     try {
       pem = admin().publicKeyPem();
     } catch (org.seakeeper.secrets.SecretSealer.SealException e) {
-      throw new ApiError(503, "key_unavailable", "The server's key pair for config repo secrets cannot be read: " + e.getMessage());
+      throw new ApiError(
+          503,
+          "key_unavailable",
+          "The server's key pair for config repo secrets cannot be read: " + e.getMessage());
     }
     if (pem.isEmpty()) {
-      throw new ApiError(503, "key_unavailable", "This server has no key pair for config repo secrets.");
+      throw new ApiError(
+          503, "key_unavailable", "This server has no key pair for config repo secrets.");
     }
     ctx.contentType("application/x-pem-file").result(pem.get());
   }
@@ -62,28 +66,39 @@ final class SecretRoutes {
   }
 
   private void put(Context ctx) {
-    String slot = ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+    String slot =
+        ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
     String who = auth.require(ctx, "set secret " + slot);
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("The body is not valid JSON; send {\"value\": \"...\"} or {\"value_base64\": \"...\"}, and optionally \"pipelines\": [\"post\", ...].");
+      throw ApiError.badRequest(
+          "The body is not valid JSON; send {\"value\": \"...\"} or {\"value_base64\": \"...\"},"
+              + " and optionally \"pipelines\": [\"post\", ...].");
     }
     if (node == null || !node.isObject()) {
-      throw ApiError.badRequest("The body must be a JSON object with \"value\" or \"value_base64\".");
+      throw ApiError.badRequest(
+          "The body must be a JSON object with \"value\" or \"value_base64\".");
     }
-    node.fieldNames().forEachRemaining(n -> {
-      if (!PUT_FIELDS.contains(n)) {
-        throw ApiError.badRequest("Unknown field \"" + n + "\"; a secret takes value or value_base64, and pipelines.");
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!PUT_FIELDS.contains(n)) {
+                throw ApiError.badRequest(
+                    "Unknown field \""
+                        + n
+                        + "\"; a secret takes value or value_base64, and pipelines.");
+              }
+            });
     byte[] value = value(node);
     Optional<String> pipelines = Optional.empty();
     JsonNode p = node.get("pipelines");
     if (p != null && !p.isNull()) {
       if (!p.isArray() || p.isEmpty()) {
-        throw ApiError.badRequest("\"pipelines\" must be a non-empty list of pipeline names, e.g. [\"post\", \"release\"].");
+        throw ApiError.badRequest(
+            "\"pipelines\" must be a non-empty list of pipeline names, e.g. [\"post\","
+                + " \"release\"].");
       }
       StringBuilder list = new StringBuilder();
       for (JsonNode x : p) {
@@ -94,7 +109,14 @@ final class SecretRoutes {
       }
       pipelines = Optional.of(list.toString());
     }
-    SecretAdmin.Outcome o = admin().set(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"), pipelines, value);
+    SecretAdmin.Outcome o =
+        admin()
+            .set(
+                ctx.pathParam("connection"),
+                ctx.pathParam("project"),
+                ctx.pathParam("name"),
+                pipelines,
+                value);
     java.util.Arrays.fill(value, (byte) 0);
     respond(ctx, who, "set secret " + slot, o);
   }
@@ -103,7 +125,8 @@ final class SecretRoutes {
     JsonNode text = node.get("value");
     JsonNode b64 = node.get("value_base64");
     if ((text == null) == (b64 == null)) {
-      throw ApiError.badRequest("Send exactly one of \"value\" (text) and \"value_base64\" (bytes).");
+      throw ApiError.badRequest(
+          "Send exactly one of \"value\" (text) and \"value_base64\" (bytes).");
     }
     if (text != null) {
       if (!text.isTextual()) {
@@ -122,14 +145,21 @@ final class SecretRoutes {
   }
 
   private void delete(Context ctx) {
-    String slot = ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+    String slot =
+        ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
     String who = auth.require(ctx, "delete secret " + slot);
-    respond(ctx, who, "delete secret " + slot, admin().delete(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name")));
+    respond(
+        ctx,
+        who,
+        "delete secret " + slot,
+        admin()
+            .delete(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name")));
   }
 
   private void list(Context ctx) {
     auth.require(ctx, "list secrets");
-    Optional<String> project = Optional.ofNullable(ctx.queryParam("project")).filter(s -> !s.isBlank());
+    Optional<String> project =
+        Optional.ofNullable(ctx.queryParam("project")).filter(s -> !s.isBlank());
     List<Map<String, Object>> out = admin().list(project).stream().map(SecretRoutes::json).toList();
     ctx.json(Map.of("secrets", out));
   }
@@ -144,7 +174,13 @@ final class SecretRoutes {
   }
 
   private static void respond(Context ctx, String who, String action, SecretAdmin.Outcome o) {
-    AdminAuth.AUDIT.info("{} from {}: {} -> {} {}", who, ctx.ip(), AdminAuth.clean(action), o.status(), AdminAuth.clean(o.message()));
+    AdminAuth.AUDIT.info(
+        "{} from {}: {} -> {} {}",
+        who,
+        ctx.ip(),
+        AdminAuth.clean(action),
+        o.status(),
+        AdminAuth.clean(o.message()));
     if (o.ok()) {
       ctx.status(o.status()).json(Map.of("message", o.message()));
     } else {

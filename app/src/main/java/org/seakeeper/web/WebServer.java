@@ -49,7 +49,14 @@ public final class WebServer implements AutoCloseable {
       Supplier<Map<String, Object>> status,
       org.seakeeper.secrets.SecretAdmin secrets) {
     /** Services without secrets ({@code /api/v1/secrets} answers 503). */
-    public Services(BuildQueries queries, LogStore logs, SchedulerCommands commands, Supplier<String> adminToken, URI publicUrl, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> status) {
+    public Services(
+        BuildQueries queries,
+        LogStore logs,
+        SchedulerCommands commands,
+        Supplier<String> adminToken,
+        URI publicUrl,
+        PrometheusMeterRegistry metrics,
+        Supplier<Map<String, Object>> status) {
       this(queries, logs, commands, adminToken, publicUrl, metrics, status, null);
     }
 
@@ -76,8 +83,8 @@ public final class WebServer implements AutoCloseable {
   }
 
   /**
-   * A server that also takes embargoed changes ({@code /api/v1/embargoed}). Whatever desk is
-   * given, build reads without the admin token use {@link BuildQueries#publicView()}.
+   * A server that also takes embargoed changes ({@code /api/v1/embargoed}). Whatever desk is given,
+   * build reads without the admin token use {@link BuildQueries#publicView()}.
    */
   public WebServer(Services services, EmbargoDesk embargoes) {
     this.services = Objects.requireNonNull(services);
@@ -86,7 +93,9 @@ public final class WebServer implements AutoCloseable {
     this.streams = new LogStreams(services.queries(), services.logs(), services.metrics());
   }
 
-  /** Starts listening; {@code port} 0 picks a free port (see {@link #port()}). A server starts once. */
+  /**
+   * Starts listening; {@code port} 0 picks a free port (see {@link #port()}). A server starts once.
+   */
   public synchronized WebServer start(String bindAddress, int port) {
     if (used) {
       throw new IllegalStateException("a WebServer starts only once");
@@ -100,7 +109,9 @@ public final class WebServer implements AutoCloseable {
               config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.defaultContentType = "application/json";
-              config.http.maxRequestSize = MAX_REQUEST_BYTES; // an embargoed patch; bodies are read only after the token check
+              config.http.maxRequestSize =
+                  MAX_REQUEST_BYTES; // an embargoed patch; bodies are read only after the token
+              // check
               config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
               ErrorHandling.install(config);
               SecurityHeaders.install(config);
@@ -109,17 +120,23 @@ public final class WebServer implements AutoCloseable {
               // (docs/contracts.md §6).
               BuildQueries everything = services.queries();
               BuildQueries open = everything.publicView();
-              java.util.function.Function<io.javalin.http.Context, BuildQueries> view = ctx -> auth.sees(ctx) ? everything : open;
+              java.util.function.Function<io.javalin.http.Context, BuildQueries> view =
+                  ctx -> auth.sees(ctx) ? everything : open;
               new ApiRoutes(view, services.logs(), links, streams).install(config.routes);
               new CommandRoutes(services.commands(), auth, links).install(config.routes);
               new EmbargoRoutes(embargoes, auth, links).install(config.routes);
               new SecretRoutes(services.secrets(), auth).install(config.routes);
-              new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy).install(config.routes);
+              new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy)
+                  .install(config.routes);
               new PageRoutes(view, services.logs(), links).install(config.routes);
             });
     created.start(bindAddress, port);
     app = created;
-    LOG.info("Web server listening on {}:{} (public URL {})", bindAddress, created.port(), services.publicUrl());
+    LOG.info(
+        "Web server listening on {}:{} (public URL {})",
+        bindAddress,
+        created.port(),
+        services.publicUrl());
     return this;
   }
 

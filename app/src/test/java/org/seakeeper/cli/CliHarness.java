@@ -32,7 +32,12 @@ final class CliHarness {
     Files.writeString(dir.resolve(".seakeeper.yaml"), yaml);
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
       git.add().addFilepattern(".").call();
-      git.commit().setMessage("init").setAuthor("t", "t@example.org").setCommitter("t", "t@example.org").setSign(false).call();
+      git.commit()
+          .setMessage("init")
+          .setAuthor("t", "t@example.org")
+          .setCommitter("t", "t@example.org")
+          .setSign(false)
+          .call();
     }
     return dir;
   }
@@ -40,7 +45,12 @@ final class CliHarness {
   static void commitAll(Path dir, String message) throws IOException, GitAPIException {
     try (Git git = Git.open(dir.toFile())) {
       git.add().addFilepattern(".").call();
-      git.commit().setMessage(message).setAuthor("t", "t@example.org").setCommitter("t", "t@example.org").setSign(false).call();
+      git.commit()
+          .setMessage(message)
+          .setAuthor("t", "t@example.org")
+          .setCommitter("t", "t@example.org")
+          .setSign(false)
+          .call();
     }
   }
 }

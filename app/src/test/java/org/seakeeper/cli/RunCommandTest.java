@@ -53,7 +53,8 @@ class RunCommandTest {
         return i;
       }
     }
-    throw new AssertionError("no line starting with " + prefix + " in\n" + String.join("\n", lines));
+    throw new AssertionError(
+        "no line starting with " + prefix + " in\n" + String.join("\n", lines));
   }
 
   @Test
@@ -65,9 +66,12 @@ class RunCommandTest {
     assertThat(indexOf(out, "[build ] success")).isLessThan(indexOf(out, "[test ] started"));
     assertThat(r.out()).contains("build says hello world").contains("test runs after build");
     assertThat(out.get(indexOf(out, "after-fail"))).isNotNull();
-    String summary = out.stream().filter(l -> l.startsWith("after-fail ")).findFirst().orElseThrow();
+    String summary =
+        out.stream().filter(l -> l.startsWith("after-fail ")).findFirst().orElseThrow();
     assertThat(summary).contains("skipped").contains("needs 'fail', which failed");
-    assertThat(out.stream().filter(l -> l.startsWith("fail ")).findFirst().orElseThrow()).contains("failure").contains("exit 7");
+    assertThat(out.stream().filter(l -> l.startsWith("fail ")).findFirst().orElseThrow())
+        .contains("failure")
+        .contains("exit 7");
     assertThat(r.out()).doesNotContain("never");
   }
 
@@ -77,10 +81,16 @@ class RunCommandTest {
     var r = cli("run", "--job", "test", dir.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("test runs after build").doesNotContain("docs");
-    String logs = r.outLines().stream().filter(l -> l.startsWith("logs: ")).findFirst().orElseThrow().substring(6);
+    String logs =
+        r.outLines().stream()
+            .filter(l -> l.startsWith("logs: "))
+            .findFirst()
+            .orElseThrow()
+            .substring(6);
     assertThat(Path.of(logs)).isDirectory();
     assertThat(Path.of(logs).startsWith(dir)).isFalse();
-    assertThat(Files.readString(Path.of(logs).resolve("build.log"))).contains("build says hello world");
+    assertThat(Files.readString(Path.of(logs).resolve("build.log")))
+        .contains("build says hello world");
   }
 
   @Test
@@ -88,15 +98,23 @@ class RunCommandTest {
     Path dir = repo(tmp.resolve("r"), DAG);
     var r = cli("run", "--pipeline", "post", dir.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.outLines().stream().filter(l -> l.startsWith("publish ")).findFirst().orElseThrow()).contains("skipped").contains("secrets");
+    assertThat(
+            r.outLines().stream().filter(l -> l.startsWith("publish ")).findFirst().orElseThrow())
+        .contains("skipped")
+        .contains("secrets");
   }
 
   @Test
   void config_errors_exit_3_with_positions_and_run_nothing() throws Exception {
-    Path dir = repo(tmp.resolve("r"), "jobs:\n  a:\n    run: echo ran\n    needz: [b]\npipelines:\n  check: [a]\n");
+    Path dir =
+        repo(
+            tmp.resolve("r"),
+            "jobs:\n  a:\n    run: echo ran\n    needz: [b]\npipelines:\n  check: [a]\n");
     var r = cli("run", dir.toString());
     assertThat(r.code()).isEqualTo(3);
-    assertThat(r.err()).contains(".seakeeper.yaml:4:5: error: unknown key 'needz' in job 'a' (did you mean 'needs'?)");
+    assertThat(r.err())
+        .contains(
+            ".seakeeper.yaml:4:5: error: unknown key 'needz' in job 'a' (did you mean 'needs'?)");
     assertThat(r.out()).doesNotContain("ran");
   }
 
@@ -134,7 +152,14 @@ class RunCommandTest {
 
   @Test
   void uncommitted_edits_are_ignored_with_a_warning_unless_dirty() throws Exception {
-    Path dir = repo(tmp.resolve("r"), "jobs:\n  a:\n    run: cat note.txt 2>/dev/null || echo no-note\npipelines:\n  check: [a]\n");
+    Path dir =
+        repo(
+            tmp.resolve("r"),
+            "jobs:\n"
+                + "  a:\n"
+                + "    run: cat note.txt 2>/dev/null || echo no-note\n"
+                + "pipelines:\n"
+                + "  check: [a]\n");
     Files.writeString(dir.resolve("note.txt"), "uncommitted-note\n");
     var clean = cli("run", dir.toString());
     assertThat(clean.code()).isZero();
@@ -147,20 +172,34 @@ class RunCommandTest {
 
   @Test
   void file_matchers_use_the_files_changed_by_the_head_commit() throws Exception {
-    Path dir = repo(tmp.resolve("r"), "jobs:\n  docs:\n    run: echo docs-job\n    when: {files: ['docs/**']}\n  code:\n    run: echo code-job\n    when: {ignore_files: ['docs/**']}\npipelines:\n  check: [docs, code]\n");
+    Path dir =
+        repo(
+            tmp.resolve("r"),
+            "jobs:\n"
+                + "  docs:\n"
+                + "    run: echo docs-job\n"
+                + "    when: {files: ['docs/**']}\n"
+                + "  code:\n"
+                + "    run: echo code-job\n"
+                + "    when: {ignore_files: ['docs/**']}\n"
+                + "pipelines:\n"
+                + "  check: [docs, code]\n");
     Files.createDirectories(dir.resolve("docs"));
     Files.writeString(dir.resolve("docs/a.md"), "hi\n");
     CliHarness.commitAll(dir, "docs only");
     var r = cli("run", dir.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("docs-job").doesNotContain("code-job");
-    assertThat(r.outLines().stream().filter(l -> l.startsWith("code ")).findFirst().orElseThrow()).contains("skipped");
+    assertThat(r.outLines().stream().filter(l -> l.startsWith("code ")).findFirst().orElseThrow())
+        .contains("skipped");
   }
 
   @Test
   void a_directory_that_is_not_a_git_repo_runs_as_it_is() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("plain"));
-    Files.writeString(dir.resolve(".seakeeper.yaml"), "jobs:\n  a:\n    run: ls data.txt\npipelines:\n  check: [a]\n");
+    Files.writeString(
+        dir.resolve(".seakeeper.yaml"),
+        "jobs:\n  a:\n    run: ls data.txt\npipelines:\n  check: [a]\n");
     Files.writeString(dir.resolve("data.txt"), "x");
     var r = cli("run", dir.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();

@@ -32,9 +32,9 @@ import java.util.function.Predicate;
  *   <li>{@link #refuse}: the listening socket is closed (connects are refused) and every open
  *       connection is cut.
  *   <li>{@link #cut}: every open connection is closed now; the mode stays.
- *   <li>{@link #failHttp} (an HTTP relay only): the next {@code n} requests whose path matches
- *       are answered {@code 503 Service Unavailable} by the relay, without reaching the target;
- *       other requests pass.
+ *   <li>{@link #failHttp} (an HTTP relay only): the next {@code n} requests whose path matches are
+ *       answered {@code 503 Service Unavailable} by the relay, without reaching the target; other
+ *       requests pass.
  * </ul>
  *
  * An HTTP relay ({@link #http}) reads HTTP/1.1 requests (heads, Content-Length or chunked bodies)
@@ -42,7 +42,11 @@ import java.util.function.Predicate;
  * bytes. Thread-safe; close it after the test.
  */
 final class FaultRelay implements AutoCloseable {
-  enum Mode { PASS, HANG, REFUSE }
+  enum Mode {
+    PASS,
+    HANG,
+    REFUSE
+  }
 
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private final int target;
@@ -168,23 +172,29 @@ final class FaultRelay implements AutoCloseable {
   }
 
   private void acceptOn(ServerSocket s) {
-    Thread.ofPlatform().daemon().name("fault-relay-" + port).start(() -> {
-      while (!s.isClosed()) {
-        Socket client;
-        try {
-          client = s.accept();
-        } catch (IOException e) {
-          return;
-        }
-        accepted.incrementAndGet();
-        Conn c = new Conn(client);
-        open.add(c);
-        Thread.ofVirtual().start(c::start);
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("fault-relay-" + port)
+        .start(
+            () -> {
+              while (!s.isClosed()) {
+                Socket client;
+                try {
+                  client = s.accept();
+                } catch (IOException e) {
+                  return;
+                }
+                accepted.incrementAndGet();
+                Conn c = new Conn(client);
+                open.add(c);
+                Thread.ofVirtual().start(c::start);
+              }
+            });
   }
 
-  /** One relayed connection: the client's socket and, unless it hung from the start, the target's. */
+  /**
+   * One relayed connection: the client's socket and, unless it hung from the start, the target's.
+   */
   private final class Conn {
     final Socket client;
     volatile Socket upstream;
@@ -261,8 +271,12 @@ final class FaultRelay implements AutoCloseable {
             body(in, OutputStream.nullOutputStream(), length, chunked);
           }
           byte[] msg = "relay: service unavailable\n".getBytes(StandardCharsets.US_ASCII);
-          out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: " + msg.length + (expect ? "\r\nConnection: close" : "") + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: "
+                      + msg.length
+                      + (expect ? "\r\nConnection: close" : "")
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.write(msg);
           out.flush();
           if (expect) {
@@ -328,7 +342,10 @@ final class FaultRelay implements AutoCloseable {
         throw new SocketException("the stream ended inside a request head");
       }
       b.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) ? state + 1 : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : (c == '\r' ? 1 : 0);
+      state =
+          (c == '\r' && (state == 0 || state == 2))
+              ? state + 1
+              : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : (c == '\r' ? 1 : 0);
       if (b.size() > 65536) {
         throw new SocketException("request head over 64 KiB");
       }
@@ -337,7 +354,8 @@ final class FaultRelay implements AutoCloseable {
   }
 
   /** Copies a request body: {@code length} bytes, or chunks up to the last one and its trailers. */
-  private static void body(InputStream in, OutputStream out, long length, boolean chunked) throws IOException {
+  private static void body(InputStream in, OutputStream out, long length, boolean chunked)
+      throws IOException {
     if (!chunked) {
       copy(in, out, length);
       return;

@@ -15,8 +15,8 @@ import org.seakeeper.server.ServerRuntime;
 
 /**
  * No event is lost while the server (and so its event stream) is down: after a restart the
- * connection catches up over REST, and every change is built and voted on exactly once, also
- * across a further restart.
+ * connection catches up over REST, and every change is built and voted on exactly once, also across
+ * a further restart.
  */
 @Tag("slow")
 class GerritCatchUpTest {
@@ -26,7 +26,8 @@ class GerritCatchUpTest {
   @TempDir Path tmp;
 
   @Test
-  void changes_uploaded_while_the_server_was_down_are_each_built_and_voted_on_exactly_once() throws Exception {
+  void changes_uploaded_while_the_server_was_down_are_each_built_and_voted_on_exactly_once()
+      throws Exception {
     GerritFlow f = new GerritFlow(GERRIT, "catch-up", tmp.resolve("work"));
     int port = GerritServer.freePort();
     ServerConfig cfg = f.serverConfig(tmp.resolve("data"), port);
@@ -41,9 +42,14 @@ class GerritCatchUpTest {
     List<Integer> whileDown = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       f.resetToMaster();
-      whileDown.add(f.change(f.pushForReview("while down " + i, ".seakeeper.yaml", yaml, "n.txt", i + "\n")));
+      whileDown.add(
+          f.change(f.pushForReview("while down " + i, ".seakeeper.yaml", yaml, "n.txt", i + "\n")));
     }
-    GERRIT.admin().post("changes/catch-up~" + first + "/revisions/current/review", GerritRest.json("message", "recheck"));
+    GERRIT
+        .admin()
+        .post(
+            "changes/catch-up~" + first + "/revisions/current/review",
+            GerritRest.json("message", "recheck"));
 
     try (ServerRuntime rt = GerritFlow.start(cfg)) {
       for (int change : whileDown) {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.event.EventSink;
 import org.seakeeper.core.event.TriggerEvent;
 
-/** The connection alone against a real Gerrit: what the stream delivers, and reconnecting after a drop. */
+/**
+ * The connection alone against a real Gerrit: what the stream delivers, and reconnecting after a
+ * drop.
+ */
 @Tag("slow")
 class GerritConnectionTest {
   @RegisterExtension static final GerritServer GERRIT = new GerritServer();
@@ -60,7 +63,8 @@ class GerritConnectionTest {
 
   private GerritFlow connect(String project) throws Exception {
     GerritFlow f = new GerritFlow(GERRIT, project, tmp.resolve("work"));
-    GerritEndpoint e = GerritEndpoint.of(f.serverConfig(tmp.resolve("data"), 1).connections().getFirst());
+    GerritEndpoint e =
+        GerritEndpoint.of(f.serverConfig(tmp.resolve("data"), 1).connections().getFirst());
     conn = new GerritConnection(e, tmp.resolve("state"), sink, Clock.systemUTC());
     conn.start();
     assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
@@ -85,19 +89,43 @@ class GerritConnectionTest {
     String commit = f.pushForReview("one", "a.txt", "a\n");
     int change = f.change(commit);
     sink.await(ev -> !only(ev, TriggerEvent.ChangeProposed.class).isEmpty());
-    System.out.println("push -> event in the sink: " + (System.nanoTime() - pushed) / 1_000_000 + " ms");
-    assertThat(only(sink.fresh, TriggerEvent.ChangeProposed.class)).containsExactly(
-        new TriggerEvent.ChangeProposed("review", "stream", "master", Integer.toString(change), "1", commit, "refs/changes/" + String.format("%02d", change % 100) + "/" + change + "/1"));
+    System.out.println(
+        "push -> event in the sink: " + (System.nanoTime() - pushed) / 1_000_000 + " ms");
+    assertThat(only(sink.fresh, TriggerEvent.ChangeProposed.class))
+        .containsExactly(
+            new TriggerEvent.ChangeProposed(
+                "review",
+                "stream",
+                "master",
+                Integer.toString(change),
+                "1",
+                commit,
+                "refs/changes/" + String.format("%02d", change % 100) + "/" + change + "/1"));
 
-    GERRIT.admin().post("changes/stream~" + change + "/revisions/current/review", GerritRest.json("message", "recheck"));
-    GERRIT.admin().post("changes/stream~" + change + "/revisions/current/review", GerritRest.json("message", "recheck"));
-    List<TriggerEvent.Recheck> rechecks = only(sink.await(ev -> only(ev, TriggerEvent.Recheck.class).size() == 2), TriggerEvent.Recheck.class);
-    assertThat(rechecks).allSatisfy(r -> {
-      assertThat(r.patchset()).isEqualTo("1");
-      assertThat(r.commit()).isEqualTo(commit);
-      assertThat(r.author()).isEqualTo(GerritServer.ADMIN);
-    });
-    assertThat(rechecks.get(0).sequence()).as("two identical rechecks are two events").isNotEqualTo(rechecks.get(1).sequence());
+    GERRIT
+        .admin()
+        .post(
+            "changes/stream~" + change + "/revisions/current/review",
+            GerritRest.json("message", "recheck"));
+    GERRIT
+        .admin()
+        .post(
+            "changes/stream~" + change + "/revisions/current/review",
+            GerritRest.json("message", "recheck"));
+    List<TriggerEvent.Recheck> rechecks =
+        only(
+            sink.await(ev -> only(ev, TriggerEvent.Recheck.class).size() == 2),
+            TriggerEvent.Recheck.class);
+    assertThat(rechecks)
+        .allSatisfy(
+            r -> {
+              assertThat(r.patchset()).isEqualTo("1");
+              assertThat(r.commit()).isEqualTo(commit);
+              assertThat(r.author()).isEqualTo(GerritServer.ADMIN);
+            });
+    assertThat(rechecks.get(0).sequence())
+        .as("two identical rechecks are two events")
+        .isNotEqualTo(rechecks.get(1).sequence());
 
     GERRIT.admin().post("changes/stream~" + change + "/abandon", "{}");
     sink.await(ev -> !only(ev, TriggerEvent.ChangeAbandoned.class).isEmpty());
@@ -105,7 +133,11 @@ class GerritConnectionTest {
     f.resetToMaster();
     f.commitOnly("direct", "b.txt", "b\n");
     GerritFlow.git(f.work, "push", "-q", "origin", "HEAD:refs/heads/master");
-    TriggerEvent.RefUpdated up = only(sink.await(ev -> !only(ev, TriggerEvent.RefUpdated.class).isEmpty()), TriggerEvent.RefUpdated.class).getFirst();
+    TriggerEvent.RefUpdated up =
+        only(
+                sink.await(ev -> !only(ev, TriggerEvent.RefUpdated.class).isEmpty()),
+                TriggerEvent.RefUpdated.class)
+            .getFirst();
     assertThat(up.ref()).isEqualTo("refs/heads/master");
     assertThat(up.newCommit()).isEqualTo(GerritFlow.git(f.work, "rev-parse", "HEAD"));
   }
@@ -119,13 +151,17 @@ class GerritConnectionTest {
       f.resetToMaster();
       commits.add(f.pushForReview("missed " + i, "n.txt", i + "\n"));
     }
-    List<TriggerEvent> events = sink.await(ev -> only(ev, TriggerEvent.ChangeProposed.class).size() == 3);
-    assertThat(only(events, TriggerEvent.ChangeProposed.class)).extracting(TriggerEvent.ChangeProposed::commit).containsExactlyInAnyOrderElementsOf(commits);
+    List<TriggerEvent> events =
+        sink.await(ev -> only(ev, TriggerEvent.ChangeProposed.class).size() == 3);
+    assertThat(only(events, TriggerEvent.ChangeProposed.class))
+        .extracting(TriggerEvent.ChangeProposed::commit)
+        .containsExactlyInAnyOrderElementsOf(commits);
     assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
   }
 
   @Test
-  void a_stopped_connection_catches_up_on_changes_branch_updates_and_tags_when_started() throws Exception {
+  void a_stopped_connection_catches_up_on_changes_branch_updates_and_tags_when_started()
+      throws Exception {
     GerritFlow f = connect("stopped");
     conn.stop();
     f.resetToMaster();
@@ -138,9 +174,14 @@ class GerritConnectionTest {
     conn.start();
     assertThat(conn.awaitStreaming(Duration.ofSeconds(30))).isTrue();
     List<TriggerEvent> events = sink.fresh;
-    assertThat(only(events, TriggerEvent.ChangeProposed.class)).extracting(TriggerEvent.ChangeProposed::commit).containsExactly(commit);
-    assertThat(only(events, TriggerEvent.RefUpdated.class)).extracting(TriggerEvent.RefUpdated::ref, TriggerEvent.RefUpdated::newCommit)
-        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("refs/heads/master", master), org.assertj.core.groups.Tuple.tuple("refs/tags/v1.0", master));
+    assertThat(only(events, TriggerEvent.ChangeProposed.class))
+        .extracting(TriggerEvent.ChangeProposed::commit)
+        .containsExactly(commit);
+    assertThat(only(events, TriggerEvent.RefUpdated.class))
+        .extracting(TriggerEvent.RefUpdated::ref, TriggerEvent.RefUpdated::newCommit)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("refs/heads/master", master),
+            org.assertj.core.groups.Tuple.tuple("refs/tags/v1.0", master));
     int before = sink.keys.size();
     conn.stop();
     conn.start();
@@ -149,16 +190,33 @@ class GerritConnectionTest {
   }
 
   @Test
-  void periodic_runs_of_a_star_connection_visit_every_code_project_the_ci_account_sees() throws Exception {
+  void periodic_runs_of_a_star_connection_visit_every_code_project_the_ci_account_sees()
+      throws Exception {
     GERRIT.createProject("periodic-a");
     GERRIT.createProject("team/periodic-b");
-    GerritEndpoint star = new GerritEndpoint("review", GERRIT.url(), GerritServer.CI_USER, GERRIT.ciPassword(), new org.seakeeper.core.model.ServerConfig.Ssh("127.0.0.1", GERRIT.sshPort(), GERRIT.ciKey().toString()),
-        List.of("*", "named-only"));
+    GerritEndpoint star =
+        new GerritEndpoint(
+            "review",
+            GERRIT.url(),
+            GerritServer.CI_USER,
+            GERRIT.ciPassword(),
+            new org.seakeeper.core.model.ServerConfig.Ssh(
+                "127.0.0.1", GERRIT.sshPort(), GERRIT.ciKey().toString()),
+            List.of("*", "named-only"));
     List<String> problems = new ArrayList<>();
     List<String> projects = star.periodicProjects(problems::add);
     assertThat(problems).isEmpty();
-    assertThat(projects).contains("periodic-a", "team/periodic-b", "named-only").doesNotContain("All-Projects", "All-Users", "*");
-    GerritEndpoint named = new GerritEndpoint("review", GERRIT.url(), GerritServer.CI_USER, GERRIT.ciPassword(), star.ssh(), List.of("periodic-a"));
+    assertThat(projects)
+        .contains("periodic-a", "team/periodic-b", "named-only")
+        .doesNotContain("All-Projects", "All-Users", "*");
+    GerritEndpoint named =
+        new GerritEndpoint(
+            "review",
+            GERRIT.url(),
+            GerritServer.CI_USER,
+            GERRIT.ciPassword(),
+            star.ssh(),
+            List.of("periodic-a"));
     assertThat(named.periodicProjects(problems::add)).containsExactly("periodic-a");
   }
 }

@@ -33,9 +33,9 @@ import org.seakeeper.testkit.GerritContract;
 
 /**
  * The server against a real Gerrit passes the Gerrit contract (the fake Gerrit passes the same
- * tests): patch sets are checked and voted on, config errors become inline comments,
- * {@code recheck} re-runs, new patch sets and abandons cancel builds. Each test has its own
- * project, served by its own server.
+ * tests): patch sets are checked and voted on, config errors become inline comments, {@code
+ * recheck} re-runs, new patch sets and abandons cancel builds. Each test has its own project,
+ * served by its own server.
  */
 @Tag("slow")
 class GerritEndToEndTest extends GerritContract {
@@ -64,10 +64,11 @@ class GerritEndToEndTest extends GerritContract {
 
   private static String[] files(Map<String, String> files) {
     List<String> out = new ArrayList<>();
-    files.forEach((k, v) -> {
-      out.add(k);
-      out.add(v);
-    });
+    files.forEach(
+        (k, v) -> {
+          out.add(k);
+          out.add(v);
+        });
     return out.toArray(String[]::new);
   }
 
@@ -83,7 +84,11 @@ class GerritEndToEndTest extends GerritContract {
 
   @Override
   protected void comment(ChangeHandle c, String text) throws Exception {
-    GERRIT.admin().post("changes/" + f.project() + "~" + c.number() + "/revisions/current/review", GerritRest.json("message", text));
+    GERRIT
+        .admin()
+        .post(
+            "changes/" + f.project() + "~" + c.number() + "/revisions/current/review",
+            GerritRest.json("message", text));
   }
 
   @Override
@@ -99,7 +104,11 @@ class GerritEndToEndTest extends GerritContract {
   protected List<Vote> votes(ChangeHandle c) throws Exception {
     List<JsonNode> messages = f.ciMessages(Integer.parseInt(c.number()));
     // after the messages: a review's comments are there once its message is
-    JsonNode comments = GERRIT.admin().get("changes/" + f.project() + "~" + c.number() + "/comments").path(".seakeeper.yaml");
+    JsonNode comments =
+        GERRIT
+            .admin()
+            .get("changes/" + f.project() + "~" + c.number() + "/comments")
+            .path(".seakeeper.yaml");
     List<Vote> out = new ArrayList<>();
     int value = 0;
     for (JsonNode m : messages) {
@@ -109,8 +118,10 @@ class GerritEndToEndTest extends GerritContract {
       value = prefix.contains("Verified+1") ? 1 : prefix.contains("Verified-1") ? -1 : value;
       Map<Integer, String> lines = new LinkedHashMap<>();
       for (JsonNode cm : comments) {
-        if (cm.path("patch_set").asText().equals(ps) && GerritServer.CI_USER.equals(cm.path("author").path("username").asText())) {
-          lines.merge(cm.path("line").asInt(0), cm.path("message").asText(), (a, b) -> a + "\n" + b);
+        if (cm.path("patch_set").asText().equals(ps)
+            && GerritServer.CI_USER.equals(cm.path("author").path("username").asText())) {
+          lines.merge(
+              cm.path("line").asInt(0), cm.path("message").asText(), (a, b) -> a + "\n" + b);
         }
       }
       out.add(new Vote(ps, value, text, lines));
@@ -120,7 +131,12 @@ class GerritEndToEndTest extends GerritContract {
 
   @Override
   protected List<BuildRow> builds(ChangeHandle c) throws Exception {
-    return GerritFlow.builds(port, Integer.parseInt(c.number())).stream().map(b -> new BuildRow(b.get("id").asText(), b.get("patchset").asText(), b.get("status").asText())).toList();
+    return GerritFlow.builds(port, Integer.parseInt(c.number())).stream()
+        .map(
+            b ->
+                new BuildRow(
+                    b.get("id").asText(), b.get("patchset").asText(), b.get("status").asText()))
+        .toList();
   }
 
   @Override
@@ -149,23 +165,64 @@ class GerritEndToEndTest extends GerritContract {
 
   @Test
   void the_fixture_gives_the_ci_account_rest_access_and_the_verified_label() throws Exception {
-    assertThat(GERRIT.ci().get("accounts/self").get("username").asText()).isEqualTo(GerritServer.CI_USER);
-    assertThat(GERRIT.admin().get("projects/" + f.project()).get("labels").has("Verified")).isTrue();
+    assertThat(GERRIT.ci().get("accounts/self").get("username").asText())
+        .isEqualTo(GerritServer.CI_USER);
+    assertThat(GERRIT.admin().get("projects/" + f.project()).get("labels").has("Verified"))
+        .isTrue();
   }
 
   @Test
   void a_result_reported_again_after_a_restart_is_not_posted_twice() throws Exception {
     String commit = f.pushForReview("report me twice", "a.txt", "a\n");
     int change = f.change(commit);
-    GerritEndpoint review = GerritEndpoint.of(f.serverConfig(tmp.resolve("data"), 1).connections().getFirst());
+    GerritEndpoint review =
+        GerritEndpoint.of(f.serverConfig(tmp.resolve("data"), 1).connections().getFirst());
     Instant t = Instant.now();
-    Buildset set = new Buildset(41, 1, "review", f.project(), Optional.of(Integer.toString(change)), Optional.of("1"), "refs/changes/x", commit, PipelineName.CHECK, Tier.UNTRUSTED, t, Optional.of(t));
-    Build ok = new Build(99, 41, "review", f.project(), set.change(), set.patchset(), set.ref(), commit, PipelineName.CHECK, Optional.of("build"), 1, BuildStatus.SUCCESS, Tier.UNTRUSTED, List.of(), t,
-        Optional.of(t), Optional.of(t), "", Optional.empty());
+    Buildset set =
+        new Buildset(
+            41,
+            1,
+            "review",
+            f.project(),
+            Optional.of(Integer.toString(change)),
+            Optional.of("1"),
+            "refs/changes/x",
+            commit,
+            PipelineName.CHECK,
+            Tier.UNTRUSTED,
+            t,
+            Optional.of(t));
+    Build ok =
+        new Build(
+            99,
+            41,
+            "review",
+            f.project(),
+            set.change(),
+            set.patchset(),
+            set.ref(),
+            commit,
+            PipelineName.CHECK,
+            Optional.of("build"),
+            1,
+            BuildStatus.SUCCESS,
+            Tier.UNTRUSTED,
+            List.of(),
+            t,
+            Optional.of(t),
+            Optional.of(t),
+            "",
+            Optional.empty());
     OutboxEntry entry = new OutboxEntry(7, 41, OutboxKind.BUILDSET_FINISHED, t, Optional.empty());
-    assertThat(new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC()).report(entry, set, List.of(ok))).isTrue();
+    assertThat(
+            new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC())
+                .report(entry, set, List.of(ok)))
+        .isTrue();
     // the process died before the outbox marked the entry delivered: a new one reports it again
-    assertThat(new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC()).report(entry, set, List.of(ok))).isTrue();
+    assertThat(
+            new GerritReporter(Map.of("review", review), "http://ci/", Clock.systemUTC())
+                .report(entry, set, List.of(ok)))
+        .isTrue();
     assertThat(f.ciMessages(change)).hasSize(1);
     assertThat(f.verified(change)).isEqualTo(1);
   }

@@ -20,7 +20,10 @@ import org.seakeeper.core.config.ServerConfigParser;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.server.ServerRuntime;
 
-/** What a developer does against the test Gerrit (clone, commit, push for review) and what tests wait for. */
+/**
+ * What a developer does against the test Gerrit (clone, commit, push for review) and what tests
+ * wait for.
+ */
 final class GerritFlow {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   private final GerritServer gerrit;
@@ -32,12 +35,24 @@ final class GerritFlow {
     this.gerrit = gerrit;
     this.project = project;
     gerrit.createProject(project);
-    String url = gerrit.url().replace("http://", "http://" + GerritServer.ADMIN + ":" + GerritServer.ADMIN_PASSWORD + "@") + "a/" + project;
+    String url =
+        gerrit
+                .url()
+                .replace(
+                    "http://",
+                    "http://" + GerritServer.ADMIN + ":" + GerritServer.ADMIN_PASSWORD + "@")
+            + "a/"
+            + project;
     git(dir.getParent(), "clone", "-q", url, dir.toString());
     this.work = dir;
     Path hook = dir.resolve(".git/hooks/commit-msg");
     Files.createDirectories(hook.getParent());
-    Files.write(hook, HTTP.send(HttpRequest.newBuilder(URI.create(gerrit.url() + "tools/hooks/commit-msg")).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+    Files.write(
+        hook,
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(gerrit.url() + "tools/hooks/commit-msg")).build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+            .body());
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
@@ -50,10 +65,21 @@ final class GerritFlow {
     return serverConfig(dataDir, httpPort, "");
   }
 
-  /** As above, with more keys of the connection (indented as its keys, each line ending in a newline). */
+  /**
+   * As above, with more keys of the connection (indented as its keys, each line ending in a
+   * newline).
+   */
   ServerConfig serverConfig(Path dataDir, int httpPort, String moreConnectionKeys) {
-    String yaml = "data_dir: " + dataDir + "\nhttp: {port: " + httpPort + ", bind: 127.0.0.1, public_url: http://127.0.0.1:" + httpPort + "/}\nconnections:\n"
-        + gerrit.connectionYaml("review", "[" + project + "]") + moreConnectionKeys;
+    String yaml =
+        "data_dir: "
+            + dataDir
+            + "\nhttp: {port: "
+            + httpPort
+            + ", bind: 127.0.0.1, public_url: http://127.0.0.1:"
+            + httpPort
+            + "/}\nconnections:\n"
+            + gerrit.connectionYaml("review", "[" + project + "]")
+            + moreConnectionKeys;
     ServerConfigParser.Result r = ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
     assertThat(r.problems()).isEmpty();
     return r.config().orElseThrow();
@@ -62,7 +88,9 @@ final class GerritFlow {
   /** Starts a server and waits until it streams Gerrit's events. */
   static ServerRuntime start(ServerConfig cfg) throws Exception {
     ServerRuntime rt = ServerRuntime.start(cfg, Clock.systemUTC());
-    assertThat(rt.awaitGerritStreaming(Duration.ofSeconds(30))).as("the gerrit connection streams").isTrue();
+    assertThat(rt.awaitGerritStreaming(Duration.ofSeconds(30)))
+        .as("the gerrit connection streams")
+        .isTrue();
     return rt;
   }
 
@@ -116,7 +144,8 @@ final class GerritFlow {
   List<JsonNode> ciMessages(int change) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode m : gerrit.change(project, change).path("messages")) {
-      if (GerritReporter.TAG.equals(m.path("tag").asText()) && GerritServer.CI_USER.equals(m.path("author").path("username").asText())) {
+      if (GerritReporter.TAG.equals(m.path("tag").asText())
+          && GerritServer.CI_USER.equals(m.path("author").path("username").asText())) {
         out.add(m);
       }
     }
@@ -134,7 +163,8 @@ final class GerritFlow {
   }
 
   /** Polls (every 20 ms) until {@code ok} holds for the change's CI messages; returns them. */
-  List<JsonNode> awaitCiMessages(int change, Predicate<List<JsonNode>> ok, Duration limit) throws Exception {
+  List<JsonNode> awaitCiMessages(int change, Predicate<List<JsonNode>> ok, Duration limit)
+      throws Exception {
     long end = System.nanoTime() + limit.toNanos();
     List<JsonNode> last = List.of();
     while (System.nanoTime() < end) {
@@ -149,13 +179,25 @@ final class GerritFlow {
 
   /** The server's builds of a change, oldest first, through its API. */
   static List<JsonNode> builds(int port, int change) throws Exception {
-    String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/builds?change=" + change + "&limit=100")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String body =
+        HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + port
+                                + "/api/v1/builds?change="
+                                + change
+                                + "&limit=100"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     List<JsonNode> out = new ArrayList<>();
     GerritRest.JSON.readTree(body).path("builds").forEach(out::add);
     return out.reversed();
   }
 
-  static List<JsonNode> awaitBuilds(int port, int change, Predicate<List<JsonNode>> ok, Duration limit) throws Exception {
+  static List<JsonNode> awaitBuilds(
+      int port, int change, Predicate<List<JsonNode>> ok, Duration limit) throws Exception {
     long end = System.nanoTime() + limit.toNanos();
     List<JsonNode> last = List.of();
     while (System.nanoTime() < end) {
@@ -169,7 +211,9 @@ final class GerritFlow {
   }
 
   static String git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Administrator", "-c", "user.email=admin@example.com"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("git", "-c", "user.name=Administrator", "-c", "user.email=admin@example.com"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

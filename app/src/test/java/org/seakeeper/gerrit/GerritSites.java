@@ -27,21 +27,40 @@ final class GerritSites {
   static Path template(String java, String classpath) throws Exception {
     Path t = GerritServer.TEMPLATE;
     Files.createDirectories(t.getParent());
-    try (FileChannel ch = FileChannel.open(t.resolveSibling("gerrit-site-template.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel ch =
+            FileChannel.open(
+                t.resolveSibling("gerrit-site-template.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
         FileLock lock = ch.lock()) {
       if (Files.exists(t.resolve(DONE))) {
         return t;
       }
       delete(t);
       Path log = t.resolveSibling("gerrit-init.log");
-      Process p = new ProcessBuilder(List.of(java, "-cp", classpath, "com.google.gerrit.launcher.GerritLauncher", "init", "--batch", "--dev", "--no-auto-start", "-d", t.toString()))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  List.of(
+                      java,
+                      "-cp",
+                      classpath,
+                      "com.google.gerrit.launcher.GerritLauncher",
+                      "init",
+                      "--batch",
+                      "--dev",
+                      "--no-auto-start",
+                      "-d",
+                      t.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!p.waitFor(180, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("gerrit init took over 180 s:\n" + GerritServer.tail(log));
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("gerrit init failed (" + p.exitValue() + "):\n" + GerritServer.tail(log));
+        throw new IllegalStateException(
+            "gerrit init failed (" + p.exitValue() + "):\n" + GerritServer.tail(log));
       }
       Files.writeString(t.resolve(DONE), "ok\n");
       return t;

@@ -32,7 +32,12 @@ class StreamEventsTest {
   }
 
   static List<StreamEvents.Line> mapAll(String projects) throws IOException {
-    return lines().stream().map(l -> StreamEvents.map("review", "ci-bot", p -> projects.equals("*") || projects.equals(p), l)).toList();
+    return lines().stream()
+        .map(
+            l ->
+                StreamEvents.map(
+                    "review", "ci-bot", p -> projects.equals("*") || projects.equals(p), l))
+        .toList();
   }
 
   static JsonNode change(int number) throws IOException {
@@ -45,9 +50,23 @@ class StreamEventsTest {
   }
 
   @Test
-  void patchset_created_becomes_change_proposed_with_change_number_patchset_ref_and_branch() throws Exception {
-    List<TriggerEvent> events = mapAll("*").stream().filter(l -> l instanceof StreamEvents.Emit).map(l -> ((StreamEvents.Emit) l).event()).toList();
-    assertThat(events).contains(new TriggerEvent.ChangeProposed("review", "demo", "master", "1", "1", "a794f1547870061b82a21f29b5bdc3e130cc6dbe", "refs/changes/01/1/1"));
+  void patchset_created_becomes_change_proposed_with_change_number_patchset_ref_and_branch()
+      throws Exception {
+    List<TriggerEvent> events =
+        mapAll("*").stream()
+            .filter(l -> l instanceof StreamEvents.Emit)
+            .map(l -> ((StreamEvents.Emit) l).event())
+            .toList();
+    assertThat(events)
+        .contains(
+            new TriggerEvent.ChangeProposed(
+                "review",
+                "demo",
+                "master",
+                "1",
+                "1",
+                "a794f1547870061b82a21f29b5bdc3e130cc6dbe",
+                "refs/changes/01/1/1"));
   }
 
   @Test
@@ -61,38 +80,82 @@ class StreamEventsTest {
 
   @Test
   void the_ci_accounts_own_comments_never_recheck() throws Exception {
-    ObjectNode comment = (ObjectNode) lines().stream().filter(l -> l.path("type").asText().equals("comment-added")).findFirst().orElseThrow().deepCopy();
+    ObjectNode comment =
+        (ObjectNode)
+            lines().stream()
+                .filter(l -> l.path("type").asText().equals("comment-added"))
+                .findFirst()
+                .orElseThrow()
+                .deepCopy();
     ((ObjectNode) comment.get("author")).put("username", "ci-bot");
-    assertThat(StreamEvents.map("review", "ci-bot", p -> true, comment)).isInstanceOf(StreamEvents.Ignore.class);
+    assertThat(StreamEvents.map("review", "ci-bot", p -> true, comment))
+        .isInstanceOf(StreamEvents.Ignore.class);
   }
 
   @Test
   void change_abandoned_and_branch_updates_map_and_change_refs_are_ignored() throws Exception {
     List<StreamEvents.Line> all = mapAll("*");
-    assertThat(all).contains(new StreamEvents.Emit(new TriggerEvent.ChangeAbandoned("review", "demo", "1", "1795663214"), 1795663214L));
-    assertThat(all).contains(new StreamEvents.Emit(new TriggerEvent.RefUpdated("review", "demo", "refs/heads/master", "7e9091fa7d6f2e1d2a553e9b3b73e6e37a95620f",
-        "65da2a7728164eb9932a2730bdac32f16c2f16b4", "1795663214"), 1795663214L));
+    assertThat(all)
+        .contains(
+            new StreamEvents.Emit(
+                new TriggerEvent.ChangeAbandoned("review", "demo", "1", "1795663214"),
+                1795663214L));
+    assertThat(all)
+        .contains(
+            new StreamEvents.Emit(
+                new TriggerEvent.RefUpdated(
+                    "review",
+                    "demo",
+                    "refs/heads/master",
+                    "7e9091fa7d6f2e1d2a553e9b3b73e6e37a95620f",
+                    "65da2a7728164eb9932a2730bdac32f16c2f16b4",
+                    "1795663214"),
+                1795663214L));
     long emitted = all.stream().filter(l -> l instanceof StreamEvents.Emit).count();
-    assertThat(emitted).as("two patch sets, one abandon, one branch update; change-merged and refs/changes/* ignored").isEqualTo(4);
+    assertThat(emitted)
+        .as(
+            "two patch sets, one abandon, one branch update; change-merged and refs/changes/*"
+                + " ignored")
+        .isEqualTo(4);
     assertThat(all).allSatisfy(l -> assertThat(l.createdOn()).isPositive());
   }
 
   @Test
   void projects_not_served_are_ignored() throws Exception {
-    assertThat(mapAll("other")).allSatisfy(l -> assertThat(l).isInstanceOf(StreamEvents.Ignore.class));
+    assertThat(mapAll("other"))
+        .allSatisfy(l -> assertThat(l).isInstanceOf(StreamEvents.Ignore.class));
   }
 
   @Test
   void catch_up_of_an_open_change_gives_the_streams_content_keys() throws Exception {
     ObjectNode open = (ObjectNode) change(1);
     open.put("status", "NEW");
-    List<TriggerEvent> caught = ChangeEvents.of("review", "ci-bot", open, Instant.parse("2026-11-26T03:00:00Z"));
-    TriggerEvent streamed = mapAll("*").stream().filter(l -> l instanceof StreamEvents.Emit e && e.event() instanceof TriggerEvent.ChangeProposed p && p.change().equals("1"))
-        .map(l -> ((StreamEvents.Emit) l).event()).findFirst().orElseThrow();
+    List<TriggerEvent> caught =
+        ChangeEvents.of("review", "ci-bot", open, Instant.parse("2026-11-26T03:00:00Z"));
+    TriggerEvent streamed =
+        mapAll("*").stream()
+            .filter(
+                l ->
+                    l instanceof StreamEvents.Emit e
+                        && e.event() instanceof TriggerEvent.ChangeProposed p
+                        && p.change().equals("1"))
+            .map(l -> ((StreamEvents.Emit) l).event())
+            .findFirst()
+            .orElseThrow();
     assertThat(caught.getFirst()).isEqualTo(streamed);
     assertThat(caught.getFirst().contentKey()).isEqualTo(streamed.contentKey());
-    assertThat(caught).contains(new TriggerEvent.Recheck("review", "demo", "master", "1", "1", "a794f1547870061b82a21f29b5bdc3e130cc6dbe", "refs/changes/01/1/1", "admin",
-        "4bfa953fe436d5ee91c9bc77eebed15f5d660599"));
+    assertThat(caught)
+        .contains(
+            new TriggerEvent.Recheck(
+                "review",
+                "demo",
+                "master",
+                "1",
+                "1",
+                "a794f1547870061b82a21f29b5bdc3e130cc6dbe",
+                "refs/changes/01/1/1",
+                "admin",
+                "4bfa953fe436d5ee91c9bc77eebed15f5d660599"));
     assertThat(caught).hasSize(2);
   }
 
@@ -100,18 +163,24 @@ class StreamEventsTest {
   void catch_up_skips_what_happened_before_the_cursor_and_merged_changes() throws Exception {
     ObjectNode open = (ObjectNode) change(1);
     open.put("status", "NEW");
-    assertThat(ChangeEvents.of("review", "ci-bot", open, Instant.parse("2026-11-26T04:00:00Z"))).isEmpty();
+    assertThat(ChangeEvents.of("review", "ci-bot", open, Instant.parse("2026-11-26T04:00:00Z")))
+        .isEmpty();
     assertThat(ChangeEvents.of("review", "ci-bot", change(2), Instant.EPOCH)).isEmpty();
   }
 
   @Test
   void catch_up_of_an_abandoned_change_cancels_it_with_the_streams_sequence() throws Exception {
-    assertThat(ChangeEvents.of("review", "ci-bot", change(1), Instant.EPOCH)).containsExactly(new TriggerEvent.ChangeAbandoned("review", "demo", "1", "1795663214"));
+    assertThat(ChangeEvents.of("review", "ci-bot", change(1), Instant.EPOCH))
+        .containsExactly(new TriggerEvent.ChangeAbandoned("review", "demo", "1", "1795663214"));
   }
 
   @Test
   void query_times_are_utc_with_an_explicit_offset() {
-    assertThat(ChangeEvents.queryTime(Instant.parse("2026-11-26T03:20:13.5Z"))).isEqualTo("2026-11-26 03:20:13 +0000");
-    assertThat(ChangeEvents.timestamp(GerritRest.JSON.getNodeFactory().textNode("2026-11-26 03:20:13.000000000"))).isEqualTo(Instant.parse("2026-11-26T03:20:13Z"));
+    assertThat(ChangeEvents.queryTime(Instant.parse("2026-11-26T03:20:13.5Z")))
+        .isEqualTo("2026-11-26 03:20:13 +0000");
+    assertThat(
+            ChangeEvents.timestamp(
+                GerritRest.JSON.getNodeFactory().textNode("2026-11-26 03:20:13.000000000")))
+        .isEqualTo(Instant.parse("2026-11-26T03:20:13Z"));
   }
 }

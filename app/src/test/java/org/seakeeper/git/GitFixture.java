@@ -44,7 +44,8 @@ final class GitFixture {
   String run(Path dir, String... args) throws IOException {
     Result r = tryRun(dir, args);
     if (r.exit() != 0) {
-      throw new IOException("git " + String.join(" ", args) + " exited " + r.exit() + ":\n" + r.out());
+      throw new IOException(
+          "git " + String.join(" ", args) + " exited " + r.exit() + ":\n" + r.out());
     }
     return r.out().strip();
   }

@@ -24,7 +24,12 @@ class HookInstallerTest {
   }
 
   LocalGitConnection connect(Path repo, RecordingSink sink) {
-    LocalGitConnection c = new LocalGitConnection("local", List.of(new ServerConfig.Repo("demo", repo.toString())), tmp.resolve("state"), sink);
+    LocalGitConnection c =
+        new LocalGitConnection(
+            "local",
+            List.of(new ServerConfig.Repo("demo", repo.toString())),
+            tmp.resolve("state"),
+            sink);
     c.start();
     return c;
   }
@@ -34,7 +39,9 @@ class HookInstallerTest {
     GitFixture git = new GitFixture(tmp);
     Path demo = git.bare("demo");
     Path seen = tmp.resolve("seen-by-user-hook");
-    writeHook(demo.resolve("hooks/reference-transaction"), "{ echo \"state $1\"; cat; } >> '" + seen + "'\n");
+    writeHook(
+        demo.resolve("hooks/reference-transaction"),
+        "{ echo \"state $1\"; cat; } >> '" + seen + "'\n");
     RecordingSink sink = new RecordingSink();
     LocalGitConnection c = connect(demo, sink);
     try {
@@ -42,9 +49,10 @@ class HookInstallerTest {
       String commit = work.commit("hello");
       work.push(demo, "HEAD:refs/heads/main");
       assertThat(((RefUpdated) sink.next()).newCommit()).isEqualTo(commit);
-      assertThat(Files.readAllLines(seen)).containsSubsequence(
-          "state prepared", GitFixture.ZEROS + " " + commit + " refs/heads/main",
-          "state committed", GitFixture.ZEROS + " " + commit + " refs/heads/main");
+      assertThat(Files.readAllLines(seen))
+          .containsSubsequence(
+              "state prepared", GitFixture.ZEROS + " " + commit + " refs/heads/main",
+              "state committed", GitFixture.ZEROS + " " + commit + " refs/heads/main");
       assertThat(demo.resolve("hooks/reference-transaction.user")).exists();
     } finally {
       c.stop();
@@ -55,14 +63,17 @@ class HookInstallerTest {
   void a_user_hook_that_refuses_an_update_still_refuses_it() throws Exception {
     GitFixture git = new GitFixture(tmp);
     Path demo = git.bare("demo");
-    writeHook(demo.resolve("hooks/reference-transaction"), "[ \"$1\" = prepared ] && grep -q refs/heads/frozen && exit 1\nexit 0\n");
+    writeHook(
+        demo.resolve("hooks/reference-transaction"),
+        "[ \"$1\" = prepared ] && grep -q refs/heads/frozen && exit 1\nexit 0\n");
     RecordingSink sink = new RecordingSink();
     LocalGitConnection c = connect(demo, sink);
     try {
       GitFixture.Work work = git.work("work");
       work.commit("hello");
       assertThat(work.tryPush(demo, "HEAD:refs/heads/frozen").exit()).isNotZero();
-      assertThat(git.tryRun(demo, "rev-parse", "--verify", "-q", "refs/heads/frozen").exit()).isNotZero();
+      assertThat(git.tryRun(demo, "rev-parse", "--verify", "-q", "refs/heads/frozen").exit())
+          .isNotZero();
       sink.assertNoMore(c);
       work.push(demo, "HEAD:refs/heads/main");
       assertThat(((RefUpdated) sink.next()).ref()).isEqualTo("refs/heads/main");
@@ -77,11 +88,14 @@ class HookInstallerTest {
     writeHook(hooks.resolve("reference-transaction"), "echo mine\n");
     assertThat(HookInstaller.install(hooks)).isEqualTo(HookInstaller.Result.CHAINED_EXISTING);
     assertThat(HookInstaller.install(hooks)).isEqualTo(HookInstaller.Result.UNCHANGED);
-    assertThat(Files.readString(hooks.resolve("reference-transaction"))).isEqualTo(HookInstaller.script());
-    assertThat(Files.readString(hooks.resolve("reference-transaction.user"))).isEqualTo("#!/bin/sh\necho mine\n");
+    assertThat(Files.readString(hooks.resolve("reference-transaction")))
+        .isEqualTo(HookInstaller.script());
+    assertThat(Files.readString(hooks.resolve("reference-transaction.user")))
+        .isEqualTo("#!/bin/sh\necho mine\n");
     assertThat(Files.isExecutable(hooks.resolve("reference-transaction"))).isTrue();
     try (var files = Files.list(hooks)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("reference-transaction", "reference-transaction.user");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("reference-transaction", "reference-transaction.user");
     }
   }
 
@@ -90,7 +104,8 @@ class HookInstallerTest {
     Path hooks = tmp.resolve("hooks");
     writeHook(hooks.resolve("reference-transaction"), HookInstaller.MARKER + " v0\nexit 0\n");
     assertThat(HookInstaller.install(hooks)).isEqualTo(HookInstaller.Result.UPDATED);
-    assertThat(Files.readString(hooks.resolve("reference-transaction"))).isEqualTo(HookInstaller.script());
+    assertThat(Files.readString(hooks.resolve("reference-transaction")))
+        .isEqualTo(HookInstaller.script());
     assertThat(hooks.resolve("reference-transaction.user")).doesNotExist();
   }
 
@@ -99,7 +114,9 @@ class HookInstallerTest {
     Path hooks = tmp.resolve("hooks");
     writeHook(hooks.resolve("reference-transaction"), "echo one\n");
     writeHook(hooks.resolve("reference-transaction.user"), "echo two\n");
-    assertThatThrownBy(() -> HookInstaller.install(hooks)).isInstanceOf(IOException.class).hasMessageContaining("merge them");
+    assertThatThrownBy(() -> HookInstaller.install(hooks))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("merge them");
     assertThat(Files.readString(hooks.resolve("reference-transaction"))).contains("echo one");
   }
 

@@ -1,14 +1,13 @@
 package org.seakeeper.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.seakeeper.testing.TestGit.git;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import static org.seakeeper.testing.TestGit.git;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.gate.ChangeRef;
@@ -19,8 +18,8 @@ import org.seakeeper.core.model.RepoRef;
 class JGitMergerTest {
   @TempDir Path tmp;
 
-
-  private ChangeRef change(Path work, Path bare, String name, String file, String content) throws Exception {
+  private ChangeRef change(Path work, Path bare, String name, String file, String content)
+      throws Exception {
     git(work, "checkout", "-q", "-B", name, "main");
     Files.writeString(work.resolve(file), content);
     git(work, "add", "-A");
@@ -30,7 +29,8 @@ class JGitMergerTest {
   }
 
   @Test
-  void changes_merge_in_order_onto_the_branch_and_conflicts_name_the_change_and_files() throws Exception {
+  void changes_merge_in_order_onto_the_branch_and_conflicts_name_the_change_and_files()
+      throws Exception {
     Path bare = tmp.resolve("demo.git");
     git(tmp, "init", "-q", "--bare", "--initial-branch=main", bare.toString());
     Path work = Files.createDirectories(tmp.resolve("work"));
@@ -48,7 +48,8 @@ class JGitMergerTest {
     Merger.Result r = m.speculate(new RepoRef("local", "demo"), "main", List.of(a, b));
     assertThat(r).isInstanceOf(Merger.Merged.class);
     String commit = ((Merger.Merged) r).commit();
-    assertThat(git(bare, "ls-tree", "--name-only", commit).lines()).containsExactlyInAnyOrder("a.txt", "b.txt", "shared.txt");
+    assertThat(git(bare, "ls-tree", "--name-only", commit).lines())
+        .containsExactlyInAnyOrder("a.txt", "b.txt", "shared.txt");
     assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + commit)).isEqualTo(commit);
 
     Merger.Result c = m.speculate(new RepoRef("local", "demo"), "main", List.of(a, x, y));
@@ -84,7 +85,8 @@ class JGitMergerTest {
   }
 
   @Test
-  void a_longer_queue_extends_the_states_already_merged_and_gives_what_a_fresh_merger_gives() throws Exception {
+  void a_longer_queue_extends_the_states_already_merged_and_gives_what_a_fresh_merger_gives()
+      throws Exception {
     Path work = repoWithBase();
     Path bare = tmp.resolve("demo.git");
     List<ChangeRef> all = independentChanges(work, bare, 6);
@@ -99,7 +101,8 @@ class JGitMergerTest {
       assertThat(git(bare, "rev-parse", states.get(k) + "^1")).isEqualTo(states.get(k - 1));
     }
     // Without any remembered step the same chain gives the same commits, all kept reachable.
-    assertThat(commitOf(new JGitMerger(repos).speculate(new RepoRef("local", "demo"), "main", all))).isEqualTo(states.getLast());
+    assertThat(commitOf(new JGitMerger(repos).speculate(new RepoRef("local", "demo"), "main", all)))
+        .isEqualTo(states.getLast());
     for (String s : states) {
       assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + s)).isEqualTo(s);
     }
@@ -107,13 +110,22 @@ class JGitMergerTest {
     List<ChangeRef> without = new ArrayList<>(all);
     without.remove(2);
     String reset = commitOf(m.speculate(new RepoRef("local", "demo"), "main", without));
-    assertThat(git(bare, "rev-list", "--first-parent", "--count", states.get(1) + ".." + reset)).isEqualTo("3");
-    assertThat(git(bare, "ls-tree", "-r", "--name-only", reset).lines()).containsExactlyInAnyOrder(
-        "shared.txt", "src/kept.txt", "src/c1.txt", "src/c2.txt", "src/c4.txt", "src/c5.txt", "src/c6.txt");
+    assertThat(git(bare, "rev-list", "--first-parent", "--count", states.get(1) + ".." + reset))
+        .isEqualTo("3");
+    assertThat(git(bare, "ls-tree", "-r", "--name-only", reset).lines())
+        .containsExactlyInAnyOrder(
+            "shared.txt",
+            "src/kept.txt",
+            "src/c1.txt",
+            "src/c2.txt",
+            "src/c4.txt",
+            "src/c5.txt",
+            "src/c6.txt");
   }
 
   @Test
-  void prepared_chains_give_each_prefix_the_state_a_merger_without_preparation_gives() throws Exception {
+  void prepared_chains_give_each_prefix_the_state_a_merger_without_preparation_gives()
+      throws Exception {
     Path work = repoWithBase();
     Path bare = tmp.resolve("demo.git");
     List<ChangeRef> all = independentChanges(work, bare, 5);
@@ -126,10 +138,13 @@ class JGitMergerTest {
     prepared.prepare(new RepoRef("nowhere", "demo"), "main", all); // a hint never fails
     JGitMerger plain = new JGitMerger(repos);
     for (int k = 1; k <= all.size(); k++) {
-      assertThat(prepared.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k))).isEqualTo(plain.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k)));
+      assertThat(prepared.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k)))
+          .isEqualTo(plain.speculate(new RepoRef("local", "demo"), "main", all.subList(0, k)));
     }
-    assertThat(prepared.speculate(new RepoRef("local", "demo"), "main", all)).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
-    String fifth = commitOf(prepared.speculate(new RepoRef("local", "demo"), "main", all.subList(0, 5)));
+    assertThat(prepared.speculate(new RepoRef("local", "demo"), "main", all))
+        .isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    String fifth =
+        commitOf(prepared.speculate(new RepoRef("local", "demo"), "main", all.subList(0, 5)));
     assertThat(git(bare, "rev-parse", "refs/seakeeper/speculative/" + fifth)).isEqualTo(fifth);
   }
 
@@ -154,17 +169,22 @@ class JGitMergerTest {
   }
 
   @Test
-  void a_remembered_conflict_still_names_the_change_and_files_and_a_change_already_in_merges_to_nothing() throws Exception {
+  void
+      a_remembered_conflict_still_names_the_change_and_files_and_a_change_already_in_merges_to_nothing()
+          throws Exception {
     Path work = repoWithBase();
     Path bare = tmp.resolve("demo.git");
     ChangeRef x = change(work, bare, "X", "shared.txt", "x\n");
     ChangeRef y = change(work, bare, "Y", "shared.txt", "y\n");
     JGitMerger m = new JGitMerger(Map.of("local", Map.of("demo", bare)));
-    assertThat(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, y))).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
-    assertThat(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, y))).isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    assertThat(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, y)))
+        .isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
+    assertThat(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, y)))
+        .isEqualTo(new Merger.Conflict(y, List.of("shared.txt")));
     // The change of x is an ancestor of x's state: merging it again adds no commit.
     String once = commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(x)));
-    assertThat(commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, x)))).isEqualTo(once);
+    assertThat(commitOf(m.speculate(new RepoRef("local", "demo"), "main", List.of(x, x))))
+        .isEqualTo(once);
   }
 
   @Test
@@ -179,10 +199,12 @@ class JGitMergerTest {
     git(bare, "update-ref", "-d", "refs/seakeeper/speculative/" + first);
     git(bare, "reflog", "expire", "--expire=now", "--all");
     git(bare, "gc", "-q", "--prune=now");
-    assertThat(git(bare, "cat-file", "-t", a.commit())).isEqualTo("commit"); // kept by refs/changes/A
+    assertThat(git(bare, "cat-file", "-t", a.commit()))
+        .isEqualTo("commit"); // kept by refs/changes/A
     Merger.Result r = m.speculate(new RepoRef("local", "demo"), "main", List.of(a, b));
     String state = commitOf(r);
-    assertThat(git(bare, "rev-parse", state + "^1")).isEqualTo(first); // the same commit, made again
+    assertThat(git(bare, "rev-parse", state + "^1"))
+        .isEqualTo(first); // the same commit, made again
     assertThat(git(bare, "ls-tree", "--name-only", state).lines()).contains("a.txt", "b.txt");
   }
 }

@@ -47,8 +47,12 @@ class JGitRepoAccessTest {
 
   @Test
   void read_file_returns_the_bytes_at_the_commit() {
-    assertThat(access.readFile(new RepoRef("local", "demo"), root, "src/a.txt")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("a\n"));
-    assertThat(access.readFile(new RepoRef("local", "demo"), second, "src/a.txt")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("a changed\n"));
+    assertThat(access.readFile(new RepoRef("local", "demo"), root, "src/a.txt"))
+        .hasValueSatisfying(
+            b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("a\n"));
+    assertThat(access.readFile(new RepoRef("local", "demo"), second, "src/a.txt"))
+        .hasValueSatisfying(
+            b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("a changed\n"));
   }
 
   @Test
@@ -69,12 +73,14 @@ class JGitRepoAccessTest {
 
   @Test
   void changed_files_of_a_root_commit_are_all_its_files() {
-    assertThat(access.changedFiles(new RepoRef("local", "demo"), root)).containsExactlyInAnyOrder(".seakeeper.yaml", "src/a.txt", "gone.txt");
+    assertThat(access.changedFiles(new RepoRef("local", "demo"), root))
+        .containsExactlyInAnyOrder(".seakeeper.yaml", "src/a.txt", "gone.txt");
   }
 
   @Test
   void changed_files_compare_with_the_first_parent() {
-    assertThat(access.changedFiles(new RepoRef("local", "demo"), second)).containsExactlyInAnyOrder("src/a.txt", "gone.txt", "new.txt");
+    assertThat(access.changedFiles(new RepoRef("local", "demo"), second))
+        .containsExactlyInAnyOrder("src/a.txt", "gone.txt", "new.txt");
   }
 
   @Test
@@ -85,32 +91,49 @@ class JGitRepoAccessTest {
     work.git("merge", "-q", "--no-edit", "side");
     String merge = work.head();
     work.push(demo, "HEAD:refs/heads/main");
-    assertThat(access.changedFiles(new RepoRef("local", "demo"), merge)).containsExactly("side.txt");
+    assertThat(access.changedFiles(new RepoRef("local", "demo"), merge))
+        .containsExactly("side.txt");
   }
 
   @Test
   void checkout_names_the_repository_and_the_commit() {
-    assertThat(access.checkout(new RepoRef("local", "demo"), second)).isEqualTo(Checkout.gitCommit(demo.toString(), second));
+    assertThat(access.checkout(new RepoRef("local", "demo"), second))
+        .isEqualTo(Checkout.gitCommit(demo.toString(), second));
   }
 
   @Test
   void an_unknown_commit_is_a_repo_access_error() {
-    assertThatThrownBy(() -> access.readFile(new RepoRef("local", "demo"), MISSING, "x")).isInstanceOf(RepoAccessException.class).hasMessageContaining("no commit " + MISSING);
-    assertThatThrownBy(() -> access.changedFiles(new RepoRef("local", "demo"), MISSING)).isInstanceOf(RepoAccessException.class).hasMessageContaining("project demo");
-    assertThatThrownBy(() -> access.checkout(new RepoRef("local", "demo"), MISSING)).isInstanceOf(RepoAccessException.class).hasMessageContaining(MISSING);
-    assertThatThrownBy(() -> access.checkout(new RepoRef("local", "demo"), "main")).isInstanceOf(RepoAccessException.class).hasMessageContaining("not a full commit id");
+    assertThatThrownBy(() -> access.readFile(new RepoRef("local", "demo"), MISSING, "x"))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining("no commit " + MISSING);
+    assertThatThrownBy(() -> access.changedFiles(new RepoRef("local", "demo"), MISSING))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining("project demo");
+    assertThatThrownBy(() -> access.checkout(new RepoRef("local", "demo"), MISSING))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining(MISSING);
+    assertThatThrownBy(() -> access.checkout(new RepoRef("local", "demo"), "main"))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining("not a full commit id");
   }
 
   @Test
   void an_unknown_connection_or_project_is_a_repo_access_error() {
-    assertThatThrownBy(() -> access.readFile(new RepoRef("review", "demo"), second, "x")).isInstanceOf(RepoAccessException.class).hasMessageContaining("no git connection named 'review'");
-    assertThatThrownBy(() -> access.checkout(new RepoRef("local", "nope"), second)).isInstanceOf(RepoAccessException.class).hasMessageContaining("serves no project 'nope'");
+    assertThatThrownBy(() -> access.readFile(new RepoRef("review", "demo"), second, "x"))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining("no git connection named 'review'");
+    assertThatThrownBy(() -> access.checkout(new RepoRef("local", "nope"), second))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining("serves no project 'nope'");
   }
 
   @Test
   void a_project_whose_repository_vanished_is_a_repo_access_error() throws Exception {
-    JGitRepoAccess broken = new JGitRepoAccess(Map.of("local", Map.of("demo", tmp.resolve("not-a-repo"))));
-    assertThatThrownBy(() -> broken.changedFiles(new RepoRef("local", "demo"), second)).isInstanceOf(RepoAccessException.class).hasMessageContaining("not-a-repo");
+    JGitRepoAccess broken =
+        new JGitRepoAccess(Map.of("local", Map.of("demo", tmp.resolve("not-a-repo"))));
+    assertThatThrownBy(() -> broken.changedFiles(new RepoRef("local", "demo"), second))
+        .isInstanceOf(RepoAccessException.class)
+        .hasMessageContaining("not-a-repo");
   }
 
   @Test
@@ -121,15 +144,25 @@ class JGitRepoAccessTest {
     assertThat(access.resolve(new RepoRef("local", "demo"), "main")).contains(second);
     assertThat(access.resolve(new RepoRef("local", "demo"), "HEAD")).contains(second);
     assertThat(access.resolve(new RepoRef("local", "demo"), "refs/tags/v1")).contains(root);
-    assertThat(access.resolve(new RepoRef("local", "demo"), "refs/heads/nope")).isEqualTo(Optional.empty());
+    assertThat(access.resolve(new RepoRef("local", "demo"), "refs/heads/nope"))
+        .isEqualTo(Optional.empty());
   }
 
   @Test
   void built_from_server_config_it_serves_only_git_connections() {
-    JGitRepoAccess fromConfig = JGitRepoAccess.of(List.of(
-        new ServerConfig.Connection("local", "git", List.of(new ServerConfig.Repo("demo", demo.toString())), Map.of()),
-        new ServerConfig.Connection("review", "gerrit", List.of(), Map.of("url", "http://127.0.0.1:8081/"))));
-    assertThat(fromConfig.readFile(new RepoRef("local", "demo"), root, ".seakeeper.yaml")).isPresent();
-    assertThatThrownBy(() -> fromConfig.changedFiles(new RepoRef("review", "demo"), root)).isInstanceOf(RepoAccessException.class);
+    JGitRepoAccess fromConfig =
+        JGitRepoAccess.of(
+            List.of(
+                new ServerConfig.Connection(
+                    "local",
+                    "git",
+                    List.of(new ServerConfig.Repo("demo", demo.toString())),
+                    Map.of()),
+                new ServerConfig.Connection(
+                    "review", "gerrit", List.of(), Map.of("url", "http://127.0.0.1:8081/"))));
+    assertThat(fromConfig.readFile(new RepoRef("local", "demo"), root, ".seakeeper.yaml"))
+        .isPresent();
+    assertThatThrownBy(() -> fromConfig.changedFiles(new RepoRef("review", "demo"), root))
+        .isInstanceOf(RepoAccessException.class);
   }
 }

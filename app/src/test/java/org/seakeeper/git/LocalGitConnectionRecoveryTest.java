@@ -42,7 +42,12 @@ class LocalGitConnectionRecoveryTest {
 
   /** A new connection instance over the same repository and state: a server (re)start. */
   LocalGitConnection start() {
-    LocalGitConnection c = new LocalGitConnection("local", List.of(new ServerConfig.Repo("demo", demo.toString())), tmp.resolve("state"), sink);
+    LocalGitConnection c =
+        new LocalGitConnection(
+            "local",
+            List.of(new ServerConfig.Repo("demo", demo.toString())),
+            tmp.resolve("state"),
+            sink);
     c.start();
     started.add(c);
     return c;
@@ -78,11 +83,13 @@ class LocalGitConnectionRecoveryTest {
 
     LocalGitConnection c = start();
     List<TriggerEvent> events = sink.next(4);
-    assertThat(events.subList(0, 2)).extracting(e -> ((RefUpdated) e).oldCommit(), e -> ((RefUpdated) e).newCommit())
+    assertThat(events.subList(0, 2))
+        .extracting(e -> ((RefUpdated) e).oldCommit(), e -> ((RefUpdated) e).newCommit())
         .containsExactly(tuple(GitFixture.ZEROS, a), tuple(a, b));
-    assertThat(events.subList(2, 4)).containsExactly(
-        new ChangeProposed("local", "demo", "main", CHANGE_A, "1", ps1, "refs/for/main"),
-        new ChangeProposed("local", "demo", "main", CHANGE_A, "2", ps2, "refs/for/main"));
+    assertThat(events.subList(2, 4))
+        .containsExactly(
+            new ChangeProposed("local", "demo", "main", CHANGE_A, "1", ps1, "refs/for/main"),
+            new ChangeProposed("local", "demo", "main", CHANGE_A, "2", ps2, "refs/for/main"));
     sink.assertNoMore(c);
   }
 
@@ -97,7 +104,9 @@ class LocalGitConnectionRecoveryTest {
     start();
     String ps2 = work.amend("proposal v2", "Change-Id: " + CHANGE_A);
     work.forcePush(demo, "HEAD:refs/for/main");
-    assertThat(sink.next()).isEqualTo(new ChangeProposed("local", "demo", "main", CHANGE_A, "2", ps2, "refs/for/main"));
+    assertThat(sink.next())
+        .isEqualTo(
+            new ChangeProposed("local", "demo", "main", CHANGE_A, "2", ps2, "refs/for/main"));
   }
 
   @Test
@@ -129,7 +138,9 @@ class LocalGitConnectionRecoveryTest {
     TriggerEvent delivered = sink.next();
     c.deliverPending(); // the cursor did not move past the failed delivery: it comes again
     assertThat(sink.calls).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(sink.calls).extracting(TriggerEvent::contentKey).containsOnly(delivered.contentKey());
+    assertThat(sink.calls)
+        .extracting(TriggerEvent::contentKey)
+        .containsOnly(delivered.contentKey());
     assertThat(((RefUpdated) delivered).newCommit()).isEqualTo(a);
     sink.assertNoMore(c);
   }
@@ -149,7 +160,9 @@ class LocalGitConnectionRecoveryTest {
 
     LocalGitConnection second = start();
     second.deliverPending();
-    assertThat(sink.calls.subList(before, sink.calls.size())).extracting(TriggerEvent::contentKey).containsExactlyElementsOf(keys);
+    assertThat(sink.calls.subList(before, sink.calls.size()))
+        .extracting(TriggerEvent::contentKey)
+        .containsExactlyElementsOf(keys);
     sink.assertNoMore(second);
   }
 

@@ -44,7 +44,13 @@ class LocalGitConnectionTest {
   }
 
   LocalGitConnection start(Duration poll) {
-    LocalGitConnection c = new LocalGitConnection("local", List.of(new ServerConfig.Repo("demo", demo.toString())), tmp.resolve("state"), sink, poll);
+    LocalGitConnection c =
+        new LocalGitConnection(
+            "local",
+            List.of(new ServerConfig.Repo("demo", demo.toString())),
+            tmp.resolve("state"),
+            sink,
+            poll);
     c.start();
     started.add(c);
     return c;
@@ -60,13 +66,17 @@ class LocalGitConnectionTest {
     String a = work.commit("first");
     work.push(demo, "HEAD:refs/heads/main");
     RefUpdated created = (RefUpdated) sink.next();
-    assertThat(created).isEqualTo(new RefUpdated("local", "demo", "refs/heads/main", GitFixture.ZEROS, a, created.sequence()));
+    assertThat(created)
+        .isEqualTo(
+            new RefUpdated(
+                "local", "demo", "refs/heads/main", GitFixture.ZEROS, a, created.sequence()));
 
     work.commit("second");
     String third = work.commit("third");
     work.push(demo, "HEAD:refs/heads/main");
     RefUpdated moved = (RefUpdated) sink.next();
-    assertThat(moved).isEqualTo(new RefUpdated("local", "demo", "refs/heads/main", a, third, moved.sequence()));
+    assertThat(moved)
+        .isEqualTo(new RefUpdated("local", "demo", "refs/heads/main", a, third, moved.sequence()));
     assertThat(Long.parseLong(moved.sequence())).isGreaterThan(Long.parseLong(created.sequence()));
     sink.assertNoMore(c);
   }
@@ -80,7 +90,9 @@ class LocalGitConnectionTest {
     long pushed = System.nanoTime();
     long arrived = sink.nextArrival().nanos();
     // The hook runs inside the push, so the event usually arrives before git push returns.
-    System.out.printf("notice latency: event %.1f ms after the push started, %+.1f ms relative to its return%n", (arrived - before) / 1e6, (arrived - pushed) / 1e6);
+    System.out.printf(
+        "notice latency: event %.1f ms after the push started, %+.1f ms relative to its return%n",
+        (arrived - before) / 1e6, (arrived - pushed) / 1e6);
     assertThat(Duration.ofNanos(arrived - pushed)).isLessThan(Duration.ofSeconds(1));
   }
 
@@ -91,20 +103,31 @@ class LocalGitConnectionTest {
     work.push(demo, "HEAD:refs/heads/main");
     long pushed = System.nanoTime();
     long arrived = sink.nextArrival().nanos();
-    System.out.printf("notice latency without polling: %+.1f ms relative to the push's return%n", (arrived - pushed) / 1e6);
+    System.out.printf(
+        "notice latency without polling: %+.1f ms relative to the push's return%n",
+        (arrived - pushed) / 1e6);
     assertThat(Duration.ofNanos(arrived - pushed)).isLessThan(Duration.ofSeconds(1));
   }
 
   @Test
   void polling_alone_notices_a_push_within_a_second() throws Exception {
-    LocalGitConnection c = new LocalGitConnection("local", List.of(new ServerConfig.Repo("demo", demo.toString())), tmp.resolve("state"), sink, LocalGitConnection.DEFAULT_POLL, false);
+    LocalGitConnection c =
+        new LocalGitConnection(
+            "local",
+            List.of(new ServerConfig.Repo("demo", demo.toString())),
+            tmp.resolve("state"),
+            sink,
+            LocalGitConnection.DEFAULT_POLL,
+            false);
     c.start();
     started.add(c);
     work.commit("first");
     work.push(demo, "HEAD:refs/heads/main");
     long pushed = System.nanoTime();
     long arrived = sink.nextArrival().nanos();
-    System.out.printf("notice latency by polling alone: %+.1f ms relative to the push's return%n", (arrived - pushed) / 1e6);
+    System.out.printf(
+        "notice latency by polling alone: %+.1f ms relative to the push's return%n",
+        (arrived - pushed) / 1e6);
     assertThat(Duration.ofNanos(arrived - pushed)).isLessThan(Duration.ofSeconds(1));
   }
 
@@ -116,7 +139,9 @@ class LocalGitConnectionTest {
     sink.next();
     String proposed = work.commit("no footer here");
     work.push(demo, "HEAD:refs/for/main");
-    assertThat(sink.next()).isEqualTo(new ChangeProposed("local", "demo", "main", proposed, "1", proposed, "refs/for/main"));
+    assertThat(sink.next())
+        .isEqualTo(
+            new ChangeProposed("local", "demo", "main", proposed, "1", proposed, "refs/for/main"));
     assertThat(proposed).isNotEqualTo(base);
     sink.assertNoMore(c);
   }
@@ -128,14 +153,18 @@ class LocalGitConnectionTest {
     work.push(demo, "HEAD:refs/for/main");
     String ps2 = work.amend("feature, reworked", "Change-Id: " + CHANGE_A);
     work.forcePush(demo, "HEAD:refs/for/main");
-    assertThat(sink.next(2)).containsExactly(
-        new ChangeProposed("local", "demo", "main", CHANGE_A, "1", ps1, "refs/for/main"),
-        new ChangeProposed("local", "demo", "main", CHANGE_A, "2", ps2, "refs/for/main"));
+    assertThat(sink.next(2))
+        .containsExactly(
+            new ChangeProposed("local", "demo", "main", CHANGE_A, "1", ps1, "refs/for/main"),
+            new ChangeProposed("local", "demo", "main", CHANGE_A, "2", ps2, "refs/for/main"));
 
     work.git("reset", "-q", "--hard", ps1);
     work.forcePush(demo, "HEAD:refs/for/main"); // the first patch set again: not a new one
     c.deliverPending();
-    assertThat(sink.calls).last().isEqualTo(new ChangeProposed("local", "demo", "main", CHANGE_A, "1", ps1, "refs/for/main"));
+    assertThat(sink.calls)
+        .last()
+        .isEqualTo(
+            new ChangeProposed("local", "demo", "main", CHANGE_A, "1", ps1, "refs/for/main"));
     sink.assertNoMore(c);
   }
 
@@ -144,7 +173,10 @@ class LocalGitConnectionTest {
     start();
     String commit = work.commit("topical", "Change-Id: " + CHANGE_A);
     work.push(demo, "HEAD:refs/for/main/my-topic");
-    assertThat(sink.next()).isEqualTo(new ChangeProposed("local", "demo", "main", CHANGE_A, "1", commit, "refs/for/main/my-topic"));
+    assertThat(sink.next())
+        .isEqualTo(
+            new ChangeProposed(
+                "local", "demo", "main", CHANGE_A, "1", commit, "refs/for/main/my-topic"));
   }
 
   @Test
@@ -160,7 +192,8 @@ class LocalGitConnectionTest {
     work.push(demo, ":refs/for/release/1.x");
     String two = work.commit("fix two");
     work.push(demo, "HEAD:refs/for/release/1.x/hotfix");
-    assertThat(sink.next(2)).extracting(e -> ((ChangeProposed) e).branch(), e -> ((ChangeProposed) e).commit())
+    assertThat(sink.next(2))
+        .extracting(e -> ((ChangeProposed) e).branch(), e -> ((ChangeProposed) e).commit())
         .containsExactly(tuple("release/1.x", one), tuple("release/1.x", two));
   }
 
@@ -172,7 +205,9 @@ class LocalGitConnectionTest {
     work.git("tag", "light");
     work.push(demo, "refs/tags/v1.0", "refs/tags/light");
     List<TriggerEvent> events = sink.next(2);
-    assertThat(events).extracting(e -> ((RefUpdated) e).ref()).containsExactlyInAnyOrder("refs/tags/v1.0", "refs/tags/light");
+    assertThat(events)
+        .extracting(e -> ((RefUpdated) e).ref())
+        .containsExactlyInAnyOrder("refs/tags/v1.0", "refs/tags/light");
     assertThat(events).extracting(e -> ((RefUpdated) e).newCommit()).containsOnly(commit);
 
     work.commit("later");
@@ -186,7 +221,12 @@ class LocalGitConnectionTest {
     LocalGitConnection c = start();
     work.commit("base");
     work.git("tag", "v1");
-    work.push(demo, "HEAD:refs/heads/main", "HEAD:refs/heads/doomed", "refs/tags/v1", "HEAD:refs/for/main");
+    work.push(
+        demo,
+        "HEAD:refs/heads/main",
+        "HEAD:refs/heads/doomed",
+        "refs/tags/v1",
+        "HEAD:refs/for/main");
     sink.next(4);
     work.push(demo, ":refs/heads/doomed", ":refs/tags/v1", ":refs/for/main");
     work.push(demo, "HEAD:refs/notes/commits", "HEAD:refs/meta/config");
@@ -201,10 +241,11 @@ class LocalGitConnectionTest {
     List<Callable<Void>> pushes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String ref = "HEAD:refs/heads/b" + i;
-      pushes.add(() -> {
-        work.push(demo, ref);
-        return null;
-      });
+      pushes.add(
+          () -> {
+            work.push(demo, ref);
+            return null;
+          });
     }
     try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
       for (Future<Void> f : pool.invokeAll(pushes)) {
@@ -212,8 +253,17 @@ class LocalGitConnectionTest {
       }
     }
     List<TriggerEvent> events = sink.next(n);
-    assertThat(events).extracting(e -> ((RefUpdated) e).ref()).containsExactlyInAnyOrder(
-        "refs/heads/b0", "refs/heads/b1", "refs/heads/b2", "refs/heads/b3", "refs/heads/b4", "refs/heads/b5", "refs/heads/b6", "refs/heads/b7");
+    assertThat(events)
+        .extracting(e -> ((RefUpdated) e).ref())
+        .containsExactlyInAnyOrder(
+            "refs/heads/b0",
+            "refs/heads/b1",
+            "refs/heads/b2",
+            "refs/heads/b3",
+            "refs/heads/b4",
+            "refs/heads/b5",
+            "refs/heads/b6",
+            "refs/heads/b7");
     assertThat(events).extracting(e -> ((RefUpdated) e).newCommit()).containsOnly(commit);
     sink.assertNoMore(c);
   }
@@ -221,7 +271,12 @@ class LocalGitConnectionTest {
   @Test
   void commits_in_a_served_work_tree_are_noticed_too() throws Exception {
     GitFixture.Work served = git.work("served");
-    LocalGitConnection c = new LocalGitConnection("local", List.of(new ServerConfig.Repo("wt", served.dir.toString())), tmp.resolve("state"), sink);
+    LocalGitConnection c =
+        new LocalGitConnection(
+            "local",
+            List.of(new ServerConfig.Repo("wt", served.dir.toString())),
+            tmp.resolve("state"),
+            sink);
     c.start();
     started.add(c);
     String commit = served.commit("made in place");

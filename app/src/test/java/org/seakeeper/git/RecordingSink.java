@@ -15,9 +15,9 @@ import org.seakeeper.core.event.EventSink;
 import org.seakeeper.core.event.TriggerEvent;
 
 /**
- * An event sink that behaves like the inbox (drops a repeated connection + content key) and
- * lets tests wait for events. Can be told to fail after recording, like a server that crashes
- * between writing the inbox and the connection saving its cursor. Thread-safe.
+ * An event sink that behaves like the inbox (drops a repeated connection + content key) and lets
+ * tests wait for events. Can be told to fail after recording, like a server that crashes between
+ * writing the inbox and the connection saving its cursor. Thread-safe.
  */
 final class RecordingSink implements EventSink {
   static final long WAIT_SECONDS = 10;

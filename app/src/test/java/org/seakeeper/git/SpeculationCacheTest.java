@@ -25,9 +25,12 @@ class SpeculationCacheTest {
   void steps_are_found_from_the_same_tip_and_state_only() {
     SpeculationCache cache = new SpeculationCache();
     cache.put("repo\0main", id(1), id(1), change(1), new SpeculationCache.Next(id(2)));
-    cache.put("repo\0main", id(1), id(2), change(2), new SpeculationCache.Conflict(List.of("f.txt")));
-    assertThat(cache.get("repo\0main", id(1), id(1), change(1))).contains(new SpeculationCache.Next(id(2)));
-    assertThat(cache.get("repo\0main", id(1), id(2), change(2))).contains(new SpeculationCache.Conflict(List.of("f.txt")));
+    cache.put(
+        "repo\0main", id(1), id(2), change(2), new SpeculationCache.Conflict(List.of("f.txt")));
+    assertThat(cache.get("repo\0main", id(1), id(1), change(1)))
+        .contains(new SpeculationCache.Next(id(2)));
+    assertThat(cache.get("repo\0main", id(1), id(2), change(2)))
+        .contains(new SpeculationCache.Conflict(List.of("f.txt")));
     assertThat(cache.get("repo\0main", id(1), id(1), change(2))).isEmpty();
     assertThat(cache.get("repo\0other", id(1), id(1), change(1))).isEmpty();
     ChangeRef nextPatchset = new ChangeRef("c", "p", "main", "1", "2", change(1).commit());
@@ -67,12 +70,20 @@ class SpeculationCacheTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     for (int t = 0; t < 4; t++) {
       int base = t * 1000;
-      runs.add(pool.submit(() -> {
-        for (int i = 0; i < 500; i++) {
-          cache.put("b", id(1), id(base + i), change(i), new SpeculationCache.Next(id(base + i + 1)));
-          assertThat(cache.get("b", id(1), id(base + i), change(i))).contains(new SpeculationCache.Next(id(base + i + 1)));
-        }
-      }));
+      runs.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 500; i++) {
+                  cache.put(
+                      "b",
+                      id(1),
+                      id(base + i),
+                      change(i),
+                      new SpeculationCache.Next(id(base + i + 1)));
+                  assertThat(cache.get("b", id(1), id(base + i), change(i)))
+                      .contains(new SpeculationCache.Next(id(base + i + 1)));
+                }
+              }));
     }
     for (Future<?> f : runs) {
       f.get(); // rethrows a failed assertion

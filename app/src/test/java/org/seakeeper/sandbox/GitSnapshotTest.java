@@ -1,20 +1,16 @@
 package org.seakeeper.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.seakeeper.testing.TestGit.git;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import static org.seakeeper.testing.TestGit.git;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshots hold the commit under test and its history, and nothing else of the source. */
 class GitSnapshotTest {
   @TempDir Path tmp;
-
 
   @Test
   void an_unreferenced_patch_set_builds_and_other_branches_stay_out() throws Exception {
@@ -45,7 +41,8 @@ class GitSnapshotTest {
     assertThat(git(snap, "rev-parse", "HEAD")).isEqualTo(ps1);
     assertThat(git(snap, "log", "--format=%s")).isEqualTo("ps1\nmain");
     assertThat(git(snap, "for-each-ref", "--format=%(refname)")).isEqualTo("refs/heads/seakeeper");
-    assertThat(git(snap, "cat-file", "--batch-all-objects", "--batch-check")).doesNotContain(git(bare, "rev-parse", "refs/heads/secret"));
+    assertThat(git(snap, "cat-file", "--batch-all-objects", "--batch-check"))
+        .doesNotContain(git(bare, "rev-parse", "refs/heads/secret"));
     assertThat(snap.resolve(".git/objects/info/alternates")).doesNotExist();
   }
 }

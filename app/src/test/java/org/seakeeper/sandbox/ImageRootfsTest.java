@@ -38,10 +38,12 @@ class ImageRootfsTest {
       Path real = Path.of(f).toRealPath();
       Path target = root.resolve(f.substring(1));
       Files.createDirectories(target.getParent());
-      Files.copy(real, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(
+          real, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
     Files.createDirectories(root.resolve("bin"));
-    Files.copy(root.resolve("usr/bin/bash"), root.resolve("bin/bash"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(
+        root.resolve("usr/bin/bash"), root.resolve("bin/bash"), StandardCopyOption.COPY_ATTRIBUTES);
     Files.createDirectories(root.resolve("etc"));
     Files.writeString(root.resolve("etc/os-release"), "ID=seakeeper-test-image\n");
     return root;
@@ -50,16 +52,44 @@ class ImageRootfsTest {
   @Test
   void a_job_in_a_registered_image_sees_the_image_and_not_the_host() throws Exception {
     Path image = Files.createTempDirectory("sk-image");
-    Files.setPosixFilePermissions(image, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        image, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     makeImage(image);
-    try (SandboxFixture s = new SandboxFixture(SandboxSettings.DEFAULT_MEMORY, SandboxSettings.DEFAULT_PIDS, Map.of("tiny", image))) {
+    try (SandboxFixture s =
+        new SandboxFixture(
+            SandboxSettings.DEFAULT_MEMORY, SandboxSettings.DEFAULT_PIDS, Map.of("tiny", image))) {
       ExecutionRequest r =
-          new ExecutionRequest("img" + ProcessHandle.current().pid(), "job", "cat /etc/os-release\nls /usr/bin\nif [ -e /usr/bin/java ] || [ -e /usr/bin/git ]; then echo HOST_USR; fi\necho ok > /workspace/out.txt\ncat /workspace/out.txt",
-              Duration.ofSeconds(30), "tiny", Tier.UNTRUSTED, false, Map.of(), Checkout.directory(s.emptyDir.toString()), List.of());
+          new ExecutionRequest(
+              "img" + ProcessHandle.current().pid(),
+              "job",
+              "cat /etc/os-release\n"
+                  + "ls /usr/bin\n"
+                  + "if [ -e /usr/bin/java ] || [ -e /usr/bin/git ]; then echo HOST_USR; fi\n"
+                  + "echo ok > /workspace/out.txt\n"
+                  + "cat /workspace/out.txt",
+              Duration.ofSeconds(30),
+              "tiny",
+              Tier.UNTRUSTED,
+              false,
+              Map.of(),
+              Checkout.directory(s.emptyDir.toString()),
+              List.of());
       var o = s.run(r);
       assertThat(o.result().outcome()).as(o.text()).isInstanceOf(JobOutcome.Succeeded.class);
       assertThat(o.lines()).contains("ID=seakeeper-test-image", "ok").doesNotContain("HOST_USR");
-      var unknown = s.run(new ExecutionRequest("img2" + ProcessHandle.current().pid(), "job", "true", Duration.ofSeconds(30), "missing", Tier.UNTRUSTED, false, Map.of(), Checkout.directory(s.emptyDir.toString()), List.of()));
+      var unknown =
+          s.run(
+              new ExecutionRequest(
+                  "img2" + ProcessHandle.current().pid(),
+                  "job",
+                  "true",
+                  Duration.ofSeconds(30),
+                  "missing",
+                  Tier.UNTRUSTED,
+                  false,
+                  Map.of(),
+                  Checkout.directory(s.emptyDir.toString()),
+                  List.of()));
       assertThat(unknown.result().outcome()).isInstanceOf(JobOutcome.InfraError.class);
     } finally {
       Workspaces.delete(image);

@@ -14,7 +14,10 @@ import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Tier;
 
-/** A change's dependencies in other repositories appear beside the workspace, at $SEAKEEPER_DEPS, in a real sandbox. */
+/**
+ * A change's dependencies in other repositories appear beside the workspace, at $SEAKEEPER_DEPS, in
+ * a real sandbox.
+ */
 class SandboxDependenciesTest {
   @Test
   void dependency_checkouts_appear_under_seakeeper_deps_at_their_commit() throws Exception {
@@ -29,8 +32,19 @@ class SandboxDependenciesTest {
       git(repo, "commit", "-q", "-am", "the change depended on");
       String v2 = git(repo, "rev-parse", "HEAD").strip();
       assertThat(v1).isNotEqualTo(v2);
-      ExecutionRequest r = f.request("cat \"$SEAKEEPER_DEPS/review/org/lib/lib.txt\"\necho built > \"$SEAKEEPER_DEPS/review/org/lib/out.txt\"\nls /workspace | wc -l", Tier.UNTRUSTED, false, Duration.ofSeconds(60), Checkout.directory(f.emptyDir.toString()))
-          .withDependencies(List.of(new DependencyCheckout("review", "org/lib", Checkout.gitCommit(repo.toString(), v2))));
+      ExecutionRequest r =
+          f.request(
+                  "cat \"$SEAKEEPER_DEPS/review/org/lib/lib.txt\"\n"
+                      + "echo built > \"$SEAKEEPER_DEPS/review/org/lib/out.txt\"\n"
+                      + "ls /workspace | wc -l",
+                  Tier.UNTRUSTED,
+                  false,
+                  Duration.ofSeconds(60),
+                  Checkout.directory(f.emptyDir.toString()))
+              .withDependencies(
+                  List.of(
+                      new DependencyCheckout(
+                          "review", "org/lib", Checkout.gitCommit(repo.toString(), v2))));
       SandboxFixture.Outcome o = f.run(r);
       assertThat(o.result().outcome()).as(o.text()).isInstanceOf(JobOutcome.Succeeded.class);
       assertThat(o.lines()).contains("v2 from the change", "0");

@@ -24,8 +24,10 @@ final class SandboxFixture implements AutoCloseable {
   final Path artifacts;
   final Path emptyDir;
   final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+
   /** The untrusted tier's executor. */
   final BubblewrapExecutor executor;
+
   /** One executor per tier, each with its own work directory, as the server has them. */
   final Map<Tier, BubblewrapExecutor> executors = new java.util.EnumMap<>(Tier.class);
 
@@ -39,28 +41,55 @@ final class SandboxFixture implements AutoCloseable {
     workRoot = base.resolve("work");
     artifacts = base.resolve("artifacts");
     emptyDir = Files.createDirectory(base.resolve("empty"));
-    SandboxSettings s = new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifacts, images, memory, pids);
+    SandboxSettings s =
+        new SandboxSettings(SandboxProbe.findBwrap(), workRoot, artifacts, images, memory, pids);
     HostUsers users = new HostUsers();
     for (Tier t : Tier.values()) {
       Path root = workRoot.resolve(t.id());
       SandboxSettings ts = new SandboxSettings(s.bwrap(), root, artifacts, images, memory, pids);
-      executors.put(t, new BubblewrapExecutor(t, ts, users, new Workspaces(root), Cgroups.system(), warnings::add));
+      executors.put(
+          t,
+          new BubblewrapExecutor(
+              t, ts, users, new Workspaces(root), Cgroups.system(), warnings::add));
     }
     executor = executors.get(Tier.UNTRUSTED);
   }
 
-  ExecutionRequest request(String script, Tier tier, boolean network, Duration timeout, Checkout checkout) {
-    return new ExecutionRequest("t" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet(), "job", script, timeout, "host", tier, network, Map.of("FROM_JOB", "yes"), checkout, List.of("out/**"));
+  ExecutionRequest request(
+      String script, Tier tier, boolean network, Duration timeout, Checkout checkout) {
+    return new ExecutionRequest(
+        "t" + ProcessHandle.current().pid() + "-" + IDS.incrementAndGet(),
+        "job",
+        script,
+        timeout,
+        "host",
+        tier,
+        network,
+        Map.of("FROM_JOB", "yes"),
+        checkout,
+        List.of("out/**"));
   }
 
   /** Runs a script in the untrusted tier (no network) in an empty workspace. */
   Outcome untrusted(String script) throws Exception {
-    return run(request(script, Tier.UNTRUSTED, false, Duration.ofSeconds(60), Checkout.directory(emptyDir.toString())));
+    return run(
+        request(
+            script,
+            Tier.UNTRUSTED,
+            false,
+            Duration.ofSeconds(60),
+            Checkout.directory(emptyDir.toString())));
   }
 
   Outcome run(ExecutionRequest r) throws Exception {
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Executor.Result res = executors.get(r.tier()).start(r, lines::add).result().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    Executor.Result res =
+        executors
+            .get(r.tier())
+            .start(r, lines::add)
+            .result()
+            .toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
     return new Outcome(res, List.copyOf(lines));
   }
 

@@ -23,18 +23,45 @@ class SecretKeysTest {
   @Test
   void the_default_key_file_is_under_the_users_config_directory_not_the_data_dir() {
     ServerConfig c = cfg("data_dir: " + tmp.resolve("data") + "\n");
-    assertThat(SecretKeys.keyFile(c, Map.of("XDG_CONFIG_HOME", tmp.resolve("xdg").toString()))).isEqualTo(tmp.resolve("xdg/seakeeper/secrets.key"));
-    assertThat(SecretKeys.keyFile(c, Map.of())).isEqualTo(Path.of(System.getProperty("user.home"), ".config/seakeeper/secrets.key"));
+    assertThat(SecretKeys.keyFile(c, Map.of("XDG_CONFIG_HOME", tmp.resolve("xdg").toString())))
+        .isEqualTo(tmp.resolve("xdg/seakeeper/secrets.key"));
+    assertThat(SecretKeys.keyFile(c, Map.of()))
+        .isEqualTo(Path.of(System.getProperty("user.home"), ".config/seakeeper/secrets.key"));
   }
 
   @Test
   void a_key_file_inside_the_data_dir_is_refused_also_through_a_symbolic_link() throws IOException {
-    assertThatThrownBy(() -> SecretKeys.sealer(cfg("data_dir: " + tmp.resolve("data") + "\nsecrets: {key_file: " + tmp.resolve("data/k") + "}\n")))
+    assertThatThrownBy(
+            () ->
+                SecretKeys.sealer(
+                    cfg(
+                        "data_dir: "
+                            + tmp.resolve("data")
+                            + "\nsecrets: {key_file: "
+                            + tmp.resolve("data/k")
+                            + "}\n")))
         .hasMessageContaining("is inside data_dir");
     Files.createDirectories(tmp.resolve("data"));
     Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("data"));
-    assertThatThrownBy(() -> SecretKeys.sealer(cfg("data_dir: " + tmp.resolve("data") + "\nsecrets: {key_file: " + tmp.resolve("link/sub/k") + "}\n")))
+    assertThatThrownBy(
+            () ->
+                SecretKeys.sealer(
+                    cfg(
+                        "data_dir: "
+                            + tmp.resolve("data")
+                            + "\nsecrets: {key_file: "
+                            + tmp.resolve("link/sub/k")
+                            + "}\n")))
         .hasMessageContaining("is inside data_dir");
-    assertThat(SecretKeys.sealer(cfg("data_dir: " + tmp.resolve("data") + "\nsecrets: {key_file: " + tmp.resolve("keys/k") + "}\n")).file()).isEqualTo(tmp.resolve("keys/k"));
+    assertThat(
+            SecretKeys.sealer(
+                    cfg(
+                        "data_dir: "
+                            + tmp.resolve("data")
+                            + "\nsecrets: {key_file: "
+                            + tmp.resolve("keys/k")
+                            + "}\n"))
+                .file())
+        .isEqualTo(tmp.resolve("keys/k"));
   }
 }

@@ -30,7 +30,9 @@ import org.seakeeper.store.Stores;
  * wrong key, a value moved to another slot and a widened scope all fail closed.
  */
 class SecretsAtRestTest {
-  private static final ServerConfig.Store H2 = new ServerConfig.Store("h2", java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+  private static final ServerConfig.Store H2 =
+      new ServerConfig.Store(
+          "h2", java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
   private static final String VALUE = "canary-5f1d-at-rest-value";
 
   @TempDir Path dir;
@@ -45,7 +47,9 @@ class SecretsAtRestTest {
 
   /** Runs SQL on the closed H2 database, as someone with the data dir would. */
   private void sql(String statement, String... args) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/db/seakeeper"), "seakeeper", "");
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("data/db/seakeeper"), "seakeeper", "");
         PreparedStatement p = c.prepareStatement(statement)) {
       for (int i = 0; i < args.length; i++) {
         p.setString(i + 1, args[i]);
@@ -55,7 +59,9 @@ class SecretsAtRestTest {
   }
 
   private String sealedOf(String name) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/db/seakeeper"), "seakeeper", "");
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("data/db/seakeeper"), "seakeeper", "");
         PreparedStatement p = c.prepareStatement("SELECT sealed FROM secrets WHERE name = ?")) {
       p.setString(1, name);
       try (ResultSet rs = p.executeQuery()) {
@@ -85,19 +91,25 @@ class SecretsAtRestTest {
   }
 
   @Test
-  void the_key_file_is_created_private_on_first_use_and_the_value_is_not_in_the_data_dir() throws Exception {
+  void the_key_file_is_created_private_on_first_use_and_the_value_is_not_in_the_data_dir()
+      throws Exception {
     assertThat(Files.exists(key())).isFalse();
     putAndClose("token", VALUE);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key()))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key().getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key())))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key().getParent())))
+        .isEqualTo("rwx------");
     assertThat(Base64.getDecoder().decode(Files.readString(key()).strip())).hasSize(32);
     try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(VALUE);
+        assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+            .as(f.toString())
+            .doesNotContain(VALUE);
       }
     }
     try (JdbiStore s = open()) {
-      assertThat(secrets(s, key()).get("local", "demo", "token").orElseThrow().value()).isEqualTo(SecretValue.of(VALUE));
+      assertThat(secrets(s, key()).get("local", "demo", "token").orElseThrow().value())
+          .isEqualTo(SecretValue.of(VALUE));
     }
   }
 
@@ -113,7 +125,9 @@ class SecretsAtRestTest {
     putAndClose("token", VALUE);
     byte[] sealed = Base64.getDecoder().decode(sealedOf("token"));
     sealed[sealed.length - 20] ^= 1;
-    sql("UPDATE secrets SET sealed = ? WHERE name = 'token'", Base64.getEncoder().encodeToString(sealed));
+    sql(
+        "UPDATE secrets SET sealed = ? WHERE name = 'token'",
+        Base64.getEncoder().encodeToString(sealed));
     assertUnreadable("token", "fails its integrity check");
   }
 
@@ -121,11 +135,15 @@ class SecretsAtRestTest {
   void a_value_moved_to_another_slot_fails_closed() throws Exception {
     putAndClose("deploy-key", VALUE);
     putAndClose("harmless", "nothing to see here");
-    sql("UPDATE secrets SET sealed = ?, key_id = (SELECT key_id FROM secrets WHERE name = 'deploy-key') WHERE name = 'harmless'", sealedOf("deploy-key"));
+    sql(
+        "UPDATE secrets SET sealed = ?, key_id = (SELECT key_id FROM secrets WHERE name ="
+            + " 'deploy-key') WHERE name = 'harmless'",
+        sealedOf("deploy-key"));
     assertUnreadable("harmless", "moved from another slot");
     sql("UPDATE secrets SET project = 'other' WHERE name = 'deploy-key'");
     try (JdbiStore s = open()) {
-      assertThatThrownBy(() -> secrets(s, key()).get("local", "other", "deploy-key")).isInstanceOf(SecretStore.UnreadableSecretException.class);
+      assertThatThrownBy(() -> secrets(s, key()).get("local", "other", "deploy-key"))
+          .isInstanceOf(SecretStore.UnreadableSecretException.class);
     }
   }
 
@@ -147,7 +165,8 @@ class SecretsAtRestTest {
           .hasMessageContaining("it was encrypted with key ")
           .hasMessageContaining("but the key file " + other + " holds key ");
       Path missing = dir.resolve("gone/secrets.key");
-      assertThatThrownBy(() -> secrets(s, missing).get("local", "demo", "token")).hasMessageContaining("is missing");
+      assertThatThrownBy(() -> secrets(s, missing).get("local", "demo", "token"))
+          .hasMessageContaining("is missing");
       assertThat(Files.exists(missing)).as("reading never creates a key").isFalse();
     }
   }
@@ -163,7 +182,9 @@ class SecretsAtRestTest {
   void the_scope_is_kept_and_listed_without_values() {
     try (JdbiStore s = open()) {
       SecretStore st = secrets(s, key());
-      SecretBinding b = new SecretBinding("local", "demo", "token", Set.of(PipelineName.GATE, PipelineName.RELEASE));
+      SecretBinding b =
+          new SecretBinding(
+              "local", "demo", "token", Set.of(PipelineName.GATE, PipelineName.RELEASE));
       st.put(b, SecretValue.of(VALUE));
       assertThat(st.list(java.util.Optional.of("demo"))).containsExactly(b);
       assertThat(st.list(java.util.Optional.empty()).toString()).doesNotContain(VALUE);

@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the attack suite attacks: canary secrets planted where a secret could hide, listeners on
- * the host's loopback (IPv4, IPv6, UDP, abstract and path unix sockets) and a network namespace
- * reached only through a veth pair, with its own listeners. Everything it creates on the host
- * (files outside the test's temp dir, processes, the namespace) is removed by {@link #close()}.
+ * What the attack suite attacks: canary secrets planted where a secret could hide, listeners on the
+ * host's loopback (IPv4, IPv6, UDP, abstract and path unix sockets) and a network namespace reached
+ * only through a veth pair, with its own listeners. Everything it creates on the host (files
+ * outside the test's temp dir, processes, the namespace) is removed by {@link #close()}.
  *
  * <p>To attack one more secret, plant it with {@link #canary(String, String)} (or {@link
- * #plantFile}) before the attack runs: the test then requires that its value never appears in
- * the attacker's log. Canary values start with {@code SKCANARY-} so the attack script can also
+ * #plantFile}) before the attack runs: the test then requires that its value never appears in the
+ * attacker's log. Canary values start with {@code SKCANARY-} so the attack script can also
  * recognise them itself.
  */
 final class AttackLab implements AutoCloseable {
@@ -36,8 +36,10 @@ final class AttackLab implements AutoCloseable {
   final Path tmp;
   final String tag = HexFormat.of().formatHex(RANDOM.generateSeed(3));
   final Map<String, Canary> canaries = new LinkedHashMap<>();
+
   /** Key-value lines for the attack script's {@code attack.env}. */
   final Map<String, String> env = new LinkedHashMap<>();
+
   private final List<Path> hostFiles = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
   final Path hostHits;
@@ -69,7 +71,9 @@ final class AttackLab implements AutoCloseable {
     canaries.put(name, new Canary(name, where, value));
   }
 
-  /** Writes a canary into {@code file} with the given permissions; host files are removed at close. */
+  /**
+   * Writes a canary into {@code file} with the given permissions; host files are removed at close.
+   */
   Canary plantFile(String name, Path file, String perms) throws IOException {
     Canary c = canary(name, file.toString());
     Files.createDirectories(file.getParent());
@@ -81,16 +85,19 @@ final class AttackLab implements AutoCloseable {
     return c;
   }
 
-  /** Deletes {@code path} (a file or a directory tree) at close, e.g. a job's workspace left by a failed run. */
+  /**
+   * Deletes {@code path} (a file or a directory tree) at close, e.g. a job's workspace left by a
+   * failed run.
+   */
   void removeAtClose(Path path) {
     hostFiles.add(path);
   }
 
   /**
    * At close, deletes the server's cached source snapshots (under {@code workRoot/snapshots} and
-   * each tier's {@code workRoot/<tier>/snapshots}, kept for the server's life and left behind
-   * when it is killed) of this run's commits, which hold canaries: recognised by the run's tag or
-   * a canary value in their config or env file.
+   * each tier's {@code workRoot/<tier>/snapshots}, kept for the server's life and left behind when
+   * it is killed) of this run's commits, which hold canaries: recognised by the run's tag or a
+   * canary value in their config or env file.
    */
   void sweepSnapshotsAtClose(Path workRoot) {
     snapshotRoot = workRoot;
@@ -102,7 +109,8 @@ final class AttackLab implements AutoCloseable {
     if (snapshotRoot == null) {
       return;
     }
-    for (String sub : List.of("snapshots", "untrusted/snapshots", "trusted/snapshots", "privileged/snapshots")) {
+    for (String sub :
+        List.of("snapshots", "untrusted/snapshots", "trusted/snapshots", "privileged/snapshots")) {
       sweepSnapshots(snapshotRoot.resolve(sub));
     }
   }
@@ -144,10 +152,12 @@ final class AttackLab implements AutoCloseable {
     cmd.addAll(List.of(specs));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     processes.add(p);
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = r.readLine();
     if (line == null || !line.startsWith("READY")) {
-      throw new AssertionError("listener did not start: " + line + " " + String.join("\n", r.lines().toList()));
+      throw new AssertionError(
+          "listener did not start: " + line + " " + String.join("\n", r.lines().toList()));
     }
     List<Integer> ports = new ArrayList<>();
     for (String tok : line.substring(6).split(" ")) {
@@ -159,8 +169,8 @@ final class AttackLab implements AutoCloseable {
 
   /**
    * The network namespace {@code skatk<tag>} joined to the host by a veth pair: host side
-   * 198.18.X.1/30, namespace side 198.18.X.2/30 and 169.254.X.2/30 (benchmark and link-local
-   * ranges only), with TCP, UDP and UDP-53 listeners inside; a TCP listener on the host side too.
+   * 198.18.X.1/30, namespace side 198.18.X.2/30 and 169.254.X.2/30 (benchmark and link-local ranges
+   * only), with TCP, UDP and UDP-53 listeners inside; a TCP listener on the host side too.
    */
   void network() throws Exception {
     int x = RANDOM.nextInt(256);
@@ -180,7 +190,13 @@ final class AttackLab implements AutoCloseable {
     sh("ip", "netns", "exec", netns, "ip", "addr", "add", llNs + "/30", "dev", vethNs);
     sh("ip", "netns", "exec", netns, "ip", "link", "set", vethNs, "up");
     sh("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up");
-    List<Integer> ns = listen(List.of("ip", "netns", "exec", netns), nsHits, "tcp:0.0.0.0:0", "udp:0.0.0.0:0", "udp:0.0.0.0:53");
+    List<Integer> ns =
+        listen(
+            List.of("ip", "netns", "exec", netns),
+            nsHits,
+            "tcp:0.0.0.0:0",
+            "udp:0.0.0.0:0",
+            "udp:0.0.0.0:53");
     env.put("VETH_ADDR", nsAddr);
     env.put("VETH_LL_ADDR", llNs);
     env.put("VETH_TCP", ns.get(0).toString());
@@ -190,7 +206,18 @@ final class AttackLab implements AutoCloseable {
     String abstractName = "seakeeper-attack-" + tag;
     Path unixPath = Path.of("/tmp/seakeeper-attack-" + tag + ".sock");
     hostFiles.add(unixPath);
-    List<Integer> host = listen(List.of(), hostHits, "tcp:127.0.0.1:0", "tcp:::1:0", "udp:127.0.0.1:0", "udp:::1:0", "udp:127.0.0.1:0", "tcp:" + hostAddr + ":0", "abstract:" + abstractName, "unix:" + unixPath);
+    List<Integer> host =
+        listen(
+            List.of(),
+            hostHits,
+            "tcp:127.0.0.1:0",
+            "tcp:::1:0",
+            "udp:127.0.0.1:0",
+            "udp:::1:0",
+            "udp:127.0.0.1:0",
+            "tcp:" + hostAddr + ":0",
+            "abstract:" + abstractName,
+            "unix:" + unixPath);
     Files.setPosixFilePermissions(unixPath, PosixFilePermissions.fromString("rwxrwxrwx"));
     env.put("LO4_TCP", host.get(0).toString());
     env.put("LO6_TCP", host.get(1).toString());
@@ -219,7 +246,10 @@ final class AttackLab implements AutoCloseable {
     return b.toString();
   }
 
-  /** Runs a command (as the test's user, on the host) and returns its output; fails on a non-zero exit. */
+  /**
+   * Runs a command (as the test's user, on the host) and returns its output; fails on a non-zero
+   * exit.
+   */
   static String sh(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -241,14 +271,15 @@ final class AttackLab implements AutoCloseable {
 
   @Override
   public void close() {
-    processes.forEach(p -> {
-      p.destroyForcibly();
-      try {
-        p.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    processes.forEach(
+        p -> {
+          p.destroyForcibly();
+          try {
+            p.waitFor(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     for (Path f : hostFiles) {
       try {
         if (Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

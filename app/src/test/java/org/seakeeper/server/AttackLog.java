@@ -17,10 +17,16 @@ import java.util.regex.Pattern;
  * reported ({@code ATTEMPT <id> BLOCKED|LEAKED <detail>}), and what went wrong in a run.
  */
 final class AttackLog {
-  static final Pattern ATTEMPT = Pattern.compile("ATTEMPT ((read|net)\\.\\S+) (BLOCKED|LEAKED) ?(.*)");
-  static final Pattern DECLARED = Pattern.compile("^(?:read_file|list_dir|hunt|py|tcp) ((?:read|net)\\.\\S+) (control|-)", Pattern.MULTILINE);
+  static final Pattern ATTEMPT =
+      Pattern.compile("ATTEMPT ((read|net)\\.\\S+) (BLOCKED|LEAKED) ?(.*)");
+  static final Pattern DECLARED =
+      Pattern.compile(
+          "^(?:read_file|list_dir|hunt|py|tcp) ((?:read|net)\\.\\S+) (control|-)",
+          Pattern.MULTILINE);
+
   /** Tools the attempts use: each one on the host's /usr must be in the sandbox too. */
-  static final List<String> TOOLS = List.of("bash", "python3", "curl", "git", "getent", "ip", "timeout", "grep");
+  static final List<String> TOOLS =
+      List.of("bash", "python3", "curl", "git", "getent", "ip", "timeout", "grep");
 
   /** One attempt's report. */
   record Outcome(boolean leaked, String detail) {}
@@ -55,10 +61,25 @@ final class AttackLog {
    * What went wrong in one attack run: the build's pipeline, tier or status, tools missing in the
    * sandbox, attempts that reported nothing, leaks, and canaries anywhere in the log.
    */
-  static List<String> verdict(JsonNode build, String pipeline, String tier, String log, Set<String> expected, AttackLab lab) {
+  static List<String> verdict(
+      JsonNode build,
+      String pipeline,
+      String tier,
+      String log,
+      Set<String> expected,
+      AttackLab lab) {
     List<String> failures = new ArrayList<>();
-    if (!build.get("tier").asText().equals(tier) || !build.get("pipeline").asText().equals(pipeline)) {
-      failures.add("the attack ran as " + build.get("pipeline") + "/" + build.get("tier") + ", not " + pipeline + "/" + tier);
+    if (!build.get("tier").asText().equals(tier)
+        || !build.get("pipeline").asText().equals(pipeline)) {
+      failures.add(
+          "the attack ran as "
+              + build.get("pipeline")
+              + "/"
+              + build.get("tier")
+              + ", not "
+              + pipeline
+              + "/"
+              + tier);
     }
     if (!build.get("status").asText().equals("success") || !log.contains("ATTEMPTS DONE")) {
       failures.add("the attack script did not finish (status " + build.get("status") + ")");
@@ -66,9 +87,14 @@ final class AttackLog {
     Matcher tools = Pattern.compile("TOOLS (.*)").matcher(log);
     List<String> inSandbox = tools.find() ? List.of(tools.group(1).strip().split(" ")) : List.of();
     for (String t : TOOLS) {
-      boolean onHost = Files.isExecutable(Path.of("/usr/bin", t)) || Files.isExecutable(Path.of("/usr/sbin", t));
+      boolean onHost =
+          Files.isExecutable(Path.of("/usr/bin", t)) || Files.isExecutable(Path.of("/usr/sbin", t));
       if (onHost && !inSandbox.contains(t)) {
-        failures.add("'" + t + "' is on the host's /usr but not in the sandbox: the attempts using it proved nothing");
+        failures.add(
+            "'"
+                + t
+                + "' is on the host's /usr but not in the sandbox: the attempts using it proved"
+                + " nothing");
       }
     }
     Map<String, Outcome> results = attempts(log);
@@ -77,11 +103,12 @@ final class AttackLog {
       missing.removeAll(results.keySet());
       failures.add("attempts that reported nothing: " + missing);
     }
-    results.forEach((id, o) -> {
-      if (o.leaked()) {
-        failures.add("LEAKED " + id + ": " + o.detail());
-      }
-    });
+    results.forEach(
+        (id, o) -> {
+          if (o.leaked()) {
+            failures.add("LEAKED " + id + ": " + o.detail());
+          }
+        });
     for (AttackLab.Canary c : lab.canaries.values()) {
       if (log.contains(c.value())) {
         failures.add("canary '" + c.name() + "' (" + c.where() + ") appears in the attacker's log");

@@ -25,35 +25,66 @@ import org.seakeeper.core.config.ServerConfigParser;
  */
 @Tag("slow")
 class ConfigRepoEndToEndTest {
-  /** What the canary job prints; the config says {@code $((6*7))}, so only running it writes this. */
+  /**
+   * What the canary job prints; the config says {@code $((6*7))}, so only running it writes this.
+   */
   static final String CANARY = "CANARY-42";
 
-  static final String TRUSTED = "base_jobs:\n  base/hello:\n    run: echo hello from the config repo\n";
-  static final String OWN = "jobs:\n  hello:\n    extends: base/hello\npipelines:\n  check: [hello]\n  post: [hello]\n";
-  static final String CANARY_TRUSTED = TRUSTED + "  base/canary:\n    run: echo CANARY-$((6*7))-base\n";
+  static final String TRUSTED =
+      "base_jobs:\n  base/hello:\n    run: echo hello from the config repo\n";
+  static final String OWN =
+      "jobs:\n  hello:\n    extends: base/hello\npipelines:\n  check: [hello]\n  post: [hello]\n";
+  static final String CANARY_TRUSTED =
+      TRUSTED + "  base/canary:\n    run: echo CANARY-$((6*7))-base\n";
   static final String CANARY_OWN =
-      "jobs:\n  hello:\n    extends: base/hello\n  canary:\n    extends: base/canary\n  canary-local:\n    run: echo CANARY-$((6*7))-local\n"
-          + "pipelines:\n  check: [hello, canary, canary-local]\n  post: [hello, canary, canary-local]\n";
+      "jobs:\n"
+          + "  hello:\n"
+          + "    extends: base/hello\n"
+          + "  canary:\n"
+          + "    extends: base/canary\n"
+          + "  canary-local:\n"
+          + "    run: echo CANARY-$((6*7))-local\n"
+          + "pipelines:\n"
+          + "  check: [hello, canary, canary-local]\n"
+          + "  post: [hello, canary, canary-local]\n";
 
   @TempDir Path tmp;
 
   @Test
-  void a_config_repo_change_is_validated_on_review_and_its_canary_runs_only_after_the_merge() throws Exception {
+  void a_config_repo_change_is_validated_on_review_and_its_canary_runs_only_after_the_merge()
+      throws Exception {
     Path[] r = repo(tmp); // served as the project seakeeper-config
     Path bare = r[0];
     Path work = r[1];
     Path data = tmp.resolve("data");
     int free = freePort();
-    String yaml = "data_dir: " + data + "\nhttp: {port: " + free + ", bind: 127.0.0.1}\nrepos:\n  - name: seakeeper-config\n    path: " + bare
-        + "\nconfig_repo: {connection: local, project: seakeeper-config, branch: main, path: seakeeper.yaml}\n";
-    ServerConfigParser.Result parsed = ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
+    String yaml =
+        "data_dir: "
+            + data
+            + "\nhttp: {port: "
+            + free
+            + ", bind: 127.0.0.1}\nrepos:\n  - name: seakeeper-config\n    path: "
+            + bare
+            + "\n"
+            + "config_repo: {connection: local, project: seakeeper-config, branch: main, path:"
+            + " seakeeper.yaml}\n";
+    ServerConfigParser.Result parsed =
+        ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8));
     assertThat(parsed.problems()).isEmpty();
-    try (ServerRuntime rt = ServerRuntime.start(parsed.config().orElseThrow(), parsed.sections().orElseThrow(), Clock.systemUTC(), new LogReporter())) {
+    try (ServerRuntime rt =
+        ServerRuntime.start(
+            parsed.config().orElseThrow(),
+            parsed.sections().orElseThrow(),
+            Clock.systemUTC(),
+            new LogReporter())) {
       int port = rt.port();
       commit(work, TRUSTED, OWN, "the trusted config");
       git(work, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
-      List<JsonNode> builds = awaitBuilds(port, b -> b.size() == 1 && allEnded(b), Duration.ofSeconds(90));
-      assertThat(builds.getFirst().get("status").asText()).as(builds.toString()).isEqualTo("success"); // control: post of the merged config runs
+      List<JsonNode> builds =
+          awaitBuilds(port, b -> b.size() == 1 && allEnded(b), Duration.ofSeconds(90));
+      assertThat(builds.getFirst().get("status").asText())
+          .as(builds.toString())
+          .isEqualTo("success"); // control: post of the merged config runs
 
       // Proposed: validated, reported, not run.
       commit(work, CANARY_TRUSTED, CANARY_OWN, "add a canary job");
@@ -73,7 +104,9 @@ class ConfigRepoEndToEndTest {
       git(work, "push", "-q", "--force", bare.toString(), "HEAD:refs/for/main");
       builds = awaitBuilds(port, b -> b.size() == 3 && allEnded(b), Duration.ofSeconds(90));
       assertThat(builds.get(2).get("status").asText()).isEqualTo("config_error");
-      assertThat(builds.get(2).get("detail").asText()).contains("seakeeper.yaml:6:1: error: 'connections' belongs in the server config file only");
+      assertThat(builds.get(2).get("detail").asText())
+          .contains(
+              "seakeeper.yaml:6:1: error: 'connections' belongs in the server config file only");
 
       // Nothing printed the canary: not in any log the API serves, not anywhere in the data dir.
       assertThat(canaryInApiLogs(port, builds)).isFalse();
@@ -86,11 +119,13 @@ class ConfigRepoEndToEndTest {
       git(work, "push", "-q", bare.toString(), "HEAD:refs/heads/main");
       builds = awaitBuilds(port, b -> b.size() == 6 && allEnded(b), Duration.ofSeconds(120));
       List<JsonNode> post = builds.subList(3, 6);
-      assertThat(post).allSatisfy(b -> {
-        assertThat(b.get("pipeline").asText()).isEqualTo("post");
-        assertThat(b.get("commit").asText()).isEqualTo(canaryCommit);
-        assertThat(b.get("status").asText()).as(b.toString()).isEqualTo("success");
-      });
+      assertThat(post)
+          .allSatisfy(
+              b -> {
+                assertThat(b.get("pipeline").asText()).isEqualTo("post");
+                assertThat(b.get("commit").asText()).isEqualTo(canaryCommit);
+                assertThat(b.get("status").asText()).as(b.toString()).isEqualTo("success");
+              });
       assertThat(canaryInApiLogs(port, builds)).isTrue();
       assertThat(canaryInFiles(data)).isTrue();
       assertThat(get(port, "/api/v1/status").body()).contains(canaryCommit);

@@ -9,9 +9,9 @@ import org.seakeeper.core.config.ServerConfigParser;
 import org.seakeeper.core.report.Reporter;
 
 /**
- * A server for the crash test, run as a separate JVM: {@code halt} mode halts the JVM (as
- * {@code kill -9} would) at the first report, after the result was stored but before it was
- * reported; {@code record} mode appends each reported buildset id to a file.
+ * A server for the crash test, run as a separate JVM: {@code halt} mode halts the JVM (as {@code
+ * kill -9} would) at the first report, after the result was stored but before it was reported;
+ * {@code record} mode appends each reported buildset id to a file.
  */
 public final class CrashTestServer {
   private CrashTestServer() {}
@@ -27,7 +27,12 @@ public final class CrashTestServer {
             Runtime.getRuntime().halt(137);
           }
           try {
-            Files.writeString(reports, set.id() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                reports,
+                set.id() + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
           } catch (java.io.IOException e) {
             return false;
           }

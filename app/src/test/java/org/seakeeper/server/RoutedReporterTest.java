@@ -23,13 +23,29 @@ class RoutedReporterTest {
   private final RoutedReporter routed = new RoutedReporter(Set.of("review"), gerrit, other);
 
   private boolean report(String connection) {
-    Buildset s = new Buildset(7, 1, connection, "demo", Optional.empty(), Optional.empty(), "refs/tags/v1", "c0ffee", PipelineName.RELEASE, Tier.PRIVILEGED, T0, Optional.of(T0));
-    return routed.report(new OutboxEntry(1, 7, OutboxKind.BUILDSET_FINISHED, T0, Optional.empty()), s, List.of());
+    Buildset s =
+        new Buildset(
+            7,
+            1,
+            connection,
+            "demo",
+            Optional.empty(),
+            Optional.empty(),
+            "refs/tags/v1",
+            "c0ffee",
+            PipelineName.RELEASE,
+            Tier.PRIVILEGED,
+            T0,
+            Optional.of(T0));
+    return routed.report(
+        new OutboxEntry(1, 7, OutboxKind.BUILDSET_FINISHED, T0, Optional.empty()), s, List.of());
   }
 
   @Test
   void an_embargoed_buildset_reaches_no_reporter_and_counts_as_delivered() {
-    assertThat(report(TriggerEvent.EMBARGOED)).as("delivered, so the outbox does not retry it").isTrue();
+    assertThat(report(TriggerEvent.EMBARGOED))
+        .as("delivered, so the outbox does not retry it")
+        .isTrue();
     assertThat(gerrit.reports()).isEmpty();
     assertThat(other.reports()).isEmpty();
   }
@@ -38,7 +54,9 @@ class RoutedReporterTest {
   void other_buildsets_go_to_the_reporter_of_their_connection() {
     report("review");
     report("local");
-    assertThat(gerrit.reports()).extracting(r -> r.buildset().connection()).containsExactly("review");
+    assertThat(gerrit.reports())
+        .extracting(r -> r.buildset().connection())
+        .containsExactly("review");
     assertThat(other.reports()).extracting(r -> r.buildset().connection()).containsExactly("local");
   }
 }

@@ -13,20 +13,28 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class SafeLogTextTest {
-  static final String FORGED = "demo\n12:00:00.000 INFO  o.s.s.LogReporter - post local demo SUCCESS \u001b[31mred\u001b[0m \u202Eevil\r";
+  static final String FORGED =
+      "demo\n"
+          + "12:00:00.000 INFO  o.s.s.LogReporter - post local demo SUCCESS \u001b[31mred\u001b[0m"
+          + " \u202Eevil\r";
 
   @Test
   void control_characters_newlines_and_bidi_overrides_are_escaped() {
-    assertThat(SafeLogText.escape(FORGED)).doesNotContain("\n", "\r", "\u001b", "\u202E")
+    assertThat(SafeLogText.escape(FORGED))
+        .doesNotContain("\n", "\r", "\u001b", "\u202E")
         .contains("demo\\n12:00", "\\u001B[31m", "\\u202Eevil\\r");
-    assertThat(SafeLogText.escape("plain text, unicode é ü 日本")).isEqualTo("plain text, unicode é ü 日本");
-    assertThat(SafeLogText.escape("a\\nb")).as("a literal backslash-n cannot pass for an escaped newline").isEqualTo("a\\\\nb");
+    assertThat(SafeLogText.escape("plain text, unicode é ü 日本"))
+        .isEqualTo("plain text, unicode é ü 日本");
+    assertThat(SafeLogText.escape("a\\nb"))
+        .as("a literal backslash-n cannot pass for an escaped newline")
+        .isEqualTo("a\\\\nb");
   }
 
   @Test
   void the_server_logs_through_the_escaping_encoder() throws Exception {
     try (var in = SafeLogTextTest.class.getResourceAsStream("/logback.xml")) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("<encoder class=\"org.seakeeper.server.SafeLogText$Encoder\">");
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .contains("<encoder class=\"org.seakeeper.server.SafeLogText$Encoder\">");
     }
   }
 

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.config.ServerConfigParser;
 
 /**
- * Secrets end to end on the local git connection (issue 6): an admin sets a project's secret
- * with the CLI (directly in the store before the server starts, through the API while it runs);
- * a change pushed for review whose check job hunts for the value never sees it, while the
- * project's post job that declares it reads it (positive control) and its log shows the value's
- * hash and the mask, never the value.
+ * Secrets end to end on the local git connection (issue 6): an admin sets a project's secret with
+ * the CLI (directly in the store before the server starts, through the API while it runs); a change
+ * pushed for review whose check job hunts for the value never sees it, while the project's post job
+ * that declares it reads it (positive control) and its log shows the value's hash and the mask,
+ * never the value.
  */
 @Tag("slow")
 class SecretsEndToEndTest {
@@ -68,65 +68,146 @@ class SecretsEndToEndTest {
   }
 
   @Test
-  void a_review_change_hunting_for_a_secret_never_sees_it_while_the_post_job_that_declares_it_reads_it() throws Exception {
+  void
+      a_review_change_hunting_for_a_secret_never_sees_it_while_the_post_job_that_declares_it_reads_it()
+          throws Exception {
     Path[] r = repo(tmp);
     int port = freePort();
     Path key = tmp.resolve("keys/secrets.key");
-    Path configFile = Files.writeString(tmp.resolve("server.yaml"), config(tmp, r[0], port) + "secrets: {key_file: " + key + "}\n");
+    Path configFile =
+        Files.writeString(
+            tmp.resolve("server.yaml"),
+            config(tmp, r[0], port) + "secrets: {key_file: " + key + "}\n");
 
     // No server yet: straight into the store, encrypted with a key file made on first use.
-    Cli set = cli(value + "\n", "secrets", "set", "--config", configFile.toString(), "demo", "deploy-token");
+    Cli set =
+        cli(
+            value + "\n",
+            "secrets",
+            "set",
+            "--config",
+            configFile.toString(),
+            "demo",
+            "deploy-token");
     assertThat(set.code()).as(set.err()).isZero();
-    assertThat(set.out()).contains("secret 'deploy-token' of local/demo set for post, periodic, release").contains("written to the store directly");
+    assertThat(set.out())
+        .contains("secret 'deploy-token' of local/demo set for post, periodic, release")
+        .contains("written to the store directly");
     assertThat(Files.exists(key)).isTrue();
 
     var cfg = ServerConfigParser.parse(Files.readAllBytes(configFile)).config().orElseThrow();
     try (ServerRuntime rt = ServerRuntime.start(cfg, Clock.systemUTC())) {
       // While it runs (H2 is locked): through the API, with the token from admin_token_file.
-      Cli viaApi = cli("another-value-123\n", "secrets", "set", "--config", configFile.toString(), "--token-file", rt.adminTokenFile().toString(), "--pipelines", "release", "demo", "release-only");
+      Cli viaApi =
+          cli(
+              "another-value-123\n",
+              "secrets",
+              "set",
+              "--config",
+              configFile.toString(),
+              "--token-file",
+              rt.adminTokenFile().toString(),
+              "--pipelines",
+              "release",
+              "demo",
+              "release-only");
       assertThat(viaApi.code()).as(viaApi.err()).isZero();
-      assertThat(viaApi.out()).contains("secret 'release-only' of local/demo set for release").doesNotContain("directly");
-      Cli list = cli("", "secrets", "list", "--config", configFile.toString(), "--token-file", rt.adminTokenFile().toString());
+      assertThat(viaApi.out())
+          .contains("secret 'release-only' of local/demo set for release")
+          .doesNotContain("directly");
+      Cli list =
+          cli(
+              "",
+              "secrets",
+              "list",
+              "--config",
+              configFile.toString(),
+              "--token-file",
+              rt.adminTokenFile().toString());
       assertThat(list.code()).as(list.err()).isZero();
-      assertThat(list.out()).contains("deploy-token").contains("post,periodic,release").contains("release-only").doesNotContain(value);
-      Cli refused = cli("x\n", "secrets", "set", "--config", configFile.toString(), "--token-file", rt.adminTokenFile().toString(), "nosuchproject", "t");
+      assertThat(list.out())
+          .contains("deploy-token")
+          .contains("post,periodic,release")
+          .contains("release-only")
+          .doesNotContain(value);
+      Cli refused =
+          cli(
+              "x\n",
+              "secrets",
+              "set",
+              "--config",
+              configFile.toString(),
+              "--token-file",
+              rt.adminTokenFile().toString(),
+              "nosuchproject",
+              "t");
       assertThat(refused.code()).isEqualTo(1);
       assertThat(refused.err()).contains("serves no project 'nosuchproject'");
-      HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/secrets")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> anonymous =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/secrets"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
 
-      // The project's post job declares the secret: it reads it; its log shows the hash and the mask.
+      // The project's post job declares the secret: it reads it; its log shows the hash and the
+      // mask.
       push(r[1], r[0], "refs/heads/main", YAML, "one", false);
-      List<JsonNode> post = awaitBuilds(port, b -> b.size() == 1 && allEnded(b), Duration.ofSeconds(90));
+      List<JsonNode> post =
+          awaitBuilds(port, b -> b.size() == 1 && allEnded(b), Duration.ofSeconds(90));
       JsonNode publish = post.getFirst();
       String publishLog = log(port, publish);
       assertThat(publish.get("status").asText()).as(publishLog).isEqualTo("success");
-      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-      assertThat(publishLog).contains(sha + "  /run/seakeeper/secrets/deploy-token").contains("the value: [masked]").doesNotContain(value);
+      String sha =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(value.getBytes(StandardCharsets.UTF_8)));
+      assertThat(publishLog)
+          .contains(sha + "  /run/seakeeper/secrets/deploy-token")
+          .contains("the value: [masked]")
+          .doesNotContain(value);
 
       // A change pushed for review hunts for it in its check job: it never sees it.
-      push(r[1], r[0], "refs/for/main", YAML.replace("echo \"hunt done\"", "echo \"hunt done\" # v2"), "two", false);
-      List<JsonNode> all = awaitBuilds(port, b -> b.size() == 2 && allEnded(b), Duration.ofSeconds(180));
+      push(
+          r[1],
+          r[0],
+          "refs/for/main",
+          YAML.replace("echo \"hunt done\"", "echo \"hunt done\" # v2"),
+          "two",
+          false);
+      List<JsonNode> all =
+          awaitBuilds(port, b -> b.size() == 2 && allEnded(b), Duration.ofSeconds(180));
       JsonNode hunt = all.get(1);
       String huntLog = log(port, hunt);
       assertThat(hunt.get("pipeline").asText()).isEqualTo("check");
       assertThat(hunt.get("tier").asText()).isEqualTo("untrusted");
       assertThat(hunt.get("status").asText()).as(huntLog).isEqualTo("success");
-      assertThat(huntLog).contains("hunt done").contains("secrets dir /run/seakeeper/secrets").contains("SKCANARY-0000-4242");
-      assertThat(huntLog).doesNotContain(value).doesNotContain(value.substring("SKCANARY-".length())).doesNotContain(sha);
+      assertThat(huntLog)
+          .contains("hunt done")
+          .contains("secrets dir /run/seakeeper/secrets")
+          .contains("SKCANARY-0000-4242");
+      assertThat(huntLog)
+          .doesNotContain(value)
+          .doesNotContain(value.substring("SKCANARY-".length()))
+          .doesNotContain(sha);
 
       // The same change declaring the secret in check: a config error, nothing runs.
       String greedy = YAML.replace("check: [hunt]", "check: [hunt, publish]");
       push(r[1], r[0], "refs/for/main", greedy, "three", false);
-      List<JsonNode> after = awaitBuilds(port, b -> b.size() == 3 && allEnded(b), Duration.ofSeconds(60));
+      List<JsonNode> after =
+          awaitBuilds(port, b -> b.size() == 3 && allEnded(b), Duration.ofSeconds(60));
       JsonNode bad = after.get(2);
       assertThat(bad.get("status").asText()).isEqualTo("config_error");
-      assertThat(bad.get("detail").asText()).contains("job 'publish' has secrets [deploy-token] but is in pipeline 'check'");
+      assertThat(bad.get("detail").asText())
+          .contains("job 'publish' has secrets [deploy-token] but is in pipeline 'check'");
 
       // Every log on disk: the value appears nowhere in the clear.
       try (var files = Files.walk(tmp.resolve("data"))) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
-          assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(value);
+          assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+              .as(f.toString())
+              .doesNotContain(value);
         }
       }
     }

@@ -34,8 +34,20 @@ class ServerCrashTest {
   }
 
   private Process server(Path config, String mode, Path reports) throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"), CrashTestServer.class.getName(), config.toString(), mode, reports.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashTestServer.class.getName(),
+            config.toString(),
+            mode,
+            reports.toString());
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .start();
     children.add(p);
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()));
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -66,7 +78,8 @@ class ServerCrashTest {
       """;
 
   @Test
-  void kill_while_a_job_runs_and_pushes_while_down_lose_nothing_and_rerun_nothing_finished() throws Exception {
+  void kill_while_a_job_runs_and_pushes_while_down_lose_nothing_and_rerun_nothing_finished()
+      throws Exception {
     Path[] r = repo(tmp);
     int port = freePort();
     Path config = tmp.resolve("server.yaml");
@@ -74,51 +87,87 @@ class ServerCrashTest {
     Path reports = tmp.resolve("reports.txt");
     Process s1 = server(config, "record", reports);
     String first = push(r[1], r[0], "refs/heads/main", SLOW, "one", false);
-    awaitBuilds(port, b -> b.stream().anyMatch(x -> x.get("job").asText().equals("slow") && x.get("status").asText().equals("running"))
-        && b.stream().anyMatch(x -> x.get("job").asText().equals("quick") && x.get("status").asText().equals("success")), Duration.ofSeconds(60));
+    awaitBuilds(
+        port,
+        b ->
+            b.stream()
+                    .anyMatch(
+                        x ->
+                            x.get("job").asText().equals("slow")
+                                && x.get("status").asText().equals("running"))
+                && b.stream()
+                    .anyMatch(
+                        x ->
+                            x.get("job").asText().equals("quick")
+                                && x.get("status").asText().equals("success")),
+        Duration.ofSeconds(60));
     kill9(s1);
 
     List<String> whileDown = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      whileDown.add(push(r[1], r[0], "refs/heads/main", SLOW.replace("sleep 3; ", ""), "down-" + i, false));
+      whileDown.add(
+          push(r[1], r[0], "refs/heads/main", SLOW.replace("sleep 3; ", ""), "down-" + i, false));
     }
     server(config, "record", reports);
-    List<JsonNode> builds = awaitBuilds(port, b -> b.size() >= 9 && allEnded(b), Duration.ofSeconds(90));
+    List<JsonNode> builds =
+        awaitBuilds(port, b -> b.size() >= 9 && allEnded(b), Duration.ofSeconds(90));
 
-    Map<String, List<JsonNode>> byCommit = builds.stream().collect(Collectors.groupingBy(b -> b.get("commit").asText()));
-    assertThat(byCommit.keySet()).containsExactlyInAnyOrder(first, whileDown.get(0), whileDown.get(1), whileDown.get(2));
+    Map<String, List<JsonNode>> byCommit =
+        builds.stream().collect(Collectors.groupingBy(b -> b.get("commit").asText()));
+    assertThat(byCommit.keySet())
+        .containsExactlyInAnyOrder(first, whileDown.get(0), whileDown.get(1), whileDown.get(2));
     List<JsonNode> firstBuilds = byCommit.get(first);
-    assertThat(firstBuilds).filteredOn(b -> b.get("job").asText().equals("quick")).singleElement().satisfies(b -> assertThat(b.get("status").asText()).isEqualTo("success"));
-    assertThat(firstBuilds).filteredOn(b -> b.get("job").asText().equals("slow")).extracting(b -> b.get("status").asText() + "#" + b.get("attempt").asInt())
+    assertThat(firstBuilds)
+        .filteredOn(b -> b.get("job").asText().equals("quick"))
+        .singleElement()
+        .satisfies(b -> assertThat(b.get("status").asText()).isEqualTo("success"));
+    assertThat(firstBuilds)
+        .filteredOn(b -> b.get("job").asText().equals("slow"))
+        .extracting(b -> b.get("status").asText() + "#" + b.get("attempt").asInt())
         .containsExactly("interrupted#1", "success#2");
     for (String c : whileDown) {
-      assertThat(byCommit.get(c)).extracting(b -> b.get("job").asText() + "=" + b.get("status").asText()).containsExactlyInAnyOrder("slow=success", "quick=success");
+      assertThat(byCommit.get(c))
+          .extracting(b -> b.get("job").asText() + "=" + b.get("status").asText())
+          .containsExactlyInAnyOrder("slow=success", "quick=success");
     }
     List<String> reported = Files.readAllLines(reports);
     assertThat(reported).doesNotHaveDuplicates().hasSize(4);
   }
 
   @Test
-  void a_crash_after_the_result_is_stored_but_before_it_is_reported_reports_it_once_after_restart() throws Exception {
+  void a_crash_after_the_result_is_stored_but_before_it_is_reported_reports_it_once_after_restart()
+      throws Exception {
     Path[] r = repo(tmp);
     int port = freePort();
     Path config = tmp.resolve("server.yaml");
     Files.writeString(config, config(tmp, r[0], port));
     Path reports = tmp.resolve("reports.txt");
     Process s1 = server(config, "halt", reports);
-    push(r[1], r[0], "refs/heads/main", "jobs:\n  a: {run: echo a}\npipelines: {post: [a]}\n", "one", false);
-    assertThat(s1.waitFor(60, TimeUnit.SECONDS)).as("the server halts at its first report").isTrue();
+    push(
+        r[1],
+        r[0],
+        "refs/heads/main",
+        "jobs:\n  a: {run: echo a}\npipelines: {post: [a]}\n",
+        "one",
+        false);
+    assertThat(s1.waitFor(60, TimeUnit.SECONDS))
+        .as("the server halts at its first report")
+        .isTrue();
     assertThat(reports).doesNotExist();
 
     server(config, "record", reports);
-    List<JsonNode> builds = awaitBuilds(port, b -> b.size() == 1 && allEnded(b), Duration.ofSeconds(60));
+    List<JsonNode> builds =
+        awaitBuilds(port, b -> b.size() == 1 && allEnded(b), Duration.ofSeconds(60));
     assertThat(builds.getFirst().get("status").asText()).isEqualTo("success");
-    assertThat(builds.getFirst().get("attempt").asInt()).as("a finished build is not run again").isEqualTo(1);
+    assertThat(builds.getFirst().get("attempt").asInt())
+        .as("a finished build is not run again")
+        .isEqualTo(1);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(reports) && System.nanoTime() < end) {
       Thread.sleep(100);
     }
     Thread.sleep(1500);
-    assertThat(Files.readAllLines(reports)).containsExactly(builds.getFirst().get("buildset_id").asText());
+    assertThat(Files.readAllLines(reports))
+        .containsExactly(builds.getFirst().get("buildset_id").asText());
   }
 }

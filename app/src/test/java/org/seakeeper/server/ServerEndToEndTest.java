@@ -31,19 +31,26 @@ class ServerEndToEndTest {
       """;
 
   @Test
-  void a_push_runs_post_and_a_push_for_review_runs_check_visible_in_api_and_pages() throws Exception {
+  void a_push_runs_post_and_a_push_for_review_runs_check_visible_in_api_and_pages()
+      throws Exception {
     Path[] r = repo(tmp);
-    var cfg = ServerConfigParser.parse(config(tmp, r[0], freePort()).getBytes(StandardCharsets.UTF_8)).config().orElseThrow();
+    var cfg =
+        ServerConfigParser.parse(config(tmp, r[0], freePort()).getBytes(StandardCharsets.UTF_8))
+            .config()
+            .orElseThrow();
     try (ServerRuntime rt = ServerRuntime.start(cfg, Clock.systemUTC())) {
       int port = rt.port();
       String main = push(r[1], r[0], "refs/heads/main", YAML, "one", false);
-      List<JsonNode> builds = awaitBuilds(port, b -> b.size() == 2 && allEnded(b), Duration.ofSeconds(60));
-      assertThat(builds).allSatisfy(b -> {
-        assertThat(b.get("status").asText()).isEqualTo("success");
-        assertThat(b.get("pipeline").asText()).isEqualTo("post");
-        assertThat(b.get("tier").asText()).isEqualTo("trusted");
-        assertThat(b.get("commit").asText()).isEqualTo(main);
-      });
+      List<JsonNode> builds =
+          awaitBuilds(port, b -> b.size() == 2 && allEnded(b), Duration.ofSeconds(60));
+      assertThat(builds)
+          .allSatisfy(
+              b -> {
+                assertThat(b.get("status").asText()).isEqualTo("success");
+                assertThat(b.get("pipeline").asText()).isEqualTo("post");
+                assertThat(b.get("tier").asText()).isEqualTo("trusted");
+                assertThat(b.get("commit").asText()).isEqualTo(main);
+              });
       String buildId = builds.getFirst().get("id").asText();
       assertThat(get(port, "/api/v1/builds/" + buildId + "/log").body()).contains("built one");
       var page = get(port, "/builds/" + buildId);
@@ -51,34 +58,80 @@ class ServerEndToEndTest {
       assertThat(page.body()).contains("build").contains("success");
 
       push(r[1], r[0], "refs/for/main", YAML, "two", false);
-      List<JsonNode> all = awaitBuilds(port, b -> b.size() == 4 && allEnded(b), Duration.ofSeconds(60));
-      assertThat(all.subList(2, 4)).allSatisfy(b -> {
-        assertThat(b.get("pipeline").asText()).isEqualTo("check");
-        assertThat(b.get("tier").asText()).isEqualTo("untrusted");
-        assertThat(b.get("patchset").asText()).isEqualTo("1");
-        assertThat(b.get("status").asText()).isEqualTo("success");
-      });
+      List<JsonNode> all =
+          awaitBuilds(port, b -> b.size() == 4 && allEnded(b), Duration.ofSeconds(60));
+      assertThat(all.subList(2, 4))
+          .allSatisfy(
+              b -> {
+                assertThat(b.get("pipeline").asText()).isEqualTo("check");
+                assertThat(b.get("tier").asText()).isEqualTo("untrusted");
+                assertThat(b.get("patchset").asText()).isEqualTo("1");
+                assertThat(b.get("status").asText()).isEqualTo("success");
+              });
 
       String token = Files.readString(rt.adminTokenFile()).strip();
-      assertThat(post(port, "/api/v1/trigger", null, "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}").statusCode()).isEqualTo(401);
-      assertThat(post(port, "/api/v1/trigger", token, "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}").statusCode()).isEqualTo(202);
+      assertThat(
+              post(
+                      port,
+                      "/api/v1/trigger",
+                      null,
+                      "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}")
+                  .statusCode())
+          .isEqualTo(401);
+      assertThat(
+              post(
+                      port,
+                      "/api/v1/trigger",
+                      token,
+                      "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}")
+                  .statusCode())
+          .isEqualTo(202);
       awaitBuilds(port, b -> b.size() == 6 && allEnded(b), Duration.ofSeconds(60));
-      assertThat(get(port, "/metrics").body()).contains("seakeeper_events_received_total").contains("seakeeper_connection_up{connection=\"local\"} 1.0");
-      JsonNode local = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(port, "/api/v1/status").body()).path("connections").get(0);
+      assertThat(get(port, "/metrics").body())
+          .contains("seakeeper_events_received_total")
+          .contains("seakeeper_connection_up{connection=\"local\"} 1.0");
+      JsonNode local =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(get(port, "/api/v1/status").body())
+              .path("connections")
+              .get(0);
       assertThat(local.path("name").asText()).isEqualTo("local");
-      assertThat(local.path("health").path("state").asText()).as("a connection's health in the status").isEqualTo("up");
+      assertThat(local.path("health").path("state").asText())
+          .as("a connection's health in the status")
+          .isEqualTo("up");
       assertThat(local.path("health").path("effects_pending").isObject()).isTrue();
 
       // The same through the CLI verbs (docs/contracts.md §5: 0 done, 1 refused, 2 usage).
       java.io.StringWriter out = new java.io.StringWriter();
       java.io.StringWriter err = new java.io.StringWriter();
       String server = "http://127.0.0.1:" + port + "/";
-      int code = org.seakeeper.cli.Main.execute(new String[] {"builds", "--server", server, "--limit", "3"}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      int code =
+          org.seakeeper.cli.Main.execute(
+              new String[] {"builds", "--server", server, "--limit", "3"},
+              new java.io.PrintWriter(out, true),
+              new java.io.PrintWriter(err, true));
       assertThat(code).as(err.toString()).isZero();
       assertThat(out.toString()).contains("STATUS").contains("success");
-      code = org.seakeeper.cli.Main.execute(new String[] {"retry", "--server", server, "--token-file", rt.adminTokenFile().toString(), buildId}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      code =
+          org.seakeeper.cli.Main.execute(
+              new String[] {
+                "retry", "--server", server, "--token-file", rt.adminTokenFile().toString(), buildId
+              },
+              new java.io.PrintWriter(out, true),
+              new java.io.PrintWriter(err, true));
       assertThat(code).as(err.toString()).isZero();
-      code = org.seakeeper.cli.Main.execute(new String[] {"cancel", "--server", server, "--token-file", rt.adminTokenFile().toString(), buildId}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      code =
+          org.seakeeper.cli.Main.execute(
+              new String[] {
+                "cancel",
+                "--server",
+                server,
+                "--token-file",
+                rt.adminTokenFile().toString(),
+                buildId
+              },
+              new java.io.PrintWriter(out, true),
+              new java.io.PrintWriter(err, true));
       assertThat(code).as("cancelling a finished build is refused").isEqualTo(1);
       assertThat(err.toString()).contains("refused (409");
     }

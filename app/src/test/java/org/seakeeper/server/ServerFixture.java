@@ -1,7 +1,5 @@
 package org.seakeeper.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
@@ -36,8 +34,12 @@ final class ServerFixture {
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
     try {
-      System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      int code = org.seakeeper.cli.Main.execute(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+      System.setIn(
+          new java.io.ByteArrayInputStream(
+              stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      int code =
+          org.seakeeper.cli.Main.execute(
+              args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
       return new Cli(code, out.toString(), err.toString());
     } finally {
       System.setIn(before);
@@ -50,7 +52,6 @@ final class ServerFixture {
     }
   }
 
-
   /** A bare repo and a work tree cloned from it. */
   static Path[] repo(Path tmp) throws Exception {
     Path bare = tmp.resolve("demo.git");
@@ -61,7 +62,8 @@ final class ServerFixture {
   }
 
   /** Commits {@code yaml} as the config (plus a marker file) and pushes it to {@code ref}. */
-  static String push(Path work, Path bare, String ref, String yaml, String marker, boolean force) throws Exception {
+  static String push(Path work, Path bare, String ref, String yaml, String marker, boolean force)
+      throws Exception {
     Files.writeString(work.resolve(".seakeeper.yaml"), yaml);
     Files.writeString(work.resolve("marker.txt"), marker + "\n");
     git(work, "add", "-A");
@@ -75,15 +77,32 @@ final class ServerFixture {
   }
 
   static String config(Path tmp, Path bare, int port) {
-    return "data_dir: " + tmp.resolve("data") + "\nhttp: {port: " + port + ", bind: 127.0.0.1, public_url: http://127.0.0.1:" + port + "/}\nrepos:\n  - name: demo\n    path: " + bare + "\n";
+    return "data_dir: "
+        + tmp.resolve("data")
+        + "\nhttp: {port: "
+        + port
+        + ", bind: 127.0.0.1, public_url: http://127.0.0.1:"
+        + port
+        + "/}\nrepos:\n  - name: demo\n    path: "
+        + bare
+        + "\n";
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  static HttpResponse<String> post(int port, String path, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+  static HttpResponse<String> post(int port, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -97,8 +116,11 @@ final class ServerFixture {
     return out.reversed();
   }
 
-  /** Polls the API (an end-to-end test's only way to watch a separate server) until {@code done}. */
-  static List<JsonNode> awaitBuilds(int port, Predicate<List<JsonNode>> done, Duration limit) throws Exception {
+  /**
+   * Polls the API (an end-to-end test's only way to watch a separate server) until {@code done}.
+   */
+  static List<JsonNode> awaitBuilds(int port, Predicate<List<JsonNode>> done, Duration limit)
+      throws Exception {
     long end = System.nanoTime() + limit.toNanos();
     List<JsonNode> last = List.of();
     while (System.nanoTime() < end) {
@@ -116,6 +138,10 @@ final class ServerFixture {
   }
 
   static boolean allEnded(List<JsonNode> builds) {
-    return builds.stream().noneMatch(b -> b.get("status").asText().equals("queued") || b.get("status").asText().equals("running"));
+    return builds.stream()
+        .noneMatch(
+            b ->
+                b.get("status").asText().equals("queued")
+                    || b.get("status").asText().equals("running"));
   }
 }

@@ -40,11 +40,14 @@ class FileLogStoreTest {
   }
 
   @Test
-  void logs_live_under_a_directory_per_thousand_builds_readable_by_the_server_only() throws Exception {
+  void logs_live_under_a_directory_per_thousand_builds_readable_by_the_server_only()
+      throws Exception {
     FileLogStore logs = new FileLogStore(dataDir);
     logs.open(1234).line("hello");
     assertThat(dataDir.resolve("logs/1/1234.log")).hasContent("hello\n");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("logs")))).isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("logs"))))
+        .isEqualTo("rwx------");
     assertThat(logs.path(7)).isEqualTo(dataDir.toAbsolutePath().resolve("logs/0/7.log"));
     assertThatThrownBy(() -> logs.path(-1)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -78,13 +81,21 @@ class FileLogStoreTest {
     w.line("done");
     String sha = w.seal();
     byte[] content = Files.readAllBytes(logs.path(2001));
-    assertThat(sha).isEqualTo(sha256(content)).isEqualTo(sha256("building\ndone\n".getBytes(StandardCharsets.UTF_8)));
+    assertThat(sha)
+        .isEqualTo(sha256(content))
+        .isEqualTo(sha256("building\ndone\n".getBytes(StandardCharsets.UTF_8)));
     assertThat(dataDir.resolve("logs/2/2001.log.sha256")).hasContent(sha + "  2001.log\n");
     assertThat(w.seal()).isEqualTo(sha);
     assertThatThrownBy(() -> w.line("late")).isInstanceOf(IllegalStateException.class);
-    Process check = new ProcessBuilder("sha256sum", "-c", "2001.log.sha256").directory(logs.path(2001).getParent().toFile()).redirectErrorStream(true).start();
+    Process check =
+        new ProcessBuilder("sha256sum", "-c", "2001.log.sha256")
+            .directory(logs.path(2001).getParent().toFile())
+            .redirectErrorStream(true)
+            .start();
     assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(check.exitValue()).as(new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    assertThat(check.exitValue())
+        .as(new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .isZero();
   }
 
   @Test
@@ -93,7 +104,8 @@ class FileLogStoreTest {
   }
 
   @Test
-  void reopening_a_sealed_log_appends_and_drops_the_stale_checksum_until_sealed_again() throws Exception {
+  void reopening_a_sealed_log_appends_and_drops_the_stale_checksum_until_sealed_again()
+      throws Exception {
     FileLogStore logs = new FileLogStore(dataDir);
     LogStore.Writer first = logs.open(8);
     first.line("a");
@@ -115,12 +127,14 @@ class FileLogStoreTest {
     try {
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          LogStore.Writer w = logs.open(42);
-          for (int i = 0; i < 200; i++) {
-            w.line(thread + ":" + i + ":" + payload);
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  LogStore.Writer w = logs.open(42);
+                  for (int i = 0; i < 200; i++) {
+                    w.line(thread + ":" + i + ":" + payload);
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
@@ -155,9 +169,12 @@ class FileLogStoreTest {
     LogStore.Writer w = logs.open(9);
     w.line("abcdef");
     w.line("ghij"); // 12 bytes
-    assertThat(new String(logs.read(9, 0, 3).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("abc");
-    assertThat(new String(logs.read(9, 5, 4).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("f\ngh");
-    assertThat(new String(logs.read(9, 10, 100).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("j\n");
+    assertThat(new String(logs.read(9, 0, 3).orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("abc");
+    assertThat(new String(logs.read(9, 5, 4).orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("f\ngh");
+    assertThat(new String(logs.read(9, 10, 100).orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("j\n");
     assertThat(logs.read(9, 12, 100)).hasValueSatisfying(b -> assertThat(b).isEmpty());
     assertThat(logs.read(9, 3, 0)).hasValueSatisfying(b -> assertThat(b).isEmpty());
     assertThatThrownBy(() -> logs.read(9, 0, -1)).isInstanceOf(IllegalArgumentException.class);

@@ -31,13 +31,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.seakeeper.core.model.ServerConfig;
 
 /**
- * A throw-away PostgreSQL cluster for one test class, made with Debian's {@code initdb} and
- * {@code pg_ctl} under a temporary directory; the system's PostgreSQL service is not used. The
- * server runs as {@code nobody} when the tests run as root (PostgreSQL refuses root), listens on
- * 127.0.0.1 on a free port and on a socket inside the directory, and requires a random password
- * over TCP. {@link #newDatabase} makes an empty database per test. After the class the cluster is
- * stopped and its directory removed. Without PostgreSQL the class is skipped, or fails under
- * {@code CI=true}. Register as a static {@code @RegisterExtension} field. Not thread-safe.
+ * A throw-away PostgreSQL cluster for one test class, made with Debian's {@code initdb} and {@code
+ * pg_ctl} under a temporary directory; the system's PostgreSQL service is not used. The server runs
+ * as {@code nobody} when the tests run as root (PostgreSQL refuses root), listens on 127.0.0.1 on a
+ * free port and on a socket inside the directory, and requires a random password over TCP. {@link
+ * #newDatabase} makes an empty database per test. After the class the cluster is stopped and its
+ * directory removed. Without PostgreSQL the class is skipped, or fails under {@code CI=true}.
+ * Register as a static {@code @RegisterExtension} field. Not thread-safe.
  */
 final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
   static final String SUPERUSER = "postgres";
@@ -54,7 +54,9 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     Optional<Path> found = findBin();
     if (found.isEmpty()) {
-      String msg = "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb) are missing: apt-get install postgresql (or scripts/ensure-deps.sh --tests)";
+      String msg =
+          "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb) are missing: apt-get"
+              + " install postgresql (or scripts/ensure-deps.sh --tests)";
       if ("true".equals(System.getenv("CI"))) {
         Assertions.fail(msg);
       }
@@ -63,7 +65,9 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
     bin = found.get();
     boolean root = isRoot();
     if (root && runAs().isEmpty()) {
-      Assertions.fail("running as root, and neither runuser nor setpriv is there to run PostgreSQL as nobody (apt-get install util-linux)");
+      Assertions.fail(
+          "running as root, and neither runuser nor setpriv is there to run PostgreSQL as nobody"
+              + " (apt-get install util-linux)");
     }
     base = Files.createTempDirectory("sk-pg-");
     password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -75,18 +79,50 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
         giveToNobody(p);
       }
     }
-    run(bin.resolve("initdb").toString(), "-D", base.resolve("data").toString(), "-U", SUPERUSER, "--pwfile=" + pwfile, "--auth-host=scram-sha-256", "--auth-local=trust",
-        "-E", "UTF8", "--locale=C", "--no-sync");
+    run(
+        bin.resolve("initdb").toString(),
+        "-D",
+        base.resolve("data").toString(),
+        "-U",
+        SUPERUSER,
+        "--pwfile=" + pwfile,
+        "--auth-host=scram-sha-256",
+        "--auth-local=trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync");
     shutdownHook = new Thread(this::stopQuietly, "postgres-cluster-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     IOException last = null;
     for (int attempt = 0; attempt < 3 && !running; attempt++) {
       port = freePort();
-      Files.writeString(base.resolve("data/postgresql.auto.conf"), String.join("\n",
-          "listen_addresses = '127.0.0.1'", "port = " + port, "unix_socket_directories = '" + base.resolve("sock") + "'", "fsync = off", "synchronous_commit = off",
-          "full_page_writes = off", "max_connections = 60", "shared_buffers = 32MB", ""), StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.writeString(
+          base.resolve("data/postgresql.auto.conf"),
+          String.join(
+              "\n",
+              "listen_addresses = '127.0.0.1'",
+              "port = " + port,
+              "unix_socket_directories = '" + base.resolve("sock") + "'",
+              "fsync = off",
+              "synchronous_commit = off",
+              "full_page_writes = off",
+              "max_connections = 60",
+              "shared_buffers = 32MB",
+              ""),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.TRUNCATE_EXISTING);
       try {
-        run(bin.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(), "-l", base.resolve("server.log").toString(), "-w", "-t", "60", "start");
+        run(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            base.resolve("data").toString(),
+            "-l",
+            base.resolve("server.log").toString(),
+            "-w",
+            "-t",
+            "60",
+            "start");
         running = true;
       } catch (IOException e) {
         last = e; // most likely the port was taken meanwhile: try another
@@ -115,7 +151,8 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
   /** A new, empty database; its JDBC URL. */
   String newDatabase() throws SQLException {
     String name = "sk_test_" + DATABASES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, password); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url("postgres"), SUPERUSER, password);
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     }
     return url(name);
@@ -127,16 +164,28 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
 
   /** The server config's store section for a database of this cluster. */
   ServerConfig.Store store(String url) {
-    return new ServerConfig.Store("postgresql", Optional.of(url), Optional.of(SUPERUSER), Optional.of(base.resolve("password").toString()));
+    return new ServerConfig.Store(
+        "postgresql",
+        Optional.of(url),
+        Optional.of(SUPERUSER),
+        Optional.of(base.resolve("password").toString()));
   }
 
   private void stopQuietly() {
     if (running) {
       try {
-        run(bin.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+        run(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            base.resolve("data").toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop");
         running = false;
       } catch (IOException | InterruptedException e) {
-        System.err.println("could not stop the test PostgreSQL cluster in " + base + ": " + e.getMessage());
+        System.err.println(
+            "could not stop the test PostgreSQL cluster in " + base + ": " + e.getMessage());
       }
     }
   }
@@ -150,7 +199,11 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
     cmd.addAll(List.of(command));
     Path out = Files.createTempFile("sk-pg-tool", ".out");
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .directory(base.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile());
       pb.environment().put("HOME", base.toString());
       pb.environment().put("LC_ALL", "C");
       Process p = pb.start();
@@ -159,8 +212,17 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
         throw new IOException(String.join(" ", command) + " did not finish in 120 s");
       }
       if (p.exitValue() != 0) {
-        String log = Files.exists(base.resolve("server.log")) ? Files.readString(base.resolve("server.log")) : "";
-        throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ":\n" + Files.readString(out) + log);
+        String log =
+            Files.exists(base.resolve("server.log"))
+                ? Files.readString(base.resolve("server.log"))
+                : "";
+        throw new IOException(
+            String.join(" ", cmd)
+                + " exited "
+                + p.exitValue()
+                + ":\n"
+                + Files.readString(out)
+                + log);
       }
     } finally {
       Files.deleteIfExists(out);
@@ -175,7 +237,8 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
     }
     for (String dir : List.of("/usr/bin", "/bin")) {
       if (Files.isExecutable(Path.of(dir, "setpriv"))) {
-        return Optional.of(List.of(dir + "/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"));
+        return Optional.of(
+            List.of(dir + "/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"));
       }
     }
     return Optional.empty();
@@ -187,7 +250,8 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
     view.setOwner(users.lookupPrincipalByName("nobody"));
     GroupPrincipal group = users.lookupPrincipalByGroupName("nogroup");
     view.setGroup(group);
-    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
+    Files.setPosixFilePermissions(
+        p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
   }
 
   private static boolean isRoot() {
@@ -200,7 +264,8 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
 
   static Optional<Path> findBin() {
     Path preferred = Path.of("/usr/lib/postgresql/15/bin");
-    if (Files.isExecutable(preferred.resolve("initdb")) && Files.isExecutable(preferred.resolve("pg_ctl"))) {
+    if (Files.isExecutable(preferred.resolve("initdb"))
+        && Files.isExecutable(preferred.resolve("pg_ctl"))) {
       return Optional.of(preferred);
     }
     Path all = Path.of("/usr/lib/postgresql");
@@ -208,7 +273,12 @@ final class PostgresCluster implements BeforeAllCallback, AfterAllCallback {
       return Optional.empty();
     }
     try (Stream<Path> versions = Files.list(all)) {
-      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(
+              b ->
+                  Files.isExecutable(b.resolve("initdb"))
+                      && Files.isExecutable(b.resolve("pg_ctl")))
           .max(Comparator.comparingInt(b -> version(b.getParent().getFileName().toString())));
     } catch (IOException e) {
       return Optional.empty();

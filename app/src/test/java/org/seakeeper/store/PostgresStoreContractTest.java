@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.store.Store;
 
-/** The store contract on a real PostgreSQL server (a throw-away cluster), a fresh database per test. */
+/**
+ * The store contract on a real PostgreSQL server (a throw-away cluster), a fresh database per test.
+ */
 class PostgresStoreContractTest extends JdbiStoreContract {
   @RegisterExtension static final PostgresCluster PG = new PostgresCluster();
 
@@ -41,14 +43,19 @@ class PostgresStoreContractTest extends JdbiStoreContract {
     assertThat(((JdbiStore) store).dialect()).isEqualTo("postgresql");
     assertThatThrownBy(() -> Stores.open(PG.store(url), dataDir))
         .isInstanceOf(StoreException.class)
-        .hasMessage("cannot open the store at " + url + ": another Seakeeper server is using this database");
+        .hasMessage(
+            "cannot open the store at "
+                + url
+                + ": another Seakeeper server is using this database");
   }
 
   @Test
   void a_wrong_password_is_one_line_without_the_password() throws Exception {
     Path wrong = Files.writeString(dataDir.resolve("wrong-password"), "hunter2\n");
     ServerConfig.Store config = PG.store(url);
-    ServerConfig.Store bad = new ServerConfig.Store(config.type(), config.url(), config.user(), Optional.of(wrong.toString()));
+    ServerConfig.Store bad =
+        new ServerConfig.Store(
+            config.type(), config.url(), config.user(), Optional.of(wrong.toString()));
     assertThatThrownBy(() -> Stores.open(bad, dataDir))
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("cannot open the store at " + url + ": ")

@@ -12,7 +12,8 @@ public final class TestGit {
 
   /** Runs {@code git args...} in {@code dir} with a test identity; returns its trimmed output. */
   public static String git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.org"));
+    List<String> cmd =
+        new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.org"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

@@ -52,15 +52,36 @@ class BuildApiTest {
     assertThat(n.path("started_at").asText()).isEqualTo("2026-01-31T12:00:05Z");
     assertThat(n.path("finished_at").asText()).isEqualTo("2026-01-31T12:01:05Z");
     assertThat(n.path("detail").asText()).isEqualTo("exit 0");
-    assertThat(n.path("log_url").asText()).isEqualTo("https://ci.example.org/api/v1/builds/" + b.id() + "/log");
+    assertThat(n.path("log_url").asText())
+        .isEqualTo("https://ci.example.org/api/v1/builds/" + b.id() + "/log");
     assertThat(n.path("web_url").asText()).isEqualTo("https://ci.example.org/builds/" + b.id());
   }
 
   @Test
   void absent_values_are_null() throws Exception {
     Build b =
-        web.insert(x -> new Build(0, 1, "local", "demo", Optional.empty(), Optional.empty(), "refs/heads/main", "c0ffee", PipelineName.POST, Optional.empty(), 1,
-            BuildStatus.QUEUED, Tier.TRUSTED, List.of(), WebFixture.T0, Optional.empty(), Optional.empty(), "", Optional.empty()));
+        web.insert(
+            x ->
+                new Build(
+                    0,
+                    1,
+                    "local",
+                    "demo",
+                    Optional.empty(),
+                    Optional.empty(),
+                    "refs/heads/main",
+                    "c0ffee",
+                    PipelineName.POST,
+                    Optional.empty(),
+                    1,
+                    BuildStatus.QUEUED,
+                    Tier.TRUSTED,
+                    List.of(),
+                    WebFixture.T0,
+                    Optional.empty(),
+                    Optional.empty(),
+                    "",
+                    Optional.empty()));
     JsonNode n = json(web.get("/api/v1/builds/" + b.id()));
     for (String field : List.of("change", "patchset", "job", "started_at", "finished_at")) {
       assertThat(n.has(field)).as(field).isTrue();
@@ -74,7 +95,8 @@ class BuildApiTest {
     assertThat(error(web.get("/api/v1/builds/99"), 404)).isEqualTo("not_found");
     assertThat(error(web.get("/api/v1/builds/abc"), 404)).isEqualTo("not_found");
     assertThat(error(web.get("/api/v1/builds/-1"), 404)).isEqualTo("not_found");
-    assertThat(error(web.get("/api/v1/builds/99999999999999999999999"), 404)).isEqualTo("not_found");
+    assertThat(error(web.get("/api/v1/builds/99999999999999999999999"), 404))
+        .isEqualTo("not_found");
   }
 
   @Test
@@ -90,15 +112,40 @@ class BuildApiTest {
   @Test
   void builds_are_filtered_by_every_parameter() throws Exception {
     web.insert(); // 1
-    web.insert(b -> new Build(0, 1, "review", "other", Optional.of("77"), Optional.of("1"), "refs/changes/77/77/1", "beef", PipelineName.GATE, Optional.of("lint"), 1,
-        BuildStatus.FAILURE, Tier.TRUSTED, List.of(), WebFixture.T0, Optional.empty(), Optional.empty(), "", Optional.empty())); // 2
+    web.insert(
+        b ->
+            new Build(
+                0,
+                1,
+                "review",
+                "other",
+                Optional.of("77"),
+                Optional.of("1"),
+                "refs/changes/77/77/1",
+                "beef",
+                PipelineName.GATE,
+                Optional.of("lint"),
+                1,
+                BuildStatus.FAILURE,
+                Tier.TRUSTED,
+                List.of(),
+                WebFixture.T0,
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                Optional.empty())); // 2
     web.insert(); // 3
     assertThat(ids(json(web.get("/api/v1/builds?connection=review")))).containsExactly("2");
     assertThat(ids(json(web.get("/api/v1/builds?project=demo")))).containsExactly("3", "1");
     assertThat(ids(json(web.get("/api/v1/builds?change=77")))).containsExactly("2");
     assertThat(ids(json(web.get("/api/v1/builds?pipeline=gate")))).containsExactly("2");
     assertThat(ids(json(web.get("/api/v1/builds?status=failure")))).containsExactly("2");
-    assertThat(ids(json(web.get("/api/v1/builds?status=success&project=demo&connection=local&pipeline=check")))).containsExactly("3", "1");
+    assertThat(
+            ids(
+                json(
+                    web.get(
+                        "/api/v1/builds?status=success&project=demo&connection=local&pipeline=check"))))
+        .containsExactly("3", "1");
     assertThat(ids(json(web.get("/api/v1/builds?project=")))).containsExactly("3", "2", "1");
   }
 
@@ -111,7 +158,11 @@ class BuildApiTest {
     JsonNode n = json(first);
     assertThat(ids(n)).containsExactly("5", "4");
     String next = n.path("next").asText();
-    assertThat(next).startsWith("https://ci.example.org/api/v1/builds?").contains("limit=2").contains("project=demo").contains("before=4");
+    assertThat(next)
+        .startsWith("https://ci.example.org/api/v1/builds?")
+        .contains("limit=2")
+        .contains("project=demo")
+        .contains("before=4");
     assertThat(first.headers().firstValue("Link")).hasValue("<" + next + ">; rel=\"next\"");
     String path = next.substring("https://ci.example.org".length());
     JsonNode second = json(web.get(path));
@@ -121,7 +172,16 @@ class BuildApiTest {
 
   @Test
   void bad_list_parameters_are_400_json() throws Exception {
-    for (String q : List.of("limit=0", "limit=1001", "limit=ten", "limit=-5", "before=0", "before=x", "status=green", "pipeline=nightly")) {
+    for (String q :
+        List.of(
+            "limit=0",
+            "limit=1001",
+            "limit=ten",
+            "limit=-5",
+            "before=0",
+            "before=x",
+            "status=green",
+            "pipeline=nightly")) {
       assertThat(error(web.get("/api/v1/builds?" + q), 400)).as(q).isEqualTo("bad_request");
     }
     assertThat(json(web.get("/api/v1/builds?limit=1000")).path("builds").isArray()).isTrue();

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.seakeeper.core.scheduler.SchedulerCommands.CommandResult;
 
 class CommandApiTest {
-  private static final String TRIGGER = "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}";
+  private static final String TRIGGER =
+      "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}";
   private final WebFixture web = new WebFixture();
 
   @AfterEach
@@ -21,13 +22,25 @@ class CommandApiTest {
 
   @Test
   void every_post_needs_the_admin_token() throws Exception {
-    for (String path : List.of("/api/v1/builds/1/cancel", "/api/v1/builds/1/retry", "/api/v1/trigger")) {
+    for (String path :
+        List.of("/api/v1/builds/1/cancel", "/api/v1/builds/1/retry", "/api/v1/trigger")) {
       var none = web.send("POST", path, TRIGGER);
       assertThat(error(none, 401)).as(path).isEqualTo("unauthorized");
-      assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
-      assertThat(error(web.send("POST", path, TRIGGER, "Authorization", "Bearer wrong"), 401)).isEqualTo("unauthorized");
-      assertThat(error(web.send("POST", path, TRIGGER, "Authorization", "Basic " + WebFixture.TOKEN), 401)).isEqualTo("unauthorized");
-      assertThat(error(web.send("POST", path, TRIGGER, "Authorization", "Bearer " + WebFixture.TOKEN + "x"), 401)).isEqualTo("unauthorized");
+      assertThat(none.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+      assertThat(error(web.send("POST", path, TRIGGER, "Authorization", "Bearer wrong"), 401))
+          .isEqualTo("unauthorized");
+      assertThat(
+              error(
+                  web.send("POST", path, TRIGGER, "Authorization", "Basic " + WebFixture.TOKEN),
+                  401))
+          .isEqualTo("unauthorized");
+      assertThat(
+              error(
+                  web.send(
+                      "POST", path, TRIGGER, "Authorization", "Bearer " + WebFixture.TOKEN + "x"),
+                  401))
+          .isEqualTo("unauthorized");
     }
     assertThat(web.commands.calls).isEmpty();
   }
@@ -36,7 +49,11 @@ class CommandApiTest {
   void an_empty_configured_token_accepts_nobody() throws Exception {
     assertThat(AdminAuth.sameSecret("", "")).isTrue();
     try (var other = new WebFixture("")) {
-      assertThat(error(other.send("POST", "/api/v1/builds/1/cancel", null, "Authorization", "Bearer "), 401)).isEqualTo("unauthorized");
+      assertThat(
+              error(
+                  other.send("POST", "/api/v1/builds/1/cancel", null, "Authorization", "Bearer "),
+                  401))
+          .isEqualTo("unauthorized");
     }
   }
 
@@ -64,7 +81,8 @@ class CommandApiTest {
 
   @Test
   void refusals_keep_the_scheduler_code_and_reason() throws Exception {
-    web.commands.next = CommandResult.refused(409, "not_cancellable", "Build 7 already ended (success).");
+    web.commands.next =
+        CommandResult.refused(409, "not_cancellable", "Build 7 already ended (success).");
     var r = web.post("/api/v1/builds/7/cancel", null);
     assertThat(error(r, 409)).isEqualTo("not_cancellable");
     assertThat(json(r).path("message").asText()).isEqualTo("Build 7 already ended (success).");
@@ -86,30 +104,52 @@ class CommandApiTest {
     JsonNode n = json(r);
     assertThat(n.path("message").asText()).isEqualTo("Queued post on demo refs/heads/main.");
     assertThat(n.path("build_id").asText()).isEqualTo("12");
-    assertThat(web.commands.calls).containsExactly("trigger local demo post refs/heads/main by admin");
+    assertThat(web.commands.calls)
+        .containsExactly("trigger local demo post refs/heads/main by admin");
   }
 
   @Test
   void gate_queue_verbs_reach_the_scheduler_and_need_the_token() throws Exception {
     String body = "{\"connection\":\"review\",\"project\":\"core\",\"change\":42}";
     for (String verb : List.of("dequeue", "enqueue", "promote")) {
-      assertThat(error(web.send("POST", "/api/v1/queues/" + verb, body), 401)).isEqualTo("unauthorized");
+      assertThat(error(web.send("POST", "/api/v1/queues/" + verb, body), 401))
+          .isEqualTo("unauthorized");
       assertThat(web.post("/api/v1/queues/" + verb, body).statusCode()).isEqualTo(200);
     }
-    assertThat(web.commands.calls).containsExactly("dequeue review core 42 by admin", "enqueue review core 42 by admin", "promote review core 42 by admin");
-    assertThat(error(web.post("/api/v1/queues/promote", "{\"project\":\"core\"}"), 400)).isEqualTo("bad_request");
+    assertThat(web.commands.calls)
+        .containsExactly(
+            "dequeue review core 42 by admin",
+            "enqueue review core 42 by admin",
+            "promote review core 42 by admin");
+    assertThat(error(web.post("/api/v1/queues/promote", "{\"project\":\"core\"}"), 400))
+        .isEqualTo("bad_request");
   }
 
   @Test
   void a_ref_that_does_not_fit_the_pipeline_is_422() throws Exception {
-    web.commands.next = CommandResult.refused(422, "ref_does_not_fit", "post runs on refs/heads/*, not refs/tags/v1.");
-    assertThat(error(web.post("/api/v1/trigger", TRIGGER.replace("refs/heads/main", "refs/tags/v1")), 422)).isEqualTo("ref_does_not_fit");
+    web.commands.next =
+        CommandResult.refused(
+            422, "ref_does_not_fit", "post runs on refs/heads/*, not refs/tags/v1.");
+    assertThat(
+            error(
+                web.post("/api/v1/trigger", TRIGGER.replace("refs/heads/main", "refs/tags/v1")),
+                422))
+        .isEqualTo("ref_does_not_fit");
   }
 
   @Test
   void a_bad_trigger_body_is_400() throws Exception {
-    for (String body : List.of("", "{", "[]", "\"x\"", "{\"connection\":\"local\"}", TRIGGER.replace("\"post\"", "\"nightly\""), TRIGGER.replace("\"demo\"", "42"),
-        TRIGGER.replace("}", ",\"extra\":1}"), TRIGGER.replace("\"demo\"", "\" \""))) {
+    for (String body :
+        List.of(
+            "",
+            "{",
+            "[]",
+            "\"x\"",
+            "{\"connection\":\"local\"}",
+            TRIGGER.replace("\"post\"", "\"nightly\""),
+            TRIGGER.replace("\"demo\"", "42"),
+            TRIGGER.replace("}", ",\"extra\":1}"),
+            TRIGGER.replace("\"demo\"", "\" \""))) {
       assertThat(error(web.post("/api/v1/trigger", body), 400)).as(body).isEqualTo("bad_request");
     }
     assertThat(web.commands.calls).isEmpty();

@@ -67,11 +67,13 @@ class LargeLogTest {
 
   /** Status, length and SHA-256 of a response read through an 8 KiB buffer. */
   private String fetch(String path, String... headers) throws Exception {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(web.url(path))).timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(web.url(path))).timeout(Duration.ofSeconds(60));
     if (headers.length > 0) {
       r.headers(headers);
     }
-    HttpResponse<InputStream> res = web.http.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> res =
+        web.http.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
     MessageDigest d = MessageDigest.getInstance("SHA-256");
     long n = 0;
     try (InputStream in = res.body()) {
@@ -86,12 +88,16 @@ class LargeLogTest {
 
   /** Counts the line events of the live log stream and the bytes they carry, until {@code end}. */
   private String sse() throws Exception {
-    HttpRequest r = HttpRequest.newBuilder(URI.create(web.url("/api/v1/builds/" + build.id() + "/log/stream"))).timeout(Duration.ofSeconds(60)).build();
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(web.url("/api/v1/builds/" + build.id() + "/log/stream")))
+            .timeout(Duration.ofSeconds(60))
+            .build();
     HttpResponse<InputStream> res = web.http.send(r, HttpResponse.BodyHandlers.ofInputStream());
     long lines = 0;
     long bytes = 0;
     String end = null;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
       String event = null;
       for (String l = in.readLine(); l != null; l = in.readLine()) {
         if (l.startsWith("event: ")) {
@@ -130,14 +136,17 @@ class LargeLogTest {
         assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("200 " + size + " " + sha256);
       }
       assertThat(range.get(60, TimeUnit.SECONDS)).isEqualTo("206 " + (3L << 20) + " " + tailSha);
-      assertThat(stream.get(60, TimeUnit.SECONDS)).isEqualTo("200 " + LINES + " " + size + " success");
+      assertThat(stream.get(60, TimeUnit.SECONDS))
+          .isEqualTo("200 " + LINES + " " + size + " success");
       assertThat(page.get(60, TimeUnit.SECONDS)).startsWith("200 ");
       long pageBytes = Long.parseLong(page.get().split(" ")[1]);
-      assertThat(pageBytes).isBetween(1L << 20, (1L << 20) + (64L << 10)); // the last MiB and the page around it
+      assertThat(pageBytes)
+          .isBetween(1L << 20, (1L << 20) + (64L << 10)); // the last MiB and the page around it
     }
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
     var sized = web.get("/api/v1/builds/" + build.id() + "/log", "Range", "bytes=-5");
     assertThat(sized.statusCode()).isEqualTo(206);
-    assertThat(sized.headers().firstValue("Content-Range")).hasValue("bytes " + (size - 5) + "-" + (size - 1) + "/" + size);
+    assertThat(sized.headers().firstValue("Content-Range"))
+        .hasValue("bytes " + (size - 5) + "-" + (size - 1) + "/" + size);
   }
 }

@@ -38,8 +38,28 @@ class LogApiTest {
   }
 
   private Build running() {
-    return web.insert(b -> new Build(0, 1, b.connection(), b.project(), b.change(), b.patchset(), b.ref(), b.commit(), b.pipeline(), b.job(), 1, BuildStatus.RUNNING, b.tier(),
-        List.of(), WebFixture.T0, Optional.of(WebFixture.T0), Optional.empty(), "", Optional.empty()));
+    return web.insert(
+        b ->
+            new Build(
+                0,
+                1,
+                b.connection(),
+                b.project(),
+                b.change(),
+                b.patchset(),
+                b.ref(),
+                b.commit(),
+                b.pipeline(),
+                b.job(),
+                1,
+                BuildStatus.RUNNING,
+                b.tier(),
+                List.of(),
+                WebFixture.T0,
+                Optional.of(WebFixture.T0),
+                Optional.empty(),
+                "",
+                Optional.empty()));
   }
 
   @Test
@@ -47,7 +67,8 @@ class LogApiTest {
     Build b = withLog("hello", "wörld");
     var r = web.get("/api/v1/builds/" + b.id() + "/log");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
     assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(r.body()).isEqualTo("hello\nwörld\n");
   }
@@ -128,7 +149,9 @@ class LogApiTest {
   }
 
   private HttpResponse<InputStream> openStream(long id, String... headers) throws Exception {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(web.url("/api/v1/builds/" + id + "/log/stream"))).timeout(Duration.ofSeconds(20));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(web.url("/api/v1/builds/" + id + "/log/stream")))
+            .timeout(Duration.ofSeconds(20));
     if (headers.length > 0) {
       req.headers(headers);
     }
@@ -140,8 +163,10 @@ class LogApiTest {
     Build b = withLog("one", "two <b>", "");
     var r = openStream(b.id());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
-    assertThat(events(r.body())).containsExactly("line:one", "line:two <b>", "line:", "end:success");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+    assertThat(events(r.body()))
+        .containsExactly("line:one", "line:two <b>", "line:", "end:success");
   }
 
   @Test
@@ -150,19 +175,23 @@ class LogApiTest {
     LogStore.Writer w = web.logs.open(b.id());
     w.line("first");
     Thread writer =
-        Thread.ofVirtual().start(() -> {
-          try {
-            Thread.sleep(500);
-            w.line("second");
-            Thread.sleep(500);
-            w.line("third");
-            web.update(b.moveTo(BuildStatus.FAILURE, WebFixture.T0.plusSeconds(9), "exit 1"));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(500);
+                    w.line("second");
+                    Thread.sleep(500);
+                    w.line("third");
+                    web.update(
+                        b.moveTo(BuildStatus.FAILURE, WebFixture.T0.plusSeconds(9), "exit 1"));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     var r = openStream(b.id());
-    assertThat(events(r.body())).containsExactly("line:first", "line:second", "line:third", "end:failure");
+    assertThat(events(r.body()))
+        .containsExactly("line:first", "line:second", "line:third", "end:failure");
     writer.join();
   }
 
@@ -226,7 +255,8 @@ class LogApiTest {
     var refused = web.get("/api/v1/builds/" + b.id() + "/log/stream");
     assertThat(error(refused, 429)).isEqualTo("too_many_streams");
     assertThat(activeStreams()).isEqualTo(LogStreams.MAX_STREAMS_PER_CLIENT);
-    assertThat(web.get("/api/v1/builds/" + b.id() + "/log").statusCode()).isEqualTo(200); // other reads still work
+    assertThat(web.get("/api/v1/builds/" + b.id() + "/log").statusCode())
+        .isEqualTo(200); // other reads still work
     open.removeFirst().close();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (activeStreams() >= LogStreams.MAX_STREAMS_PER_CLIENT && System.nanoTime() < deadline) {
@@ -242,18 +272,27 @@ class LogApiTest {
 
   @Test
   void a_line_longer_than_a_chunk_streams_in_pieces_that_join_to_it() throws Exception {
-    String longLine = "é" + "y".repeat(65_532) + "ü".repeat(40_000); // 2-byte characters across the cuts
+    String longLine =
+        "é" + "y".repeat(65_532) + "ü".repeat(40_000); // 2-byte characters across the cuts
     Build b = withLog("short", longLine, "after");
     List<String> events = events(openStream(b.id()).body());
     assertThat(events.getFirst()).isEqualTo("line:short");
-    assertThat(events.subList(events.size() - 2, events.size())).containsExactly("line:after", "end:success");
+    assertThat(events.subList(events.size() - 2, events.size()))
+        .containsExactly("line:after", "end:success");
     List<String> pieces = events.subList(1, events.size() - 2);
-    assertThat(pieces).hasSizeGreaterThan(1).allMatch(p -> p.startsWith("line:") && p.substring(5).getBytes(StandardCharsets.UTF_8).length <= LogStreams.CHUNK);
-    assertThat(String.join("", pieces.stream().map(p -> p.substring(5)).toList())).isEqualTo(longLine);
+    assertThat(pieces)
+        .hasSizeGreaterThan(1)
+        .allMatch(
+            p ->
+                p.startsWith("line:")
+                    && p.substring(5).getBytes(StandardCharsets.UTF_8).length <= LogStreams.CHUNK);
+    assertThat(String.join("", pieces.stream().map(p -> p.substring(5)).toList()))
+        .isEqualTo(longLine);
   }
 
   @Test
-  void the_build_page_shows_only_the_last_mib_of_a_long_log_with_a_link_to_the_raw_log() throws Exception {
+  void the_build_page_shows_only_the_last_mib_of_a_long_log_with_a_link_to_the_raw_log()
+      throws Exception {
     Build b = web.insert();
     LogStore.Writer w = web.logs.open(b.id());
     w.line("<first line>");
@@ -264,8 +303,13 @@ class LogApiTest {
     w.line("<last line>");
     var page = web.get("/builds/" + b.id());
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).doesNotContain("first line").contains("&lt;last line&gt;").doesNotContain("<last line>");
-    assertThat(page.body()).contains("showing only its last part").contains("href=\"/api/v1/builds/" + b.id() + "/log\">raw log</a>");
+    assertThat(page.body())
+        .doesNotContain("first line")
+        .contains("&lt;last line&gt;")
+        .doesNotContain("<last line>");
+    assertThat(page.body())
+        .contains("showing only its last part")
+        .contains("href=\"/api/v1/builds/" + b.id() + "/log\">raw log</a>");
     assertThat(page.body().length()).isLessThan(PageRoutes.MAX_PAGE_LOG + 20_000);
     String pre = page.body().substring(page.body().indexOf("<pre id=\"log\""));
     assertThat(pre.substring(pre.indexOf('>') + 1)).startsWith(filler + "\n"); // starts at a line

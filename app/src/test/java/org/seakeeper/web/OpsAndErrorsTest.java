@@ -55,7 +55,8 @@ class OpsAndErrorsTest {
     m.gauges(4, 2);
     var r = web.get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
     assertThat(r.body())
         .contains("seakeeper_events_received_total 2.0")
         .contains("seakeeper_build_queue_wait_seconds_count{tier=\"untrusted\"} 1")
@@ -68,7 +69,8 @@ class OpsAndErrorsTest {
   @Test
   void metrics_show_each_connections_health_and_its_pending_effects() throws Exception {
     MicrometerSchedulerMetrics m = new MicrometerSchedulerMetrics(web.registry);
-    org.seakeeper.core.effect.ConnectionHealth health = new org.seakeeper.core.effect.ConnectionHealth();
+    org.seakeeper.core.effect.ConnectionHealth health =
+        new org.seakeeper.core.effect.ConnectionHealth();
     java.time.Instant t = java.time.Instant.parse("2026-12-07T10:00:00Z");
     health.known("local", t);
     health.known("review", t);
@@ -76,7 +78,12 @@ class OpsAndErrorsTest {
       health.failed("review", "connection refused", t);
     }
     m.connections(health, java.util.List.of("local", "review"));
-    m.effectsPending(() -> java.util.List.of(new org.seakeeper.core.store.Outbox.PendingCount("review", org.seakeeper.core.store.OutboxKind.SUBMIT, 2)), java.util.List.of("local", "review"));
+    m.effectsPending(
+        () ->
+            java.util.List.of(
+                new org.seakeeper.core.store.Outbox.PendingCount(
+                    "review", org.seakeeper.core.store.OutboxKind.SUBMIT, 2)),
+        java.util.List.of("local", "review"));
     assertThat(web.get("/metrics").body())
         .contains("seakeeper_connection_up{connection=\"local\"} 1.0")
         .contains("seakeeper_connection_up{connection=\"review\"} 0.0")
@@ -95,19 +102,30 @@ class OpsAndErrorsTest {
   void a_wrong_method_is_405_json() throws Exception {
     var r = web.send("DELETE", "/api/v1/builds/1", null);
     assertThat(error(r, 405)).isEqualTo("method_not_allowed");
-    assertThat(error(web.send("GET", "/api/v1/trigger", null), 405)).isEqualTo("method_not_allowed");
+    assertThat(error(web.send("GET", "/api/v1/trigger", null), 405))
+        .isEqualTo("method_not_allowed");
     assertThat(error(web.send("PUT", "/api/v1/builds", "{}"), 405)).isEqualTo("method_not_allowed");
   }
 
   @Test
   void requests_jetty_rejects_get_json_errors_too() throws Exception {
-    for (String request : new String[] {"GET /a%zz HTTP/1.1\r\nHost: x\r\n", "GET /builds HTTP/1.1\r\n", "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n"}) {
+    for (String request :
+        new String[] {
+          "GET /a%zz HTTP/1.1\r\nHost: x\r\n",
+          "GET /builds HTTP/1.1\r\n",
+          "GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n"
+        }) {
       try (Socket s = new Socket("127.0.0.1", web.server.port())) {
         OutputStream out = s.getOutputStream();
         out.write((request + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(response).as(request).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json").contains("\"error\":\"bad_request\"").doesNotContain("<html");
+        assertThat(response)
+            .as(request)
+            .startsWith("HTTP/1.1 400")
+            .containsIgnoringCase("Content-Type: application/json")
+            .contains("\"error\":\"bad_request\"")
+            .doesNotContain("<html");
       }
     }
   }
@@ -118,7 +136,9 @@ class OpsAndErrorsTest {
     web.server.stop();
     web.server.stop();
     try (Socket s = new Socket()) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000)).isInstanceOf(java.io.IOException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000))
+          .isInstanceOf(java.io.IOException.class);
     }
   }
 }

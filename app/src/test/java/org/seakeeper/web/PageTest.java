@@ -20,13 +20,36 @@ class PageTest {
   }
 
   private Build hostile(BuildStatus status) {
-    return web.insert(b -> new Build(0, 1, "local", "evil<i>", Optional.of("<b>1</b>"), Optional.of("1"), "refs/heads/<x>", "c0ffee", b.pipeline(), Optional.of(HOSTILE), 1, status,
-        b.tier(), List.of(), WebFixture.T0, Optional.of(WebFixture.T0.plusSeconds(2)), status.terminal() ? Optional.of(WebFixture.T0.plusSeconds(125)) : Optional.empty(),
-        "failed: " + HOSTILE, Optional.empty()));
+    return web.insert(
+        b ->
+            new Build(
+                0,
+                1,
+                "local",
+                "evil<i>",
+                Optional.of("<b>1</b>"),
+                Optional.of("1"),
+                "refs/heads/<x>",
+                "c0ffee",
+                b.pipeline(),
+                Optional.of(HOSTILE),
+                1,
+                status,
+                b.tier(),
+                List.of(),
+                WebFixture.T0,
+                Optional.of(WebFixture.T0.plusSeconds(2)),
+                status.terminal() ? Optional.of(WebFixture.T0.plusSeconds(125)) : Optional.empty(),
+                "failed: " + HOSTILE,
+                Optional.empty()));
   }
 
   private static void assertNoRawHostileText(String html) {
-    assertThat(html).doesNotContain("<script>alert").doesNotContain("<i>").doesNotContain("<b>1</b>").doesNotContain("<x>");
+    assertThat(html)
+        .doesNotContain("<script>alert")
+        .doesNotContain("<i>")
+        .doesNotContain("<b>1</b>")
+        .doesNotContain("<x>");
   }
 
   @Test
@@ -41,16 +64,44 @@ class PageTest {
     Build b = web.insert();
     var r = web.get("/builds");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/html"));
-    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'nonce-"));
-    assertThat(r.body()).contains("href=\"/builds/" + b.id() + "\"").contains("demo").contains("1234,2").contains("unit").contains("success").contains("1m 00s");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/html"));
+    assertThat(r.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'nonce-"));
+    assertThat(r.body())
+        .contains("href=\"/builds/" + b.id() + "\"")
+        .contains("demo")
+        .contains("1234,2")
+        .contains("unit")
+        .contains("success")
+        .contains("1m 00s");
   }
 
   @Test
   void the_builds_page_takes_the_api_filters() throws Exception {
     web.insert();
-    web.insert(b -> new Build(0, 1, "local", "other", Optional.empty(), Optional.empty(), "refs/heads/main", "beef", b.pipeline(), Optional.of("lint"), 1, BuildStatus.FAILURE,
-        b.tier(), List.of(), WebFixture.T0, Optional.empty(), Optional.empty(), "", Optional.empty()));
+    web.insert(
+        b ->
+            new Build(
+                0,
+                1,
+                "local",
+                "other",
+                Optional.empty(),
+                Optional.empty(),
+                "refs/heads/main",
+                "beef",
+                b.pipeline(),
+                Optional.of("lint"),
+                1,
+                BuildStatus.FAILURE,
+                b.tier(),
+                List.of(),
+                WebFixture.T0,
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                Optional.empty()));
     String body = web.get("/builds?project=other").body();
     assertThat(body).contains("lint").doesNotContain(">unit<");
     assertThat(error(web.get("/builds?status=bogus"), 400)).isEqualTo("bad_request");
@@ -61,7 +112,9 @@ class PageTest {
     hostile(BuildStatus.FAILURE);
     String html = web.get("/builds").body();
     assertNoRawHostileText(html);
-    assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;").contains("evil&lt;i&gt;");
+    assertThat(html)
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;")
+        .contains("evil&lt;i&gt;");
   }
 
   @Test
@@ -73,8 +126,13 @@ class PageTest {
     String html = r.body();
     assertNoRawHostileText(html);
     assertThat(html).doesNotContain("</pre><script>");
-    assertThat(html).contains("failure").contains("failed: &lt;script&gt;").contains("compiling &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
-    assertThat(html).contains("href=\"/api/v1/builds/" + b.id() + "/log\"").contains("href=\"/api/v1/builds/" + b.id() + "\"");
+    assertThat(html)
+        .contains("failure")
+        .contains("failed: &lt;script&gt;")
+        .contains("compiling &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+    assertThat(html)
+        .contains("href=\"/api/v1/builds/" + b.id() + "/log\"")
+        .contains("href=\"/api/v1/builds/" + b.id() + "\"");
     assertThat(html).contains("2026-01-31 12:00:00 UTC").contains("2m 03s");
     assertThat(html).doesNotContain("EventSource");
   }
@@ -88,7 +146,10 @@ class PageTest {
     assertNoRawHostileText(html);
     String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
     String nonce = csp.replaceAll(".*script-src 'nonce-([^']+)'.*", "$1");
-    assertThat(html).contains("<script nonce=\"" + nonce + "\">").contains("EventSource").contains("data-stream=\"/api/v1/builds/" + b.id() + "/log/stream?offset=7\"");
+    assertThat(html)
+        .contains("<script nonce=\"" + nonce + "\">")
+        .contains("EventSource")
+        .contains("data-stream=\"/api/v1/builds/" + b.id() + "/log/stream?offset=7\"");
     assertThat(html).contains("step 1");
   }
 
@@ -103,6 +164,7 @@ class PageTest {
     assertThat(links.webBuild(3)).isEqualTo("https://example.org/ci/builds/3");
     assertThat(links.apiLog(3)).isEqualTo("https://example.org/ci/api/v1/builds/3/log");
     assertThat(links.local("/builds")).isEqualTo("/ci/builds");
-    assertThat(new Links(java.net.URI.create("http://127.0.0.1:8080/")).local("/builds")).isEqualTo("/builds");
+    assertThat(new Links(java.net.URI.create("http://127.0.0.1:8080/")).local("/builds"))
+        .isEqualTo("/builds");
   }
 }

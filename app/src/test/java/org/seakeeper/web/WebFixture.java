@@ -54,14 +54,30 @@ final class WebFixture implements AutoCloseable {
     this(token, secrets, null);
   }
 
-  /** A server reading logs from {@code served} (e.g. a {@code FileLogStore}) instead of {@link #logs}. */
+  /**
+   * A server reading logs from {@code served} (e.g. a {@code FileLogStore}) instead of {@link
+   * #logs}.
+   */
   WebFixture(org.seakeeper.core.store.LogStore served) {
     this(TOKEN, null, served);
   }
 
-  private WebFixture(String token, org.seakeeper.secrets.SecretAdmin secrets, org.seakeeper.core.store.LogStore served) {
+  private WebFixture(
+      String token,
+      org.seakeeper.secrets.SecretAdmin secrets,
+      org.seakeeper.core.store.LogStore served) {
     server =
-        new WebServer(new WebServer.Services(store.queries(), served == null ? logs : served, commands, () -> token, URI.create(PUBLIC), registry, () -> status, secrets), desk)
+        new WebServer(
+                new WebServer.Services(
+                    store.queries(),
+                    served == null ? logs : served,
+                    commands,
+                    () -> token,
+                    URI.create(PUBLIC),
+                    registry,
+                    () -> status,
+                    secrets),
+                desk)
             .start("127.0.0.1", 0);
   }
 
@@ -78,8 +94,26 @@ final class WebFixture implements AutoCloseable {
   /** A finished check build of project demo; {@code edit} changes anything. */
   Build insert(UnaryOperator<Build> edit) {
     Build b =
-        new Build(0, 1, "local", "demo", Optional.of("1234"), Optional.of("2"), "refs/changes/34/1234/2", "c0ffee", PipelineName.CHECK, Optional.of("unit"), 1,
-            BuildStatus.SUCCESS, Tier.UNTRUSTED, List.of(), T0, Optional.of(T0.plusSeconds(5)), Optional.of(T0.plusSeconds(65)), "exit 0", Optional.empty());
+        new Build(
+            0,
+            1,
+            "local",
+            "demo",
+            Optional.of("1234"),
+            Optional.of("2"),
+            "refs/changes/34/1234/2",
+            "c0ffee",
+            PipelineName.CHECK,
+            Optional.of("unit"),
+            1,
+            BuildStatus.SUCCESS,
+            Tier.UNTRUSTED,
+            List.of(),
+            T0,
+            Optional.of(T0.plusSeconds(5)),
+            Optional.of(T0.plusSeconds(65)),
+            "exit 0",
+            Optional.empty());
     Build edited = edit.apply(b);
     return store.transaction(tx -> tx.builds().insert(edited));
   }
@@ -89,13 +123,15 @@ final class WebFixture implements AutoCloseable {
   }
 
   void update(Build b) {
-    store.transaction(tx -> {
-      tx.builds().update(b);
-      return null;
-    });
+    store.transaction(
+        tx -> {
+          tx.builds().update(b);
+          return null;
+        });
   }
 
-  HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+  HttpResponse<String> get(String path, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url(path))).GET();
     if (headers.length > 0) {
       r.headers(headers);
@@ -103,8 +139,15 @@ final class WebFixture implements AutoCloseable {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url(path))).method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  HttpResponse<String> send(String method, String path, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       r.headers(headers);
     }
@@ -112,11 +155,13 @@ final class WebFixture implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-    return send("POST", path, body, "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
+    return send(
+        "POST", path, body, "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
   }
 
   static JsonNode json(HttpResponse<String> r) throws IOException {
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
     return Json.MAPPER.readTree(r.body());
   }
 
@@ -124,7 +169,10 @@ final class WebFixture implements AutoCloseable {
   static String error(HttpResponse<String> r, int status) throws IOException {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     JsonNode n = json(r);
-    assertThat(n.path("message").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(n.path("message").asText())
+        .isNotBlank()
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
     assertThat(n.size()).isEqualTo(2);
     return n.path("error").asText();
   }
@@ -161,8 +209,10 @@ final class WebFixture implements AutoCloseable {
     }
 
     @Override
-    public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
-      return answer("trigger " + connection + " " + project + " " + pipeline.id() + " " + ref + " by " + by);
+    public CommandResult trigger(
+        String connection, String project, PipelineName pipeline, String ref, String by) {
+      return answer(
+          "trigger " + connection + " " + project + " " + pipeline.id() + " " + ref + " by " + by);
     }
 
     @Override
@@ -195,23 +245,93 @@ final class WebFixture implements AutoCloseable {
     }
 
     @Override
-    public synchronized org.seakeeper.core.store.Embargo submit(String source, String project, String base, byte[] patch, String by) {
+    public synchronized org.seakeeper.core.store.Embargo submit(
+        String source, String project, String base, byte[] patch, String by) {
       if (refuse != null) {
         throw refuse;
       }
       String id = "e" + next++;
-      return store.transaction(tx -> {
-        if (tx.builds().buildset(1).isEmpty()) { // the buildset of the fixture's ordinary builds (event 0)
-          tx.builds().insert(new org.seakeeper.core.build.Buildset(0, 0, "local", "demo", Optional.of("1234"), Optional.of("2"), "refs/changes/34/1234/2", "c0ffee", PipelineName.CHECK, Tier.UNTRUSTED, T0, Optional.empty()));
-        }
-        var ev = tx.inbox().add(new org.seakeeper.core.event.TriggerEvent.Embargoed("embargoed", project, source, "refs/heads/" + base, "5ecf1x", id, by), T0).orElseThrow();
-        var e = new org.seakeeper.core.store.Embargo(id, ev.id(), source, project, "refs/heads/" + base, "ba5e", "5ecf1x", by, T0, Optional.empty());
-        tx.embargoes().add(e);
-        var set = tx.builds().insert(new org.seakeeper.core.build.Buildset(0, ev.id(), "embargoed", project, Optional.empty(), Optional.empty(), "refs/embargoed/" + id, "5ecf1x", PipelineName.RELEASE, Tier.PRIVILEGED, T0, Optional.empty()));
-        tx.builds().insert(new Build(0, set.id(), "embargoed", project, Optional.empty(), Optional.empty(), "refs/embargoed/" + id, "5ecf1x", PipelineName.RELEASE, Optional.of("secret-fix"), 1,
-            BuildStatus.RUNNING, Tier.PRIVILEGED, List.of(), T0, Optional.of(T0), Optional.empty(), "", Optional.empty()));
-        return e;
-      });
+      return store.transaction(
+          tx -> {
+            if (tx.builds()
+                .buildset(1)
+                .isEmpty()) { // the buildset of the fixture's ordinary builds (event 0)
+              tx.builds()
+                  .insert(
+                      new org.seakeeper.core.build.Buildset(
+                          0,
+                          0,
+                          "local",
+                          "demo",
+                          Optional.of("1234"),
+                          Optional.of("2"),
+                          "refs/changes/34/1234/2",
+                          "c0ffee",
+                          PipelineName.CHECK,
+                          Tier.UNTRUSTED,
+                          T0,
+                          Optional.empty()));
+            }
+            var ev =
+                tx.inbox()
+                    .add(
+                        new org.seakeeper.core.event.TriggerEvent.Embargoed(
+                            "embargoed", project, source, "refs/heads/" + base, "5ecf1x", id, by),
+                        T0)
+                    .orElseThrow();
+            var e =
+                new org.seakeeper.core.store.Embargo(
+                    id,
+                    ev.id(),
+                    source,
+                    project,
+                    "refs/heads/" + base,
+                    "ba5e",
+                    "5ecf1x",
+                    by,
+                    T0,
+                    Optional.empty());
+            tx.embargoes().add(e);
+            var set =
+                tx.builds()
+                    .insert(
+                        new org.seakeeper.core.build.Buildset(
+                            0,
+                            ev.id(),
+                            "embargoed",
+                            project,
+                            Optional.empty(),
+                            Optional.empty(),
+                            "refs/embargoed/" + id,
+                            "5ecf1x",
+                            PipelineName.RELEASE,
+                            Tier.PRIVILEGED,
+                            T0,
+                            Optional.empty()));
+            tx.builds()
+                .insert(
+                    new Build(
+                        0,
+                        set.id(),
+                        "embargoed",
+                        project,
+                        Optional.empty(),
+                        Optional.empty(),
+                        "refs/embargoed/" + id,
+                        "5ecf1x",
+                        PipelineName.RELEASE,
+                        Optional.of("secret-fix"),
+                        1,
+                        BuildStatus.RUNNING,
+                        Tier.PRIVILEGED,
+                        List.of(),
+                        T0,
+                        Optional.of(T0),
+                        Optional.empty(),
+                        "",
+                        Optional.empty()));
+            return e;
+          });
     }
 
     @Override
@@ -226,7 +346,11 @@ final class WebFixture implements AutoCloseable {
 
     @Override
     public List<Build> builds(String id) {
-      return store.transaction(tx -> tx.embargoes().buildsets(id).stream().flatMap(s -> tx.builds().ofBuildset(s).stream()).toList());
+      return store.transaction(
+          tx ->
+              tx.embargoes().buildsets(id).stream()
+                  .flatMap(s -> tx.builds().ofBuildset(s).stream())
+                  .toList());
     }
 
     @Override

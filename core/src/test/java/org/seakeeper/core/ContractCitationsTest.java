@@ -19,22 +19,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps citations of the contracts honest: every "docs/contracts.md §N" in the repository's code
- * and docs names a section that is a heading of docs/contracts.md, and code and docs cite that
- * file by its path. The Flyway migrations keep their old, shorter wording: a changed
- * comment would change an applied migration's checksum. Their numbers are checked all the same.
+ * and docs names a section that is a heading of docs/contracts.md, and code and docs cite that file
+ * by its path. The Flyway migrations keep their old, shorter wording: a changed comment would
+ * change an applied migration's checksum. Their numbers are checked all the same.
  */
 class ContractCitationsTest {
 
   private static final Path ROOT = repositoryRoot();
   private static final Path CONTRACTS = ROOT.resolve("docs/contracts.md");
-  private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules", "data");
+  private static final Set<String> SKIPPED_DIRECTORIES =
+      Set.of(".git", "target", "node_modules", "data");
   private static final Set<String> SCANNED_ENDINGS =
       Set.of(".java", ".md", ".sql", ".yaml", ".yml", ".sh", ".json", ".html", ".properties");
 
   private static final Pattern HEADING = Pattern.compile("(?m)^#{2,}\\s+(\\d+(?:\\.\\d+)*)\\.?\\s");
+
   /** A citation: the file (or, in migrations, the word) and then one or more sections. */
   private static final Pattern CITATION =
-      Pattern.compile("contracts(?:\\.md)?\\s+(§\\s?\\d+(?:\\.\\d+)*(?:\\s*(?:,|and)\\s*§\\s?\\d+(?:\\.\\d+)*)*)");
+      Pattern.compile(
+          "contracts(?:\\.md)?\\s+(§\\s?\\d+(?:\\.\\d+)*(?:\\s*(?:,|and)\\s*§\\s?\\d+(?:\\.\\d+)*)*)");
+
   private static final Pattern SECTION = Pattern.compile("§\\s?(\\d+(?:\\.\\d+)*)");
   private static final Pattern SHORT_CITATION = Pattern.compile("contracts\\s+§");
 
@@ -59,7 +63,9 @@ class ContractCitationsTest {
         }
       }
     }
-    assertThat(cited).as("citations found (is the scan looking in the right place?)").isGreaterThan(50);
+    assertThat(cited)
+        .as("citations found (is the scan looking in the right place?)")
+        .isGreaterThan(50);
     assertThat(unknown).as("citations of sections %s does not have", CONTRACTS).isEmpty();
   }
 
@@ -93,7 +99,8 @@ class ContractCitationsTest {
     try (Stream<Path> walk = Files.walk(ROOT)) {
       walk.filter(Files::isRegularFile)
           .filter(p -> !inSkippedDirectory(p))
-          .filter(p -> SCANNED_ENDINGS.stream().anyMatch(e -> p.getFileName().toString().endsWith(e)))
+          .filter(
+              p -> SCANNED_ENDINGS.stream().anyMatch(e -> p.getFileName().toString().endsWith(e)))
           .forEach(files::add);
     }
     return files;
@@ -126,7 +133,8 @@ class ContractCitationsTest {
   private static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("docs/contracts.md")) && Files.isDirectory(d.resolve("core"))) {
+      if (Files.isRegularFile(d.resolve("docs/contracts.md"))
+          && Files.isDirectory(d.resolve("core"))) {
         return d;
       }
     }

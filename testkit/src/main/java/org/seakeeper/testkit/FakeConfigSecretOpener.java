@@ -23,7 +23,13 @@ public final class FakeConfigSecretOpener implements ConfigSecretOpener {
   }
 
   private static String slot(SecretBinding b) {
-    return b.connection() + "|" + b.project() + "|" + b.name() + "|" + String.join(",", b.pipelineIds());
+    return b.connection()
+        + "|"
+        + b.project()
+        + "|"
+        + b.name()
+        + "|"
+        + String.join(",", b.pipelineIds());
   }
 
   @Override
@@ -31,12 +37,16 @@ public final class FakeConfigSecretOpener implements ConfigSecretOpener {
     opened++;
     String s = new String(sealed, StandardCharsets.UTF_8);
     if (!s.startsWith(MAGIC)) {
-      throw new SecretStore.UnreadableSecretException("it is not a value printed by seakeeper secrets encrypt (unknown format)", null);
+      throw new SecretStore.UnreadableSecretException(
+          "it is not a value printed by seakeeper secrets encrypt (unknown format)", null);
     }
     String rest = s.substring(MAGIC.length());
     int nl = rest.indexOf('\n');
     if (nl < 0 || !rest.substring(0, nl).equals(slot(binding))) {
-      throw new SecretStore.UnreadableSecretException("it was encrypted for another connection, project, name or pipelines, or it was changed; encrypt the value again for this entry with seakeeper secrets encrypt", null);
+      throw new SecretStore.UnreadableSecretException(
+          "it was encrypted for another connection, project, name or pipelines, or it was changed;"
+              + " encrypt the value again for this entry with seakeeper secrets encrypt",
+          null);
     }
     byte[] b = Arrays.copyOfRange(sealed, MAGIC.length() + nl + 1, sealed.length);
     return SecretValue.of(b);

@@ -17,14 +17,14 @@ import org.seakeeper.core.model.Tier;
 
 /**
  * An executor for fast scenario tests, after Zuul's: it runs nothing. By default it "runs" a tiny
- * subset of shell at once ({@code echo TEXT}, {@code exit N}, {@code true}, {@code false},
- * {@code sleep N} against the timeout) so the shared executor contract holds for it too; in
- * holding mode every execution waits until the test releases it with an outcome.
+ * subset of shell at once ({@code echo TEXT}, {@code exit N}, {@code true}, {@code false}, {@code
+ * sleep N} against the timeout) so the shared executor contract holds for it too; in holding mode
+ * every execution waits until the test releases it with an outcome.
  *
  * <p>Bound to one tier ({@link #FakeExecutor(Tier)}), it refuses requests of another tier through
  * the same {@link GuardedExecutor} as the real executors: an infrastructure error, nothing "run",
- * the request kept in {@link #refused()}. The no-argument form serves every tier, for tests that
- * do not look at tiers.
+ * the request kept in {@link #refused()}. The no-argument form serves every tier, for tests that do
+ * not look at tiers.
  *
  * <p>Thread-safe.
  */
@@ -69,7 +69,8 @@ public final class FakeExecutor extends GuardedExecutor {
   }
 
   /** The secrets each started request carried, by request id (what the fake "ran" with). */
-  public synchronized Map<String, Map<String, org.seakeeper.core.secret.SecretValue>> secretsSeen() {
+  public synchronized Map<String, Map<String, org.seakeeper.core.secret.SecretValue>>
+      secretsSeen() {
     Map<String, Map<String, org.seakeeper.core.secret.SecretValue>> out = new LinkedHashMap<>();
     started.forEach(r -> out.put(r.id(), r.secrets()));
     return out;
@@ -89,7 +90,11 @@ public final class FakeExecutor extends GuardedExecutor {
   public void print(String jobName, String line) {
     Held h;
     synchronized (this) {
-      h = held.values().stream().filter(x -> x.request.jobName().equals(jobName)).findFirst().orElseThrow(() -> new IllegalStateException("no held execution of job " + jobName));
+      h =
+          held.values().stream()
+              .filter(x -> x.request.jobName().equals(jobName))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no held execution of job " + jobName));
     }
     h.output.line(line);
   }
@@ -99,7 +104,10 @@ public final class FakeExecutor extends GuardedExecutor {
     return List.copyOf(held.keySet());
   }
 
-  /** Completes the held execution with request id {@code id} (the scheduler uses {@code b<buildId>}). */
+  /**
+   * Completes the held execution with request id {@code id} (the scheduler uses {@code
+   * b<buildId>}).
+   */
   public void releaseId(String id, JobOutcome outcome) {
     Held h;
     synchronized (this) {
@@ -115,9 +123,14 @@ public final class FakeExecutor extends GuardedExecutor {
   public void release(String jobName, JobOutcome outcome) {
     Held h;
     synchronized (this) {
-      Optional<String> id = held.entrySet().stream().filter(e -> e.getValue().request.jobName().equals(jobName)).map(Map.Entry::getKey).findFirst();
+      Optional<String> id =
+          held.entrySet().stream()
+              .filter(e -> e.getValue().request.jobName().equals(jobName))
+              .map(Map.Entry::getKey)
+              .findFirst();
       if (id.isEmpty()) {
-        throw new IllegalStateException("no held execution of job " + jobName + "; held: " + heldJobs());
+        throw new IllegalStateException(
+            "no held execution of job " + jobName + "; held: " + heldJobs());
       }
       h = held.remove(id.get());
     }

@@ -4,22 +4,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.seakeeper.core.gate.ChangeResolver;
-import org.seakeeper.core.gate.DependsOn;
-import java.util.List;
 import java.util.Set;
 import org.seakeeper.core.gate.ChangeRef;
+import org.seakeeper.core.gate.ChangeResolver;
+import org.seakeeper.core.gate.DependsOn;
 import org.seakeeper.core.gate.GatePorts;
 import org.seakeeper.core.gate.Merger;
 import org.seakeeper.core.gate.ReviewSystem;
 import org.seakeeper.core.model.RepoRef;
 
 /**
- * A merger and review system for gate scenarios: a speculative state is a new fake commit with
- * the files of the last change; changes can be marked as conflicting; submits are recorded and
- * can be refused. Thread-safe.
+ * A merger and review system for gate scenarios: a speculative state is a new fake commit with the
+ * files of the last change; changes can be marked as conflicting; submits are recorded and can be
+ * refused. Thread-safe.
  */
 public final class FakeGate {
   private final FakeRepos repos;
@@ -31,6 +31,7 @@ public final class FakeGate {
   private int refuseSubmits;
 
   private record Known(ChangeRef change, String changeId, boolean merged) {}
+
   private boolean refuseAlways;
 
   private int submitOutages;
@@ -42,8 +43,8 @@ public final class FakeGate {
   }
 
   /**
-   * Makes a change known to {@code Depends-On} resolution, with its Change-Id (the latest call
-   * for a change gives its current patch set). A submitted change is merged.
+   * Makes a change known to {@code Depends-On} resolution, with its Change-Id (the latest call for
+   * a change gives its current patch set). A submitted change is merged.
    */
   public synchronized void change(ChangeRef c, String changeId) {
     known.put(c.connection() + "/" + c.project() + "/" + c.change(), new Known(c, changeId, false));
@@ -51,7 +52,9 @@ public final class FakeGate {
 
   /** A change merged outside the gate (e.g. by a human). */
   public synchronized void mergedElsewhere(ChangeRef c) {
-    known.computeIfPresent(c.connection() + "/" + c.project() + "/" + c.change(), (k, v) -> new Known(v.change(), v.changeId(), true));
+    known.computeIfPresent(
+        c.connection() + "/" + c.project() + "/" + c.change(),
+        (k, v) -> new Known(v.change(), v.changeId(), true));
   }
 
   /** Change URLs with this host resolve on {@code connection}. */
@@ -96,77 +99,118 @@ public final class FakeGate {
     return List.copyOf(submitted);
   }
 
-  /** Every speculative merge asked for, in order (each list: the changes merged, last is tested). */
+  /**
+   * Every speculative merge asked for, in order (each list: the changes merged, last is tested).
+   */
   public synchronized List<List<ChangeRef>> merges() {
     return List.copyOf(merges);
   }
 
   public GatePorts ports() {
-    Merger merger = (repo, branch, changes) -> {
-      synchronized (this) {
-        if (mergeOutages > 0) {
-          mergeOutages--;
-          throw new org.seakeeper.core.effect.Outage(repo.connection(), "fetching the changes to merge: connection refused");
-        }
-        merges.add(List.copyOf(changes));
-        for (ChangeRef c : changes) {
-          if (conflicting.contains(c.change())) {
-            return new Merger.Conflict(c, List.of("shared.txt"));
-          }
-        }
-        ChangeRef last = changes.getLast();
-        return new Merger.Merged(repos.derive(last.connection(), last.project(), last.commit()), changes);
-      }
-    };
-    ReviewSystem review = c -> {
-      synchronized (this) {
-        submitAttempts++;
-        if (submitOutages > 0) {
-          submitOutages--;
-          throw new org.seakeeper.core.effect.Outage(c.connection(), "submit: 503 Service Unavailable");
-        }
-        if (refuseAlways) {
-          return new ReviewSystem.SubmitResult(false, "submit requirement 'No-Unresolved-Comments' is unsatisfied");
-        }
-        if (refuseSubmits > 0) {
-          refuseSubmits--;
-          return new ReviewSystem.SubmitResult(false, "the branch moved");
-        }
-        submitted.add(c);
-        mergedElsewhere(c);
-        return new ReviewSystem.SubmitResult(true, "merged");
-      }
-    };
-    ChangeResolver resolver = new ChangeResolver() {
-      @Override
-      public Resolution resolve(String fromConnection, DependsOn.Ref ref) {
-        synchronized (FakeGate.this) {
-          if (ref.byChangeId()) {
-            List<Known> found = known.values().stream().filter(k -> k.change().connection().equals(fromConnection) && k.changeId().equals(ref.change())).toList();
-            if (found.isEmpty()) {
-              return new NotFound("no change with this Change-Id on " + fromConnection);
+    Merger merger =
+        (repo, branch, changes) -> {
+          synchronized (this) {
+            if (mergeOutages > 0) {
+              mergeOutages--;
+              throw new org.seakeeper.core.effect.Outage(
+                  repo.connection(), "fetching the changes to merge: connection refused");
             }
-            if (found.size() > 1) {
-              return new Ambiguous(found.stream().map(k -> k.change().project() + " " + k.change().branch() + " " + k.change().change()).toList());
+            merges.add(List.copyOf(changes));
+            for (ChangeRef c : changes) {
+              if (conflicting.contains(c.change())) {
+                return new Merger.Conflict(c, List.of("shared.txt"));
+              }
             }
-            return new Found(new Resolved(found.getFirst().change(), found.getFirst().merged()));
+            ChangeRef last = changes.getLast();
+            return new Merger.Merged(
+                repos.derive(last.connection(), last.project(), last.commit()), changes);
           }
-          String connection = hosts.get(ref.host().orElseThrow());
-          if (connection == null) {
-            return new NotFound("no connection has the URL host " + ref.host().get());
+        };
+    ReviewSystem review =
+        c -> {
+          synchronized (this) {
+            submitAttempts++;
+            if (submitOutages > 0) {
+              submitOutages--;
+              throw new org.seakeeper.core.effect.Outage(
+                  c.connection(), "submit: 503 Service Unavailable");
+            }
+            if (refuseAlways) {
+              return new ReviewSystem.SubmitResult(
+                  false, "submit requirement 'No-Unresolved-Comments' is unsatisfied");
+            }
+            if (refuseSubmits > 0) {
+              refuseSubmits--;
+              return new ReviewSystem.SubmitResult(false, "the branch moved");
+            }
+            submitted.add(c);
+            mergedElsewhere(c);
+            return new ReviewSystem.SubmitResult(true, "merged");
           }
-          return known.values().stream().filter(k -> k.change().connection().equals(connection) && k.change().change().equals(ref.change()) && ref.project().map(p -> p.equals(k.change().project())).orElse(true))
-              .findFirst().<Resolution>map(k -> new Found(new Resolved(k.change(), k.merged()))).orElse(new NotFound("no change " + ref.change() + " on " + connection));
-        }
-      }
+        };
+    ChangeResolver resolver =
+        new ChangeResolver() {
+          @Override
+          public Resolution resolve(String fromConnection, DependsOn.Ref ref) {
+            synchronized (FakeGate.this) {
+              if (ref.byChangeId()) {
+                List<Known> found =
+                    known.values().stream()
+                        .filter(
+                            k ->
+                                k.change().connection().equals(fromConnection)
+                                    && k.changeId().equals(ref.change()))
+                        .toList();
+                if (found.isEmpty()) {
+                  return new NotFound("no change with this Change-Id on " + fromConnection);
+                }
+                if (found.size() > 1) {
+                  return new Ambiguous(
+                      found.stream()
+                          .map(
+                              k ->
+                                  k.change().project()
+                                      + " "
+                                      + k.change().branch()
+                                      + " "
+                                      + k.change().change())
+                          .toList());
+                }
+                return new Found(
+                    new Resolved(found.getFirst().change(), found.getFirst().merged()));
+              }
+              String connection = hosts.get(ref.host().orElseThrow());
+              if (connection == null) {
+                return new NotFound("no connection has the URL host " + ref.host().get());
+              }
+              return known.values().stream()
+                  .filter(
+                      k ->
+                          k.change().connection().equals(connection)
+                              && k.change().change().equals(ref.change())
+                              && ref.project()
+                                  .map(p -> p.equals(k.change().project()))
+                                  .orElse(true))
+                  .findFirst()
+                  .<Resolution>map(k -> new Found(new Resolved(k.change(), k.merged())))
+                  .orElse(new NotFound("no change " + ref.change() + " on " + connection));
+            }
+          }
 
-      @Override
-      public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
-        synchronized (FakeGate.this) {
-          return known.values().stream().filter(k -> !k.merged() && k.change().repo().equals(repo) && k.change().commit().equals(commit)).map(Known::change).findFirst();
-        }
-      }
-    };
+          @Override
+          public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
+            synchronized (FakeGate.this) {
+              return known.values().stream()
+                  .filter(
+                      k ->
+                          !k.merged()
+                              && k.change().repo().equals(repo)
+                              && k.change().commit().equals(commit))
+                  .map(Known::change)
+                  .findFirst();
+            }
+          }
+        };
     return new GatePorts(merger, review, resolver);
   }
 }

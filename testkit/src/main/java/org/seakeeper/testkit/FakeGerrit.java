@@ -18,9 +18,9 @@ import org.seakeeper.core.store.OutboxEntry;
 /**
  * A Gerrit for scenario tests, without network: changes and patch sets live in {@link FakeRepos}
  * (patch set refs {@code refs/changes/NN/N/P}), uploads, {@code recheck} comments and abandons
- * become the same trigger events the real connection delivers, and as a {@link Reporter} it
- * records the {@link Review}s Seakeeper posts, once per buildset as the real reporter does. The
- * shared {@link GerritContract} keeps it honest against the real Gerrit. Thread-safe.
+ * become the same trigger events the real connection delivers, and as a {@link Reporter} it records
+ * the {@link Review}s Seakeeper posts, once per buildset as the real reporter does. The shared
+ * {@link GerritContract} keeps it honest against the real Gerrit. Thread-safe.
  */
 public final class FakeGerrit implements Reporter {
   /** The CI account's name: its own comments never recheck. */
@@ -73,24 +73,41 @@ public final class FakeGerrit implements Reporter {
     String ref = ref(number, ps);
     String sha = repos.commit(connection, c.project(), ref, files);
     c.commits().add(sha);
-    sink.accept(new TriggerEvent.ChangeProposed(connection, c.project(), c.branch(), number, Integer.toString(ps), sha, ref));
+    sink.accept(
+        new TriggerEvent.ChangeProposed(
+            connection, c.project(), c.branch(), number, Integer.toString(ps), sha, ref));
     return number;
   }
 
-  /** A review comment; a {@code recheck} line by someone else than the CI account rechecks the current patch set. */
+  /**
+   * A review comment; a {@code recheck} line by someone else than the CI account rechecks the
+   * current patch set.
+   */
   public synchronized void comment(String change, String author, String text) {
     Change c = get(change);
     String id = "message-" + (++messages);
     if (!c.abandoned() && !author.equals(CI_USER) && RecheckComments.asks(text)) {
       int ps = c.commits().size();
-      sink.accept(new TriggerEvent.Recheck(connection, c.project(), c.branch(), change, Integer.toString(ps), c.commits().getLast(), ref(change, ps), author, id));
+      sink.accept(
+          new TriggerEvent.Recheck(
+              connection,
+              c.project(),
+              c.branch(),
+              change,
+              Integer.toString(ps),
+              c.commits().getLast(),
+              ref(change, ps),
+              author,
+              id));
     }
   }
 
   public synchronized void abandon(String change) {
     Change c = get(change);
     changes.put(change, c.abandon());
-    sink.accept(new TriggerEvent.ChangeAbandoned(connection, c.project(), change, "message-" + (++messages)));
+    sink.accept(
+        new TriggerEvent.ChangeAbandoned(
+            connection, c.project(), change, "message-" + (++messages)));
   }
 
   /** The reviews Seakeeper posted on the change, oldest first. */
@@ -113,7 +130,13 @@ public final class FakeGerrit implements Reporter {
       return true;
     }
     String marker = Reviews.marker(s);
-    boolean already = posted.stream().anyMatch(p -> p.change().equals(s.change().get()) && p.patchset().equals(s.patchset().get()) && p.review().message().contains(marker));
+    boolean already =
+        posted.stream()
+            .anyMatch(
+                p ->
+                    p.change().equals(s.change().get())
+                        && p.patchset().equals(s.patchset().get())
+                        && p.review().message().contains(marker));
     if (!already) {
       posted.add(new Posted(s.change().get(), s.patchset().get(), review.get()));
     }

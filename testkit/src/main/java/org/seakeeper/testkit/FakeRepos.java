@@ -27,10 +27,15 @@ public final class FakeRepos implements RepoAccess {
     return connection + "/" + project + "/" + s;
   }
 
-  /** Makes a commit of {@code files} (all of them count as changed) and points {@code ref} at it. */
-  public synchronized String commit(String connection, String project, String ref, Map<String, String> files) {
+  /**
+   * Makes a commit of {@code files} (all of them count as changed) and points {@code ref} at it.
+   */
+  public synchronized String commit(
+      String connection, String project, String ref, Map<String, String> files) {
     String sha = String.format("%040x", counter.incrementAndGet());
-    commits.put(key(connection, project, sha), new Commit(Map.copyOf(files), new HashSet<>(files.keySet())));
+    commits.put(
+        key(connection, project, sha),
+        new Commit(Map.copyOf(files), new HashSet<>(files.keySet())));
     refs.put(key(connection, project, ref), sha);
     return sha;
   }
@@ -44,9 +49,11 @@ public final class FakeRepos implements RepoAccess {
   }
 
   /** Gives a commit a message and parents (for Depends-On footers and parent changes). */
-  public synchronized void describe(String connection, String project, String commit, String message, String... parents) {
+  public synchronized void describe(
+      String connection, String project, String commit, String message, String... parents) {
     get(connection, project, commit);
-    metas.put(key(connection, project, commit), new CommitMeta(message, java.util.List.of(parents)));
+    metas.put(
+        key(connection, project, commit), new CommitMeta(message, java.util.List.of(parents)));
   }
 
   @Override
@@ -59,7 +66,9 @@ public final class FakeRepos implements RepoAccess {
   /** A commit with just a config file. */
   private final Set<String> down = new java.util.HashSet<>();
 
-  /** While a connection is down, every read of it meets an {@link org.seakeeper.core.effect.Outage}. */
+  /**
+   * While a connection is down, every read of it meets an {@link org.seakeeper.core.effect.Outage}.
+   */
   public synchronized void down(String connection, boolean isDown) {
     if (isDown) {
       down.add(connection);
@@ -70,14 +79,17 @@ public final class FakeRepos implements RepoAccess {
 
   private final Set<String> poisoned = new java.util.HashSet<>();
 
-  /** Reading this commit's files throws an {@link Error} (as a git bomb exhausting memory would). */
+  /**
+   * Reading this commit's files throws an {@link Error} (as a git bomb exhausting memory would).
+   */
   public synchronized void poison(String commit) {
     poisoned.add(commit);
   }
 
   private void outage(String connection) {
     if (down.contains(connection)) {
-      throw new org.seakeeper.core.effect.Outage(connection, "connection " + connection + ": connection refused");
+      throw new org.seakeeper.core.effect.Outage(
+          connection, "connection " + connection + ": connection refused");
     }
   }
 
@@ -88,7 +100,8 @@ public final class FakeRepos implements RepoAccess {
   private Commit get(String connection, String project, String commit) {
     Commit c = commits.get(key(connection, project, commit));
     if (c == null) {
-      throw new RepoAccessException("no commit " + commit + " in " + connection + "/" + project, null);
+      throw new RepoAccessException(
+          "no commit " + commit + " in " + connection + "/" + project, null);
     }
     return c;
   }
@@ -99,7 +112,8 @@ public final class FakeRepos implements RepoAccess {
     if (poisoned.contains(commit)) {
       throw new OutOfMemoryError("test: reading " + commit + " exhausts memory");
     }
-    return Optional.ofNullable(get(repo.connection(), repo.project(), commit).files().get(path)).map(s -> s.getBytes(StandardCharsets.UTF_8));
+    return Optional.ofNullable(get(repo.connection(), repo.project(), commit).files().get(path))
+        .map(s -> s.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

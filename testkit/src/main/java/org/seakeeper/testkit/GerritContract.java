@@ -15,22 +15,27 @@ import org.junit.jupiter.api.Test;
  * scheduler stepped by hand), which keeps the fake, and the scenario tests built on it, honest.
  * Subclasses give each test a fresh project served by a fresh server and drive it.
  *
- * <p>Jobs are written so both can run them: {@code true} passes, {@code exit N} fails,
- * {@code sleep 120} keeps running until cancelled.
+ * <p>Jobs are written so both can run them: {@code true} passes, {@code exit N} fails, {@code sleep
+ * 120} keeps running until cancelled.
  */
 public abstract class GerritContract {
   /** A change, by its number. */
   public record ChangeHandle(String number) {}
 
-  /** A Verified vote of the CI account with its message and its line comments on {@code .seakeeper.yaml}. */
-  public record Vote(String patchset, int value, String message, Map<Integer, String> lineComments) {}
+  /**
+   * A Verified vote of the CI account with its message and its line comments on {@code
+   * .seakeeper.yaml}.
+   */
+  public record Vote(
+      String patchset, int value, String message, Map<Integer, String> lineComments) {}
 
   /** A build as the server's API lists it. */
   public record BuildRow(String id, String patchset, String status) {}
 
   protected abstract ChangeHandle upload(Map<String, String> files) throws Exception;
 
-  protected abstract void uploadPatchset(ChangeHandle c, Map<String, String> files) throws Exception;
+  protected abstract void uploadPatchset(ChangeHandle c, Map<String, String> files)
+      throws Exception;
 
   /** A review comment by a person (not the CI account). */
   protected abstract void comment(ChangeHandle c, String text) throws Exception;
@@ -43,7 +48,9 @@ public abstract class GerritContract {
   /** The server's builds of the change, oldest first. */
   protected abstract List<BuildRow> builds(ChangeHandle c) throws Exception;
 
-  /** Lets the system work until {@code ok} holds for what {@code probe} sees; fails after a while. */
+  /**
+   * Lets the system work until {@code ok} holds for what {@code probe} sees; fails after a while.
+   */
   protected abstract <T> T await(Callable<T> probe, Predicate<T> ok) throws Exception;
 
   /** Lets the system finish what it is doing now (to check that something does not happen). */
@@ -71,11 +78,17 @@ public abstract class GerritContract {
     assertThat(v.value()).isEqualTo(1);
     assertThat(v.patchset()).isEqualTo("1");
     List<BuildRow> builds = builds(c);
-    assertThat(builds).singleElement().satisfies(b -> {
-      assertThat(b.status()).isEqualTo("success");
-      assertThat(b.patchset()).isEqualTo("1");
-    });
-    assertThat(v.message()).contains("Build succeeded").contains("- build: success").contains(publicUrl() + "builds/" + builds.getFirst().id());
+    assertThat(builds)
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.status()).isEqualTo("success");
+              assertThat(b.patchset()).isEqualTo("1");
+            });
+    assertThat(v.message())
+        .contains("Build succeeded")
+        .contains("- build: success")
+        .contains(publicUrl() + "builds/" + builds.getFirst().id());
     assertThat(v.message()).containsPattern("\\[seakeeper buildset \\d+\\]");
   }
 
@@ -89,13 +102,20 @@ public abstract class GerritContract {
 
   @Test
   void a_config_error_gets_a_line_comment_and_minus_one() throws Exception {
-    String bad = "jobs:\n  build: {run: \"true\"}\n  lint: {run: \"true\", colour: red}\npipelines:\n  check: [build, lint]\n";
+    String bad =
+        "jobs:\n"
+            + "  build: {run: \"true\"}\n"
+            + "  lint: {run: \"true\", colour: red}\n"
+            + "pipelines:\n"
+            + "  check: [build, lint]\n";
     ChangeHandle c = upload(Map.of(".seakeeper.yaml", bad));
     Vote v = await(() -> votes(c), l -> !l.isEmpty()).getFirst();
     assertThat(v.value()).isEqualTo(-1);
     assertThat(v.lineComments()).containsKey(3);
     assertThat(v.lineComments().get(3)).contains("colour");
-    assertThat(builds(c)).singleElement().satisfies(b -> assertThat(b.status()).isEqualTo("config_error"));
+    assertThat(builds(c))
+        .singleElement()
+        .satisfies(b -> assertThat(b.status()).isEqualTo("config_error"));
   }
 
   @Test
@@ -117,7 +137,9 @@ public abstract class GerritContract {
     await(() -> builds(c), b -> is(b, 0, "running"));
     uploadPatchset(c, config("true"));
     List<BuildRow> builds = await(() -> builds(c), b -> is(b, 1, "success"));
-    assertThat(builds).extracting(BuildRow::patchset, BuildRow::status).containsExactly(tuple("1", "cancelled"), tuple("2", "success"));
+    assertThat(builds)
+        .extracting(BuildRow::patchset, BuildRow::status)
+        .containsExactly(tuple("1", "cancelled"), tuple("2", "success"));
     Vote v = await(() -> votes(c), l -> !l.isEmpty()).getFirst();
     assertThat(v.patchset()).isEqualTo("2");
     assertThat(v.value()).isEqualTo(1);

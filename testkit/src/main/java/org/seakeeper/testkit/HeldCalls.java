@@ -9,8 +9,8 @@ import org.seakeeper.core.effect.Calls;
 
 /**
  * Calls for scenario tests: run at once on the caller's thread, except calls to a connection the
- * test holds (a service that hangs), which wait until the test releases them or lets them time
- * out. Thread-safe.
+ * test holds (a service that hangs), which wait until the test releases them or lets them time out.
+ * Thread-safe.
  */
 public final class HeldCalls implements Calls {
   private record Held<T>(Call<T> call, Consumer<Result<T>> done) {
@@ -43,7 +43,9 @@ public final class HeldCalls implements Calls {
     }
   }
 
-  /** The waiting calls of {@code connection} reach their deadline (outages); later ones still hang. */
+  /**
+   * The waiting calls of {@code connection} reach their deadline (outages); later ones still hang.
+   */
   public void timeOut(String connection) {
     for (Held<?> h : take(connection, false)) {
       h.timeOut();
@@ -54,7 +56,8 @@ public final class HeldCalls implements Calls {
     if (unhold) {
       held.remove(connection);
     }
-    List<Held<?>> out = waiting.stream().filter(h -> h.call().connection().equals(connection)).toList();
+    List<Held<?>> out =
+        waiting.stream().filter(h -> h.call().connection().equals(connection)).toList();
     waiting.removeAll(out);
     return out;
   }

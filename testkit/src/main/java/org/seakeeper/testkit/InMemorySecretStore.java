@@ -9,7 +9,10 @@ import org.seakeeper.core.secret.SecretBinding;
 import org.seakeeper.core.secret.SecretStore;
 import org.seakeeper.core.secret.SecretValue;
 
-/** The secret store for scenario tests: plain values in memory. Passes {@link SecretStoreContract}. Thread-safe. */
+/**
+ * The secret store for scenario tests: plain values in memory. Passes {@link SecretStoreContract}.
+ * Thread-safe.
+ */
 public final class InMemorySecretStore implements SecretStore {
   private final Map<String, Secret> slots = new TreeMap<>();
 
@@ -19,7 +22,8 @@ public final class InMemorySecretStore implements SecretStore {
 
   @Override
   public synchronized void put(SecretBinding binding, SecretValue value) {
-    slots.put(key(binding.connection(), binding.project(), binding.name()), new Secret(binding, value));
+    slots.put(
+        key(binding.connection(), binding.project(), binding.name()), new Secret(binding, value));
   }
 
   @Override
@@ -32,7 +36,10 @@ public final class InMemorySecretStore implements SecretStore {
     return slots.values().stream()
         .map(Secret::binding)
         .filter(b -> project.isEmpty() || b.project().equals(project.get()))
-        .sorted(Comparator.comparing(SecretBinding::connection).thenComparing(SecretBinding::project).thenComparing(SecretBinding::name))
+        .sorted(
+            Comparator.comparing(SecretBinding::connection)
+                .thenComparing(SecretBinding::project)
+                .thenComparing(SecretBinding::name))
         .toList();
   }
 

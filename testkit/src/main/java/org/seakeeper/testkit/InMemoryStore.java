@@ -20,11 +20,11 @@ import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.store.BuildQueries;
-import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.Builds;
 import org.seakeeper.core.store.Embargo;
 import org.seakeeper.core.store.Embargoes;
+import org.seakeeper.core.store.GateState;
 import org.seakeeper.core.store.Inbox;
 import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.OutboxEntry;
@@ -32,9 +32,9 @@ import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
- * A store in memory for scenario tests. Transactions copy the state and swap it in on success,
- * so a throwing transaction leaves nothing behind, as a database would. Thread-safe (one
- * transaction at a time). Passes {@link StoreContract}.
+ * A store in memory for scenario tests. Transactions copy the state and swap it in on success, so a
+ * throwing transaction leaves nothing behind, as a database would. Thread-safe (one transaction at
+ * a time). Passes {@link StoreContract}.
  */
 public final class InMemoryStore implements Store {
   private State state = new State();
@@ -51,14 +51,17 @@ public final class InMemoryStore implements Store {
     InMemoryGateState gate = new InMemoryGateState();
     TreeMap<String, Embargo> embargoes = new TreeMap<>();
     TreeMap<Long, List<ChangeRef>> dependencies = new TreeMap<>();
+
     /** Buildset id to the SHA-256 (hex) of its config source, and the sources by that hash. */
     TreeMap<Long, String> configSources = new TreeMap<>();
+
     TreeMap<String, byte[]> configBlobs = new TreeMap<>();
 
     /** Whether the buildset belongs to an unpublished embargo. */
     boolean hidden(long buildsetId) {
       Buildset s = buildsets.get(buildsetId);
-      return s != null && embargoes.values().stream().anyMatch(e -> e.hidden() && e.eventId() == s.eventId());
+      return s != null
+          && embargoes.values().stream().anyMatch(e -> e.hidden() && e.eventId() == s.eventId());
     }
 
     State copy() {
@@ -131,7 +134,8 @@ public final class InMemoryStore implements Store {
     @Override
     public Optional<Buildset> buildset(long id) {
       synchronized (InMemoryStore.this) {
-        return Optional.ofNullable(state.buildsets.get(id)).filter(s -> !publicOnly || !state.hidden(s.id()));
+        return Optional.ofNullable(state.buildsets.get(id))
+            .filter(s -> !publicOnly || !state.hidden(s.id()));
       }
     }
 
@@ -139,7 +143,9 @@ public final class InMemoryStore implements Store {
     public Map<BuildStatus, Long> countByStatus() {
       synchronized (InMemoryStore.this) {
         Map<BuildStatus, Long> m = new EnumMap<>(BuildStatus.class);
-        state.builds.values().stream().filter(this::visible).forEach(b -> m.merge(b.status(), 1L, Long::sum));
+        state.builds.values().stream()
+            .filter(this::visible)
+            .forEach(b -> m.merge(b.status(), 1L, Long::sum));
         return m;
       }
     }
@@ -153,7 +159,9 @@ public final class InMemoryStore implements Store {
   @Override
   public void close() {}
 
-  /** How many distinct config sources are kept (the contract checks that equal ones are kept once). */
+  /**
+   * How many distinct config sources are kept (the contract checks that equal ones are kept once).
+   */
   public synchronized int configBlobCount() {
     return state.configBlobs.size();
   }
@@ -172,7 +180,12 @@ public final class InMemoryStore implements Store {
       return new Inbox() {
         @Override
         public Optional<EventRecord> add(TriggerEvent event, Instant receivedAt) {
-          boolean dup = s.events.values().stream().anyMatch(e -> e.event().connection().equals(event.connection()) && e.event().contentKey().equals(event.contentKey()));
+          boolean dup =
+              s.events.values().stream()
+                  .anyMatch(
+                      e ->
+                          e.event().connection().equals(event.connection())
+                              && e.event().contentKey().equals(event.contentKey()));
           if (dup) {
             return Optional.empty();
           }
@@ -183,13 +196,17 @@ public final class InMemoryStore implements Store {
 
         @Override
         public List<EventRecord> unprocessed(int limit, java.util.Set<String> except) {
-          return s.events.values().stream().filter(e -> e.processedAt().isEmpty() && !except.contains(e.event().connection())).limit(limit).toList();
+          return s.events.values().stream()
+              .filter(e -> e.processedAt().isEmpty() && !except.contains(e.event().connection()))
+              .limit(limit)
+              .toList();
         }
 
         @Override
         public void markProcessed(long eventId, Instant at) {
           EventRecord e = s.events.get(eventId);
-          s.events.put(eventId, new EventRecord(e.id(), e.event(), e.receivedAt(), Optional.of(at)));
+          s.events.put(
+              eventId, new EventRecord(e.id(), e.event(), e.receivedAt(), Optional.of(at)));
         }
 
         @Override
@@ -254,7 +271,10 @@ public final class InMemoryStore implements Store {
 
         @Override
         public List<Buildset> unfinished() {
-          return s.buildsets.values().stream().filter(b -> b.finishedAt().isEmpty()).sorted(Comparator.comparingLong(Buildset::id)).toList();
+          return s.buildsets.values().stream()
+              .filter(b -> b.finishedAt().isEmpty())
+              .sorted(Comparator.comparingLong(Buildset::id))
+              .toList();
         }
 
         @Override
@@ -282,7 +302,8 @@ public final class InMemoryStore implements Store {
 
         @Override
         public Optional<byte[]> configSource(long buildsetId) {
-          return Optional.ofNullable(s.configSources.get(buildsetId)).map(sha -> s.configBlobs.get(sha).clone());
+          return Optional.ofNullable(s.configSources.get(buildsetId))
+              .map(sha -> s.configBlobs.get(sha).clone());
         }
 
         private void requireBuildset(long buildsetId) {
@@ -311,7 +332,12 @@ public final class InMemoryStore implements Store {
 
         @Override
         public List<Embargo> all() {
-          return s.embargoes.values().stream().sorted(Comparator.comparing(Embargo::submittedAt).thenComparing(Embargo::eventId).reversed()).toList();
+          return s.embargoes.values().stream()
+              .sorted(
+                  Comparator.comparing(Embargo::submittedAt)
+                      .thenComparing(Embargo::eventId)
+                      .reversed())
+              .toList();
         }
 
         @Override
@@ -327,7 +353,12 @@ public final class InMemoryStore implements Store {
         @Override
         public List<Long> buildsets(String id) {
           Embargo e = s.embargoes.get(id);
-          return e == null ? List.of() : s.buildsets.values().stream().filter(b -> b.eventId() == e.eventId()).map(Buildset::id).toList();
+          return e == null
+              ? List.of()
+              : s.buildsets.values().stream()
+                  .filter(b -> b.eventId() == e.eventId())
+                  .map(Buildset::id)
+                  .toList();
         }
       };
     }
@@ -344,7 +375,8 @@ public final class InMemoryStore implements Store {
 
         @Override
         public List<OutboxEntry> pending(int limit, Instant now) {
-          return new ArrayList<>(s.outbox.values().stream().filter(e -> e.due(now)).limit(limit).toList());
+          return new ArrayList<>(
+              s.outbox.values().stream().filter(e -> e.due(now)).limit(limit).toList());
         }
 
         @Override
@@ -362,9 +394,16 @@ public final class InMemoryStore implements Store {
           Map<String, Map<OutboxKind, Long>> counts = new TreeMap<>();
           s.outbox.values().stream()
               .filter(e -> e.deliveredAt().isEmpty())
-              .forEach(e -> counts.computeIfAbsent(s.buildsets.get(e.buildsetId()).connection(), c -> new EnumMap<>(OutboxKind.class)).merge(e.kind(), 1L, Long::sum));
+              .forEach(
+                  e ->
+                      counts
+                          .computeIfAbsent(
+                              s.buildsets.get(e.buildsetId()).connection(),
+                              c -> new EnumMap<>(OutboxKind.class))
+                          .merge(e.kind(), 1L, Long::sum));
           List<PendingCount> out = new ArrayList<>();
-          counts.forEach((c, byKind) -> byKind.forEach((k, n) -> out.add(new PendingCount(c, k, n))));
+          counts.forEach(
+              (c, byKind) -> byKind.forEach((k, n) -> out.add(new PendingCount(c, k, n))));
           return out;
         }
 

@@ -11,7 +11,9 @@ import org.seakeeper.core.secret.SecretBinding;
 import org.seakeeper.core.secret.SecretStore;
 import org.seakeeper.core.secret.SecretValue;
 
-/** What every {@link SecretStore} does: the in-memory fake, H2 and PostgreSQL all pass these tests. */
+/**
+ * What every {@link SecretStore} does: the in-memory fake, H2 and PostgreSQL all pass these tests.
+ */
 public abstract class SecretStoreContract {
   /** A new, empty store. */
   protected abstract SecretStore secrets();
@@ -23,7 +25,8 @@ public abstract class SecretStoreContract {
     SecretStore s = secrets();
     byte[] binary = {0, 1, 2, (byte) 0xff, '\n', 'x'};
     s.put(TOKEN, SecretValue.of(binary));
-    assertThat(s.get("local", "demo", "token")).contains(new SecretStore.Secret(TOKEN, SecretValue.of(binary)));
+    assertThat(s.get("local", "demo", "token"))
+        .contains(new SecretStore.Secret(TOKEN, SecretValue.of(binary)));
     assertThat(s.get("local", "demo", "other")).isEmpty();
   }
 
@@ -33,18 +36,23 @@ public abstract class SecretStoreContract {
     s.put(TOKEN, SecretValue.of("demo's"));
     s.put(SecretBinding.of("local", "other", "token"), SecretValue.of("other's"));
     s.put(SecretBinding.of("review", "demo", "token"), SecretValue.of("review's"));
-    assertThat(s.get("local", "demo", "token").orElseThrow().value()).isEqualTo(SecretValue.of("demo's"));
-    assertThat(s.get("local", "other", "token").orElseThrow().value()).isEqualTo(SecretValue.of("other's"));
-    assertThat(s.get("review", "demo", "token").orElseThrow().value()).isEqualTo(SecretValue.of("review's"));
+    assertThat(s.get("local", "demo", "token").orElseThrow().value())
+        .isEqualTo(SecretValue.of("demo's"));
+    assertThat(s.get("local", "other", "token").orElseThrow().value())
+        .isEqualTo(SecretValue.of("other's"));
+    assertThat(s.get("review", "demo", "token").orElseThrow().value())
+        .isEqualTo(SecretValue.of("review's"));
   }
 
   @Test
   void put_replaces_the_value_and_the_scope() {
     SecretStore s = secrets();
     s.put(TOKEN, SecretValue.of("old"));
-    SecretBinding wider = new SecretBinding("local", "demo", "token", Set.of(PipelineName.GATE, PipelineName.POST));
+    SecretBinding wider =
+        new SecretBinding("local", "demo", "token", Set.of(PipelineName.GATE, PipelineName.POST));
     s.put(wider, SecretValue.of("new"));
-    assertThat(s.get("local", "demo", "token")).contains(new SecretStore.Secret(wider, SecretValue.of("new")));
+    assertThat(s.get("local", "demo", "token"))
+        .contains(new SecretStore.Secret(wider, SecretValue.of("new")));
     assertThat(s.list(Optional.of("demo"))).containsExactly(wider);
   }
 
@@ -54,8 +62,12 @@ public abstract class SecretStoreContract {
     s.put(SecretBinding.of("local", "demo", "b"), SecretValue.of("1"));
     s.put(SecretBinding.of("local", "demo", "a"), SecretValue.of("2"));
     s.put(SecretBinding.of("local", "other", "c"), SecretValue.of("3"));
-    assertThat(s.list(Optional.of("demo"))).extracting(SecretBinding::name).containsExactly("a", "b");
-    assertThat(s.list(Optional.empty())).extracting(SecretBinding::name).containsExactly("a", "b", "c");
+    assertThat(s.list(Optional.of("demo")))
+        .extracting(SecretBinding::name)
+        .containsExactly("a", "b");
+    assertThat(s.list(Optional.empty()))
+        .extracting(SecretBinding::name)
+        .containsExactly("a", "b", "c");
     assertThat(s.list(Optional.of("nobody"))).isEmpty();
   }
 
@@ -78,6 +90,7 @@ public abstract class SecretStoreContract {
       big[i] = (byte) (i * 31);
     }
     s.put(TOKEN, SecretValue.of(big));
-    assertThat(s.get("local", "demo", "token").orElseThrow().value()).isEqualTo(SecretValue.of(big));
+    assertThat(s.get("local", "demo", "token").orElseThrow().value())
+        .isEqualTo(SecretValue.of(big));
   }
 }

@@ -2,7 +2,6 @@ package org.seakeeper.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,14 +36,23 @@ import org.seakeeper.testkit.RecordingReporter;
 /**
  * Randomized runs of everything that can happen to a trusted config repo (proposals, gate
  * approvals, pushes to other branches and tags, manual triggers, retries, restarts, the nightly
- * run, merges): every job ever handed to the executor for it is a {@code post} or
- * {@code periodic} build of its branch, on a commit that was pushed to that branch.
+ * run, merges): every job ever handed to the executor for it is a {@code post} or {@code periodic}
+ * build of its branch, on a commit that was pushed to that branch.
  */
 class ConfigRepoRandomizedTest {
-  static final ServerConfig.ConfigRepo REPO = new ServerConfig.ConfigRepo("local", "config", "main", "seakeeper.yaml");
+  static final ServerConfig.ConfigRepo REPO =
+      new ServerConfig.ConfigRepo("local", "config", "main", "seakeeper.yaml");
   static final String TRUSTED = "base_jobs:\n  base/hello: {run: echo hello}\n";
-  static final String OWN = "jobs:\n  hello: {extends: base/hello}\n  canary: {run: echo CANARY}\n"
-      + "pipelines:\n  check: [hello, canary]\n  gate: [canary]\n  post: [hello, canary]\n  periodic: [canary]\n  release: [canary]\n";
+  static final String OWN =
+      "jobs:\n"
+          + "  hello: {extends: base/hello}\n"
+          + "  canary: {run: echo CANARY}\n"
+          + "pipelines:\n"
+          + "  check: [hello, canary]\n"
+          + "  gate: [canary]\n"
+          + "  post: [hello, canary]\n"
+          + "  periodic: [canary]\n"
+          + "  release: [canary]\n";
 
   @Test
   void no_unmerged_config_repo_commit_ever_reaches_the_executor_in_200_random_runs() {
@@ -53,7 +61,11 @@ class ConfigRepoRandomizedTest {
     for (int seed = 0; seed < 200; seed++) {
       Run run = new Run(new Random(seed));
       ran += run.play(40);
-      validated += (int) run.store.queries().list(org.seakeeper.core.store.BuildQuery.latest(1000)).stream().filter(b -> b.job().isEmpty()).count();
+      validated +=
+          (int)
+              run.store.queries().list(org.seakeeper.core.store.BuildQuery.latest(1000)).stream()
+                  .filter(b -> b.job().isEmpty())
+                  .count();
     }
     assertThat(ran).as("merged jobs ran (positive control)").isPositive();
     assertThat(validated).as("unmerged commits were validated").isPositive();
@@ -79,16 +91,42 @@ class ConfigRepoRandomizedTest {
       FakeExecutor ex = rnd.nextBoolean() ? new FakeExecutor() : new FakeExecutor().hold();
       executors.add(ex);
       var server = ServerConfigParser.parse(new byte[0]).sections().orElseThrow();
-      TrustedConfigSource source = new TrustedConfigSource(server, Optional.of(REPO), repos, Optional.empty(), TrustedConfigSource.Listener.NONE);
+      TrustedConfigSource source =
+          new TrustedConfigSource(
+              server,
+              Optional.of(REPO),
+              repos,
+              Optional.empty(),
+              TrustedConfigSource.Listener.NONE);
       var initial = source.current();
-      SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), initial.context(), initial.releaseTags(), initial.periodic(), List.of(new RepoRef("local", "config")));
-      scheduler = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), new RecordingReporter(), SchedulerMetrics.NONE), gate.ports(), settings, source, clock, () -> {});
+      SchedulerSettings settings =
+          new SchedulerSettings(
+              Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1),
+              initial.context(),
+              initial.releaseTags(),
+              initial.periodic(),
+              List.of(new RepoRef("local", "config")));
+      scheduler =
+          new Scheduler(
+              new SchedulerPorts(
+                  store,
+                  repos,
+                  ex,
+                  new InMemoryLogStore(),
+                  new RecordingReporter(),
+                  SchedulerMetrics.NONE),
+              gate.ports(),
+              settings,
+              source,
+              clock,
+              () -> {});
       scheduler.recover();
     }
 
     String files(String ref) {
       String trusted = rnd.nextInt(5) == 0 ? "base_jobs: [broken]\n" : TRUSTED;
-      return repos.commit("local", "config", ref, Map.of("seakeeper.yaml", trusted, ".seakeeper.yaml", OWN));
+      return repos.commit(
+          "local", "config", ref, Map.of("seakeeper.yaml", trusted, ".seakeeper.yaml", OWN));
     }
 
     void event(TriggerEvent e) {
@@ -103,12 +141,23 @@ class ConfigRepoRandomizedTest {
             String change = "c" + rnd.nextInt(4);
             String sha = files("refs/for/main");
             proposals.add(new String[] {change, sha});
-            event(new TriggerEvent.ChangeProposed("local", "config", "main", change, "1", sha, "refs/for/main"));
+            event(
+                new TriggerEvent.ChangeProposed(
+                    "local", "config", "main", change, "1", sha, "refs/for/main"));
           }
           case 2 -> {
             if (!proposals.isEmpty()) {
               String[] p = proposals.get(rnd.nextInt(proposals.size()));
-              event(new TriggerEvent.ApprovalsChanged("local", "config", "main", p[0], "1", p[1], Map.of("Code-Review", 2), "reviewer"));
+              event(
+                  new TriggerEvent.ApprovalsChanged(
+                      "local",
+                      "config",
+                      "main",
+                      p[0],
+                      "1",
+                      p[1],
+                      Map.of("Code-Review", 2),
+                      "reviewer"));
             }
           }
           case 3 -> {
@@ -122,11 +171,18 @@ class ConfigRepoRandomizedTest {
             event(new TriggerEvent.RefUpdated("local", "config", "refs/heads/main", "0", sha, sha));
           }
           case 5 -> {
-            List<String> refs = List.of("refs/for/main", "refs/heads/main", "refs/heads/feature", "refs/tags/v1");
-            scheduler.trigger("local", "config", PipelineName.values()[rnd.nextInt(PipelineName.values().length)], refs.get(rnd.nextInt(refs.size())), "admin");
+            List<String> refs =
+                List.of("refs/for/main", "refs/heads/main", "refs/heads/feature", "refs/tags/v1");
+            scheduler.trigger(
+                "local",
+                "config",
+                PipelineName.values()[rnd.nextInt(PipelineName.values().length)],
+                refs.get(rnd.nextInt(refs.size())),
+                "admin");
           }
           case 6 -> {
-            List<Build> all = store.queries().list(org.seakeeper.core.store.BuildQuery.latest(1000));
+            List<Build> all =
+                store.queries().list(org.seakeeper.core.store.BuildQuery.latest(1000));
             if (!all.isEmpty()) {
               scheduler.retry(all.get(rnd.nextInt(all.size())).id(), "admin");
             }
@@ -135,7 +191,9 @@ class ConfigRepoRandomizedTest {
           case 8 -> clock.advance(Duration.ofHours(rnd.nextInt(24)));
           default -> {
             for (FakeExecutor ex : executors) {
-              ex.heldJobs().forEach(j -> ex.release(j, new org.seakeeper.core.executor.JobOutcome.Succeeded()));
+              ex.heldJobs()
+                  .forEach(
+                      j -> ex.release(j, new org.seakeeper.core.executor.JobOutcome.Succeeded()));
             }
           }
         }

@@ -2,7 +2,6 @@ package org.seakeeper.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -45,8 +44,10 @@ import org.seakeeper.testkit.RecordingReporter;
  * from a proposed change, and the admin store wins a slot defined in both.
  */
 class ConfigRepoSecretScenarioTest {
-  static final ServerConfig.ConfigRepo REPO = new ServerConfig.ConfigRepo("local", "config", "main", "seakeeper.yaml");
-  static final String CONFIG_OWN = "jobs:\n  lint: {run: echo lint}\npipelines:\n  check: [lint]\n  post: [lint]\n";
+  static final ServerConfig.ConfigRepo REPO =
+      new ServerConfig.ConfigRepo("local", "config", "main", "seakeeper.yaml");
+  static final String CONFIG_OWN =
+      "jobs:\n  lint: {run: echo lint}\npipelines:\n  check: [lint]\n  post: [lint]\n";
   static final String DEMO =
       """
       jobs:
@@ -71,20 +72,52 @@ class ConfigRepoSecretScenarioTest {
   Scheduler scheduler;
 
   void start() {
-    source = new TrustedConfigSource(ServerConfigParser.parse(new byte[0]).sections().orElseThrow(), Optional.of(REPO), repos, Optional.empty(), TrustedConfigSource.Listener.NONE, opener);
+    source =
+        new TrustedConfigSource(
+            ServerConfigParser.parse(new byte[0]).sections().orElseThrow(),
+            Optional.of(REPO),
+            repos,
+            Optional.empty(),
+            TrustedConfigSource.Listener.NONE,
+            opener);
     TrustedConfigSource s = source;
     TrustedConfig initial = source.current();
-    SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 4, Tier.TRUSTED, 4, Tier.PRIVILEGED, 1), initial.context(), initial.releaseTags(), initial.periodic(),
-        List.of(new RepoRef("local", "config"), new RepoRef("local", "demo")));
+    SchedulerSettings settings =
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, 4, Tier.TRUSTED, 4, Tier.PRIVILEGED, 1),
+            initial.context(),
+            initial.releaseTags(),
+            initial.periodic(),
+            List.of(new RepoRef("local", "config"), new RepoRef("local", "demo")));
     LayeredSecretStore secrets = new LayeredSecretStore(admin, () -> s.current().secrets());
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets), gate.ports(), settings, source, clock, () -> {});
+    scheduler =
+        new Scheduler(
+            new SchedulerPorts(
+                store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets),
+            gate.ports(),
+            settings,
+            source,
+            clock,
+            () -> {});
     scheduler.recover();
     scheduler.runUntilIdle();
   }
 
   static String entry(SecretBinding b, byte[] sealed) {
-    String pipelines = b.pipelines().equals(SecretBinding.DEFAULT_SCOPE) ? "" : ", pipelines: [" + String.join(", ", b.pipelineIds()) + "]";
-    return "  - {connection: " + b.connection() + ", project: " + b.project() + ", name: " + b.name() + pipelines + ", value: " + Base64.getEncoder().encodeToString(sealed) + "}\n";
+    String pipelines =
+        b.pipelines().equals(SecretBinding.DEFAULT_SCOPE)
+            ? ""
+            : ", pipelines: [" + String.join(", ", b.pipelineIds()) + "]";
+    return "  - {connection: "
+        + b.connection()
+        + ", project: "
+        + b.project()
+        + ", name: "
+        + b.name()
+        + pipelines
+        + ", value: "
+        + Base64.getEncoder().encodeToString(sealed)
+        + "}\n";
   }
 
   static String secretsFile(String... entries) {
@@ -92,14 +125,26 @@ class ConfigRepoSecretScenarioTest {
   }
 
   String pushConfig(String trusted) {
-    String sha = repos.commit("local", "config", "refs/heads/main", Map.of("seakeeper.yaml", trusted, ".seakeeper.yaml", CONFIG_OWN));
+    String sha =
+        repos.commit(
+            "local",
+            "config",
+            "refs/heads/main",
+            Map.of("seakeeper.yaml", trusted, ".seakeeper.yaml", CONFIG_OWN));
     event(new TriggerEvent.RefUpdated("local", "config", "refs/heads/main", "0", sha, sha));
     return sha;
   }
 
   String proposeConfig(String change, String trusted) {
-    String sha = repos.commit("local", "config", "refs/for/main", Map.of("seakeeper.yaml", trusted, ".seakeeper.yaml", CONFIG_OWN));
-    event(new TriggerEvent.ChangeProposed("local", "config", "main", change, "1", sha, "refs/for/main"));
+    String sha =
+        repos.commit(
+            "local",
+            "config",
+            "refs/for/main",
+            Map.of("seakeeper.yaml", trusted, ".seakeeper.yaml", CONFIG_OWN));
+    event(
+        new TriggerEvent.ChangeProposed(
+            "local", "config", "main", change, "1", sha, "refs/for/main"));
     return sha;
   }
 
@@ -111,7 +156,9 @@ class ConfigRepoSecretScenarioTest {
 
   String proposeDemo(String change, String own) {
     String sha = repos.commit("local", "demo", "refs/for/main", Map.of(".seakeeper.yaml", own));
-    event(new TriggerEvent.ChangeProposed("local", "demo", "main", change, "1", sha, "refs/for/main"));
+    event(
+        new TriggerEvent.ChangeProposed(
+            "local", "demo", "main", change, "1", sha, "refs/for/main"));
     return sha;
   }
 
@@ -125,7 +172,10 @@ class ConfigRepoSecretScenarioTest {
   }
 
   Build last(String job) {
-    return builds().stream().filter(b -> b.job().equals(Optional.of(job))).reduce((a, b) -> b).orElseThrow();
+    return builds().stream()
+        .filter(b -> b.job().equals(Optional.of(job)))
+        .reduce((a, b) -> b)
+        .orElseThrow();
   }
 
   List<ExecutionRequest> started(String job) {
@@ -142,31 +192,47 @@ class ConfigRepoSecretScenarioTest {
     pushDemo(DEMO);
     assertThat(last("publish").status()).isEqualTo(BuildStatus.SUCCESS);
     assertThat(last("publish").pipeline()).isEqualTo(PipelineName.POST);
-    assertThat(started("publish")).singleElement().satisfies(r -> assertThat(r.secrets()).isEqualTo(Map.of("token", SecretValue.of("repo-tok-123"))));
+    assertThat(started("publish"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.secrets()).isEqualTo(Map.of("token", SecretValue.of("repo-tok-123"))));
     assertThat(started("test")).allSatisfy(r -> assertThat(r.secrets()).isEmpty());
 
-    // check: the job that declares it is a config error there, and every check request is without secrets
+    // check: the job that declares it is a config error there, and every check request is without
+    // secrets
     proposeDemo("I1", DEMO);
     Build check = builds().getLast();
     assertThat(check.pipeline()).isEqualTo(PipelineName.CHECK);
     assertThat(check.tier()).isEqualTo(Tier.UNTRUSTED);
     proposeDemo("I2", DEMO.replace("check: [test]", "check: [test, publish]"));
     assertThat(builds().getLast().status()).isEqualTo(BuildStatus.CONFIG_ERROR);
-    assertThat(builds().getLast().detail()).contains("job 'publish' has secrets [token] but is in pipeline 'check'");
-    assertThat(executor.started()).filteredOn(r -> r.tier() == Tier.UNTRUSTED).isNotEmpty().allSatisfy(r -> assertThat(r.secrets()).isEmpty());
+    assertThat(builds().getLast().detail())
+        .contains("job 'publish' has secrets [token] but is in pipeline 'check'");
+    assertThat(executor.started())
+        .filteredOn(r -> r.tier() == Tier.UNTRUSTED)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.secrets()).isEmpty());
     assertThat(started("publish")).hasSize(1);
   }
 
   @Test
   void a_config_repo_secret_follows_the_same_policy_scope_project_and_gate() {
     start();
-    SecretBinding releaseOnly = new SecretBinding("local", "demo", "token", EnumSet.of(PipelineName.RELEASE));
+    SecretBinding releaseOnly =
+        new SecretBinding("local", "demo", "token", EnumSet.of(PipelineName.RELEASE));
     SecretBinding other = SecretBinding.of("local", "other", "token");
-    pushConfig(secretsFile(entry(releaseOnly, FakeConfigSecretOpener.seal(releaseOnly, "r")), entry(other, FakeConfigSecretOpener.seal(other, "o"))));
+    pushConfig(
+        secretsFile(
+            entry(releaseOnly, FakeConfigSecretOpener.seal(releaseOnly, "r")),
+            entry(other, FakeConfigSecretOpener.seal(other, "o"))));
     assertThat(source.state().problems()).isEmpty();
     pushDemo(DEMO);
     assertThat(last("publish").status()).isEqualTo(BuildStatus.CONFIG_ERROR);
-    assertThat(last("publish").detail()).contains("secret 'token' is not granted to this post build: its pipelines are release, not post");
+    assertThat(last("publish").detail())
+        .contains(
+            "secret 'token' is not granted to this post build: its pipelines are release, not"
+                + " post");
     assertThat(started("publish")).isEmpty();
   }
 
@@ -174,7 +240,8 @@ class ConfigRepoSecretScenarioTest {
   void a_proposed_config_repo_change_never_offers_its_secrets_and_they_count_only_once_merged() {
     start();
     pushConfig("base_jobs: {}\n");
-    String newSecret = secretsFile(entry(TOKEN, FakeConfigSecretOpener.seal(TOKEN, "proposed-tok")));
+    String newSecret =
+        secretsFile(entry(TOKEN, FakeConfigSecretOpener.seal(TOKEN, "proposed-tok")));
     proposeConfig("c1", newSecret);
     Build validated = builds().getLast();
     assertThat(validated.job()).isEmpty();
@@ -189,9 +256,14 @@ class ConfigRepoSecretScenarioTest {
 
     // A proposal whose secret does not decrypt is reported (without the value), and runs nothing.
     SecretBinding elsewhere = SecretBinding.of("local", "other", "token");
-    proposeConfig("c2", secretsFile(entry(TOKEN, FakeConfigSecretOpener.seal(elsewhere, "moved-tok"))));
+    proposeConfig(
+        "c2", secretsFile(entry(TOKEN, FakeConfigSecretOpener.seal(elsewhere, "moved-tok"))));
     assertThat(builds().getLast().status()).isEqualTo(BuildStatus.CONFIG_ERROR);
-    assertThat(builds().getLast().detail()).contains("seakeeper.yaml:2:").contains("secret 'token' of project demo (connection local, pipelines post, periodic, release) cannot be decrypted: it was encrypted for another")
+    assertThat(builds().getLast().detail())
+        .contains("seakeeper.yaml:2:")
+        .contains(
+            "secret 'token' of project demo (connection local, pipelines post, periodic, release)"
+                + " cannot be decrypted: it was encrypted for another")
         .doesNotContain("moved-tok");
 
     // Merged: now it is offered to post.
@@ -199,22 +271,45 @@ class ConfigRepoSecretScenarioTest {
     assertThat(source.current().secrets().size()).isEqualTo(1);
     assertThat(scheduler.retry(last("publish").id(), "admin").code()).isEqualTo(202);
     scheduler.runUntilIdle();
-    assertThat(started("publish")).singleElement().satisfies(r -> assertThat(r.secrets()).containsEntry("token", SecretValue.of("proposed-tok")));
+    assertThat(started("publish"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.secrets()).containsEntry("token", SecretValue.of("proposed-tok")));
   }
 
   @Test
-  void an_entry_moved_to_another_project_name_or_scope_is_a_config_problem_and_the_last_good_config_stays() {
+  void
+      an_entry_moved_to_another_project_name_or_scope_is_a_config_problem_and_the_last_good_config_stays() {
     start();
     byte[] sealed = FakeConfigSecretOpener.seal(TOKEN, "tok");
     String good = pushConfig(secretsFile(entry(TOKEN, sealed)));
-    for (SecretBinding moved : List.of(SecretBinding.of("local", "other", "token"), SecretBinding.of("local", "demo", "token2"),
-        new SecretBinding("local", "demo", "token", EnumSet.of(PipelineName.GATE, PipelineName.POST, PipelineName.PERIODIC, PipelineName.RELEASE)))) {
+    for (SecretBinding moved :
+        List.of(
+            SecretBinding.of("local", "other", "token"),
+            SecretBinding.of("local", "demo", "token2"),
+            new SecretBinding(
+                "local",
+                "demo",
+                "token",
+                EnumSet.of(
+                    PipelineName.GATE,
+                    PipelineName.POST,
+                    PipelineName.PERIODIC,
+                    PipelineName.RELEASE)))) {
       String bad = pushConfig(secretsFile(entry(moved, sealed)));
       assertThat(source.state().commit()).contains(good);
       assertThat(source.state().rejected()).contains(bad);
-      assertThat(source.state().problems()).singleElement().asString().startsWith("seakeeper.yaml:2:").contains("secret '" + moved.name() + "' of project " + moved.project())
-          .contains("cannot be decrypted: it was encrypted for another connection, project, name or pipelines");
-      assertThat(source.current().secrets().list(Optional.empty())).as("the last good file's secret, with its own scope").containsExactly(TOKEN);
+      assertThat(source.state().problems())
+          .singleElement()
+          .asString()
+          .startsWith("seakeeper.yaml:2:")
+          .contains("secret '" + moved.name() + "' of project " + moved.project())
+          .contains(
+              "cannot be decrypted: it was encrypted for another connection, project, name or"
+                  + " pipelines");
+      assertThat(source.current().secrets().list(Optional.empty()))
+          .as("the last good file's secret, with its own scope")
+          .containsExactly(TOKEN);
     }
   }
 
@@ -224,11 +319,17 @@ class ConfigRepoSecretScenarioTest {
     pushConfig(secretsFile(entry(TOKEN, FakeConfigSecretOpener.seal(TOKEN, "from-repo"))));
     admin.put(TOKEN, SecretValue.of("from-admin"));
     pushDemo(DEMO);
-    assertThat(started("publish")).singleElement().satisfies(r -> assertThat(r.secrets()).containsEntry("token", SecretValue.of("from-admin")));
+    assertThat(started("publish"))
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.secrets()).containsEntry("token", SecretValue.of("from-admin")));
     LayeredSecretStore layered = new LayeredSecretStore(admin, () -> source.current().secrets());
     assertThat(layered.list(Optional.of("demo"))).containsExactly(TOKEN);
     assertThat(layered.delete("local", "demo", "token")).isTrue();
-    assertThat(layered.get("local", "demo", "token").orElseThrow().value()).isEqualTo(SecretValue.of("from-repo"));
-    assertThat(layered.delete("local", "demo", "token")).as("the config repo's entry changes only with the repo").isFalse();
+    assertThat(layered.get("local", "demo", "token").orElseThrow().value())
+        .isEqualTo(SecretValue.of("from-repo"));
+    assertThat(layered.delete("local", "demo", "token"))
+        .as("the config repo's entry changes only with the repo")
+        .isFalse();
   }
 }

@@ -31,7 +31,9 @@ import org.seakeeper.testkit.InMemoryLogStore;
 import org.seakeeper.testkit.InMemoryStore;
 import org.seakeeper.testkit.ManualClock;
 
-/** The fake Gerrit and the scheduler, stepped by hand, pass the same contract as the real Gerrit. */
+/**
+ * The fake Gerrit and the scheduler, stepped by hand, pass the same contract as the real Gerrit.
+ */
 class FakeGerritContractTest extends GerritContract {
   static final String URL = "http://ci.example.org/";
   private final InMemoryStore store = new InMemoryStore();
@@ -70,9 +72,31 @@ class FakeGerritContractTest extends GerritContract {
   @BeforeEach
   void start() {
     FakeRepos repos = new FakeRepos();
-    gerrit = new FakeGerrit("review", repos, e -> store.transaction(tx -> tx.inbox().add(e, clock.instant())).isPresent(), URL);
-    SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, new SleepingExecutor(), new InMemoryLogStore(), gerrit, SchedulerMetrics.NONE), settings, clock, () -> {});
+    gerrit =
+        new FakeGerrit(
+            "review",
+            repos,
+            e -> store.transaction(tx -> tx.inbox().add(e, clock.instant())).isPresent(),
+            URL);
+    SchedulerSettings settings =
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1),
+            TrustedContext.offlineDefaults(),
+            Glob.of("v*"),
+            Cron.DAILY_0300,
+            List.of());
+    scheduler =
+        new Scheduler(
+            new SchedulerPorts(
+                store,
+                repos,
+                new SleepingExecutor(),
+                new InMemoryLogStore(),
+                gerrit,
+                SchedulerMetrics.NONE),
+            settings,
+            clock,
+            () -> {});
     scheduler.recover();
   }
 
@@ -99,14 +123,25 @@ class FakeGerritContractTest extends GerritContract {
   @Override
   protected List<Vote> votes(ChangeHandle c) {
     return gerrit.reviews(c.number()).stream()
-        .map(p -> new Vote(p.patchset(), p.review().verified(), p.review().message(), p.review().comments().stream().collect(Collectors.toMap(l -> l.line(), l -> l.message(), (a, b) -> a + "\n" + b))))
+        .map(
+            p ->
+                new Vote(
+                    p.patchset(),
+                    p.review().verified(),
+                    p.review().message(),
+                    p.review().comments().stream()
+                        .collect(
+                            Collectors.toMap(
+                                l -> l.line(), l -> l.message(), (a, b) -> a + "\n" + b))))
         .toList();
   }
 
   @Override
   protected List<BuildRow> builds(ChangeHandle c) {
-    return store.queries().list(BuildQuery.latest(1000)).reversed().stream().filter(b -> b.change().equals(java.util.Optional.of(c.number())))
-        .map(FakeGerritContractTest::row).toList();
+    return store.queries().list(BuildQuery.latest(1000)).reversed().stream()
+        .filter(b -> b.change().equals(java.util.Optional.of(c.number())))
+        .map(FakeGerritContractTest::row)
+        .toList();
   }
 
   private static BuildRow row(Build b) {

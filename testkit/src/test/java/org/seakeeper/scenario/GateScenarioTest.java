@@ -35,7 +35,8 @@ import org.seakeeper.testkit.RecordingReporter;
 
 /** Gate scenarios (Zuul's dependent pipeline) on fakes: held builds, fake merger and review. */
 class GateScenarioTest {
-  static final String YAML = "jobs:\n  test: {run: make test}\npipelines:\n  check: [test]\n  gate: [test]\n";
+  static final String YAML =
+      "jobs:\n  test: {run: make test}\npipelines:\n  check: [test]\n  gate: [test]\n";
 
   final InMemoryStore store = new InMemoryStore();
   final FakeRepos repos = new FakeRepos();
@@ -54,9 +55,25 @@ class GateScenarioTest {
   }
 
   Scheduler newScheduler(FakeExecutor ex, int window) {
-    SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of());
-    GateSettings gs = new GateSettings(Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), window);
-    Scheduler s = new Scheduler(new SchedulerPorts(store, repos, ex, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE), gate.ports(), gs, settings, clock, () -> {});
+    SchedulerSettings settings =
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1),
+            TrustedContext.offlineDefaults(),
+            Glob.of("v*"),
+            Cron.DAILY_0300,
+            List.of());
+    GateSettings gs =
+        new GateSettings(
+            Map.of("Code-Review", 2), Map.of("core", "integrated", "ext", "integrated"), window);
+    Scheduler s =
+        new Scheduler(
+            new SchedulerPorts(
+                store, repos, ex, new InMemoryLogStore(), reporter, SchedulerMetrics.NONE),
+            gate.ports(),
+            gs,
+            settings,
+            clock,
+            () -> {});
     s.recover();
     return s;
   }
@@ -75,7 +92,19 @@ class GateScenarioTest {
 
   ChangeRef uploaded(String project, String change, String ps) {
     String sha = repos.commitConfig("review", project, "refs/changes/" + change + "/" + ps, YAML);
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ChangeProposed("review", project, "main", change, ps, sha, "refs/changes/" + change + "/" + ps), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ChangeProposed(
+                        "review",
+                        project,
+                        "main",
+                        change,
+                        ps,
+                        sha,
+                        "refs/changes/" + change + "/" + ps),
+                    clock.instant()));
     step();
     return new ChangeRef("review", project, "main", change, ps, sha);
   }
@@ -87,7 +116,20 @@ class GateScenarioTest {
   }
 
   void approve(ChangeRef c) {
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ApprovalsChanged("review", c.project(), "main", c.change(), c.patchset(), c.commit(), Map.of("Code-Review", 2), "a-" + c.change() + c.patchset()), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ApprovalsChanged(
+                        "review",
+                        c.project(),
+                        "main",
+                        c.change(),
+                        c.patchset(),
+                        c.commit(),
+                        Map.of("Code-Review", 2),
+                        "a-" + c.change() + c.patchset()),
+                    clock.instant()));
     step();
   }
 
@@ -96,11 +138,17 @@ class GateScenarioTest {
   }
 
   Build latest(ChangeRef c, PipelineName p) {
-    return builds().stream().filter(b -> b.pipeline() == p && b.change().equals(Optional.of(c.change()))).reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no " + p + " build of " + c + " in " + builds()));
+    return builds().stream()
+        .filter(b -> b.pipeline() == p && b.change().equals(Optional.of(c.change())))
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no " + p + " build of " + c + " in " + builds()));
   }
 
   List<Build> gateBuilds(ChangeRef c) {
-    return builds().stream().filter(b -> b.pipeline() == PipelineName.GATE && b.change().equals(Optional.of(c.change()))).toList();
+    return builds().stream()
+        .filter(
+            b -> b.pipeline() == PipelineName.GATE && b.change().equals(Optional.of(c.change())))
+        .toList();
   }
 
   void finishGate(ChangeRef c, JobOutcome o) {
@@ -116,7 +164,9 @@ class GateScenarioTest {
     assertThat(gate.merges()).contains(List.of(a), List.of(a, b), List.of(a, b, c));
     assertThat(latest(c, PipelineName.GATE).tier()).isEqualTo(Tier.TRUSTED);
     finishGate(b, new JobOutcome.Failed(1));
-    assertThat(gateBuilds(c)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gateBuilds(c))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
     assertThat(gateBuilds(c).getFirst().detail()).contains("gate reset");
     assertThat(gate.merges().getLast()).containsExactly(a, c);
     finishGate(c, new JobOutcome.Succeeded());
@@ -129,11 +179,15 @@ class GateScenarioTest {
 
   /** The gate verdicts reported (outbox kinds other than buildset-finished), as "kind change". */
   List<String> gateReports() {
-    return reporter.reports().stream().filter(r -> !r.entry().kind().equals(OutboxKind.BUILDSET_FINISHED)).map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow()).toList();
+    return reporter.reports().stream()
+        .filter(r -> !r.entry().kind().equals(OutboxKind.BUILDSET_FINISHED))
+        .map(r -> r.entry().kind() + " " + r.buildset().change().orElseThrow())
+        .toList();
   }
 
   @Test
-  void a_failure_behind_the_head_waits_for_those_ahead_and_one_caused_by_a_failing_change_ahead_is_retested() {
+  void
+      a_failure_behind_the_head_waits_for_those_ahead_and_one_caused_by_a_failing_change_ahead_is_retested() {
     ChangeRef a = approved("core", "A");
     ChangeRef b = approved("core", "B");
     ChangeRef c = approved("core", "C");
@@ -141,7 +195,9 @@ class GateScenarioTest {
     assertThat(gateReports()).as("C may have failed only because of B").isEmpty();
     assertThat(scheduler.gateStatus().getFirst().get("items")).asList().hasSize(3);
     finishGate(b, new JobOutcome.Failed(1));
-    assertThat(gateBuilds(c)).extracting(Build::status).containsExactly(BuildStatus.FAILURE, BuildStatus.RUNNING);
+    assertThat(gateBuilds(c))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.FAILURE, BuildStatus.RUNNING);
     assertThat(gate.merges().getLast()).containsExactly(a, c);
     assertThat(gateReports()).as("B's verdict waits until A, ahead of it, is decided").isEmpty();
     finishGate(a, new JobOutcome.Succeeded());
@@ -156,10 +212,37 @@ class GateScenarioTest {
     ChangeRef a = approved("core", "A");
     finishGate(a, new JobOutcome.Failed(1));
     assertThat(gateReports()).containsExactly("gate-failed A");
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ApprovalsChanged("review", "core", "main", "A", "1", a.commit(), Map.of("Code-Review", 2, "Verified", 1), "another-vote"), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ApprovalsChanged(
+                        "review",
+                        "core",
+                        "main",
+                        "A",
+                        "1",
+                        a.commit(),
+                        Map.of("Code-Review", 2, "Verified", 1),
+                        "another-vote"),
+                    clock.instant()));
     step();
     assertThat(gateBuilds(a)).as("a vote alone does not re-enter a change that failed").hasSize(1);
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.Recheck("review", "core", "main", "A", "1", a.commit(), "refs/changes/A/1", "dev", "m1"), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.Recheck(
+                        "review",
+                        "core",
+                        "main",
+                        "A",
+                        "1",
+                        a.commit(),
+                        "refs/changes/A/1",
+                        "dev",
+                        "m1"),
+                    clock.instant()));
     step();
     passCheck(a);
     assertThat(gateBuilds(a)).as("the recheck passed while +2 stands").hasSize(2);
@@ -175,7 +258,10 @@ class GateScenarioTest {
     finishGate(b, new JobOutcome.Succeeded());
     gate.refuseSubmit(true);
     finishGate(x, new JobOutcome.Succeeded());
-    assertThat(gateBuilds(b)).as("queue 'one' is untouched").extracting(Build::status).containsExactly(BuildStatus.SUCCESS);
+    assertThat(gateBuilds(b))
+        .as("queue 'one' is untouched")
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.SUCCESS);
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(a, b);
   }
@@ -186,10 +272,25 @@ class GateScenarioTest {
     approve(a);
     assertThat(gateBuilds(a)).as("the check has not passed yet").isEmpty();
     passCheck(a);
-    assertThat(gateBuilds(a)).as("it enters by itself once the check passes while +2 stands").hasSize(1);
+    assertThat(gateBuilds(a))
+        .as("it enters by itself once the check passes while +2 stands")
+        .hasSize(1);
     ChangeRef b = uploaded("core", "B", "1");
     passCheck(b);
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ApprovalsChanged("review", "core", "main", "B", "1", b.commit(), Map.of("Code-Review", 1), "x"), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ApprovalsChanged(
+                        "review",
+                        "core",
+                        "main",
+                        "B",
+                        "1",
+                        b.commit(),
+                        Map.of("Code-Review", 1),
+                        "x"),
+                    clock.instant()));
     step();
     assertThat(gateBuilds(b)).as("+1 is not enough").isEmpty();
   }
@@ -199,10 +300,13 @@ class GateScenarioTest {
     gate.conflicts("B");
     ChangeRef a = approved("core", "A");
     ChangeRef b = approved("core", "B");
-    assertThat(gateBuilds(b)).singleElement().satisfies(x -> {
-      assertThat(x.status()).isEqualTo(BuildStatus.MERGE_CONFLICT);
-      assertThat(x.detail()).contains("conflicts in shared.txt");
-    });
+    assertThat(gateBuilds(b))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.status()).isEqualTo(BuildStatus.MERGE_CONFLICT);
+              assertThat(x.detail()).contains("conflicts in shared.txt");
+            });
     assertThat(gateReports()).as("a conflict is reported at once").containsExactly("gate-failed B");
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(a);
@@ -213,8 +317,13 @@ class GateScenarioTest {
     ChangeRef a = approved("core", "A");
     ChangeRef b = approved("core", "B");
     uploaded("core", "A", "2");
-    assertThat(gateBuilds(a)).singleElement().extracting(Build::status).isEqualTo(BuildStatus.DEQUEUED);
-    assertThat(gateBuilds(b)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gateBuilds(a))
+        .singleElement()
+        .extracting(Build::status)
+        .isEqualTo(BuildStatus.DEQUEUED);
+    assertThat(gateBuilds(b))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
     assertThat(gate.merges().getLast()).containsExactly(b);
   }
 
@@ -234,7 +343,9 @@ class GateScenarioTest {
     gate.refuseSubmit(true);
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).isEmpty();
-    assertThat(gateBuilds(a)).extracting(Build::status).containsExactly(BuildStatus.SUCCESS, BuildStatus.RUNNING);
+    assertThat(gateBuilds(a))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.SUCCESS, BuildStatus.RUNNING);
     finishGate(a, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(a);
   }
@@ -262,7 +373,9 @@ class GateScenarioTest {
     ChangeRef b = approved("core", "B");
     scheduler = newScheduler(executor);
     step();
-    assertThat(gateBuilds(a)).extracting(Build::status).containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
+    assertThat(gateBuilds(a))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.CANCELLED, BuildStatus.RUNNING);
     assertThat(gateBuilds(a).getFirst().detail()).contains("server restarted");
     assertThat(latest(a, PipelineName.GATE).ref()).isEqualTo("refs/heads/main");
     assertThat(gate.merges().getLast()).containsExactly(a, b);
@@ -292,7 +405,8 @@ class GateScenarioTest {
   @Test
   void after_a_restart_items_beyond_the_window_are_still_queued() {
     scheduler = newScheduler(executor, GateQueue.MIN_WINDOW);
-    List<ChangeRef> inWindow = List.of(approved("core", "A"), approved("core", "B"), approved("core", "C"));
+    List<ChangeRef> inWindow =
+        List.of(approved("core", "A"), approved("core", "B"), approved("core", "C"));
     ChangeRef d = approved("core", "D");
     assertThat(gateBuilds(d)).isEmpty();
     scheduler = newScheduler(executor, GateQueue.MIN_WINDOW);
@@ -302,7 +416,8 @@ class GateScenarioTest {
       finishGate(c, new JobOutcome.Succeeded());
     }
     finishGate(d, new JobOutcome.Succeeded());
-    assertThat(gate.submitted()).containsExactly(inWindow.get(0), inWindow.get(1), inWindow.get(2), d);
+    assertThat(gate.submitted())
+        .containsExactly(inWindow.get(0), inWindow.get(1), inWindow.get(2), d);
   }
 
   @Test
@@ -331,10 +446,15 @@ class GateScenarioTest {
     }
     assertThat(gate.submitted()).isEmpty();
     assertThat(gateReports()).containsExactly("gate-failed A");
-    assertThat(builds()).filteredOn(x -> x.job().isEmpty()).singleElement().satisfies(x -> {
-      assertThat(x.status()).isEqualTo(BuildStatus.ERROR);
-      assertThat(x.detail()).contains("refused to submit the change 3 times", "the branch moved");
-    });
+    assertThat(builds())
+        .filteredOn(x -> x.job().isEmpty())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.status()).isEqualTo(BuildStatus.ERROR);
+              assertThat(x.detail())
+                  .contains("refused to submit the change 3 times", "the branch moved");
+            });
     gate.refuseSubmits(0);
     finishGate(b, new JobOutcome.Succeeded());
     assertThat(gate.submitted()).containsExactly(b);
@@ -353,8 +473,15 @@ class GateScenarioTest {
     assertThat(window()).as("one merge widens the window").isEqualTo(5);
     assertThat(cs.subList(1, 8)).filteredOn(c -> !gateBuilds(c).isEmpty()).hasSize(5);
     finishGate(cs.get(1), new JobOutcome.Failed(1));
-    assertThat(window()).as("a failure at the head halves it, never below the minimum").isEqualTo(GateQueue.MIN_WINDOW);
-    assertThat(cs.subList(2, 8).stream().filter(c -> gateBuilds(c).stream().anyMatch(b -> b.status() == BuildStatus.RUNNING)).toList()).hasSize(GateQueue.MIN_WINDOW);
+    assertThat(window())
+        .as("a failure at the head halves it, never below the minimum")
+        .isEqualTo(GateQueue.MIN_WINDOW);
+    assertThat(
+            cs.subList(2, 8).stream()
+                .filter(
+                    c -> gateBuilds(c).stream().anyMatch(b -> b.status() == BuildStatus.RUNNING))
+                .toList())
+        .hasSize(GateQueue.MIN_WINDOW);
   }
 
   int window() {

@@ -30,7 +30,8 @@ final class Harness {
   final FakeRepos repos = new FakeRepos();
   final FakeExecutor executor = new FakeExecutor().hold();
   final InMemoryLogStore logs = new InMemoryLogStore();
-  final org.seakeeper.testkit.InMemorySecretStore secrets = new org.seakeeper.testkit.InMemorySecretStore();
+  final org.seakeeper.testkit.InMemorySecretStore secrets =
+      new org.seakeeper.testkit.InMemorySecretStore();
   final RecordingReporter reporter = new RecordingReporter();
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
   final org.seakeeper.testkit.FakeGate gate = new org.seakeeper.testkit.FakeGate(repos);
@@ -42,16 +43,41 @@ final class Harness {
 
   Harness(int slots) {
     SchedulerSettings settings =
-        new SchedulerSettings(Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new RepoRef("local", "demo")));
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets), gate.ports(), new org.seakeeper.core.gate.GateSettings(Map.of("Code-Review", 2), Map.of("ext", "shared"), 4), settings, clock, () -> {});
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1),
+            TrustedContext.offlineDefaults(),
+            Glob.of("v*"),
+            Cron.DAILY_0300,
+            List.of(new RepoRef("local", "demo")));
+    scheduler =
+        new Scheduler(
+            new SchedulerPorts(
+                store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets),
+            gate.ports(),
+            new org.seakeeper.core.gate.GateSettings(
+                Map.of("Code-Review", 2), Map.of("ext", "shared"), 4),
+            settings,
+            clock,
+            () -> {});
     scheduler.recover();
   }
 
   /** Restarts the scheduler on the same store (as after a crash: in-memory state is lost). */
   void restart() {
     SchedulerSettings settings =
-        new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), Glob.of("v*"), Cron.DAILY_0300, List.of(new RepoRef("local", "demo")));
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, new FakeExecutor().hold(), logs, reporter, SchedulerMetrics.NONE), settings, clock, () -> {});
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1),
+            TrustedContext.offlineDefaults(),
+            Glob.of("v*"),
+            Cron.DAILY_0300,
+            List.of(new RepoRef("local", "demo")));
+    scheduler =
+        new Scheduler(
+            new SchedulerPorts(
+                store, repos, new FakeExecutor().hold(), logs, reporter, SchedulerMetrics.NONE),
+            settings,
+            clock,
+            () -> {});
     scheduler.recover();
   }
 
@@ -69,7 +95,8 @@ final class Harness {
   /** Uploads patch set {@code ps} of change {@code change}. */
   String upload(String change, String ps, String yaml) {
     String sha = repos.commitConfig("local", "demo", "refs/for/main", yaml);
-    event(new TriggerEvent.ChangeProposed("local", "demo", "main", change, ps, sha, "refs/for/main"));
+    event(
+        new TriggerEvent.ChangeProposed("local", "demo", "main", change, ps, sha, "refs/for/main"));
     return sha;
   }
 
@@ -82,7 +109,10 @@ final class Harness {
   }
 
   Build build(String job) {
-    return builds().stream().filter(b -> b.job().equals(Optional.of(job))).reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no build of " + job + " in " + builds()));
+    return builds().stream()
+        .filter(b -> b.job().equals(Optional.of(job)))
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no build of " + job + " in " + builds()));
   }
 
   List<Build> attempts(String job) {

@@ -19,8 +19,22 @@ import org.seakeeper.core.model.Tier;
  * config, and gate uses the speculative merge it tests (docs/contracts.md §2).
  */
 class MergedConfigScenarioTest {
-  static final String MERGED = "jobs:\n  merged-job: {run: echo merged}\npipelines:\n  check: [merged-job]\n  post: [merged-job]\n  periodic: [merged-job]\n  gate: [merged-job]\n";
-  static final String PROPOSED = "jobs:\n  proposed-job: {run: echo proposed}\npipelines:\n  check: [proposed-job]\n  post: [proposed-job]\n  periodic: [proposed-job]\n  gate: [proposed-job]\n";
+  static final String MERGED =
+      "jobs:\n"
+          + "  merged-job: {run: echo merged}\n"
+          + "pipelines:\n"
+          + "  check: [merged-job]\n"
+          + "  post: [merged-job]\n"
+          + "  periodic: [merged-job]\n"
+          + "  gate: [merged-job]\n";
+  static final String PROPOSED =
+      "jobs:\n"
+          + "  proposed-job: {run: echo proposed}\n"
+          + "pipelines:\n"
+          + "  check: [proposed-job]\n"
+          + "  post: [proposed-job]\n"
+          + "  periodic: [proposed-job]\n"
+          + "  gate: [proposed-job]\n";
 
   final Harness h = new Harness();
 
@@ -60,14 +74,24 @@ class MergedConfigScenarioTest {
     h.clock.advance(Duration.ofHours(17)); // 03:00 the next day
     h.step();
     releaseAll();
-    assertThat(h.scheduler.trigger("local", "demo", PipelineName.POST, "refs/heads/main", "admin").ok()).isTrue();
+    assertThat(
+            h.scheduler
+                .trigger("local", "demo", PipelineName.POST, "refs/heads/main", "admin")
+                .ok())
+        .isTrue();
     h.step();
     releaseAll();
-    List<Build> trusted = h.builds().stream().filter(b -> b.pipeline() != PipelineName.CHECK).toList();
-    assertThat(trusted).extracting(Build::pipeline).containsExactly(PipelineName.POST, PipelineName.POST, PipelineName.PERIODIC, PipelineName.POST);
+    List<Build> trusted =
+        h.builds().stream().filter(b -> b.pipeline() != PipelineName.CHECK).toList();
+    assertThat(trusted)
+        .extracting(Build::pipeline)
+        .containsExactly(
+            PipelineName.POST, PipelineName.POST, PipelineName.PERIODIC, PipelineName.POST);
     assertThat(trusted).allSatisfy(b -> assertThat(b.job()).contains("merged-job"));
     assertThat(trusted.subList(1, 4)).allSatisfy(b -> assertThat(b.commit()).isEqualTo(main2));
-    assertThat(started().stream().filter(r -> r.jobName().equals("proposed-job"))).singleElement().satisfies(r -> assertThat(r.tier()).isEqualTo(Tier.UNTRUSTED));
+    assertThat(started().stream().filter(r -> r.jobName().equals("proposed-job")))
+        .singleElement()
+        .satisfies(r -> assertThat(r.tier()).isEqualTo(Tier.UNTRUSTED));
   }
 
   @Test
@@ -79,14 +103,19 @@ class MergedConfigScenarioTest {
     assertThat(h.executor.heldJobs()).containsExactlyInAnyOrder("proposed-job", "other-job");
     releaseAll();
 
-    h.event(new TriggerEvent.ApprovalsChanged("local", "demo", "main", "1", "1", a, Map.of("Code-Review", 2), "reviewer"));
+    h.event(
+        new TriggerEvent.ApprovalsChanged(
+            "local", "demo", "main", "1", "1", a, Map.of("Code-Review", 2), "reviewer"));
     h.step();
     Build gate = h.builds().getLast();
     assertThat(gate.pipeline()).isEqualTo(PipelineName.GATE);
     assertThat(gate.tier()).isEqualTo(Tier.TRUSTED);
-    // The config as it would be after the merge: read from the speculative state, not the change's commit.
+    // The config as it would be after the merge: read from the speculative state, not the change's
+    // commit.
     assertThat(gate.commit()).isNotEqualTo(a);
-    assertThat(h.gate.merges()).singleElement().satisfies(m -> assertThat(m.getLast().commit()).isEqualTo(a));
+    assertThat(h.gate.merges())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getLast().commit()).isEqualTo(a));
     assertThat(gate.job()).contains("proposed-job");
   }
 }

@@ -1,12 +1,9 @@
 package org.seakeeper.scenario;
 
-import java.util.List;
-
-import org.seakeeper.core.store.OutboxKind;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.build.Build;
@@ -15,6 +12,7 @@ import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
+import org.seakeeper.core.store.OutboxKind;
 
 /** Whole scheduler scenarios on fakes, stepped with runUntilIdle (no sleeps, no threads). */
 class SchedulerScenarioTest {
@@ -89,7 +87,10 @@ class SchedulerScenarioTest {
     h.step();
     h.executor.release("flaky", new JobOutcome.TimedOut(Duration.ofMinutes(1)));
     h.step();
-    assertThat(h.attempts("flaky")).singleElement().extracting(Build::status).isEqualTo(BuildStatus.TIMED_OUT);
+    assertThat(h.attempts("flaky"))
+        .singleElement()
+        .extracting(Build::status)
+        .isEqualTo(BuildStatus.TIMED_OUT);
   }
 
   @Test
@@ -99,14 +100,21 @@ class SchedulerScenarioTest {
     h.step();
     h.executor.release("flaky", new JobOutcome.InfraError("sandbox broke"));
     h.step();
-    assertThat(h.attempts("flaky")).extracting(Build::status).containsExactly(BuildStatus.ERROR, BuildStatus.RUNNING);
+    assertThat(h.attempts("flaky"))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.ERROR, BuildStatus.RUNNING);
     assertThat(h.build("flaky").attempt()).isEqualTo(2);
     h.executor.release("flaky", new JobOutcome.InfraError("sandbox broke again"));
     h.step();
-    assertThat(h.attempts("flaky")).extracting(Build::status).containsExactly(BuildStatus.ERROR, BuildStatus.ERROR);
+    assertThat(h.attempts("flaky"))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.ERROR, BuildStatus.ERROR);
     h.executor.release("build", new JobOutcome.Failed(1));
     h.step();
-    assertThat(h.attempts("build")).singleElement().extracting(Build::status).isEqualTo(BuildStatus.FAILURE);
+    assertThat(h.attempts("build"))
+        .singleElement()
+        .extracting(Build::status)
+        .isEqualTo(BuildStatus.FAILURE);
   }
 
   @Test
@@ -134,10 +142,24 @@ class SchedulerScenarioTest {
   void manual_triggers_accept_only_refs_that_fit_the_pipeline() {
     Harness h = new Harness();
     h.repos.commitConfig("local", "demo", "refs/heads/main", DAG);
-    assertThat(h.scheduler.trigger("local", "demo", PipelineName.POST, "refs/tags/v1", "admin").code()).isEqualTo(422);
-    assertThat(h.scheduler.trigger("local", "demo", PipelineName.RELEASE, "refs/tags/nightly", "admin").code()).isEqualTo(422);
-    assertThat(h.scheduler.trigger("local", "demo", PipelineName.POST, "refs/heads/nope", "admin").code()).isEqualTo(404);
-    assertThat(h.scheduler.trigger("local", "demo", PipelineName.POST, "refs/heads/main", "admin").code()).isEqualTo(202);
+    assertThat(
+            h.scheduler.trigger("local", "demo", PipelineName.POST, "refs/tags/v1", "admin").code())
+        .isEqualTo(422);
+    assertThat(
+            h.scheduler
+                .trigger("local", "demo", PipelineName.RELEASE, "refs/tags/nightly", "admin")
+                .code())
+        .isEqualTo(422);
+    assertThat(
+            h.scheduler
+                .trigger("local", "demo", PipelineName.POST, "refs/heads/nope", "admin")
+                .code())
+        .isEqualTo(404);
+    assertThat(
+            h.scheduler
+                .trigger("local", "demo", PipelineName.POST, "refs/heads/main", "admin")
+                .code())
+        .isEqualTo(202);
     h.step();
     assertThat(h.builds()).extracting(Build::pipeline).containsOnly(PipelineName.POST).hasSize(3);
   }
@@ -145,15 +167,22 @@ class SchedulerScenarioTest {
   @Test
   void periodic_runs_once_per_slot_with_a_manual_clock() {
     Harness h = new Harness();
-    h.repos.commitConfig("local", "demo", "refs/heads/main", "jobs:\n  nightly: {run: x}\npipelines:\n  periodic: [nightly]\n");
+    h.repos.commitConfig(
+        "local",
+        "demo",
+        "refs/heads/main",
+        "jobs:\n  nightly: {run: x}\npipelines:\n  periodic: [nightly]\n");
     h.step();
     assertThat(h.builds()).isEmpty();
     h.clock.advance(Duration.ofHours(17));
     h.step();
-    assertThat(h.builds()).singleElement().satisfies(b -> {
-      assertThat(b.pipeline()).isEqualTo(PipelineName.PERIODIC);
-      assertThat(b.ref()).isEqualTo("refs/heads/main");
-    });
+    assertThat(h.builds())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.pipeline()).isEqualTo(PipelineName.PERIODIC);
+              assertThat(b.ref()).isEqualTo("refs/heads/main");
+            });
     h.clock.advance(Duration.ofHours(1));
     h.step();
     assertThat(h.builds()).hasSize(1);
@@ -167,30 +196,41 @@ class SchedulerScenarioTest {
     Harness h = new Harness();
     h.upload("I9", "1", "jobs:\n  a: {run: x, needz: [b]}\npipelines: {check: [a]}\n");
     h.step();
-    assertThat(h.builds()).singleElement().satisfies(b -> {
-      assertThat(b.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
-      assertThat(b.job()).isEmpty();
-      assertThat(b.detail()).contains(".seakeeper.yaml:2:15: error: unknown key 'needz'");
-    });
+    assertThat(h.builds())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
+              assertThat(b.job()).isEmpty();
+              assertThat(b.detail()).contains(".seakeeper.yaml:2:15: error: unknown key 'needz'");
+            });
     assertThat(h.reporter.reports()).hasSize(1);
   }
 
   @Test
   void duplicate_events_are_processed_once_and_repos_without_config_run_nothing() {
     Harness h = new Harness();
-    String sha = h.repos.commit("local", "demo", "refs/heads/main", java.util.Map.of("README", "hi"));
+    String sha =
+        h.repos.commit("local", "demo", "refs/heads/main", java.util.Map.of("README", "hi"));
     var e = new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "0", sha, "1");
     assertThat(h.event(e)).isTrue();
     assertThat(h.event(e)).isFalse();
     h.step();
     assertThat(h.builds()).isEmpty();
-    java.util.List<org.seakeeper.core.event.EventRecord> left = h.store.transaction(tx -> tx.inbox().unprocessed(10));
+    java.util.List<org.seakeeper.core.event.EventRecord> left =
+        h.store.transaction(tx -> tx.inbox().unprocessed(10));
     assertThat(left).isEmpty();
   }
 
   @Test
-  void a_reporter_that_asks_hears_once_per_buildset_when_its_first_build_starts_even_across_a_crash() {
-    String yaml = "jobs:\n  a: {run: \"true\"}\n  b: {run: \"true\", needs: [a]}\npipelines:\n  check: [a, b]\n";
+  void
+      a_reporter_that_asks_hears_once_per_buildset_when_its_first_build_starts_even_across_a_crash() {
+    String yaml =
+        "jobs:\n"
+            + "  a: {run: \"true\"}\n"
+            + "  b: {run: \"true\", needs: [a]}\n"
+            + "pipelines:\n"
+            + "  check: [a, b]\n";
     Harness h = new Harness();
     h.reporter.reportStart(true);
     h.upload("I1", "1", yaml);
@@ -200,13 +240,19 @@ class SchedulerScenarioTest {
     h.step();
     h.executor.release("b", new JobOutcome.Succeeded());
     h.step();
-    assertThat(kinds(h, "I1")).containsExactly(OutboxKind.BUILDSET_STARTED, OutboxKind.BUILDSET_FINISHED);
+    assertThat(kinds(h, "I1"))
+        .containsExactly(OutboxKind.BUILDSET_STARTED, OutboxKind.BUILDSET_FINISHED);
     h.upload("I2", "1", yaml);
     h.step();
     h.restart();
     h.step();
-    assertThat(h.builds()).filteredOn(b -> b.change().equals(Optional.of("I2")) && b.job().equals(Optional.of("a"))).extracting(Build::attempt).containsExactly(1, 2);
-    assertThat(kinds(h, "I2")).as("a recovered attempt is not a new start").containsExactly(OutboxKind.BUILDSET_STARTED);
+    assertThat(h.builds())
+        .filteredOn(b -> b.change().equals(Optional.of("I2")) && b.job().equals(Optional.of("a")))
+        .extracting(Build::attempt)
+        .containsExactly(1, 2);
+    assertThat(kinds(h, "I2"))
+        .as("a recovered attempt is not a new start")
+        .containsExactly(OutboxKind.BUILDSET_STARTED);
     h.reporter.reportStart(false);
     h.upload("I3", "1", yaml);
     h.step();
@@ -214,7 +260,10 @@ class SchedulerScenarioTest {
   }
 
   private static List<OutboxKind> kinds(Harness h, String change) {
-    return h.reporter.reports().stream().filter(r -> r.buildset().change().equals(Optional.of(change))).map(r -> r.entry().kind()).toList();
+    return h.reporter.reports().stream()
+        .filter(r -> r.buildset().change().equals(Optional.of(change)))
+        .map(r -> r.entry().kind())
+        .toList();
   }
 
   @Test
@@ -226,9 +275,15 @@ class SchedulerScenarioTest {
     h.step();
     h.restart();
     h.step();
-    assertThat(h.attempts("build")).extracting(Build::status, Build::attempt).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(BuildStatus.INTERRUPTED, 1), org.assertj.core.groups.Tuple.tuple(BuildStatus.RUNNING, 2));
-    assertThat(h.attempts("flaky")).singleElement().extracting(Build::status).isEqualTo(BuildStatus.SUCCESS);
+    assertThat(h.attempts("build"))
+        .extracting(Build::status, Build::attempt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(BuildStatus.INTERRUPTED, 1),
+            org.assertj.core.groups.Tuple.tuple(BuildStatus.RUNNING, 2));
+    assertThat(h.attempts("flaky"))
+        .singleElement()
+        .extracting(Build::status)
+        .isEqualTo(BuildStatus.SUCCESS);
     assertThat(h.builds()).noneMatch(b -> b.status() == BuildStatus.RUNNING && b.attempt() == 1);
   }
 
@@ -255,14 +310,22 @@ class SchedulerScenarioTest {
   @Test
   void tags_matching_the_release_pattern_start_release_in_the_privileged_tier() {
     Harness h = new Harness();
-    String sha = h.repos.commitConfig("local", "demo", "refs/tags/v1.0", "jobs:\n  ship: {run: x}\npipelines: {release: [ship]}\n");
+    String sha =
+        h.repos.commitConfig(
+            "local",
+            "demo",
+            "refs/tags/v1.0",
+            "jobs:\n  ship: {run: x}\npipelines: {release: [ship]}\n");
     h.event(new TriggerEvent.RefUpdated("local", "demo", "refs/tags/v1.0", "0", sha, "t1"));
     h.event(new TriggerEvent.RefUpdated("local", "demo", "refs/tags/nightly", "0", sha, "t2"));
     h.step();
-    assertThat(h.builds()).singleElement().satisfies(b -> {
-      assertThat(b.pipeline()).isEqualTo(PipelineName.RELEASE);
-      assertThat(b.tier()).isEqualTo(Tier.PRIVILEGED);
-    });
+    assertThat(h.builds())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.pipeline()).isEqualTo(PipelineName.RELEASE);
+              assertThat(b.tier()).isEqualTo(Tier.PRIVILEGED);
+            });
   }
 
   @Test
@@ -272,10 +335,16 @@ class SchedulerScenarioTest {
     h.step();
     h.executor.release("a", new JobOutcome.Failed(1));
     h.step();
-    h.event(new TriggerEvent.Recheck("local", "demo", "main", "I5", "1", sha, "refs/for/main", "jane", "c1"));
-    h.event(new TriggerEvent.Recheck("local", "demo", "main", "I5", "1", sha, "refs/for/main", "jane", "c1"));
+    h.event(
+        new TriggerEvent.Recheck(
+            "local", "demo", "main", "I5", "1", sha, "refs/for/main", "jane", "c1"));
+    h.event(
+        new TriggerEvent.Recheck(
+            "local", "demo", "main", "I5", "1", sha, "refs/for/main", "jane", "c1"));
     h.step();
-    assertThat(h.attempts("a")).extracting(Build::status).containsExactly(BuildStatus.FAILURE, BuildStatus.RUNNING);
+    assertThat(h.attempts("a"))
+        .extracting(Build::status)
+        .containsExactly(BuildStatus.FAILURE, BuildStatus.RUNNING);
     h.event(new TriggerEvent.ChangeAbandoned("local", "demo", "I5", "x"));
     h.step();
     assertThat(h.status("a")).isEqualTo(BuildStatus.CANCELLED);
@@ -283,34 +352,72 @@ class SchedulerScenarioTest {
   }
 
   @Test
-  void an_embargoed_change_runs_release_in_the_privileged_tier_with_its_own_config_hidden_from_the_public_view() {
+  void
+      an_embargoed_change_runs_release_in_the_privileged_tier_with_its_own_config_hidden_from_the_public_view() {
     Harness h = new Harness();
     h.push("main", DAG); // post of the public branch: trusted
-    String fix = h.repos.commitConfig(TriggerEvent.EMBARGOED, "demo", "refs/embargoed/e1", """
-        jobs:
-          build: {run: make}
-          cve-test: {run: make cve-test, needs: [build]}
-        pipelines:
-          release: [build, cve-test]
-        """);
-    long eventId = h.store.transaction(tx -> {
-      var rec = tx.inbox().add(new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", fix, "e1", "admin"), h.clock.instant()).orElseThrow();
-      tx.embargoes().add(new org.seakeeper.core.store.Embargo("e1", rec.id(), "local", "demo", "refs/heads/main", "ba5e", fix, "admin", h.clock.instant(), Optional.empty()));
-      return rec.id();
-    });
+    String fix =
+        h.repos.commitConfig(
+            TriggerEvent.EMBARGOED,
+            "demo",
+            "refs/embargoed/e1",
+            """
+            jobs:
+              build: {run: make}
+              cve-test: {run: make cve-test, needs: [build]}
+            pipelines:
+              release: [build, cve-test]
+            """);
+    long eventId =
+        h.store.transaction(
+            tx -> {
+              var rec =
+                  tx.inbox()
+                      .add(
+                          new TriggerEvent.Embargoed(
+                              TriggerEvent.EMBARGOED,
+                              "demo",
+                              "local",
+                              "refs/heads/main",
+                              fix,
+                              "e1",
+                              "admin"),
+                          h.clock.instant())
+                      .orElseThrow();
+              tx.embargoes()
+                  .add(
+                      new org.seakeeper.core.store.Embargo(
+                          "e1",
+                          rec.id(),
+                          "local",
+                          "demo",
+                          "refs/heads/main",
+                          "ba5e",
+                          fix,
+                          "admin",
+                          h.clock.instant(),
+                          Optional.empty()));
+              return rec.id();
+            });
     h.step();
     Build cve = h.build("cve-test");
     assertThat(cve.pipeline()).isEqualTo(PipelineName.RELEASE);
     assertThat(cve.tier()).isEqualTo(Tier.PRIVILEGED);
     assertThat(cve.connection()).isEqualTo(TriggerEvent.EMBARGOED);
     assertThat(cve.ref()).isEqualTo("refs/embargoed/e1");
-    assertThat(h.store.queries().buildset(cve.buildsetId()).orElseThrow().eventId()).isEqualTo(eventId);
+    assertThat(h.store.queries().buildset(cve.buildsetId()).orElseThrow().eventId())
+        .isEqualTo(eventId);
     h.executor.release("build", new JobOutcome.Succeeded());
     h.step();
     h.executor.release("build", new JobOutcome.Succeeded());
     h.step();
-    assertThat(h.executor.started()).filteredOn(r -> r.jobName().equals("cve-test")).singleElement().satisfies(r -> assertThat(r.tier()).isEqualTo(Tier.PRIVILEGED));
+    assertThat(h.executor.started())
+        .filteredOn(r -> r.jobName().equals("cve-test"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.tier()).isEqualTo(Tier.PRIVILEGED));
     assertThat(h.store.queries().publicView().build(cve.id())).isEmpty();
-    assertThat(h.store.queries().publicView().list(org.seakeeper.core.store.BuildQuery.latest(100))).noneMatch(b -> b.pipeline() == PipelineName.RELEASE).isNotEmpty();
+    assertThat(h.store.queries().publicView().list(org.seakeeper.core.store.BuildQuery.latest(100)))
+        .noneMatch(b -> b.pipeline() == PipelineName.RELEASE)
+        .isNotEmpty();
   }
 }

@@ -33,7 +33,10 @@ class SecretScenarioTest {
   private static final SecretValue TOKEN = SecretValue.of("tok-1234567890");
 
   private static ExecutionRequest started(Harness h, String job) {
-    return h.executor.started().stream().filter(r -> r.jobName().equals(job)).reduce((a, b) -> b).orElseThrow(() -> new AssertionError("never started: " + job));
+    return h.executor.started().stream()
+        .filter(r -> r.jobName().equals(job))
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("never started: " + job));
   }
 
   private static void runPost(Harness h, String yaml) {
@@ -62,17 +65,28 @@ class SecretScenarioTest {
     h.secrets.put(SecretBinding.of("local", "demo", "token"), TOKEN);
     h.upload("I1", "1", POST_PUBLISH.replace("check: [test]", "check: [test, publish]"));
     h.step();
-    assertThat(h.builds()).singleElement().satisfies(b -> {
-      assertThat(b.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
-      assertThat(b.detail()).contains("job 'publish' has secrets [token] but is in pipeline 'check'");
-    });
+    assertThat(h.builds())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
+              assertThat(b.detail())
+                  .contains("job 'publish' has secrets [token] but is in pipeline 'check'");
+            });
     assertThat(h.executor.started()).isEmpty();
   }
 
   @Test
   void a_check_build_never_carries_secrets() {
     Harness h = new Harness();
-    h.secrets.put(new SecretBinding("local", "demo", "token", EnumSet.of(PipelineName.GATE, PipelineName.POST, PipelineName.PERIODIC, PipelineName.RELEASE)), TOKEN);
+    h.secrets.put(
+        new SecretBinding(
+            "local",
+            "demo",
+            "token",
+            EnumSet.of(
+                PipelineName.GATE, PipelineName.POST, PipelineName.PERIODIC, PipelineName.RELEASE)),
+        TOKEN);
     h.upload("I1", "1", POST_PUBLISH);
     h.step();
     h.executor.release("test", new JobOutcome.Succeeded());
@@ -82,15 +96,17 @@ class SecretScenarioTest {
   }
 
   /**
-   * Uploads a change, lets its check pass and approves it: it enters the gate
-   * (docs/contracts.md §4).
+   * Uploads a change, lets its check pass and approves it: it enters the gate (docs/contracts.md
+   * §4).
    */
   private static void gate(Harness h, String change) {
     String sha = h.upload(change, "1", POST_PUBLISH);
     h.step();
     h.executor.release("test", new JobOutcome.Succeeded());
     h.step();
-    h.event(new TriggerEvent.ApprovalsChanged("local", "demo", "main", change, "1", sha, Map.of("Code-Review", 2), "vote-" + change));
+    h.event(
+        new TriggerEvent.ApprovalsChanged(
+            "local", "demo", "main", change, "1", sha, Map.of("Code-Review", 2), "vote-" + change));
     h.step();
     h.executor.release("test", new JobOutcome.Succeeded());
     h.step();
@@ -101,15 +117,33 @@ class SecretScenarioTest {
     Harness h = new Harness();
     h.secrets.put(SecretBinding.of("local", "demo", "token"), TOKEN);
     gate(h, "I1");
-    Build refused = h.builds().stream().filter(b -> b.pipeline() == PipelineName.GATE && b.job().equals(Optional.of("publish"))).findFirst().orElseThrow();
+    Build refused =
+        h.builds().stream()
+            .filter(
+                b -> b.pipeline() == PipelineName.GATE && b.job().equals(Optional.of("publish")))
+            .findFirst()
+            .orElseThrow();
     assertThat(refused.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
-    assertThat(refused.detail()).contains("secret 'token' is not granted to this gate build").contains("add 'gate'");
-    assertThat(h.executor.started()).extracting(ExecutionRequest::jobName).doesNotContain("publish");
+    assertThat(refused.detail())
+        .contains("secret 'token' is not granted to this gate build")
+        .contains("add 'gate'");
+    assertThat(h.executor.started())
+        .extracting(ExecutionRequest::jobName)
+        .doesNotContain("publish");
 
-    h.secrets.put(new SecretBinding("local", "demo", "token", EnumSet.of(PipelineName.GATE, PipelineName.POST)), TOKEN);
+    h.secrets.put(
+        new SecretBinding(
+            "local", "demo", "token", EnumSet.of(PipelineName.GATE, PipelineName.POST)),
+        TOKEN);
     gate(h, "I2");
     assertThat(started(h, "publish").secrets()).isEqualTo(Map.of("token", TOKEN));
-    assertThat(h.builds().stream().filter(b -> b.job().equals(Optional.of("publish"))).reduce((a, b) -> b).orElseThrow().pipeline()).isEqualTo(PipelineName.GATE);
+    assertThat(
+            h.builds().stream()
+                .filter(b -> b.job().equals(Optional.of("publish")))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .pipeline())
+        .isEqualTo(PipelineName.GATE);
   }
 
   @Test
@@ -119,14 +153,20 @@ class SecretScenarioTest {
     h.secrets.put(SecretBinding.of("review", "demo", "token"), TOKEN);
     runPost(h, POST_PUBLISH);
     assertThat(h.status("publish")).isEqualTo(BuildStatus.CONFIG_ERROR);
-    assertThat(h.build("publish").detail()).contains("secret 'token' is not set for project demo of connection local").contains("seakeeper secrets set");
+    assertThat(h.build("publish").detail())
+        .contains("secret 'token' is not set for project demo of connection local")
+        .contains("seakeeper secrets set");
     assertThat(h.executor.started()).extracting(ExecutionRequest::jobName).containsExactly("test");
   }
 
   @Test
-  void a_missing_secret_ends_the_build_and_skips_its_dependents_and_a_retry_after_setting_it_runs() {
+  void
+      a_missing_secret_ends_the_build_and_skips_its_dependents_and_a_retry_after_setting_it_runs() {
     Harness h = new Harness();
-    String yaml = POST_PUBLISH.replace("post: [test, publish]", "post: [test, publish, announce]").replace("jobs:\n", "jobs:\n  announce: {run: echo done, needs: [publish]}\n");
+    String yaml =
+        POST_PUBLISH
+            .replace("post: [test, publish]", "post: [test, publish, announce]")
+            .replace("jobs:\n", "jobs:\n  announce: {run: echo done, needs: [publish]}\n");
     runPost(h, yaml);
     assertThat(h.status("publish")).isEqualTo(BuildStatus.CONFIG_ERROR);
     assertThat(h.status("announce")).isEqualTo(BuildStatus.SKIPPED);

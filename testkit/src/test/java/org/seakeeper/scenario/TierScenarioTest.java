@@ -35,7 +35,14 @@ import org.seakeeper.testkit.RecordingReporter;
 
 /** Ref confusion through the scheduler, with one bound executor per tier (docs/contracts.md §1). */
 class TierScenarioTest {
-  static final String YAML = "jobs:\n  show: {run: echo hi}\npipelines:\n  check: [show]\n  post: [show]\n  periodic: [show]\n  release: [show]\n";
+  static final String YAML =
+      "jobs:\n"
+          + "  show: {run: echo hi}\n"
+          + "pipelines:\n"
+          + "  check: [show]\n"
+          + "  post: [show]\n"
+          + "  periodic: [show]\n"
+          + "  release: [show]\n";
 
   final InMemoryStore store = new InMemoryStore();
   final FakeRepos repos = new FakeRepos();
@@ -48,41 +55,73 @@ class TierScenarioTest {
     for (Tier t : Tier.values()) {
       executors.put(t, new FakeExecutor(t));
     }
-    SchedulerMetrics metrics = new SchedulerMetrics() {
-      @Override
-      public void eventReceived() {}
+    SchedulerMetrics metrics =
+        new SchedulerMetrics() {
+          @Override
+          public void eventReceived() {}
 
-      @Override
-      public void buildStarted(Tier tier, java.time.Duration queueWait) {}
+          @Override
+          public void buildStarted(Tier tier, java.time.Duration queueWait) {}
 
-      @Override
-      public void buildFinished(org.seakeeper.core.build.BuildStatus status, java.time.Duration duration) {}
+          @Override
+          public void buildFinished(
+              org.seakeeper.core.build.BuildStatus status, java.time.Duration duration) {}
 
-      @Override
-      public void gauges(int queued, int slotsInUse) {}
+          @Override
+          public void gauges(int queued, int slotsInUse) {}
 
-      @Override
-      public void eventRefused(String connection, String project, String why) {
-        refused.add(why);
-      }
-    };
-    SchedulerSettings settings = new SchedulerSettings(Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1), TrustedContext.offlineDefaults(), policy, Cron.DAILY_0300, List.of());
-    scheduler = new Scheduler(new SchedulerPorts(store, repos, TierExecutors.of(executors), new InMemoryLogStore(), new RecordingReporter(), metrics), settings, clock, () -> {});
+          @Override
+          public void eventRefused(String connection, String project, String why) {
+            refused.add(why);
+          }
+        };
+    SchedulerSettings settings =
+        new SchedulerSettings(
+            Map.of(Tier.UNTRUSTED, 2, Tier.TRUSTED, 2, Tier.PRIVILEGED, 1),
+            TrustedContext.offlineDefaults(),
+            policy,
+            Cron.DAILY_0300,
+            List.of());
+    scheduler =
+        new Scheduler(
+            new SchedulerPorts(
+                store,
+                repos,
+                TierExecutors.of(executors),
+                new InMemoryLogStore(),
+                new RecordingReporter(),
+                metrics),
+            settings,
+            clock,
+            () -> {});
     scheduler.recover();
   }
 
   void push(String ref) {
     String sha = repos.commitConfig("local", "demo", ref, YAML);
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.RefUpdated("local", "demo", ref, "0", sha, ref), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.RefUpdated("local", "demo", ref, "0", sha, ref),
+                    clock.instant()));
   }
 
   void propose(String ref) {
     String sha = repos.commitConfig("local", "demo", ref, YAML);
-    store.transaction(tx -> tx.inbox().add(new TriggerEvent.ChangeProposed("local", "demo", "main", "c-" + ref, "1", sha, ref), clock.instant()));
+    store.transaction(
+        tx ->
+            tx.inbox()
+                .add(
+                    new TriggerEvent.ChangeProposed(
+                        "local", "demo", "main", "c-" + ref, "1", sha, ref),
+                    clock.instant()));
   }
 
   List<String> builds() {
-    return store.queries().list(BuildQuery.latest(100)).reversed().stream().map(b -> b.pipeline().id() + " " + b.ref() + " " + b.tier().id() + " " + b.status().id()).toList();
+    return store.queries().list(BuildQuery.latest(100)).reversed().stream()
+        .map(b -> b.pipeline().id() + " " + b.ref() + " " + b.tier().id() + " " + b.status().id())
+        .toList();
   }
 
   @Test
@@ -98,16 +137,23 @@ class TierScenarioTest {
     push("refs/tags/v1.0");
     scheduler.runUntilIdle();
 
-    assertThat(builds()).containsExactly(
-        "post refs/heads/v1.0 trusted success",
-        "check refs/for/refs/tags/v1 untrusted success",
-        "release refs/tags/v1.0 privileged success");
-    assertThat(refused).hasSize(5).anyMatch(w -> w.contains("refs/heads/refs/tags/v1.0") && w.contains("ambiguous"))
+    assertThat(builds())
+        .containsExactly(
+            "post refs/heads/v1.0 trusted success",
+            "check refs/for/refs/tags/v1 untrusted success",
+            "release refs/tags/v1.0 privileged success");
+    assertThat(refused)
+        .hasSize(5)
+        .anyMatch(w -> w.contains("refs/heads/refs/tags/v1.0") && w.contains("ambiguous"))
         .anyMatch(w -> w.contains("refs/tags/main") && w.contains("release pattern"))
         .anyMatch(w -> w.contains("check runs on a proposed change"));
-    assertThat(executors.get(Tier.PRIVILEGED).started()).extracting(ExecutionRequest::jobName).containsExactly("show");
+    assertThat(executors.get(Tier.PRIVILEGED).started())
+        .extracting(ExecutionRequest::jobName)
+        .containsExactly("show");
     assertThat(executors.get(Tier.PRIVILEGED).started()).allMatch(r -> r.tier() == Tier.PRIVILEGED);
-    assertThat(executors.get(Tier.UNTRUSTED).started()).singleElement().satisfies(r -> assertThat(r.network()).isFalse());
+    assertThat(executors.get(Tier.UNTRUSTED).started())
+        .singleElement()
+        .satisfies(r -> assertThat(r.network()).isFalse());
     assertThat(executors.values()).allSatisfy(f -> assertThat(f.refused()).isEmpty());
   }
 
@@ -116,26 +162,51 @@ class TierScenarioTest {
     start(TierPolicy.defaults(Glob.of("v*")));
     repos.commitConfig("local", "demo", "refs/heads/v1.0", YAML);
     repos.commitConfig("local", "demo", "refs/heads/refs/tags/v1.0", YAML);
-    SchedulerCommands.CommandResult r = scheduler.trigger("local", "demo", PipelineName.RELEASE, "refs/heads/v1.0", "admin");
+    SchedulerCommands.CommandResult r =
+        scheduler.trigger("local", "demo", PipelineName.RELEASE, "refs/heads/v1.0", "admin");
     assertThat(r.code()).isEqualTo(422);
-    assertThat(scheduler.trigger("local", "demo", PipelineName.RELEASE, "refs/heads/refs/tags/v1.0", "admin").code()).isEqualTo(422);
-    assertThat(scheduler.trigger("local", "demo", PipelineName.POST, "refs/heads/refs/tags/v1.0", "admin").message()).contains("ambiguous");
+    assertThat(
+            scheduler
+                .trigger(
+                    "local", "demo", PipelineName.RELEASE, "refs/heads/refs/tags/v1.0", "admin")
+                .code())
+        .isEqualTo(422);
+    assertThat(
+            scheduler
+                .trigger("local", "demo", PipelineName.POST, "refs/heads/refs/tags/v1.0", "admin")
+                .message())
+        .contains("ambiguous");
     scheduler.runUntilIdle();
     assertThat(builds()).isEmpty();
   }
 
   @Test
-  void with_protected_refs_only_those_branches_start_trusted_builds_and_trusted_network_follows_the_config() {
-    start(new TierPolicy(Glob.of("v*"), List.of(Glob.of("refs/heads/main")), (c, p) -> true, Map.of(Tier.UNTRUSTED, true, Tier.TRUSTED, false)));
+  void
+      with_protected_refs_only_those_branches_start_trusted_builds_and_trusted_network_follows_the_config() {
+    start(
+        new TierPolicy(
+            Glob.of("v*"),
+            List.of(Glob.of("refs/heads/main")),
+            (c, p) -> true,
+            Map.of(Tier.UNTRUSTED, true, Tier.TRUSTED, false)));
     push("refs/heads/main");
     push("refs/heads/feature");
     propose("refs/for/feature");
     scheduler.runUntilIdle();
-    assertThat(builds()).containsExactly("post refs/heads/main trusted success", "check refs/for/feature untrusted success");
+    assertThat(builds())
+        .containsExactly(
+            "post refs/heads/main trusted success", "check refs/for/feature untrusted success");
     assertThat(refused).singleElement().asString().contains("not a protected ref");
-    assertThat(executors.get(Tier.TRUSTED).started()).singleElement().satisfies(r -> assertThat(r.network()).isFalse());
-    assertThat(executors.get(Tier.UNTRUSTED).started()).singleElement().satisfies(r -> assertThat(r.network()).isFalse());
-    Optional<Build> post = store.queries().list(BuildQuery.latest(10)).stream().filter(b -> b.pipeline() == PipelineName.POST).findFirst();
+    assertThat(executors.get(Tier.TRUSTED).started())
+        .singleElement()
+        .satisfies(r -> assertThat(r.network()).isFalse());
+    assertThat(executors.get(Tier.UNTRUSTED).started())
+        .singleElement()
+        .satisfies(r -> assertThat(r.network()).isFalse());
+    Optional<Build> post =
+        store.queries().list(BuildQuery.latest(10)).stream()
+            .filter(b -> b.pipeline() == PipelineName.POST)
+            .findFirst();
     assertThat(post).isPresent();
   }
 }

@@ -28,14 +28,16 @@ class FakeExecutorContractTest extends ExecutorContract {
     assertThat(e.result().toCompletableFuture()).isNotDone();
     assertThat(fake.heldJobs()).containsExactly("contract");
     fake.release("contract", new JobOutcome.Failed(2));
-    assertThat(e.result().toCompletableFuture().join().outcome()).isEqualTo(new JobOutcome.Failed(2));
+    assertThat(e.result().toCompletableFuture().join().outcome())
+        .isEqualTo(new JobOutcome.Failed(2));
   }
 
   @Test
   void a_bound_fake_keeps_the_requests_it_refused_and_never_starts_them() {
     FakeExecutor fake = new FakeExecutor(Tier.TRUSTED).hold();
     var e = fake.start(request("true", Duration.ofSeconds(5), Tier.UNTRUSTED), l -> {});
-    assertThat(e.result().toCompletableFuture().join().outcome()).isInstanceOf(JobOutcome.InfraError.class);
+    assertThat(e.result().toCompletableFuture().join().outcome())
+        .isInstanceOf(JobOutcome.InfraError.class);
     assertThat(fake.started()).isEmpty();
     assertThat(fake.heldJobs()).isEmpty();
     assertThat(fake.refused()).hasSize(1);
@@ -46,7 +48,8 @@ class FakeExecutorContractTest extends ExecutorContract {
     FakeExecutor fake = new FakeExecutor().hold();
     var e = fake.start(request("true", Duration.ofSeconds(5)), new ArrayList<String>()::add);
     e.cancel();
-    assertThat(e.result().toCompletableFuture().join().outcome()).isInstanceOf(JobOutcome.Cancelled.class);
+    assertThat(e.result().toCompletableFuture().join().outcome())
+        .isInstanceOf(JobOutcome.Cancelled.class);
     assertThat(fake.heldJobs()).isEmpty();
   }
 }

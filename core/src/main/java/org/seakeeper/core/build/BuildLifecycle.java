@@ -8,10 +8,10 @@ import java.util.Set;
 /**
  * The one state machine of a build, as a transition table. Stateless.
  *
- * <p>Every build is born {@code queued} ({@link Build#queued}); a record that ends as soon as it
- * is made (a skipped job, a config error, ...) is born queued and moved through this table in the
- * same step ({@link Build#ended}). Only the move to {@code running} sets {@code started_at}; every
- * move to a terminal status sets {@code finished_at}.
+ * <p>Every build is born {@code queued} ({@link Build#queued}); a record that ends as soon as it is
+ * made (a skipped job, a config error, ...) is born queued and moved through this table in the same
+ * step ({@link Build#ended}). Only the move to {@code running} sets {@code started_at}; every move
+ * to a terminal status sets {@code finished_at}.
  *
  * <pre>
  *   (new) ──▶ QUEUED ──┬── dispatch ───────────────────────▶ RUNNING ──┬── exit 0 ────▶ SUCCESS
@@ -43,11 +43,24 @@ public final class BuildLifecycle {
     NEXT.put(
         BuildStatus.QUEUED,
         EnumSet.of(
-            BuildStatus.RUNNING, BuildStatus.CANCELLED, BuildStatus.SKIPPED, BuildStatus.CONFIG_ERROR, BuildStatus.ERROR, BuildStatus.DEQUEUED, BuildStatus.MERGE_CONFLICT,
+            BuildStatus.RUNNING,
+            BuildStatus.CANCELLED,
+            BuildStatus.SKIPPED,
+            BuildStatus.CONFIG_ERROR,
+            BuildStatus.ERROR,
+            BuildStatus.DEQUEUED,
+            BuildStatus.MERGE_CONFLICT,
             BuildStatus.SUCCESS));
     NEXT.put(
         BuildStatus.RUNNING,
-        EnumSet.of(BuildStatus.SUCCESS, BuildStatus.FAILURE, BuildStatus.TIMED_OUT, BuildStatus.ERROR, BuildStatus.CANCELLED, BuildStatus.INTERRUPTED, BuildStatus.DEQUEUED));
+        EnumSet.of(
+            BuildStatus.SUCCESS,
+            BuildStatus.FAILURE,
+            BuildStatus.TIMED_OUT,
+            BuildStatus.ERROR,
+            BuildStatus.CANCELLED,
+            BuildStatus.INTERRUPTED,
+            BuildStatus.DEQUEUED));
     for (BuildStatus s : BuildStatus.values()) {
       NEXT.putIfAbsent(s, EnumSet.noneOf(BuildStatus.class));
     }

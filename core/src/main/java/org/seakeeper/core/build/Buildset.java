@@ -37,10 +37,34 @@ public record Buildset(
   }
 
   public Buildset withId(long newId) {
-    return new Buildset(newId, eventId, connection, project, change, patchset, ref, commit, pipeline, tier, createdAt, finishedAt);
+    return new Buildset(
+        newId,
+        eventId,
+        connection,
+        project,
+        change,
+        patchset,
+        ref,
+        commit,
+        pipeline,
+        tier,
+        createdAt,
+        finishedAt);
   }
 
   public Buildset finished(Instant at) {
-    return new Buildset(id, eventId, connection, project, change, patchset, ref, commit, pipeline, tier, createdAt, Optional.of(at));
+    return new Buildset(
+        id,
+        eventId,
+        connection,
+        project,
+        change,
+        patchset,
+        ref,
+        commit,
+        pipeline,
+        tier,
+        createdAt,
+        Optional.of(at));
   }
 }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The overall result of a finished buildset, from the latest attempt of each job: it passed
- * when every latest attempt passed or was skipped, and at least one job ran or nothing could
- * (a buildset of only skipped jobs passes). Stateless.
+ * The overall result of a finished buildset, from the latest attempt of each job: it passed when
+ * every latest attempt passed or was skipped, and at least one job ran or nothing could (a buildset
+ * of only skipped jobs passes). Stateless.
  */
 public enum Verdict {
   PASSED,

@@ -15,20 +15,28 @@ import java.util.Set;
 import org.seakeeper.core.model.PipelineName;
 
 /**
- * Cross-references of a repo config: {@code needs} targets and cycles, pipeline entries,
- * needs across pipelines, secrets in check and jobs that never run. One instance per file.
+ * Cross-references of a repo config: {@code needs} targets and cycles, pipeline entries, needs
+ * across pipelines, secrets in check and jobs that never run. One instance per file.
  */
 final class ConfigChecks {
   private final Map<String, JobDecl> decls;
+
   /** Every job name of the file, including jobs too broken to have a decl. */
   private final Set<String> declared;
+
   private final List<JobResolver.Resolved> resolved;
   private final Problems p;
+
   /** Declared name (matrix base) to the resolved instance names. */
   private final Map<String, List<String>> instances = new LinkedHashMap<>();
+
   private final Map<String, JobResolver.Resolved> byName = new HashMap<>();
 
-  ConfigChecks(Map<String, JobDecl> decls, Set<String> declared, List<JobResolver.Resolved> resolved, Problems p) {
+  ConfigChecks(
+      Map<String, JobDecl> decls,
+      Set<String> declared,
+      List<JobResolver.Resolved> resolved,
+      Problems p) {
     this.decls = decls;
     this.declared = declared;
     this.resolved = resolved;
@@ -40,7 +48,8 @@ final class ConfigChecks {
   }
 
   /** Runs every check and returns each pipeline's job instance names. */
-  Map<PipelineName, List<String>> check(Map<PipelineName, List<Located<String>>> pipelines, boolean pipelinesDeclared) {
+  Map<PipelineName, List<String>> check(
+      Map<PipelineName, List<Located<String>>> pipelines, boolean pipelinesDeclared) {
     Map<String, Set<String>> graph = needsGraph();
     reportNeedsCycles(graph);
     Map<PipelineName, List<String>> out = new EnumMap<>(PipelineName.class);
@@ -51,7 +60,11 @@ final class ConfigChecks {
       for (Located<String> entry : e.getValue()) {
         String name = entry.value();
         if (name.startsWith(".")) {
-          p.error(entry.pos(), "job '" + name + "' is a template (its name starts with '.') and cannot be in a pipeline");
+          p.error(
+              entry.pos(),
+              "job '"
+                  + name
+                  + "' is a template (its name starts with '.') and cannot be in a pipeline");
           continue;
         }
         List<String> names = targets(name);
@@ -59,11 +72,20 @@ final class ConfigChecks {
           if (declared.contains(name)) {
             continue; // the job has problems of its own, already reported
           }
-          p.error(entry.pos(), "pipeline '" + pipeline.id() + "' names unknown job '" + name + "'" + p.hint(name, decls.keySet()));
+          p.error(
+              entry.pos(),
+              "pipeline '"
+                  + pipeline.id()
+                  + "' names unknown job '"
+                  + name
+                  + "'"
+                  + p.hint(name, decls.keySet()));
           continue;
         }
         if (listed.containsKey(names.getFirst())) {
-          p.warning(entry.pos(), "job '" + name + "' is listed twice in pipeline '" + pipeline.id() + "'");
+          p.warning(
+              entry.pos(),
+              "job '" + name + "' is listed twice in pipeline '" + pipeline.id() + "'");
           continue;
         }
         names.forEach(n -> listed.put(n, entry.pos()));
@@ -74,12 +96,31 @@ final class ConfigChecks {
         for (String need : graph.getOrDefault(job.getKey(), Set.of())) {
           if (!listed.containsKey(need)) {
             String needName = byName.get(need).baseName();
-            report(job.getValue(), "job '" + r.baseName() + "' needs '" + needName + "', which is not in pipeline '" + pipeline.id() + "' (needs across pipelines are not allowed)");
+            report(
+                job.getValue(),
+                "job '"
+                    + r.baseName()
+                    + "' needs '"
+                    + needName
+                    + "', which is not in pipeline '"
+                    + pipeline.id()
+                    + "' (needs across pipelines are not allowed)");
           }
         }
         if (pipeline == PipelineName.CHECK && !r.job().secrets().isEmpty()) {
-          String from = r.secretsFrom().equals(r.baseName()) ? "" : " (inherited from '" + r.secretsFrom() + "')";
-          report(job.getValue(), "job '" + r.baseName() + "' has secrets " + r.job().secrets() + from + " but is in pipeline 'check', which runs untrusted code and never gets secrets");
+          String from =
+              r.secretsFrom().equals(r.baseName())
+                  ? ""
+                  : " (inherited from '" + r.secretsFrom() + "')";
+          report(
+              job.getValue(),
+              "job '"
+                  + r.baseName()
+                  + "' has secrets "
+                  + r.job().secrets()
+                  + from
+                  + " but is in pipeline 'check', which runs untrusted code and never gets"
+                  + " secrets");
         }
       }
       used.addAll(listed.keySet());
@@ -111,10 +152,23 @@ final class ConfigChecks {
         if (need.value().equals(r.baseName()) || need.value().equals(r.job().name())) {
           report(need.pos(), "job '" + r.baseName() + "' needs itself");
         } else if (t == null && need.value().startsWith(".") && declared.contains(need.value())) {
-          report(need.pos(), "job '" + r.baseName() + "' needs template '" + need.value() + "', which never runs (templates are only extended)");
+          report(
+              need.pos(),
+              "job '"
+                  + r.baseName()
+                  + "' needs template '"
+                  + need.value()
+                  + "', which never runs (templates are only extended)");
         } else if (t == null) {
           if (!declared.contains(need.value())) {
-            report(need.pos(), "job '" + r.baseName() + "' needs unknown job '" + need.value() + "'" + p.hint(need.value(), decls.keySet()));
+            report(
+                need.pos(),
+                "job '"
+                    + r.baseName()
+                    + "' needs unknown job '"
+                    + need.value()
+                    + "'"
+                    + p.hint(need.value(), decls.keySet()));
           }
         } else {
           edges.addAll(t);
@@ -175,22 +229,35 @@ final class ConfigChecks {
     cycle.add(cycle.getFirst());
     JobResolver.Resolved from = byName.get(cycle.getFirst());
     String to = cycle.get(1);
-    Pos at = from.needs().stream().filter(l -> targets(l.value()) != null && targets(l.value()).contains(to)).map(Located::pos).findFirst().orElse(from.namePos());
+    Pos at =
+        from.needs().stream()
+            .filter(l -> targets(l.value()) != null && targets(l.value()).contains(to))
+            .map(Located::pos)
+            .findFirst()
+            .orElse(from.namePos());
     report(at, "needs cycle: " + String.join(" -> ", cycle));
   }
 
   private void reportUnused(Set<String> used) {
     Set<String> extended = new HashSet<>();
-    decls.values().forEach(d -> {
-      if (d.extendsName() != null) {
-        extended.add(d.extendsName().value());
-      }
-    });
+    decls
+        .values()
+        .forEach(
+            d -> {
+              if (d.extendsName() != null) {
+                extended.add(d.extendsName().value());
+              }
+            });
     for (JobDecl d : decls.values()) {
       List<String> names = instances.getOrDefault(d.name(), List.of());
       boolean runs = names.stream().anyMatch(used::contains);
       if (!runs && !d.name().startsWith(".") && !extended.contains(d.name()) && !names.isEmpty()) {
-        p.warning(d.namePos(), "job '" + d.name() + "' is in no pipeline and never runs (start its name with '.' to mark it a template)");
+        p.warning(
+            d.namePos(),
+            "job '"
+                + d.name()
+                + "' is in no pipeline and never runs (start its name with '.' to mark it a"
+                + " template)");
       }
     }
   }

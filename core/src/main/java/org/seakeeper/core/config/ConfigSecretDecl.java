@@ -21,7 +21,11 @@ public record ConfigSecretDecl(SecretBinding binding, byte[] sealed, Pos pos, Po
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConfigSecretDecl d && d.binding.equals(binding) && java.util.Arrays.equals(d.sealed, sealed) && d.pos.equals(pos) && d.valuePos.equals(valuePos);
+    return o instanceof ConfigSecretDecl d
+        && d.binding.equals(binding)
+        && java.util.Arrays.equals(d.sealed, sealed)
+        && d.pos.equals(pos)
+        && d.valuePos.equals(valuePos);
   }
 
   @Override

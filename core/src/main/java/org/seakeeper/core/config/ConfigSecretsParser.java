@@ -25,15 +25,32 @@ final class ConfigSecretsParser {
     List<ConfigSecretDecl> out = new ArrayList<>();
     Map<List<String>, Pos> seen = new LinkedHashMap<>();
     for (Node item : Nodes.list(v, "'secrets'", p).orElse(List.of())) {
-      Nodes.mapping(item, "each item of 'secrets'", p).ifPresent(m -> entry(m, p).ifPresent(d -> {
-        SecretBinding b = d.binding();
-        Pos first = seen.putIfAbsent(List.of(b.connection(), b.project(), b.name()), d.pos());
-        if (first != null) {
-          p.error(d.pos(), "secret '" + b.name() + "' of project " + b.project() + " (connection " + b.connection() + ") is already defined at line " + first.line() + "; define each secret once");
-        } else {
-          out.add(d);
-        }
-      }));
+      Nodes.mapping(item, "each item of 'secrets'", p)
+          .ifPresent(
+              m ->
+                  entry(m, p)
+                      .ifPresent(
+                          d -> {
+                            SecretBinding b = d.binding();
+                            Pos first =
+                                seen.putIfAbsent(
+                                    List.of(b.connection(), b.project(), b.name()), d.pos());
+                            if (first != null) {
+                              p.error(
+                                  d.pos(),
+                                  "secret '"
+                                      + b.name()
+                                      + "' of project "
+                                      + b.project()
+                                      + " (connection "
+                                      + b.connection()
+                                      + ") is already defined at line "
+                                      + first.line()
+                                      + "; define each secret once");
+                            } else {
+                              out.add(d);
+                            }
+                          }));
     }
     return out;
   }
@@ -61,7 +78,15 @@ final class ConfigSecretsParser {
           scopePos = Nodes.pos(e.value());
           scope = pipelines(e.value(), p);
         }
-        default -> p.error(e.keyPos(), "unknown key '" + e.key() + "' in a secret" + Suggest.hint(e.key(), KEYS) + "; expected " + KEYS);
+        default ->
+            p.error(
+                e.keyPos(),
+                "unknown key '"
+                    + e.key()
+                    + "' in a secret"
+                    + Suggest.hint(e.key(), KEYS)
+                    + "; expected "
+                    + KEYS);
       }
     }
     if (project == null) {
@@ -72,39 +97,62 @@ final class ConfigSecretsParser {
     }
     byte[] sealed = null;
     if (value == null) {
-      p.error(Nodes.pos(m), "a secret needs a 'value': the ciphertext printed by seakeeper secrets encrypt");
+      p.error(
+          Nodes.pos(m),
+          "a secret needs a 'value': the ciphertext printed by seakeeper secrets encrypt");
     } else {
       try {
         sealed = Base64.getDecoder().decode(value.replaceAll("\\s", ""));
         if (sealed.length == 0) {
-          p.error(valuePos, "the secret's value is empty: paste the ciphertext printed by seakeeper secrets encrypt");
+          p.error(
+              valuePos,
+              "the secret's value is empty: paste the ciphertext printed by seakeeper secrets"
+                  + " encrypt");
         }
       } catch (IllegalArgumentException e) {
-        p.error(valuePos, "the secret's value is not base64: paste the ciphertext printed by seakeeper secrets encrypt (never the plain value)");
+        p.error(
+            valuePos,
+            "the secret's value is not base64: paste the ciphertext printed by seakeeper secrets"
+                + " encrypt (never the plain value)");
       }
     }
     if (project != null && name != null && !scope.isEmpty()) {
       for (String problem : SecretBinding.problems(connection, project, name, scope)) {
-        p.error(problem.contains("pipeline") || problem.contains("'check'") ? scopePos : Nodes.pos(m), problem);
+        p.error(
+            problem.contains("pipeline") || problem.contains("'check'") ? scopePos : Nodes.pos(m),
+            problem);
       }
     }
     if (p.sorted().size() > before) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(new ConfigSecretDecl(new SecretBinding(connection, project, name, scope), sealed, Nodes.pos(m), valuePos));
+    return java.util.Optional.of(
+        new ConfigSecretDecl(
+            new SecretBinding(connection, project, name, scope), sealed, Nodes.pos(m), valuePos));
   }
 
   private static Set<PipelineName> pipelines(Node v, Problems p) {
     Set<PipelineName> out = java.util.EnumSet.noneOf(PipelineName.class);
     List<Located<String>> items = Nodes.strings(v, "'secrets.pipelines'", p);
     for (Located<String> s : items) {
-      PipelineName.parse(s.value()).ifPresentOrElse(out::add, () -> p.error(s.pos(), "unknown pipeline '" + s.value() + "'; expected some of gate, post, periodic, release"));
+      PipelineName.parse(s.value())
+          .ifPresentOrElse(
+              out::add,
+              () ->
+                  p.error(
+                      s.pos(),
+                      "unknown pipeline '"
+                          + s.value()
+                          + "'; expected some of gate, post, periodic, release"));
     }
     if (out.isEmpty() && !items.isEmpty()) {
       return Set.of(); // already reported
     }
     if (items.isEmpty()) {
-      p.error(Nodes.pos(v), "'secrets.pipelines' is empty: list where the secret is offered (default: post, periodic, release)");
+      p.error(
+          Nodes.pos(v),
+          "'secrets.pipelines' is empty: list where the secret is offered (default: post, periodic,"
+              + " release)");
       return Set.of();
     }
     return out;

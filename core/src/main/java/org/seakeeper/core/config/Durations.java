@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /** Parses durations written as {@code 90s}, {@code 10m}, {@code 1h30m}. Stateless. */
 public final class Durations {
-  private static final Pattern FORM = Pattern.compile("(?:(\\d{1,4})h)?(?:(\\d{1,5})m)?(?:(\\d{1,6})s)?");
+  private static final Pattern FORM =
+      Pattern.compile("(?:(\\d{1,4})h)?(?:(\\d{1,5})m)?(?:(\\d{1,6})s)?");
 
   private Durations() {}
 

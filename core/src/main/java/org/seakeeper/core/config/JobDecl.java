@@ -6,8 +6,8 @@ import java.util.Map;
 import org.seakeeper.core.model.When;
 
 /**
- * One job as written in a file, before {@code extends} is applied. A null field means the key
- * was absent (so it may be inherited). Immutable.
+ * One job as written in a file, before {@code extends} is applied. A null field means the key was
+ * absent (so it may be inherited). Immutable.
  */
 public record JobDecl(
     String name,

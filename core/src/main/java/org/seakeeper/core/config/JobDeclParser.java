@@ -22,19 +22,33 @@ public final class JobDeclParser {
   /** Every key a job may have. */
   public static final List<String> KEYS =
       List.of(
-          "run", "timeout", "image", "extends", "needs", "artifacts", "secrets", "variables",
-          "retries", "when", "matrix", "description");
+          "run",
+          "timeout",
+          "image",
+          "extends",
+          "needs",
+          "artifacts",
+          "secrets",
+          "variables",
+          "retries",
+          "when",
+          "matrix",
+          "description");
 
   static final List<String> WHEN_KEYS = List.of("branches", "files", "ignore_files");
   static final Pattern JOB_NAME = Pattern.compile("\\.?[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  static final Pattern BASE_JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)+");
+  static final Pattern BASE_JOB_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)+");
   static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,63}");
+
   /** Longest timeout a job may ask for. */
   public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+
   /** Most infrastructure retries a job may ask for. */
   public static final int MAX_RETRIES = 3;
+
   /** Most instances one matrix may expand to. */
   public static final int MAX_MATRIX = 64;
 
@@ -59,7 +73,8 @@ public final class JobDeclParser {
       switch (e.key()) {
         case "run" -> run = script(v, what, p);
         case "timeout" -> timeout = duration(v, what, p);
-        case "image" -> image = matching(v, what, IMAGE, "an image name like 'host' or 'debian-12'", p);
+        case "image" ->
+            image = matching(v, what, IMAGE, "an image name like 'host' or 'debian-12'", p);
         case "extends" -> ext = extendsName(v, what, p);
         case "needs" -> needs = Nodes.strings(v, what, p);
         case "artifacts" -> artifacts = artifacts(v, what, p);
@@ -70,12 +85,31 @@ public final class JobDeclParser {
         case "matrix" -> matrix = matrix(v, e.keyPos(), what, p);
         case "description" -> description = Nodes.string(v, what, p).orElse(null);
         default ->
-            p.error(e.keyPos(), "unknown key '" + e.key() + "' in job '" + name + "'" + Suggest.hint(e.key(), KEYS));
+            p.error(
+                e.keyPos(),
+                "unknown key '"
+                    + e.key()
+                    + "' in job '"
+                    + name
+                    + "'"
+                    + Suggest.hint(e.key(), KEYS));
       }
     }
     return new JobDecl(
-        name, namePos, run, timeout, image, ext, needs, artifacts, secrets, variables, retries, when,
-        matrix, description);
+        name,
+        namePos,
+        run,
+        timeout,
+        image,
+        ext,
+        needs,
+        artifacts,
+        secrets,
+        variables,
+        retries,
+        when,
+        matrix,
+        description);
   }
 
   /**
@@ -112,13 +146,18 @@ public final class JobDeclParser {
 
   private static Located<Duration> duration(Node v, String what, Problems p) {
     if (!(v instanceof ScalarNode) || Nodes.isNull(v)) {
-      p.error(Nodes.pos(v), what + " must be a duration like 90s, 10m or 1h30m, found " + Nodes.kind(v));
+      p.error(
+          Nodes.pos(v),
+          what + " must be a duration like 90s, 10m or 1h30m, found " + Nodes.kind(v));
       return null;
     }
     String s = ((ScalarNode) v).getValue();
     Optional<Duration> d = Durations.parse(s);
     if (d.isEmpty()) {
-      String fix = s.strip().matches("[0-9]+") ? "add a unit, like " + s.strip() + "s" : "write it like 90s, 10m or 1h30m";
+      String fix =
+          s.strip().matches("[0-9]+")
+              ? "add a unit, like " + s.strip() + "s"
+              : "write it like 90s, 10m or 1h30m";
       p.error(Nodes.pos(v), "bad duration '" + s + "' for " + what + ": " + fix);
       return null;
     }
@@ -127,13 +166,16 @@ public final class JobDeclParser {
       return null;
     }
     if (d.get().compareTo(MAX_TIMEOUT) > 0) {
-      p.error(Nodes.pos(v), what + " is " + Durations.format(d.get()) + ", longer than the 24h maximum");
+      p.error(
+          Nodes.pos(v),
+          what + " is " + Durations.format(d.get()) + ", longer than the 24h maximum");
       return null;
     }
     return new Located<>(d.get(), Nodes.pos(v));
   }
 
-  private static Located<String> matching(Node v, String what, Pattern re, String expected, Problems p) {
+  private static Located<String> matching(
+      Node v, String what, Pattern re, String expected, Problems p) {
     Optional<String> s = Nodes.string(v, what, p);
     if (s.isEmpty()) {
       return null;
@@ -151,7 +193,13 @@ public final class JobDeclParser {
       return null;
     }
     if (!JOB_NAME.matcher(s.get()).matches() && !BASE_JOB_NAME.matcher(s.get()).matches()) {
-      p.error(Nodes.pos(v), "bad " + what + ": '" + s.get() + "' is neither a job name nor a base job like 'base/java'");
+      p.error(
+          Nodes.pos(v),
+          "bad "
+              + what
+              + ": '"
+              + s.get()
+              + "' is neither a job name nor a base job like 'base/java'");
       return null;
     }
     return new Located<>(s.get(), Nodes.pos(v));
@@ -176,7 +224,8 @@ public final class JobDeclParser {
       if (SECRET.matcher(s.value()).matches()) {
         out.add(s);
       } else {
-        p.error(s.pos(), "bad secret name '" + s.value() + "': use letters, digits, '.', '_' and '-'");
+        p.error(
+            s.pos(), "bad secret name '" + s.value() + "': use letters, digits, '.', '_' and '-'");
       }
     }
     return out;
@@ -190,11 +239,18 @@ public final class JobDeclParser {
             m -> {
               for (Nodes.Entry e : Nodes.entries(m, p)) {
                 if (!VARIABLE.matcher(e.key()).matches()) {
-                  p.error(e.keyPos(), "bad variable name '" + e.key() + "': use letters, digits and '_'");
+                  p.error(
+                      e.keyPos(),
+                      "bad variable name '" + e.key() + "': use letters, digits and '_'");
                 } else if (e.key().startsWith("SEAKEEPER_")) {
-                  p.error(e.keyPos(), "variable '" + e.key() + "' is reserved: names starting with SEAKEEPER_ are set by Seakeeper");
+                  p.error(
+                      e.keyPos(),
+                      "variable '"
+                          + e.key()
+                          + "' is reserved: names starting with SEAKEEPER_ are set by Seakeeper");
                 } else {
-                  Nodes.scalarText(e.value(), "variable '" + e.key() + "'", p).ifPresent(s -> out.put(e.key(), s));
+                  Nodes.scalarText(e.value(), "variable '" + e.key() + "'", p)
+                      .ifPresent(s -> out.put(e.key(), s));
                 }
               }
             });
@@ -222,19 +278,26 @@ public final class JobDeclParser {
     List<Glob> files = List.of();
     List<Glob> ignore = List.of();
     for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
-      List<Glob> globs = Nodes.strings(e.value(), "'when." + e.key() + "'", p).stream().map(l -> Glob.of(l.value())).toList();
+      List<Glob> globs =
+          Nodes.strings(e.value(), "'when." + e.key() + "'", p).stream()
+              .map(l -> Glob.of(l.value()))
+              .toList();
       switch (e.key()) {
         case "branches" -> branches = globs;
         case "files" -> files = globs;
         case "ignore_files" -> ignore = globs;
-        default -> p.error(e.keyPos(), "unknown key '" + e.key() + "' in 'when'" + Suggest.hint(e.key(), WHEN_KEYS));
+        default ->
+            p.error(
+                e.keyPos(),
+                "unknown key '" + e.key() + "' in 'when'" + Suggest.hint(e.key(), WHEN_KEYS));
       }
     }
     return new When(branches, files, ignore);
   }
 
   /** Reads a matrix; problems of the whole matrix are reported at its key {@code at}. */
-  private static Located<Map<String, List<String>>> matrix(Node v, Pos at, String what, Problems p) {
+  private static Located<Map<String, List<String>>> matrix(
+      Node v, Pos at, String what, Problems p) {
     Optional<MappingNode> m = Nodes.mapping(v, what, p);
     if (m.isEmpty()) {
       return null;
@@ -270,7 +333,11 @@ public final class JobDeclParser {
       return Optional.empty();
     }
     if (e.key().startsWith("SEAKEEPER_")) {
-      p.error(e.keyPos(), "matrix variable '" + e.key() + "' is reserved: names starting with SEAKEEPER_ are set by Seakeeper");
+      p.error(
+          e.keyPos(),
+          "matrix variable '"
+              + e.key()
+              + "' is reserved: names starting with SEAKEEPER_ are set by Seakeeper");
       return Optional.empty();
     }
     Optional<List<Node>> items = Nodes.list(e.value(), "matrix variable '" + e.key() + "'", p);
@@ -284,7 +351,8 @@ public final class JobDeclParser {
     Set<String> values = new LinkedHashSet<>();
     boolean ok = true;
     for (Node i : items.get()) {
-      Optional<String> s = Nodes.scalarText(i, "each value of matrix variable '" + e.key() + "'", p);
+      Optional<String> s =
+          Nodes.scalarText(i, "each value of matrix variable '" + e.key() + "'", p);
       if (s.isPresent() && values.contains(s.get())) {
         p.error(Nodes.pos(i), "matrix variable '" + e.key() + "' lists '" + s.get() + "' twice");
         ok = false;

@@ -12,8 +12,8 @@ import org.seakeeper.core.model.Job;
 import org.seakeeper.core.model.When;
 
 /**
- * Applies {@code extends} (local jobs and trusted base jobs) and expands {@code matrix}.
- * One instance per config file; not thread-safe.
+ * Applies {@code extends} (local jobs and trusted base jobs) and expands {@code matrix}. One
+ * instance per config file; not thread-safe.
  */
 final class JobResolver {
   /**
@@ -21,18 +21,22 @@ final class JobResolver {
    *
    * @param secretsFrom the job that declares the secrets this one gets (itself or an ancestor)
    */
-  record Resolved(String baseName, Pos namePos, List<Located<String>> needs, String secretsFrom, Job job) {}
+  record Resolved(
+      String baseName, Pos namePos, List<Located<String>> needs, String secretsFrom, Job job) {}
 
   /** Most levels of {@code extends} from a job to its furthest ancestor (as in GitLab CI). */
   static final int MAX_EXTENDS = 10;
 
   private final Map<String, JobDecl> decls;
+
   /** Every job name of the file, including jobs too broken to have a decl. */
   private final Set<String> declared;
+
   private final Map<String, String> globalVariables;
   private final TrustedContext ctx;
   private final Problems problems;
   private final Set<Set<String>> reportedCycles = new HashSet<>();
+
   /** Most variables, needs, artifacts and secrets of all resolved jobs together. */
   static final long MAX_EXPANDED = 100_000;
 
@@ -47,7 +51,12 @@ final class JobResolver {
   private boolean overBudget;
   private boolean tooManyJobs;
 
-  JobResolver(Map<String, JobDecl> decls, Set<String> declared, Map<String, String> globalVariables, TrustedContext ctx, Problems problems) {
+  JobResolver(
+      Map<String, JobDecl> decls,
+      Set<String> declared,
+      Map<String, String> globalVariables,
+      TrustedContext ctx,
+      Problems problems) {
     this.decls = decls;
     this.declared = declared;
     this.globalVariables = globalVariables;
@@ -69,7 +78,15 @@ final class JobResolver {
       if (out.size() + jobs.size() > MAX_JOBS) {
         if (!tooManyJobs) {
           tooManyJobs = true;
-          problems.error(d.namePos(), "the config defines more than " + MAX_JOBS + " jobs (counting each 'matrix' combination), at job '" + d.name() + "'; the limit is " + MAX_JOBS + ": use fewer jobs or smaller matrices");
+          problems.error(
+              d.namePos(),
+              "the config defines more than "
+                  + MAX_JOBS
+                  + " jobs (counting each 'matrix' combination), at job '"
+                  + d.name()
+                  + "'; the limit is "
+                  + MAX_JOBS
+                  + ": use fewer jobs or smaller matrices");
         }
         continue;
       }
@@ -97,7 +114,15 @@ final class JobResolver {
       String parent = ext.value();
       if (chain.size() > MAX_EXTENDS) {
         // Stop here rather than walk on: a hostile file may chain thousands of jobs.
-        problems.error(start.extendsName().pos(), "job '" + start.name() + "' has more than " + MAX_EXTENDS + " levels of 'extends' (" + String.join(" -> ", names) + " -> ...): use fewer");
+        problems.error(
+            start.extendsName().pos(),
+            "job '"
+                + start.name()
+                + "' has more than "
+                + MAX_EXTENDS
+                + " levels of 'extends' ("
+                + String.join(" -> ", names)
+                + " -> ...): use fewer");
         return Optional.empty();
       }
       if (seen.contains(parent)) {
@@ -111,27 +136,63 @@ final class JobResolver {
           continue;
         }
         if (ctx.offline()) {
-          problems.warning(ext.pos(), "base job '" + parent + "' comes from the server's trusted config and is unknown offline (pass --config); 'run' skips this job");
-          return Optional.of(new Chain(chain, Optional.of("extends base job '" + parent + "', unknown offline (pass --config)")));
+          problems.warning(
+              ext.pos(),
+              "base job '"
+                  + parent
+                  + "' comes from the server's trusted config and is unknown offline (pass"
+                  + " --config); 'run' skips this job");
+          return Optional.of(
+              new Chain(
+                  chain,
+                  Optional.of(
+                      "extends base job '" + parent + "', unknown offline (pass --config)")));
         }
         if (isLocal(cur)) {
-          problems.error(ext.pos(), "unknown base job '" + parent + "'" + problems.hint(parent, ctx.baseJobs().keySet()));
+          problems.error(
+              ext.pos(),
+              "unknown base job '" + parent + "'" + problems.hint(parent, ctx.baseJobs().keySet()));
         } else {
-          problems.error(start.extendsName().pos(), "base job '" + cur.name() + "' extends unknown base job '" + parent + "' (a problem of the server's trusted config)");
+          problems.error(
+              start.extendsName().pos(),
+              "base job '"
+                  + cur.name()
+                  + "' extends unknown base job '"
+                  + parent
+                  + "' (a problem of the server's trusted config)");
         }
         return Optional.empty();
       }
       if (!isLocal(cur)) {
         // A trusted base job never inherits from a repo's own (untrusted) jobs.
-        problems.error(start.extendsName().pos(), "base job '" + cur.name() + "' extends '" + parent + "', which is not a base job (a problem of the server's trusted config)");
+        problems.error(
+            start.extendsName().pos(),
+            "base job '"
+                + cur.name()
+                + "' extends '"
+                + parent
+                + "', which is not a base job (a problem of the server's trusted config)");
         return Optional.empty();
       }
       JobDecl next = decls.get(parent);
       if (next == null) {
         if (!isLocal(cur)) {
-          problems.error(start.extendsName().pos(), "base job '" + cur.name() + "' extends '" + parent + "', which is not a base job (a problem of the server's trusted config)");
+          problems.error(
+              start.extendsName().pos(),
+              "base job '"
+                  + cur.name()
+                  + "' extends '"
+                  + parent
+                  + "', which is not a base job (a problem of the server's trusted config)");
         } else if (!declared.contains(parent)) {
-          problems.error(ext.pos(), "job '" + cur.name() + "' extends unknown job '" + parent + "'" + problems.hint(parent, decls.keySet()));
+          problems.error(
+              ext.pos(),
+              "job '"
+                  + cur.name()
+                  + "' extends unknown job '"
+                  + parent
+                  + "'"
+                  + problems.hint(parent, decls.keySet()));
         }
         return Optional.empty();
       }
@@ -140,9 +201,9 @@ final class JobResolver {
   }
 
   /**
-   * Whether a job is this file's own (not a base job of trusted config): only its positions are
-   * in this file. Problems of an ancestor are reported for every job that meets them (Problems
-   * keeps one copy), as templates are never resolved on their own.
+   * Whether a job is this file's own (not a base job of trusted config): only its positions are in
+   * this file. Problems of an ancestor are reported for every job that meets them (Problems keeps
+   * one copy), as templates are never resolved on their own.
    */
   private boolean isLocal(JobDecl d) {
     return decls.get(d.name()) == d;
@@ -153,13 +214,21 @@ final class JobResolver {
     if (!reportedCycles.add(new HashSet<>(cycle))) {
       return;
     }
-    // Base jobs of trusted config may take part in a cycle, but only this file's jobs can be pointed at.
-    JobDecl first = cycle.stream().map(decls::get).filter(d -> d != null).min((a, b) -> a.namePos().compareTo(b.namePos())).orElse(null);
+    // Base jobs of trusted config may take part in a cycle, but only this file's jobs can be
+    // pointed at.
+    JobDecl first =
+        cycle.stream()
+            .map(decls::get)
+            .filter(d -> d != null)
+            .min((a, b) -> a.namePos().compareTo(b.namePos()))
+            .orElse(null);
     int i = first == null ? 0 : cycle.indexOf(first.name());
     List<String> path = new ArrayList<>(cycle.subList(i, cycle.size()));
     path.addAll(cycle.subList(0, i));
     path.add(path.getFirst());
-    problems.error((first == null ? start : first).extendsName().pos(), "extends cycle: " + String.join(" -> ", path));
+    problems.error(
+        (first == null ? start : first).extendsName().pos(),
+        "extends cycle: " + String.join(" -> ", path));
   }
 
   private <T> T first(List<JobDecl> chain, java.util.function.Function<JobDecl, T> f) {
@@ -177,20 +246,34 @@ final class JobResolver {
     Optional<String> unavailable = c.unavailable();
     Located<String> run = first(chain, JobDecl::run);
     if (run == null && unavailable.isEmpty()) {
-      problems.error(d.namePos(), "job '" + d.name() + "' has no 'run' script" + (chain.size() > 1 ? " (none to inherit either)" : ""));
+      problems.error(
+          d.namePos(),
+          "job '"
+              + d.name()
+              + "' has no 'run' script"
+              + (chain.size() > 1 ? " (none to inherit either)" : ""));
       return List.of();
     }
     Located<String> image = first(chain, JobDecl::image);
     String imageName = image == null ? TrustedContext.HOST_IMAGE : image.value();
     if (!ctx.knowsImage(imageName)) {
       // The image may come from a base job, whose position is in the server's config.
-      boolean local = chain.stream().filter(x -> x.image() != null).findFirst().map(this::isLocal).orElse(true);
+      boolean local =
+          chain.stream().filter(x -> x.image() != null).findFirst().map(this::isLocal).orElse(true);
       Pos at = local ? image.pos() : d.extendsName().pos();
       if (ctx.offline()) {
-        problems.warning(at, "image '" + imageName + "' is registered on the server and unknown offline (pass --config); 'run' skips this job");
-        unavailable = unavailable.or(() -> Optional.of("image '" + imageName + "' is unknown offline (pass --config)"));
+        problems.warning(
+            at,
+            "image '"
+                + imageName
+                + "' is registered on the server and unknown offline (pass --config); 'run' skips"
+                + " this job");
+        unavailable =
+            unavailable.or(
+                () -> Optional.of("image '" + imageName + "' is unknown offline (pass --config)"));
       } else {
-        problems.error(at, "unknown image '" + imageName + "'" + problems.hint(imageName, ctx.images()));
+        problems.error(
+            at, "unknown image '" + imageName + "'" + problems.hint(imageName, ctx.images()));
         return List.of();
       }
     }
@@ -199,7 +282,12 @@ final class JobResolver {
     List<Located<String>> secrets = orEmpty(first(chain, JobDecl::secrets));
     Located<Map<String, List<String>>> matrix = first(chain, JobDecl::matrix);
     List<Map<String, String>> combos = combinations(matrix == null ? Map.of() : matrix.value());
-    long size = globalVariables.size() + needs.size() + artifacts.size() + secrets.size() + combos.getFirst().size();
+    long size =
+        globalVariables.size()
+            + needs.size()
+            + artifacts.size()
+            + secrets.size()
+            + combos.getFirst().size();
     for (JobDecl x : chain) {
       size += x.variables() == null ? 0 : x.variables().size();
     }
@@ -216,12 +304,25 @@ final class JobResolver {
     Located<Integer> retries = first(chain, JobDecl::retries);
     When when = first(chain, JobDecl::when);
     String description = first(chain, JobDecl::description);
-    String secretsFrom = chain.stream().filter(x -> x.secrets() != null).map(JobDecl::name).findFirst().orElse(d.name());
+    String secretsFrom =
+        chain.stream()
+            .filter(x -> x.secrets() != null)
+            .map(JobDecl::name)
+            .findFirst()
+            .orElse(d.name());
     List<Resolved> out = new ArrayList<>();
     for (Map<String, String> combo : combos) {
       Map<String, String> v = new LinkedHashMap<>(vars);
       v.putAll(combo);
-      String name = combo.isEmpty() ? d.name() : d.name() + "[" + String.join(",", combo.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + "]";
+      String name =
+          combo.isEmpty()
+              ? d.name()
+              : d.name()
+                  + "["
+                  + String.join(
+                      ",",
+                      combo.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                  + "]";
       Job job =
           new Job(
               name,
@@ -252,7 +353,12 @@ final class JobResolver {
     }
     if (!overBudget) {
       overBudget = true;
-      problems.error(d.namePos(), "the jobs expand to more than " + MAX_EXPANDED + " variables, needs, artifacts and secrets in all (through 'extends', 'matrix' and top-level 'variables'); refusing to read them");
+      problems.error(
+          d.namePos(),
+          "the jobs expand to more than "
+              + MAX_EXPANDED
+              + " variables, needs, artifacts and secrets in all (through 'extends', 'matrix' and"
+              + " top-level 'variables'); refusing to read them");
     }
     return false;
   }

@@ -15,8 +15,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * Typed, position-aware reads of YAML nodes that record a problem instead of throwing.
- * Stateless.
+ * Typed, position-aware reads of YAML nodes that record a problem instead of throwing. Stateless.
  */
 public final class Nodes {
   private Nodes() {}
@@ -113,7 +112,8 @@ public final class Nodes {
         mergeFrom(n, into, problems);
       }
     } else {
-      problems.error(pos(v), "a merge key '<<' takes a mapping or a list of mappings, found " + kind(v));
+      problems.error(
+          pos(v), "a merge key '<<' takes a mapping or a list of mappings, found " + kind(v));
     }
   }
 
@@ -163,7 +163,12 @@ public final class Nodes {
         return Optional.of(Integer.parseInt(s.getValue().replace("_", "")));
       } catch (NumberFormatException e) {
         boolean digits = s.getValue().matches("[-+]?[0-9_]+");
-        problems.error(pos(n), what + (digits ? " is too large" : " must be a whole number, found '" + s.getValue() + "'"));
+        problems.error(
+            pos(n),
+            what
+                + (digits
+                    ? " is too large"
+                    : " must be a whole number, found '" + s.getValue() + "'"));
         return Optional.empty();
       }
     }

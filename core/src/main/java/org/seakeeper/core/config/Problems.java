@@ -13,6 +13,7 @@ import java.util.Set;
  */
 public final class Problems {
   private final List<Problem> list = new ArrayList<>();
+
   /** The same problems, for a cheap duplicate check: a hostile file may cause thousands. */
   private final Set<Problem> seen = new HashSet<>();
 
@@ -22,8 +23,8 @@ public final class Problems {
   private long hintWork;
 
   /**
-   * {@link Suggest#hint} within a budget per run: a hostile file may name thousands of unknown
-   * jobs among thousands of jobs, and suggestions are a courtesy, not a check.
+   * {@link Suggest#hint} within a budget per run: a hostile file may name thousands of unknown jobs
+   * among thousands of jobs, and suggestions are a courtesy, not a check.
    */
   public String hint(String word, Collection<String> candidates) {
     if (hintWork > MAX_HINT_WORK) {

@@ -24,6 +24,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 public final class RepoConfigParser {
   /** The file every repo declares its CI in, at its root. */
   public static final String FILE_NAME = ".seakeeper.yaml";
+
   /** Keys allowed at the top of the file. */
   public static final List<String> TOP_KEYS = List.of("jobs", "pipelines", "variables");
 
@@ -53,10 +54,24 @@ public final class RepoConfigParser {
         case "jobs" -> jobsNode = e.value();
         case "pipelines" -> pipelinesNode = e.value();
         case "variables" -> globalVariables = JobDeclParser.variables(e.value(), "'variables'", p);
-        case "secrets" -> p.error(e.keyPos(), "a project's " + FILE_NAME + " cannot define secrets: they are defined in the trusted config repo's file (encrypted with seakeeper secrets encrypt) or by an admin (seakeeper secrets set); a job only names them, e.g. secrets: [token]");
+        case "secrets" ->
+            p.error(
+                e.keyPos(),
+                "a project's "
+                    + FILE_NAME
+                    + " cannot define secrets: they are defined in the trusted config repo's file"
+                    + " (encrypted with seakeeper secrets encrypt) or by an admin (seakeeper"
+                    + " secrets set); a job only names them, e.g. secrets: [token]");
         default -> {
           Suggest.closest(e.key(), TOP_KEYS).ifPresent(misspelt::add);
-          p.error(e.keyPos(), "unknown top-level key '" + e.key() + "'" + Suggest.hint(e.key(), TOP_KEYS) + "; expected one of " + TOP_KEYS);
+          p.error(
+              e.keyPos(),
+              "unknown top-level key '"
+                  + e.key()
+                  + "'"
+                  + Suggest.hint(e.key(), TOP_KEYS)
+                  + "; expected one of "
+                  + TOP_KEYS);
         }
       }
     }
@@ -68,13 +83,19 @@ public final class RepoConfigParser {
     }
     Map<String, JobDecl> decls = jobs(jobsNode, p);
     Set<String> declared = declaredNames(jobsNode, decls);
-    List<JobResolver.Resolved> resolved = new JobResolver(decls, declared, globalVariables, ctx, p).resolveAll();
+    List<JobResolver.Resolved> resolved =
+        new JobResolver(decls, declared, globalVariables, ctx, p).resolveAll();
     if (pipelinesNode == null && !misspelt.contains("pipelines")) {
-      p.warning(Nodes.pos(root), "no 'pipelines:': no job will run (add e.g. 'pipelines: {check: [build]}')");
+      p.warning(
+          Nodes.pos(root),
+          "no 'pipelines:': no job will run (add e.g. 'pipelines: {check: [build]}')");
     }
     Map<PipelineName, List<Located<String>>> pipelines = pipelines(pipelinesNode, p);
-    boolean pipelinesRead = pipelinesNode != null && (Nodes.isNull(pipelinesNode) || pipelinesNode instanceof MappingNode);
-    Map<PipelineName, List<String>> expanded = new ConfigChecks(decls, declared, resolved, p).check(pipelines, pipelinesRead);
+    boolean pipelinesRead =
+        pipelinesNode != null
+            && (Nodes.isNull(pipelinesNode) || pipelinesNode instanceof MappingNode);
+    Map<PipelineName, List<String>> expanded =
+        new ConfigChecks(decls, declared, resolved, p).check(pipelines, pipelinesRead);
     if (p.hasErrors()) {
       return Optional.empty();
     }
@@ -101,11 +122,18 @@ public final class RepoConfigParser {
     }
     for (Nodes.Entry e : entries) {
       if (baseJobs && !JobDeclParser.BASE_JOB_NAME.matcher(e.key()).matches()) {
-        p.error(e.keyPos(), "bad base job name '" + e.key() + "': base jobs are named like 'base/java' (a '/' tells them from a repo's own jobs)");
+        p.error(
+            e.keyPos(),
+            "bad base job name '"
+                + e.key()
+                + "': base jobs are named like 'base/java' (a '/' tells them from a repo's own"
+                + " jobs)");
         continue;
       }
       if (!baseJobs && !JobDeclParser.JOB_NAME.matcher(e.key()).matches()) {
-        p.error(e.keyPos(), "bad job name '" + e.key() + "': use up to 64 letters, digits, '.', '_' and '-'");
+        p.error(
+            e.keyPos(),
+            "bad job name '" + e.key() + "': use up to 64 letters, digits, '.', '_' and '-'");
         continue;
       }
       if (Nodes.isNull(e.value())) {
@@ -145,10 +173,21 @@ public final class RepoConfigParser {
               for (Nodes.Entry e : Nodes.entries(m, p)) {
                 Optional<PipelineName> name = PipelineName.parse(e.key());
                 if (name.isEmpty()) {
-                  p.error(e.keyPos(), "unknown pipeline '" + e.key() + "'" + Suggest.hint(e.key(), PipelineName.ids()) + "; pipelines are " + String.join(", ", PipelineName.ids()));
+                  p.error(
+                      e.keyPos(),
+                      "unknown pipeline '"
+                          + e.key()
+                          + "'"
+                          + Suggest.hint(e.key(), PipelineName.ids())
+                          + "; pipelines are "
+                          + String.join(", ", PipelineName.ids()));
                   continue;
                 }
-                out.put(name.get(), Nodes.isNull(e.value()) ? List.of() : Nodes.strings(e.value(), "pipeline '" + e.key() + "'", p));
+                out.put(
+                    name.get(),
+                    Nodes.isNull(e.value())
+                        ? List.of()
+                        : Nodes.strings(e.value(), "pipeline '" + e.key() + "'", p));
               }
             });
     return out;

@@ -55,7 +55,10 @@ public final class Suggest {
       for (int j = 1; j <= b.length(); j++) {
         char bj = Character.toLowerCase(b.charAt(j - 1));
         int v = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (ai == bj ? 0 : 1));
-        if (i > 1 && j > 1 && ai == Character.toLowerCase(b.charAt(j - 2)) && Character.toLowerCase(a.charAt(i - 2)) == bj) {
+        if (i > 1
+            && j > 1
+            && ai == Character.toLowerCase(b.charAt(j - 2))
+            && Character.toLowerCase(a.charAt(i - 2)) == bj) {
           v = Math.min(v, before[j - 2] + 1);
         }
         cur[j] = v;

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What trusted config (the server config) offers to repo configs: base jobs, images and the
- * default timeout. Offline (the CLI without {@code --config}) base jobs and images are unknown,
- * which is a warning, not an error. Immutable.
+ * What trusted config (the server config) offers to repo configs: base jobs, images and the default
+ * timeout. Offline (the CLI without {@code --config}) base jobs and images are unknown, which is a
+ * warning, not an error. Immutable.
  */
 public record TrustedContext(
     boolean offline, Map<String, JobDecl> baseJobs, Set<String> images, Duration defaultTimeout) {

@@ -11,14 +11,15 @@ import java.util.Set;
 import org.seakeeper.core.model.ServerConfig;
 
 /**
- * The trusted sections of one file as written: the server config, or the trusted config repo's
- * file (docs/contracts.md §2). {@code base_jobs} merge by name (a name defined in both files is an
+ * The trusted sections of one file as written: the server config, or the trusted config repo's file
+ * (docs/contracts.md §2). {@code base_jobs} merge by name (a name defined in both files is an
  * error); {@code default_timeout}, {@code pipelines} and {@code gate} are set in one file only
  * (both is an error). {@code images} come from the server file only; {@code secrets} (encrypted to
  * the server's public key) from the config repo's file only. Defaults apply only to what neither
  * file sets. Immutable.
  *
- * @param positions where each section or name was written (its key, like {@code "gate"}), to point problems of a merge at the config repo's file
+ * @param positions where each section or name was written (its key, like {@code "gate"}), to point
+ *     problems of a merge at the config repo's file
  * @param secrets the config repo's encrypted secrets as written (never decrypted here)
  */
 public record TrustedSections(
@@ -34,9 +35,18 @@ public record TrustedSections(
    * file: connections, storage, executors, and {@code images}, which name host directories that
    * executors bind (the infrastructure operator's decision, fixed when executors start).
    */
-  public static final List<String> KEYS = List.of("default_timeout", "base_jobs", "pipelines", "gate", "secrets");
+  public static final List<String> KEYS =
+      List.of("default_timeout", "base_jobs", "pipelines", "gate", "secrets");
 
-  public static final TrustedSections EMPTY = new TrustedSections(Map.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), List.of());
+  public static final TrustedSections EMPTY =
+      new TrustedSections(
+          Map.of(),
+          Map.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Map.of(),
+          List.of());
 
   public TrustedSections {
     baseJobs = Map.copyOf(baseJobs);
@@ -46,13 +56,20 @@ public record TrustedSections(
   }
 
   /** Sections without secrets (the server file's). */
-  public TrustedSections(Map<String, JobDecl> baseJobs, Map<String, String> images, Optional<Duration> defaultTimeout, Optional<ServerConfig.PipelineRules> pipelineRules, Optional<ServerConfig.Gate> gate, Map<String, Pos> positions) {
+  public TrustedSections(
+      Map<String, JobDecl> baseJobs,
+      Map<String, String> images,
+      Optional<Duration> defaultTimeout,
+      Optional<ServerConfig.PipelineRules> pipelineRules,
+      Optional<ServerConfig.Gate> gate,
+      Map<String, Pos> positions) {
     this(baseJobs, images, defaultTimeout, pipelineRules, gate, positions, List.of());
   }
 
   /** The base jobs, images and default timeout repo configs resolve against. */
   public TrustedContext context() {
-    return new TrustedContext(false, baseJobs, images.keySet(), defaultTimeout.orElse(Duration.ofHours(1)));
+    return new TrustedContext(
+        false, baseJobs, images.keySet(), defaultTimeout.orElse(Duration.ofHours(1)));
   }
 
   public ServerConfig.PipelineRules rules() {
@@ -64,29 +81,45 @@ public record TrustedSections(
   }
 
   /**
-   * The server file's sections plus the config repo's; every conflict and every broken base job
-   * of {@code repo} is a problem at its position in the repo's file. Empty when there is an error.
+   * The server file's sections plus the config repo's; every conflict and every broken base job of
+   * {@code repo} is a problem at its position in the repo's file. Empty when there is an error.
    */
-  public static Optional<TrustedSections> merge(TrustedSections server, TrustedSections repo, Problems p) {
+  public static Optional<TrustedSections> merge(
+      TrustedSections server, TrustedSections repo, Problems p) {
     Map<String, JobDecl> jobs = new LinkedHashMap<>(server.baseJobs);
     Map<String, Pos> at = new LinkedHashMap<>(repo.positions);
-    repo.baseJobs.forEach((name, d) -> {
-      if (jobs.putIfAbsent(name, d) != null) {
-        p.error(d.namePos(), "base job '" + name + "' is already defined in the server config; define it in one place");
-      }
-    });
+    repo.baseJobs.forEach(
+        (name, d) -> {
+          if (jobs.putIfAbsent(name, d) != null) {
+            p.error(
+                d.namePos(),
+                "base job '"
+                    + name
+                    + "' is already defined in the server config; define it in one place");
+          }
+        });
     Map<String, String> images = server.images; // host paths: the server file's only (see KEYS)
-    Optional<Duration> timeout = single("default_timeout", server.defaultTimeout, repo.defaultTimeout, repo, p);
-    Optional<ServerConfig.PipelineRules> rules = single("pipelines", server.pipelineRules, repo.pipelineRules, repo, p);
+    Optional<Duration> timeout =
+        single("default_timeout", server.defaultTimeout, repo.defaultTimeout, repo, p);
+    Optional<ServerConfig.PipelineRules> rules =
+        single("pipelines", server.pipelineRules, repo.pipelineRules, repo, p);
     Optional<ServerConfig.Gate> gate = single("gate", server.gate, repo.gate, repo, p);
-    TrustedSections merged = new TrustedSections(jobs, images, timeout, rules, gate, at, repo.secrets); // the server file has none
+    TrustedSections merged =
+        new TrustedSections(
+            jobs, images, timeout, rules, gate, at, repo.secrets); // the server file has none
     repo.baseJobs.values().forEach(d -> merged.checkBaseJob(d, p));
     return p.hasErrors() ? Optional.empty() : Optional.of(merged);
   }
 
-  private static <T> Optional<T> single(String key, Optional<T> server, Optional<T> repo, TrustedSections r, Problems p) {
+  private static <T> Optional<T> single(
+      String key, Optional<T> server, Optional<T> repo, TrustedSections r, Problems p) {
     if (server.isPresent() && repo.isPresent()) {
-      p.error(r.pos(key), "'" + key + "' is already set in the server config; set it in one place (the server file or the config repo)");
+      p.error(
+          r.pos(key),
+          "'"
+              + key
+              + "' is already set in the server config; set it in one place (the server file or the"
+              + " config repo)");
       return server;
     }
     return server.or(() -> repo);
@@ -102,7 +135,14 @@ public record TrustedSections(
    */
   private void checkBaseJob(JobDecl d, Problems p) {
     if (d.image() != null && !context().knowsImage(d.image().value())) {
-      p.error(d.image().pos(), "base job '" + d.name() + "' uses image '" + d.image().value() + "', which is not registered" + p.hint(d.image().value(), images.keySet()));
+      p.error(
+          d.image().pos(),
+          "base job '"
+              + d.name()
+              + "' uses image '"
+              + d.image().value()
+              + "', which is not registered"
+              + p.hint(d.image().value(), images.keySet()));
     }
     Set<String> seen = new HashSet<>();
     List<String> path = new ArrayList<>();
@@ -116,7 +156,14 @@ public record TrustedSections(
       String parent = cur.extendsName().value();
       JobDecl next = baseJobs.get(parent);
       if (next == null) {
-        p.error(d.extendsName().pos(), "base job '" + d.name() + "' extends unknown base job '" + parent + "'" + p.hint(parent, baseJobs.keySet()));
+        p.error(
+            d.extendsName().pos(),
+            "base job '"
+                + d.name()
+                + "' extends unknown base job '"
+                + parent
+                + "'"
+                + p.hint(parent, baseJobs.keySet()));
         return;
       }
       cur = next;

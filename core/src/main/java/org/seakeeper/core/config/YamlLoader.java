@@ -30,17 +30,20 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * Turns the bytes of a config file into one YAML node tree with positions, or into problems.
  *
- * <p>Defends against hostile input before building the tree: size, encoding, nesting depth,
- * alias counts and alias expansion ("billion laughs") are all bounded, and several documents in
- * one file are refused. Stateless and thread-safe; parsing a string is not I/O.
+ * <p>Defends against hostile input before building the tree: size, encoding, nesting depth, alias
+ * counts and alias expansion ("billion laughs") are all bounded, and several documents in one file
+ * are refused. Stateless and thread-safe; parsing a string is not I/O.
  */
 public final class YamlLoader {
   /** Largest accepted file. */
   public static final int MAX_BYTES = 256 * 1024;
+
   /** Deepest accepted nesting of mappings and lists. */
   public static final int MAX_DEPTH = 32;
+
   /** Most aliases ({@code *name}) accepted in one file. */
   public static final int MAX_ALIASES = 100;
+
   /** Most nodes the document may expand to once aliases are followed. */
   public static final int MAX_NODES = 100_000;
 
@@ -90,7 +93,8 @@ public final class YamlLoader {
         return Optional.empty();
       }
     } catch (RecursiveAlias e) {
-      problems.error(Nodes.pos(e.node), "an alias refers to a node that contains it (recursive alias)");
+      problems.error(
+          Nodes.pos(e.node), "an alias refers to a node that contains it (recursive alias)");
       return Optional.empty();
     }
     return Optional.of(root);
@@ -109,7 +113,10 @@ public final class YamlLoader {
 
   private static Optional<String> decode(byte[] bytes, Problems problems) {
     int start = 0;
-    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF) {
+    if (bytes.length >= 3
+        && (bytes[0] & 0xff) == 0xEF
+        && (bytes[1] & 0xff) == 0xBB
+        && (bytes[2] & 0xff) == 0xBF) {
       start = 3;
     }
     CharsetDecoder decoder =
@@ -126,14 +133,17 @@ public final class YamlLoader {
       String before = out.toString();
       problems.error(
           posAfter(before),
-          String.format("file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", bytes[bad] & 0xff));
+          String.format(
+              "file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", bytes[bad] & 0xff));
       return Optional.empty();
     }
     decoder.flush(out);
     out.flip();
     String s = out.toString();
     if (s.indexOf('\0') >= 0) {
-      problems.error(posAfter(s.substring(0, s.indexOf('\0'))), "file contains a NUL character; is it binary?");
+      problems.error(
+          posAfter(s.substring(0, s.indexOf('\0'))),
+          "file contains a NUL character; is it binary?");
       return Optional.empty();
     }
     return Optional.of(s);
@@ -170,7 +180,8 @@ public final class YamlLoader {
         } else if (e instanceof AliasEvent) {
           aliases++;
           if (aliases > MAX_ALIASES) {
-            problems.error(pos(e), "more than " + MAX_ALIASES + " aliases; refusing to expand them");
+            problems.error(
+                pos(e), "more than " + MAX_ALIASES + " aliases; refusing to expand them");
             return false;
           }
         } else if (e instanceof DocumentStartEvent) {
@@ -178,7 +189,8 @@ public final class YamlLoader {
           if (documents > 1) {
             problems.error(
                 pos(e),
-                "a second YAML document: .seakeeper.yaml holds exactly one (remove the '---' separator)");
+                "a second YAML document: .seakeeper.yaml holds exactly one (remove the '---'"
+                    + " separator)");
             return false;
           }
         }
@@ -237,5 +249,4 @@ public final class YamlLoader {
     memo.put(n, size);
     return size;
   }
-
 }

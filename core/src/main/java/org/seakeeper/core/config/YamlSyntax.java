@@ -7,8 +7,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Turns the YAML library's syntax errors into problems a CI user understands, pointing where the
- * mistake is (the unclosed quote or bracket, the misaligned line) rather than where the parser
- * gave up (often the end of the file). Stateless.
+ * mistake is (the unclosed quote or bracket, the misaligned line) rather than where the parser gave
+ * up (often the end of the file). Stateless.
  */
 final class YamlSyntax {
   private YamlSyntax() {}
@@ -31,30 +31,54 @@ final class YamlSyntax {
       if (context.equals("while scanning a quoted scalar") && problem.contains("end of stream")) {
         return Problem.error(o, "YAML syntax: the quoted string that starts here is never closed");
       }
-      String bracket = context.endsWith("flow sequence") ? "[" : context.endsWith("flow mapping") ? "{" : null;
+      String bracket =
+          context.endsWith("flow sequence") ? "[" : context.endsWith("flow mapping") ? "{" : null;
       if (bracket != null && problem.startsWith("expected ','")) {
         String close = bracket.equals("[") ? "]" : "}";
         if (p.line() > o.line()) {
-          return Problem.error(o, "YAML syntax: the '" + bracket + "' here is never closed (expected ',' or '" + close + "' by line " + p.line() + ", column " + p.col() + ")");
+          return Problem.error(
+              o,
+              "YAML syntax: the '"
+                  + bracket
+                  + "' here is never closed (expected ',' or '"
+                  + close
+                  + "' by line "
+                  + p.line()
+                  + ", column "
+                  + p.col()
+                  + ")");
         }
-        return Problem.error(p, "YAML syntax: expected ',' or '" + close + "' here: quote values that contain '[', ']', '{', '}' or ','");
+        return Problem.error(
+            p,
+            "YAML syntax: expected ',' or '"
+                + close
+                + "' here: quote values that contain '[', ']', '{', '}' or ','");
       }
       if (problem.startsWith("could not find expected ':'")) {
-        return Problem.error(o, "YAML syntax: this line is neither 'key: value' nor a list item (missing ':'?)");
+        return Problem.error(
+            o, "YAML syntax: this line is neither 'key: value' nor a list item (missing ':'?)");
       }
     }
     if (problem.startsWith("expected <block end>, but found '<block mapping start>'")) {
-      return Problem.error(p, "YAML syntax: bad indentation: this key does not line up with the keys of its mapping");
+      return Problem.error(
+          p,
+          "YAML syntax: bad indentation: this key does not line up with the keys of its mapping");
     }
     if (problem.startsWith("expected <block end>, but found '-'")) {
-      return Problem.error(p, "YAML syntax: a list item ('-') where a key was expected: check the indentation");
+      return Problem.error(
+          p, "YAML syntax: a list item ('-') where a key was expected: check the indentation");
     }
     if (problem.startsWith("found undefined alias ")) {
       String name = problem.substring("found undefined alias ".length());
-      return Problem.error(p, "YAML syntax: unknown alias '*" + name + "': define '&" + name + "' earlier in the file");
+      return Problem.error(
+          p,
+          "YAML syntax: unknown alias '*" + name + "': define '&" + name + "' earlier in the file");
     }
     if (problem.startsWith("mapping values are not allowed here")) {
-      return Problem.error(p, "YAML syntax: unexpected ':' here: quote a value that contains ': ', or check this line's indentation");
+      return Problem.error(
+          p,
+          "YAML syntax: unexpected ':' here: quote a value that contains ': ', or check this line's"
+              + " indentation");
     }
     String what = problem.isBlank() ? "unreadable YAML" : problem;
     return Problem.error(p, "YAML syntax: " + (context.isBlank() ? "" : context + ": ") + what);

@@ -18,7 +18,10 @@ public record Backoff(Duration base, Duration cap) {
     }
   }
 
-  /** How long to wait before attempt {@code failures + 1}, after {@code failures} failed ones (1 or more). */
+  /**
+   * How long to wait before attempt {@code failures + 1}, after {@code failures} failed ones (1 or
+   * more).
+   */
   public Duration delay(int failures, Object key) {
     long ms = base.toMillis();
     for (int i = 1; i < failures && ms < cap.toMillis(); i++) {
@@ -30,5 +33,4 @@ public record Backoff(Duration base, Duration cap) {
     long jitter = spread == 0 ? 0 : Math.floorMod(mix >>> 17, 2 * spread + 1) - spread;
     return Duration.ofMillis(Math.max(1, Math.min(cap.toMillis(), ms + jitter)));
   }
-
 }

@@ -6,10 +6,10 @@ import java.util.function.Supplier;
 
 /**
  * Runs the scheduler's network calls (fetches, merges, submits, reviews, REST look-ups) away from
- * its thread: the scheduler decides and records, a call acts, and its {@link Result} comes back
- * as a value the scheduler processes on its own thread later. Every call has a deadline; a call
- * that does not answer in time is abandoned (its result is {@link Result#timedOut}), never waited
- * on. Thread-safe.
+ * its thread: the scheduler decides and records, a call acts, and its {@link Result} comes back as
+ * a value the scheduler processes on its own thread later. Every call has a deadline; a call that
+ * does not answer in time is abandoned (its result is {@link Result#timedOut}), never waited on.
+ * Thread-safe.
  */
 public interface Calls {
   /**
@@ -22,7 +22,9 @@ public interface Calls {
   sealed interface Result<T> {
     /** A timeout as an outage of the call's connection. */
     static <T> Result<T> timedOut(Call<T> c) {
-      return new Failed<>(new Outage(c.connection(), c.what() + ": no answer within " + c.timeout().toMillis() + " ms"));
+      return new Failed<>(
+          new Outage(
+              c.connection(), c.what() + ": no answer within " + c.timeout().toMillis() + " ms"));
     }
   }
 
@@ -40,23 +42,26 @@ public interface Calls {
   }
 
   /**
-   * Starts {@code call}; {@code done} gets exactly one result, on any thread (it must only hand
-   * the result over, e.g. queue it and wake the scheduler).
+   * Starts {@code call}; {@code done} gets exactly one result, on any thread (it must only hand the
+   * result over, e.g. queue it and wake the scheduler).
    */
   <T> void start(Call<T> call, Consumer<Result<T>> done);
 
-  /** Runs each call at once on the caller's thread: for {@code seakeeper run} and scenario tests. */
-  Calls INLINE = new Calls() {
-    @Override
-    public <T> void start(Call<T> call, Consumer<Result<T>> done) {
-      done.accept(run(call));
-    }
-  };
+  /**
+   * Runs each call at once on the caller's thread: for {@code seakeeper run} and scenario tests.
+   */
+  Calls INLINE =
+      new Calls() {
+        @Override
+        public <T> void start(Call<T> call, Consumer<Result<T>> done) {
+          done.accept(run(call));
+        }
+      };
 
   /**
-   * Runs a call here and now, turning whatever it throws into a result: an {@link Error} too
-   * (a call that ran out of memory or stack on a change's input must still answer, or what waits
-   * for it would wait forever).
+   * Runs a call here and now, turning whatever it throws into a result: an {@link Error} too (a
+   * call that ran out of memory or stack on a change's input must still answer, or what waits for
+   * it would wait forever).
    */
   static <T> Result<T> run(Call<T> call) {
     try {

@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How each connection's service answered lately, learnt from the results of calls: {@code up}
- * after a call succeeded, {@code degraded} after one or two outages in a row, {@code down} after
- * {@value #DOWN_AFTER} or more; with the time of the last change of state and the last error.
- * Written by the scheduler's thread, read by any (status API, metrics). Thread-safe.
+ * How each connection's service answered lately, learnt from the results of calls: {@code up} after
+ * a call succeeded, {@code degraded} after one or two outages in a row, {@code down} after {@value
+ * #DOWN_AFTER} or more; with the time of the last change of state and the last error. Written by
+ * the scheduler's thread, read by any (status API, metrics). Thread-safe.
  */
 public final class ConnectionHealth {
   /** Outages in a row after which a connection counts as down. */
@@ -28,23 +28,31 @@ public final class ConnectionHealth {
   }
 
   /** One connection's health. Immutable. */
-  public record Health(State state, Instant since, int failuresInARow, Optional<String> lastError) {}
+  public record Health(
+      State state, Instant since, int failuresInARow, Optional<String> lastError) {}
 
   private final Map<String, Health> byConnection = new ConcurrentHashMap<>();
 
   /** A call to {@code connection} succeeded. */
   public void succeeded(String connection, Instant now) {
-    byConnection.compute(connection, (c, h) -> h != null && h.state() == State.UP ? h : new Health(State.UP, now, 0, Optional.empty()));
+    byConnection.compute(
+        connection,
+        (c, h) ->
+            h != null && h.state() == State.UP
+                ? h
+                : new Health(State.UP, now, 0, Optional.empty()));
   }
 
   /** A call to {@code connection} met an outage. */
   public void failed(String connection, String error, Instant now) {
-    byConnection.compute(connection, (c, h) -> {
-      int n = (h == null || h.state() == State.UP ? 0 : h.failuresInARow()) + 1;
-      State s = n >= DOWN_AFTER ? State.DOWN : State.DEGRADED;
-      Instant since = h != null && h.state() == s ? h.since() : now;
-      return new Health(s, since, n, Optional.of(error));
-    });
+    byConnection.compute(
+        connection,
+        (c, h) -> {
+          int n = (h == null || h.state() == State.UP ? 0 : h.failuresInARow()) + 1;
+          State s = n >= DOWN_AFTER ? State.DOWN : State.DEGRADED;
+          Instant since = h != null && h.state() == s ? h.since() : now;
+          return new Health(s, since, n, Optional.of(error));
+        });
   }
 
   /** A connection is known: up until a call says otherwise. */

@@ -4,14 +4,23 @@ import java.time.Duration;
 
 /**
  * How the scheduler acts on the outside world: {@code calls} runs network calls away from its
- * thread, each within {@code timeout}; outages are retried after {@code backoff}; {@code
- * incidents} hears what was handled without a verdict; {@code health} collects how each
- * connection answered. Immutable holder (the health is shared and thread-safe).
+ * thread, each within {@code timeout}; outages are retried after {@code backoff}; {@code incidents}
+ * hears what was handled without a verdict; {@code health} collects how each connection answered.
+ * Immutable holder (the health is shared and thread-safe).
  */
-public record EffectPorts(Calls calls, Duration timeout, Backoff backoff, Incidents incidents, ConnectionHealth health) {
-  /** Calls run inline, a minute each, default backoff, no incident sink: tests and {@code seakeeper run}. */
+public record EffectPorts(
+    Calls calls, Duration timeout, Backoff backoff, Incidents incidents, ConnectionHealth health) {
+  /**
+   * Calls run inline, a minute each, default backoff, no incident sink: tests and {@code seakeeper
+   * run}.
+   */
   public static EffectPorts inline() {
-    return new EffectPorts(Calls.INLINE, Duration.ofMinutes(1), Backoff.DEFAULT, Incidents.NONE, new ConnectionHealth());
+    return new EffectPorts(
+        Calls.INLINE,
+        Duration.ofMinutes(1),
+        Backoff.DEFAULT,
+        Incidents.NONE,
+        new ConnectionHealth());
   }
 
   public EffectPorts withCalls(Calls c) {
@@ -23,7 +32,11 @@ public record EffectPorts(Calls calls, Duration timeout, Backoff backoff, Incide
   }
 
   /** Starts a call to {@code connection} with this ports' timeout. */
-  public <T> void call(String connection, String what, java.util.function.Supplier<T> work, java.util.function.Consumer<Calls.Result<T>> done) {
+  public <T> void call(
+      String connection,
+      String what,
+      java.util.function.Supplier<T> work,
+      java.util.function.Consumer<Calls.Result<T>> done) {
     calls.start(new Calls.Call<>(connection, what, timeout, work), done);
   }
 }

@@ -1,10 +1,10 @@
 package org.seakeeper.core.effect;
 
 /**
- * A connection's service could not answer: refused, timed out, reset, or answered 5xx, 408 or
- * 429. Infrastructure trouble, never a verdict on a change: whoever gets it retries later with
- * backoff and the change keeps its place. Adapters throw it at their edge (wrapping the cause);
- * core never turns it into a build result. Immutable.
+ * A connection's service could not answer: refused, timed out, reset, or answered 5xx, 408 or 429.
+ * Infrastructure trouble, never a verdict on a change: whoever gets it retries later with backoff
+ * and the change keeps its place. Adapters throw it at their edge (wrapping the cause); core never
+ * turns it into a build result. Immutable.
  */
 public class Outage extends RuntimeException {
   private final String connection;

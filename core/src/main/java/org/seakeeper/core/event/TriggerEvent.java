@@ -22,10 +22,17 @@ public sealed interface TriggerEvent {
   /**
    * A ref moved: a branch got new commits ({@code post}) or a tag appeared ({@code release}).
    *
-   * @param sequence the source's position of this update (a journal offset, a stream timestamp),
-   *     so the same move made twice is two events; empty when the source has none
+   * @param sequence the source's position of this update (a journal offset, a stream timestamp), so
+   *     the same move made twice is two events; empty when the source has none
    */
-  record RefUpdated(String connection, String project, String ref, String oldCommit, String newCommit, String sequence) implements TriggerEvent {
+  record RefUpdated(
+      String connection,
+      String project,
+      String ref,
+      String oldCommit,
+      String newCommit,
+      String sequence)
+      implements TriggerEvent {
     public RefUpdated {
       Objects.requireNonNull(ref);
       Objects.requireNonNull(newCommit);
@@ -34,20 +41,40 @@ public sealed interface TriggerEvent {
 
     @Override
     public String contentKey() {
-      return "ref-updated:" + project + ":" + ref + ":" + oldCommit + ":" + newCommit + ":" + sequence;
+      return "ref-updated:"
+          + project
+          + ":"
+          + ref
+          + ":"
+          + oldCommit
+          + ":"
+          + newCommit
+          + ":"
+          + sequence;
     }
   }
 
   /** A new patch set of a proposed change ({@code check}). */
-  record ChangeProposed(String connection, String project, String branch, String change, String patchset, String commit, String ref) implements TriggerEvent {
+  record ChangeProposed(
+      String connection,
+      String project,
+      String branch,
+      String change,
+      String patchset,
+      String commit,
+      String ref)
+      implements TriggerEvent {
     @Override
     public String contentKey() {
       return "patchset:" + project + ":" + branch + ":" + change + ":" + patchset + ":" + commit;
     }
   }
 
-  /** The periodic timer fired for a branch ({@code periodic}); {@code slot} is the scheduled time. */
-  record Periodic(String connection, String project, String branch, Instant slot) implements TriggerEvent {
+  /**
+   * The periodic timer fired for a branch ({@code periodic}); {@code slot} is the scheduled time.
+   */
+  record Periodic(String connection, String project, String branch, Instant slot)
+      implements TriggerEvent {
     @Override
     public String contentKey() {
       return "periodic:" + project + ":" + branch + ":" + slot;
@@ -55,10 +82,20 @@ public sealed interface TriggerEvent {
   }
 
   /**
-   * Someone asked for a pipeline run on a ref (API, CLI, {@code recheck}). {@code nonce} makes
-   * two identical requests two runs.
+   * Someone asked for a pipeline run on a ref (API, CLI, {@code recheck}). {@code nonce} makes two
+   * identical requests two runs.
    */
-  record Manual(String connection, String project, PipelineName pipeline, String ref, String commit, Optional<String> change, Optional<String> patchset, String requestedBy, String nonce) implements TriggerEvent {
+  record Manual(
+      String connection,
+      String project,
+      PipelineName pipeline,
+      String ref,
+      String commit,
+      Optional<String> change,
+      Optional<String> patchset,
+      String requestedBy,
+      String nonce)
+      implements TriggerEvent {
     @Override
     public String contentKey() {
       return "manual:" + nonce;
@@ -66,11 +103,21 @@ public sealed interface TriggerEvent {
   }
 
   /**
-   * Someone asked to test a proposed change again (a {@code recheck} review comment): runs
-   * {@code check} on that patch set. {@code sequence} identifies the comment at its source (two
-   * identical comments are two rechecks).
+   * Someone asked to test a proposed change again (a {@code recheck} review comment): runs {@code
+   * check} on that patch set. {@code sequence} identifies the comment at its source (two identical
+   * comments are two rechecks).
    */
-  record Recheck(String connection, String project, String branch, String change, String patchset, String commit, String ref, String author, String sequence) implements TriggerEvent {
+  record Recheck(
+      String connection,
+      String project,
+      String branch,
+      String change,
+      String patchset,
+      String commit,
+      String ref,
+      String author,
+      String sequence)
+      implements TriggerEvent {
     @Override
     public String contentKey() {
       return "recheck:" + project + ":" + change + ":" + patchset + ":" + author + ":" + sequence;
@@ -78,7 +125,8 @@ public sealed interface TriggerEvent {
   }
 
   /** A proposed change was abandoned: its queued and running builds are cancelled. */
-  record ChangeAbandoned(String connection, String project, String change, String sequence) implements TriggerEvent {
+  record ChangeAbandoned(String connection, String project, String change, String sequence)
+      implements TriggerEvent {
     @Override
     public String contentKey() {
       return "abandoned:" + project + ":" + change + ":" + sequence;
@@ -86,36 +134,64 @@ public sealed interface TriggerEvent {
   }
 
   /**
-   * The approvals of a change's current patch set, as a review system reported them (e.g. a
-   * Gerrit comment with votes): may let the change enter the gate.
+   * The approvals of a change's current patch set, as a review system reported them (e.g. a Gerrit
+   * comment with votes): may let the change enter the gate.
    *
    * @param approvals label name to the highest vote currently given, e.g. {@code Code-Review=2}
    */
-  record ApprovalsChanged(String connection, String project, String branch, String change, String patchset, String commit, java.util.Map<String, Integer> approvals, String sequence) implements TriggerEvent {
+  record ApprovalsChanged(
+      String connection,
+      String project,
+      String branch,
+      String change,
+      String patchset,
+      String commit,
+      java.util.Map<String, Integer> approvals,
+      String sequence)
+      implements TriggerEvent {
     public ApprovalsChanged {
       approvals = java.util.Map.copyOf(approvals);
     }
 
     @Override
     public String contentKey() {
-      return "approvals:" + project + ":" + change + ":" + patchset + ":" + new java.util.TreeMap<>(approvals) + ":" + sequence;
+      return "approvals:"
+          + project
+          + ":"
+          + change
+          + ":"
+          + patchset
+          + ":"
+          + new java.util.TreeMap<>(approvals)
+          + ":"
+          + sequence;
     }
   }
 
   /**
-   * The security team submitted an embargoed change (a patch applied in a private repository):
-   * runs {@code release}, tier privileged, on {@code commit}, which only the private repository of
-   * the {@value #EMBARGOED} connection holds. Its builds stay hidden until the embargo {@code id}
-   * is published.
+   * The security team submitted an embargoed change (a patch applied in a private repository): runs
+   * {@code release}, tier privileged, on {@code commit}, which only the private repository of the
+   * {@value #EMBARGOED} connection holds. Its builds stay hidden until the embargo {@code id} is
+   * published.
    *
-   * @param connection always {@value #EMBARGOED}: builds read the private repository, never the served one
+   * @param connection always {@value #EMBARGOED}: builds read the private repository, never the
+   *     served one
    * @param source the connection whose repository held the base
    * @param baseRef the full ref the patch was applied onto
    */
-  record Embargoed(String connection, String project, String source, String baseRef, String commit, String id, String requestedBy) implements TriggerEvent {
+  record Embargoed(
+      String connection,
+      String project,
+      String source,
+      String baseRef,
+      String commit,
+      String id,
+      String requestedBy)
+      implements TriggerEvent {
     public Embargoed {
       if (!EMBARGOED.equals(connection)) {
-        throw new IllegalArgumentException("embargoed events belong to the connection " + EMBARGOED);
+        throw new IllegalArgumentException(
+            "embargoed events belong to the connection " + EMBARGOED);
       }
       Objects.requireNonNull(project);
       Objects.requireNonNull(baseRef);

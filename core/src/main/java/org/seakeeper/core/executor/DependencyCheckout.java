@@ -3,8 +3,8 @@ package org.seakeeper.core.executor;
 import java.util.Objects;
 
 /**
- * A change the job's change depends on, in another repository: checked out beside the workspace,
- * at {@code $SEAKEEPER_DEPS/<connection>/<project>}. Immutable.
+ * A change the job's change depends on, in another repository: checked out beside the workspace, at
+ * {@code $SEAKEEPER_DEPS/<connection>/<project>}. Immutable.
  */
 public record DependencyCheckout(String connection, String project, Checkout checkout) {
   public DependencyCheckout {
@@ -13,7 +13,10 @@ public record DependencyCheckout(String connection, String project, Checkout che
       throw new IllegalArgumentException("not a connection name: " + connection);
     }
     for (String seg : project.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || !seg.matches("[A-Za-z0-9_.+-]+")) {
+      if (seg.isEmpty()
+          || seg.equals(".")
+          || seg.equals("..")
+          || !seg.matches("[A-Za-z0-9_.+-]+")) {
         throw new IllegalArgumentException("not a safe project path: " + project);
       }
     }

@@ -23,9 +23,9 @@ import org.seakeeper.core.secret.SecretValue;
  * @param variables the job's environment (on top of a cleared environment)
  * @param checkout what the workspace starts with
  * @param artifacts globs collected from the workspace after success
- * @param secrets the secrets the scheduler granted this job (name to value), offered as files
- *     under {@code $SEAKEEPER_SECRETS}; always empty for the untrusted tier, and an executor
- *     refuses an untrusted request that has any
+ * @param secrets the secrets the scheduler granted this job (name to value), offered as files under
+ *     {@code $SEAKEEPER_SECRETS}; always empty for the untrusted tier, and an executor refuses an
+ *     untrusted request that has any
  * @param dependencies changes in other repositories the change depends on ({@code Depends-On}),
  *     each checked out beside the workspace under {@code $SEAKEEPER_DEPS}
  */
@@ -44,7 +44,8 @@ public record ExecutionRequest(
     List<DependencyCheckout> dependencies) {
   public ExecutionRequest {
     dependencies = List.copyOf(dependencies);
-    if (dependencies.stream().map(DependencyCheckout::relativePath).distinct().count() != dependencies.size()) {
+    if (dependencies.stream().map(DependencyCheckout::relativePath).distinct().count()
+        != dependencies.size()) {
       throw new IllegalArgumentException("two dependency checkouts of one repository");
     }
     Objects.requireNonNull(id);
@@ -67,28 +68,67 @@ public record ExecutionRequest(
 
   /** A request without secrets. */
   public ExecutionRequest(
-      String id, String jobName, String script, Duration timeout, String image, Tier tier, boolean network, Map<String, String> variables, Checkout checkout, List<String> artifacts) {
-    this(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, Map.of());
+      String id,
+      String jobName,
+      String script,
+      Duration timeout,
+      String image,
+      Tier tier,
+      boolean network,
+      Map<String, String> variables,
+      Checkout checkout,
+      List<String> artifacts) {
+    this(
+        id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts,
+        Map.of());
   }
 
   /** A request with secrets and without dependency checkouts. */
   public ExecutionRequest(
-      String id, String jobName, String script, Duration timeout, String image, Tier tier, boolean network, Map<String, String> variables, Checkout checkout, List<String> artifacts,
+      String id,
+      String jobName,
+      String script,
+      Duration timeout,
+      String image,
+      Tier tier,
+      boolean network,
+      Map<String, String> variables,
+      Checkout checkout,
+      List<String> artifacts,
       Map<String, SecretValue> secrets) {
-    this(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, secrets, List.of());
+    this(
+        id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, secrets,
+        List.of());
   }
 
   /** This request with these dependency checkouts. */
   public ExecutionRequest withDependencies(List<DependencyCheckout> deps) {
-    return new ExecutionRequest(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, secrets, deps);
+    return new ExecutionRequest(
+        id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, secrets,
+        deps);
   }
 
   /** This request with these secrets. */
   public ExecutionRequest withSecrets(Map<String, SecretValue> granted) {
-    return new ExecutionRequest(id, jobName, script, timeout, image, tier, network, variables, checkout, artifacts, granted, dependencies);
+    return new ExecutionRequest(
+        id,
+        jobName,
+        script,
+        timeout,
+        image,
+        tier,
+        network,
+        variables,
+        checkout,
+        artifacts,
+        granted,
+        dependencies);
   }
 
-  /** Whether an executor must refuse this request: secrets for the untrusted tier (defence in depth). */
+  /**
+   * Whether an executor must refuse this request: secrets for the untrusted tier (defence in
+   * depth).
+   */
   public boolean untrustedWithSecrets() {
     return tier == Tier.UNTRUSTED && !secrets.isEmpty();
   }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The port every backend implements: the bubblewrap sandbox, Kubernetes pods, and the testkit
- * fake. One call runs one job once in a fresh, throw-away environment.
+ * The port every backend implements: the bubblewrap sandbox, Kubernetes pods, and the testkit fake.
+ * One call runs one job once in a fresh, throw-away environment.
  *
  * <p>Sealed: every executor extends {@link GuardedExecutor}, whose final {@code start} refuses a
  * request of another tier or an untrusted one carrying secrets before the backend sees it, so no
@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
  */
 public sealed interface Executor permits GuardedExecutor {
   /**
-   * Starts the job and returns at once. Output lines go to {@code output} as they come, from
-   * any thread, in order. Never throws for job or infrastructure failures: those are outcomes.
+   * Starts the job and returns at once. Output lines go to {@code output} as they come, from any
+   * thread, in order. Never throws for job or infrastructure failures: those are outcomes.
    */
   Execution start(ExecutionRequest request, OutputSink output);
 
@@ -28,8 +28,8 @@ public sealed interface Executor permits GuardedExecutor {
   }
 
   /**
-   * How the execution ended, how long it took, and the artifacts collected (paths relative to
-   * the workspace).
+   * How the execution ended, how long it took, and the artifacts collected (paths relative to the
+   * workspace).
    */
   record Result(JobOutcome outcome, Duration elapsed, java.util.List<String> artifacts) {
     public Result {

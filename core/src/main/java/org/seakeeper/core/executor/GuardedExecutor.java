@@ -10,18 +10,20 @@ import org.seakeeper.core.model.Tier;
 
 /**
  * The one guard every executor goes through, and the only way to be an {@link Executor} (the
- * interface is sealed to this class). {@link #start} is final: it refuses a request of another
- * tier than the executor's ({@link TierMismatch}) and an untrusted request carrying secrets
- * before anything is made or run, and only otherwise hands the request to the backend's {@link
- * #launch}. A refusal is an infrastructure error with the reason, completed at once; {@link
- * #launch} is never called for it, so no workspace, process or thread exists for it.
+ * interface is sealed to this class). {@link #start} is final: it refuses a request of another tier
+ * than the executor's ({@link TierMismatch}) and an untrusted request carrying secrets before
+ * anything is made or run, and only otherwise hands the request to the backend's {@link #launch}. A
+ * refusal is an infrastructure error with the reason, completed at once; {@link #launch} is never
+ * called for it, so no workspace, process or thread exists for it.
  *
- * <p>Subclasses (the bubblewrap sandbox, the testkit fake, a Kubernetes backend) implement
- * {@link #launch} and stay thread-safe as {@link Executor} requires.
+ * <p>Subclasses (the bubblewrap sandbox, the testkit fake, a Kubernetes backend) implement {@link
+ * #launch} and stay thread-safe as {@link Executor} requires.
  */
 public abstract non-sealed class GuardedExecutor implements Executor {
   /** Why every executor refuses an untrusted request that carries secrets. */
-  public static final String UNTRUSTED_WITH_SECRETS = "refused: an untrusted request carries secrets, which the untrusted tier never gets";
+  public static final String UNTRUSTED_WITH_SECRETS =
+      "refused: an untrusted request carries secrets, which the untrusted tier never gets";
+
   private final Optional<Tier> tier;
 
   /** An executor bound to {@code tier}'s pool: requests of another tier are refused. */
@@ -73,7 +75,8 @@ public abstract non-sealed class GuardedExecutor implements Executor {
   private record Refused(String reason) implements Execution {
     @Override
     public CompletionStage<Result> result() {
-      return CompletableFuture.completedFuture(new Result(new JobOutcome.InfraError(reason), Duration.ZERO, List.of()));
+      return CompletableFuture.completedFuture(
+          new Result(new JobOutcome.InfraError(reason), Duration.ZERO, List.of()));
     }
 
     @Override

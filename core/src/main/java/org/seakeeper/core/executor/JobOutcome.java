@@ -20,8 +20,8 @@ public sealed interface JobOutcome {
   record Cancelled() implements JobOutcome {}
 
   /**
-   * The job went past a limit the server sets on what a change controls (its artifacts' count,
-   * size or collection time, ...): a failure of the change, never retried.
+   * The job went past a limit the server sets on what a change controls (its artifacts' count, size
+   * or collection time, ...): a failure of the change, never retried.
    */
   record LimitExceeded(String limit) implements JobOutcome {}
 

@@ -20,20 +20,22 @@ public final class TierExecutors {
   public static TierExecutors of(Function<Tier, ? extends Executor> factory) {
     Map<Tier, Executor> m = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
-      m.put(t, java.util.Objects.requireNonNull(factory.apply(t), "no executor for tier " + t.id()));
+      m.put(
+          t, java.util.Objects.requireNonNull(factory.apply(t), "no executor for tier " + t.id()));
     }
     return new TierExecutors(m);
   }
 
   /** The executors of a map that names every tier. */
   public static TierExecutors of(Map<Tier, ? extends Executor> byTier) {
-    return of(t -> {
-      Executor e = byTier.get(t);
-      if (e == null) {
-        throw new IllegalArgumentException("no executor for tier " + t.id());
-      }
-      return e;
-    });
+    return of(
+        t -> {
+          Executor e = byTier.get(t);
+          if (e == null) {
+            throw new IllegalArgumentException("no executor for tier " + t.id());
+          }
+          return e;
+        });
   }
 
   /** The executor of {@code tier}'s pool. */

@@ -12,6 +12,12 @@ public final class TierMismatch {
 
   /** The refusal reason, naming both tiers. */
   public static String message(Tier executorTier, ExecutionRequest request) {
-    return "refused: this executor serves the " + executorTier.id() + " tier and never runs a " + request.tier().id() + " job (" + request.id() + ")";
+    return "refused: this executor serves the "
+        + executorTier.id()
+        + " tier and never runs a "
+        + request.tier().id()
+        + " job ("
+        + request.id()
+        + ")";
   }
 }

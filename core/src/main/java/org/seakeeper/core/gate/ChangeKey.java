@@ -1,9 +1,9 @@
 package org.seakeeper.core.gate;
 
 /**
- * Which change, across patch sets: a connection, a project and the review system's change id.
- * The key under which the gate remembers a change (its approvals, its place in a queue, a
- * rejection). Immutable.
+ * Which change, across patch sets: a connection, a project and the review system's change id. The
+ * key under which the gate remembers a change (its approvals, its place in a queue, a rejection).
+ * Immutable.
  */
 public record ChangeKey(String connection, String project, String change) {
   public ChangeKey {

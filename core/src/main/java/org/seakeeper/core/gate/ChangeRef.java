@@ -7,7 +7,13 @@ import java.util.Objects;
  *
  * @param commit the patch set's commit (the change as proposed, before any speculative merge)
  */
-public record ChangeRef(String connection, String project, String branch, String change, String patchset, String commit) {
+public record ChangeRef(
+    String connection,
+    String project,
+    String branch,
+    String change,
+    String patchset,
+    String commit) {
   public ChangeRef {
     Objects.requireNonNull(connection);
     Objects.requireNonNull(project);

@@ -21,7 +21,10 @@ public interface ChangeResolver {
   /** No such change (or none the connection can see); {@code why} says which and where. */
   record NotFound(String why) implements Resolution {}
 
-  /** A bare Change-Id that matches several changes: {@code candidates} names each (project, branch, number). */
+  /**
+   * A bare Change-Id that matches several changes: {@code candidates} names each (project, branch,
+   * number).
+   */
   record Ambiguous(List<String> candidates) implements Resolution {}
 
   /**
@@ -34,15 +37,20 @@ public interface ChangeResolver {
   Optional<ChangeRef> openChangeAt(RepoRef repo, String commit);
 
   /** No review system: footers cannot be resolved (Depends-On is Gerrit-only). */
-  ChangeResolver NONE = new ChangeResolver() {
-    @Override
-    public Resolution resolve(String fromConnection, DependsOn.Ref ref) {
-      return new NotFound("connection " + fromConnection + " has no review system to resolve it through (Depends-On needs a Gerrit connection)");
-    }
+  ChangeResolver NONE =
+      new ChangeResolver() {
+        @Override
+        public Resolution resolve(String fromConnection, DependsOn.Ref ref) {
+          return new NotFound(
+              "connection "
+                  + fromConnection
+                  + " has no review system to resolve it through (Depends-On needs a Gerrit"
+                  + " connection)");
+        }
 
-    @Override
-    public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
-      return Optional.empty();
-    }
-  };
+        @Override
+        public Optional<ChangeRef> openChangeAt(RepoRef repo, String commit) {
+          return Optional.empty();
+        }
+      };
 }

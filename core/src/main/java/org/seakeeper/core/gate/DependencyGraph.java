@@ -34,8 +34,8 @@ public final class DependencyGraph<N> {
   }
 
   /**
-   * The first cycle found, as its nodes in dependency order, closing on the first one again
-   * ({@code [A, B, A]}: A depends on B, B on A); empty when the graph has none.
+   * The first cycle found, as its nodes in dependency order, closing on the first one again ({@code
+   * [A, B, A]}: A depends on B, B on A); empty when the graph has none.
    */
   public Optional<List<N>> cycle() {
     Map<N, Integer> state = new LinkedHashMap<>(); // 1: on the path, 2: done
@@ -73,8 +73,8 @@ public final class DependencyGraph<N> {
   }
 
   /**
-   * Every node reachable from {@code root} (without it), dependencies before their dependents;
-   * call only when {@link #cycle()} is empty.
+   * Every node reachable from {@code root} (without it), dependencies before their dependents; call
+   * only when {@link #cycle()} is empty.
    */
   public List<N> orderFrom(N root) {
     List<N> out = new ArrayList<>();

@@ -8,11 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses {@code Depends-On:} footers of a commit message (Zuul's cross-repo dependencies). A
- * value is a Gerrit change URL ({@code https://host/c/project/+/123}, {@code
- * https://host/#/c/123/}, {@code https://host/123}) or a bare Change-Id ({@code I} and 40 hex
- * digits). Footers are read from the last paragraph of the message, as git trailers are;
- * the keyword is case-insensitive. Pure and stateless.
+ * Parses {@code Depends-On:} footers of a commit message (Zuul's cross-repo dependencies). A value
+ * is a Gerrit change URL ({@code https://host/c/project/+/123}, {@code https://host/#/c/123/},
+ * {@code https://host/123}) or a bare Change-Id ({@code I} and 40 hex digits). Footers are read
+ * from the last paragraph of the message, as git trailers are; the keyword is case-insensitive.
+ * Pure and stateless.
  */
 public final class DependsOn {
   private DependsOn() {}
@@ -59,7 +59,11 @@ public final class DependsOn {
           refs.add(ref.get());
         }
       } else {
-        problems.add("Depends-On: " + value + ": not a change URL (https://host/c/project/+/123) nor a Change-Id (I followed by 40 hex digits)");
+        problems.add(
+            "Depends-On: "
+                + value
+                + ": not a change URL (https://host/c/project/+/123) nor a Change-Id (I followed by"
+                + " 40 hex digits)");
       }
     }
     return new Parsed(List.copyOf(refs), List.copyOf(problems));
@@ -83,7 +87,9 @@ public final class DependsOn {
     } catch (java.net.URISyntaxException e) {
       return Optional.empty();
     }
-    if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http")) || uri.getHost() == null) {
+    if (uri.getScheme() == null
+        || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+        || uri.getHost() == null) {
       return Optional.empty();
     }
     String host = uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
@@ -94,7 +100,8 @@ public final class DependsOn {
     }
     Matcher nu = NEW_UI.matcher(path);
     if (nu.matches()) {
-      String project = java.net.URLDecoder.decode(nu.group(1), java.nio.charset.StandardCharsets.UTF_8);
+      String project =
+          java.net.URLDecoder.decode(nu.group(1), java.nio.charset.StandardCharsets.UTF_8);
       return Optional.of(new Ref(Optional.of(host), Optional.of(project), nu.group(2), value));
     }
     Matcher old = OLD_UI.matcher(path);

@@ -7,12 +7,12 @@ import java.util.Optional;
 /**
  * A dependent (gate) queue after Zuul's design: approved changes in order; each is tested on the
  * speculative state of its branch plus every change ahead of it that is not failing, all in
- * parallel up to a window that grows by one on each success and halves on each failure (never
- * below {@link #MIN_WINDOW}). An item whose test failed while changes ahead of it are still
- * undecided is only <em>failing</em> ({@link #markFailing}): the items behind it are re-tested
- * without it, and it is re-tested itself if something ahead of it changes (the failure may have
- * come from a change ahead); it fails for good ({@link #fail}) only at the head. Pure and
- * steppable: the scheduler tells it what happened and asks what to (re)build.
+ * parallel up to a window that grows by one on each success and halves on each failure (never below
+ * {@link #MIN_WINDOW}). An item whose test failed while changes ahead of it are still undecided is
+ * only <em>failing</em> ({@link #markFailing}): the items behind it are re-tested without it, and
+ * it is re-tested itself if something ahead of it changes (the failure may have come from a change
+ * ahead); it fails for good ({@link #fail}) only at the head. Pure and steppable: the scheduler
+ * tells it what happened and asks what to (re)build.
  *
  * <p>Not thread-safe: confined to the scheduler thread.
  */
@@ -67,11 +67,12 @@ public final class GateQueue {
   }
 
   /**
-   * The changes ahead of {@code c} that are not failing, in queue order: what its speculative
-   * state merges first.
+   * The changes ahead of {@code c} that are not failing, in queue order: what its speculative state
+   * merges first.
    */
   public List<ChangeRef> ahead(ChangeRef c) {
-    int i = position(c).orElseThrow(() -> new IllegalArgumentException(c + " is not in queue " + name));
+    int i =
+        position(c).orElseThrow(() -> new IllegalArgumentException(c + " is not in queue " + name));
     return items.subList(0, i).stream().filter(it -> !it.failing()).map(Item::change).toList();
   }
 
@@ -97,9 +98,9 @@ public final class GateQueue {
   }
 
   /**
-   * The item's test failed while it is not the head: it stays, failing, until it reaches the
-   * head or something ahead of it changes; every item behind it is re-tested without it.
-   * Returns the items to re-test.
+   * The item's test failed while it is not the head: it stays, failing, until it reaches the head
+   * or something ahead of it changes; every item behind it is re-tested without it. Returns the
+   * items to re-test.
    */
   public List<Item> markFailing(ChangeRef c) {
     int i = position(c).orElseThrow();

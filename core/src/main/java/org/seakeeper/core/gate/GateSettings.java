@@ -7,8 +7,10 @@ import java.util.Map;
  * (default Code-Review +2, plus a passed check of its current patch set), which projects share a
  * queue (default: each project has its own), and the queue's initial window. Immutable.
  */
-public record GateSettings(Map<String, Integer> requiredApprovals, Map<String, String> sharedQueues, int window) {
-  public static final GateSettings DEFAULTS = new GateSettings(Map.of("Code-Review", 2), Map.of(), GateQueue.DEFAULT_WINDOW);
+public record GateSettings(
+    Map<String, Integer> requiredApprovals, Map<String, String> sharedQueues, int window) {
+  public static final GateSettings DEFAULTS =
+      new GateSettings(Map.of("Code-Review", 2), Map.of(), GateQueue.DEFAULT_WINDOW);
 
   public GateSettings {
     requiredApprovals = Map.copyOf(requiredApprovals);
@@ -22,6 +24,7 @@ public record GateSettings(Map<String, Integer> requiredApprovals, Map<String, S
 
   /** Whether these approvals meet the rule. */
   public boolean approved(Map<String, Integer> approvals) {
-    return requiredApprovals.entrySet().stream().allMatch(e -> approvals.getOrDefault(e.getKey(), Integer.MIN_VALUE) >= e.getValue());
+    return requiredApprovals.entrySet().stream()
+        .allMatch(e -> approvals.getOrDefault(e.getKey(), Integer.MIN_VALUE) >= e.getValue());
   }
 }

@@ -12,5 +12,8 @@ public interface ReviewSystem {
   SubmitResult submit(ChangeRef change);
 
   /** No review system: nothing can be submitted (local repos offer no gate). */
-  ReviewSystem NONE = c -> new SubmitResult(false, "connection " + c.connection() + " has no review system to submit through");
+  ReviewSystem NONE =
+      c ->
+          new SubmitResult(
+              false, "connection " + c.connection() + " has no review system to submit through");
 }

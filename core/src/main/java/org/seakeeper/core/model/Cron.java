@@ -33,12 +33,13 @@ public final class Cron {
   public static final Cron DAILY_0300 = parse("0 3 * * *").orElseThrow();
 
   public static Optional<Cron> parse(String text) {
-    String t = switch (text.strip()) {
-      case "@hourly" -> "0 * * * *";
-      case "@daily", "@midnight" -> "0 0 * * *";
-      case "@weekly" -> "0 0 * * 0";
-      default -> text.strip();
-    };
+    String t =
+        switch (text.strip()) {
+          case "@hourly" -> "0 * * * *";
+          case "@daily", "@midnight" -> "0 0 * * *";
+          case "@weekly" -> "0 0 * * 0";
+          default -> text.strip();
+        };
     String[] parts = t.split("\\s+");
     if (parts.length != 5) {
       return Optional.empty();
@@ -114,7 +115,11 @@ public final class Cron {
   }
 
   boolean matches(ZonedDateTime z) {
-    return minutes.get(z.getMinute()) && hours.get(z.getHour()) && days.get(z.getDayOfMonth()) && months.get(z.getMonthValue()) && weekdays.get(z.getDayOfWeek().getValue() % 7);
+    return minutes.get(z.getMinute())
+        && hours.get(z.getHour())
+        && days.get(z.getDayOfMonth())
+        && months.get(z.getMonthValue())
+        && weekdays.get(z.getDayOfWeek().getValue() % 7);
   }
 
   @Override

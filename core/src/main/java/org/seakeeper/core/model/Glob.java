@@ -5,14 +5,14 @@ import java.util.List;
 
 /**
  * A path glob as in {@code .gitignore}-like matchers: {@code *} matches within one path segment,
- * {@code **} across segments ({@code **}{@code /} also matches no directory at all), {@code ?}
- * one character other than {@code /}; everything else matches itself.
+ * {@code **} across segments ({@code **}{@code /} also matches no directory at all), {@code ?} one
+ * character other than {@code /}; everything else matches itself.
  *
  * <p>Globs come from changes anyone can push, so matching is linear: the glob compiles to a small
  * automaton (one state per glob character) that is run over the path once, keeping the set of
- * states it may be in (Thompson's construction), never backtracking. A match costs at most
- * (path length) × (glob length) steps whatever the pattern: a 10,000-character name against
- * {@code **a**a**a**...b} takes milliseconds, not years. Immutable and thread-safe.
+ * states it may be in (Thompson's construction), never backtracking. A match costs at most (path
+ * length) × (glob length) steps whatever the pattern: a 10,000-character name against {@code
+ * **a**a**a**...b} takes milliseconds, not years. Immutable and thread-safe.
  */
 public final class Glob {
   private static final byte CHAR = 0;
@@ -67,7 +67,10 @@ public final class Glob {
     return new Glob(text, b.kinds(), b.chars(), b.outs(), b.alts(), next);
   }
 
-  /** {@code x*} before {@code next}: a split that either takes one {@code kind} and comes back, or goes on. */
+  /**
+   * {@code x*} before {@code next}: a split that either takes one {@code kind} and comes back, or
+   * goes on.
+   */
   private static int loop(Builder b, byte kind, int next) {
     int split = b.node(SPLIT, '\0', -1, next);
     int step = b.node(kind, '\0', split, -1);
@@ -109,12 +112,13 @@ public final class Glob {
       int nextSize = 0;
       for (int i = 0; i < size; i++) {
         int s = current[i];
-        boolean step = switch (kind[s]) {
-          case CHAR -> ch[s] == c;
-          case NOT_SLASH -> c != '/';
-          case ANY -> true;
-          default -> false;
-        };
+        boolean step =
+            switch (kind[s]) {
+              case CHAR -> ch[s] == c;
+              case NOT_SLASH -> c != '/';
+              case ANY -> true;
+              default -> false;
+            };
         if (step) {
           nextSize = close(out[s], next, nextSize, seen, mark, stack);
         }
@@ -132,7 +136,9 @@ public final class Glob {
     return false;
   }
 
-  /** Adds {@code s} and every state its splits reach to {@code set} (each once per {@code mark}). */
+  /**
+   * Adds {@code s} and every state its splits reach to {@code set} (each once per {@code mark}).
+   */
   private int close(int s, int[] set, int size, int[] seen, int mark, int[] stack) {
     int top = 0;
     stack[top++] = s;

@@ -15,6 +15,7 @@ public final class RefNames {
   public static final String FOR = "refs/for/";
   public static final String CHANGES = "refs/changes/";
   static final int MAX_LENGTH = 1024;
+
   /** First segments of a short name that would read as another namespace. */
   private static final Set<String> NAMESPACES = Set.of("refs", "heads", "tags", "remotes", "HEAD");
 
@@ -31,31 +32,52 @@ public final class RefNames {
     if (!ref.startsWith("refs/")) {
       return Optional.of("'" + printable(ref) + "' is not a full ref name (refs/...)");
     }
-    if (ref.endsWith("/") || ref.endsWith(".") || ref.contains("//") || ref.contains("..") || ref.contains("@{") || ref.equals("@")) {
-      return Optional.of("'" + printable(ref) + "' is not a valid git ref name (empty segment, '..', '@{' or a trailing '.' or '/')");
+    if (ref.endsWith("/")
+        || ref.endsWith(".")
+        || ref.contains("//")
+        || ref.contains("..")
+        || ref.contains("@{")
+        || ref.equals("@")) {
+      return Optional.of(
+          "'"
+              + printable(ref)
+              + "' is not a valid git ref name (empty segment, '..', '@{' or a trailing '.' or"
+              + " '/')");
     }
     for (String segment : ref.split("/")) {
       if (segment.startsWith(".") || segment.endsWith(".lock")) {
-        return Optional.of("'" + printable(ref) + "' has a segment starting with '.' or ending with '.lock'");
+        return Optional.of(
+            "'" + printable(ref) + "' has a segment starting with '.' or ending with '.lock'");
       }
     }
     for (int i = 0; i < ref.length(); ) {
       int cp = ref.codePointAt(i);
       i += Character.charCount(cp);
       if (cp < 0x20 || cp == 0x7f || " ~^:?*[\\".indexOf(cp) >= 0) {
-        return Optional.of("'" + printable(ref) + "' contains a character git refuses in ref names");
+        return Optional.of(
+            "'" + printable(ref) + "' contains a character git refuses in ref names");
       }
       int type = Character.getType(cp);
-      if (type == Character.FORMAT || type == Character.SURROGATE || type == Character.UNASSIGNED || type == Character.PRIVATE_USE || Character.isSpaceChar(cp) || Character.isWhitespace(cp)) {
-        return Optional.of("'" + printable(ref) + "' contains an invisible, space or unassigned character (U+" + String.format("%04X", cp) + ")");
+      if (type == Character.FORMAT
+          || type == Character.SURROGATE
+          || type == Character.UNASSIGNED
+          || type == Character.PRIVATE_USE
+          || Character.isSpaceChar(cp)
+          || Character.isWhitespace(cp)) {
+        return Optional.of(
+            "'"
+                + printable(ref)
+                + "' contains an invisible, space or unassigned character (U+"
+                + String.format("%04X", cp)
+                + ")");
       }
     }
     return Optional.empty();
   }
 
   /**
-   * Why the short name after {@code prefix} (a branch or tag name) is refused, or empty: it must
-   * be non-empty and must not start with a segment that names a ref namespace.
+   * Why the short name after {@code prefix} (a branch or tag name) is refused, or empty: it must be
+   * non-empty and must not start with a segment that names a ref namespace.
    */
   public static Optional<String> shortNameProblem(String ref, String prefix) {
     String name = ref.substring(prefix.length());
@@ -64,7 +86,14 @@ public final class RefNames {
     }
     String first = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
     if (NAMESPACES.contains(first)) {
-      return Optional.of("'" + printable(ref) + "' is ambiguous: its name '" + printable(name) + "' starts like another ref namespace ('" + first + "')");
+      return Optional.of(
+          "'"
+              + printable(ref)
+              + "' is ambiguous: its name '"
+              + printable(name)
+              + "' starts like another ref namespace ('"
+              + first
+              + "')");
     }
     return Optional.empty();
   }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A valid {@code .seakeeper.yaml}: resolved jobs and which of them each pipeline runs.
- * Immutable; only produced by the config parser when the file has no errors.
+ * A valid {@code .seakeeper.yaml}: resolved jobs and which of them each pipeline runs. Immutable;
+ * only produced by the config parser when the file has no errors.
  */
 public record RepoConfig(Map<String, Job> jobs, Map<PipelineName, List<String>> pipelines) {
   public RepoConfig {

@@ -42,6 +42,7 @@ public record ServerConfig(
   public record PipelineRules(String periodicCron, String releaseTags, List<String> protectedRefs) {
     /** Every branch is protected unless the operator lists some. */
     public static final List<String> ALL_BRANCHES = List.of("refs/heads/**");
+
     public static final PipelineRules DEFAULTS = new PipelineRules("0 3 * * *", "v*");
 
     public PipelineRules {
@@ -57,7 +58,8 @@ public record ServerConfig(
    * Trusted gate rules (docs/contracts.md §4): the approvals a change needs to enter the gate (with
    * a passed check), the queues projects share (queue name to projects), and the initial window.
    */
-  public record Gate(Map<String, Integer> approvals, Map<String, List<String>> sharedQueues, int window) {
+  public record Gate(
+      Map<String, Integer> approvals, Map<String, List<String>> sharedQueues, int window) {
     public static final Gate DEFAULTS = new Gate(Map.of("Code-Review", 2), Map.of(), 20);
 
     public Gate {
@@ -87,7 +89,12 @@ public record ServerConfig(
    * @param dependencyCache a unix socket of an allow-listed dependency cache or proxy, bound into
    *     every job of the tier (the CACHEDEPS seam); the only way out of an untrusted sandbox
    */
-  public record Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network, Optional<String> dependencyCache) {
+  public record Pool(
+      int maxParallel,
+      long memoryBytes,
+      int pidsMax,
+      Optional<Boolean> network,
+      Optional<String> dependencyCache) {
     public Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {
       this(maxParallel, memoryBytes, pidsMax, network, Optional.empty());
     }
@@ -101,7 +108,13 @@ public record ServerConfig(
    * @param projects the Gerrit projects served ({@code "*"} for all); empty for git connections
    * @param ssh where a Gerrit's {@code stream-events} is reached; empty for git connections
    */
-  public record Connection(String name, String type, List<Repo> repos, Map<String, String> settings, List<String> projects, Optional<Ssh> ssh) {
+  public record Connection(
+      String name,
+      String type,
+      List<Repo> repos,
+      Map<String, String> settings,
+      List<String> projects,
+      Optional<Ssh> ssh) {
     public Connection {
       repos = List.copyOf(repos);
       settings = Map.copyOf(settings);
@@ -141,5 +154,6 @@ public record ServerConfig(
   public record Repo(String name, String path) {}
 
   /** The database. */
-  public record Store(String type, Optional<String> url, Optional<String> user, Optional<String> passwordFile) {}
+  public record Store(
+      String type, Optional<String> url, Optional<String> user, Optional<String> passwordFile) {}
 }

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * When a job applies: branch globs and changed-file globs (Zuul's {@code branches}, {@code
- * files} and {@code irrelevant-files}). An empty list means "no restriction". Immutable.
+ * When a job applies: branch globs and changed-file globs (Zuul's {@code branches}, {@code files}
+ * and {@code irrelevant-files}). An empty list means "no restriction". Immutable.
  */
 public record When(List<Glob> branches, List<Glob> files, List<Glob> ignoreFiles) {
   public static final When ALWAYS = new When(List.of(), List.of(), List.of());
@@ -24,13 +24,15 @@ public record When(List<Glob> branches, List<Glob> files, List<Glob> ignoreFiles
    * @return empty when it applies, else the reason it does not
    */
   public Optional<String> excludes(Optional<String> branch, Optional<Set<String>> changedFiles) {
-    if (!branches.isEmpty() && branch.isPresent()
+    if (!branches.isEmpty()
+        && branch.isPresent()
         && branches.stream().noneMatch(g -> g.matches(branch.get()))) {
       return Optional.of("branch '" + branch.get() + "' does not match " + branches);
     }
     if (changedFiles.isPresent() && !changedFiles.get().isEmpty()) {
       Set<String> changed = changedFiles.get();
-      if (!files.isEmpty() && changed.stream().noneMatch(f -> files.stream().anyMatch(g -> g.matches(f)))) {
+      if (!files.isEmpty()
+          && changed.stream().noneMatch(f -> files.stream().anyMatch(g -> g.matches(f)))) {
         return Optional.of("no changed file matches " + files);
       }
       if (!ignoreFiles.isEmpty()

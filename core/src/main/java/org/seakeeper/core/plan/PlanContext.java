@@ -6,9 +6,9 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 
 /**
- * The facts a plan depends on, all decided by the caller (the server from the event, or the
- * CLI): pipeline, tier, branch, changed files, which jobs were asked for and whether secrets
- * can be had. Immutable.
+ * The facts a plan depends on, all decided by the caller (the server from the event, or the CLI):
+ * pipeline, tier, branch, changed files, which jobs were asked for and whether secrets can be had.
+ * Immutable.
  *
  * @param onlyJobs when non-empty, just these jobs and what they need
  * @param secretsAvailable false locally and in the untrusted tier: jobs with secrets are skipped
@@ -26,7 +26,11 @@ public record PlanContext(
   }
 
   /** The context of {@code seakeeper run}: untrusted, no secrets. */
-  public static PlanContext local(PipelineName pipeline, Optional<String> branch, Optional<Set<String>> changed, Set<String> only) {
+  public static PlanContext local(
+      PipelineName pipeline,
+      Optional<String> branch,
+      Optional<Set<String>> changed,
+      Set<String> only) {
     return new PlanContext(pipeline, Tier.UNTRUSTED, branch, changed, only, false);
   }
 }

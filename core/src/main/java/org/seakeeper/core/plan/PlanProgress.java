@@ -17,8 +17,8 @@ import java.util.function.Function;
  *      '--(planned skip or a need failed/skipped)--> SKIPPED
  * </pre>
  *
- * <p>Whether a pending job starts, waits or is skipped is {@link #decide}'s, the one rule for
- * every DAG here: {@code seakeeper run} applies it to this class's states, the scheduler ({@code
+ * <p>Whether a pending job starts, waits or is skipped is {@link #decide}'s, the one rule for every
+ * DAG here: {@code seakeeper run} applies it to this class's states, the scheduler ({@code
  * scheduler.Readiness}) to the latest stored attempt of each need.
  *
  * <p>Not thread-safe: confine to one thread or synchronize.
@@ -32,8 +32,8 @@ public final class PlanProgress {
   }
 
   /**
-   * How one need stands: passed, not ended yet, or ended without passing ({@code how} finishes
-   * the skip reason's sentence, e.g. "failed").
+   * How one need stands: passed, not ended yet, or ended without passing ({@code how} finishes the
+   * skip reason's sentence, e.g. "failed").
    */
   public record Need(Readiness means, String how) {
     public static Need passed() {
@@ -91,10 +91,12 @@ public final class PlanProgress {
       state.put(j.name(), State.PENDING);
     }
     for (PlannedJob j : plan.jobs()) {
-      j.skipReason().ifPresent(r -> {
-        state.put(j.name(), State.SKIPPED);
-        skipReasons.put(j.name(), r);
-      });
+      j.skipReason()
+          .ifPresent(
+              r -> {
+                state.put(j.name(), State.SKIPPED);
+                skipReasons.put(j.name(), r);
+              });
     }
     settle();
   }
@@ -103,7 +105,8 @@ public final class PlanProgress {
   public List<String> ready() {
     List<String> out = new ArrayList<>();
     for (PlannedJob j : jobs.values()) {
-      if (state.get(j.name()) == State.PENDING && decide(j.needs(), this::need).readiness() == Readiness.READY) {
+      if (state.get(j.name()) == State.PENDING
+          && decide(j.needs(), this::need).readiness() == Readiness.READY) {
         out.add(j.name());
       }
     }
@@ -139,7 +142,10 @@ public final class PlanProgress {
     };
   }
 
-  /** Skips, until nothing changes, every pending job the rule skips (so a failure skips its dependents at once). */
+  /**
+   * Skips, until nothing changes, every pending job the rule skips (so a failure skips its
+   * dependents at once).
+   */
   private void settle() {
     boolean changed = true;
     while (changed) {

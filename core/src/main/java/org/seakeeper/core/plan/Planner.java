@@ -14,10 +14,10 @@ import org.seakeeper.core.model.RepoConfig;
 /**
  * Compiles one pipeline of a valid repo config into a {@link Plan}. Pure and thread-safe.
  *
- * <p>Jobs excluded by their {@code when} matchers are shown as skipped and their dependents run
- * as if they had passed (a "soft" need, as the matchers say the job is irrelevant). Jobs that
- * cannot run here (secrets unavailable, unknown base job or image offline) are skipped and so
- * are their dependents, which could not run meaningfully.
+ * <p>Jobs excluded by their {@code when} matchers are shown as skipped and their dependents run as
+ * if they had passed (a "soft" need, as the matchers say the job is irrelevant). Jobs that cannot
+ * run here (secrets unavailable, unknown base job or image offline) are skipped and so are their
+ * dependents, which could not run meaningfully.
  */
 public final class Planner {
   private Planner() {}
@@ -29,7 +29,8 @@ public final class Planner {
     Map<String, Job> jobs = config.jobs();
     Set<String> irrelevant = new LinkedHashSet<>();
     for (String n : names) {
-      if (selected.contains(n) && jobs.get(n).when().excludes(ctx.branch(), ctx.changedFiles()).isPresent()) {
+      if (selected.contains(n)
+          && jobs.get(n).when().excludes(ctx.branch(), ctx.changedFiles()).isPresent()) {
         irrelevant.add(n);
       }
     }
@@ -38,7 +39,11 @@ public final class Planner {
         continue;
       }
       Job job = jobs.get(n);
-      List<String> needs = job.needs().stream().flatMap(x -> expand(config, names, x).stream()).filter(x -> !irrelevant.contains(x)).toList();
+      List<String> needs =
+          job.needs().stream()
+              .flatMap(x -> expand(config, names, x).stream())
+              .filter(x -> !irrelevant.contains(x))
+              .toList();
       Optional<String> skip = job.when().excludes(ctx.branch(), ctx.changedFiles());
       if (skip.isEmpty()) {
         skip = job.unavailable();
@@ -82,6 +87,9 @@ public final class Planner {
   /** The requested names that are not jobs of the pipeline (for a clear usage error). */
   public static List<String> unknownJobs(RepoConfig config, PlanContext ctx) {
     List<String> names = config.jobsOf(ctx.pipeline());
-    return ctx.onlyJobs().stream().filter(o -> expand(config, names, o).isEmpty()).sorted().toList();
+    return ctx.onlyJobs().stream()
+        .filter(o -> expand(config, names, o).isEmpty())
+        .sorted()
+        .toList();
   }
 }

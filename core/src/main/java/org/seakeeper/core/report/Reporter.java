@@ -11,12 +11,15 @@ import org.seakeeper.core.store.OutboxEntry;
  * Gerrit reporter checks for its own earlier message). Thread-safe.
  */
 public interface Reporter {
-  /** Reports the entry; true when done (the entry is then marked delivered), false to retry later. */
+  /**
+   * Reports the entry; true when done (the entry is then marked delivered), false to retry later.
+   */
   boolean report(OutboxEntry entry, Buildset buildset, List<Build> builds);
 
   /**
-   * Whether this reporter tells the outside world when {@code buildset} starts: the scheduler
-   * then adds an {@link org.seakeeper.core.store.OutboxKind#BUILDSET_STARTED} entry when its first build starts.
+   * Whether this reporter tells the outside world when {@code buildset} starts: the scheduler then
+   * adds an {@link org.seakeeper.core.store.OutboxKind#BUILDSET_STARTED} entry when its first build
+   * starts.
    */
   default boolean reportsStart(Buildset buildset) {
     return false;

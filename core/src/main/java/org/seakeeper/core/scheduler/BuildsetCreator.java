@@ -12,8 +12,8 @@ import org.seakeeper.core.config.RepoConfigParser;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.plan.Plan;
 import org.seakeeper.core.plan.PlanContext;
-import org.seakeeper.core.plan.Planner;
 import org.seakeeper.core.plan.PlannedJob;
+import org.seakeeper.core.plan.Planner;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -25,27 +25,82 @@ import org.seakeeper.core.store.Store;
 final class BuildsetCreator {
   private BuildsetCreator() {}
 
-  /** Creates the buildset in {@code tx}; empty when the trigger runs nothing (no config, no jobs). */
-  static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now) {
+  /**
+   * Creates the buildset in {@code tx}; empty when the trigger runs nothing (no config, no jobs).
+   */
+  static Optional<Buildset> create(
+      Store.Tx tx,
+      long eventId,
+      Trigger t,
+      Tier tier,
+      ConfigOutcome config,
+      Set<String> changedFiles,
+      Instant now) {
     return create(tx, eventId, t, tier, config, changedFiles, now, t.commit());
   }
 
   /**
-   * As above, with builds that test {@code testedCommit} (a speculative state of the change and
-   * its dependencies) while the buildset keeps the trigger's commit (the patch set reported on).
+   * As above, with builds that test {@code testedCommit} (a speculative state of the change and its
+   * dependencies) while the buildset keeps the trigger's commit (the patch set reported on).
    */
-  static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changedFiles, Instant now, String testedCommit) {
-    Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
+  static Optional<Buildset> create(
+      Store.Tx tx,
+      long eventId,
+      Trigger t,
+      Tier tier,
+      ConfigOutcome config,
+      Set<String> changedFiles,
+      Instant now,
+      String testedCommit) {
+    Buildset set =
+        new Buildset(
+            0,
+            eventId,
+            t.connection(),
+            t.project(),
+            t.change(),
+            t.patchset(),
+            t.ref(),
+            t.commit(),
+            t.pipeline(),
+            tier,
+            now,
+            Optional.empty());
     return switch (config) {
       case ConfigOutcome.Missing m -> Optional.empty();
-      case ConfigOutcome.Unreadable u -> Optional.of(single(tx, set, BuildStatus.ERROR, "cannot read the repository: " + u.reason(), now));
+      case ConfigOutcome.Unreadable u ->
+          Optional.of(
+              single(tx, set, BuildStatus.ERROR, "cannot read the repository: " + u.reason(), now));
       case ConfigOutcome.Invalid i ->
-          Optional.of(single(tx, set, BuildStatus.CONFIG_ERROR, i.problems().stream().map(p -> p.format(RepoConfigParser.FILE_NAME)).collect(Collectors.joining("\n")), now));
-      case ConfigOutcome.Checked c -> Optional.of(single(tx, set, c.ok() ? BuildStatus.SUCCESS : BuildStatus.CONFIG_ERROR, c.report(), now));
+          Optional.of(
+              single(
+                  tx,
+                  set,
+                  BuildStatus.CONFIG_ERROR,
+                  i.problems().stream()
+                      .map(p -> p.format(RepoConfigParser.FILE_NAME))
+                      .collect(Collectors.joining("\n")),
+                  now));
+      case ConfigOutcome.Checked c ->
+          Optional.of(
+              single(
+                  tx,
+                  set,
+                  c.ok() ? BuildStatus.SUCCESS : BuildStatus.CONFIG_ERROR,
+                  c.report(),
+                  now));
       case ConfigOutcome.Valid v -> {
-        // Jobs with secrets are planned outside the untrusted tier; the scheduler grants the secrets
+        // Jobs with secrets are planned outside the untrusted tier; the scheduler grants the
+        // secrets
         // (SecretPolicy) when it starts each one, or ends the build saying why.
-        PlanContext ctx = new PlanContext(t.pipeline(), tier, t.branch(), Optional.of(changedFiles), Set.of(), tier != Tier.UNTRUSTED);
+        PlanContext ctx =
+            new PlanContext(
+                t.pipeline(),
+                tier,
+                t.branch(),
+                Optional.of(changedFiles),
+                Set.of(),
+                tier != Tier.UNTRUSTED);
         Plan plan = Planner.plan(v.config(), ctx);
         if (plan.jobs().isEmpty()) {
           yield Optional.empty();
@@ -53,7 +108,18 @@ final class BuildsetCreator {
         Buildset stored = tx.builds().insert(set);
         for (PlannedJob j : plan.jobs()) {
           Optional<String> job = Optional.of(j.name());
-          tx.builds().insert(j.skipReason().isPresent() ? Build.ended(stored, testedCommit, job, j.needs(), BuildStatus.SKIPPED, j.skipReason().get(), now) : Build.queued(stored, testedCommit, job, j.needs(), now));
+          tx.builds()
+              .insert(
+                  j.skipReason().isPresent()
+                      ? Build.ended(
+                          stored,
+                          testedCommit,
+                          job,
+                          j.needs(),
+                          BuildStatus.SKIPPED,
+                          j.skipReason().get(),
+                          now)
+                      : Build.queued(stored, testedCommit, job, j.needs(), now));
         }
         yield Optional.of(stored);
       }
@@ -61,25 +127,69 @@ final class BuildsetCreator {
   }
 
   /** A gate item that does not merge: one {@code merge_conflict} record (docs/contracts.md §6). */
-  static Buildset createMergeConflict(Store.Tx tx, Trigger t, Tier tier, String detail, Instant now) {
-    Buildset set = new Buildset(0, 0, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
+  static Buildset createMergeConflict(
+      Store.Tx tx, Trigger t, Tier tier, String detail, Instant now) {
+    Buildset set =
+        new Buildset(
+            0,
+            0,
+            t.connection(),
+            t.project(),
+            t.change(),
+            t.patchset(),
+            t.ref(),
+            t.commit(),
+            t.pipeline(),
+            tier,
+            now,
+            Optional.empty());
     return single(tx, set, BuildStatus.MERGE_CONFLICT, detail, now);
   }
 
   /** A buildset that ends at once with one record without a job (e.g. a dependency problem). */
-  static Buildset createSingle(Store.Tx tx, long eventId, Trigger t, Tier tier, BuildStatus status, String detail, Instant now) {
-    Buildset set = new Buildset(0, eventId, t.connection(), t.project(), t.change(), t.patchset(), t.ref(), t.commit(), t.pipeline(), tier, now, Optional.empty());
+  static Buildset createSingle(
+      Store.Tx tx,
+      long eventId,
+      Trigger t,
+      Tier tier,
+      BuildStatus status,
+      String detail,
+      Instant now) {
+    Buildset set =
+        new Buildset(
+            0,
+            eventId,
+            t.connection(),
+            t.project(),
+            t.change(),
+            t.patchset(),
+            t.ref(),
+            t.commit(),
+            t.pipeline(),
+            tier,
+            now,
+            Optional.empty());
     return single(tx, set, status, detail, now);
   }
 
-  private static Buildset single(Store.Tx tx, Buildset set, BuildStatus status, String detail, Instant now) {
+  private static Buildset single(
+      Store.Tx tx, Buildset set, BuildStatus status, String detail, Instant now) {
     Buildset stored = tx.builds().insert(set);
     tx.builds().insert(record(stored, Optional.empty(), status, List.of(), detail, now));
     return stored;
   }
 
-  /** A record of {@code s} that ends at once in {@code status} (born queued, moved through the lifecycle). */
-  static Build record(Buildset s, Optional<String> job, BuildStatus status, List<String> needs, String detail, Instant now) {
+  /**
+   * A record of {@code s} that ends at once in {@code status} (born queued, moved through the
+   * lifecycle).
+   */
+  static Build record(
+      Buildset s,
+      Optional<String> job,
+      BuildStatus status,
+      List<String> needs,
+      String detail,
+      Instant now) {
     return Build.ended(s, job, needs, status, detail, now);
   }
 }

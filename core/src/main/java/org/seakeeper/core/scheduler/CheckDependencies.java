@@ -14,12 +14,12 @@ import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.store.Store;
 
 /**
- * What a check of a change with open dependencies tests: the speculative merge of its
- * dependencies in the same repository and branch (in dependency order) and then the change,
- * through the gate's {@link Merger}; or, when a dependency cannot be resolved, is ambiguous or
- * forms a cycle, one {@code config_error} record naming the problem (a merge that conflicts: one
- * {@code merge_conflict} record). Dependencies in other repositories or branches are listed, but
- * not checked out. Stateless.
+ * What a check of a change with open dependencies tests: the speculative merge of its dependencies
+ * in the same repository and branch (in dependency order) and then the change, through the gate's
+ * {@link Merger}; or, when a dependency cannot be resolved, is ambiguous or forms a cycle, one
+ * {@code config_error} record naming the problem (a merge that conflicts: one {@code
+ * merge_conflict} record). Dependencies in other repositories or branches are listed, but not
+ * checked out. Stateless.
  */
 final class CheckDependencies {
   private CheckDependencies() {}
@@ -39,14 +39,23 @@ final class CheckDependencies {
     }
   }
 
-  /** Test {@code trigger} (its commit is the speculative state) with {@code dependencies} merged in. */
-  record Speculative(Trigger trigger, List<ChangeRef> dependencies, List<ChangeRef> elsewhere) implements Decision {}
+  /**
+   * Test {@code trigger} (its commit is the speculative state) with {@code dependencies} merged in.
+   */
+  record Speculative(Trigger trigger, List<ChangeRef> dependencies, List<ChangeRef> elsewhere)
+      implements Decision {}
 
   /** The check ends at once with one record of {@code status} and {@code detail}. */
   record Refused(BuildStatus status, String detail) implements Decision {}
 
   static ChangeRef refOf(Trigger t) {
-    return new ChangeRef(t.connection(), t.project(), t.branch().orElse("main"), t.change().orElseThrow(), t.patchset().orElse("1"), t.commit());
+    return new ChangeRef(
+        t.connection(),
+        t.project(),
+        t.branch().orElse("main"),
+        t.change().orElseThrow(),
+        t.patchset().orElse("1"),
+        t.commit());
   }
 
   /** Applies to check triggers of a change; everything else is {@link AsIs}. */
@@ -63,7 +72,8 @@ final class CheckDependencies {
     List<ChangeRef> sameRepo = all.stream().filter(d -> sameRepo(d, self)).toList();
     // One checkout per other repository: its last dependency in order includes the earlier ones
     // only when they stack; the latest listed wins (a footer per repository is the usual case).
-    java.util.Map<org.seakeeper.core.model.RepoRef, ChangeRef> byRepo = new java.util.LinkedHashMap<>();
+    java.util.Map<org.seakeeper.core.model.RepoRef, ChangeRef> byRepo =
+        new java.util.LinkedHashMap<>();
     all.stream().filter(d -> !sameRepo(d, self)).forEach(d -> byRepo.put(d.repo(), d));
     List<ChangeRef> elsewhere = List.copyOf(byRepo.values());
     if (sameRepo.isEmpty()) {
@@ -77,25 +87,58 @@ final class CheckDependencies {
     } catch (org.seakeeper.core.effect.Outage e) {
       throw e; // fetching what to merge failed: prepared again later, never a verdict
     } catch (RuntimeException e) {
-      return new Refused(BuildStatus.ERROR, "cannot merge its dependencies " + sameRepo + ": " + e.getMessage());
+      return new Refused(
+          BuildStatus.ERROR, "cannot merge its dependencies " + sameRepo + ": " + e.getMessage());
     }
     return switch (m) {
-      case Merger.Merged merged -> new Speculative(new Trigger(t.pipeline(), t.connection(), t.project(), t.ref(), merged.commit(), t.branch(), t.change(), t.patchset()), sameRepo, elsewhere);
-      case Merger.Conflict c -> new Refused(BuildStatus.MERGE_CONFLICT, "does not merge onto " + self.branch() + " with its dependencies " + sameRepo
-          + (c.change().equals(self) ? "" : " (at " + c.change() + ")") + (c.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", c.files())));
+      case Merger.Merged merged ->
+          new Speculative(
+              new Trigger(
+                  t.pipeline(),
+                  t.connection(),
+                  t.project(),
+                  t.ref(),
+                  merged.commit(),
+                  t.branch(),
+                  t.change(),
+                  t.patchset()),
+              sameRepo,
+              elsewhere);
+      case Merger.Conflict c ->
+          new Refused(
+              BuildStatus.MERGE_CONFLICT,
+              "does not merge onto "
+                  + self.branch()
+                  + " with its dependencies "
+                  + sameRepo
+                  + (c.change().equals(self) ? "" : " (at " + c.change() + ")")
+                  + (c.files().isEmpty() ? "" : ": conflicts in " + String.join(", ", c.files())));
     };
   }
 
   private static boolean sameRepo(ChangeRef d, ChangeRef self) {
-    return d.connection().equals(self.connection()) && d.project().equals(self.project()) && d.branch().equals(self.branch());
+    return d.connection().equals(self.connection())
+        && d.project().equals(self.project())
+        && d.branch().equals(self.branch());
   }
 
   /** Creates the check buildset the decision asks for (see {@link BuildsetCreator#create}). */
-  static Optional<Buildset> create(Store.Tx tx, long eventId, Trigger t, Tier tier, ConfigOutcome config, Set<String> changed, Decision d, Instant now) {
+  static Optional<Buildset> create(
+      Store.Tx tx,
+      long eventId,
+      Trigger t,
+      Tier tier,
+      ConfigOutcome config,
+      Set<String> changed,
+      Decision d,
+      Instant now) {
     return switch (d) {
       case AsIs a -> BuildsetCreator.create(tx, eventId, t, tier, config, changed, now);
-      case Speculative s -> BuildsetCreator.create(tx, eventId, t, tier, config, changed, now, s.trigger().commit());
-      case Refused r -> Optional.of(BuildsetCreator.createSingle(tx, eventId, t, tier, r.status(), r.detail(), now));
+      case Speculative s ->
+          BuildsetCreator.create(tx, eventId, t, tier, config, changed, now, s.trigger().commit());
+      case Refused r ->
+          Optional.of(
+              BuildsetCreator.createSingle(tx, eventId, t, tier, r.status(), r.detail(), now));
     };
   }
 }

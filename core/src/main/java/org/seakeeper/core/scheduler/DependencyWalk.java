@@ -14,9 +14,9 @@ import org.seakeeper.core.gate.DependencyGraph;
 import org.seakeeper.core.gate.DependsOn;
 
 /**
- * A change's open dependencies, transitively: its {@code Depends-On} footers and its parent
- * commit when that is an open change's current patch set, then theirs. Merged dependencies are
- * met and left out. Stateless; reads through {@link RepoAccess} and {@link ChangeResolver}.
+ * A change's open dependencies, transitively: its {@code Depends-On} footers and its parent commit
+ * when that is an open change's current patch set, then theirs. Merged dependencies are met and
+ * left out. Stateless; reads through {@link RepoAccess} and {@link ChangeResolver}.
  */
 final class DependencyWalk {
   /** Most changes one walk visits: a bigger web of dependencies is refused. */
@@ -75,12 +75,22 @@ final class DependencyWalk {
               deps.add(f.change().change());
             }
           }
-          case ChangeResolver.NotFound n -> problems.add(c + ": Depends-On: " + ref.raw() + ": " + n.why());
-          case ChangeResolver.Ambiguous a -> problems.add(c + ": Depends-On: " + ref.raw() + " matches several changes, name one by its URL: " + String.join(", ", a.candidates()));
+          case ChangeResolver.NotFound n ->
+              problems.add(c + ": Depends-On: " + ref.raw() + ": " + n.why());
+          case ChangeResolver.Ambiguous a ->
+              problems.add(
+                  c
+                      + ": Depends-On: "
+                      + ref.raw()
+                      + " matches several changes, name one by its URL: "
+                      + String.join(", ", a.candidates()));
         }
       }
       if (!meta.get().parents().isEmpty()) {
-        resolver.openChangeAt(c.repo(), meta.get().parents().getFirst()).filter(p -> !p.sameChange(c)).ifPresent(deps::add);
+        resolver
+            .openChangeAt(c.repo(), meta.get().parents().getFirst())
+            .filter(p -> !p.sameChange(c))
+            .ifPresent(deps::add);
       }
       for (ChangeRef d : deps) {
         graph.depends(key(c), key(d));
@@ -97,7 +107,12 @@ final class DependencyWalk {
     }
     Optional<List<String>> cycle = graph.cycle();
     if (cycle.isPresent()) {
-      return new Problem("dependency cycle: " + cycle.get().stream().map(k -> byKey.get(k).toString()).collect(Collectors.joining(" -> ")) + " (Depends-On footers or parent changes)");
+      return new Problem(
+          "dependency cycle: "
+              + cycle.get().stream()
+                  .map(k -> byKey.get(k).toString())
+                  .collect(Collectors.joining(" -> "))
+              + " (Depends-On footers or parent changes)");
     }
     return new Open(graph.orderFrom(key(root)).stream().map(byKey::get).toList());
   }

@@ -33,11 +33,15 @@ final class DependencyWalks {
   private final EffectPorts effects;
   private final Runnable wake;
   private final Map<Key, DependencyWalk.Outcome> known = new HashMap<>();
+
   /** Walks under way (empty), and walks that met an outage with when they may be tried again. */
   private final Map<Key, Optional<Instant>> walking = new HashMap<>();
+
   private final Map<Key, Integer> failures = new HashMap<>();
+
   /** The walks that met an outage, to start again after their backoff. */
   private final Map<Key, ChangeRef> failed = new HashMap<>();
+
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
 
   DependencyWalks(RepoAccess repos, ChangeResolver resolver, EffectPorts effects, Runnable wake) {
@@ -51,7 +55,8 @@ final class DependencyWalks {
    * The change's walk when known; otherwise starts it (unless under way or waiting to be tried
    * again) and returns empty: the caller asks again after {@link #drain} says walks arrived.
    */
-  Optional<DependencyWalk.Outcome> of(ChangeRef c, Instant now, BiConsumer<ChangeRef, DependencyWalk.Outcome> arrived) {
+  Optional<DependencyWalk.Outcome> of(
+      ChangeRef c, Instant now, BiConsumer<ChangeRef, DependencyWalk.Outcome> arrived) {
     Key k = Key.of(c);
     DependencyWalk.Outcome o = known.get(k);
     if (o != null) {
@@ -62,15 +67,21 @@ final class DependencyWalks {
       return Optional.empty();
     }
     walking.put(k, Optional.empty());
-    effects.call(c.connection(), "resolve the dependencies of " + c, () -> DependencyWalk.of(repos, resolver, c), r -> {
-      done.add(new Done(c, r));
-      wake.run();
-    });
+    effects.call(
+        c.connection(),
+        "resolve the dependencies of " + c,
+        () -> DependencyWalk.of(repos, resolver, c),
+        r -> {
+          done.add(new Done(c, r));
+          wake.run();
+        });
     drain(now, arrived);
     return Optional.ofNullable(known.get(k));
   }
 
-  /** Takes finished walks, telling {@code arrived} of each that succeeded; true when any finished. */
+  /**
+   * Takes finished walks, telling {@code arrived} of each that succeeded; true when any finished.
+   */
   boolean drain(Instant now, BiConsumer<ChangeRef, DependencyWalk.Outcome> arrived) {
     boolean any = false;
     Done d;
@@ -90,9 +101,17 @@ final class DependencyWalks {
           walking.put(k, Optional.of(now.plus(effects.backoff().delay(n, k))));
           failed.put(k, d.change());
           if (f.outage()) {
-            effects.health().failed(d.change().connection(), String.valueOf(f.error().getMessage()), now);
+            effects
+                .health()
+                .failed(d.change().connection(), String.valueOf(f.error().getMessage()), now);
           }
-          effects.incidents().report(d.change().connection(), "resolving the dependencies of " + d.change() + " (attempt " + n + "; retried)", f.error(), f.outage());
+          effects
+              .incidents()
+              .report(
+                  d.change().connection(),
+                  "resolving the dependencies of " + d.change() + " (attempt " + n + "; retried)",
+                  f.error(),
+                  f.outage());
         }
       }
     }
@@ -101,7 +120,15 @@ final class DependencyWalks {
 
   /** Starts again the walks that met an outage and whose backoff passed; true when any started. */
   boolean retry(Instant now, BiConsumer<ChangeRef, DependencyWalk.Outcome> arrived) {
-    java.util.List<ChangeRef> due = failed.entrySet().stream().filter(e -> walking.get(e.getKey()) instanceof Optional<Instant> at && at.isPresent() && !now.isBefore(at.get())).map(Map.Entry::getValue).toList();
+    java.util.List<ChangeRef> due =
+        failed.entrySet().stream()
+            .filter(
+                e ->
+                    walking.get(e.getKey()) instanceof Optional<Instant> at
+                        && at.isPresent()
+                        && !now.isBefore(at.get()))
+            .map(Map.Entry::getValue)
+            .toList();
     due.forEach(c -> of(c, now, arrived));
     return !due.isEmpty();
   }

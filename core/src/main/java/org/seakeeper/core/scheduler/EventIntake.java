@@ -16,10 +16,10 @@ import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.event.EventRecord;
 
 /**
- * The first of the two steps that turn an inbox event into buildsets: what the event needs from
- * the network (its config at the commit, the files it changed, its dependencies, a speculative
- * merge) is read by a call away from the scheduler's thread, and comes back as a {@link
- * Prepared} value that the scheduler then applies in one transaction.
+ * The first of the two steps that turn an inbox event into buildsets: what the event needs from the
+ * network (its config at the commit, the files it changed, its dependencies, a speculative merge)
+ * is read by a call away from the scheduler's thread, and comes back as a {@link Prepared} value
+ * that the scheduler then applies in one transaction.
  *
  * <p>Events of one connection are applied in their inbox order (a later patch set never overtakes
  * an earlier one); events of different connections are independent, so a connection whose service
@@ -38,7 +38,9 @@ final class EventIntake {
    */
   static final int MAX_FAILURES = 3;
 
-  /** What preparing an event found. {@code value} is whatever the scheduler's preparation returns. */
+  /**
+   * What preparing an event found. {@code value} is whatever the scheduler's preparation returns.
+   */
   record Ready<P>(EventRecord event, P prepared) {}
 
   private sealed interface State<P> {}
@@ -49,16 +51,19 @@ final class EventIntake {
 
   private record Done<P>(P prepared) implements State<P> {}
 
-  private record Completion<P>(long eventId, String connection, String what, int failures, Calls.Result<P> result) {}
+  private record Completion<P>(
+      long eventId, String connection, String what, int failures, Calls.Result<P> result) {}
 
   private final EffectPorts effects;
   private final Runnable wake;
   private final Map<Long, State<Object>> states = new HashMap<>();
   private final Map<Long, String> connections = new HashMap<>();
-  private java.util.function.BiFunction<EventRecord, RuntimeException, Object> giveUp = (e, x) -> {
-    throw x;
-  };
-  private final ConcurrentLinkedQueue<Completion<Object>> completions = new ConcurrentLinkedQueue<>();
+  private java.util.function.BiFunction<EventRecord, RuntimeException, Object> giveUp =
+      (e, x) -> {
+        throw x;
+      };
+  private final ConcurrentLinkedQueue<Completion<Object>> completions =
+      new ConcurrentLinkedQueue<>();
 
   EventIntake(EffectPorts effects, Runnable wake) {
     this.effects = effects;
@@ -66,13 +71,19 @@ final class EventIntake {
   }
 
   /**
-   * The events among {@code unprocessed} (inbox order) that can be applied now, in order; starts
-   * or retries the preparation of the others. {@code prepare} makes the work of one event's call
-   * (it runs away from this thread and must only read).
+   * The events among {@code unprocessed} (inbox order) that can be applied now, in order; starts or
+   * retries the preparation of the others. {@code prepare} makes the work of one event's call (it
+   * runs away from this thread and must only read).
    */
   @SuppressWarnings("unchecked")
-  <P> List<Ready<P>> ready(List<EventRecord> unprocessed, Instant now, Function<EventRecord, Supplier<P>> prepare, java.util.function.BiFunction<EventRecord, RuntimeException, P> giveUp) {
-    this.giveUp = (java.util.function.BiFunction<EventRecord, RuntimeException, Object>) (java.util.function.BiFunction<EventRecord, RuntimeException, ?>) giveUp;
+  <P> List<Ready<P>> ready(
+      List<EventRecord> unprocessed,
+      Instant now,
+      Function<EventRecord, Supplier<P>> prepare,
+      java.util.function.BiFunction<EventRecord, RuntimeException, P> giveUp) {
+    this.giveUp =
+        (java.util.function.BiFunction<EventRecord, RuntimeException, Object>)
+            (java.util.function.BiFunction<EventRecord, RuntimeException, ?>) giveUp;
     drain(now);
     List<Ready<P>> out = new ArrayList<>();
     Set<String> blocked = new HashSet<>();
@@ -104,11 +115,12 @@ final class EventIntake {
   /** The connections with an event whose preparation is under way or waits for a retry. */
   Set<String> waitingConnections() {
     Set<String> out = new HashSet<>();
-    states.forEach((id, st) -> {
-      if (!(st instanceof Done<Object>)) {
-        out.add(connections.get(id));
-      }
-    });
+    states.forEach(
+        (id, st) -> {
+          if (!(st instanceof Done<Object>)) {
+            out.add(connections.get(id));
+          }
+        });
     return out;
   }
 
@@ -118,7 +130,9 @@ final class EventIntake {
     connections.remove(eventId);
   }
 
-  /** Every prepared but unapplied event is prepared again (the trusted config they read changed). */
+  /**
+   * Every prepared but unapplied event is prepared again (the trusted config they read changed).
+   */
   void invalidate() {
     states.entrySet().removeIf(en -> en.getValue() instanceof Done<Object>);
     connections.keySet().retainAll(states.keySet());
@@ -131,17 +145,31 @@ final class EventIntake {
 
   /** The earliest time a waiting preparation may be retried; empty when none waits. */
   Optional<Instant> nextRetry() {
-    return states.values().stream().filter(s -> s instanceof Waiting<Object>).map(s -> ((Waiting<Object>) s).notBefore()).min(Instant::compareTo);
+    return states.values().stream()
+        .filter(s -> s instanceof Waiting<Object>)
+        .map(s -> ((Waiting<Object>) s).notBefore())
+        .min(Instant::compareTo);
   }
 
   private void start(EventRecord e, int failures, int bugs, Supplier<Object> work) {
     states.put(e.id(), new InFlight<>(failures, bugs, e));
     connections.put(e.id(), e.event().connection());
-    String what = "prepare event " + e.id() + " (" + e.event().getClass().getSimpleName() + " of " + e.event().project() + ")";
-    effects.call(e.event().connection(), what, work, r -> {
-      completions.add(new Completion<>(e.id(), e.event().connection(), what, failures, r));
-      wake.run();
-    });
+    String what =
+        "prepare event "
+            + e.id()
+            + " ("
+            + e.event().getClass().getSimpleName()
+            + " of "
+            + e.event().project()
+            + ")";
+    effects.call(
+        e.event().connection(),
+        what,
+        work,
+        r -> {
+          completions.add(new Completion<>(e.id(), e.event().connection(), what, failures, r));
+          wake.run();
+        });
   }
 
   private void drain(Instant now) {
@@ -162,12 +190,27 @@ final class EventIntake {
             effects.health().failed(c.connection(), String.valueOf(f.error().getMessage()), now);
           }
           if (bugs >= MAX_FAILURES) {
-            effects.incidents().report(c.connection(), c.what() + " failed " + bugs + " times; given up, the change is told why", f.error(), false);
+            effects
+                .incidents()
+                .report(
+                    c.connection(),
+                    c.what() + " failed " + bugs + " times; given up, the change is told why",
+                    f.error(),
+                    false);
             states.put(c.eventId(), new Done<>(giveUp.apply(flight.event(), f.error())));
             continue;
           }
-          effects.incidents().report(c.connection(), c.what() + " (attempt " + failures + "; retried)", f.error(), f.outage());
-          states.put(c.eventId(), new Waiting<>(failures, bugs, now.plus(effects.backoff().delay(failures, c.eventId()))));
+          effects
+              .incidents()
+              .report(
+                  c.connection(),
+                  c.what() + " (attempt " + failures + "; retried)",
+                  f.error(),
+                  f.outage());
+          states.put(
+              c.eventId(),
+              new Waiting<>(
+                  failures, bugs, now.plus(effects.backoff().delay(failures, c.eventId()))));
         }
       }
     }

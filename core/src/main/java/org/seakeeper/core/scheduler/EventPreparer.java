@@ -11,17 +11,30 @@ import org.seakeeper.core.model.RepoRef;
 
 /**
  * The reading half of processing an event, run by a call away from the scheduler's thread (see
- * {@link EventIntake}): what the tier policy decides (a periodic run reads its branch's head),
- * the trusted config repo's tip when the event moves it, the repo config at the commit, the files
- * the commit changed, and a check's dependencies (REST look-ups and a speculative merge). It only
+ * {@link EventIntake}): what the tier policy decides (a periodic run reads its branch's head), the
+ * trusted config repo's tip when the event moves it, the repo config at the commit, the files the
+ * commit changed, and a check's dependencies (REST look-ups and a speculative merge). It only
  * reads; the scheduler then applies the {@link Prepared} value in one transaction. Thread-safe
  * (what it reads of the scheduler's state is captured before the call or published safely).
  */
 final class EventPreparer {
   /** What an event needs from the network. */
-  record Prepared(Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision, ConfigOutcome config, Optional<byte[]> source, Set<String> changed, CheckDependencies.Decision deps) {
-    static Prepared nothing(Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision) {
-      return new Prepared(reload, decision, new ConfigOutcome.Missing(), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
+  record Prepared(
+      Optional<TrustedConfigSource.Reload> reload,
+      TierPolicy.Decision decision,
+      ConfigOutcome config,
+      Optional<byte[]> source,
+      Set<String> changed,
+      CheckDependencies.Decision deps) {
+    static Prepared nothing(
+        Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision) {
+      return new Prepared(
+          reload,
+          decision,
+          new ConfigOutcome.Missing(),
+          Optional.empty(),
+          Set.of(),
+          new CheckDependencies.AsIs());
     }
   }
 
@@ -31,7 +44,12 @@ final class EventPreparer {
   private final GatePorts gate;
   private final Incidents incidents;
 
-  EventPreparer(TrustedConfigSource trusted, ConfigCache configs, RepoAccess repos, GatePorts gate, Incidents incidents) {
+  EventPreparer(
+      TrustedConfigSource trusted,
+      ConfigCache configs,
+      RepoAccess repos,
+      GatePorts gate,
+      Incidents incidents) {
     this.trusted = trusted;
     this.configs = configs;
     this.repos = repos;
@@ -64,13 +82,24 @@ final class EventPreparer {
       ConfigOutcome config = read.outcome();
       boolean valid = config instanceof ConfigOutcome.Valid;
       Set<String> changed = valid ? changedFiles(t) : Set.of();
-      CheckDependencies.Decision deps = valid ? CheckDependencies.decide(repos, gate, t) : new CheckDependencies.AsIs();
+      CheckDependencies.Decision deps =
+          valid ? CheckDependencies.decide(repos, gate, t) : new CheckDependencies.AsIs();
       return new Prepared(reload, decision, config, read.source(), changed, deps);
     } catch (Outage o) {
       throw o;
     } catch (RuntimeException ex) {
-      incidents.report(t.connection(), "reading the config of " + t.project() + " at " + t.commit() + " for event " + e.id(), ex, false);
-      return new Prepared(reload, decision, new ConfigOutcome.Unreadable("cannot read the config: " + ex), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
+      incidents.report(
+          t.connection(),
+          "reading the config of " + t.project() + " at " + t.commit() + " for event " + e.id(),
+          ex,
+          false);
+      return new Prepared(
+          reload,
+          decision,
+          new ConfigOutcome.Unreadable("cannot read the config: " + ex),
+          Optional.empty(),
+          Set.of(),
+          new CheckDependencies.AsIs());
     }
   }
 
@@ -81,8 +110,18 @@ final class EventPreparer {
    */
   Prepared givenUp(TierPolicy policy, EventRecord e, RuntimeException error) {
     TierPolicy.Decision decision = policy.decide(e.event(), (repo, ref) -> Optional.empty());
-    String why = "the event could not be processed (" + EventIntake.MAX_FAILURES + " attempts): " + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
-    return new Prepared(Optional.empty(), decision, new ConfigOutcome.Unreadable(why), Optional.empty(), Set.of(), new CheckDependencies.AsIs());
+    String why =
+        "the event could not be processed ("
+            + EventIntake.MAX_FAILURES
+            + " attempts): "
+            + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+    return new Prepared(
+        Optional.empty(),
+        decision,
+        new ConfigOutcome.Unreadable(why),
+        Optional.empty(),
+        Set.of(),
+        new CheckDependencies.AsIs());
   }
 
   private Set<String> changedFiles(Trigger t) {
@@ -93,7 +132,10 @@ final class EventPreparer {
     }
   }
 
-  /** A ref's commit now, for periodic runs; empty when it is missing or unreadable (an outage propagates). */
+  /**
+   * A ref's commit now, for periodic runs; empty when it is missing or unreadable (an outage
+   * propagates).
+   */
   private Optional<String> head(RepoRef repo, String ref) {
     try {
       return repos.resolve(repo, ref);

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import org.seakeeper.core.effect.EffectPorts;
 import java.util.function.Supplier;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.build.Verdict;
+import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.gate.ChangeKey;
 import org.seakeeper.core.gate.ChangeRef;
@@ -31,16 +31,16 @@ import org.seakeeper.core.store.Store;
  * The gate pipeline's dependent queues, run by the scheduler: approved changes whose check passed
  * enter their project's (or shared) queue; each item in the window is tested on the speculative
  * merge of the changes ahead of it; a failed run makes the item failing (the items behind it are
- * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the
- * head is submitted once it passed, through the outbox (a submit the review system refuses
- * re-tests the queue, and fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in
- * a row; an outage is retried by the outbox and changes nothing here). Merges and dependency
- * walks are calls whose answers come back through {@link #step}. Gate verdicts are reported as
- * {@link OutboxKind#GATE_FAILED} (the failed run) and {@link OutboxKind#GATE_MERGED} (the
- * passing run, after the submit), so each queued change gets one gate result however often it
- * was re-tested. A change that failed for good re-enters only after a check of the same patch set
- * passes again (a {@code recheck}), not on any later vote. Confined to the scheduler thread; it
- * changes build state only inside the scheduler's transactions.
+ * re-tested without it) and it fails for good at the head, or at once on a merge conflict; the head
+ * is submitted once it passed, through the outbox (a submit the review system refuses re-tests the
+ * queue, and fails the head for good after {@link #MAX_REFUSED_SUBMITS} refusals in a row; an
+ * outage is retried by the outbox and changes nothing here). Merges and dependency walks are calls
+ * whose answers come back through {@link #step}. Gate verdicts are reported as {@link
+ * OutboxKind#GATE_FAILED} (the failed run) and {@link OutboxKind#GATE_MERGED} (the passing run,
+ * after the submit), so each queued change gets one gate result however often it was re-tested. A
+ * change that failed for good re-enters only after a check of the same patch set passes again (a
+ * {@code recheck}), not on any later vote. Confined to the scheduler thread; it changes build state
+ * only inside the scheduler's transactions.
  */
 final class GateCoordinator implements OutboxDelivery.Submits {
   private final GatePorts ports;
@@ -50,22 +50,32 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final BiConsumer<Long, String> cancelRunning;
   private final Map<String, GateQueue> queues = new LinkedHashMap<>();
   private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> approvals = new HashMap<>();
+
   /** Gate buildset id to the item and generation it tested. */
   private final Map<Long, GateRun> tested = new HashMap<>();
+
   private final GateItems items = new GateItems();
+
   /**
    * Most refused submits in a row of one passed head before it fails for good: a refusal for good
-   * (a review system's own submit rule) must not re-test it forever, and a validation-only gate
-   * run (the trusted config repo) would do so at once, in one loop.
+   * (a review system's own submit rule) must not re-test it forever, and a validation-only gate run
+   * (the trusted config repo) would do so at once, in one loop.
    */
   static final int MAX_REFUSED_SUBMITS = 3;
 
-  /** Change key to the patch set that failed the gate for good (until a check of it passes again). */
+  /**
+   * Change key to the patch set that failed the gate for good (until a check of it passes again).
+   */
   private final Map<ChangeKey, String> rejected = new HashMap<>();
 
   private final RepoAccess repos;
-  /** Change key to the approvals of a change that waits for a dependency to merge or enter its queue. */
+
+  /**
+   * Change key to the approvals of a change that waits for a dependency to merge or enter its
+   * queue.
+   */
   private final Map<ChangeKey, TriggerEvent.ApprovalsChanged> waiting = new LinkedHashMap<>();
+
   private boolean reevaluating;
 
   /** A run whose speculative merge is being computed (no buildset yet). */
@@ -74,7 +84,15 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private final DependencyWalks walks;
   private final SpeculativeMerges merges;
 
-  GateCoordinator(GatePorts ports, Supplier<GateSettings> settings, ConfigCache configs, Store store, BiConsumer<Long, String> cancelRunning, RepoAccess repos, EffectPorts effects, Runnable wake) {
+  GateCoordinator(
+      GatePorts ports,
+      Supplier<GateSettings> settings,
+      ConfigCache configs,
+      Store store,
+      BiConsumer<Long, String> cancelRunning,
+      RepoAccess repos,
+      EffectPorts effects,
+      Runnable wake) {
     this.walks = new DependencyWalks(repos, ports.changes(), effects, wake);
     this.merges = new SpeculativeMerges(ports.merger(), configs, effects, wake);
     this.repos = repos;
@@ -94,11 +112,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /**
-   * After a restart: the approvals, rejections and queues come back from the store
-   * ({@link org.seakeeper.core.store.GateState}), queues in their order, including items that
-   * had passed and waited for those ahead, were failing, or were beyond the window; gate builds
-   * that had not finished are cancelled and every item is tested again. Gate buildsets left
-   * unfinished by a store without gate state (before it existed) are added behind them.
+   * After a restart: the approvals, rejections and queues come back from the store ({@link
+   * org.seakeeper.core.store.GateState}), queues in their order, including items that had passed
+   * and waited for those ahead, were failing, or were beyond the window; gate builds that had not
+   * finished are cancelled and every item is tested again. Gate buildsets left unfinished by a
+   * store without gate state (before it existed) are added behind them.
    */
   void recover(Store.Tx tx, Instant now) {
     for (TriggerEvent.ApprovalsChanged a : tx.gate().approvals()) {
@@ -144,7 +162,9 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private void maybeEnqueue(Store.Tx tx, TriggerEvent.ApprovalsChanged a, Instant now) {
-    if (!settings.get().approved(a.approvals()) || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change()))) || !GateRuns.checkPassed(store, a)) {
+    if (!settings.get().approved(a.approvals())
+        || a.patchset().equals(rejected.get(key(a.connection(), a.project(), a.change())))
+        || !GateRuns.checkPassed(store, a)) {
       return;
     }
     add(tx, a, now);
@@ -202,7 +222,9 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private void walked(ChangeRef c, DependencyWalk.Outcome o) {
-    if (o instanceof DependencyWalk.Open open && !open.dependencies().isEmpty() && find(c.key()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
+    if (o instanceof DependencyWalk.Open open
+        && !open.dependencies().isEmpty()
+        && find(c.key()).map(f -> f.change().patchset().equals(c.patchset())).orElse(false)) {
       GateItems.Item i = items.item(key(c));
       if (i.dependsOn.isEmpty()) {
         i.dependsOn = open.dependencies();
@@ -210,8 +232,9 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
   }
 
-
-  /** A change whose dependencies are broken (missing, ambiguous, a cycle) fails the gate at once. */
+  /**
+   * A change whose dependencies are broken (missing, ambiguous, a cycle) fails the gate at once.
+   */
   private void refuse(Store.Tx tx, ChangeRef c, String detail, Instant now) {
     GateRuns.refusal(tx, c, detail, now);
     rejected.put(key(c), c.patchset());
@@ -247,7 +270,14 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       if (e.getValue().dependsOn.stream().noneMatch(d -> d.sameChange(gone))) {
         continue;
       }
-      Optional<Found> f = queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(e.getKey())).map(i -> new Found(q, i.change()))).findFirst();
+      Optional<Found> f =
+          queues.values().stream()
+              .flatMap(
+                  q ->
+                      q.items().stream()
+                          .filter(i -> key(i.change()).equals(e.getKey()))
+                          .map(i -> new Found(q, i.change())))
+              .findFirst();
       if (f.isEmpty()) {
         continue;
       }
@@ -255,7 +285,14 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       GateRun t = items.run(key(f.get().change()));
       drop(tx, f.get(), why, now);
       if (t != null && t.buildsetId() >= 0) {
-        tx.builds().buildset(t.buildsetId()).ifPresent(s -> tx.builds().insert(BuildsetCreator.record(s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
+        tx.builds()
+            .buildset(t.buildsetId())
+            .ifPresent(
+                s ->
+                    tx.builds()
+                        .insert(
+                            BuildsetCreator.record(
+                                s, Optional.empty(), BuildStatus.DEQUEUED, List.of(), why, now)));
         GateRuns.report(tx, t, OutboxKind.GATE_FAILED, now);
       }
       TriggerEvent.ApprovalsChanged a = approvals.get(e.getKey());
@@ -266,14 +303,19 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   private GateQueue queueOf(TriggerEvent.ApprovalsChanged a) {
-    return queues.computeIfAbsent(settings.get().queueOf(a.connection(), a.project()), n -> new GateQueue(n, settings.get().window()));
+    return queues.computeIfAbsent(
+        settings.get().queueOf(a.connection(), a.project()),
+        n -> new GateQueue(n, settings.get().window()));
   }
 
   private static ChangeRef refOf(TriggerEvent.ApprovalsChanged a) {
-    return new ChangeRef(a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
+    return new ChangeRef(
+        a.connection(), a.project(), a.branch(), a.change(), a.patchset(), a.commit());
   }
 
-  /** A new patch set or an abandon removes the change from its queue (its gate builds are dequeued). */
+  /**
+   * A new patch set or an abandon removes the change from its queue (its gate builds are dequeued).
+   */
   void onChangeGone(Store.Tx tx, ChangeKey k, String why, Instant now) {
     approvals.remove(k);
     waiting.remove(k);
@@ -299,7 +341,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     }
     if (Verdict.of(builds) == Verdict.PASSED) {
       items.item(key(t.change())).passed = true;
-    } else if (builds.stream().anyMatch(b -> b.status() == BuildStatus.MERGE_CONFLICT) || q.head().map(h -> h.change().sameChange(t.change())).orElse(false)) {
+    } else if (builds.stream().anyMatch(b -> b.status() == BuildStatus.MERGE_CONFLICT)
+        || q.head().map(h -> h.change().sameChange(t.change())).orElse(false)) {
       failForGood(tx, q, t.change(), now);
     } else {
       q.markFailing(t.change());
@@ -339,8 +382,13 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         // The submit is an effect: the outbox carries it out and the answer comes back (answered).
         h.submitting = true;
         GateRun t = h.run;
-        Optional<Long> named = t != null && t.buildsetId() >= 0 ? Optional.of(t.buildsetId()) : GateRuns.checkBuildset(store, head);
-        named.ifPresent(id -> tx.outbox().add(new OutboxEntry(0, id, OutboxKind.SUBMIT, now, Optional.empty())));
+        Optional<Long> named =
+            t != null && t.buildsetId() >= 0
+                ? Optional.of(t.buildsetId())
+                : GateRuns.checkBuildset(store, head);
+        named.ifPresent(
+            id ->
+                tx.outbox().add(new OutboxEntry(0, id, OutboxKind.SUBMIT, now, Optional.empty())));
       }
       return changed;
     }
@@ -349,13 +397,19 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   @Override
   public Optional<ChangeRef> wanted(Buildset s) {
-    return s.change().filter(c -> items.get(key(s.connection(), s.project(), c)) instanceof GateItems.Item i && i.submitting).flatMap(c -> find(key(s.connection(), s.project(), c))).map(Found::change);
+    return s.change()
+        .filter(
+            c ->
+                items.get(key(s.connection(), s.project(), c)) instanceof GateItems.Item i
+                    && i.submitting)
+        .flatMap(c -> find(key(s.connection(), s.project(), c)))
+        .map(Found::change);
   }
 
   /**
-   * The review system answered a submit: merged, the head leaves the queue as merged; refused
-   * (its explicit answer), the queue is tested again, and after {@link #MAX_REFUSED_SUBMITS}
-   * refusals in a row the head fails for good. An outage never reaches here (the outbox retries).
+   * The review system answered a submit: merged, the head leaves the queue as merged; refused (its
+   * explicit answer), the queue is tested again, and after {@link #MAX_REFUSED_SUBMITS} refusals in
+   * a row the head fails for good. An outage never reaches here (the outbox retries).
    */
   @Override
   public void answered(Store.Tx tx, Buildset s, ReviewSystem.SubmitResult r, Instant now) {
@@ -419,7 +473,18 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     for (GateQueue.Item it : q.items()) {
       ChangeRef c = it.change();
       TriggerEvent.ApprovalsChanged a = approvals.get(key(c));
-      items.add(a != null && a.patchset().equals(c.patchset()) ? a : new TriggerEvent.ApprovalsChanged(c.connection(), c.project(), c.branch(), c.change(), c.patchset(), c.commit(), settings.get().requiredApprovals(), "queued"));
+      items.add(
+          a != null && a.patchset().equals(c.patchset())
+              ? a
+              : new TriggerEvent.ApprovalsChanged(
+                  c.connection(),
+                  c.project(),
+                  c.branch(),
+                  c.change(),
+                  c.patchset(),
+                  c.commit(),
+                  settings.get().requiredApprovals(),
+                  "queued"));
     }
     tx.gate().saveQueue(q.name(), items);
   }
@@ -430,7 +495,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       GateRun t = items.run(key(it.change()));
       if (t != null && t.generation() != it.generation()) {
         // Reset, and now beyond a window that shrank: its run is stale and must not hold a slot.
-        stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed (it waits beyond the window now)", now);
+        stop(
+            tx,
+            it.change(),
+            BuildStatus.CANCELLED,
+            "gate reset: the changes ahead of it changed (it waits beyond the window now)",
+            now);
       }
     }
     List<SpeculativeMerges.Job> jobs = new ArrayList<>();
@@ -440,7 +510,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
         continue;
       }
       if (t != null) {
-        stop(tx, it.change(), BuildStatus.CANCELLED, "gate reset: the changes ahead of it changed", now);
+        stop(
+            tx,
+            it.change(),
+            BuildStatus.CANCELLED,
+            "gate reset: the changes ahead of it changed",
+            now);
       }
       jobs.add(test(q, it));
     }
@@ -459,13 +534,17 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     changes.add(c);
     GateRun pending = new GateRun(q.name(), c, it.generation(), MERGING);
     items.item(key(c)).run = pending;
-    return new SpeculativeMerges.Job(pending, changes, SpeculativeMerges.elsewhere(c, items.containsKey(key(c)) ? items.get(key(c)).dependsOn : List.of(), q.ahead(c)));
+    return new SpeculativeMerges.Job(
+        pending,
+        changes,
+        SpeculativeMerges.elsewhere(
+            c, items.containsKey(key(c)) ? items.get(key(c)).dependsOn : List.of(), q.ahead(c)));
   }
 
   /**
    * One scheduler step of the gate: merges and dependency walks that came back are recorded (a
-   * run's buildset is created when its item still waits for exactly that state; an outage is
-   * tried again after a backoff, never a verdict), and due retries start again.
+   * run's buildset is created when its item still waits for exactly that state; an outage is tried
+   * again after a backoff, never a verdict), and due retries start again.
    */
   boolean step(Store.Tx tx, Instant now) {
     boolean progress = false;
@@ -478,7 +557,11 @@ final class GateCoordinator implements OutboxDelivery.Submits {
       progress = true;
     }
     Set<GateQueue> touched = new java.util.LinkedHashSet<>();
-    progress |= merges.drain(now, run -> items.run(key(run.change())) == run, (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
+    progress |=
+        merges.drain(
+            now,
+            run -> items.run(key(run.change())) == run,
+            (job, outcome) -> recordRun(tx, job, outcome, now).ifPresent(touched::add));
     for (GateQueue q : touched) {
       refresh(tx, q, now);
     }
@@ -486,7 +569,8 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   }
 
   /** Records one run's merge when its item still waits for it; returns its queue then. */
-  private Optional<GateQueue> recordRun(Store.Tx tx, SpeculativeMerges.Job j, SpeculativeMerges.Outcome o, Instant now) {
+  private Optional<GateQueue> recordRun(
+      Store.Tx tx, SpeculativeMerges.Job j, SpeculativeMerges.Outcome o, Instant now) {
     ChangeRef c = j.run().change();
     Optional<Buildset> s = GateRuns.record(tx, configs, o.speculation(), now);
     if (s.isEmpty()) {
@@ -497,7 +581,9 @@ final class GateCoordinator implements OutboxDelivery.Submits {
     } else {
       GateRun t = new GateRun(j.run().queue(), c, j.run().generation(), s.get().id());
       if (!o.elsewhere().isEmpty()) {
-        tx.builds().saveDependencies(s.get().id(), o.elsewhere()); // durable: a restart still checks them out
+        tx.builds()
+            .saveDependencies(
+                s.get().id(), o.elsewhere()); // durable: a restart still checks them out
       }
       tested.put(s.get().id(), t);
       items.item(key(c)).run = t;
@@ -522,10 +608,12 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** An admin's dequeue: empty when the change is in no queue. */
   Optional<String> dequeue(Store.Tx tx, ChangeKey k, String by, Instant now) {
-    return find(k).map(f -> {
-      drop(tx, f, "dequeued by " + by, now);
-      return f.queue().name();
-    });
+    return find(k)
+        .map(
+            f -> {
+              drop(tx, f, "dequeued by " + by, now);
+              return f.queue().name();
+            });
   }
 
   /** Removes an item without a verdict: its gate builds are dequeued, those behind re-tested. */
@@ -540,12 +628,14 @@ final class GateCoordinator implements OutboxDelivery.Submits {
 
   /** An admin's promote: empty when the change is in no queue. */
   Optional<String> promote(Store.Tx tx, ChangeKey k, Instant now) {
-    return find(k).map(f -> {
-      forgetPassed(f.queue());
-      f.queue().promote(f.change());
-      refresh(tx, f.queue(), now);
-      return f.queue().name();
-    });
+    return find(k)
+        .map(
+            f -> {
+              forgetPassed(f.queue());
+              f.queue().promote(f.change());
+              refresh(tx, f.queue(), now);
+              return f.queue().name();
+            });
   }
 
   /** An admin's (re-)enqueue, with the last approvals seen; false when none are known. */
@@ -561,12 +651,23 @@ final class GateCoordinator implements OutboxDelivery.Submits {
   private record Found(GateQueue queue, ChangeRef change) {}
 
   private Optional<Found> find(ChangeKey k) {
-    return queues.values().stream().flatMap(q -> q.items().stream().filter(i -> key(i.change()).equals(k)).map(i -> new Found(q, i.change()))).findFirst();
+    return queues.values().stream()
+        .flatMap(
+            q ->
+                q.items().stream()
+                    .filter(i -> key(i.change()).equals(k))
+                    .map(i -> new Found(q, i.change())))
+        .findFirst();
   }
 
-  /** Queues for GET /status: each with its items, their position and the state they are tested on. */
+  /**
+   * Queues for GET /status: each with its items, their position and the state they are tested on.
+   */
   List<Map<String, Object>> status() {
-    return GateRuns.status(queues.values(), c -> Optional.ofNullable(items.run(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0), c -> items.passed(key(c)));
+    return GateRuns.status(
+        queues.values(),
+        c -> Optional.ofNullable(items.run(key(c))).map(GateRun::buildsetId).filter(id -> id >= 0),
+        c -> items.passed(key(c)));
   }
 
   /** Forgets which items of {@code q} passed (they are all re-tested); other queues keep theirs. */

@@ -12,9 +12,9 @@ import org.seakeeper.core.gate.ChangeRef;
  */
 final class GateItems {
   /**
-   * A queued change: its current run (null when none), whether that run passed, whether its
-   * submit waits for the review system's answer, how many submits of it were refused in a row,
-   * and the open dependencies it had when it entered (they are ahead of it).
+   * A queued change: its current run (null when none), whether that run passed, whether its submit
+   * waits for the review system's answer, how many submits of it were refused in a row, and the
+   * open dependencies it had when it entered (they are ahead of it).
    */
   static final class Item {
     GateRun run;
@@ -56,7 +56,9 @@ final class GateItems {
     return i == null ? null : i.run;
   }
 
-  /** Ends the change's current run, which no longer counts as passed; returns it (null when none). */
+  /**
+   * Ends the change's current run, which no longer counts as passed; returns it (null when none).
+   */
   GateRun takeRun(ChangeKey k) {
     Item i = byChange.get(k);
     if (i == null) {

@@ -2,10 +2,8 @@ package org.seakeeper.core.scheduler;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,11 +47,14 @@ final class OutboxDelivery {
   private final ReviewSystem review;
   private final EffectPorts effects;
   private final Runnable wake;
+
   /** Entries whose effect is under way. */
   private final Set<Long> inFlight = new HashSet<>();
+
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
 
-  OutboxDelivery(Store store, Reporter reporter, ReviewSystem review, EffectPorts effects, Runnable wake) {
+  OutboxDelivery(
+      Store store, Reporter reporter, ReviewSystem review, EffectPorts effects, Runnable wake) {
     this.store = store;
     this.reporter = reporter;
     this.review = review;
@@ -83,7 +84,8 @@ final class OutboxDelivery {
       if (e.kind() == OutboxKind.SUBMIT) {
         Optional<ChangeRef> wanted = gate.wanted(s.get());
         if (wanted.isEmpty()) {
-          markDelivered(e, now); // the change left the queue (or merged) meanwhile: nothing to submit
+          markDelivered(
+              e, now); // the change left the queue (or merged) meanwhile: nothing to submit
           progress = true;
           continue;
         }
@@ -91,7 +93,17 @@ final class OutboxDelivery {
         start(e, s.get(), "submit " + c, () -> review.submit(c));
       } else {
         List<Build> builds = store.transaction(tx -> tx.builds().ofBuildset(e.buildsetId()));
-        start(e, s.get(), "report " + e.kind() + " of buildset " + e.buildsetId() + " (" + s.get().project() + ")", () -> reporter.report(e, s.get(), builds));
+        start(
+            e,
+            s.get(),
+            "report "
+                + e.kind()
+                + " of buildset "
+                + e.buildsetId()
+                + " ("
+                + s.get().project()
+                + ")",
+            () -> reporter.report(e, s.get(), builds));
       }
       progress |= drain(now, gate);
       if (inFlight.contains(e.id())) {
@@ -101,12 +113,17 @@ final class OutboxDelivery {
     return progress;
   }
 
-  private <T> void start(OutboxEntry e, Buildset s, String what, java.util.function.Supplier<T> work) {
+  private <T> void start(
+      OutboxEntry e, Buildset s, String what, java.util.function.Supplier<T> work) {
     inFlight.add(e.id());
-    effects.call(s.connection(), what, work, r -> {
-      done.add(new Done(e, s, r));
-      wake.run();
-    });
+    effects.call(
+        s.connection(),
+        what,
+        work,
+        r -> {
+          done.add(new Done(e, s, r));
+          wake.run();
+        });
   }
 
   private boolean drain(Instant now, Submits gate) {
@@ -123,11 +140,12 @@ final class OutboxDelivery {
       switch (x.result()) {
         case Calls.Ok<?> ok when ok.value() instanceof ReviewSystem.SubmitResult r -> {
           effects.health().succeeded(conn, now);
-          store.transaction(tx -> {
-            gate.answered(tx, x.buildset(), r, now);
-            tx.outbox().markDelivered(e.id(), now);
-            return null;
-          });
+          store.transaction(
+              tx -> {
+                gate.answered(tx, x.buildset(), r, now);
+                tx.outbox().markDelivered(e.id(), now);
+                return null;
+              });
           inFlight.remove(e.id());
         }
         case Calls.Ok<?> ok when Boolean.TRUE.equals(ok.value()) -> {
@@ -139,7 +157,21 @@ final class OutboxDelivery {
           if (f.outage()) {
             effects.health().failed(conn, String.valueOf(f.error().getMessage()), now);
           }
-          effects.incidents().report(conn, e.kind() + " of buildset " + e.buildsetId() + " (" + x.buildset().project() + x.buildset().change().map(c -> " change " + c).orElse("") + "), attempt " + (e.attempts() + 1) + "; retried", f.error(), f.outage());
+          effects
+              .incidents()
+              .report(
+                  conn,
+                  e.kind()
+                      + " of buildset "
+                      + e.buildsetId()
+                      + " ("
+                      + x.buildset().project()
+                      + x.buildset().change().map(c -> " change " + c).orElse("")
+                      + "), attempt "
+                      + (e.attempts() + 1)
+                      + "; retried",
+                  f.error(),
+                  f.outage());
           retry(e, String.valueOf(f.error().getMessage()), now);
         }
       }
@@ -151,18 +183,20 @@ final class OutboxDelivery {
   private void retry(OutboxEntry e, String error, Instant now) {
     Instant notBefore = now.plus(effects.backoff().delay(e.attempts() + 1, e.id()));
     String why = error.length() > 500 ? error.substring(0, 500) + "..." : error;
-    store.transaction(tx -> {
-      tx.outbox().defer(e.id(), notBefore, why);
-      return null;
-    });
+    store.transaction(
+        tx -> {
+          tx.outbox().defer(e.id(), notBefore, why);
+          return null;
+        });
     inFlight.remove(e.id());
   }
 
   private void markDelivered(OutboxEntry e, Instant now) {
-    store.transaction(tx -> {
-      tx.outbox().markDelivered(e.id(), now);
-      return null;
-    });
+    store.transaction(
+        tx -> {
+          tx.outbox().markDelivered(e.id(), now);
+          return null;
+        });
     inFlight.remove(e.id());
   }
 }

@@ -25,17 +25,23 @@ enum Readiness {
   }
 
   private static PlanProgress.Decision decide(Build b, List<Build> siblings) {
-    return PlanProgress.decide(b.needs(), need -> latest(siblings, need).map(Readiness::need).orElse(PlanProgress.Need.passed()));
+    return PlanProgress.decide(
+        b.needs(),
+        need -> latest(siblings, need).map(Readiness::need).orElse(PlanProgress.Need.passed()));
   }
 
   private static PlanProgress.Need need(Build latest) {
     if (latest.status().passed()) {
       return PlanProgress.Need.passed();
     }
-    return latest.status().terminal() ? PlanProgress.Need.endedWithoutPassing("ended " + latest.status().id()) : PlanProgress.Need.unfinished();
+    return latest.status().terminal()
+        ? PlanProgress.Need.endedWithoutPassing("ended " + latest.status().id())
+        : PlanProgress.Need.unfinished();
   }
 
   static Optional<Build> latest(List<Build> siblings, String job) {
-    return siblings.stream().filter(s -> s.job().map(job::equals).orElse(false)).reduce((x, y) -> y.id() > x.id() ? y : x);
+    return siblings.stream()
+        .filter(s -> s.job().map(job::equals).orElse(false))
+        .reduce((x, y) -> y.id() > x.id() ? y : x);
   }
 }

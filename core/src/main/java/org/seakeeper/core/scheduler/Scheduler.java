@@ -3,7 +3,6 @@ package org.seakeeper.core.scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,14 +36,14 @@ import org.seakeeper.core.store.OutboxKind;
 import org.seakeeper.core.store.Store;
 
 /**
- * The single writer of build state: turns inbox events into buildsets and builds, dispatches
- * builds to the executor as their needs pass and slots free up, records outcomes, retries
- * infrastructure errors, finishes buildsets and reports them through the outbox.
+ * The single writer of build state: turns inbox events into buildsets and builds, dispatches builds
+ * to the executor as their needs pass and slots free up, records outcomes, retries infrastructure
+ * errors, finishes buildsets and reports them through the outbox.
  *
- * <p>Steppable: {@link #runUntilIdle()} does all work that can be done now and returns; tests
- * call it directly, the server calls it from one loop thread whenever {@code wake} fires. Not
- * thread-safe except {@link #onComplete}, which executor threads call. Lifecycle: construct,
- * {@link #recover()} once, then {@code runUntilIdle()} repeatedly.
+ * <p>Steppable: {@link #runUntilIdle()} does all work that can be done now and returns; tests call
+ * it directly, the server calls it from one loop thread whenever {@code wake} fires. Not
+ * thread-safe except {@link #onComplete}, which executor threads call. Lifecycle: construct, {@link
+ * #recover()} once, then {@code runUntilIdle()} repeatedly.
  */
 public final class Scheduler implements SchedulerCommands {
   private final SchedulerPorts ports;
@@ -57,12 +56,18 @@ public final class Scheduler implements SchedulerCommands {
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final GateCoordinator gate;
   private final GatePorts gatePorts;
+
   /** Most unprocessed events looked at per step (each connection's are applied in order). */
   public static final int EVENT_WINDOW = 500;
 
   private final EventIntake intake;
-  /** Builds whose checkout met an outage: not started again before this time (in memory; a restart tries at once). */
+
+  /**
+   * Builds whose checkout met an outage: not started again before this time (in memory; a restart
+   * tries at once).
+   */
   private final Map<Long, Instant> notBefore = new HashMap<>();
+
   private final Map<Long, Integer> startFailures = new HashMap<>();
   private final EventPreparer preparer;
   private final OutboxDelivery outbox;
@@ -78,8 +83,25 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   /** A scheduler that also runs gate queues through a merger and a review system. */
-  public Scheduler(SchedulerPorts ports, GatePorts gatePorts, GateSettings gateSettings, SchedulerSettings settings, Clock clock, Runnable wake) {
-    this(ports, gatePorts, settings, TrustedConfigSource.fixed(new TrustedConfig(settings.trusted(), settings.policy().releaseTags(), settings.periodic(), gateSettings)), clock, wake);
+  public Scheduler(
+      SchedulerPorts ports,
+      GatePorts gatePorts,
+      GateSettings gateSettings,
+      SchedulerSettings settings,
+      Clock clock,
+      Runnable wake) {
+    this(
+        ports,
+        gatePorts,
+        settings,
+        TrustedConfigSource.fixed(
+            new TrustedConfig(
+                settings.trusted(),
+                settings.policy().releaseTags(),
+                settings.periodic(),
+                gateSettings)),
+        clock,
+        wake);
   }
 
   /**
@@ -87,44 +109,76 @@ public final class Scheduler implements SchedulerCommands {
    * comes from {@code trusted}, which may follow a trusted config repo; {@code settings} gives the
    * rest (slots, projects).
    */
-  public Scheduler(SchedulerPorts ports, GatePorts gatePorts, SchedulerSettings settings, TrustedConfigSource trusted, Clock clock, Runnable wake) {
+  public Scheduler(
+      SchedulerPorts ports,
+      GatePorts gatePorts,
+      SchedulerSettings settings,
+      TrustedConfigSource trusted,
+      Clock clock,
+      Runnable wake) {
     this.ports = ports;
     this.settings = settings;
     this.clock = clock;
     this.wake = wake;
     this.trusted = trusted;
-    this.configs = new ConfigCache(ports.repos(), trusted, id -> ports.store().transaction(tx -> tx.builds().configSource(id)));
+    this.configs =
+        new ConfigCache(
+            ports.repos(),
+            trusted,
+            id -> ports.store().transaction(tx -> tx.builds().configSource(id)));
     this.gatePorts = gatePorts;
-    this.gate = new GateCoordinator(gatePorts, () -> trusted.current().gate(), configs, ports.store(), (id, why) -> {
-      Running r = running.get(id);
-      if (r != null) {
-        r.execution().cancel();
-      }
-    }, ports.repos(), ports.effects(), wake);
+    this.gate =
+        new GateCoordinator(
+            gatePorts,
+            () -> trusted.current().gate(),
+            configs,
+            ports.store(),
+            (id, why) -> {
+              Running r = running.get(id);
+              if (r != null) {
+                r.execution().cancel();
+              }
+            },
+            ports.repos(),
+            ports.effects(),
+            wake);
     this.intake = new EventIntake(ports.effects(), wake);
-    this.preparer = new EventPreparer(trusted, configs, ports.repos(), gatePorts, ports.effects().incidents());
-    this.outbox = new OutboxDelivery(ports.store(), ports.reporter(), gatePorts.review(), ports.effects(), wake);
+    this.preparer =
+        new EventPreparer(trusted, configs, ports.repos(), gatePorts, ports.effects().incidents());
+    this.outbox =
+        new OutboxDelivery(
+            ports.store(), ports.reporter(), gatePorts.review(), ports.effects(), wake);
     this.startedAt = clock.instant();
-    this.periodic = new PeriodicRuns(ports.store(), ports.repos(), settings.projects(), ports.effects(), wake, startedAt);
+    this.periodic =
+        new PeriodicRuns(
+            ports.store(), ports.repos(), settings.projects(), ports.effects(), wake, startedAt);
   }
 
   /**
-   * After a start: builds the previous process left {@code running} become {@code interrupted}
-   * and get a new queued attempt. Queued builds and unprocessed events simply continue.
+   * After a start: builds the previous process left {@code running} become {@code interrupted} and
+   * get a new queued attempt. Queued builds and unprocessed events simply continue.
    */
   public void recover() {
     Instant now = clock.instant();
     startedAt = now;
     periodic.restart(now);
     trusted.load();
-    ports.store().transaction(tx -> {
-      gate.recover(tx, now);
-      for (Build b : tx.builds().withStatus(Set.of(BuildStatus.RUNNING))) {
-        tx.builds().update(b.moveTo(BuildStatus.INTERRUPTED, now, "the server stopped while this build ran; a new attempt follows"));
-        tx.builds().insert(b.nextAttempt(now));
-      }
-      return null;
-    });
+    ports
+        .store()
+        .transaction(
+            tx -> {
+              gate.recover(tx, now);
+              for (Build b : tx.builds().withStatus(Set.of(BuildStatus.RUNNING))) {
+                tx.builds()
+                    .update(
+                        b.moveTo(
+                            BuildStatus.INTERRUPTED,
+                            now,
+                            "the server stopped while this build ran; a new attempt follows"));
+                tx.builds().insert(b.nextAttempt(now));
+              }
+              return null;
+            });
   }
 
   /** Called by executors (any thread) when an execution ends. */
@@ -161,19 +215,27 @@ public final class Scheduler implements SchedulerCommands {
 
   private boolean processEvents() {
     Instant now = clock.instant();
-    List<EventRecord> events = ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW));
+    List<EventRecord> events =
+        ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW));
     boolean progress = processEvents(events, now);
     Set<String> waiting = intake.waitingConnections();
     if (events.size() == EVENT_WINDOW && !waiting.isEmpty()) {
       // A full window, and some connection waits for its service: the others must not starve
       // behind its events, so look past them.
-      progress |= processEvents(ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW, waiting)), now);
+      progress |=
+          processEvents(
+              ports.store().transaction(tx -> tx.inbox().unprocessed(EVENT_WINDOW, waiting)), now);
     }
     return progress;
   }
 
   private boolean processEvents(List<EventRecord> events, Instant now) {
-    List<EventIntake.Ready<EventPreparer.Prepared>> ready = intake.ready(events, now, e -> preparer.work(policy(), e), (e, error) -> preparer.givenUp(policy(), e, error));
+    List<EventIntake.Ready<EventPreparer.Prepared>> ready =
+        intake.ready(
+            events,
+            now,
+            e -> preparer.work(policy(), e),
+            (e, error) -> preparer.givenUp(policy(), e, error));
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
       progress = true;
@@ -184,13 +246,16 @@ public final class Scheduler implements SchedulerCommands {
     return progress;
   }
 
-  /** Applies a prepared event in one transaction; false when it changed the trusted config instead. */
+  /**
+   * Applies a prepared event in one transaction; false when it changed the trusted config instead.
+   */
   private boolean apply(EventRecord e, EventPreparer.Prepared p) {
     Instant now = clock.instant();
     intake.forget(e.id());
     if (p.reload().isPresent() && p.reload().get().tip().isPresent()) {
       // The config repo's branch moved: put its tip in force (or record it refused), then prepare
-      // this event again against it (and every other prepared one, when the trusted config changed).
+      // this event again against it (and every other prepared one, when the trusted config
+      // changed).
       if (trusted.apply(p.reload().get())) {
         intake.invalidate();
       }
@@ -198,41 +263,72 @@ public final class Scheduler implements SchedulerCommands {
     }
     p.reload().ifPresent(trusted::apply); // an unreadable tip: recorded, the config in force stays
     TierPolicy.Decision decision = p.decision();
-    decision.refusal().ifPresent(why -> ports.metrics().eventRefused(e.event().connection(), e.event().project(), why));
-    Optional<TierPolicy.Decision.Start> start = decision instanceof TierPolicy.Decision.Start s ? Optional.of(s) : Optional.empty();
+    decision
+        .refusal()
+        .ifPresent(
+            why -> ports.metrics().eventRefused(e.event().connection(), e.event().project(), why));
+    Optional<TierPolicy.Decision.Start> start =
+        decision instanceof TierPolicy.Decision.Start s ? Optional.of(s) : Optional.empty();
     Optional<Trigger> trigger = start.map(TierPolicy.Decision.Start::trigger);
     ConfigOutcome config = p.config();
     Set<String> changed = p.changed();
     CheckDependencies.Decision deps = p.deps();
-    ports.store().transaction(tx -> {
-      switch (e.event()) {
-        case TriggerEvent.ChangeAbandoned a -> {
-          gate.onChangeGone(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
-          cancelChange(tx, new ChangeKey(a.connection(), a.project(), a.change()), "change abandoned", now);
-        }
-        case TriggerEvent.ChangeProposed c -> gate.onChangeGone(tx, new ChangeKey(c.connection(), c.project(), c.change()), "a new patch set (" + c.patchset() + ") was uploaded", now);
-        case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
-        default -> {}
-      }
-      if (trigger.isPresent()) {
-        Trigger t = trigger.get();
-        if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
-          supersede(tx, t, now);
-        }
-        CheckDependencies.create(tx, e.id(), t, start.get().tier(), config, changed, deps, now)
-            .ifPresent(s -> {
-              if (config instanceof ConfigOutcome.Valid v) {
-                configs.remember(s.id(), v.config());
-                p.source().ifPresent(bytes -> tx.builds().saveConfigSource(s.id(), bytes)); // durable: no fetch after a restart
+    ports
+        .store()
+        .transaction(
+            tx -> {
+              switch (e.event()) {
+                case TriggerEvent.ChangeAbandoned a -> {
+                  gate.onChangeGone(
+                      tx,
+                      new ChangeKey(a.connection(), a.project(), a.change()),
+                      "change abandoned",
+                      now);
+                  cancelChange(
+                      tx,
+                      new ChangeKey(a.connection(), a.project(), a.change()),
+                      "change abandoned",
+                      now);
+                }
+                case TriggerEvent.ChangeProposed c ->
+                    gate.onChangeGone(
+                        tx,
+                        new ChangeKey(c.connection(), c.project(), c.change()),
+                        "a new patch set (" + c.patchset() + ") was uploaded",
+                        now);
+                case TriggerEvent.ApprovalsChanged a -> gate.onApprovals(tx, a, now);
+                default -> {}
               }
-              if (!deps.elsewhere().isEmpty()) {
-                tx.builds().saveDependencies(s.id(), deps.elsewhere()); // durable: a restart still checks them out
+              if (trigger.isPresent()) {
+                Trigger t = trigger.get();
+                if (t.pipeline() == PipelineName.CHECK && t.change().isPresent()) {
+                  supersede(tx, t, now);
+                }
+                CheckDependencies.create(
+                        tx, e.id(), t, start.get().tier(), config, changed, deps, now)
+                    .ifPresent(
+                        s -> {
+                          if (config instanceof ConfigOutcome.Valid v) {
+                            configs.remember(s.id(), v.config());
+                            p.source()
+                                .ifPresent(
+                                    bytes ->
+                                        tx.builds()
+                                            .saveConfigSource(
+                                                s.id(),
+                                                bytes)); // durable: no fetch after a restart
+                          }
+                          if (!deps.elsewhere().isEmpty()) {
+                            tx.builds()
+                                .saveDependencies(
+                                    s.id(),
+                                    deps.elsewhere()); // durable: a restart still checks them out
+                          }
+                        });
               }
+              tx.inbox().markProcessed(e.id(), now);
+              return null;
             });
-      }
-      tx.inbox().markProcessed(e.id(), now);
-      return null;
-    });
     ports.metrics().eventReceived();
     return true;
   }
@@ -243,9 +339,12 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   /** Cancels every queued or running build of a change (abandoned). */
-  private void cancelChange(org.seakeeper.core.store.Store.Tx tx, ChangeKey k, String why, Instant now) {
+  private void cancelChange(
+      org.seakeeper.core.store.Store.Tx tx, ChangeKey k, String why, Instant now) {
     for (Build b : tx.builds().withStatus(Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING))) {
-      if (b.connection().equals(k.connection()) && b.project().equals(k.project()) && b.change().equals(Optional.of(k.change()))) {
+      if (b.connection().equals(k.connection())
+          && b.project().equals(k.project())
+          && b.change().equals(Optional.of(k.change()))) {
         Running r = running.get(b.id());
         if (r != null) {
           r.execution().cancel();
@@ -258,7 +357,11 @@ public final class Scheduler implements SchedulerCommands {
   /** A newer patch set cancels the builds of the change's older ones. */
   private void supersede(org.seakeeper.core.store.Store.Tx tx, Trigger t, Instant now) {
     for (Build b : tx.builds().withStatus(Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING))) {
-      if (b.pipeline() == PipelineName.CHECK && b.connection().equals(t.connection()) && b.project().equals(t.project()) && b.change().equals(t.change()) && !b.patchset().equals(t.patchset())) {
+      if (b.pipeline() == PipelineName.CHECK
+          && b.connection().equals(t.connection())
+          && b.project().equals(t.project())
+          && b.change().equals(t.change())
+          && !b.patchset().equals(t.patchset())) {
         String why = "superseded by patch set " + t.patchset().orElse("?");
         if (b.status() == BuildStatus.QUEUED) {
           tx.builds().update(b.moveTo(BuildStatus.CANCELLED, now, why));
@@ -280,13 +383,16 @@ public final class Scheduler implements SchedulerCommands {
   // ---- dispatch ---------------------------------------------------------------------------
 
   private boolean dispatch() {
-    List<Build> queued = ports.store().transaction(tx -> tx.builds().withStatus(Set.of(BuildStatus.QUEUED)));
+    List<Build> queued =
+        ports.store().transaction(tx -> tx.builds().withStatus(Set.of(BuildStatus.QUEUED)));
     Map<Tier, Integer> inUse = new EnumMap<>(Tier.class);
     running.values().forEach(r -> inUse.merge(r.tier(), 1, Integer::sum));
     boolean progress = false;
     Map<Long, List<Build>> byBuildset = new HashMap<>();
     for (Build b : queued) {
-      List<Build> siblings = byBuildset.computeIfAbsent(b.buildsetId(), id -> ports.store().transaction(tx -> tx.builds().ofBuildset(id)));
+      List<Build> siblings =
+          byBuildset.computeIfAbsent(
+              b.buildsetId(), id -> ports.store().transaction(tx -> tx.builds().ofBuildset(id)));
       Readiness r = Readiness.of(b, siblings);
       if (r == Readiness.WAIT) {
         continue;
@@ -294,15 +400,19 @@ public final class Scheduler implements SchedulerCommands {
       if (r == Readiness.SKIP) {
         Instant now = clock.instant();
         String why = Readiness.blockedBy(b, siblings);
-        ports.store().transaction(tx -> {
-          tx.builds().update(b.moveTo(BuildStatus.SKIPPED, now, why));
-          return null;
-        });
+        ports
+            .store()
+            .transaction(
+                tx -> {
+                  tx.builds().update(b.moveTo(BuildStatus.SKIPPED, now, why));
+                  return null;
+                });
         byBuildset.remove(b.buildsetId());
         progress = true;
         continue;
       }
-      if (inUse.getOrDefault(b.tier(), 0) >= settings.slots(b.tier()) || (notBefore.containsKey(b.id()) && clock.instant().isBefore(notBefore.get(b.id())))) {
+      if (inUse.getOrDefault(b.tier(), 0) >= settings.slots(b.tier())
+          || (notBefore.containsKey(b.id()) && clock.instant().isBefore(notBefore.get(b.id())))) {
         continue;
       }
       if (start(b)) {
@@ -310,19 +420,28 @@ public final class Scheduler implements SchedulerCommands {
         progress = true;
       }
     }
-    ports.metrics().gauges((int) queued.stream().filter(b -> !running.containsKey(b.id())).count(), running.size());
+    ports
+        .metrics()
+        .gauges(
+            (int) queued.stream().filter(b -> !running.containsKey(b.id())).count(),
+            running.size());
     return progress;
   }
 
-  /** Starts (or ends) a queued build; false when it stays queued (its repository did not answer). */
+  /**
+   * Starts (or ends) a queued build; false when it stays queued (its repository did not answer).
+   */
   private boolean start(Build b) {
     Instant now = clock.instant();
     Optional<Job> job = b.job().flatMap(name -> configs.job(b, name));
     if (job.isEmpty()) {
-      ports.store().transaction(tx -> {
-        tx.builds().update(b.moveTo(BuildStatus.ERROR, now, configs.whyNoJob(b)));
-        return null;
-      });
+      ports
+          .store()
+          .transaction(
+              tx -> {
+                tx.builds().update(b.moveTo(BuildStatus.ERROR, now, configs.whyNoJob(b)));
+                return null;
+              });
       return true;
     }
     Job j = job.get();
@@ -332,11 +451,34 @@ public final class Scheduler implements SchedulerCommands {
     String unreadable = null;
     try {
       checkout = ports.repos().checkout(new RepoRef(b.connection(), b.project()), b.commit());
-      deps = ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream().map(d -> new org.seakeeper.core.executor.DependencyCheckout(d.connection(), d.project(), ports.repos().checkout(new RepoRef(d.connection(), d.project()), d.commit()))).toList();
+      deps =
+          ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream()
+              .map(
+                  d ->
+                      new org.seakeeper.core.executor.DependencyCheckout(
+                          d.connection(),
+                          d.project(),
+                          ports
+                              .repos()
+                              .checkout(new RepoRef(d.connection(), d.project()), d.commit())))
+              .toList();
     } catch (org.seakeeper.core.effect.Outage o) {
       int failures = startFailures.merge(b.id(), 1, Integer::sum);
       notBefore.put(b.id(), now.plus(ports.effects().backoff().delay(failures, b.id())));
-      ports.effects().incidents().report(o.connection(), "checking out build " + b.id() + " (" + b.project() + " at " + b.commit() + "); it stays queued", o, true);
+      ports
+          .effects()
+          .incidents()
+          .report(
+              o.connection(),
+              "checking out build "
+                  + b.id()
+                  + " ("
+                  + b.project()
+                  + " at "
+                  + b.commit()
+                  + "); it stays queued",
+              o,
+              true);
       return false;
     } catch (RepoAccess.RepoAccessException | IllegalArgumentException ex) {
       checkout = null;
@@ -350,34 +492,64 @@ public final class Scheduler implements SchedulerCommands {
       return true;
     }
     Build started = b.moveTo(BuildStatus.RUNNING, now, null);
-    ports.store().transaction(tx -> {
-      tx.builds().update(started);
-      announceStart(tx, b, now);
-      return null;
-    });
+    ports
+        .store()
+        .transaction(
+            tx -> {
+              tx.builds().update(started);
+              announceStart(tx, b, now);
+              return null;
+            });
     ports.metrics().buildStarted(b.tier(), Duration.between(b.queuedAt(), now));
     ExecutionRequest req;
     try {
       if (unreadable != null) {
         throw new IllegalArgumentException(unreadable);
       }
-      req = new ExecutionRequest("b" + b.id(), j.name(), j.script(), j.timeout(), j.image(), b.tier(), settings.policy().network(b.tier()), j.variables(), checkout, j.artifacts()).withSecrets(secrets.get()).withDependencies(deps);
+      req =
+          new ExecutionRequest(
+                  "b" + b.id(),
+                  j.name(),
+                  j.script(),
+                  j.timeout(),
+                  j.image(),
+                  b.tier(),
+                  settings.policy().network(b.tier()),
+                  j.variables(),
+                  checkout,
+                  j.artifacts())
+              .withSecrets(secrets.get())
+              .withDependencies(deps);
     } catch (IllegalArgumentException ex) {
-      onComplete(b.id(), new Executor.Result(new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
+      onComplete(
+          b.id(),
+          new Executor.Result(
+              new JobOutcome.InfraError(ex.getMessage()), Duration.ZERO, List.of()));
       return true;
     }
     LogStore.Writer log = MaskingLogWriter.of(ports.logs().open(b.id()), secrets.get().values());
     // Only the executor of the build's own tier ever sees it (each also refuses other tiers).
     Executor.Execution ex = ports.executors().forTier(b.tier()).start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
-    ex.result().whenComplete((r, t) -> onComplete(b.id(), r != null ? r : new Executor.Result(new JobOutcome.InfraError(String.valueOf(t)), Duration.ZERO, List.of())));
+    ex.result()
+        .whenComplete(
+            (r, t) ->
+                onComplete(
+                    b.id(),
+                    r != null
+                        ? r
+                        : new Executor.Result(
+                            new JobOutcome.InfraError(String.valueOf(t)),
+                            Duration.ZERO,
+                            List.of())));
     return true;
   }
 
   /**
    * When {@code b} is the first build of its buildset to start and the reporter wants to say so,
    * adds the buildset's {@link OutboxKind#BUILDSET_STARTED} entry, in the transaction that starts
-   * the build: once per buildset, even across crashes (a retried or recovered attempt is not first).
+   * the build: once per buildset, even across crashes (a retried or recovered attempt is not
+   * first).
    */
   private void announceStart(Store.Tx tx, Build b, Instant now) {
     if (b.attempt() > 1) {
@@ -385,33 +557,49 @@ public final class Scheduler implements SchedulerCommands {
     }
     // The reporter's answer first: most buildsets are never announced, and then the start of a
     // build costs no read of its siblings.
-    tx.builds().buildset(b.buildsetId()).filter(s -> ports.reporter().reportsStart(s))
-        .filter(s -> tx.builds().ofBuildset(s.id()).stream().noneMatch(x -> x.id() != b.id() && x.startedAt().isPresent()))
-        .ifPresent(s -> tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.BUILDSET_STARTED, now, Optional.empty())));
+    tx.builds()
+        .buildset(b.buildsetId())
+        .filter(s -> ports.reporter().reportsStart(s))
+        .filter(
+            s ->
+                tx.builds().ofBuildset(s.id()).stream()
+                    .noneMatch(x -> x.id() != b.id() && x.startedAt().isPresent()))
+        .ifPresent(
+            s ->
+                tx.outbox()
+                    .add(
+                        new OutboxEntry(
+                            0, s.id(), OutboxKind.BUILDSET_STARTED, now, Optional.empty())));
   }
 
   /**
    * The secrets the job declares, when the policy grants every one; otherwise the build ends
-   * ({@code config_error} when a secret is missing or not granted, {@code error} when one cannot
-   * be read) naming the secret and why, and this returns empty.
+   * ({@code config_error} when a secret is missing or not granted, {@code error} when one cannot be
+   * read) naming the secret and why, and this returns empty.
    */
   private Optional<Map<String, SecretValue>> grantSecrets(Build b, Job j, Instant now) {
     if (j.secrets().isEmpty()) {
       return Optional.of(Map.of());
     }
-    SecretPolicy.BuildContext ctx = new SecretPolicy.BuildContext(b.connection(), b.project(), b.pipeline(), b.tier());
+    SecretPolicy.BuildContext ctx =
+        new SecretPolicy.BuildContext(b.connection(), b.project(), b.pipeline(), b.tier());
     Build ended;
     switch (SecretResolver.resolve(ports.secrets(), ctx, j.secrets())) {
       case SecretResolver.Resolution.Granted g -> {
         return Optional.of(g.values());
       }
-      case SecretResolver.Resolution.Refused r -> ended = b.moveTo(BuildStatus.CONFIG_ERROR, now, r.detail());
-      case SecretResolver.Resolution.Unreadable u -> ended = b.moveTo(BuildStatus.ERROR, now, u.detail());
+      case SecretResolver.Resolution.Refused r ->
+          ended = b.moveTo(BuildStatus.CONFIG_ERROR, now, r.detail());
+      case SecretResolver.Resolution.Unreadable u ->
+          ended = b.moveTo(BuildStatus.ERROR, now, u.detail());
     }
-    ports.store().transaction(tx -> {
-      tx.builds().update(ended);
-      return null;
-    });
+    ports
+        .store()
+        .transaction(
+            tx -> {
+              tx.builds().update(ended);
+              return null;
+            });
     return Optional.empty();
   }
 
@@ -430,41 +618,50 @@ public final class Scheduler implements SchedulerCommands {
     String sha = r != null ? r.log().seal() : null;
     Instant now = clock.instant();
     JobOutcome o = c.result().outcome();
-    ports.store().transaction(tx -> {
-      Build b = tx.builds().build(c.buildId()).orElseThrow();
-      if (b.status() != BuildStatus.RUNNING) {
-        if (sha != null) {
-          tx.builds().update(b.withLogSha256(sha));
-        }
-        return null; // already ended (cancelled when superseded, or interrupted at recovery)
-      }
-      BuildStatus status = switch (o) {
-        case JobOutcome.Succeeded s -> BuildStatus.SUCCESS;
-        case JobOutcome.Failed f -> BuildStatus.FAILURE;
-        case JobOutcome.TimedOut t -> BuildStatus.TIMED_OUT;
-        case JobOutcome.Cancelled x -> BuildStatus.CANCELLED;
-        case JobOutcome.LimitExceeded l -> BuildStatus.FAILURE;
-        case JobOutcome.InfraError e -> BuildStatus.ERROR;
-      };
-      Build done = b.moveTo(status, now, detail(o, c.result()));
-      tx.builds().update(sha == null ? done : done.withLogSha256(sha));
-      ports.metrics().buildFinished(status, c.result().elapsed());
-      if (o instanceof JobOutcome.InfraError && b.attempt() <= configs.retries(b)) {
-        tx.builds().insert(b.nextAttempt(now));
-      }
-      return null;
-    });
+    ports
+        .store()
+        .transaction(
+            tx -> {
+              Build b = tx.builds().build(c.buildId()).orElseThrow();
+              if (b.status() != BuildStatus.RUNNING) {
+                if (sha != null) {
+                  tx.builds().update(b.withLogSha256(sha));
+                }
+                return null; // already ended (cancelled when superseded, or interrupted at
+                // recovery)
+              }
+              BuildStatus status =
+                  switch (o) {
+                    case JobOutcome.Succeeded s -> BuildStatus.SUCCESS;
+                    case JobOutcome.Failed f -> BuildStatus.FAILURE;
+                    case JobOutcome.TimedOut t -> BuildStatus.TIMED_OUT;
+                    case JobOutcome.Cancelled x -> BuildStatus.CANCELLED;
+                    case JobOutcome.LimitExceeded l -> BuildStatus.FAILURE;
+                    case JobOutcome.InfraError e -> BuildStatus.ERROR;
+                  };
+              Build done = b.moveTo(status, now, detail(o, c.result()));
+              tx.builds().update(sha == null ? done : done.withLogSha256(sha));
+              ports.metrics().buildFinished(status, c.result().elapsed());
+              if (o instanceof JobOutcome.InfraError && b.attempt() <= configs.retries(b)) {
+                tx.builds().insert(b.nextAttempt(now));
+              }
+              return null;
+            });
   }
 
   private static String detail(JobOutcome o, Executor.Result r) {
-    String base = switch (o) {
-      case JobOutcome.Succeeded s -> "";
-      case JobOutcome.Failed f -> "exit " + f.exitCode();
-      case JobOutcome.TimedOut t -> "killed after the " + org.seakeeper.core.config.Durations.format(t.limit()) + " timeout";
-      case JobOutcome.Cancelled c -> "cancelled";
-      case JobOutcome.LimitExceeded l -> "over a limit: " + l.limit();
-      case JobOutcome.InfraError e -> "infrastructure error: " + e.reason();
-    };
+    String base =
+        switch (o) {
+          case JobOutcome.Succeeded s -> "";
+          case JobOutcome.Failed f -> "exit " + f.exitCode();
+          case JobOutcome.TimedOut t ->
+              "killed after the "
+                  + org.seakeeper.core.config.Durations.format(t.limit())
+                  + " timeout";
+          case JobOutcome.Cancelled c -> "cancelled";
+          case JobOutcome.LimitExceeded l -> "over a limit: " + l.limit();
+          case JobOutcome.InfraError e -> "infrastructure error: " + e.reason();
+        };
     if (!r.artifacts().isEmpty()) {
       base = (base.isEmpty() ? "" : base + "; ") + r.artifacts().size() + " artifact(s)";
     }
@@ -475,24 +672,30 @@ public final class Scheduler implements SchedulerCommands {
 
   private boolean finishBuildsets() {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> {
-      boolean progress = false;
-      for (Buildset s : tx.builds().unfinished()) {
-        List<Build> builds = tx.builds().ofBuildset(s.id());
-        if (builds.stream().allMatch(b -> b.status().terminal())) {
-          tx.builds().update(s.finished(now));
-          tx.outbox().add(new OutboxEntry(0, s.id(), OutboxKind.BUILDSET_FINISHED, now, Optional.empty()));
-          configs.forget(s.id());
-          if (s.pipeline() == PipelineName.CHECK) {
-            gate.onCheckFinished(tx, s, builds, now);
-          } else if (s.pipeline() == PipelineName.GATE) {
-            gate.onGateFinished(tx, s, builds, now);
-          }
-          progress = true;
-        }
-      }
-      return progress;
-    });
+    return ports
+        .store()
+        .transaction(
+            tx -> {
+              boolean progress = false;
+              for (Buildset s : tx.builds().unfinished()) {
+                List<Build> builds = tx.builds().ofBuildset(s.id());
+                if (builds.stream().allMatch(b -> b.status().terminal())) {
+                  tx.builds().update(s.finished(now));
+                  tx.outbox()
+                      .add(
+                          new OutboxEntry(
+                              0, s.id(), OutboxKind.BUILDSET_FINISHED, now, Optional.empty()));
+                  configs.forget(s.id());
+                  if (s.pipeline() == PipelineName.CHECK) {
+                    gate.onCheckFinished(tx, s, builds, now);
+                  } else if (s.pipeline() == PipelineName.GATE) {
+                    gate.onGateFinished(tx, s, builds, now);
+                  }
+                  progress = true;
+                }
+              }
+              return progress;
+            });
   }
 
   private boolean gateStep() {
@@ -509,46 +712,90 @@ public final class Scheduler implements SchedulerCommands {
   @Override
   public CommandResult cancel(long buildId, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> {
-      Optional<Build> b = tx.builds().build(buildId);
-      if (b.isEmpty()) {
-        return CommandResult.refused(404, "not_found", "no build " + buildId);
-      }
-      if (b.get().status().terminal()) {
-        return CommandResult.refused(409, "not_cancellable", "build " + buildId + " already ended (" + b.get().status().id() + ")");
-      }
-      Running r = running.get(buildId);
-      if (r != null) {
-        r.execution().cancel();
-      }
-      tx.builds().update(b.get().moveTo(BuildStatus.CANCELLED, now, "cancelled by " + by));
-      return CommandResult.done("build " + buildId + " cancelled", buildId);
-    });
+    return ports
+        .store()
+        .transaction(
+            tx -> {
+              Optional<Build> b = tx.builds().build(buildId);
+              if (b.isEmpty()) {
+                return CommandResult.refused(404, "not_found", "no build " + buildId);
+              }
+              if (b.get().status().terminal()) {
+                return CommandResult.refused(
+                    409,
+                    "not_cancellable",
+                    "build " + buildId + " already ended (" + b.get().status().id() + ")");
+              }
+              Running r = running.get(buildId);
+              if (r != null) {
+                r.execution().cancel();
+              }
+              tx.builds().update(b.get().moveTo(BuildStatus.CANCELLED, now, "cancelled by " + by));
+              return CommandResult.done("build " + buildId + " cancelled", buildId);
+            });
   }
 
   @Override
   public CommandResult retry(long buildId, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> {
-      Optional<Build> b = tx.builds().build(buildId);
-      if (b.isEmpty()) {
-        return CommandResult.refused(404, "not_found", "no build " + buildId);
-      }
-      if (!b.get().status().terminal() || b.get().job().isEmpty()) {
-        return CommandResult.refused(409, "not_retryable", b.get().job().isEmpty() ? "build " + buildId + " has no job to run again; push a fixed config" : "build " + buildId + " has not ended yet");
-      }
-      Build latest = tx.builds().ofBuildset(b.get().buildsetId()).stream().filter(x -> x.job().equals(b.get().job())).reduce((x, y) -> y).orElseThrow();
-      if (!latest.status().terminal()) {
-        return CommandResult.refused(409, "not_retryable", "a newer attempt of this job is already queued or running (build " + latest.id() + ")");
-      }
-      Build next = tx.builds().insert(latest.nextAttempt(now));
-      tx.builds().buildset(next.buildsetId()).ifPresent(s -> tx.builds().update(new Buildset(s.id(), s.eventId(), s.connection(), s.project(), s.change(), s.patchset(), s.ref(), s.commit(), s.pipeline(), s.tier(), s.createdAt(), Optional.empty())));
-      return CommandResult.accepted("build " + next.id() + " queued (attempt " + next.attempt() + ") by " + by, next.id());
-    });
+    return ports
+        .store()
+        .transaction(
+            tx -> {
+              Optional<Build> b = tx.builds().build(buildId);
+              if (b.isEmpty()) {
+                return CommandResult.refused(404, "not_found", "no build " + buildId);
+              }
+              if (!b.get().status().terminal() || b.get().job().isEmpty()) {
+                return CommandResult.refused(
+                    409,
+                    "not_retryable",
+                    b.get().job().isEmpty()
+                        ? "build " + buildId + " has no job to run again; push a fixed config"
+                        : "build " + buildId + " has not ended yet");
+              }
+              Build latest =
+                  tx.builds().ofBuildset(b.get().buildsetId()).stream()
+                      .filter(x -> x.job().equals(b.get().job()))
+                      .reduce((x, y) -> y)
+                      .orElseThrow();
+              if (!latest.status().terminal()) {
+                return CommandResult.refused(
+                    409,
+                    "not_retryable",
+                    "a newer attempt of this job is already queued or running (build "
+                        + latest.id()
+                        + ")");
+              }
+              Build next = tx.builds().insert(latest.nextAttempt(now));
+              tx.builds()
+                  .buildset(next.buildsetId())
+                  .ifPresent(
+                      s ->
+                          tx.builds()
+                              .update(
+                                  new Buildset(
+                                      s.id(),
+                                      s.eventId(),
+                                      s.connection(),
+                                      s.project(),
+                                      s.change(),
+                                      s.patchset(),
+                                      s.ref(),
+                                      s.commit(),
+                                      s.pipeline(),
+                                      s.tier(),
+                                      s.createdAt(),
+                                      Optional.empty())));
+              return CommandResult.accepted(
+                  "build " + next.id() + " queued (attempt " + next.attempt() + ") by " + by,
+                  next.id());
+            });
   }
 
   @Override
-  public CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by) {
+  public CommandResult trigger(
+      String connection, String project, PipelineName pipeline, String ref, String by) {
     Optional<String> mismatch = policy().refMismatch(pipeline, ref);
     if (mismatch.isPresent()) {
       return CommandResult.refused(422, "ref_does_not_fit_pipeline", mismatch.get());
@@ -560,38 +807,110 @@ public final class Scheduler implements SchedulerCommands {
       return CommandResult.refused(404, "unknown_project", e.getMessage());
     }
     if (commit.isEmpty()) {
-      return CommandResult.refused(404, "unknown_ref", "project " + project + " of connection " + connection + " has no ref " + ref);
+      return CommandResult.refused(
+          404,
+          "unknown_ref",
+          "project " + project + " of connection " + connection + " has no ref " + ref);
     }
     Instant now = clock.instant();
     String nonce = now.toEpochMilli() + "-" + System.nanoTime();
-    TriggerEvent.Manual ev = new TriggerEvent.Manual(connection, project, pipeline, ref, commit.get(), Optional.empty(), Optional.empty(), by, nonce);
+    TriggerEvent.Manual ev =
+        new TriggerEvent.Manual(
+            connection,
+            project,
+            pipeline,
+            ref,
+            commit.get(),
+            Optional.empty(),
+            Optional.empty(),
+            by,
+            nonce);
     Optional<EventRecord> rec = ports.store().transaction(tx -> tx.inbox().add(ev, now));
     wake.run();
-    return CommandResult.accepted(pipeline.id() + " queued for " + project + " " + ref + " at " + commit.get().substring(0, Math.min(12, commit.get().length())), 0);
+    return CommandResult.accepted(
+        pipeline.id()
+            + " queued for "
+            + project
+            + " "
+            + ref
+            + " at "
+            + commit.get().substring(0, Math.min(12, commit.get().length())),
+        0);
   }
-
 
   @Override
   public CommandResult dequeue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.dequeue(tx, new ChangeKey(connection, project, change), by, now)
-        .map(q -> CommandResult.done("change " + change + " of " + project + " dequeued from " + q + " by " + by, 0))
-        .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
+    return ports
+        .store()
+        .transaction(
+            tx ->
+                gate.dequeue(tx, new ChangeKey(connection, project, change), by, now)
+                    .map(
+                        q ->
+                            CommandResult.done(
+                                "change "
+                                    + change
+                                    + " of "
+                                    + project
+                                    + " dequeued from "
+                                    + q
+                                    + " by "
+                                    + by,
+                                0))
+                    .orElseGet(
+                        () ->
+                            CommandResult.refused(
+                                404,
+                                "not_queued",
+                                "change " + change + " of " + project + " is in no gate queue")));
   }
 
   @Override
   public CommandResult enqueue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.enqueue(tx, new ChangeKey(connection, project, change), now)
-        ? CommandResult.accepted("change " + change + " of " + project + " enqueued by " + by, 0)
-        : CommandResult.refused(409, "not_approved", "no approvals of change " + change + " of " + project + " are known; approve it in the review system"));
+    return ports
+        .store()
+        .transaction(
+            tx ->
+                gate.enqueue(tx, new ChangeKey(connection, project, change), now)
+                    ? CommandResult.accepted(
+                        "change " + change + " of " + project + " enqueued by " + by, 0)
+                    : CommandResult.refused(
+                        409,
+                        "not_approved",
+                        "no approvals of change "
+                            + change
+                            + " of "
+                            + project
+                            + " are known; approve it in the review system"));
   }
 
   @Override
   public CommandResult promote(String connection, String project, String change, String by) {
     Instant now = clock.instant();
-    return ports.store().transaction(tx -> gate.promote(tx, new ChangeKey(connection, project, change), now)
-        .map(q -> CommandResult.done("change " + change + " of " + project + " promoted to the head of " + q + " by " + by, 0))
-        .orElseGet(() -> CommandResult.refused(404, "not_queued", "change " + change + " of " + project + " is in no gate queue")));
+    return ports
+        .store()
+        .transaction(
+            tx ->
+                gate.promote(tx, new ChangeKey(connection, project, change), now)
+                    .map(
+                        q ->
+                            CommandResult.done(
+                                "change "
+                                    + change
+                                    + " of "
+                                    + project
+                                    + " promoted to the head of "
+                                    + q
+                                    + " by "
+                                    + by,
+                                0))
+                    .orElseGet(
+                        () ->
+                            CommandResult.refused(
+                                404,
+                                "not_queued",
+                                "change " + change + " of " + project + " is in no gate queue")));
   }
 }

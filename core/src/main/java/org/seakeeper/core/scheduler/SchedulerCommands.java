@@ -8,8 +8,8 @@ import org.seakeeper.core.model.PipelineName;
  */
 public interface SchedulerCommands {
   /**
-   * Why the scheduler cannot be relied on now (its thread is gone, or a pass has run far too
-   * long); empty while it is healthy. {@code /healthz} answers 503 with it.
+   * Why the scheduler cannot be relied on now (its thread is gone, or a pass has run far too long);
+   * empty while it is healthy. {@code /healthz} answers 503 with it.
    */
   default java.util.Optional<String> unhealthy() {
     return java.util.Optional.empty();
@@ -25,7 +25,8 @@ public interface SchedulerCommands {
    * Starts {@code pipeline} on {@code ref} of a project (docs/contracts.md §1: refs must fit the
    * pipeline).
    */
-  CommandResult trigger(String connection, String project, PipelineName pipeline, String ref, String by);
+  CommandResult trigger(
+      String connection, String project, PipelineName pipeline, String ref, String by);
 
   /** Removes a change from its gate queue (its gate builds become {@code dequeued}). */
   CommandResult dequeue(String connection, String project, String change, String by);

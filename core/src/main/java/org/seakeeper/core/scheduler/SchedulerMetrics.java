@@ -5,8 +5,8 @@ import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.model.Tier;
 
 /**
- * What the scheduler reports for {@code /metrics}. The web adapter implements it with
- * Micrometer; tests use {@link #NONE}. Thread-safe.
+ * What the scheduler reports for {@code /metrics}. The web adapter implements it with Micrometer;
+ * tests use {@link #NONE}. Thread-safe.
  */
 public interface SchedulerMetrics {
   void eventReceived();
@@ -20,8 +20,8 @@ public interface SchedulerMetrics {
 
   /**
    * An event that could have started a pipeline was refused by the {@link TierPolicy} (a ref that
-   * fits no pipeline, a tag off the release pattern, an unserved project); {@code why} says so
-   * for the server log.
+   * fits no pipeline, a tag off the release pattern, an unserved project); {@code why} says so for
+   * the server log.
    */
   default void eventRefused(String connection, String project, String why) {}
 

@@ -17,9 +17,24 @@ import org.seakeeper.core.store.Store;
  * @param effects how network calls run (away from the scheduler's thread, with a timeout) and how
  *     outages are retried; {@link EffectPorts#inline()} unless {@link #withEffects} says otherwise
  */
-public record SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets, EffectPorts effects) {
+public record SchedulerPorts(
+    Store store,
+    RepoAccess repos,
+    TierExecutors executors,
+    LogStore logs,
+    Reporter reporter,
+    SchedulerMetrics metrics,
+    SecretStore secrets,
+    EffectPorts effects) {
   /** Ports whose calls run inline (tests, {@code seakeeper run}). */
-  public SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
+  public SchedulerPorts(
+      Store store,
+      RepoAccess repos,
+      TierExecutors executors,
+      LogStore logs,
+      Reporter reporter,
+      SchedulerMetrics metrics,
+      SecretStore secrets) {
     this(store, repos, executors, logs, reporter, metrics, secrets, EffectPorts.inline());
   }
 
@@ -29,17 +44,36 @@ public record SchedulerPorts(Store store, RepoAccess repos, TierExecutors execut
   }
 
   /** Ports without a secret store. */
-  public SchedulerPorts(Store store, RepoAccess repos, TierExecutors executors, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
+  public SchedulerPorts(
+      Store store,
+      RepoAccess repos,
+      TierExecutors executors,
+      LogStore logs,
+      Reporter reporter,
+      SchedulerMetrics metrics) {
     this(store, repos, executors, logs, reporter, metrics, SecretStore.NONE);
   }
 
   /** One executor object for every tier, with secrets: for tests that do not look at tiers. */
-  public SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics, SecretStore secrets) {
+  public SchedulerPorts(
+      Store store,
+      RepoAccess repos,
+      Executor executor,
+      LogStore logs,
+      Reporter reporter,
+      SchedulerMetrics metrics,
+      SecretStore secrets) {
     this(store, repos, TierExecutors.of(t -> executor), logs, reporter, metrics, secrets);
   }
 
   /** One executor object for every tier: for tests that do not look at tiers. */
-  public SchedulerPorts(Store store, RepoAccess repos, Executor executor, LogStore logs, Reporter reporter, SchedulerMetrics metrics) {
+  public SchedulerPorts(
+      Store store,
+      RepoAccess repos,
+      Executor executor,
+      LogStore logs,
+      Reporter reporter,
+      SchedulerMetrics metrics) {
     this(store, repos, TierExecutors.of(t -> executor), logs, reporter, metrics, SecretStore.NONE);
   }
 }

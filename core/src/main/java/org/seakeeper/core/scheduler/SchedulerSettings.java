@@ -17,14 +17,24 @@ import org.seakeeper.core.model.Tier;
  * @param periodic when {@code periodic} runs for every project's default branch
  * @param projects the projects served, for periodic runs
  */
-public record SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, TierPolicy policy, Cron periodic, List<RepoRef> projects) {
+public record SchedulerSettings(
+    Map<Tier, Integer> maxParallel,
+    TrustedContext trusted,
+    TierPolicy policy,
+    Cron periodic,
+    List<RepoRef> projects) {
   public SchedulerSettings {
     maxParallel = Map.copyOf(maxParallel);
     projects = List.copyOf(projects);
   }
 
   /** The default policy with these release tags (every branch protected, every project served). */
-  public SchedulerSettings(Map<Tier, Integer> maxParallel, TrustedContext trusted, Glob releaseTags, Cron periodic, List<RepoRef> projects) {
+  public SchedulerSettings(
+      Map<Tier, Integer> maxParallel,
+      TrustedContext trusted,
+      Glob releaseTags,
+      Cron periodic,
+      List<RepoRef> projects) {
     this(maxParallel, trusted, TierPolicy.defaults(releaseTags), periodic, projects);
   }
 

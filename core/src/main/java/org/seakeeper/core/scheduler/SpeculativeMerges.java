@@ -15,18 +15,24 @@ import org.seakeeper.core.gate.ChangeRef;
 import org.seakeeper.core.gate.Merger;
 
 /**
- * The speculative merges of gate runs, computed by calls away from the scheduler's thread: a
- * batch of runs whose states are prefixes of the last one's goes out as one call (the merger may
- * make them all at once); each answer comes back through {@link #drain}. A merge that meets an
- * outage (or an adapter's failure) is tried again after a backoff while its run is still wanted,
- * and never becomes a merge conflict: only the merger's {@link Merger.Conflict} is one. Confined
- * to the scheduler's thread, except the completion hand-over.
+ * The speculative merges of gate runs, computed by calls away from the scheduler's thread: a batch
+ * of runs whose states are prefixes of the last one's goes out as one call (the merger may make
+ * them all at once); each answer comes back through {@link #drain}. A merge that meets an outage
+ * (or an adapter's failure) is tried again after a backoff while its run is still wanted, and never
+ * becomes a merge conflict: only the merger's {@link Merger.Conflict} is one. Confined to the
+ * scheduler's thread, except the completion hand-over.
  */
 final class SpeculativeMerges {
-  /** Another repository's state a run checks out beside the workspace: {@code chain} merged onto its branch. */
+  /**
+   * Another repository's state a run checks out beside the workspace: {@code chain} merged onto its
+   * branch.
+   */
   record Elsewhere(ChangeRef dependency, List<ChangeRef> chain) {}
 
-  /** The merges of one run: {@code changes} (the last is the item), and the other repositories' states. */
+  /**
+   * The merges of one run: {@code changes} (the last is the item), and the other repositories'
+   * states.
+   */
   record Job(GateRun run, List<ChangeRef> changes, List<Elsewhere> elsewhere) {}
 
   /** What a job's call found: the run's speculation, and the other repositories' merged states. */
@@ -60,7 +66,10 @@ final class SpeculativeMerges {
     dependsOn.stream().filter(d -> !d.repo().equals(c.repo())).forEach(d -> last.put(d.repo(), d));
     List<Elsewhere> out = new ArrayList<>();
     for (ChangeRef d : last.values()) {
-      List<ChangeRef> chain = ahead.stream().filter(x -> x.repo().equals(d.repo()) && x.branch().equals(d.branch())).toList();
+      List<ChangeRef> chain =
+          ahead.stream()
+              .filter(x -> x.repo().equals(d.repo()) && x.branch().equals(d.branch()))
+              .toList();
       if (!chain.isEmpty()) {
         out.add(new Elsewhere(d, chain));
       }
@@ -80,28 +89,42 @@ final class SpeculativeMerges {
     jobs.forEach(j -> retries.remove(j.run().change().key()));
     ChangeRef last = jobs.getLast().run().change();
     List<ChangeRef> chain = jobs.getLast().changes();
-    effects.call(last.connection(), "speculative merge for " + last + (jobs.size() > 1 ? " and " + (jobs.size() - 1) + " item(s) ahead" : ""), () -> {
-      if (jobs.size() > 1) {
-        merger.prepare(last.repo(), last.branch(), chain);
-      }
-      List<Outcome> out = new ArrayList<>();
-      for (Job j : jobs) {
-        out.add(new Outcome(GateRuns.speculate(merger, configs, j.run().change(), j.changes()), elsewhere(j.elsewhere())));
-      }
-      return out;
-    }, r -> {
-      done.add(new Done(jobs, failures, r));
-      wake.run();
-    });
+    effects.call(
+        last.connection(),
+        "speculative merge for "
+            + last
+            + (jobs.size() > 1 ? " and " + (jobs.size() - 1) + " item(s) ahead" : ""),
+        () -> {
+          if (jobs.size() > 1) {
+            merger.prepare(last.repo(), last.branch(), chain);
+          }
+          List<Outcome> out = new ArrayList<>();
+          for (Job j : jobs) {
+            out.add(
+                new Outcome(
+                    GateRuns.speculate(merger, configs, j.run().change(), j.changes()),
+                    elsewhere(j.elsewhere())));
+          }
+          return out;
+        },
+        r -> {
+          done.add(new Done(jobs, failures, r));
+          wake.run();
+        });
   }
 
-  /** Each other repository's state (on a worker). One that does not merge is left out: its own item reports it. */
+  /**
+   * Each other repository's state (on a worker). One that does not merge is left out: its own item
+   * reports it.
+   */
   private List<ChangeRef> elsewhere(List<Elsewhere> wanted) {
     List<ChangeRef> out = new ArrayList<>();
     for (Elsewhere e : wanted) {
       ChangeRef d = e.dependency();
       if (merger.speculate(d.repo(), d.branch(), e.chain()) instanceof Merger.Merged m) {
-        out.add(new ChangeRef(d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
+        out.add(
+            new ChangeRef(
+                d.connection(), d.project(), d.branch(), d.change(), d.patchset(), m.commit()));
       }
     }
     return out;
@@ -131,10 +154,18 @@ final class SpeculativeMerges {
           if (f.outage()) {
             effects.health().failed(last.connection(), String.valueOf(f.error().getMessage()), now);
           }
-          effects.incidents().report(last.connection(), "speculative merge for " + last + " (attempt " + n + "; retried)", f.error(), f.outage());
+          effects
+              .incidents()
+              .report(
+                  last.connection(),
+                  "speculative merge for " + last + " (attempt " + n + "; retried)",
+                  f.error(),
+                  f.outage());
           for (Job j : d.batch()) {
             if (wanted.test(j.run())) {
-              retries.put(j.run().change().key(), new Retry(j, n, now.plus(effects.backoff().delay(n, last.key()))));
+              retries.put(
+                  j.run().change().key(),
+                  new Retry(j, n, now.plus(effects.backoff().delay(n, last.key()))));
             }
           }
         }

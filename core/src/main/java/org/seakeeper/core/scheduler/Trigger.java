@@ -5,11 +5,18 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.RepoRef;
 
 /**
- * What an event asks for: a pipeline on a commit of a ref, with the change and patch set when it
- * is a proposed change. {@link TierPolicy} decides which events start one. Immutable.
+ * What an event asks for: a pipeline on a commit of a ref, with the change and patch set when it is
+ * a proposed change. {@link TierPolicy} decides which events start one. Immutable.
  */
 public record Trigger(
-    PipelineName pipeline, String connection, String project, String ref, String commit, Optional<String> branch, Optional<String> change, Optional<String> patchset) {
+    PipelineName pipeline,
+    String connection,
+    String project,
+    String ref,
+    String commit,
+    Optional<String> branch,
+    Optional<String> change,
+    Optional<String> patchset) {
   /** The repository of the trigger. */
   public RepoRef repo() {
     return new RepoRef(connection, project);

@@ -16,20 +16,33 @@ import org.seakeeper.core.secret.ConfigSecrets;
  * decrypted secrets of the config repo's merged file. Immutable; a new one replaces it when the
  * trusted config repo's branch moves.
  */
-public record TrustedConfig(TrustedContext context, Glob releaseTags, Cron periodic, GateSettings gate, ConfigSecrets secrets) {
+public record TrustedConfig(
+    TrustedContext context,
+    Glob releaseTags,
+    Cron periodic,
+    GateSettings gate,
+    ConfigSecrets secrets) {
   /** A config without config repo secrets. */
   public TrustedConfig(TrustedContext context, Glob releaseTags, Cron periodic, GateSettings gate) {
     this(context, releaseTags, periodic, gate, ConfigSecrets.EMPTY);
   }
 
-  /** The effective config of merged trusted sections (defaults for what no file sets), without secrets. */
+  /**
+   * The effective config of merged trusted sections (defaults for what no file sets), without
+   * secrets.
+   */
   public static TrustedConfig of(TrustedSections s) {
     return of(s, ConfigSecrets.EMPTY);
   }
 
   /** The effective config of merged trusted sections with their decrypted secrets. */
   public static TrustedConfig of(TrustedSections s, ConfigSecrets secrets) {
-    return new TrustedConfig(s.context(), Glob.of(s.rules().releaseTags()), Cron.parse(s.rules().periodicCron()).orElse(Cron.DAILY_0300), gateSettings(s.gateRules()), secrets);
+    return new TrustedConfig(
+        s.context(),
+        Glob.of(s.rules().releaseTags()),
+        Cron.parse(s.rules().periodicCron()).orElse(Cron.DAILY_0300),
+        gateSettings(s.gateRules()),
+        secrets);
   }
 
   /** The trusted gate rules, with shared queues turned into project to queue. */

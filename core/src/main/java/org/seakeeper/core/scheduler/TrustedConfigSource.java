@@ -36,8 +36,8 @@ import org.seakeeper.core.secret.SecretStore;
  *   <li>Anything of the config repo other than {@code post}/{@code periodic} on that branch (a
  *       proposed change, its gate run, another branch, a tag) is {@linkplain #validateOnly
  *       validated only}: both files are checked and the result recorded, and no job of it runs.
- *   <li>The file's {@code secrets:} are decrypted (through the {@link ConfigSecretOpener}) only
- *       to decide whether a file is usable; only those of the file put in force reach {@link
+ *   <li>The file's {@code secrets:} are decrypted (through the {@link ConfigSecretOpener}) only to
+ *       decide whether a file is usable; only those of the file put in force reach {@link
  *       TrustedConfig#secrets()}, and so jobs. A proposed change's secrets are at most checked.
  * </ul>
  *
@@ -45,15 +45,18 @@ import org.seakeeper.core.secret.SecretStore;
  * thread may call (the state is one immutable value, published through a volatile field).
  */
 public final class TrustedConfigSource {
-  /** Hears what happens to the config repo: the server logs it and remembers the last good commit. */
+  /**
+   * Hears what happens to the config repo: the server logs it and remembers the last good commit.
+   */
   public interface Listener {
-    Listener NONE = new Listener() {
-      @Override
-      public void loaded(String commit, List<String> warnings) {}
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void loaded(String commit, List<String> warnings) {}
 
-      @Override
-      public void rejected(String commit, List<String> problems) {}
-    };
+          @Override
+          public void rejected(String commit, List<String> problems) {}
+        };
 
     /** The file at {@code commit} is now in force. */
     void loaded(String commit, List<String> warnings);
@@ -69,7 +72,11 @@ public final class TrustedConfigSource {
    * @param rejected the newest commit whose file was refused since the last good one
    * @param problems the problems of that refused file (or warnings of the one in force)
    */
-  public record State(TrustedConfig config, Optional<String> commit, Optional<String> rejected, List<String> problems) {
+  public record State(
+      TrustedConfig config,
+      Optional<String> commit,
+      Optional<String> rejected,
+      List<String> problems) {
     public State {
       problems = List.copyOf(problems);
     }
@@ -87,9 +94,15 @@ public final class TrustedConfigSource {
 
   /**
    * @param server the server file's trusted sections
-   * @param remembered the last commit whose file was in force before a restart, tried when the tip is broken
+   * @param remembered the last commit whose file was in force before a restart, tried when the tip
+   *     is broken
    */
-  public TrustedConfigSource(TrustedSections server, Optional<ServerConfig.ConfigRepo> repo, RepoAccess repos, Optional<String> remembered, Listener listener) {
+  public TrustedConfigSource(
+      TrustedSections server,
+      Optional<ServerConfig.ConfigRepo> repo,
+      RepoAccess repos,
+      Optional<String> remembered,
+      Listener listener) {
     this(server, repo, repos, remembered, listener, ConfigSecretOpener.NONE);
   }
 
@@ -99,7 +112,13 @@ public final class TrustedConfigSource {
    *     file in force go to {@link TrustedConfig#secrets()}; those of any other commit (a proposed
    *     change, a broken tip) are at most checked and then dropped.
    */
-  public TrustedConfigSource(TrustedSections server, Optional<ServerConfig.ConfigRepo> repo, RepoAccess repos, Optional<String> remembered, Listener listener, ConfigSecretOpener opener) {
+  public TrustedConfigSource(
+      TrustedSections server,
+      Optional<ServerConfig.ConfigRepo> repo,
+      RepoAccess repos,
+      Optional<String> remembered,
+      Listener listener,
+      ConfigSecretOpener opener) {
     this.opener = opener;
     this.server = server;
     this.repo = repo;
@@ -111,7 +130,9 @@ public final class TrustedConfigSource {
 
   /** A source without a config repo: always {@code config}. */
   public static TrustedConfigSource fixed(TrustedConfig config) {
-    TrustedConfigSource s = new TrustedConfigSource(TrustedSections.EMPTY, Optional.empty(), null, Optional.empty(), Listener.NONE);
+    TrustedConfigSource s =
+        new TrustedConfigSource(
+            TrustedSections.EMPTY, Optional.empty(), null, Optional.empty(), Listener.NONE);
     s.state = new State(config, Optional.empty(), Optional.empty(), List.of());
     return s;
   }
@@ -133,13 +154,20 @@ public final class TrustedConfigSource {
    * the server file's trusted config (the next move of the branch, or a restart, reads it again).
    */
   public void load() {
-    repo.ifPresent(r -> {
-      try {
-        apply(read(r));
-      } catch (org.seakeeper.core.effect.Outage e) {
-        apply(new Reload(Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()), Optional.empty(), Optional.empty(), Optional.empty()));
-      }
-    });
+    repo.ifPresent(
+        r -> {
+          try {
+            apply(read(r));
+          } catch (org.seakeeper.core.effect.Outage e) {
+            apply(
+                new Reload(
+                    Optional.of(
+                        r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()));
+          }
+        });
   }
 
   /**
@@ -149,16 +177,23 @@ public final class TrustedConfigSource {
    * @param unreadable why the tip could not be resolved, when it could not
    * @param tip the new tip; empty when there is nothing new
    */
-  record Reload(Optional<String> unreadable, Optional<String> tip, Optional<Attempt> attempt, Optional<Attempt> remembered) {
-    static final Reload NOTHING = new Reload(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  record Reload(
+      Optional<String> unreadable,
+      Optional<String> tip,
+      Optional<Attempt> attempt,
+      Optional<Attempt> remembered) {
+    static final Reload NOTHING =
+        new Reload(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
-   * For a ref update of the config repo's branch: the tip read again (network reads, any thread;
-   * an {@link org.seakeeper.core.effect.Outage} propagates). Empty for any other event.
+   * For a ref update of the config repo's branch: the tip read again (network reads, any thread; an
+   * {@link org.seakeeper.core.effect.Outage} propagates). Empty for any other event.
    */
   Optional<Reload> prepare(TriggerEvent e) {
-    if (e instanceof TriggerEvent.RefUpdated u && isRepo(new RepoRef(u.connection(), u.project())) && u.ref().equals(repo.get().ref())) {
+    if (e instanceof TriggerEvent.RefUpdated u
+        && isRepo(new RepoRef(u.connection(), u.project()))
+        && u.ref().equals(repo.get().ref())) {
       return Optional.of(read(repo.get()));
     }
     return Optional.empty();
@@ -166,7 +201,9 @@ public final class TrustedConfigSource {
 
   /** Whether this is the config repo. */
   boolean isRepo(RepoRef repoRef) {
-    return repo.isPresent() && repo.get().connection().equals(repoRef.connection()) && repo.get().project().equals(repoRef.project());
+    return repo.isPresent()
+        && repo.get().connection().equals(repoRef.connection())
+        && repo.get().project().equals(repoRef.project());
   }
 
   /**
@@ -174,7 +211,9 @@ public final class TrustedConfigSource {
    * it is {@code post} or {@code periodic} of its branch (merged code).
    */
   boolean validateOnly(RepoRef repoRef, PipelineName pipeline, String ref) {
-    return isRepo(repoRef) && !((pipeline == PipelineName.POST || pipeline == PipelineName.PERIODIC) && ref.equals(repo.get().ref()));
+    return isRepo(repoRef)
+        && !((pipeline == PipelineName.POST || pipeline == PipelineName.PERIODIC)
+            && ref.equals(repo.get().ref()));
   }
 
   /**
@@ -197,16 +236,23 @@ public final class TrustedConfigSource {
       lines.add(RepoConfigParser.FILE_NAME + ":1:1: error: cannot read it: " + e.getMessage());
       ok = false;
     }
-    String head = ok
-        ? "validated, not run: " + repo.get().path() + " and " + RepoConfigParser.FILE_NAME + " have no errors; jobs of the trusted config repo run only after the change merges (post)"
-        : "the trusted config repo change has problems; nothing of it runs (jobs of the trusted config repo run only after a change merges)";
+    String head =
+        ok
+            ? "validated, not run: "
+                + repo.get().path()
+                + " and "
+                + RepoConfigParser.FILE_NAME
+                + " have no errors; jobs of the trusted config repo run only after the change"
+                + " merges (post)"
+            : "the trusted config repo change has problems; nothing of it runs (jobs of the trusted"
+                + " config repo run only after a change merges)";
     lines.addFirst(head);
     return new ConfigOutcome.Checked(ok, String.join("\n", lines));
   }
 
   /**
-   * For {@code post}/{@code periodic} of the config branch: empty when the commit's trusted file
-   * is usable, else the {@code config_error} that replaces its jobs.
+   * For {@code post}/{@code periodic} of the config branch: empty when the commit's trusted file is
+   * usable, else the {@code config_error} that replaces its jobs.
    */
   Optional<ConfigOutcome.Checked> brokenAt(RepoRef repoRef, String commit) {
     Attempt a = attempt(repoRef, commit);
@@ -214,7 +260,10 @@ public final class TrustedConfigSource {
       return Optional.empty();
     }
     List<String> lines = new ArrayList<>(format(a.problems(), repo.orElseThrow().path()));
-    lines.addFirst("the trusted config at this commit has errors: the last good trusted config stays in force" + state.commit().map(c -> " (" + c + ")").orElse(" (the server file's)") + " and no job of this commit runs");
+    lines.addFirst(
+        "the trusted config at this commit has errors: the last good trusted config stays in force"
+            + state.commit().map(c -> " (" + c + ")").orElse(" (the server file's)")
+            + " and no job of this commit runs");
     return Optional.of(new ConfigOutcome.Checked(false, String.join("\n", lines)));
   }
 
@@ -222,12 +271,13 @@ public final class TrustedConfigSource {
   public Map<String, Object> status() {
     Map<String, Object> m = new LinkedHashMap<>();
     State s = state;
-    repo.ifPresent(r -> {
-      m.put("connection", r.connection());
-      m.put("project", r.project());
-      m.put("branch", r.branch());
-      m.put("path", r.path());
-    });
+    repo.ifPresent(
+        r -> {
+          m.put("connection", r.connection());
+          m.put("project", r.project());
+          m.put("branch", r.branch());
+          m.put("path", r.path());
+        });
     m.put("commit", s.commit().orElse(null));
     m.put("rejected_commit", s.rejected().orElse(null));
     m.put("problems", s.problems());
@@ -239,7 +289,11 @@ public final class TrustedConfigSource {
     try {
       tip = repos.resolve(new RepoRef(r.connection(), r.project()), r.ref());
     } catch (RepoAccess.RepoAccessException e) {
-      return new Reload(Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()), Optional.empty(), Optional.empty(), Optional.empty());
+      return new Reload(
+          Optional.of(r.path() + ":1:1: error: cannot read the config repo: " + e.getMessage()),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
     }
     State now = state;
     if (tip.isEmpty() || tip.equals(now.commit()) || tip.equals(now.rejected())) {
@@ -247,13 +301,18 @@ public final class TrustedConfigSource {
     }
     Attempt a = attempt(new RepoRef(r.connection(), r.project()), tip.get());
     Optional<Attempt> last = Optional.empty();
-    if (a.merged().isEmpty() && now.commit().isEmpty() && remembered.isPresent() && !remembered.equals(tip)) {
+    if (a.merged().isEmpty()
+        && now.commit().isEmpty()
+        && remembered.isPresent()
+        && !remembered.equals(tip)) {
       last = Optional.of(attempt(new RepoRef(r.connection(), r.project()), remembered.get()));
     }
     return new Reload(Optional.empty(), tip, Optional.of(a), last);
   }
 
-  /** Puts a reload in force (the scheduler's thread); true when the trusted config in force changed. */
+  /**
+   * Puts a reload in force (the scheduler's thread); true when the trusted config in force changed.
+   */
   boolean apply(Reload reload) {
     ServerConfig.ConfigRepo r = repo.orElseThrow();
     if (reload.unreadable().isPresent()) {
@@ -262,7 +321,9 @@ public final class TrustedConfigSource {
       listener.rejected("(unreadable)", List.of(line));
       return false;
     }
-    if (reload.tip().isEmpty() || reload.tip().equals(state.commit()) || reload.tip().equals(state.rejected())) {
+    if (reload.tip().isEmpty()
+        || reload.tip().equals(state.commit())
+        || reload.tip().equals(state.rejected())) {
       return false;
     }
     String tip = reload.tip().get();
@@ -274,7 +335,9 @@ public final class TrustedConfigSource {
     List<String> problems = format(a.problems(), r.path());
     listener.rejected(tip, problems);
     boolean changed = false;
-    if (state.commit().isEmpty() && reload.remembered().isPresent() && reload.remembered().get().merged().isPresent()) {
+    if (state.commit().isEmpty()
+        && reload.remembered().isPresent()
+        && reload.remembered().get().merged().isPresent()) {
       use(remembered.orElseThrow(), reload.remembered().get());
       changed = true;
     }
@@ -284,7 +347,12 @@ public final class TrustedConfigSource {
 
   private void use(String commit, Attempt a) {
     List<String> warnings = format(a.problems(), repo.orElseThrow().path());
-    state = new State(TrustedConfig.of(a.merged().orElseThrow(), a.secrets()), Optional.of(commit), Optional.empty(), warnings);
+    state =
+        new State(
+            TrustedConfig.of(a.merged().orElseThrow(), a.secrets()),
+            Optional.of(commit),
+            Optional.empty(),
+            warnings);
     listener.loaded(commit, warnings);
   }
 
@@ -294,10 +362,21 @@ public final class TrustedConfigSource {
     try {
       bytes = repos.readFile(repoRef, commit, path);
     } catch (RepoAccess.RepoAccessException e) {
-      return new Attempt(Optional.empty(), ConfigSecrets.EMPTY, List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
+      return new Attempt(
+          Optional.empty(),
+          ConfigSecrets.EMPTY,
+          List.of(Problem.error(Pos.START, "cannot read it: " + e.getMessage())));
     }
     if (bytes.isEmpty()) {
-      return new Attempt(Optional.of(server), ConfigSecrets.EMPTY, List.of(Problem.warning(Pos.START, "there is no " + path + " at this commit: only the server config's trusted sections apply")));
+      return new Attempt(
+          Optional.of(server),
+          ConfigSecrets.EMPTY,
+          List.of(
+              Problem.warning(
+                  Pos.START,
+                  "there is no "
+                      + path
+                      + " at this commit: only the server config's trusted sections apply")));
     }
     ServerConfigParser.SectionsResult parsed = ServerConfigParser.parseSections(bytes.get());
     Problems p = new Problems();
@@ -305,12 +384,14 @@ public final class TrustedConfigSource {
     // Merged even when the file has errors, to report every problem at once; then not used.
     Optional<TrustedSections> merged = TrustedSections.merge(server, parsed.read(), p);
     ConfigSecrets secrets = decrypt(parsed.read().secrets(), p);
-    return p.hasErrors() ? new Attempt(Optional.empty(), ConfigSecrets.EMPTY, p.sorted()) : new Attempt(merged, secrets, p.sorted());
+    return p.hasErrors()
+        ? new Attempt(Optional.empty(), ConfigSecrets.EMPTY, p.sorted())
+        : new Attempt(merged, secrets, p.sorted());
   }
 
   /**
-   * The file's secrets, each opened for exactly its own binding; one that does not open is an
-   * error at its value. The message says why, never a value.
+   * The file's secrets, each opened for exactly its own binding; one that does not open is an error
+   * at its value. The message says why, never a value.
    */
   private ConfigSecrets decrypt(List<ConfigSecretDecl> decls, Problems p) {
     if (!opener.decrypts()) {
@@ -319,7 +400,16 @@ public final class TrustedConfigSource {
     List<SecretStore.Secret> out = new ArrayList<>();
     for (ConfigSecretDecl d : decls) {
       SecretBinding b = d.binding();
-      String what = "secret '" + b.name() + "' of project " + b.project() + " (connection " + b.connection() + ", pipelines " + String.join(", ", b.pipelineIds()) + ") cannot be decrypted: ";
+      String what =
+          "secret '"
+              + b.name()
+              + "' of project "
+              + b.project()
+              + " (connection "
+              + b.connection()
+              + ", pipelines "
+              + String.join(", ", b.pipelineIds())
+              + ") cannot be decrypted: ";
       try {
         out.add(new SecretStore.Secret(b, opener.open(b, d.sealed())));
       } catch (SecretStore.UnreadableSecretException e) {

@@ -21,20 +21,24 @@ public interface ConfigSecretOpener {
   }
 
   /** For readers without the server's key: secrets are parsed and checked, never decrypted. */
-  ConfigSecretOpener PARSE_ONLY = new ConfigSecretOpener() {
-    @Override
-    public SecretValue open(SecretBinding binding, byte[] sealed) {
-      throw new SecretStore.UnreadableSecretException("this reader has no key for the trusted config repo's secrets", null);
-    }
+  ConfigSecretOpener PARSE_ONLY =
+      new ConfigSecretOpener() {
+        @Override
+        public SecretValue open(SecretBinding binding, byte[] sealed) {
+          throw new SecretStore.UnreadableSecretException(
+              "this reader has no key for the trusted config repo's secrets", null);
+        }
 
-    @Override
-    public boolean decrypts() {
-      return false;
-    }
-  };
+        @Override
+        public boolean decrypts() {
+          return false;
+        }
+      };
 
   /** For a server without a key pair: every secret of the config repo fails to decrypt. */
-  ConfigSecretOpener NONE = (binding, sealed) -> {
-    throw new SecretStore.UnreadableSecretException("this server has no key pair for the trusted config repo's secrets", null);
-  };
+  ConfigSecretOpener NONE =
+      (binding, sealedValue) -> {
+        throw new SecretStore.UnreadableSecretException(
+            "this server has no key pair for the trusted config repo's secrets", null);
+      };
 }

@@ -20,7 +20,14 @@ public final class ConfigSecrets {
     for (SecretStore.Secret s : secrets) {
       SecretBinding b = s.binding();
       if (bySlot.putIfAbsent(slot(b.connection(), b.project(), b.name()), s) != null) {
-        throw new IllegalArgumentException("secret '" + b.name() + "' of " + b.connection() + "/" + b.project() + " is defined twice");
+        throw new IllegalArgumentException(
+            "secret '"
+                + b.name()
+                + "' of "
+                + b.connection()
+                + "/"
+                + b.project()
+                + " is defined twice");
       }
     }
   }
@@ -33,17 +40,26 @@ public final class ConfigSecrets {
     return Optional.ofNullable(bySlot.get(slot(connection, project, name)));
   }
 
-  /** The bindings (never values) of a project, or of every project when {@code project} is empty, by slot. */
+  /**
+   * The bindings (never values) of a project, or of every project when {@code project} is empty, by
+   * slot.
+   */
   public List<SecretBinding> list(Optional<String> project) {
-    return bySlot.values().stream().map(SecretStore.Secret::binding).filter(b -> project.isEmpty() || b.project().equals(project.get()))
-        .sorted(BY_SLOT).toList();
+    return bySlot.values().stream()
+        .map(SecretStore.Secret::binding)
+        .filter(b -> project.isEmpty() || b.project().equals(project.get()))
+        .sorted(BY_SLOT)
+        .toList();
   }
 
   public int size() {
     return bySlot.size();
   }
 
-  static final Comparator<SecretBinding> BY_SLOT = Comparator.comparing(SecretBinding::connection).thenComparing(SecretBinding::project).thenComparing(SecretBinding::name);
+  static final Comparator<SecretBinding> BY_SLOT =
+      Comparator.comparing(SecretBinding::connection)
+          .thenComparing(SecretBinding::project)
+          .thenComparing(SecretBinding::name);
 
   @Override
   public String toString() {

@@ -20,7 +20,9 @@ public final class LayeredSecretStore implements SecretStore {
   private final SecretStore admin;
   private final Supplier<ConfigSecrets> repo;
 
-  /** @param repo the config repo's secrets in force now (read on every lookup) */
+  /**
+   * @param repo the config repo's secrets in force now (read on every lookup)
+   */
   public LayeredSecretStore(SecretStore admin, Supplier<ConfigSecrets> repo) {
     this.admin = admin;
     this.repo = repo;

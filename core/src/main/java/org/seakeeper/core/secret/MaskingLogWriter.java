@@ -4,8 +4,8 @@ import java.util.Collection;
 import org.seakeeper.core.store.LogStore;
 
 /**
- * A log writer that masks the granted secrets in every line before it reaches the log store
- * (the last defence; see {@link SecretMasker}). Thread-safe as the writer it wraps.
+ * A log writer that masks the granted secrets in every line before it reaches the log store (the
+ * last defence; see {@link SecretMasker}). Thread-safe as the writer it wraps.
  */
 public final class MaskingLogWriter implements LogStore.Writer {
   private final LogStore.Writer inner;

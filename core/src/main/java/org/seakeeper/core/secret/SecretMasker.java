@@ -6,15 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Hides secret values in job output, the last defence behind the real controls (a job that
- * wants to leak a secret can always encode it first). Each value is masked as a whole and, for
- * values of several lines (a PEM key), line by line, since logs arrive a line at a time.
- * Pieces shorter than {@link #MIN_LENGTH} characters are not masked: they would blank out
- * ordinary text. Immutable and thread-safe.
+ * Hides secret values in job output, the last defence behind the real controls (a job that wants to
+ * leak a secret can always encode it first). Each value is masked as a whole and, for values of
+ * several lines (a PEM key), line by line, since logs arrive a line at a time. Pieces shorter than
+ * {@link #MIN_LENGTH} characters are not masked: they would blank out ordinary text. Immutable and
+ * thread-safe.
  */
 public final class SecretMasker {
   /** Shortest piece of a secret that is masked. */
   public static final int MIN_LENGTH = 4;
+
   /** What a masked piece becomes. */
   public static final String MARK = "[masked]";
 

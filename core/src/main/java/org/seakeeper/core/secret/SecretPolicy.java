@@ -9,11 +9,11 @@ import org.seakeeper.core.model.Tier;
  *
  * <ul>
  *   <li>it is the build's own project's secret (same connection and project);
- *   <li>the build's tier is {@code trusted} or {@code privileged}: an {@code untrusted} build
- *       never gets one, whatever the scope says;
- *   <li>the job comes from merged config ({@code post}, {@code periodic}, {@code release}), or
- *       from approved config in {@code gate} and the secret's scope names {@code gate}
- *       explicitly; {@code check} (proposed config) never;
+ *   <li>the build's tier is {@code trusted} or {@code privileged}: an {@code untrusted} build never
+ *       gets one, whatever the scope says;
+ *   <li>the job comes from merged config ({@code post}, {@code periodic}, {@code release}), or from
+ *       approved config in {@code gate} and the secret's scope names {@code gate} explicitly;
+ *       {@code check} (proposed config) never;
  *   <li>the build's pipeline is in the secret's scope.
  * </ul>
  */
@@ -35,20 +35,37 @@ public final class SecretPolicy {
   }
 
   public static Decision decide(SecretBinding secret, BuildContext build) {
-    if (!secret.connection().equals(build.connection()) || !secret.project().equals(build.project())) {
-      return new Decision.Refused("it belongs to project " + secret.project() + " of connection " + secret.connection() + ", not to " + build.project() + " of " + build.connection());
+    if (!secret.connection().equals(build.connection())
+        || !secret.project().equals(build.project())) {
+      return new Decision.Refused(
+          "it belongs to project "
+              + secret.project()
+              + " of connection "
+              + secret.connection()
+              + ", not to "
+              + build.project()
+              + " of "
+              + build.connection());
     }
     if (build.tier() == Tier.UNTRUSTED) {
       return new Decision.Refused("the build runs in the untrusted tier, which never gets secrets");
     }
     if (build.pipeline() == PipelineName.CHECK) {
-      return new Decision.Refused("pipeline 'check' runs proposed config, which never gets secrets");
+      return new Decision.Refused(
+          "pipeline 'check' runs proposed config, which never gets secrets");
     }
     if (!secret.pipelines().contains(build.pipeline())) {
-      String hint = build.pipeline() == PipelineName.GATE
-          ? "; gate runs approved but unmerged code, so an admin must add 'gate' to the secret's pipelines explicitly"
-          : "";
-      return new Decision.Refused("its pipelines are " + String.join(", ", secret.pipelineIds()) + ", not " + build.pipeline().id() + hint);
+      String hint =
+          build.pipeline() == PipelineName.GATE
+              ? "; gate runs approved but unmerged code, so an admin must add 'gate' to the"
+                  + " secret's pipelines explicitly"
+              : "";
+      return new Decision.Refused(
+          "its pipelines are "
+              + String.join(", ", secret.pipelineIds())
+              + ", not "
+              + build.pipeline().id()
+              + hint);
     }
     return new Decision.Granted();
   }

@@ -22,14 +22,17 @@ public final class SecretResolver {
       }
     }
 
-    /** A secret is missing or not granted (a config problem: the admin or the config must change). */
+    /**
+     * A secret is missing or not granted (a config problem: the admin or the config must change).
+     */
     record Refused(String detail) implements Resolution {}
 
     /** A secret exists but cannot be read (wrong key, tampered data, store down). */
     record Unreadable(String detail) implements Resolution {}
   }
 
-  public static Resolution resolve(SecretStore store, SecretPolicy.BuildContext build, List<String> names) {
+  public static Resolution resolve(
+      SecretStore store, SecretPolicy.BuildContext build, List<String> names) {
     Map<String, SecretValue> granted = new LinkedHashMap<>();
     List<String> refused = new ArrayList<>();
     for (String name : names) {
@@ -39,16 +42,35 @@ public final class SecretResolver {
       } catch (SecretStore.UnreadableSecretException e) {
         return new Resolution.Unreadable("secret '" + name + "' cannot be read: " + e.getMessage());
       } catch (RuntimeException e) {
-        return new Resolution.Unreadable("secret '" + name + "' cannot be read: " + e.getClass().getSimpleName());
+        return new Resolution.Unreadable(
+            "secret '" + name + "' cannot be read: " + e.getClass().getSimpleName());
       }
       if (s.isEmpty()) {
-        refused.add("secret '" + name + "' is not set for project " + build.project() + " of connection " + build.connection()
-            + " (an admin sets it with: seakeeper secrets set --connection " + build.connection() + " " + build.project() + " " + name + ")");
+        refused.add(
+            "secret '"
+                + name
+                + "' is not set for project "
+                + build.project()
+                + " of connection "
+                + build.connection()
+                + " (an admin sets it with: seakeeper secrets set --connection "
+                + build.connection()
+                + " "
+                + build.project()
+                + " "
+                + name
+                + ")");
         continue;
       }
       SecretPolicy.Decision d = SecretPolicy.decide(s.get().binding(), build);
       if (d instanceof SecretPolicy.Decision.Refused r) {
-        refused.add("secret '" + name + "' is not granted to this " + build.pipeline().id() + " build: " + r.reason());
+        refused.add(
+            "secret '"
+                + name
+                + "' is not granted to this "
+                + build.pipeline().id()
+                + " build: "
+                + r.reason());
       } else {
         granted.put(name, s.get().value());
       }

@@ -12,7 +12,9 @@ import java.util.Optional;
  * build the {@link SecretPolicy} grants. Thread-safe.
  */
 public interface SecretStore {
-  /** Stores (or replaces) the value of the binding's slot; the binding's scope replaces the old one. */
+  /**
+   * Stores (or replaces) the value of the binding's slot; the binding's scope replaces the old one.
+   */
   void put(SecretBinding binding, SecretValue value);
 
   /**
@@ -23,7 +25,10 @@ public interface SecretStore {
    */
   Optional<Secret> get(String connection, String project, String name);
 
-  /** The bindings (never values) of a project, or of every project when {@code project} is empty, by slot. */
+  /**
+   * The bindings (never values) of a project, or of every project when {@code project} is empty, by
+   * slot.
+   */
   List<SecretBinding> list(Optional<String> project);
 
   /** Deletes a slot; false when there was none. */
@@ -32,7 +37,9 @@ public interface SecretStore {
   /** A secret's binding and value. */
   record Secret(SecretBinding binding, SecretValue value) {}
 
-  /** A stored secret that cannot be read back as it was written; the message names the slot and why. */
+  /**
+   * A stored secret that cannot be read back as it was written; the message names the slot and why.
+   */
   final class UnreadableSecretException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -41,26 +48,29 @@ public interface SecretStore {
     }
   }
 
-  /** A store with no secrets that refuses to keep any (servers and tests that do not use secrets). */
-  SecretStore NONE = new SecretStore() {
-    @Override
-    public void put(SecretBinding binding, SecretValue value) {
-      throw new UnsupportedOperationException("this server has no secret store");
-    }
+  /**
+   * A store with no secrets that refuses to keep any (servers and tests that do not use secrets).
+   */
+  SecretStore NONE =
+      new SecretStore() {
+        @Override
+        public void put(SecretBinding binding, SecretValue value) {
+          throw new UnsupportedOperationException("this server has no secret store");
+        }
 
-    @Override
-    public Optional<Secret> get(String connection, String project, String name) {
-      return Optional.empty();
-    }
+        @Override
+        public Optional<Secret> get(String connection, String project, String name) {
+          return Optional.empty();
+        }
 
-    @Override
-    public List<SecretBinding> list(Optional<String> project) {
-      return List.of();
-    }
+        @Override
+        public List<SecretBinding> list(Optional<String> project) {
+          return List.of();
+        }
 
-    @Override
-    public boolean delete(String connection, String project, String name) {
-      return false;
-    }
-  };
+        @Override
+        public boolean delete(String connection, String project, String name) {
+          return false;
+        }
+      };
 }

@@ -5,8 +5,8 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * The bytes of a secret. Immutable (every read is a copy); {@link #toString} never shows the
- * value, so a secret in a log statement or an exception message stays hidden.
+ * The bytes of a secret. Immutable (every read is a copy); {@link #toString} never shows the value,
+ * so a secret in a log statement or an exception message stays hidden.
  */
 public final class SecretValue {
   /** The largest value a secret may hold (a key, a token, a small config file). */
@@ -21,7 +21,8 @@ public final class SecretValue {
   /** A value of these bytes (copied); refuses values larger than {@link #MAX_BYTES}. */
   public static SecretValue of(byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
-      throw new IllegalArgumentException("a secret holds at most " + MAX_BYTES + " bytes; this one has " + bytes.length);
+      throw new IllegalArgumentException(
+          "a secret holds at most " + MAX_BYTES + " bytes; this one has " + bytes.length);
     }
     return new SecretValue(bytes.clone());
   }

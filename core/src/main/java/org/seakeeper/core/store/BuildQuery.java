@@ -27,6 +27,13 @@ public record BuildQuery(
   }
 
   public static BuildQuery latest(int limit) {
-    return new BuildQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), limit);
+    return new BuildQuery(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        limit);
   }
 }

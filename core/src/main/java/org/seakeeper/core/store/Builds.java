@@ -46,9 +46,9 @@ public interface Builds {
   List<ChangeRef> dependencies(long buildsetId);
 
   /**
-   * Keeps the {@code .seakeeper.yaml} bytes a buildset was planned from, so that its queued
-   * builds can start after a restart without reading the repository again; replaces any kept
-   * before. Equal contents are stored once, however many buildsets share them.
+   * Keeps the {@code .seakeeper.yaml} bytes a buildset was planned from, so that its queued builds
+   * can start after a restart without reading the repository again; replaces any kept before. Equal
+   * contents are stored once, however many buildsets share them.
    *
    * @throws IllegalArgumentException if there is no such buildset
    */

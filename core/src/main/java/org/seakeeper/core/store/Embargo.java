@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A change from a private source (a patch uploaded with the admin token) that runs the
- * {@code release} pipeline while its builds stay hidden: until {@link #publishedAt} is set, they
- * are neither listed, counted nor readable without the admin token (docs/contracts.md §6). The mark
+ * A change from a private source (a patch uploaded with the admin token) that runs the {@code
+ * release} pipeline while its builds stay hidden: until {@link #publishedAt} is set, they are
+ * neither listed, counted nor readable without the admin token (docs/contracts.md §6). The mark
  * lives in its own table and links to the builds through the inbox event that started them.
  * Immutable.
  *
@@ -45,6 +45,16 @@ public record Embargo(
   }
 
   public Embargo published(Instant at) {
-    return new Embargo(id, eventId, source, project, baseRef, baseCommit, commit, submittedBy, submittedAt, Optional.of(at));
+    return new Embargo(
+        id,
+        eventId,
+        source,
+        project,
+        baseRef,
+        baseCommit,
+        commit,
+        submittedBy,
+        submittedAt,
+        Optional.of(at));
   }
 }

@@ -5,11 +5,11 @@ import java.util.Map;
 import org.seakeeper.core.event.TriggerEvent;
 
 /**
- * What the gate must not forget across a restart: the changes in each queue, in order (each as
- * the approvals that let it in), the latest approvals of open changes (a change approved before
- * its check passed enters once the check passes, even after a restart), and the patch sets that
- * failed the gate for good (they re-enter only after a check of them passes again). Written in
- * the scheduler's transactions, read once when the scheduler recovers.
+ * What the gate must not forget across a restart: the changes in each queue, in order (each as the
+ * approvals that let it in), the latest approvals of open changes (a change approved before its
+ * check passed enters once the check passes, even after a restart), and the patch sets that failed
+ * the gate for good (they re-enter only after a check of them passes again). Written in the
+ * scheduler's transactions, read once when the scheduler recovers.
  */
 public interface GateState {
   /** Every stored queue's changes in queue order, by queue name. */

@@ -17,8 +17,8 @@ public interface Inbox {
   }
 
   /**
-   * Events not yet processed, oldest first, leaving out those of the connections in {@code
-   * except} (whose events wait for their service: the others must not starve behind them).
+   * Events not yet processed, oldest first, leaving out those of the connections in {@code except}
+   * (whose events wait for their service: the others must not starve behind them).
    */
   List<EventRecord> unprocessed(int limit, java.util.Set<String> except);
 

@@ -4,8 +4,8 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * Build logs, kept apart from the database: appended line by line while the job runs (so they
- * can be streamed), sealed with a SHA-256 when it ends. Thread-safe.
+ * Build logs, kept apart from the database: appended line by line while the job runs (so they can
+ * be streamed), sealed with a SHA-256 when it ends. Thread-safe.
  *
  * <p>A log can be far larger than the heap (a job may write hundreds of MB), so there is no way to
  * read a whole log at once: {@link #read} returns at most {@code maxBytes}, {@link #stream} hands
@@ -16,8 +16,8 @@ public interface LogStore {
   Writer open(long buildId);
 
   /**
-   * At most {@code maxBytes} bytes of the log from {@code offset} (fewer at its end, none past
-   * it); empty when there is no log.
+   * At most {@code maxBytes} bytes of the log from {@code offset} (fewer at its end, none past it);
+   * empty when there is no log.
    *
    * @throws IllegalArgumentException when {@code offset} or {@code maxBytes} is negative
    */

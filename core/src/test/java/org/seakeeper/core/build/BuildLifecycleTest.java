@@ -31,12 +31,41 @@ import org.seakeeper.core.model.Tier;
 /** The build state machine: the whole table, driven through {@link Build#moveTo}. */
 class BuildLifecycleTest {
   private static final Instant BORN = Instant.parse("2026-11-26T10:00:00Z");
-  private static final Buildset SET = new Buildset(7, 3, "local", "demo", Optional.of("12"), Optional.of("2"), "refs/changes/12/12/2", "c0ffee", PipelineName.CHECK, Tier.UNTRUSTED, BORN, Optional.empty());
+  private static final Buildset SET =
+      new Buildset(
+          7,
+          3,
+          "local",
+          "demo",
+          Optional.of("12"),
+          Optional.of("2"),
+          "refs/changes/12/12/2",
+          "c0ffee",
+          PipelineName.CHECK,
+          Tier.UNTRUSTED,
+          BORN,
+          Optional.empty());
 
-  /** The table as the Javadoc draws it, written out here so that a change to it is a change to this test. */
-  private static final Map<BuildStatus, Set<BuildStatus>> TABLE = new EnumMap<>(Map.of(
-      QUEUED, EnumSet.of(RUNNING, CANCELLED, SKIPPED, CONFIG_ERROR, ERROR, DEQUEUED, MERGE_CONFLICT, SUCCESS),
-      RUNNING, EnumSet.of(SUCCESS, FAILURE, TIMED_OUT, ERROR, CANCELLED, INTERRUPTED, DEQUEUED)));
+  /**
+   * The table as the Javadoc draws it, written out here so that a change to it is a change to this
+   * test.
+   */
+  private static final Map<BuildStatus, Set<BuildStatus>> TABLE =
+      new EnumMap<>(
+          Map.of(
+              QUEUED,
+                  EnumSet.of(
+                      RUNNING,
+                      CANCELLED,
+                      SKIPPED,
+                      CONFIG_ERROR,
+                      ERROR,
+                      DEQUEUED,
+                      MERGE_CONFLICT,
+                      SUCCESS),
+              RUNNING,
+                  EnumSet.of(
+                      SUCCESS, FAILURE, TIMED_OUT, ERROR, CANCELLED, INTERRUPTED, DEQUEUED)));
 
   private static Set<BuildStatus> expectedNext(BuildStatus from) {
     return TABLE.getOrDefault(from, EnumSet.noneOf(BuildStatus.class));
@@ -77,7 +106,8 @@ class BuildLifecycleTest {
     assertThat(b.finishedAt()).isEmpty();
     assertThat(b.commit()).isEqualTo(SET.commit());
     assertThat(b.needs()).containsExactly("lint");
-    assertThat(Build.queued(SET, "5pec", Optional.of("unit"), List.of(), BORN).commit()).isEqualTo("5pec");
+    assertThat(Build.queued(SET, "5pec", Optional.of("unit"), List.of(), BORN).commit())
+        .isEqualTo("5pec");
   }
 
   @Test
@@ -85,7 +115,9 @@ class BuildLifecycleTest {
     for (BuildStatus s : BuildStatus.values()) {
       assertThat(BuildLifecycle.next(s)).as("moves out of %s", s).isEqualTo(expectedNext(s));
       assertThat(reach(s).status()).isEqualTo(s);
-      assertThat(s.terminal()).as("%s is terminal exactly when nothing leaves it", s).isEqualTo(expectedNext(s).isEmpty());
+      assertThat(s.terminal())
+          .as("%s is terminal exactly when nothing leaves it", s)
+          .isEqualTo(expectedNext(s).isEmpty());
     }
   }
 
@@ -99,8 +131,13 @@ class BuildLifecycleTest {
         Build moved = b.moveTo(to, at, "why " + to.id());
         assertThat(moved.status()).isEqualTo(to);
         assertThat(moved.detail()).isEqualTo("why " + to.id());
-        assertThat(moved.finishedAt()).as("%s -> %s", from, to).isEqualTo(to.terminal() ? Optional.of(at) : Optional.empty());
-        assertThat(moved).usingRecursiveComparison().ignoringFields("status", "detail", "startedAt", "finishedAt").isEqualTo(b);
+        assertThat(moved.finishedAt())
+            .as("%s -> %s", from, to)
+            .isEqualTo(to.terminal() ? Optional.of(at) : Optional.empty());
+        assertThat(moved)
+            .usingRecursiveComparison()
+            .ignoringFields("status", "detail", "startedAt", "finishedAt")
+            .isEqualTo(b);
         assertThat(BuildLifecycle.allowed(from, to)).isTrue();
         driven++;
       }
@@ -118,7 +155,11 @@ class BuildLifecycleTest {
         }
         Build b = reach(from);
         assertThat(BuildLifecycle.allowed(from, to)).as("%s -> %s", from, to).isFalse();
-        assertThatThrownBy(() -> b.moveTo(to, BORN.plusSeconds(100), "no")).as("%s -> %s", from, to).isInstanceOf(IllegalStateException.class).hasMessageContaining(from.id()).hasMessageContaining(to.id());
+        assertThatThrownBy(() -> b.moveTo(to, BORN.plusSeconds(100), "no"))
+            .as("%s -> %s", from, to)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(from.id())
+            .hasMessageContaining(to.id());
         rejected++;
       }
     }
@@ -135,12 +176,15 @@ class BuildLifecycleTest {
         if (to == RUNNING) {
           assertThat(moved.startedAt()).as("%s -> %s", from, to).contains(at);
         } else {
-          assertThat(moved.startedAt()).as("%s -> %s keeps started_at", from, to).isEqualTo(b.startedAt());
+          assertThat(moved.startedAt())
+              .as("%s -> %s keeps started_at", from, to)
+              .isEqualTo(b.startedAt());
         }
       }
     }
     Build started = reach(QUEUED).moveTo(RUNNING, BORN.plusSeconds(5), null);
-    assertThat(started.moveTo(SUCCESS, BORN.plusSeconds(9), "exit 0").startedAt()).contains(BORN.plusSeconds(5));
+    assertThat(started.moveTo(SUCCESS, BORN.plusSeconds(9), "exit 0").startedAt())
+        .contains(BORN.plusSeconds(5));
   }
 
   @Test
@@ -157,20 +201,29 @@ class BuildLifecycleTest {
 
   @Test
   void a_record_that_ends_at_once_is_born_queued_and_moved_through_the_table() {
-    Build error = Build.ended(SET, Optional.empty(), List.of(), ERROR, "cannot read the repository", BORN);
+    Build error =
+        Build.ended(SET, Optional.empty(), List.of(), ERROR, "cannot read the repository", BORN);
     assertThat(error.status()).isEqualTo(ERROR);
     assertThat(error.queuedAt()).isEqualTo(BORN);
     assertThat(error.startedAt()).isEmpty();
     assertThat(error.finishedAt()).contains(BORN);
     assertThat(error.detail()).isEqualTo("cannot read the repository");
     assertThat(error.job()).isEmpty();
-    assertThat(Build.ended(SET, "5pec", Optional.of("unit"), List.of("lint"), SKIPPED, "a need failed", BORN)).satisfies(b -> {
-      assertThat(b.status()).isEqualTo(SKIPPED);
-      assertThat(b.commit()).isEqualTo("5pec");
-      assertThat(b.startedAt()).isEmpty();
-    });
-    assertThatThrownBy(() -> Build.ended(SET, Optional.empty(), List.of(), FAILURE, "never ran", BORN)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> Build.ended(SET, Optional.empty(), List.of(), QUEUED, "not an end", BORN)).isInstanceOf(IllegalStateException.class);
+    assertThat(
+            Build.ended(
+                SET, "5pec", Optional.of("unit"), List.of("lint"), SKIPPED, "a need failed", BORN))
+        .satisfies(
+            b -> {
+              assertThat(b.status()).isEqualTo(SKIPPED);
+              assertThat(b.commit()).isEqualTo("5pec");
+              assertThat(b.startedAt()).isEmpty();
+            });
+    assertThatThrownBy(
+            () -> Build.ended(SET, Optional.empty(), List.of(), FAILURE, "never ran", BORN))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () -> Build.ended(SET, Optional.empty(), List.of(), QUEUED, "not an end", BORN))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

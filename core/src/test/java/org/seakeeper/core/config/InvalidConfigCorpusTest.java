@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The corpus of invalid {@code .seakeeper.yaml} files under {@code src/test/resources/invalid-configs}:
- * each {@code NN-name.yaml} is paired with {@code NN-name.expected}, the problems the validator
- * must report, one per line as {@code LINE:COL: SEVERITY: MESSAGE}, in the order it reports them.
+ * The corpus of invalid {@code .seakeeper.yaml} files under {@code
+ * src/test/resources/invalid-configs}: each {@code NN-name.yaml} is paired with {@code
+ * NN-name.expected}, the problems the validator must report, one per line as {@code LINE:COL:
+ * SEVERITY: MESSAGE}, in the order it reports them.
  */
 class InvalidConfigCorpusTest {
   static final String DIR = "invalid-configs";
@@ -42,7 +43,8 @@ class InvalidConfigCorpusTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> every_invalid_config_reports_exactly_its_expected_problems() throws Exception {
+  Stream<DynamicTest> every_invalid_config_reports_exactly_its_expected_problems()
+      throws Exception {
     return cases().stream()
         .map(
             yaml ->
@@ -50,7 +52,9 @@ class InvalidConfigCorpusTest {
                     yaml.getFileName().toString(),
                     () -> {
                       String name = yaml.getFileName().toString();
-                      ConfigResult r = RepoConfigParser.parse(Files.readAllBytes(yaml), TrustedContext.offlineDefaults());
+                      ConfigResult r =
+                          RepoConfigParser.parse(
+                              Files.readAllBytes(yaml), TrustedContext.offlineDefaults());
                       List<String> expected =
                           Files.readAllLines(expectedOf(yaml), StandardCharsets.UTF_8).stream()
                               .filter(l -> !l.isBlank())
@@ -59,7 +63,9 @@ class InvalidConfigCorpusTest {
                       assertThat(r.problems().stream().map(p -> p.format(name)).toList())
                           .as(name)
                           .containsExactlyElementsOf(expected);
-                      assertThat(r.problems()).as("%s has an error", name).anyMatch(Problem::isError);
+                      assertThat(r.problems())
+                          .as("%s has an error", name)
+                          .anyMatch(Problem::isError);
                       assertThat(r.config()).as("%s yields no config", name).isEmpty();
                     }));
   }
@@ -68,18 +74,30 @@ class InvalidConfigCorpusTest {
   void the_corpus_has_enough_cases_and_each_has_its_expected_problems() throws Exception {
     List<Path> cases = cases();
     assertThat(cases).hasSizeGreaterThanOrEqualTo(MIN_CASES);
-    assertThat(cases).allSatisfy(c -> assertThat(expectedOf(c)).as("expectations of %s", c.getFileName()).isRegularFile());
     assertThat(cases)
-        .allSatisfy(c -> assertThat(c.getFileName().toString()).as("case name").matches("\\d{2,3}-[a-z0-9-]+\\.yaml"));
+        .allSatisfy(
+            c ->
+                assertThat(expectedOf(c))
+                    .as("expectations of %s", c.getFileName())
+                    .isRegularFile());
+    assertThat(cases)
+        .allSatisfy(
+            c ->
+                assertThat(c.getFileName().toString())
+                    .as("case name")
+                    .matches("\\d{2,3}-[a-z0-9-]+\\.yaml"));
   }
 
   @Test
   void every_expected_file_belongs_to_a_case_and_lists_at_least_one_error() throws Exception {
     try (Stream<Path> files = Files.list(corpus())) {
-      List<Path> expectations = files.filter(f -> f.getFileName().toString().endsWith(".expected")).toList();
+      List<Path> expectations =
+          files.filter(f -> f.getFileName().toString().endsWith(".expected")).toList();
       for (Path e : expectations) {
         String name = e.getFileName().toString();
-        assertThat(e.resolveSibling(name.replaceAll("\\.expected$", ".yaml"))).as("case of %s", name).isRegularFile();
+        assertThat(e.resolveSibling(name.replaceAll("\\.expected$", ".yaml")))
+            .as("case of %s", name)
+            .isRegularFile();
         assertThat(Files.readAllLines(e, StandardCharsets.UTF_8))
             .as(name)
             .allMatch(l -> l.matches("\\d+:\\d+: (error|warning): .+"))

@@ -70,7 +70,10 @@ class RepoConfigParserRobustnessTest {
         base/local: {extends: build}
         """;
     Map<String, JobDecl> jobs =
-        RepoConfigParser.jobs(YamlLoader.load(base.getBytes(StandardCharsets.UTF_8), ignored).orElseThrow(), ignored, true);
+        RepoConfigParser.jobs(
+            YamlLoader.load(base.getBytes(StandardCharsets.UTF_8), ignored).orElseThrow(),
+            ignored,
+            true);
     return new TrustedContext(false, jobs, Set.of("debian-12"), Duration.ofHours(1));
   }
 
@@ -85,7 +88,11 @@ class RepoConfigParserRobustnessTest {
       switch (r.nextInt(6)) {
         case 0 -> { // replace a byte, often by YAML punctuation
           if (!b.isEmpty()) {
-            b.set(at, r.nextBoolean() ? INTERESTING[r.nextInt(INTERESTING.length)] : (byte) r.nextInt(256));
+            b.set(
+                at,
+                r.nextBoolean()
+                    ? INTERESTING[r.nextInt(INTERESTING.length)]
+                    : (byte) r.nextInt(256));
           }
         }
         case 1 -> b.add(at, INTERESTING[r.nextInt(INTERESTING.length)]);
@@ -125,7 +132,9 @@ class RepoConfigParserRobustnessTest {
 
   @Test
   void the_sample_parses_cleanly_offline_apart_from_the_offline_warnings() {
-    ConfigResult r = RepoConfigParser.parse(SAMPLE.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults());
+    ConfigResult r =
+        RepoConfigParser.parse(
+            SAMPLE.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults());
     assertThat(r.valid()).isTrue();
     assertThat(r.problems()).noneMatch(Problem::isError).hasSize(2);
   }
@@ -163,7 +172,10 @@ class RepoConfigParserRobustnessTest {
         .containsExactly("f:3:14: error: extends cycle: base/a -> base/b -> base/a");
   }
 
-  /** A config of as many jobs as fit under the size limit, each written by {@code job} from its index. */
+  /**
+   * A config of as many jobs as fit under the size limit, each written by {@code job} from its
+   * index.
+   */
   static byte[] manyJobs(String before, java.util.function.IntFunction<String> job, String after) {
     StringBuilder s = new StringBuilder(before).append("jobs:\n");
     for (int i = 0; ; i++) {
@@ -184,7 +196,10 @@ class RepoConfigParserRobustnessTest {
     return s.toString();
   }
 
-  /** The time limit is generous for busy machines: before the fixes these took minutes, overflowed the stack or ran out of memory. */
+  /**
+   * The time limit is generous for busy machines: before the fixes these took minutes, overflowed
+   * the stack or ran out of memory.
+   */
   @Test
   void hostile_files_of_thousands_of_jobs_are_refused_quickly_without_exhausting_stack_or_memory() {
     List<byte[]> hostile =
@@ -194,13 +209,17 @@ class RepoConfigParserRobustnessTest {
             // an extends chain of thousands
             manyJobs("", i -> "  j" + i + ": {extends: j" + (i + 1) + "}", ""),
             // thousands of unknown needs, each a near miss of thousands of job names
-            manyJobs("", i -> String.format("  j%05d: {run: x, needs: [k%05d]}", i, i), "pipelines: {check: [j00000]}\n"),
+            manyJobs(
+                "",
+                i -> String.format("  j%05d: {run: x, needs: [k%05d]}", i, i),
+                "pipelines: {check: [j00000]}\n"),
             // thousands of global variables copied into thousands of jobs
             manyJobs(variables(8000), i -> "  j" + i + ": {run: x}", ""));
     for (byte[] file : hostile) {
       ConfigResult r =
           org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-              Duration.ofSeconds(60), () -> RepoConfigParser.parse(file, TrustedContext.offlineDefaults()));
+              Duration.ofSeconds(60),
+              () -> RepoConfigParser.parse(file, TrustedContext.offlineDefaults()));
       assertThat(r.valid()).isFalse();
     }
   }

@@ -12,7 +12,8 @@ import org.seakeeper.core.model.RepoConfig;
 
 class RepoConfigParserTest {
   static ConfigResult parse(String yaml) {
-    return RepoConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults());
+    return RepoConfigParser.parse(
+        yaml.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults());
   }
 
   static List<String> lines(ConfigResult r) {
@@ -74,9 +75,12 @@ class RepoConfigParserTest {
             """);
     assertThat(lines(r)).isEmpty();
     RepoConfig c = r.config().orElseThrow();
-    assertThat(c.jobsOf(PipelineName.CHECK)).containsExactly("test[JDK=17]", "test[JDK=21]", "report");
+    assertThat(c.jobsOf(PipelineName.CHECK))
+        .containsExactly("test[JDK=17]", "test[JDK=21]", "report");
     assertThat(c.jobs().get("report").needs()).containsExactly("test");
-    assertThat(c.jobs().get("test[JDK=21]").variables()).containsEntry("JDK", "21").containsEntry("LANG", "C.UTF-8");
+    assertThat(c.jobs().get("test[JDK=21]").variables())
+        .containsEntry("JDK", "21")
+        .containsEntry("LANG", "C.UTF-8");
     assertThat(c.jobs().get("report").variables()).containsEntry("LANG", "en");
   }
 
@@ -100,10 +104,13 @@ class RepoConfigParserTest {
         .containsExactly(
             "f:2:3: error: job 'build' has no 'run' script",
             "f:3:5: error: unknown key 'rnu' in job 'build' (did you mean 'run'?)",
-            "f:4:14: error: bad duration '10 minutes' for 'timeout' of job 'build': write it like 90s, 10m or 1h30m",
-            "f:5:3: warning: job 'test' is in no pipeline and never runs (start its name with '.' to mark it a template)",
+            "f:4:14: error: bad duration '10 minutes' for 'timeout' of job 'build': write it like"
+                + " 90s, 10m or 1h30m",
+            "f:5:3: warning: job 'test' is in no pipeline and never runs (start its name with '.'"
+                + " to mark it a template)",
             "f:7:13: error: job 'test' needs unknown job 'biuld' (did you mean 'build'?)",
-            "f:9:3: error: unknown pipeline 'chek' (did you mean 'check'?); pipelines are check, gate, post, periodic, release");
+            "f:9:3: error: unknown pipeline 'chek' (did you mean 'check'?); pipelines are check,"
+                + " gate, post, periodic, release");
   }
 
   @Test
@@ -158,15 +165,22 @@ class RepoConfigParserTest {
         base/java: {run: mvn verify, timeout: 30m}
         java: {run: mvn verify}
         """;
-    var base = RepoConfigParser.jobs(YamlLoader.load(trusted.getBytes(StandardCharsets.UTF_8), p).orElseThrow(), p, true);
+    var base =
+        RepoConfigParser.jobs(
+            YamlLoader.load(trusted.getBytes(StandardCharsets.UTF_8), p).orElseThrow(), p, true);
     assertThat(base).containsOnlyKeys("base/java");
     assertThat(p.sorted())
         .extracting(x -> x.format("t"))
-        .containsExactly("t:2:1: error: bad base job name 'java': base jobs are named like 'base/java' (a '/' tells them from a repo's own jobs)");
-    TrustedContext online = new TrustedContext(false, base, java.util.Set.of(), Duration.ofHours(1));
+        .containsExactly(
+            "t:2:1: error: bad base job name 'java': base jobs are named like 'base/java' (a '/'"
+                + " tells them from a repo's own jobs)");
+    TrustedContext online =
+        new TrustedContext(false, base, java.util.Set.of(), Duration.ofHours(1));
     ConfigResult r =
         RepoConfigParser.parse(
-            "jobs:\n  lint:\n    extends: base/java\npipelines:\n  check: [lint]\n".getBytes(StandardCharsets.UTF_8), online);
+            "jobs:\n  lint:\n    extends: base/java\npipelines:\n  check: [lint]\n"
+                .getBytes(StandardCharsets.UTF_8),
+            online);
     assertThat(lines(r)).isEmpty();
     Job lint = r.config().orElseThrow().jobs().get("lint");
     assertThat(lint.script()).isEqualTo("mvn verify");

@@ -31,7 +31,9 @@ class SchemaDocsTest {
   @BeforeAll
   static void load_the_schema() throws IOException {
     docs = docsDir();
-    Object parsed = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(docs.resolve("seakeeper.schema.json")));
+    Object parsed =
+        new Load(LoadSettings.builder().build())
+            .loadFromString(Files.readString(docs.resolve("seakeeper.schema.json")));
     schema = map(parsed, "the schema");
   }
 
@@ -43,7 +45,10 @@ class SchemaDocsTest {
         return candidate;
       }
     }
-    throw new IllegalStateException("docs/seakeeper.schema.json not found from " + here + " (run from the repo root or the core module)");
+    throw new IllegalStateException(
+        "docs/seakeeper.schema.json not found from "
+            + here
+            + " (run from the repo root or the core module)");
   }
 
   @SuppressWarnings("unchecked")
@@ -79,7 +84,8 @@ class SchemaDocsTest {
 
   @Test
   void top_level_properties_are_the_validators_top_keys() {
-    assertThat(at("properties").keySet()).containsExactlyInAnyOrderElementsOf(RepoConfigParser.TOP_KEYS);
+    assertThat(at("properties").keySet())
+        .containsExactlyInAnyOrderElementsOf(RepoConfigParser.TOP_KEYS);
     assertThat(schema.get("required")).isEqualTo(List.of("jobs"));
   }
 
@@ -90,20 +96,24 @@ class SchemaDocsTest {
 
   @Test
   void when_properties_are_the_validators_when_keys() {
-    assertThat(at("$defs", "job", "properties", "when", "properties").keySet()).containsExactlyInAnyOrderElementsOf(JobDeclParser.WHEN_KEYS);
+    assertThat(at("$defs", "job", "properties", "when", "properties").keySet())
+        .containsExactlyInAnyOrderElementsOf(JobDeclParser.WHEN_KEYS);
   }
 
   @Test
   void pipeline_names_are_the_fixed_pipelines() {
-    assertThat(at("properties", "pipelines", "propertyNames").get("enum")).isEqualTo(PipelineName.ids());
-    assertThat(at("properties", "pipelines", "properties").keySet()).containsExactlyElementsOf(PipelineName.ids());
+    assertThat(at("properties", "pipelines", "propertyNames").get("enum"))
+        .isEqualTo(PipelineName.ids());
+    assertThat(at("properties", "pipelines", "properties").keySet())
+        .containsExactlyElementsOf(PipelineName.ids());
   }
 
   @Test
   void mappings_the_validator_closes_reject_unknown_keys_in_the_schema() {
     assertThat(schema).containsEntry("additionalProperties", false);
     assertThat(at("$defs", "job")).containsEntry("additionalProperties", false);
-    assertThat(at("$defs", "job", "properties", "when")).containsEntry("additionalProperties", false);
+    assertThat(at("$defs", "job", "properties", "when"))
+        .containsEntry("additionalProperties", false);
     assertThat(at("properties", "pipelines")).containsEntry("additionalProperties", false);
   }
 
@@ -136,14 +146,26 @@ class SchemaDocsTest {
     names.addAll(JobDeclParser.KEYS);
     names.addAll(JobDeclParser.WHEN_KEYS);
     names.addAll(PipelineName.ids());
-    assertThat(names).allSatisfy(key -> assertThat(md).as("docs/config.md mentions `" + key + "`").contains("`" + key + "`"));
-    assertThat(JobDeclParser.KEYS).allSatisfy(key -> assertThat(md).as("docs/config.md has a section for " + key).contains("### `" + key + "`"));
+    assertThat(names)
+        .allSatisfy(
+            key ->
+                assertThat(md)
+                    .as("docs/config.md mentions `" + key + "`")
+                    .contains("`" + key + "`"));
+    assertThat(JobDeclParser.KEYS)
+        .allSatisfy(
+            key ->
+                assertThat(md)
+                    .as("docs/config.md has a section for " + key)
+                    .contains("### `" + key + "`"));
   }
 
   // --- the schema's name rules agree with the validator, sample by sample ---
 
   private static boolean accepted(String yaml) {
-    return RepoConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults()).valid();
+    return RepoConfigParser.parse(
+            yaml.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults())
+        .valid();
   }
 
   /** A YAML single-quoted scalar. */
@@ -152,13 +174,24 @@ class SchemaDocsTest {
   }
 
   /** Samples the schema pattern and the validator disagree on; empty when they agree. */
-  private static List<String> disagreements(String what, List<String> samples, Predicate<String> schemaAccepts, Function<String, String> config) {
+  private static List<String> disagreements(
+      String what,
+      List<String> samples,
+      Predicate<String> schemaAccepts,
+      Function<String, String> config) {
     List<String> out = new ArrayList<>();
     for (String s : samples) {
       boolean bySchema = schemaAccepts.test(s);
       boolean byValidator = accepted(config.apply(s));
       if (bySchema != byValidator) {
-        out.add(what + " '" + s + "': schema " + (bySchema ? "accepts" : "rejects") + ", validator " + (byValidator ? "accepts" : "rejects"));
+        out.add(
+            what
+                + " '"
+                + s
+                + "': schema "
+                + (bySchema ? "accepts" : "rejects")
+                + ", validator "
+                + (byValidator ? "accepts" : "rejects"));
       }
     }
     return out;
@@ -175,19 +208,61 @@ class SchemaDocsTest {
     problems.addAll(
         disagreements(
             "job name",
-            List.of("a", "A9", "9a", "build-1.2_x", ".tmpl", "..x", ".", "", "-a", "_a", "a/b", "a b", "a:b", "é", "a[1]", "a".repeat(64), "a".repeat(65), "." + "a".repeat(64), "." + "a".repeat(65)),
+            List.of(
+                "a",
+                "A9",
+                "9a",
+                "build-1.2_x",
+                ".tmpl",
+                "..x",
+                ".",
+                "",
+                "-a",
+                "_a",
+                "a/b",
+                "a b",
+                "a:b",
+                "é",
+                "a[1]",
+                "a".repeat(64),
+                "a".repeat(65),
+                "." + "a".repeat(64),
+                "." + "a".repeat(65)),
             matches(pattern("properties", "jobs", "propertyNames")),
             s -> "jobs:\n  " + q(s) + ": {run: x}\n"));
     problems.addAll(
         disagreements(
             "secret name",
-            List.of("tok", "a.b-c_d", "A", "9", "-a", ".a", "a b", "a/b", "", "s".repeat(64), "s".repeat(65)),
+            List.of(
+                "tok",
+                "a.b-c_d",
+                "A",
+                "9",
+                "-a",
+                ".a",
+                "a b",
+                "a/b",
+                "",
+                "s".repeat(64),
+                "s".repeat(65)),
             matches(pattern("$defs", "secretName")),
             s -> "jobs:\n  a: {run: x, secrets: [" + q(s) + "]}\n"));
     problems.addAll(
         disagreements(
             "variable name",
-            List.of("A", "_a", "a1", "JAVA_HOME", "1a", "A-B", "A.B", "", "SEAKEEPER_X", "SEAKEEPER", "seakeeper_x", "V".repeat(200)),
+            List.of(
+                "A",
+                "_a",
+                "a1",
+                "JAVA_HOME",
+                "1a",
+                "A-B",
+                "A.B",
+                "",
+                "SEAKEEPER_X",
+                "SEAKEEPER",
+                "seakeeper_x",
+                "V".repeat(200)),
             matches(pattern("$defs", "variables", "propertyNames")),
             s -> "variables: {" + q(s) + ": x}\njobs:\n  a: {run: x}\n"));
     problems.addAll(
@@ -200,7 +275,19 @@ class SchemaDocsTest {
     problems.addAll(
         disagreements(
             "image",
-            List.of("host", "debian-12", "a/b", "a.b_c", "9", "A", "-a", ".a", "a b", "", "i".repeat(64), "i".repeat(65)),
+            List.of(
+                "host",
+                "debian-12",
+                "a/b",
+                "a.b_c",
+                "9",
+                "A",
+                "-a",
+                ".a",
+                "a b",
+                "",
+                "i".repeat(64),
+                "i".repeat(65)),
             matches(pattern("$defs", "job", "properties", "image")),
             s -> "jobs:\n  a: {run: x, image: " + q(s) + "}\n"));
     Predicate<String> durationFormat = matches(pattern("$defs", "duration"));
@@ -209,13 +296,29 @@ class SchemaDocsTest {
         disagreements(
             "timeout",
             // at most 24h: the schema checks the form, not the maximum
-            List.of("1s", "90s", "10m", "90m", "1h30m", "2h0m30s", "24h", " 10m ", "0s", "0h0m0s", "00m", "", " ", "90", "1h 30m", "1H", "10m1h", "1.5h", "-1m", "1d"),
+            List.of(
+                "1s", "90s", "10m", "90m", "1h30m", "2h0m30s", "24h", " 10m ", "0s", "0h0m0s",
+                "00m", "", " ", "90", "1h 30m", "1H", "10m1h", "1.5h", "-1m", "1d"),
             s -> durationFormat.test(s) && !zero.test(s),
             s -> "jobs:\n  a: {run: x, timeout: " + q(s) + "}\n"));
     problems.addAll(
         disagreements(
             "artifact glob",
-            List.of("out/*", "out/**", "**/*.log", "./x", "a//b", "a/..b", "..a", "../x", "a/../b", "a/..", "..", "/abs", "", "  "),
+            List.of(
+                "out/*",
+                "out/**",
+                "**/*.log",
+                "./x",
+                "a//b",
+                "a/..b",
+                "..a",
+                "../x",
+                "a/../b",
+                "a/..",
+                "..",
+                "/abs",
+                "",
+                "  "),
             matches(pattern("$defs", "artifactGlob")),
             s -> "jobs:\n  a: {run: x, artifacts: [" + q(s) + "]}\n"));
     assertThat(problems).isEmpty();
@@ -235,14 +338,30 @@ class SchemaDocsTest {
         String yaml = m.group(1);
         if (yaml.startsWith("jobs:") || yaml.startsWith("variables:")) {
           repoConfigs++;
-          List<Problem> errors = RepoConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults()).problems().stream().filter(Problem::isError).toList();
-          errors.forEach(p -> bad.add(doc + ": " + p.format("example starting '" + yaml.lines().findFirst().orElse("") + "'")));
+          List<Problem> errors =
+              RepoConfigParser.parse(
+                      yaml.getBytes(StandardCharsets.UTF_8), TrustedContext.offlineDefaults())
+                  .problems()
+                  .stream()
+                  .filter(Problem::isError)
+                  .toList();
+          errors.forEach(
+              p ->
+                  bad.add(
+                      doc
+                          + ": "
+                          + p.format(
+                              "example starting '" + yaml.lines().findFirst().orElse("") + "'")));
         } else if (yaml.startsWith("data_dir:")) {
-          ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8)).problems().forEach(p -> bad.add(doc + ": " + p.format("server config example")));
+          ServerConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8))
+              .problems()
+              .forEach(p -> bad.add(doc + ": " + p.format("server config example")));
         }
       }
     }
-    assertThat(repoConfigs).as("complete .seakeeper.yaml examples found in the docs").isGreaterThanOrEqualTo(5);
+    assertThat(repoConfigs)
+        .as("complete .seakeeper.yaml examples found in the docs")
+        .isGreaterThanOrEqualTo(5);
     assertThat(bad).isEmpty();
   }
 }

@@ -29,33 +29,38 @@ class ServerConfigParserTest {
 
   @Test
   void the_contract_example_parses() {
-    var r = parse(
-        """
-        data_dir: ./data
-        http: {port: 8080, bind: 127.0.0.1, public_url: http://127.0.0.1:8080/}
-        admin_token_file: ./data/admin-token
-        executors:
-          untrusted: {max_parallel: 2}
-          trusted: {max_parallel: 2, memory: 2g}
-          privileged: {max_parallel: 1}
-        repos:
-          - name: demo
-            path: /srv/git/demo.git
-        store: {type: h2}
-        default_timeout: 30m
-        pipelines:
-          periodic: {cron: "30 2 * * 1-5"}
-          release: {tags: "release-*"}
-        """);
+    var r =
+        parse(
+            """
+            data_dir: ./data
+            http: {port: 8080, bind: 127.0.0.1, public_url: http://127.0.0.1:8080/}
+            admin_token_file: ./data/admin-token
+            executors:
+              untrusted: {max_parallel: 2}
+              trusted: {max_parallel: 2, memory: 2g}
+              privileged: {max_parallel: 1}
+            repos:
+              - name: demo
+                path: /srv/git/demo.git
+            store: {type: h2}
+            default_timeout: 30m
+            pipelines:
+              periodic: {cron: "30 2 * * 1-5"}
+              release: {tags: "release-*"}
+            """);
     assertThat(lines(r)).isEmpty();
     ServerConfig c = r.config().orElseThrow();
-    assertThat(c.connections()).singleElement().satisfies(x -> {
-      assertThat(x.name()).isEqualTo("local");
-      assertThat(x.repos()).extracting(ServerConfig.Repo::name).containsExactly("demo");
-    });
+    assertThat(c.connections())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.name()).isEqualTo("local");
+              assertThat(x.repos()).extracting(ServerConfig.Repo::name).containsExactly("demo");
+            });
     assertThat(c.executors().get(Tier.TRUSTED).memoryBytes()).isEqualTo(2L << 30);
     assertThat(c.defaultTimeout()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(c.pipelineRules()).isEqualTo(new ServerConfig.PipelineRules("30 2 * * 1-5", "release-*"));
+    assertThat(c.pipelineRules())
+        .isEqualTo(new ServerConfig.PipelineRules("30 2 * * 1-5", "release-*"));
     assertThat(r.trusted().orElseThrow().defaultTimeout()).isEqualTo(Duration.ofMinutes(30));
   }
 
@@ -63,21 +68,34 @@ class ServerConfigParserTest {
   void a_tier_may_name_a_dependency_cache_socket() {
     var ok = parse("executors:\n  untrusted: {dependency_cache: {socket: /run/cache.sock}}\n");
     assertThat(lines(ok)).isEmpty();
-    assertThat(ok.config().orElseThrow().executors().get(Tier.UNTRUSTED).dependencyCache()).contains("/run/cache.sock");
+    assertThat(ok.config().orElseThrow().executors().get(Tier.UNTRUSTED).dependencyCache())
+        .contains("/run/cache.sock");
     assertThat(ok.config().orElseThrow().executors().get(Tier.TRUSTED).dependencyCache()).isEmpty();
-    var bad = parse("executors:\n  untrusted: {dependency_cache: {socket: cache.sock}}\n  trusted: {dependency_cache: {url: x}}\n");
-    assertThat(lines(bad)).containsExactly(
-        "s.yaml:2:42: error: the dependency cache socket must be an absolute path, not 'cache.sock'",
-        "s.yaml:3:31: error: 'executors.trusted.dependency_cache' needs 'socket': the absolute path of the cache's unix socket",
-        "s.yaml:3:32: error: unknown key 'url' in executors.trusted.dependency_cache");
+    var bad =
+        parse(
+            "executors:\n"
+                + "  untrusted: {dependency_cache: {socket: cache.sock}}\n"
+                + "  trusted: {dependency_cache: {url: x}}\n");
+    assertThat(lines(bad))
+        .containsExactly(
+            "s.yaml:2:42: error: the dependency cache socket must be an absolute path, not"
+                + " 'cache.sock'",
+            "s.yaml:3:31: error: 'executors.trusted.dependency_cache' needs 'socket': the absolute"
+                + " path of the cache's unix socket",
+            "s.yaml:3:32: error: unknown key 'url' in executors.trusted.dependency_cache");
   }
 
   @Test
   void protected_refs_are_full_branch_globs() {
-    var ok = parse("protected_refs: [refs/heads/main, 'refs/heads/stable/*']\npipelines: {release: {tags: 'v*'}}\n");
+    var ok =
+        parse(
+            "protected_refs: [refs/heads/main, 'refs/heads/stable/*']\n"
+                + "pipelines: {release: {tags: 'v*'}}\n");
     assertThat(lines(ok)).isEmpty();
-    assertThat(ok.config().orElseThrow().pipelineRules().protectedRefs()).containsExactly("refs/heads/main", "refs/heads/stable/*");
-    assertThat(parse("").config().orElseThrow().pipelineRules().protectedRefs()).containsExactly("refs/heads/**");
+    assertThat(ok.config().orElseThrow().pipelineRules().protectedRefs())
+        .containsExactly("refs/heads/main", "refs/heads/stable/*");
+    assertThat(parse("").config().orElseThrow().pipelineRules().protectedRefs())
+        .containsExactly("refs/heads/**");
     var bad = parse("protected_refs: [main, refs/tags/v1, 'refs/heads/a..b']\n");
     assertThat(bad.config()).isEmpty();
     assertThat(lines(bad)).hasSize(3).allMatch(l -> l.contains("protected ref"));
@@ -85,31 +103,51 @@ class ServerConfigParserTest {
 
   @Test
   void every_problem_is_listed_with_its_position() {
-    var r = parse(
-        """
-        executor: {}
-        executors:
-          untrusted: {max_parallel: 0, network: true}
-        pipelines:
-          periodic: {cron: "every day"}
-          gate: {}
-        store: {type: mysql}
-        """);
+    var r =
+        parse(
+            """
+            executor: {}
+            executors:
+              untrusted: {max_parallel: 0, network: true}
+            pipelines:
+              periodic: {cron: "every day"}
+              gate: {}
+            store: {type: mysql}
+            """);
     assertThat(r.config()).isEmpty();
-    assertThat(lines(r)).containsExactly(
-        "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of [data_dir, http, admin_token_file, executors, repos, connections, store, default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets, protected_refs]",
-        "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
-        "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no network except an allow-listed cache)",
-        "s.yaml:5:20: error: bad 'periodic.cron' value 'every day': expected a five-field cron in UTC like '0 3 * * *', or @daily",
-        "s.yaml:6:3: error: no rules for pipeline 'gate' here; rules exist for periodic (cron) and release (tags)",
-        "s.yaml:7:8: error: store type 'mysql' is not supported: use h2 or postgresql");
+    assertThat(lines(r))
+        .containsExactly(
+            "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of"
+                + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
+                + " default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets,"
+                + " protected_refs]",
+            "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
+            "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
+                + " network except an allow-listed cache)",
+            "s.yaml:5:20: error: bad 'periodic.cron' value 'every day': expected a five-field cron"
+                + " in UTC like '0 3 * * *', or @daily",
+            "s.yaml:6:3: error: no rules for pipeline 'gate' here; rules exist for periodic (cron)"
+                + " and release (tags)",
+            "s.yaml:7:8: error: store type 'mysql' is not supported: use h2 or postgresql");
   }
 
   @Test
   void secrets_name_their_key_file_and_default_to_none() {
     assertThat(parse("").config().orElseThrow().secrets().keyFile()).isEmpty();
-    assertThat(parse("secrets: {key_file: /etc/seakeeper/secrets.key}\n").config().orElseThrow().secrets().keyFile()).contains("/etc/seakeeper/secrets.key");
-    assertThat(lines(parse("secrets: {keyfile: x}\n"))).singleElement().asString().startsWith("s.yaml:1:11: error: unknown key 'keyfile' in secrets");
-    assertThat(lines(parse("secrets: {key_file: ''}\n"))).singleElement().asString().contains("'secrets.key_file' is empty");
+    assertThat(
+            parse("secrets: {key_file: /etc/seakeeper/secrets.key}\n")
+                .config()
+                .orElseThrow()
+                .secrets()
+                .keyFile())
+        .contains("/etc/seakeeper/secrets.key");
+    assertThat(lines(parse("secrets: {keyfile: x}\n")))
+        .singleElement()
+        .asString()
+        .startsWith("s.yaml:1:11: error: unknown key 'keyfile' in secrets");
+    assertThat(lines(parse("secrets: {key_file: ''}\n")))
+        .singleElement()
+        .asString()
+        .contains("'secrets.key_file' is empty");
   }
 }

@@ -67,7 +67,8 @@ class YamlLoaderLimitsTest {
 
   @Test
   void a_bom_does_not_shift_the_columns_of_problems() {
-    ConfigResult r = parse(withBom("jobs:\n  build:\n    rnu: make\npipelines:\n  check: [build]\n"));
+    ConfigResult r =
+        parse(withBom("jobs:\n  build:\n    rnu: make\npipelines:\n  check: [build]\n"));
     assertThat(r.problems())
         .extracting(p -> p.format("f"))
         .containsExactly(

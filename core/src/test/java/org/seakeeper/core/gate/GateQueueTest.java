@@ -17,7 +17,9 @@ class GateQueueTest {
     q.enqueue(c("C"));
     assertThat(q.ahead(c("A"))).isEmpty();
     assertThat(q.ahead(c("C"))).containsExactly(c("A"), c("B"));
-    assertThat(q.enqueue(new ChangeRef("review", "core", "main", "B", "2", "x"))).as("a change is queued once").isFalse();
+    assertThat(q.enqueue(new ChangeRef("review", "core", "main", "B", "2", "x")))
+        .as("a change is queued once")
+        .isFalse();
   }
 
   @Test

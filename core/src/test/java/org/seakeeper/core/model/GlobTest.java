@@ -54,12 +54,18 @@ class GlobTest {
   @Test
   void the_worst_patterns_against_a_ten_thousand_character_name_finish_at_once() {
     String name = "a".repeat(10_000);
-    for (String glob : List.of("**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b", "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "**/**/**/**/**/**/**/**/**/b", "?*?*?*?*?*?*?*?*?*?*?*?*b")) {
+    for (String glob :
+        List.of(
+            "**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b",
+            "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
+            "**/**/**/**/**/**/**/**/**/b",
+            "?*?*?*?*?*?*?*?*?*?*?*?*b")) {
       long t0 = System.nanoTime();
       assertThat(Glob.of(glob).matches(name)).isFalse();
       long ms = (System.nanoTime() - t0) / 1_000_000;
       // Not a timing assertion on a shared machine: a backtracking matcher takes longer than the
-      // age of the universe here; this one takes milliseconds. A generous bound catches a regression.
+      // age of the universe here; this one takes milliseconds. A generous bound catches a
+      // regression.
       assertThat(ms).as(glob).isLessThan(5_000);
     }
   }
@@ -80,7 +86,9 @@ class GlobTest {
       for (int i = 0; i < pl; i++) {
         p.append(alphabet.charAt(r.nextInt(alphabet.length())));
       }
-      assertThat(Glob.of(g.toString()).matches(p.toString())).as("glob '%s' on '%s'", g, p).isEqualTo(regexMatches(g.toString(), p.toString()));
+      assertThat(Glob.of(g.toString()).matches(p.toString()))
+          .as("glob '%s' on '%s'", g, p)
+          .isEqualTo(regexMatches(g.toString(), p.toString()));
     }
   }
 }

@@ -51,7 +51,15 @@ class ConfigCacheTest {
     files.byCommit.put("c1", A);
     files.byCommit.put("c2", A);
     files.byCommit.put("c3", B);
-    ConfigCache cache = new ConfigCache(files, TrustedConfigSource.fixed(new TrustedConfig(TrustedContext.offlineDefaults(), org.seakeeper.core.model.Glob.of("v*"), Cron.DAILY_0300, org.seakeeper.core.gate.GateSettings.DEFAULTS)));
+    ConfigCache cache =
+        new ConfigCache(
+            files,
+            TrustedConfigSource.fixed(
+                new TrustedConfig(
+                    TrustedContext.offlineDefaults(),
+                    org.seakeeper.core.model.Glob.of("v*"),
+                    Cron.DAILY_0300,
+                    org.seakeeper.core.gate.GateSettings.DEFAULTS)));
     ConfigOutcome one = cache.read(new RepoRef("x", "p"), "c1");
     ConfigOutcome two = cache.read(new RepoRef("x", "p"), "c2");
     ConfigOutcome three = cache.read(new RepoRef("x", "p"), "c3");
@@ -61,17 +69,27 @@ class ConfigCacheTest {
     assertThat(files.reads).isEqualTo(3);
     files.byCommit.put("c4", BAD);
     assertThat(cache.read(new RepoRef("x", "p"), "c4")).isInstanceOf(ConfigOutcome.Invalid.class);
-    assertThat(cache.read(new RepoRef("x", "p"), "c4")).isEqualTo(cache.read(new RepoRef("x", "p"), "c4"));
+    assertThat(cache.read(new RepoRef("x", "p"), "c4"))
+        .isEqualTo(cache.read(new RepoRef("x", "p"), "c4"));
     assertThat(cache.read(new RepoRef("x", "p"), "none")).isInstanceOf(ConfigOutcome.Missing.class);
   }
 
   @Test
   void at_most_the_bound_of_parsed_contents_is_kept() {
     Files files = new Files();
-    ConfigCache cache = new ConfigCache(files, TrustedConfigSource.fixed(new TrustedConfig(TrustedContext.offlineDefaults(), org.seakeeper.core.model.Glob.of("v*"), Cron.DAILY_0300, org.seakeeper.core.gate.GateSettings.DEFAULTS)));
+    ConfigCache cache =
+        new ConfigCache(
+            files,
+            TrustedConfigSource.fixed(
+                new TrustedConfig(
+                    TrustedContext.offlineDefaults(),
+                    org.seakeeper.core.model.Glob.of("v*"),
+                    Cron.DAILY_0300,
+                    org.seakeeper.core.gate.GateSettings.DEFAULTS)));
     ConfigOutcome original = null;
     for (int i = 0; i <= ConfigCache.MAX_PARSED; i++) {
-      files.byCommit.put("c" + i, "jobs:\n  j" + i + ": {run: \"true\"}\npipelines:\n  check: [j" + i + "]\n");
+      files.byCommit.put(
+          "c" + i, "jobs:\n  j" + i + ": {run: \"true\"}\npipelines:\n  check: [j" + i + "]\n");
       ConfigOutcome o = cache.read(new RepoRef("x", "p"), "c" + i);
       assertThat(o).isInstanceOf(ConfigOutcome.Valid.class);
       original = i == 0 ? o : original;
@@ -80,7 +98,9 @@ class ConfigCacheTest {
     ConfigOutcome first = cache.read(new RepoRef("x", "p"), "c0");
     ConfigOutcome again = cache.read(new RepoRef("x", "p"), "c0");
     assertThat(((ConfigOutcome.Valid) first).config().jobs()).containsOnlyKeys("j0");
-    assertThat(((ConfigOutcome.Valid) first).config()).isNotSameAs(((ConfigOutcome.Valid) original).config());
-    assertThat(((ConfigOutcome.Valid) again).config()).isSameAs(((ConfigOutcome.Valid) first).config());
+    assertThat(((ConfigOutcome.Valid) first).config())
+        .isNotSameAs(((ConfigOutcome.Valid) original).config());
+    assertThat(((ConfigOutcome.Valid) again).config())
+        .isSameAs(((ConfigOutcome.Valid) first).config());
   }
 }

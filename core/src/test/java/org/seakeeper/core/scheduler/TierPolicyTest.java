@@ -13,8 +13,8 @@ import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.Tier;
 
 /**
- * The tier of an event comes from its kind and its full ref name, matched whole
- * (docs/contracts.md §1).
+ * The tier of an event comes from its kind and its full ref name, matched whole (docs/contracts.md
+ * §1).
  */
 class TierPolicyTest {
   static final String SHA = "1234567890123456789012345678901234567890";
@@ -30,7 +30,8 @@ class TierPolicyTest {
   }
 
   static TierPolicy.Decision propose(String ref) {
-    return POLICY.decide(new TriggerEvent.ChangeProposed("local", "demo", "main", "c1", "1", SHA, ref), HEADS);
+    return POLICY.decide(
+        new TriggerEvent.ChangeProposed("local", "demo", "main", "c1", "1", SHA, ref), HEADS);
   }
 
   static void startsIn(TierPolicy.Decision d, PipelineName pipeline, Tier tier) {
@@ -104,17 +105,47 @@ class TierPolicyTest {
     refused(propose("refs/tags/v1.0"), "check runs on a proposed change");
     refused(propose("refs/for/"), "git ref name");
     refused(propose("refs/for"), "check runs on a proposed change");
-    TierPolicy.Decision recheck = POLICY.decide(new TriggerEvent.Recheck("local", "demo", "main", "c1", "1", SHA, "refs/tags/v1.0", "eve", "1"), HEADS);
+    TierPolicy.Decision recheck =
+        POLICY.decide(
+            new TriggerEvent.Recheck(
+                "local", "demo", "main", "c1", "1", SHA, "refs/tags/v1.0", "eve", "1"),
+            HEADS);
     refused(recheck, "check runs on a proposed change");
   }
 
   @Test
   void malformed_names_start_nothing() {
-    for (String bad : List.of(
-        "refs/heads/../tags/v1", "refs/heads/a..b", "refs/heads/.hidden", "refs/heads/x.lock", "refs/heads/a//b", "refs/heads/main/", "refs/heads/main.",
-        "refs/heads/a b", "refs/heads/a\tb", "refs/heads/a\nb", "refs/heads/a~1", "refs/heads/a^", "refs/heads/a:b", "refs/heads/a?", "refs/heads/a*", "refs/heads/a[b",
-        "refs/heads/a\\b", "refs/heads/a@{1}", "refs/heads/\u202emain", "refs/heads/ma\u200din", "refs/heads/a\u00a0b", "refs/heads/\ue000", "heads/main", "main",
-        "REFS/HEADS/main", "refs/Heads/main", "refs/TAGS/v1.0", "", "refs/heads/" + "x".repeat(1100))) {
+    for (String bad :
+        List.of(
+            "refs/heads/../tags/v1",
+            "refs/heads/a..b",
+            "refs/heads/.hidden",
+            "refs/heads/x.lock",
+            "refs/heads/a//b",
+            "refs/heads/main/",
+            "refs/heads/main.",
+            "refs/heads/a b",
+            "refs/heads/a\tb",
+            "refs/heads/a\nb",
+            "refs/heads/a~1",
+            "refs/heads/a^",
+            "refs/heads/a:b",
+            "refs/heads/a?",
+            "refs/heads/a*",
+            "refs/heads/a[b",
+            "refs/heads/a\\b",
+            "refs/heads/a@{1}",
+            "refs/heads/\u202emain",
+            "refs/heads/ma\u200din",
+            "refs/heads/a\u00a0b",
+            "refs/heads/\ue000",
+            "heads/main",
+            "main",
+            "REFS/HEADS/main",
+            "refs/Heads/main",
+            "refs/TAGS/v1.0",
+            "",
+            "refs/heads/" + "x".repeat(1100))) {
       assertThat(push(bad)).as(bad).isInstanceOf(TierPolicy.Decision.Refused.class);
     }
   }
@@ -126,56 +157,118 @@ class TierPolicyTest {
 
   @Test
   void deletes_abandons_and_votes_start_nothing_without_a_complaint() {
-    assertThat(POLICY.decide(new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", SHA, Trigger.ZEROS, "1"), HEADS)).isInstanceOf(TierPolicy.Decision.Nothing.class);
-    assertThat(POLICY.decide(new TriggerEvent.ChangeAbandoned("local", "demo", "c1", "1"), HEADS)).isInstanceOf(TierPolicy.Decision.Nothing.class);
-    assertThat(POLICY.decide(new TriggerEvent.ApprovalsChanged("local", "demo", "main", "c1", "1", SHA, Map.of("Code-Review", 2), "1"), HEADS)).isInstanceOf(TierPolicy.Decision.Nothing.class);
+    assertThat(
+            POLICY.decide(
+                new TriggerEvent.RefUpdated(
+                    "local", "demo", "refs/heads/main", SHA, Trigger.ZEROS, "1"),
+                HEADS))
+        .isInstanceOf(TierPolicy.Decision.Nothing.class);
+    assertThat(POLICY.decide(new TriggerEvent.ChangeAbandoned("local", "demo", "c1", "1"), HEADS))
+        .isInstanceOf(TierPolicy.Decision.Nothing.class);
+    assertThat(
+            POLICY.decide(
+                new TriggerEvent.ApprovalsChanged(
+                    "local", "demo", "main", "c1", "1", SHA, Map.of("Code-Review", 2), "1"),
+                HEADS))
+        .isInstanceOf(TierPolicy.Decision.Nothing.class);
   }
 
   @Test
   void only_protected_refs_start_trusted_pipelines_when_the_operator_lists_them() {
-    TierPolicy p = new TierPolicy(Glob.of("v*"), List.of(Glob.of("refs/heads/main"), Glob.of("refs/heads/stable/*")), (c, pr) -> true, Map.of());
+    TierPolicy p =
+        new TierPolicy(
+            Glob.of("v*"),
+            List.of(Glob.of("refs/heads/main"), Glob.of("refs/heads/stable/*")),
+            (c, pr) -> true,
+            Map.of());
     startsIn(push(p, "refs/heads/main"), PipelineName.POST, Tier.TRUSTED);
     startsIn(push(p, "refs/heads/stable/2.x"), PipelineName.POST, Tier.TRUSTED);
     refused(push(p, "refs/heads/feature"), "not a protected ref");
     refused(push(p, "refs/heads/stable/2.x/evil"), "not a protected ref");
     refused(push(p, "refs/heads/mainx"), "not a protected ref");
     refused(push(p, "refs/heads/refs/heads/main"), "ambiguous");
-    refused(p.decide(new TriggerEvent.Periodic("local", "demo", "feature", Instant.EPOCH), HEADS), "not a protected ref");
-    startsIn(p.decide(new TriggerEvent.Periodic("local", "demo", "main", Instant.EPOCH), HEADS), PipelineName.PERIODIC, Tier.TRUSTED);
+    refused(
+        p.decide(new TriggerEvent.Periodic("local", "demo", "feature", Instant.EPOCH), HEADS),
+        "not a protected ref");
+    startsIn(
+        p.decide(new TriggerEvent.Periodic("local", "demo", "main", Instant.EPOCH), HEADS),
+        PipelineName.PERIODIC,
+        Tier.TRUSTED);
   }
 
   @Test
   void events_of_projects_not_served_start_nothing() {
-    TierPolicy p = new TierPolicy(Glob.of("v*"), TierPolicy.ALL_BRANCHES, (c, pr) -> c.equals("local") && pr.equals("demo"), Map.of());
+    TierPolicy p =
+        new TierPolicy(
+            Glob.of("v*"),
+            TierPolicy.ALL_BRANCHES,
+            (c, pr) -> c.equals("local") && pr.equals("demo"),
+            Map.of());
     startsIn(push(p, "refs/heads/main"), PipelineName.POST, Tier.TRUSTED);
-    refused(p.decide(new TriggerEvent.RefUpdated("local", "other", "refs/heads/main", "0", SHA, "1"), HEADS), "not served");
-    refused(p.decide(new TriggerEvent.RefUpdated("review", "demo", "refs/tags/v1.0", "0", SHA, "1"), HEADS), "not served");
+    refused(
+        p.decide(
+            new TriggerEvent.RefUpdated("local", "other", "refs/heads/main", "0", SHA, "1"), HEADS),
+        "not served");
+    refused(
+        p.decide(
+            new TriggerEvent.RefUpdated("review", "demo", "refs/tags/v1.0", "0", SHA, "1"), HEADS),
+        "not served");
   }
 
   @Test
-  void an_embargoed_change_from_the_admin_api_is_a_privileged_release_though_its_connection_serves_nothing() {
-    TierPolicy p = new TierPolicy(Glob.of("v*"), TierPolicy.ALL_BRANCHES, (c, pr) -> c.equals("local") && pr.equals("demo"), Map.of());
-    startsIn(p.decide(new TriggerEvent.Embargoed(TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", SHA, "e1", "admin"), HEADS), PipelineName.RELEASE, Tier.PRIVILEGED);
+  void
+      an_embargoed_change_from_the_admin_api_is_a_privileged_release_though_its_connection_serves_nothing() {
+    TierPolicy p =
+        new TierPolicy(
+            Glob.of("v*"),
+            TierPolicy.ALL_BRANCHES,
+            (c, pr) -> c.equals("local") && pr.equals("demo"),
+            Map.of());
+    startsIn(
+        p.decide(
+            new TriggerEvent.Embargoed(
+                TriggerEvent.EMBARGOED, "demo", "local", "refs/heads/main", SHA, "e1", "admin"),
+            HEADS),
+        PipelineName.RELEASE,
+        Tier.PRIVILEGED);
   }
 
   @Test
   void manual_triggers_get_the_tier_of_the_pipeline_only_on_a_ref_that_fits_it() {
     TierPolicy.Decision rel = POLICY.decide(manual(PipelineName.RELEASE, "refs/tags/v2"), HEADS);
     startsIn(rel, PipelineName.RELEASE, Tier.PRIVILEGED);
-    refused(POLICY.decide(manual(PipelineName.RELEASE, "refs/heads/v2"), HEADS), "release runs on a tag");
-    refused(POLICY.decide(manual(PipelineName.RELEASE, "refs/heads/refs/tags/v2"), HEADS), "release runs on a tag");
-    refused(POLICY.decide(manual(PipelineName.POST, "refs/tags/v2"), HEADS), "post runs on a branch");
-    refused(POLICY.decide(manual(PipelineName.POST, "refs/for/main"), HEADS), "post runs on a branch");
-    refused(POLICY.decide(manual(PipelineName.CHECK, "refs/heads/main"), HEADS), "check runs on a proposed change");
-    refused(POLICY.decide(manual(PipelineName.GATE, "refs/heads/main"), HEADS), "gate is entered by approval");
-    startsIn(POLICY.decide(manual(PipelineName.CHECK, "refs/for/main"), HEADS), PipelineName.CHECK, Tier.UNTRUSTED);
+    refused(
+        POLICY.decide(manual(PipelineName.RELEASE, "refs/heads/v2"), HEADS),
+        "release runs on a tag");
+    refused(
+        POLICY.decide(manual(PipelineName.RELEASE, "refs/heads/refs/tags/v2"), HEADS),
+        "release runs on a tag");
+    refused(
+        POLICY.decide(manual(PipelineName.POST, "refs/tags/v2"), HEADS), "post runs on a branch");
+    refused(
+        POLICY.decide(manual(PipelineName.POST, "refs/for/main"), HEADS), "post runs on a branch");
+    refused(
+        POLICY.decide(manual(PipelineName.CHECK, "refs/heads/main"), HEADS),
+        "check runs on a proposed change");
+    refused(
+        POLICY.decide(manual(PipelineName.GATE, "refs/heads/main"), HEADS),
+        "gate is entered by approval");
+    startsIn(
+        POLICY.decide(manual(PipelineName.CHECK, "refs/for/main"), HEADS),
+        PipelineName.CHECK,
+        Tier.UNTRUSTED);
     assertThat(POLICY.refMismatch(PipelineName.RELEASE, "refs/tags/V2")).isPresent();
     assertThat(POLICY.refMismatch(PipelineName.PERIODIC, "refs/heads/main")).isEmpty();
   }
 
   @Test
   void untrusted_never_gets_a_network_and_the_others_follow_the_config() {
-    TierPolicy p = new TierPolicy(Glob.of("v*"), TierPolicy.ALL_BRANCHES, (c, pr) -> true, Map.of(Tier.UNTRUSTED, true, Tier.TRUSTED, false));
+    TierPolicy p =
+        new TierPolicy(
+            Glob.of("v*"),
+            TierPolicy.ALL_BRANCHES,
+            (c, pr) -> true,
+            Map.of(Tier.UNTRUSTED, true, Tier.TRUSTED, false));
     assertThat(p.network(Tier.UNTRUSTED)).isFalse();
     assertThat(p.network(Tier.TRUSTED)).isFalse();
     assertThat(p.network(Tier.PRIVILEGED)).isTrue();
@@ -184,6 +277,7 @@ class TierPolicyTest {
   }
 
   static TriggerEvent.Manual manual(PipelineName pipeline, String ref) {
-    return new TriggerEvent.Manual("local", "demo", pipeline, ref, SHA, Optional.empty(), Optional.empty(), "admin", "n1");
+    return new TriggerEvent.Manual(
+        "local", "demo", pipeline, ref, SHA, Optional.empty(), Optional.empty(), "admin", "n1");
   }
 }

@@ -40,7 +40,8 @@ class SecretResolverTest {
     };
   }
 
-  private static final SecretPolicy.BuildContext POST = new SecretPolicy.BuildContext("local", "demo", PipelineName.POST, Tier.TRUSTED);
+  private static final SecretPolicy.BuildContext POST =
+      new SecretPolicy.BuildContext("local", "demo", PipelineName.POST, Tier.TRUSTED);
 
   @Test
   void all_declared_secrets_are_granted_in_declaration_order() {
@@ -56,11 +57,14 @@ class SecretResolverTest {
   void one_missing_or_refused_secret_refuses_them_all_and_says_which() {
     SecretStore s = store(new HashMap<>());
     s.put(SecretBinding.of("local", "demo", "ok"), SecretValue.of("fine"));
-    s.put(new SecretBinding("local", "demo", "rel", java.util.Set.of(PipelineName.RELEASE)), SecretValue.of("r"));
+    s.put(
+        new SecretBinding("local", "demo", "rel", java.util.Set.of(PipelineName.RELEASE)),
+        SecretValue.of("r"));
     var r = SecretResolver.resolve(s, POST, List.of("ok", "rel", "gone"));
     assertThat(r).isInstanceOf(SecretResolver.Resolution.Refused.class);
     assertThat(((SecretResolver.Resolution.Refused) r).detail())
-        .contains("secret 'rel' is not granted to this post build: its pipelines are release, not post")
+        .contains(
+            "secret 'rel' is not granted to this post build: its pipelines are release, not post")
         .contains("secret 'gone' is not set for project demo of connection local")
         .doesNotContain("'ok'");
   }
@@ -70,6 +74,9 @@ class SecretResolverTest {
     SecretStore s = store(new HashMap<>());
     s.put(SecretBinding.of("local", "demo", "t"), SecretValue.of("BROKEN"));
     var r = SecretResolver.resolve(s, POST, List.of("t"));
-    assertThat(r).isEqualTo(new SecretResolver.Resolution.Unreadable("secret 't' cannot be read: the stored value fails its integrity check"));
+    assertThat(r)
+        .isEqualTo(
+            new SecretResolver.Resolution.Unreadable(
+                "secret 't' cannot be read: the stored value fails its integrity check"));
   }
 }
