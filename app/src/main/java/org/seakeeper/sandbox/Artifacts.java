@@ -30,13 +30,6 @@ final class Artifacts {
         new Limits(1_000_000, 10_000, 4L * 1024 * 1024 * 1024, Duration.ofMinutes(5));
   }
 
-  /** A job's artifacts went past a limit; {@code getMessage()} names it. */
-  static final class LimitExceeded extends IOException {
-    LimitExceeded(String message) {
-      super(message);
-    }
-  }
-
   private Artifacts() {}
 
   /** {@link #collect(Path, List, Path, Limits, BooleanSupplier)} with the default limits. */

@@ -149,7 +149,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
                   Artifacts.Limits.DEFAULT,
                   () -> killedFor.get() != null);
         }
-      } catch (Artifacts.LimitExceeded e) {
+      } catch (LimitExceeded e) {
         outcome = new JobOutcome.LimitExceeded(e.getMessage());
       } catch (IOException | RuntimeException e) {
         outcome = new JobOutcome.InfraError(e.getMessage() == null ? e.toString() : e.getMessage());

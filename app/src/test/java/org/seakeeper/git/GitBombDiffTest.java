@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.core.model.RepoRef;
 
 /** What a change's git bomb does to the changed-files diff: bounded, never a billion paths. */
-class GitBombDiffTest {
+public class GitBombDiffTest {
   @TempDir Path tmp;
 
   /** A tree repeating one subtree ten times per level, {@code levels} deep: 10^(levels+1) paths. */
-  static ObjectId bomb(ObjectInserter ins, int levels) throws Exception {
+  public static ObjectId bomb(ObjectInserter ins, int levels) throws Exception {
     ObjectId blob = ins.insert(Constants.OBJ_BLOB, "x\n".getBytes(StandardCharsets.UTF_8));
     TreeFormatter leaf = new TreeFormatter();
     for (int i = 0; i < 10; i++) {
@@ -41,7 +41,8 @@ class GitBombDiffTest {
     return t;
   }
 
-  static ObjectId commit(ObjectInserter ins, ObjectId tree, ObjectId... parents) throws Exception {
+  public static ObjectId commit(ObjectInserter ins, ObjectId tree, ObjectId... parents)
+      throws Exception {
     CommitBuilder cb = new CommitBuilder();
     cb.setTreeId(tree);
     cb.setParentIds(parents);

@@ -49,7 +49,7 @@ class ArtifactLimitsTest {
                     tmp.resolve("a"),
                     new Artifacts.Limits(1_000, 5, 1_000_000, Duration.ofMinutes(1)),
                     () -> false))
-        .isInstanceOf(Artifacts.LimitExceeded.class)
+        .isInstanceOf(LimitExceeded.class)
         .hasMessageContaining("more than 5 files");
     assertThatThrownBy(
             () ->
@@ -59,7 +59,7 @@ class ArtifactLimitsTest {
                     tmp.resolve("b"),
                     new Artifacts.Limits(1_000, 100, 55, Duration.ofMinutes(1)),
                     () -> false))
-        .isInstanceOf(Artifacts.LimitExceeded.class)
+        .isInstanceOf(LimitExceeded.class)
         .hasMessageContaining("more than 55 bytes");
     assertThatThrownBy(
             () ->
@@ -69,13 +69,13 @@ class ArtifactLimitsTest {
                     tmp.resolve("c"),
                     new Artifacts.Limits(10, 100, 1_000, Duration.ofMinutes(1)),
                     () -> false))
-        .isInstanceOf(Artifacts.LimitExceeded.class)
+        .isInstanceOf(LimitExceeded.class)
         .hasMessageContaining("more than 10 entries");
     assertThatThrownBy(
             () ->
                 Artifacts.collect(
                     ws, List.of("**"), tmp.resolve("d"), Artifacts.Limits.DEFAULT, () -> true))
-        .isInstanceOf(Artifacts.LimitExceeded.class)
+        .isInstanceOf(LimitExceeded.class)
         .hasMessageContaining("cancelled");
   }
 
