@@ -350,6 +350,8 @@ public final class ServerRuntime implements AutoCloseable {
         Optional.of(cfg.pipelineRules())
             .filter(r -> !r.equals(ServerConfig.PipelineRules.DEFAULTS)),
         Optional.of(cfg.gate()).filter(g -> !g.equals(ServerConfig.Gate.DEFAULTS)),
+        Optional.of(new TrustedSections.Limits(trusted.maxJobs()))
+            .filter(l -> !l.equals(TrustedSections.Limits.DEFAULTS)),
         Map.of());
   }
 

@@ -228,7 +228,7 @@ class ConfigRepoScenarioTest {
             "seakeeper.yaml:3:21: error: base job 'base/x' extends unknown base job 'base/nope'",
             "seakeeper.yaml:4:1: error: 'connections' belongs in the server config file only; the"
                 + " trusted config repo holds [default_timeout, base_jobs, pipelines, gate,"
-                + " secrets]");
+                + " limits, secrets]");
     assertThat(check.detail())
         .contains(".seakeeper.yaml:3:21: error: unknown base job 'base/canary'");
     Review review =

@@ -43,7 +43,9 @@ final class JobResolver {
   /**
    * Most jobs one config may define, after {@code matrix} expansion: every job of a pipeline
    * becomes a build, and anyone can push a config (1,500 jobs of a 64-value matrix would queue
-   * 96,000 builds). Past it the config is an error at the job that crossed it.
+   * 96,000 builds). Past it the config is an error at the job that crossed it. The default: the
+   * operator may set another in trusted config ({@code limits.jobs_per_config}, {@link
+   * TrustedContext#maxJobs}).
    */
   public static final int MAX_JOBS = 500;
 
@@ -75,17 +77,18 @@ final class JobResolver {
         continue;
       }
       List<Resolved> jobs = expand(d, chain.get());
-      if (out.size() + jobs.size() > MAX_JOBS) {
+      int maxJobs = ctx.maxJobs();
+      if (out.size() + jobs.size() > maxJobs) {
         if (!tooManyJobs) {
           tooManyJobs = true;
           problems.error(
               d.namePos(),
               "the config defines more than "
-                  + MAX_JOBS
+                  + maxJobs
                   + " jobs (counting each 'matrix' combination), at job '"
                   + d.name()
                   + "'; the limit is "
-                  + MAX_JOBS
+                  + maxJobs
                   + ": use fewer jobs or smaller matrices");
         }
         continue;

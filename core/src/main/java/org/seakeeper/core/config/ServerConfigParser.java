@@ -35,6 +35,7 @@ public final class ServerConfigParser {
           "base_jobs",
           "pipelines",
           "gate",
+          "limits",
           "config_repo",
           "secrets",
           "protected_refs");
@@ -42,6 +43,7 @@ public final class ServerConfigParser {
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
       List.of("max_parallel", "memory", "pids", "network", "dependency_cache");
+  static final List<String> LIMITS = List.of("jobs_per_config");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
@@ -92,7 +94,8 @@ public final class ServerConfigParser {
     }
     ServerConfig c = b.build();
     TrustedContext t =
-        new TrustedContext(false, b.baseJobs, c.images().keySet(), c.defaultTimeout());
+        new TrustedContext(
+            false, b.baseJobs, c.images().keySet(), c.defaultTimeout(), b.limits.jobsPerConfig());
     return new Result(Optional.of(c), Optional.of(t), Optional.of(b.sections()), p.sorted());
   }
 
@@ -142,6 +145,7 @@ public final class ServerConfigParser {
     Duration defaultTimeout = Duration.ofHours(1);
     ServerConfig.PipelineRules rules = ServerConfig.PipelineRules.DEFAULTS;
     ServerConfig.Gate gate = ServerConfig.Gate.DEFAULTS;
+    TrustedSections.Limits limits = TrustedSections.Limits.DEFAULTS;
     ServerConfig.Secrets secrets = ServerConfig.Secrets.DEFAULTS;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
@@ -208,6 +212,7 @@ public final class ServerConfigParser {
           case "images" -> images(v);
           case "pipelines" -> pipelineRules(v);
           case "gate" -> gate(v);
+          case "limits" -> limits(v);
           case "secrets" -> {
             if (sectionsOnly) {
               configSecrets = ConfigSecretsParser.parse(v, p);
@@ -265,6 +270,7 @@ public final class ServerConfigParser {
           opt("default_timeout", defaultTimeout),
           opt("pipelines", rules),
           opt("gate", gate),
+          opt("limits", limits),
           positions,
           configSecrets);
     }
@@ -720,6 +726,44 @@ public final class ServerConfigParser {
                               }
                             }));
                 gate = new ServerConfig.Gate(approvals, queues, window);
+              });
+    }
+
+    /** {@code {jobs_per_config: N}}: the operator's caps on repo configs. */
+    void limits(Node v) {
+      Nodes.mapping(v, "'limits'", p)
+          .ifPresent(
+              m -> {
+                int jobs = limits.jobsPerConfig();
+                for (Nodes.Entry e : Nodes.entries(m, p)) {
+                  if (!"jobs_per_config".equals(e.key())) {
+                    p.error(
+                        e.keyPos(),
+                        "unknown key '"
+                            + e.key()
+                            + "' in limits"
+                            + Suggest.hint(e.key(), LIMITS)
+                            + "; expected "
+                            + LIMITS);
+                    continue;
+                  }
+                  int max = TrustedSections.Limits.MAX_JOBS_PER_CONFIG;
+                  Optional<Integer> n = Nodes.integer(e.value(), "'limits.jobs_per_config'", p);
+                  if (n.isPresent() && (n.get() < 1 || n.get() > max)) {
+                    p.error(
+                        Nodes.pos(e.value()),
+                        "'limits.jobs_per_config' must be between 1 and "
+                            + max
+                            + ", found "
+                            + n.get()
+                            + " (default "
+                            + JobResolver.MAX_JOBS
+                            + ")");
+                  } else if (n.isPresent()) {
+                    jobs = n.get();
+                  }
+                }
+                limits = new TrustedSections.Limits(jobs);
               });
     }
 

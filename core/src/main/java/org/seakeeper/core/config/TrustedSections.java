@@ -13,10 +13,10 @@ import org.seakeeper.core.model.ServerConfig;
 /**
  * The trusted sections of one file as written: the server config, or the trusted config repo's file
  * (docs/contracts.md §2). {@code base_jobs} merge by name (a name defined in both files is an
- * error); {@code default_timeout}, {@code pipelines} and {@code gate} are set in one file only
- * (both is an error). {@code images} come from the server file only; {@code secrets} (encrypted to
- * the server's public key) from the config repo's file only. Defaults apply only to what neither
- * file sets. Immutable.
+ * error); {@code default_timeout}, {@code pipelines}, {@code gate} and {@code limits} are set in
+ * one file only (both is an error). {@code images} come from the server file only; {@code secrets}
+ * (encrypted to the server's public key) from the config repo's file only. Defaults apply only to
+ * what neither file sets. Immutable.
  *
  * @param positions where each section or name was written (its key, like {@code "gate"}), to point
  *     problems of a merge at the config repo's file
@@ -28,20 +28,42 @@ public record TrustedSections(
     Optional<Duration> defaultTimeout,
     Optional<ServerConfig.PipelineRules> pipelineRules,
     Optional<ServerConfig.Gate> gate,
+    Optional<Limits> limits,
     Map<String, Pos> positions,
     List<ConfigSecretDecl> secrets) {
+  /**
+   * The operator's limits on what repo configs may ask for ({@code limits} in trusted config).
+   *
+   * @param jobsPerConfig most jobs one repo config may define after {@code matrix} expansion: 1 to
+   *     {@link #MAX_JOBS_PER_CONFIG}, default {@link JobResolver#MAX_JOBS}
+   */
+  public record Limits(int jobsPerConfig) {
+    /** The highest {@code jobs_per_config} an operator may set. */
+    public static final int MAX_JOBS_PER_CONFIG = 10_000;
+
+    public static final Limits DEFAULTS = new Limits(JobResolver.MAX_JOBS);
+
+    public Limits {
+      if (jobsPerConfig < 1 || jobsPerConfig > MAX_JOBS_PER_CONFIG) {
+        throw new IllegalArgumentException(
+            "jobsPerConfig must be between 1 and " + MAX_JOBS_PER_CONFIG + ": " + jobsPerConfig);
+      }
+    }
+  }
+
   /**
    * The keys a trusted config repo's file may hold; every other server key stays in the server
    * file: connections, storage, executors, and {@code images}, which name host directories that
    * executors bind (the infrastructure operator's decision, fixed when executors start).
    */
   public static final List<String> KEYS =
-      List.of("default_timeout", "base_jobs", "pipelines", "gate", "secrets");
+      List.of("default_timeout", "base_jobs", "pipelines", "gate", "limits", "secrets");
 
   public static final TrustedSections EMPTY =
       new TrustedSections(
           Map.of(),
           Map.of(),
+          Optional.empty(),
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
@@ -62,14 +84,23 @@ public record TrustedSections(
       Optional<Duration> defaultTimeout,
       Optional<ServerConfig.PipelineRules> pipelineRules,
       Optional<ServerConfig.Gate> gate,
+      Optional<Limits> limits,
       Map<String, Pos> positions) {
-    this(baseJobs, images, defaultTimeout, pipelineRules, gate, positions, List.of());
+    this(baseJobs, images, defaultTimeout, pipelineRules, gate, limits, positions, List.of());
   }
 
-  /** The base jobs, images and default timeout repo configs resolve against. */
+  /** The base jobs, images, default timeout and limits repo configs resolve against. */
   public TrustedContext context() {
     return new TrustedContext(
-        false, baseJobs, images.keySet(), defaultTimeout.orElse(Duration.ofHours(1)));
+        false,
+        baseJobs,
+        images.keySet(),
+        defaultTimeout.orElse(Duration.ofHours(1)),
+        limitsOrDefaults().jobsPerConfig());
+  }
+
+  public Limits limitsOrDefaults() {
+    return limits.orElse(Limits.DEFAULTS);
   }
 
   public ServerConfig.PipelineRules rules() {
@@ -104,9 +135,17 @@ public record TrustedSections(
     Optional<ServerConfig.PipelineRules> rules =
         single("pipelines", server.pipelineRules, repo.pipelineRules, repo, p);
     Optional<ServerConfig.Gate> gate = single("gate", server.gate, repo.gate, repo, p);
+    Optional<Limits> limits = single("limits", server.limits, repo.limits, repo, p);
     TrustedSections merged =
         new TrustedSections(
-            jobs, images, timeout, rules, gate, at, repo.secrets); // the server file has none
+            jobs,
+            images,
+            timeout,
+            rules,
+            gate,
+            limits,
+            at,
+            repo.secrets); // the server file has none
     repo.baseJobs.values().forEach(d -> merged.checkBaseJob(d, p));
     return p.hasErrors() ? Optional.empty() : Optional.of(merged);
   }

@@ -187,4 +187,41 @@ class RepoConfigParserTest {
     assertThat(lint.timeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(lint.unavailable()).isEmpty();
   }
+
+  @Test
+  void the_job_cap_is_the_trusted_configs_and_defaults_to_500() {
+    String yaml =
+        """
+        jobs:
+          .t:
+            run: make
+            matrix: {A: [a0, a1, a2, a3, a4, a5, a6, a7], B: [b0, b1, b2, b3, b4, b5, b6, b7]}
+          j0: {extends: .t}
+          j1: {extends: .t}
+          j2: {extends: .t}
+        pipelines:
+          check: [j0, j1, j2]
+        """;
+    assertThat(TrustedContext.offlineDefaults().maxJobs()).isEqualTo(JobResolver.MAX_JOBS);
+    ConfigResult byDefault = parse(yaml);
+    assertThat(lines(byDefault)).isEmpty();
+    assertThat(byDefault.config().orElseThrow().jobs()).hasSize(192);
+
+    TrustedContext capped =
+        new TrustedContext(
+            true, java.util.Map.of(), java.util.Set.of("host"), Duration.ofHours(1), 100);
+    ConfigResult r = RepoConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), capped);
+    assertThat(r.config()).isEmpty();
+    assertThat(lines(r))
+        .containsExactly(
+            "f:6:3: error: the config defines more than 100 jobs (counting each 'matrix'"
+                + " combination), at job 'j1'; the limit is 100: use fewer jobs or smaller"
+                + " matrices");
+
+    TrustedContext exact =
+        new TrustedContext(
+            true, java.util.Map.of(), java.util.Set.of("host"), Duration.ofHours(1), 192);
+    assertThat(lines(RepoConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), exact)))
+        .isEmpty();
+  }
 }

@@ -119,8 +119,8 @@ class ServerConfigParserTest {
         .containsExactly(
             "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of"
                 + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
-                + " default_timeout, images, base_jobs, pipelines, gate, config_repo, secrets,"
-                + " protected_refs]",
+                + " default_timeout, images, base_jobs, pipelines, gate, limits, config_repo,"
+                + " secrets, protected_refs]",
             "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
             "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
                 + " network except an allow-listed cache)",
@@ -149,5 +149,61 @@ class ServerConfigParserTest {
         .singleElement()
         .asString()
         .contains("'secrets.key_file' is empty");
+  }
+
+  @Test
+  void limits_set_the_job_cap_of_repo_configs() {
+    assertThat(parse("").trusted().orElseThrow().maxJobs()).isEqualTo(JobResolver.MAX_JOBS);
+    assertThat(parse("").sections().orElseThrow().limits()).isEmpty();
+    assertThat(parse("").sections().orElseThrow().context().maxJobs())
+        .isEqualTo(JobResolver.MAX_JOBS);
+    var r = parse("limits: {jobs_per_config: 50}\n");
+    assertThat(lines(r)).isEmpty();
+    assertThat(r.trusted().orElseThrow().maxJobs()).isEqualTo(50);
+    assertThat(r.sections().orElseThrow().limits()).contains(new TrustedSections.Limits(50));
+    assertThat(r.sections().orElseThrow().context().maxJobs()).isEqualTo(50);
+    var most = parse("limits:\n  jobs_per_config: 10000\n");
+    assertThat(lines(most)).isEmpty();
+    assertThat(most.trusted().orElseThrow().maxJobs()).isEqualTo(10_000);
+    var empty = parse("limits: {}\n");
+    assertThat(lines(empty)).isEmpty();
+    assertThat(empty.trusted().orElseThrow().maxJobs()).isEqualTo(JobResolver.MAX_JOBS);
+  }
+
+  @Test
+  void a_bad_limit_is_refused_with_its_position() {
+    var r =
+        parse(
+            """
+            limits:
+              jobs_per_config: 0
+            """);
+    assertThat(r.config()).isEmpty();
+    assertThat(lines(r))
+        .containsExactly(
+            "s.yaml:2:20: error: 'limits.jobs_per_config' must be between 1 and 10000, found 0"
+                + " (default 500)");
+    assertThat(lines(parse("limits: {jobs_per_config: 10001}\n")))
+        .containsExactly(
+            "s.yaml:1:27: error: 'limits.jobs_per_config' must be between 1 and 10000, found"
+                + " 10001 (default 500)");
+    assertThat(lines(parse("limits: {jobs_per_config: -3}\n")))
+        .containsExactly(
+            "s.yaml:1:27: error: 'limits.jobs_per_config' must be between 1 and 10000, found -3"
+                + " (default 500)");
+    assertThat(lines(parse("limits: {jobs_per_config: many}\n")))
+        .containsExactly(
+            "s.yaml:1:27: error: 'limits.jobs_per_config' must be a whole number, found a"
+                + " string");
+    assertThat(lines(parse("limits: {jobs_per_config: 99999999999}\n")))
+        .containsExactly("s.yaml:1:27: error: 'limits.jobs_per_config' is too large");
+    assertThat(lines(parse("limits: {jobs: 10, job_per_config: 10}\n")))
+        .containsExactly(
+            "s.yaml:1:10: error: unknown key 'jobs' in limits; expected [jobs_per_config]",
+            "s.yaml:1:20: error: unknown key 'job_per_config' in limits (did you mean"
+                + " 'jobs_per_config'?); expected [jobs_per_config]");
+    assertThat(lines(parse("limits: 10\n")))
+        .singleElement()
+        .satisfies(l -> assertThat(l).startsWith("s.yaml:1:9: error: 'limits' must be"));
   }
 }

@@ -83,16 +83,16 @@ class TrustedConfigRepoParsingTest {
         .containsExactly(
             "seakeeper.yaml:1:1: error: 'connections' belongs in the server config file only; the"
                 + " trusted config repo holds [default_timeout, base_jobs, pipelines, gate,"
-                + " secrets]",
+                + " limits, secrets]",
             "seakeeper.yaml:2:1: error: 'images' belongs in the server config file only; the"
                 + " trusted config repo holds [default_timeout, base_jobs, pipelines, gate,"
-                + " secrets]",
+                + " limits, secrets]",
             "seakeeper.yaml:3:1: error: 'data_dir' belongs in the server config file only; the"
                 + " trusted config repo holds [default_timeout, base_jobs, pipelines, gate,"
-                + " secrets]",
+                + " limits, secrets]",
             "seakeeper.yaml:4:1: error: unknown key 'base_job' (did you mean 'base_jobs'?); the"
                 + " trusted config repo holds [default_timeout, base_jobs, pipelines, gate,"
-                + " secrets]");
+                + " limits, secrets]");
     assertThat(repoFile("").sections()).contains(TrustedSections.EMPTY);
   }
 
@@ -173,5 +173,39 @@ class TrustedConfigRepoParsingTest {
     assertThat(s.defaultTimeout()).contains(Duration.ofHours(1));
     assertThat(s.gate()).isEmpty();
     assertThat(s.pipelineRules()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void limits_may_be_set_in_the_config_repo_but_not_in_both_files() {
+    TrustedSections srv = server("default_timeout: 30m\n").sections().orElseThrow();
+    var file = repoFile("limits:\n  jobs_per_config: 40\n");
+    assertThat(file.problems()).isEmpty();
+    Problems p = new Problems();
+    TrustedSections m = TrustedSections.merge(srv, file.sections().orElseThrow(), p).orElseThrow();
+    assertThat(p.sorted()).isEmpty();
+    assertThat(m.limitsOrDefaults().jobsPerConfig()).isEqualTo(40);
+    assertThat(m.context().maxJobs()).isEqualTo(40);
+    assertThat(
+            TrustedSections.merge(srv, TrustedSections.EMPTY, new Problems())
+                .orElseThrow()
+                .context()
+                .maxJobs())
+        .isEqualTo(JobResolver.MAX_JOBS);
+
+    TrustedSections both = server("limits: {jobs_per_config: 300}\n").sections().orElseThrow();
+    Problems q = new Problems();
+    assertThat(TrustedSections.merge(both, file.sections().orElseThrow(), q)).isEmpty();
+    assertThat(lines(q.sorted(), "seakeeper.yaml"))
+        .containsExactly(
+            "seakeeper.yaml:1:1: error: 'limits' is already set in the server config; set it in"
+                + " one place (the server file or the config repo)");
+
+    assertThat(
+            lines(
+                repoFile("gate: {window: 3}\nlimits: {jobs_per_config: 20000}\n").problems(),
+                "seakeeper.yaml"))
+        .containsExactly(
+            "seakeeper.yaml:2:27: error: 'limits.jobs_per_config' must be between 1 and 10000,"
+                + " found 20000 (default 500)");
   }
 }
