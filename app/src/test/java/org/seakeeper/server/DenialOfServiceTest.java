@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * a result naming the limit it hit, and nothing recorded may be lost (its build rows exist, {@code
  * /healthz} answers 200). Then the server restarts with hostile events waiting in its inbox, and
  * the canary still builds; finally the server stops within a bound.
+ *
+ * <p>Each test proves, on the real server, a claim of THREAT_MODEL.md's denial-of-service section
+ * (C42 to C51, each listing it under "Proven by"); together they prove C52. The server's log is
+ * captured through its own encoder ({@link SafeLogText.Encoder}, the pattern of {@code
+ * logback.xml}) attached to the root logger, since the server runs in this JVM.
  */
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
