@@ -119,6 +119,16 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
   }
 
   @Override
+  public CommandResult retryEvent(long eventId, String by) {
+    return onLoop(() -> scheduler.retryEvent(eventId, by));
+  }
+
+  @Override
+  public CommandResult dropEvent(long eventId, String by) {
+    return onLoop(() -> scheduler.dropEvent(eventId, by));
+  }
+
+  @Override
   public CommandResult trigger(
       String connection, String project, PipelineName pipeline, String ref, String by) {
     // Resolving the ref may ask the review system: done on the caller's thread, never the

@@ -229,6 +229,7 @@ public final class ServerRuntime implements AutoCloseable {
     Store counted = store;
     metrics.effectsPending(
         () -> counted.transaction(tx -> tx.outbox().pendingCounts()), connectionNames);
+    metrics.quarantined(() -> counted.queries().quarantinedCount());
     Scheduler scheduler =
         new Scheduler(
             new SchedulerPorts(
@@ -420,6 +421,11 @@ public final class ServerRuntime implements AutoCloseable {
         store.queries().publicView().countByStatus(); // no embargoed builds (docs/contracts.md §6)
     m.put("running", visible.getOrDefault(org.seakeeper.core.build.BuildStatus.RUNNING, 0L));
     m.put("queues", loop.gateQueues());
+    // Events set aside after failing again and again (docs/server.md, "Quarantined events").
+    m.put(
+        "quarantined_events",
+        org.seakeeper.web.QuarantineJson.summary(
+            store.queries(), org.seakeeper.web.QuarantineJson.IN_STATUS));
     Map<String, Long> counts = new LinkedHashMap<>();
     visible.forEach((k, v) -> counts.put(k.id(), v));
     m.put("builds_by_status", counts);

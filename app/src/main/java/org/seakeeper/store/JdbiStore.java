@@ -170,5 +170,19 @@ public final class JdbiStore implements Store {
     public Map<BuildStatus, Long> countByStatus() {
       return read(SqlBuilds::countByStatus);
     }
+
+    @Override
+    public List<org.seakeeper.core.store.QuarantinedEvent> quarantined(int limit) {
+      return publicOnly
+          ? List.of()
+          : jdbi.withHandle(h -> new SqlInbox(h, dialect, codec).quarantinedLatest(limit));
+    }
+
+    @Override
+    public long quarantinedCount() {
+      return publicOnly
+          ? 0
+          : jdbi.withHandle(h -> new SqlInbox(h, dialect, codec).quarantinedCount());
+    }
   }
 }

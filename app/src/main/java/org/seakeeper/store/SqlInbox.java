@@ -12,6 +12,7 @@ import org.jdbi.v3.core.statement.Update;
 import org.seakeeper.core.event.EventRecord;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.store.Inbox;
+import org.seakeeper.core.store.QuarantinedEvent;
 
 /** The inbox on the {@code events} table, inside one transaction's handle. Not thread-safe. */
 final class SqlInbox implements Inbox {
@@ -108,7 +109,8 @@ final class SqlInbox implements Inbox {
     var q =
         h.createQuery(
                 "SELECT id, payload, received_at, processed_at FROM events WHERE processed_at IS"
-                    + " NULL"
+                    + " NULL AND NOT EXISTS (SELECT 1 FROM quarantined_events q WHERE q.event_id ="
+                    + " events.id)"
                     + skip
                     + " ORDER BY id LIMIT :limit")
             .bind("limit", limit);
@@ -140,5 +142,80 @@ final class SqlInbox implements Inbox {
   @Override
   public long count() {
     return h.createQuery("SELECT COUNT(*) FROM events").mapTo(Long.class).one();
+  }
+
+  private static final String EVENT_COLUMNS = "e.id, e.payload, e.received_at, e.processed_at";
+
+  private EventRecord event(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new EventRecord(
+        rs.getLong("id"),
+        codec.decode(rs.getString("payload")),
+        Sql.requiredInstant(rs, "received_at"),
+        Sql.instant(rs, "processed_at"));
+  }
+
+  @Override
+  public Optional<EventRecord> event(long eventId) {
+    return h.createQuery("SELECT " + EVENT_COLUMNS + " FROM events e WHERE e.id = :id")
+        .bind("id", eventId)
+        .map((rs, ctx) -> event(rs))
+        .findOne();
+  }
+
+  @Override
+  public void quarantine(long eventId, String reason, Instant at) {
+    Optional<EventRecord> e = event(eventId);
+    if (e.isEmpty() || e.get().processedAt().isPresent() || quarantined(eventId).isPresent()) {
+      throw new IllegalArgumentException("no unprocessed, unquarantined event " + eventId);
+    }
+    h.createUpdate(
+            "INSERT INTO quarantined_events (event_id, connection, quarantined_at, reason) VALUES"
+                + " (:id, :connection, :at, :reason)")
+        .bind("id", eventId)
+        .bind("connection", e.get().event().connection())
+        .bind("at", Sql.timestamp(at))
+        .bind("reason", reason)
+        .execute();
+  }
+
+  private static final String QUARANTINED =
+      "SELECT "
+          + EVENT_COLUMNS
+          + ", q.quarantined_at, q.reason FROM quarantined_events q JOIN events e ON e.id ="
+          + " q.event_id";
+
+  private QuarantinedEvent quarantinedRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new QuarantinedEvent(
+        event(rs), Sql.requiredInstant(rs, "quarantined_at"), rs.getString("reason"));
+  }
+
+  @Override
+  public Optional<QuarantinedEvent> quarantined(long eventId) {
+    return h.createQuery(QUARANTINED + " WHERE q.event_id = :id")
+        .bind("id", eventId)
+        .map((rs, ctx) -> quarantinedRow(rs))
+        .findOne();
+  }
+
+  @Override
+  public List<QuarantinedEvent> quarantinedLatest(int limit) {
+    return h.createQuery(
+            QUARANTINED + " ORDER BY q.quarantined_at DESC, q.event_id DESC LIMIT :limit")
+        .bind("limit", limit)
+        .map((rs, ctx) -> quarantinedRow(rs))
+        .list();
+  }
+
+  @Override
+  public long quarantinedCount() {
+    return h.createQuery("SELECT COUNT(*) FROM quarantined_events").mapTo(Long.class).one();
+  }
+
+  @Override
+  public boolean release(long eventId) {
+    return h.createUpdate("DELETE FROM quarantined_events WHERE event_id = :id")
+            .bind("id", eventId)
+            .execute()
+        > 0;
   }
 }

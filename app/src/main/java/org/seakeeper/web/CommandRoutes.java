@@ -11,23 +11,30 @@ import java.util.Set;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.scheduler.SchedulerCommands;
 import org.seakeeper.core.scheduler.SchedulerCommands.CommandResult;
+import org.seakeeper.core.store.BuildQueries;
 
 /**
- * The state-changing endpoints (all POST, admin token required): cancel, retry, trigger. They only
- * pass commands to the scheduler and map its {@link CommandResult} to HTTP.
+ * The state-changing endpoints (all POST, admin token required): cancel, retry, trigger, the gate
+ * queue verbs, retry and drop of a quarantined event (and the admin's list of those events). They
+ * only pass commands to the scheduler and map its {@link CommandResult} to HTTP.
  */
 final class CommandRoutes {
   private static final List<String> TRIGGER_FIELDS =
       List.of("connection", "project", "pipeline", "ref");
 
+  /** Most quarantined events {@code GET /api/v1/events/quarantined} lists. */
+  static final int MAX_QUARANTINED = 500;
+
   private final SchedulerCommands commands;
   private final AdminAuth auth;
   private final Links links;
+  private final BuildQueries queries;
 
-  CommandRoutes(SchedulerCommands commands, AdminAuth auth, Links links) {
+  CommandRoutes(SchedulerCommands commands, AdminAuth auth, Links links, BuildQueries queries) {
     this.commands = commands;
     this.auth = auth;
     this.links = links;
+    this.queries = queries;
   }
 
   void install(RoutesConfig routes) {
@@ -41,6 +48,43 @@ final class CommandRoutes {
     routes.post("/api/v1/queues/dequeue", ctx -> onChange(ctx, "dequeue", commands::dequeue));
     routes.post("/api/v1/queues/enqueue", ctx -> onChange(ctx, "enqueue", commands::enqueue));
     routes.post("/api/v1/queues/promote", ctx -> onChange(ctx, "promote", commands::promote));
+    routes.get("/api/v1/events/quarantined", this::quarantined);
+    routes.post(
+        "/api/v1/events/{id}/retry",
+        ctx -> onEvent(ctx, "retry", (id, by) -> commands.retryEvent(id, by)));
+    routes.post(
+        "/api/v1/events/{id}/drop",
+        ctx -> onEvent(ctx, "drop", (id, by) -> commands.dropEvent(id, by)));
+  }
+
+  /** Quarantined events (admin token: they name changes, embargoed ones too), latest first. */
+  private void quarantined(Context ctx) {
+    auth.require(ctx, "list quarantined events");
+    String raw = ctx.queryParam("limit");
+    int limit = 100;
+    if (raw != null) {
+      long n = BuildListParams.parseLong(raw).orElse(-1L);
+      if (n < 1 || n > MAX_QUARANTINED) {
+        throw ApiError.badRequest(
+            "'limit' must be an integer from 1 to " + MAX_QUARANTINED + ", not '" + raw + "'.");
+      }
+      limit = (int) n;
+    }
+    Map<String, Object> body = QuarantineJson.summary(queries, limit);
+    body.put("events", body.remove("latest"));
+    ctx.json(body);
+  }
+
+  /** Retry or drop of a quarantined inbox event. */
+  private void onEvent(Context ctx, String verb, BuildCommand command) {
+    String raw = ctx.pathParam("id");
+    String action = verb + " event " + raw;
+    String who = auth.require(ctx, action);
+    long id =
+        BuildListParams.parseLong(raw)
+            .filter(n -> n > 0)
+            .orElseThrow(() -> new ApiError(404, "not_found", "There is no event " + raw + "."));
+    respond(ctx, who, action, command.run(id, who));
   }
 
   private interface ChangeCommand {

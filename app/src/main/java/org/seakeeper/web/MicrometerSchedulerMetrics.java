@@ -153,4 +153,25 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
       }
     }
   }
+
+  /**
+   * {@code seakeeper_events_quarantined}: inbox events set aside after failing again and again
+   * (waiting for an admin to retry or drop them), read from {@code count} at most once a second.
+   */
+  public void quarantined(java.util.function.LongSupplier count) {
+    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(0);
+    Gauge.builder(
+            "seakeeper.events.quarantined",
+            () -> {
+              long now = System.nanoTime();
+              long then = readAt.get();
+              if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
+                last.set(count.getAsLong());
+              }
+              return (double) last.get();
+            })
+        .description("Inbox events set aside after failing repeatedly, waiting for an admin")
+        .register(registry);
+  }
 }

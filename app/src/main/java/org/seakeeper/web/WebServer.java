@@ -123,7 +123,8 @@ public final class WebServer implements AutoCloseable {
               java.util.function.Function<io.javalin.http.Context, BuildQueries> view =
                   ctx -> auth.sees(ctx) ? everything : open;
               new ApiRoutes(view, services.logs(), links, streams).install(config.routes);
-              new CommandRoutes(services.commands(), auth, links).install(config.routes);
+              new CommandRoutes(services.commands(), auth, links, services.queries())
+                  .install(config.routes);
               new EmbargoRoutes(embargoes, auth, links).install(config.routes);
               new SecretRoutes(services.secrets(), auth).install(config.routes);
               new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy)

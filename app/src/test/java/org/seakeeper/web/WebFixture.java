@@ -229,6 +229,16 @@ final class WebFixture implements AutoCloseable {
     public CommandResult promote(String connection, String project, String change, String by) {
       return answer("promote " + connection + " " + project + " " + change + " by " + by);
     }
+
+    @Override
+    public CommandResult retryEvent(long eventId, String by) {
+      return answer("retry event " + eventId + " by " + by);
+    }
+
+    @Override
+    public CommandResult dropEvent(long eventId, String by) {
+      return answer("drop event " + eventId + " by " + by);
+    }
   }
 
   /**

@@ -51,6 +51,17 @@ public final class InMemoryStore implements Store {
     InMemoryGateState gate = new InMemoryGateState();
     TreeMap<String, Embargo> embargoes = new TreeMap<>();
     TreeMap<Long, List<ChangeRef>> dependencies = new TreeMap<>();
+    TreeMap<Long, org.seakeeper.core.store.QuarantinedEvent> quarantine = new TreeMap<>();
+
+    List<org.seakeeper.core.store.QuarantinedEvent> quarantinedLatest(int limit) {
+      return quarantine.values().stream()
+          .sorted(
+              java.util.Comparator.comparing(org.seakeeper.core.store.QuarantinedEvent::at)
+                  .thenComparing(org.seakeeper.core.store.QuarantinedEvent::eventId)
+                  .reversed())
+          .limit(limit)
+          .toList();
+    }
 
     /** Buildset id to the SHA-256 (hex) of its config source, and the sources by that hash. */
     TreeMap<Long, String> configSources = new TreeMap<>();
@@ -77,6 +88,7 @@ public final class InMemoryStore implements Store {
       s.gate = gate.copy();
       s.embargoes = new TreeMap<>(embargoes);
       s.dependencies = new TreeMap<>(dependencies);
+      s.quarantine = new TreeMap<>(quarantine);
       s.configSources = new TreeMap<>(configSources);
       s.configBlobs = new TreeMap<>(configBlobs);
       return s;
@@ -151,6 +163,20 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public List<org.seakeeper.core.store.QuarantinedEvent> quarantined(int limit) {
+      synchronized (InMemoryStore.this) {
+        return publicOnly ? List.of() : state.quarantinedLatest(limit);
+      }
+    }
+
+    @Override
+    public long quarantinedCount() {
+      synchronized (InMemoryStore.this) {
+        return publicOnly ? 0 : state.quarantine.size();
+      }
+    }
+
+    @Override
     public BuildQueries publicView() {
       return publicOnly ? this : new Queries(true);
     }
@@ -198,6 +224,7 @@ public final class InMemoryStore implements Store {
         public List<EventRecord> unprocessed(int limit, java.util.Set<String> except) {
           return s.events.values().stream()
               .filter(e -> e.processedAt().isEmpty() && !except.contains(e.event().connection()))
+              .filter(e -> !s.quarantine.containsKey(e.id()))
               .limit(limit)
               .toList();
         }
@@ -212,6 +239,44 @@ public final class InMemoryStore implements Store {
         @Override
         public long count() {
           return s.events.size();
+        }
+
+        @Override
+        public Optional<EventRecord> event(long eventId) {
+          return Optional.ofNullable(s.events.get(eventId));
+        }
+
+        @Override
+        public void quarantine(long eventId, String reason, Instant at) {
+          EventRecord e = s.events.get(eventId);
+          if (e == null || e.processedAt().isPresent() || s.quarantine.containsKey(eventId)) {
+            throw new IllegalArgumentException("no unprocessed, unquarantined event " + eventId);
+          }
+          s.quarantine.put(eventId, new org.seakeeper.core.store.QuarantinedEvent(e, at, reason));
+        }
+
+        @Override
+        public Optional<org.seakeeper.core.store.QuarantinedEvent> quarantined(long eventId) {
+          return Optional.ofNullable(s.quarantine.get(eventId))
+              .map(
+                  q ->
+                      new org.seakeeper.core.store.QuarantinedEvent(
+                          s.events.get(eventId), q.at(), q.reason()));
+        }
+
+        @Override
+        public List<org.seakeeper.core.store.QuarantinedEvent> quarantinedLatest(int limit) {
+          return s.quarantinedLatest(limit);
+        }
+
+        @Override
+        public long quarantinedCount() {
+          return s.quarantine.size();
+        }
+
+        @Override
+        public boolean release(long eventId) {
+          return s.quarantine.remove(eventId) != null;
         }
       };
     }

@@ -24,6 +24,7 @@ import org.seakeeper.core.store.Embargo;
 import org.seakeeper.core.store.Outbox;
 import org.seakeeper.core.store.OutboxEntry;
 import org.seakeeper.core.store.OutboxKind;
+import org.seakeeper.core.store.QuarantinedEvent;
 import org.seakeeper.core.store.Store;
 
 /**
@@ -256,6 +257,158 @@ public abstract class StoreContract {
     List<EventRecord> withoutReview =
         store.transaction(tx -> tx.inbox().unprocessed(100, java.util.Set.of("review")));
     assertThat(withoutReview).hasSize(6);
+  }
+
+  private <T> T inTx(java.util.function.Function<Store.Tx, T> work) {
+    return store.transaction(work);
+  }
+
+  private List<EventRecord> addEvents(String connection, int n) {
+    return store.transaction(
+        tx -> {
+          List<EventRecord> out = new java.util.ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            out.add(
+                tx.inbox()
+                    .add(
+                        new TriggerEvent.RefUpdated(
+                            connection, "demo", "refs/heads/main", "q" + i, "r" + i, ""),
+                        T0.plusSeconds(i))
+                    .orElseThrow());
+          }
+          return out;
+        });
+  }
+
+  @Test
+  void a_quarantined_event_leaves_the_unprocessed_list_until_released() {
+    List<EventRecord> all = addEvents("local", 3);
+    long id = all.get(1).id();
+    store.transaction(
+        tx -> {
+          tx.inbox().quarantine(id, "applying it failed 3 times: boom", T0.plusSeconds(60));
+          return null;
+        });
+    assertThat(unprocessed(10))
+        .extracting(EventRecord::id)
+        .containsExactly(all.get(0).id(), all.get(2).id());
+    assertThat(
+            this.<List<EventRecord>>inTx(
+                tx -> tx.inbox().unprocessed(10, java.util.Set.of("elsewhere"))))
+        .extracting(EventRecord::id)
+        .containsExactly(all.get(0).id(), all.get(2).id());
+    QuarantinedEvent q =
+        this.<Optional<QuarantinedEvent>>inTx(tx -> tx.inbox().quarantined(id)).orElseThrow();
+    assertThat(q.eventId()).isEqualTo(id);
+    assertThat(q.connection()).isEqualTo("local");
+    assertThat(q.at()).isEqualTo(T0.plusSeconds(60));
+    assertThat(q.reason()).isEqualTo("applying it failed 3 times: boom");
+    assertThat(q.event().event()).isEqualTo(all.get(1).event());
+    assertThat(q.event().processedAt()).isEmpty();
+    assertThat(this.<Long>inTx(tx -> tx.inbox().quarantinedCount())).isEqualTo(1L);
+    assertThat(store.queries().quarantinedCount()).isEqualTo(1L);
+    assertThat(store.queries().quarantined(10))
+        .extracting(QuarantinedEvent::eventId)
+        .containsExactly(id);
+    assertThat(store.queries().publicView().quarantined(10)).isEmpty();
+    assertThat(store.queries().publicView().quarantinedCount()).isZero();
+    assertThat(this.<Optional<QuarantinedEvent>>inTx(tx -> tx.inbox().quarantined(all.get(0).id())))
+        .isEmpty();
+
+    assertThat(this.<Boolean>inTx(tx -> tx.inbox().release(id))).isTrue();
+    assertThat(this.<Boolean>inTx(tx -> tx.inbox().release(id))).as("only once").isFalse();
+    assertThat(unprocessed(10))
+        .extracting(EventRecord::id)
+        .containsExactlyElementsOf(all.stream().map(EventRecord::id).toList());
+    assertThat(this.<Long>inTx(tx -> tx.inbox().quarantinedCount())).isZero();
+    assertThat(store.queries().quarantined(10)).isEmpty();
+  }
+
+  @Test
+  void quarantined_events_are_listed_most_recent_first_and_can_be_set_aside_again() {
+    List<EventRecord> all = addEvents("review", 4);
+    store.transaction(
+        tx -> {
+          tx.inbox().quarantine(all.get(0).id(), "first", T0.plusSeconds(10));
+          tx.inbox().quarantine(all.get(3).id(), "second", T0.plusSeconds(20));
+          tx.inbox().quarantine(all.get(2).id(), "third", T0.plusSeconds(30));
+          return null;
+        });
+    assertThat(this.<List<QuarantinedEvent>>inTx(tx -> tx.inbox().quarantinedLatest(2)))
+        .extracting(QuarantinedEvent::reason)
+        .containsExactly("third", "second");
+    assertThat(store.queries().quarantined(10))
+        .extracting(QuarantinedEvent::reason)
+        .containsExactly("third", "second", "first");
+    store.transaction(
+        tx -> {
+          tx.inbox().release(all.get(0).id());
+          tx.inbox().quarantine(all.get(0).id(), "again", T0.plusSeconds(40));
+          return null;
+        });
+    assertThat(store.queries().quarantined(1))
+        .singleElement()
+        .extracting(QuarantinedEvent::reason)
+        .isEqualTo("again");
+  }
+
+  @Test
+  void a_dropped_quarantined_event_is_processed_and_gone_from_the_quarantine() {
+    List<EventRecord> all = addEvents("local", 2);
+    long id = all.get(0).id();
+    store.transaction(
+        tx -> {
+          tx.inbox().quarantine(id, "boom", T0);
+          return null;
+        });
+    store.transaction(
+        tx -> {
+          assertThat(tx.inbox().release(id)).isTrue();
+          tx.inbox().markProcessed(id, T0.plusSeconds(5));
+          return null;
+        });
+    assertThat(unprocessed(10)).extracting(EventRecord::id).containsExactly(all.get(1).id());
+    assertThat(this.<Optional<EventRecord>>inTx(tx -> tx.inbox().event(id)))
+        .hasValueSatisfying(e -> assertThat(e.processedAt()).isPresent());
+    assertThat(this.<Optional<EventRecord>>inTx(tx -> tx.inbox().event(999_999))).isEmpty();
+    assertThat(store.queries().quarantinedCount()).isZero();
+  }
+
+  @Test
+  void only_an_unprocessed_known_event_can_be_quarantined_and_a_quarantine_rolls_back() {
+    List<EventRecord> all = addEvents("local", 2);
+    store.transaction(
+        tx -> {
+          tx.inbox().markProcessed(all.get(0).id(), T0);
+          return null;
+        });
+    assertThatThrownBy(
+            () ->
+                store.transaction(
+                    tx -> {
+                      tx.inbox().quarantine(999_999, "x", T0);
+                      return null;
+                    }))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                store.transaction(
+                    tx -> {
+                      tx.inbox().quarantine(all.get(0).id(), "x", T0);
+                      return null;
+                    }))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                store.transaction(
+                    tx -> {
+                      tx.inbox().quarantine(all.get(1).id(), "x", T0);
+                      tx.inbox().quarantine(all.get(1).id(), "twice", T0);
+                      return null;
+                    }))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.queries().quarantinedCount()).as("rolled back").isZero();
+    assertThat(unprocessed(10)).extracting(EventRecord::id).containsExactly(all.get(1).id());
   }
 
   @Test

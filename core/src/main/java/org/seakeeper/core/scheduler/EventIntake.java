@@ -65,6 +65,9 @@ final class EventIntake {
   private final ConcurrentLinkedQueue<Completion<Object>> completions =
       new ConcurrentLinkedQueue<>();
 
+  /** Events whose application threw, and how many times (until applied or quarantined). */
+  private final Map<Long, Integer> applyFailures = new HashMap<>();
+
   EventIntake(EffectPorts effects, Runnable wake) {
     this.effects = effects;
     this.wake = wake;
@@ -128,6 +131,56 @@ final class EventIntake {
   void forget(long eventId) {
     states.remove(eventId);
     connections.remove(eventId);
+  }
+
+  /** The event was applied: its earlier failures to apply are forgotten. */
+  void applied(long eventId) {
+    applyFailures.remove(eventId);
+  }
+
+  /**
+   * Applying the event threw (a bug on the scheduler's thread; the transaction rolled back). True
+   * when it has now failed {@value #MAX_FAILURES} times: the caller sets it aside (quarantine) and
+   * its connection's later events go on. Otherwise it is prepared and applied again after a
+   * backoff, its connection's later events waiting behind it.
+   */
+  boolean applyFailed(EventRecord e, Throwable error, Instant now) {
+    int n = applyFailures.merge(e.id(), 1, Integer::sum);
+    forget(e.id());
+    if (n >= MAX_FAILURES) {
+      applyFailures.remove(e.id());
+      effects
+          .incidents()
+          .report(
+              e.event().connection(),
+              "apply event " + e.id() + " failed " + n + " times; quarantined",
+              error,
+              false);
+      return true;
+    }
+    effects
+        .incidents()
+        .report(
+            e.event().connection(),
+            "apply event " + e.id() + " (attempt " + n + "; retried)",
+            error,
+            false);
+    states.put(e.id(), new Waiting<>(0, 0, now.plus(effects.backoff().delay(n, e.id()))));
+    connections.put(e.id(), e.event().connection());
+    return false;
+  }
+
+  /** An event left quarantine (an admin retries it): it starts over, no failure counted. */
+  void reset(long eventId) {
+    forget(eventId);
+    applyFailures.remove(eventId);
+  }
+
+  /** A failure for people: its message, or its class when it has none. */
+  static String describe(Throwable error) {
+    return error.getMessage() == null
+        ? error.getClass().getSimpleName()
+        : error.getClass().getSimpleName() + ": " + error.getMessage();
   }
 
   /**

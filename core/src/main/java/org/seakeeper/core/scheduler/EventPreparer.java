@@ -18,14 +18,28 @@ import org.seakeeper.core.model.RepoRef;
  * (what it reads of the scheduler's state is captured before the call or published safely).
  */
 final class EventPreparer {
-  /** What an event needs from the network. */
+  /**
+   * What an event needs from the network. {@code givenUp}: why its preparation was given up (the
+   * change gets an error result and the event is quarantined instead of marked processed).
+   */
   record Prepared(
       Optional<TrustedConfigSource.Reload> reload,
       TierPolicy.Decision decision,
       ConfigOutcome config,
       Optional<byte[]> source,
       Set<String> changed,
-      CheckDependencies.Decision deps) {
+      CheckDependencies.Decision deps,
+      Optional<String> givenUp) {
+    Prepared(
+        Optional<TrustedConfigSource.Reload> reload,
+        TierPolicy.Decision decision,
+        ConfigOutcome config,
+        Optional<byte[]> source,
+        Set<String> changed,
+        CheckDependencies.Decision deps) {
+      this(reload, decision, config, source, changed, deps, Optional.empty());
+    }
+
     static Prepared nothing(
         Optional<TrustedConfigSource.Reload> reload, TierPolicy.Decision decision) {
       return new Prepared(
@@ -121,7 +135,12 @@ final class EventPreparer {
         new ConfigOutcome.Unreadable(why),
         Optional.empty(),
         Set.of(),
-        new CheckDependencies.AsIs());
+        new CheckDependencies.AsIs(),
+        Optional.of(
+            "preparing it failed "
+                + EventIntake.MAX_FAILURES
+                + " times: "
+                + EventIntake.describe(error)));
   }
 
   private Set<String> changedFiles(Trigger t) {

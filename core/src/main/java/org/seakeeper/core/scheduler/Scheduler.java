@@ -239,11 +239,37 @@ public final class Scheduler implements SchedulerCommands {
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
       progress = true;
-      if (!apply(r.event(), r.prepared())) {
-        break; // the trusted config changed: the others were prepared against the old one
+      try {
+        if (!apply(r.event(), r.prepared())) {
+          break; // the trusted config changed: the others were prepared against the old one
+        }
+        intake.applied(r.event().id());
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError x) {
+        // A bug while applying (its transaction rolled back): tried again after a backoff, and
+        // set aside after the third time so that the events behind it go on.
+        if (intake.applyFailed(r.event(), x, now)) {
+          quarantine(
+              r.event(),
+              "applying it failed "
+                  + EventIntake.MAX_FAILURES
+                  + " times: "
+                  + EventIntake.describe(x),
+              now);
+        }
+        break; // the rest of the window is looked at again in the next step
       }
     }
     return progress;
+  }
+
+  private void quarantine(EventRecord e, String reason, Instant now) {
+    ports
+        .store()
+        .transaction(
+            tx -> {
+              tx.inbox().quarantine(e.id(), reason, now);
+              return null;
+            });
   }
 
   /**
@@ -326,7 +352,12 @@ public final class Scheduler implements SchedulerCommands {
                           }
                         });
               }
-              tx.inbox().markProcessed(e.id(), now);
+              if (p.givenUp().isPresent()) {
+                // The change got its error result; the event is set aside for an admin.
+                tx.inbox().quarantine(e.id(), p.givenUp().get(), now);
+              } else {
+                tx.inbox().markProcessed(e.id(), now);
+              }
               return null;
             });
     ports.metrics().eventReceived();
@@ -791,6 +822,68 @@ public final class Scheduler implements SchedulerCommands {
                   "build " + next.id() + " queued (attempt " + next.attempt() + ") by " + by,
                   next.id());
             });
+  }
+
+  @Override
+  public CommandResult retryEvent(long eventId, String by) {
+    CommandResult r =
+        ports
+            .store()
+            .transaction(
+                tx ->
+                    onQuarantined(
+                        tx,
+                        eventId,
+                        () -> {
+                          tx.inbox().release(eventId);
+                          return CommandResult.accepted(
+                              "event " + eventId + " is back in the inbox (retried by " + by + ")",
+                              0);
+                        }));
+    if (r.ok()) {
+      intake.reset(eventId);
+      wake.run();
+    }
+    return r;
+  }
+
+  @Override
+  public CommandResult dropEvent(long eventId, String by) {
+    Instant now = clock.instant();
+    return ports
+        .store()
+        .transaction(
+            tx ->
+                onQuarantined(
+                    tx,
+                    eventId,
+                    () -> {
+                      tx.inbox().release(eventId);
+                      tx.inbox().markProcessed(eventId, now);
+                      intake.reset(eventId);
+                      return CommandResult.done(
+                          "event " + eventId + " dropped by " + by + "; nothing was built", 0);
+                    }));
+  }
+
+  /** {@code work} on a quarantined event; 404 for an unknown event, 409 for one not quarantined. */
+  private static CommandResult onQuarantined(
+      Store.Tx tx, long eventId, java.util.function.Supplier<CommandResult> work) {
+    Optional<EventRecord> e = tx.inbox().event(eventId);
+    if (e.isEmpty()) {
+      return CommandResult.refused(404, "not_found", "no event " + eventId);
+    }
+    if (tx.inbox().quarantined(eventId).isEmpty()) {
+      return CommandResult.refused(
+          409,
+          "not_quarantined",
+          "event "
+              + eventId
+              + " is not quarantined ("
+              + (e.get().processedAt().isPresent() ? "already processed" : "still being handled")
+              + ")");
+    }
+    return work.get();
   }
 
   @Override

@@ -22,6 +22,18 @@ public interface SchedulerCommands {
   CommandResult retry(long buildId, String by);
 
   /**
+   * Puts a quarantined event back into the inbox, unprocessed, its failures forgotten: it is
+   * prepared and applied again. 404 for an unknown event, 409 for one that is not quarantined.
+   */
+  CommandResult retryEvent(long eventId, String by);
+
+  /**
+   * Ends a quarantined event: marked processed, nothing built from it. 404 for an unknown event,
+   * 409 for one that is not quarantined.
+   */
+  CommandResult dropEvent(long eventId, String by);
+
+  /**
    * Starts {@code pipeline} on {@code ref} of a project (docs/contracts.md §1: refs must fit the
    * pipeline).
    */

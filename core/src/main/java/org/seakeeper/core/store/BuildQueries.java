@@ -18,6 +18,15 @@ public interface BuildQueries {
   java.util.Map<org.seakeeper.core.build.BuildStatus, Long> countByStatus();
 
   /**
+   * Events set aside after failing again and again (admins only: {@link #publicView()} lists and
+   * counts none), the most recently set aside first.
+   */
+  List<QuarantinedEvent> quarantined(int limit);
+
+  /** Number of quarantined events (none in {@link #publicView()}). */
+  long quarantinedCount();
+
+  /**
    * The same reads as someone without the admin token gets them (docs/contracts.md §6): builds and
    * buildsets of unpublished embargoes are neither listed, counted nor found. Filtered in the
    * store's query, so paging with {@code before} and {@code limit} stays exact.

@@ -26,4 +26,29 @@ public interface Inbox {
 
   /** Number of events ever received (for metrics). */
   long count();
+
+  /** The event with this id, processed or not; empty when there is none. */
+  Optional<EventRecord> event(long eventId);
+
+  /**
+   * Sets an unprocessed event aside: {@link #unprocessed} no longer returns it until {@link
+   * #release}d. Fails (IllegalArgumentException) for an unknown, processed or already quarantined
+   * event.
+   */
+  void quarantine(long eventId, String reason, Instant at);
+
+  /** The quarantine of an event; empty when it is not quarantined. */
+  Optional<QuarantinedEvent> quarantined(long eventId);
+
+  /** Quarantined events, the most recently set aside first. */
+  List<QuarantinedEvent> quarantinedLatest(int limit);
+
+  /** Number of quarantined events. */
+  long quarantinedCount();
+
+  /**
+   * Ends an event's quarantine: it is unprocessed again (or, after {@link #markProcessed}, done).
+   * False when it was not quarantined.
+   */
+  boolean release(long eventId);
 }
