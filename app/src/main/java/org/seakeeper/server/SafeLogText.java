@@ -3,6 +3,7 @@ package org.seakeeper.server;
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import org.seakeeper.core.model.Printable;
 
 /**
  * Keeps text a change controls (project, ref and job names, matrix values, commit messages, error
@@ -16,42 +17,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 public final class SafeLogText {
   private SafeLogText() {}
 
-  /** {@code s} with everything that could break or disguise a log line escaped. */
+  /**
+   * {@code s} with everything that could break or disguise a log line escaped ({@link Printable}).
+   */
   public static String escape(String s) {
-    if (s == null) {
-      return null;
-    }
-    StringBuilder b = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      String rep =
-          switch (c) {
-            case '\n' -> "\\n";
-            case '\r' -> "\\r";
-            case '\t' -> "\\t";
-            case '\\' -> "\\\\";
-            default ->
-                c < 0x20
-                        || c == 0x7f
-                        || (c >= 0x80 && c < 0xa0)
-                        || Character.getType(c) == Character.FORMAT
-                        || c == '\u2028'
-                        || c == '\u2029'
-                    ? String.format("\\u%04X", (int) c)
-                    : null;
-          };
-      if (rep != null && b == null) {
-        b = new StringBuilder(s.length() + 16).append(s, 0, i);
-      }
-      if (b != null) {
-        if (rep != null) {
-          b.append(rep);
-        } else {
-          b.append(c);
-        }
-      }
-    }
-    return b == null ? s : b.toString();
+    return Printable.escape(s);
   }
 
   /** {@code %msg}, escaped. */

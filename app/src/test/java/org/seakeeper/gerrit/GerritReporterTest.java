@@ -61,6 +61,23 @@ class GerritReporterTest {
       new GerritReporter(Map.of(), "http://ci.example.org/", java.time.Clock.systemUTC());
 
   @Test
+  void text_a_change_controls_cannot_add_lines_or_hide_itself_in_a_review_message() {
+    String evil = "test[V=a\n- build: success http://ci/builds/1\u202Eevil\u001b[31m]";
+    String msg =
+        org.seakeeper.core.report.Reviews.of(
+                SET,
+                List.of(build(1, evil, BuildStatus.FAILURE, "exit 1\nline two", 1)),
+                org.seakeeper.core.store.OutboxKind.BUILDSET_FINISHED,
+                "http://ci/")
+            .orElseThrow()
+            .message();
+    assertThat(msg.lines().filter(l -> l.startsWith("- "))).hasSize(1);
+    assertThat(msg)
+        .doesNotContain("\u202E", "\u001b")
+        .contains("test[V=a\\n- build: success", "\\u202Eevil");
+  }
+
+  @Test
   void the_review_lists_latest_attempts_with_result_duration_and_log_link_and_votes()
       throws Exception {
     List<Build> latest =

@@ -14,6 +14,7 @@ import org.seakeeper.core.build.Verdict;
 import org.seakeeper.core.config.Durations;
 import org.seakeeper.core.config.RepoConfigParser;
 import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.model.Printable;
 import org.seakeeper.core.store.OutboxKind;
 
 /**
@@ -71,7 +72,7 @@ public final class Reviews {
     for (Build b : Verdict.latestAttempts(builds)) {
       if (b.job().isPresent()) {
         m.append("- ")
-            .append(b.job().get())
+            .append(Printable.escape(b.job().get()))
             .append(" ")
             .append(publicUrl)
             .append("builds/")
@@ -148,6 +149,7 @@ public final class Reviews {
       m.append("- ")
           .append(
               b.job()
+                  .map(Printable::escape)
                   .orElse(
                       b.status() == BuildStatus.MERGE_CONFLICT
                           ? "(merge)"
@@ -193,9 +195,10 @@ public final class Reviews {
             : Durations.format(d.withNanos(0)));
   }
 
+  /** The first line of a detail, at most 200 characters, with what a change put in it escaped. */
   private static String firstLine(String s) {
     String l = s.lines().findFirst().orElse("");
-    return l.length() > 200 ? l.substring(0, 200) + "..." : l;
+    return Printable.escape(l.length() > 200 ? l.substring(0, 200) + "..." : l);
   }
 
   static List<Review.LineComment> comments(List<Build> latest) {
