@@ -126,23 +126,20 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
       java.util.function.Supplier<java.util.List<org.seakeeper.core.store.Outbox.PendingCount>>
           counts,
       java.util.List<String> connections) {
-    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> last =
-        new java.util.concurrent.atomic.AtomicReference<>(java.util.Map.of());
-    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(0);
+    java.util.function.Supplier<java.util.Map<String, Long>> byKey =
+        atMostOnceASecond(
+            () -> {
+              java.util.Map<String, Long> m = new java.util.HashMap<>();
+              counts
+                  .get()
+                  .forEach(
+                      c ->
+                          m.merge(c.connection() + "\u0000" + c.kind().id(), c.count(), Long::sum));
+              return m;
+            },
+            java.util.Map.of());
     java.util.function.Function<String, Double> count =
-        key -> {
-          long now = System.nanoTime();
-          long then = readAt.get();
-          if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
-            java.util.Map<String, Long> m = new java.util.HashMap<>();
-            counts
-                .get()
-                .forEach(
-                    c -> m.merge(c.connection() + "\u0000" + c.kind().id(), c.count(), Long::sum));
-            last.set(m);
-          }
-          return (double) last.get().getOrDefault(key, 0L);
-        };
+        key -> (double) byKey.get().getOrDefault(key, 0L);
     for (String c : connections) {
       for (org.seakeeper.core.store.OutboxKind k : org.seakeeper.core.store.OutboxKind.values()) {
         String key = c + "\u0000" + k.id();
@@ -159,19 +156,28 @@ public final class MicrometerSchedulerMetrics implements SchedulerMetrics {
    * (waiting for an admin to retry or drop them), read from {@code count} at most once a second.
    */
   public void quarantined(java.util.function.LongSupplier count) {
-    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(0);
-    Gauge.builder(
-            "seakeeper.events.quarantined",
-            () -> {
-              long now = System.nanoTime();
-              long then = readAt.get();
-              if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
-                last.set(count.getAsLong());
-              }
-              return (double) last.get();
-            })
+    java.util.function.Supplier<Long> cached = atMostOnceASecond(count::getAsLong, 0L);
+    Gauge.builder("seakeeper.events.quarantined", () -> (double) cached.get())
         .description("Inbox events set aside after failing repeatedly, waiting for an admin")
         .register(registry);
+  }
+
+  /**
+   * {@code read}'s value, read again at most once a second (a scrape reads each gauge; the store is
+   * asked once for all of them); {@code initial} until the first read.
+   */
+  static <T> java.util.function.Supplier<T> atMostOnceASecond(
+      java.util.function.Supplier<T> read, T initial) {
+    java.util.concurrent.atomic.AtomicReference<T> last =
+        new java.util.concurrent.atomic.AtomicReference<>(initial);
+    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong(0);
+    return () -> {
+      long now = System.nanoTime();
+      long then = readAt.get();
+      if ((then == 0 || now - then > 1_000_000_000L) && readAt.compareAndSet(then, now)) {
+        last.set(read.get());
+      }
+      return last.get();
+    };
   }
 }

@@ -39,4 +39,15 @@ public record EffectPorts(
       java.util.function.Consumer<Calls.Result<T>> done) {
     calls.start(new Calls.Call<>(connection, what, timeout, work), done);
   }
+
+  /**
+   * A call to {@code connection} failed: an outage marks the connection's health, and either way
+   * the failure is reported with {@code context} (what was being done, for whom), never dropped.
+   */
+  public void failed(String connection, String context, Calls.Failed<?> f, java.time.Instant now) {
+    if (f.outage()) {
+      health.failed(connection, String.valueOf(f.error().getMessage()), now);
+    }
+    incidents.report(connection, context, f.error(), f.outage());
+  }
 }

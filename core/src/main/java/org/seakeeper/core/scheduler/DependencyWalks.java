@@ -100,18 +100,11 @@ final class DependencyWalks {
           int n = failures.merge(k, 1, Integer::sum);
           walking.put(k, Optional.of(now.plus(effects.backoff().delay(n, k))));
           failed.put(k, d.change());
-          if (f.outage()) {
-            effects
-                .health()
-                .failed(d.change().connection(), String.valueOf(f.error().getMessage()), now);
-          }
-          effects
-              .incidents()
-              .report(
-                  d.change().connection(),
-                  "resolving the dependencies of " + d.change() + " (attempt " + n + "; retried)",
-                  f.error(),
-                  f.outage());
+          effects.failed(
+              d.change().connection(),
+              "resolving the dependencies of " + d.change() + " (attempt " + n + "; retried)",
+              f,
+              now);
         }
       }
     }

@@ -239,27 +239,18 @@ final class EventIntake {
         case Calls.Failed<Object> f -> {
           int failures = c.failures() + 1;
           int bugs = flight.bugs() + (f.outage() ? 0 : 1);
-          if (f.outage()) {
-            effects.health().failed(c.connection(), String.valueOf(f.error().getMessage()), now);
-          }
-          if (bugs >= MAX_FAILURES) {
-            effects
-                .incidents()
-                .report(
-                    c.connection(),
-                    c.what() + " failed " + bugs + " times; given up, the change is told why",
-                    f.error(),
-                    false);
+          boolean givenUp = bugs >= MAX_FAILURES; // only failures other than outages count
+          effects.failed(
+              c.connection(),
+              givenUp
+                  ? c.what() + " failed " + bugs + " times; given up, the change is told why"
+                  : c.what() + " (attempt " + failures + "; retried)",
+              f,
+              now);
+          if (givenUp) {
             states.put(c.eventId(), new Done<>(giveUp.apply(flight.event(), f.error())));
             continue;
           }
-          effects
-              .incidents()
-              .report(
-                  c.connection(),
-                  c.what() + " (attempt " + failures + "; retried)",
-                  f.error(),
-                  f.outage());
           states.put(
               c.eventId(),
               new Waiting<>(

@@ -154,24 +154,19 @@ final class OutboxDelivery {
         }
         case Calls.Ok<?> ok -> retry(e, "the reporter asked to try again later", now);
         case Calls.Failed<?> f -> {
-          if (f.outage()) {
-            effects.health().failed(conn, String.valueOf(f.error().getMessage()), now);
-          }
-          effects
-              .incidents()
-              .report(
-                  conn,
-                  e.kind()
-                      + " of buildset "
-                      + e.buildsetId()
-                      + " ("
-                      + x.buildset().project()
-                      + x.buildset().change().map(c -> " change " + c).orElse("")
-                      + "), attempt "
-                      + (e.attempts() + 1)
-                      + "; retried",
-                  f.error(),
-                  f.outage());
+          effects.failed(
+              conn,
+              e.kind()
+                  + " of buildset "
+                  + e.buildsetId()
+                  + " ("
+                  + x.buildset().project()
+                  + x.buildset().change().map(c -> " change " + c).orElse("")
+                  + "), attempt "
+                  + (e.attempts() + 1)
+                  + "; retried",
+              f,
+              now);
           retry(e, String.valueOf(f.error().getMessage()), now);
         }
       }

@@ -151,16 +151,11 @@ final class SpeculativeMerges {
         case Calls.Failed<List<Outcome>> f -> {
           int n = d.failures() + 1;
           ChangeRef last = d.batch().getLast().run().change();
-          if (f.outage()) {
-            effects.health().failed(last.connection(), String.valueOf(f.error().getMessage()), now);
-          }
-          effects
-              .incidents()
-              .report(
-                  last.connection(),
-                  "speculative merge for " + last + " (attempt " + n + "; retried)",
-                  f.error(),
-                  f.outage());
+          effects.failed(
+              last.connection(),
+              "speculative merge for " + last + " (attempt " + n + "; retried)",
+              f,
+              now);
           for (Job j : d.batch()) {
             if (wanted.test(j.run())) {
               retries.put(
