@@ -244,7 +244,7 @@ public final class EventToStart {
    * and bwrap command line (BwrapCommand.build) for a prepared execution directory; C:
    * BubblewrapExecutor.start on a plain directory (workspace, /etc files, cgroups, launcher, bwrap,
    * bash) until the job runs; D: the same on a git commit not seen before (C plus the per-commit
-   * GitSnapshot); E: GitSnapshot.make alone.
+   * GitPack and the checkout in the sandbox); E: GitPack.write alone.
    */
   static void breakdown(Stats.Report report, Path dir, int k) throws Exception {
     Path root = dir.resolve("breakdown");
@@ -266,10 +266,18 @@ public final class EventToStart {
     Path empty = Files.createDirectories(root.resolve("empty"));
     List<String> commits =
         BenchServer.git(dir.resolve("repo.git"), "rev-list", "main").lines().toList();
-    var snapshot =
-        Class.forName("org.seakeeper.sandbox.GitSnapshot")
-            .getDeclaredMethod("make", Path.class, String.class, Path.class);
-    snapshot.setAccessible(true);
+    var pack =
+        Class.forName("org.seakeeper.sandbox.GitPack")
+            .getDeclaredMethod(
+                "write",
+                Path.class,
+                String.class,
+                int.class,
+                Path.class,
+                Path.class,
+                java.time.Duration.class,
+                java.util.function.Consumer.class);
+    pack.setAccessible(true);
     String[] bwrap = bareBwrap();
     String[] full = seakeeperCommand(root, user);
     String tag = "skbench-" + ProcessHandle.current().pid() + "-";
@@ -277,11 +285,6 @@ public final class EventToStart {
     var workspaces = new org.seakeeper.sandbox.Workspaces(root.resolve("ws"));
     var cgroups = org.seakeeper.sandbox.Cgroups.system();
     String head = commits.getFirst();
-    workspaces.create(
-        "trusted",
-        tag + "warm",
-        org.seakeeper.core.executor.Checkout.gitCommit(repo, head),
-        user); // snapshot of head made once
     int[] round = {0};
     interface Op {
       double run() throws Exception;
@@ -323,29 +326,28 @@ public final class EventToStart {
                         repo, commits.get((2 * round[0] + 1) % commits.size())),
                     List.of())));
     ops.put(
-        "E GitSnapshot.make alone (new commit)",
+        "E GitPack.write alone (new commit)",
         () -> {
-          Path snap = root.resolve("snap-" + round[0]);
+          Path out = Files.createDirectories(root.resolve("pack-" + round[0]));
           long t0 = System.nanoTime();
-          snapshot.invoke(
+          pack.invoke(
               null,
               dir.resolve("repo.git"),
               commits.get((2 * round[0] + 2) % commits.size()),
-              snap);
+              org.seakeeper.core.executor.Checkout.DEFAULT_DEPTH,
+              out.resolve("p.pack"),
+              out.resolve("p.shallow"),
+              java.time.Duration.ofMinutes(1),
+              (java.util.function.Consumer<Process>) p -> {});
           double v = (System.nanoTime() - t0) / 1e6;
-          BenchServer.deleteTree(snap);
+          BenchServer.deleteTree(out);
           return v;
         });
     ops.put(
-        "F workspace of a snapshot: create + delete",
+        "F execution directories: create + delete",
         () -> {
           long t0 = System.nanoTime();
-          Path exec =
-              workspaces.create(
-                  "trusted",
-                  tag + "f" + round[0],
-                  org.seakeeper.core.executor.Checkout.gitCommit(repo, head),
-                  user);
+          Path exec = workspaces.create("trusted", tag + "f" + round[0], user);
           org.seakeeper.sandbox.Workspaces.delete(exec);
           return (System.nanoTime() - t0) / 1e6;
         });
@@ -394,7 +396,7 @@ public final class EventToStart {
     Stats b = wall.get("B Seakeeper launcher + bwrap args (spawn -> exit)");
     Stats c = wall.get("C executor.start, plain dir -> job running");
     Stats d = wall.get("D executor.start, new git commit -> job running");
-    Stats e = wall.get("E GitSnapshot.make alone (new commit)");
+    Stats e = wall.get("E GitPack.write alone (new commit)");
     report.line(
         String.format(
             Locale.ROOT,

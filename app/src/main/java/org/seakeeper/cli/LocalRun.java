@@ -116,7 +116,7 @@ final class LocalRun {
             plan.tier(),
             plan.network(),
             j.job().variables(),
-            checkout,
+            checkout.withDepth(j.job().checkoutDepth()),
             j.job().artifacts());
     BufferedWriter log =
         Files.newBufferedWriter(

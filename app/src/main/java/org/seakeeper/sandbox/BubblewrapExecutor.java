@@ -3,7 +3,6 @@ package org.seakeeper.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.executor.ExecutionRequest;
 import org.seakeeper.core.executor.GuardedExecutor;
 import org.seakeeper.core.executor.JobOutcome;
@@ -90,6 +90,8 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final AtomicReference<String> killedFor = new AtomicReference<>();
     private volatile Process process;
+    private final java.util.Set<Process> helpers =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Cgroups.Handle cgroup;
 
     Run(ExecutionRequest r, OutputSink out) {
@@ -110,6 +112,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
     }
 
     private void kill() {
+      helpers.forEach(Process::destroyForcibly);
       Process p = process;
       if (p != null) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -123,6 +126,8 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
 
     void execute() {
       long start = System.nanoTime();
+      // The job's timeout covers preparing its workspace as well as running it.
+      long deadline = start + r.timeout().toNanos();
       Path execDir = null;
       JobOutcome outcome;
       List<String> collected = List.of();
@@ -131,15 +136,17 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
         // Names on disk and in cgroupfs are shared by every Seakeeper process on the host:
         // make them unique to this process and execution, not just to the request.
         String local = r.id() + "-" + PID + "-" + SEQ.incrementAndGet();
-        execDir = workspaces.create(r.tier().id(), local, r.checkout(), user);
-        workspaces.createDependencies(execDir, r.dependencies(), user);
-        prepare(execDir, user);
+        execDir = workspaces.create(r.tier().id(), local, user);
         Cgroups.Attempt attempt = cgroups.create(local, settings.memoryBytes(), settings.pidsMax());
         attempt
             .unavailable()
             .ifPresent(why -> warnings.accept("memory and pids limits not applied: " + why));
         cgroup = attempt.handle().orElse(null);
-        outcome = runProcess(execDir, user);
+        outcome = checkOut(execDir, user, deadline);
+        if (outcome == null) {
+          prepare(execDir, user);
+          outcome = runProcess(execDir, user, deadline);
+        }
         if (outcome.succeeded() && !r.artifacts().isEmpty()) {
           collected =
               Artifacts.collect(
@@ -149,6 +156,8 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
                   Artifacts.Limits.DEFAULT,
                   () -> killedFor.get() != null);
         }
+      } catch (GitPack.OutOfTime e) {
+        outcome = timedOut(" while its workspace was checked out");
       } catch (LimitExceeded e) {
         outcome = new JobOutcome.LimitExceeded(e.getMessage());
       } catch (IOException | RuntimeException e) {
@@ -167,16 +176,138 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       result.complete(new Result(outcome, Duration.ofNanos(System.nanoTime() - start), collected));
     }
 
-    private void prepare(Path execDir, HostUser user) throws IOException {
-      Path script = execDir.resolve("job.sh");
-      Files.writeString(script, r.script().endsWith("\n") ? r.script() : r.script() + "\n");
-      if (user.switchUser()) {
-        Workspaces.own(script, user);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("r--------"));
+    private JobOutcome timedOut(String when) {
+      killedFor.compareAndSet(null, "timeout");
+      out.line(
+          "seakeeper: killed after the "
+              + org.seakeeper.core.config.Durations.format(r.timeout())
+              + " timeout"
+              + when);
+      return new JobOutcome.TimedOut(r.timeout());
+    }
+
+    /**
+     * Fills the workspace and the dependency checkouts: git commits are packed here from the source
+     * (read-only, within the tree limits) and checked out in a sandbox as the tier's user; plain
+     * directories are copied. Returns null when all is ready, else the job's outcome.
+     */
+    private JobOutcome checkOut(Path execDir, HostUser user, long deadline) throws IOException {
+      List<String> args = new ArrayList<>();
+      List<Checkout> git = new ArrayList<>();
+      List<String> targets = new ArrayList<>();
+      place(execDir.resolve("workspace"), BwrapCommand.WORKSPACE, r.checkout(), user, git, targets);
+      Path depsRoot = execDir.resolve("deps");
+      for (org.seakeeper.core.executor.DependencyCheckout d : r.dependencies()) {
+        Path dir = depsRoot.resolve(d.relativePath()).normalize();
+        if (!dir.startsWith(depsRoot) || dir.equals(depsRoot)) {
+          throw new IOException(
+              "dependency checkout outside the execution directory: " + d.relativePath());
+        }
+        place(
+            dir,
+            BwrapCommand.DEPS + "/" + depsRoot.relativize(dir),
+            d.checkout(),
+            user,
+            git,
+            targets);
+      }
+      if (git.isEmpty()) {
+        return null;
+      }
+      Path in = workspaces.inputs(execDir, user);
+      for (int i = 0; i < git.size(); i++) {
+        Checkout c = git.get(i);
+        Path gitDir = GitPack.gitDir(Path.of(c.location()));
+        String commit = c.commit().orElseThrow();
+        GitPack.checkTree(gitDir, commit, GitPack.Limits.DEFAULT);
+        Path pack = in.resolve(i + ".pack");
+        Path shallow = in.resolve(i + ".shallow");
+        GitPack.write(
+            gitDir,
+            commit,
+            c.depth(),
+            pack,
+            shallow,
+            Duration.ofNanos(deadline - System.nanoTime()),
+            p -> {
+              helpers.add(p);
+              if (killedFor.get() != null) {
+                p.destroyForcibly();
+              }
+            });
+        Workspaces.readableBy(pack, user);
+        Workspaces.readableBy(shallow, user);
+        args.addAll(
+            List.of(
+                targets.get(i),
+                BwrapCommand.PREPARE + "/" + i + ".pack",
+                BwrapCommand.PREPARE + "/" + i + ".shallow",
+                commit));
+      }
+      helpers.clear();
+      if (killedFor.get() != null) {
+        return new JobOutcome.Cancelled();
+      }
+      Path script = in.resolve(BwrapCommand.PREPARE_SCRIPT_NAME);
+      Files.writeString(script, BwrapCommand.PREPARE_SCRIPT);
+      Workspaces.readableBy(script, user);
+      int uid = user.switchUser() ? user.uid() : HostUsers.currentUid();
+      int gid = user.switchUser() ? user.gid() : uid;
+      Path etcDir = etc.forJob(r.tier().id(), false, uid, gid);
+      List<String> bwrap =
+          BwrapCommand.prepare(
+              settings.bwrap(), execDir, etcDir, STATUS_FD, !r.dependencies().isEmpty(), args);
+      Path status = in.resolve("status.json");
+      JobOutcome prepared =
+          runLauncher(
+              execDir,
+              launcher(status, user, List.of(), bwrap),
+              status,
+              deadline,
+              " while its workspace was checked out");
+      // The packs are in the workspace's repositories now: free their space for the job.
+      try (java.util.stream.Stream<Path> files = Files.list(in)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".pack")).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      return switch (prepared) {
+        case JobOutcome.Succeeded ok -> null;
+        case JobOutcome.TimedOut t -> t;
+        case JobOutcome.Cancelled c -> c;
+        case JobOutcome.Failed f ->
+            new JobOutcome.InfraError(
+                "the workspace could not be checked out (git exit "
+                    + f.exitCode()
+                    + "; see the log)");
+        default -> prepared;
+      };
+    }
+
+    /** A git checkout goes to the preparation list; a plain directory is copied now. */
+    private void place(
+        Path hostDir,
+        String sandboxDir,
+        Checkout c,
+        HostUser user,
+        List<Checkout> git,
+        List<String> targets)
+        throws IOException {
+      if (c.commit().isPresent()) {
+        git.add(c);
+        targets.add(sandboxDir);
+      } else {
+        workspaces.copyDirectory(Path.of(c.location()), hostDir, user);
       }
     }
 
-    private JobOutcome runProcess(Path execDir, HostUser user) throws IOException {
+    private void prepare(Path execDir, HostUser user) throws IOException {
+      Path script = execDir.resolve("job.sh");
+      Files.writeString(script, r.script().endsWith("\n") ? r.script() : r.script() + "\n");
+      Workspaces.readableBy(script, user);
+    }
+
+    private JobOutcome runProcess(Path execDir, HostUser user, long deadline) throws IOException {
       Optional<Path> rootfs = Optional.empty();
       if (!"host".equals(r.image())) {
         Path p = settings.images().get(r.image());
@@ -210,11 +341,14 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
               settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1, cache);
       Path status = execDir.resolve("status.json");
       try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
-        return runLauncher(execDir, launcher(status, user, pipes.fifos(), bwrap), status);
+        return runLauncher(
+            execDir, launcher(status, user, pipes.fifos(), bwrap), status, deadline, "");
       }
     }
 
-    private JobOutcome runLauncher(Path execDir, List<String> cmd, Path status) throws IOException {
+    private JobOutcome runLauncher(
+        Path execDir, List<String> cmd, Path status, long deadline, String phase)
+        throws IOException {
       ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
@@ -229,7 +363,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
           Thread.ofPlatform().name("sandbox-out-" + r.id()).daemon().start(() -> pump(process));
       boolean finished;
       try {
-        finished = process.waitFor(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        finished = process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         if (!finished) {
           killedFor.compareAndSet(null, "timeout");
           kill();
@@ -242,11 +376,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
         return new JobOutcome.InfraError("interrupted");
       }
       if ("timeout".equals(killedFor.get())) {
-        out.line(
-            "seakeeper: killed after the "
-                + org.seakeeper.core.config.Durations.format(r.timeout())
-                + " timeout");
-        return new JobOutcome.TimedOut(r.timeout());
+        return timedOut(phase);
       }
       if (killedFor.get() != null) {
         return new JobOutcome.Cancelled();

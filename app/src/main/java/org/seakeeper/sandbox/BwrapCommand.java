@@ -81,17 +81,47 @@ public final class BwrapCommand {
       int firstSecretFd,
       Optional<Path> dependencyCache) {
     List<String> a = new ArrayList<>();
+    start(a, bwrap, statusFd, r.network());
+    environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    dependencyCache.ifPresent(
+        c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
+    mounts(a, rootfs, etc);
+    bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
+    bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
+    if (!r.dependencies().isEmpty()) {
+      bind(a, "--bind", execDir.resolve("deps").toString(), DEPS);
+    }
+    a.addAll(List.of("--perms", "0700", "--dir", SECRETS));
+    int fd = firstSecretFd;
+    for (String name : r.secrets().keySet()) {
+      a.addAll(
+          List.of(
+              "--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
+    }
+    // connect() on a socket needs no write access to the mount: read-only is enough.
+    dependencyCache.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
+    // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
+    // /var/tmp, /run and HOME (all private to this job) can be written.
+    a.addAll(List.of("--remount-ro", "/"));
+    a.addAll(List.of("--chdir", WORKSPACE));
+    a.addAll(List.of("/bin/bash", "--noprofile", "--norc", "-e", SCRIPT));
+    return a;
+  }
+
+  /** bubblewrap with every namespace unshared (the network only when given), no capabilities. */
+  private static void start(List<String> a, Path bwrap, int statusFd, boolean network) {
     a.add(bwrap.toString());
     a.add("--json-status-fd");
     a.add(Integer.toString(statusFd));
     a.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns"));
-    if (r.network()) {
+    if (network) {
       a.add("--share-net");
     }
     a.addAll(List.of("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"));
-    environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
-    dependencyCache.ifPresent(
-        c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
+  }
+
+  /** The image's (or the host's) root read-only, and private /proc, /dev, /tmp, /run and HOME. */
+  private static void mounts(List<String> a, Optional<Path> rootfs, Path etc) {
     a.addAll(List.of("--hostname", "seakeeper"));
     if (rootfs.isPresent()) {
       imageRoot(a, rootfs.get());
@@ -114,25 +144,63 @@ public final class BwrapCommand {
             "--tmpfs",
             "/home"));
     a.addAll(List.of("--dir", HOME));
+  }
+
+  /** Where a checkout's inputs (packs, shallow lists, the script) appear while it is prepared. */
+  static final String PREPARE = "/run/seakeeper/prepare";
+
+  /** The file name of the preparation script in the execution's {@code prepare} directory. */
+  static final String PREPARE_SCRIPT_NAME = "prepare.sh";
+
+  /**
+   * Checks out each pack {@link GitPack} wrote, as the job's user: arguments {@code DIR PACK
+   * SHALLOW COMMIT}, repeated. Git reads the pack (verifying every object) into a new repository in
+   * DIR, marks the commits whose parents it left out as shallow and checks the commit out on the
+   * branch {@code seakeeper}.
+   */
+  static final String PREPARE_SCRIPT =
+      """
+      # Seakeeper: the job's checkouts, made as the job's user before the job starts.
+      set -eu
+      while [ "$#" -ge 4 ]; do
+        mkdir -p -- "$1"
+        cd -- "$1"
+        git init -q --initial-branch=seakeeper .
+        git index-pack --stdin < "$2" > /dev/null
+        if [ -s "$3" ]; then cp -- "$3" .git/shallow; fi
+        git update-ref refs/heads/seakeeper "$4"
+        git -c advice.detachedHead=false checkout -q --force seakeeper
+        cd /
+        shift 4
+      done
+      """;
+
+  /**
+   * The command that prepares an execution's checkouts in a sandbox like the job's (host image, no
+   * network, no secrets), as the job's user: the workspace (and {@code deps}, when {@code
+   * withDeps}) writable, the execution's {@code prepare} directory read-only at {@link #PREPARE}.
+   */
+  static List<String> prepare(
+      Path bwrap, Path execDir, Path etc, int statusFd, boolean withDeps, List<String> args) {
+    List<String> a = new ArrayList<>();
+    start(a, bwrap, statusFd, false);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", PATH);
+    env.put("HOME", HOME);
+    env.put("LANG", "C.UTF-8");
+    env.put("GIT_CONFIG_NOSYSTEM", "1");
+    env.put("GIT_TERMINAL_PROMPT", "0");
+    env.forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    mounts(a, Optional.empty(), etc);
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
-    bind(a, "--ro-bind", execDir.resolve("job.sh").toString(), SCRIPT);
-    if (!r.dependencies().isEmpty()) {
+    if (withDeps) {
       bind(a, "--bind", execDir.resolve("deps").toString(), DEPS);
     }
-    a.addAll(List.of("--perms", "0700", "--dir", SECRETS));
-    int fd = firstSecretFd;
-    for (String name : r.secrets().keySet()) {
-      a.addAll(
-          List.of(
-              "--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
-    }
-    // connect() on a socket needs no write access to the mount: read-only is enough.
-    dependencyCache.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
-    // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
-    // /var/tmp, /run and HOME (all private to this job) can be written.
-    a.addAll(List.of("--remount-ro", "/"));
-    a.addAll(List.of("--chdir", WORKSPACE));
-    a.addAll(List.of("/bin/bash", "--noprofile", "--norc", "-e", SCRIPT));
+    bind(a, "--ro-bind", execDir.resolve("prepare").toString(), PREPARE);
+    a.addAll(List.of("--remount-ro", "/", "--chdir", "/"));
+    a.addAll(
+        List.of("/bin/bash", "--noprofile", "--norc", "-e", PREPARE + "/" + PREPARE_SCRIPT_NAME));
+    a.addAll(args);
     return a;
   }
 

@@ -11,116 +11,104 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import org.seakeeper.core.executor.Checkout;
 
 /**
- * Makes and removes the per-execution directories: a fresh workspace holding a copy of the
- * checkout, owned by the tier's host user. Git checkouts are made once per commit into a private
- * snapshot (see {@link GitSnapshot}) and copied from there. Thread-safe.
+ * Makes and removes the per-execution directories. Every directory on the way is root's (when
+ * Seakeeper runs as root): the work root ({@code rwx--x--x}), the tier's directory and the
+ * execution directory (root and the tier's group, {@code rwx--x---}: only that tier's user may pass
+ * through, and none may list or create). The tier's user owns only the execution's {@code
+ * workspace} and {@code deps} ({@code rwx------}). What root writes for the sandbox (the job's
+ * script, the checkout's packs) sits in root's directories, so no tier user can put a link where
+ * root writes. Git checkouts are made inside the sandbox as the tier's user (see {@link GitPack});
+ * a plain directory checkout (the {@code seakeeper run} of a working copy) is copied here.
+ * Thread-safe.
  */
 public final class Workspaces {
   private final Path workRoot;
-  private final ConcurrentHashMap<String, Path> snapshots = new ConcurrentHashMap<>();
 
   public Workspaces(Path workRoot) {
     this.workRoot = workRoot;
   }
 
-  /** Creates {@code workRoot/<tier>/<id>/} and its workspace; returns the execution dir. */
-  public Path create(String tierId, String id, Checkout checkout, HostUser user)
-      throws IOException {
+  /**
+   * Creates {@code workRoot/<tier>/<id>/} with an empty {@code workspace} (and {@code deps}) owned
+   * by {@code user}; returns the execution dir.
+   */
+  public Path create(String tierId, String id, HostUser user) throws IOException {
     Files.createDirectories(workRoot);
     if (user.switchUser()) {
-      Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx--x--x"));
+      rootsOwn(workRoot, -1, "rwx--x--x");
     }
     Path tierDir = workRoot.resolve(tierId);
     Files.createDirectories(tierDir);
     if (user.switchUser()) {
-      own(tierDir, user);
-      Files.setPosixFilePermissions(tierDir, PosixFilePermissions.fromString("rwx------"));
+      rootsOwn(tierDir, user.gid(), "rwx--x---");
     }
     Path exec = tierDir.resolve(id);
     if (Files.exists(exec, LinkOption.NOFOLLOW_LINKS)) {
       delete(exec);
     }
     Files.createDirectory(exec);
-    Path ws = exec.resolve("workspace");
-    Path source = checkout.commit().isPresent() ? snapshot(checkout) : Path.of(checkout.location());
-    copy(source, ws, user);
-    if (!Files.exists(ws)) {
-      Files.createDirectory(ws);
-    }
     if (user.switchUser()) {
-      own(exec, user);
-      own(ws, user);
-      Files.setPosixFilePermissions(exec, PosixFilePermissions.fromString("rwx------"));
+      rootsOwn(exec, user.gid(), "rwx--x---");
+    }
+    for (String mine : List.of("workspace", "deps")) {
+      Path d = Files.createDirectory(exec.resolve(mine));
+      if (user.switchUser()) {
+        own(d, user);
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+      }
     }
     return exec;
   }
 
   /**
-   * Copies each dependency checkout to {@code execDir/deps/<connection>/<project>} (bound at {@code
-   * $SEAKEEPER_DEPS} in the sandbox), given to {@code user} like the workspace.
+   * The execution's {@code prepare} directory: root's, readable by the tier's group, for what root
+   * hands the sandbox's preparation step.
    */
-  public void createDependencies(
-      Path execDir, List<org.seakeeper.core.executor.DependencyCheckout> deps, HostUser user)
-      throws IOException {
-    Path root = execDir.resolve("deps");
-    for (org.seakeeper.core.executor.DependencyCheckout d : deps) {
-      Path dir = root.resolve(d.relativePath()).normalize();
-      if (!dir.startsWith(root)) {
-        throw new IOException(
-            "dependency checkout outside the execution directory: " + d.relativePath());
-      }
-      Files.createDirectories(dir.getParent());
-      Checkout c = d.checkout();
-      copy(c.commit().isPresent() ? snapshot(c) : Path.of(c.location()), dir, user);
-      if (!Files.exists(dir)) {
-        Files.createDirectory(dir);
-      }
-      if (user.switchUser()) {
-        own(dir, user);
-      }
+  public Path inputs(Path execDir, HostUser user) throws IOException {
+    Path in = execDir.resolve("prepare");
+    if (!Files.isDirectory(in, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(in);
+    }
+    if (user.switchUser()) {
+      rootsOwn(in, user.gid(), "rwxr-x---");
+    }
+    return in;
+  }
+
+  /** A file root wrote for the sandbox to read: root's, readable by the tier's group. */
+  static void readableBy(Path file, HostUser user) throws IOException {
+    if (user.switchUser()) {
+      rootsOwn(file, user.gid(), "rw-r-----");
     }
   }
 
-  private Path snapshot(Checkout checkout) throws IOException {
-    String key = checkout.location() + "@" + checkout.commit().orElseThrow();
-    Path existing = snapshots.get(key);
-    if (existing != null && Files.isDirectory(existing)) {
-      return existing;
+  /**
+   * Copies a plain directory checkout into {@code target} (made if missing), every entry given to
+   * {@code user}.
+   */
+  public void copyDirectory(Path from, Path target, HostUser user) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(target); // the empty directory create() made
     }
-    synchronized (this) {
-      existing = snapshots.get(key);
-      if (existing != null && Files.isDirectory(existing)) {
-        return existing;
-      }
-      Path dir = workRoot.resolve("snapshots").resolve(sha(key));
-      Files.createDirectories(dir.getParent());
-      Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwx------"));
-      if (Files.exists(dir)) {
-        delete(dir);
-      }
-      GitSnapshot.make(Path.of(checkout.location()), checkout.commit().get(), dir);
-      snapshots.put(key, dir);
-      return dir;
+    Files.createDirectories(target.getParent());
+    copy(from, target, user);
+    if (!Files.exists(target)) {
+      Files.createDirectory(target);
+    }
+    if (user.switchUser()) {
+      own(target, user);
     }
   }
 
-  private static String sha(String s) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private static void rootsOwn(Path p, int gid, String mode) throws IOException {
+    Files.setAttribute(p, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+    if (gid >= 0) {
+      Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
   }
 
   /**
@@ -131,6 +119,7 @@ public final class Workspaces {
     Path target = execDir;
     try {
       Path trash = Files.createDirectories(workRoot.resolve(".trash"));
+      Files.setPosixFilePermissions(trash, PosixFilePermissions.fromString("rwx------"));
       target = trash.resolve(execDir.getFileName().toString() + "-" + System.nanoTime());
       Files.move(execDir, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -151,7 +140,7 @@ public final class Workspaces {
       java.util.concurrent.Executors.newSingleThreadExecutor(
           r -> Thread.ofPlatform().name("workspace-cleaner").daemon().unstarted(r));
 
-  /** Removes snapshots made by this instance and waits for pending workspace removals. */
+  /** Waits for pending workspace removals. */
   public void close() {
     cleaner.shutdown();
     try {
@@ -159,14 +148,6 @@ public final class Workspaces {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Path p : snapshots.values()) {
-      try {
-        delete(p);
-      } catch (IOException e) {
-        // leave it for the next run; snapshots are private to root
-      }
-    }
-    snapshots.clear();
   }
 
   static void own(Path p, HostUser user) throws IOException {

@@ -21,6 +21,7 @@ public record JobDecl(
     List<Located<String>> secrets,
     Map<String, String> variables,
     Located<Integer> retries,
+    Located<Integer> checkoutDepth,
     When when,
     Located<Map<String, List<String>>> matrix,
     String description) {}

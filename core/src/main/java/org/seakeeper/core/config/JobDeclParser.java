@@ -31,6 +31,7 @@ public final class JobDeclParser {
           "secrets",
           "variables",
           "retries",
+          "checkout",
           "when",
           "matrix",
           "description");
@@ -49,6 +50,9 @@ public final class JobDeclParser {
   /** Most infrastructure retries a job may ask for. */
   public static final int MAX_RETRIES = 3;
 
+  /** Most commits of history a job may ask for in its checkout (0 asks for all of it). */
+  public static final int MAX_CHECKOUT_DEPTH = 10_000;
+
   /** Most instances one matrix may expand to. */
   public static final int MAX_MATRIX = 64;
 
@@ -64,6 +68,7 @@ public final class JobDeclParser {
     List<Located<String>> secrets = null;
     Map<String, String> variables = null;
     Located<Integer> retries = null;
+    Located<Integer> checkoutDepth = null;
     When when = null;
     Located<Map<String, List<String>>> matrix = null;
     String description = null;
@@ -81,6 +86,7 @@ public final class JobDeclParser {
         case "secrets" -> secrets = secrets(v, what, p);
         case "variables" -> variables = variables(v, what, p);
         case "retries" -> retries = retries(v, what, p);
+        case "checkout" -> checkoutDepth = checkout(v, name, p);
         case "when" -> when = when(v, what, p);
         case "matrix" -> matrix = matrix(v, e.keyPos(), what, p);
         case "description" -> description = Nodes.string(v, what, p).orElse(null);
@@ -107,6 +113,7 @@ public final class JobDeclParser {
         secrets,
         variables,
         retries,
+        checkoutDepth,
         when,
         matrix,
         description);
@@ -267,6 +274,43 @@ public final class JobDeclParser {
       return null;
     }
     return new Located<>(n.get(), Nodes.pos(v));
+  }
+
+  static final List<String> CHECKOUT_KEYS = List.of("depth");
+
+  /** {@code checkout: {depth: N}}: the commits of history the workspace holds (0: all). */
+  private static Located<Integer> checkout(Node v, String job, Problems p) {
+    Optional<MappingNode> m = Nodes.mapping(v, "'checkout' of job '" + job + "'", p);
+    if (m.isEmpty()) {
+      return null;
+    }
+    Located<Integer> depth = null;
+    for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
+      if (!e.key().equals("depth")) {
+        p.error(
+            e.keyPos(),
+            "unknown key '"
+                + e.key()
+                + "' in 'checkout' of job '"
+                + job
+                + "'"
+                + Suggest.hint(e.key(), CHECKOUT_KEYS));
+        continue;
+      }
+      String what = "'checkout.depth' of job '" + job + "'";
+      Optional<Integer> n = Nodes.integer(e.value(), what, p);
+      if (n.isEmpty()) {
+        continue;
+      }
+      if (n.get() < 0 || n.get() > MAX_CHECKOUT_DEPTH) {
+        p.error(
+            Nodes.pos(e.value()),
+            what + " must be between 0 (the whole history) and " + MAX_CHECKOUT_DEPTH + " commits");
+        continue;
+      }
+      depth = new Located<>(n.get(), Nodes.pos(e.value()));
+    }
+    return depth;
   }
 
   private static When when(Node v, String what, Problems p) {

@@ -305,6 +305,7 @@ final class JobResolver {
     }
     Located<Duration> timeout = first(chain, JobDecl::timeout);
     Located<Integer> retries = first(chain, JobDecl::retries);
+    Located<Integer> depth = first(chain, JobDecl::checkoutDepth);
     When when = first(chain, JobDecl::when);
     String description = first(chain, JobDecl::description);
     String secretsFrom =
@@ -337,6 +338,7 @@ final class JobResolver {
               secrets.stream().map(Located::value).toList(),
               v,
               retries == null ? 0 : retries.value(),
+              depth == null ? Job.DEFAULT_CHECKOUT_DEPTH : depth.value(),
               when == null ? When.ALWAYS : when,
               description == null ? "" : description,
               unavailable);

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param secrets names of secrets, offered as files under {@code $SEAKEEPER_SECRETS}
  * @param variables environment variables, in declaration order
  * @param retries how many times an infrastructure error is retried (never a failing script)
+ * @param checkoutDepth how many commits of history the workspace holds, the commit included ({@code
+ *     0}: all of it)
  * @param when branch and file matchers
  * @param description free text for people
  * @param unavailable why the job cannot run in this context (e.g. an unknown base job offline)
@@ -34,9 +36,13 @@ public record Job(
     List<String> secrets,
     Map<String, String> variables,
     int retries,
+    int checkoutDepth,
     When when,
     String description,
     Optional<String> unavailable) {
+  /** The history a checkout holds unless the job asks for more (GitLab's default). */
+  public static final int DEFAULT_CHECKOUT_DEPTH = 20;
+
   public Job {
     Objects.requireNonNull(name);
     Objects.requireNonNull(script);
@@ -49,6 +55,9 @@ public record Job(
     Objects.requireNonNull(when);
     Objects.requireNonNull(description);
     Objects.requireNonNull(unavailable);
+    if (checkoutDepth < 0) {
+      throw new IllegalArgumentException("checkoutDepth must not be negative");
+    }
     if (retries < 0) {
       throw new IllegalArgumentException("retries must not be negative");
     }

@@ -547,7 +547,7 @@ public final class Scheduler implements SchedulerCommands {
                   b.tier(),
                   settings.policy().network(b.tier()),
                   j.variables(),
-                  checkout,
+                  checkout.withDepth(j.checkoutDepth()),
                   j.artifacts())
               .withSecrets(secrets.get())
               .withDependencies(deps);

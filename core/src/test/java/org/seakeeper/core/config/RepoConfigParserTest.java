@@ -224,4 +224,49 @@ class RepoConfigParserTest {
     assertThat(lines(RepoConfigParser.parse(yaml.getBytes(StandardCharsets.UTF_8), exact)))
         .isEmpty();
   }
+
+  @Test
+  void checkout_depth_defaults_to_twenty_is_inherited_and_is_checked() {
+    ConfigResult r =
+        parse(
+            """
+            jobs:
+              .base:
+                run: make
+                checkout: {depth: 0}
+              full:
+                extends: .base
+              shallow:
+                run: make
+            pipelines:
+              check: [full, shallow]
+            """);
+    assertThat(lines(r)).isEmpty();
+    RepoConfig c = r.config().orElseThrow();
+    assertThat(c.jobs().get("full").checkoutDepth()).isZero();
+    assertThat(c.jobs().get("shallow").checkoutDepth()).isEqualTo(Job.DEFAULT_CHECKOUT_DEPTH);
+    assertThat(
+            lines(
+                parse(
+                    """
+                    jobs:
+                      a:
+                        run: make
+                        checkout: {depth: -1}
+                      b:
+                        run: make
+                        checkout: {deep: 3}
+                      c:
+                        run: make
+                        checkout: {depth: 10001}
+                    pipelines:
+                      check: [a, b, c]
+                    """)))
+        .containsExactly(
+            "f:4:23: error: 'checkout.depth' of job 'a' must be between 0 (the whole history)"
+                + " and 10000 commits",
+            "f:7:16: error: unknown key 'deep' in 'checkout' of job 'b'",
+            "f:10:23: error: 'checkout.depth' of job 'c' must be between 0 (the whole history)"
+                + " and 10000 commits");
+  }
 }

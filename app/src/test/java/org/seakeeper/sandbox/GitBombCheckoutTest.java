@@ -1,6 +1,5 @@
 package org.seakeeper.sandbox;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -12,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.git.GitBombDiffTest;
 
-/** A git bomb is refused before the snapshot checks anything out. */
-class GitBombSnapshotTest {
+/** A git bomb is refused before anything is packed or checked out. */
+class GitBombCheckoutTest {
   @TempDir Path tmp;
 
   @Test
@@ -28,11 +27,9 @@ class GitBombSnapshotTest {
         ins.flush();
       }
     }
-    Path dir = tmp.resolve("snapshot");
-    assertThatThrownBy(() -> GitSnapshot.make(bare, bomb.name(), dir))
+    assertThatThrownBy(() -> GitPack.checkTree(bare, bomb.name(), GitPack.Limits.DEFAULT))
         .isInstanceOf(LimitExceeded.class)
-        .hasMessageContaining("more than " + GitSnapshot.MAX_TREE_ENTRIES + " files");
-    assertThat(dir).as("nothing checked out, not even the directory made").doesNotExist();
+        .hasMessageContaining("more than " + GitPack.MAX_TREE_ENTRIES + " files");
   }
 
   @Test
@@ -55,8 +52,35 @@ class GitBombSnapshotTest {
         ins.flush();
       }
     }
-    assertThatThrownBy(() -> GitSnapshot.checkTree(bare, deep.name(), 1_000, 128))
+    assertThatThrownBy(
+            () -> GitPack.checkTree(bare, deep.name(), new GitPack.Limits(1_000, 128, 1 << 20)))
         .isInstanceOf(LimitExceeded.class)
         .hasMessageContaining("128 directories deep");
+  }
+
+  @Test
+  void a_tree_whose_files_add_up_past_the_byte_limit_is_refused() throws Exception {
+    Path bare = tmp.resolve("big.git");
+    ObjectId big;
+    try (Repository repo = FileRepositoryBuilder.create(bare.toFile())) {
+      repo.create(true);
+      try (ObjectInserter ins = repo.newObjectInserter()) {
+        org.eclipse.jgit.lib.TreeFormatter t = new org.eclipse.jgit.lib.TreeFormatter();
+        for (String name : new String[] {"a", "b", "c"}) {
+          byte[] content = new byte[1024];
+          content[0] = (byte) name.charAt(0);
+          t.append(
+              name,
+              org.eclipse.jgit.lib.FileMode.REGULAR_FILE,
+              ins.insert(org.eclipse.jgit.lib.Constants.OBJ_BLOB, content));
+        }
+        big = GitBombDiffTest.commit(ins, ins.insert(t));
+        ins.flush();
+      }
+    }
+    GitPack.checkTree(bare, big.name(), new GitPack.Limits(10, 8, 3 * 1024));
+    assertThatThrownBy(() -> GitPack.checkTree(bare, big.name(), new GitPack.Limits(10, 8, 2048)))
+        .isInstanceOf(LimitExceeded.class)
+        .hasMessageContaining("the commit's files add up to more than");
   }
 }
