@@ -25,8 +25,8 @@ import org.seakeeper.core.executor.JobOutcome;
 import org.seakeeper.core.model.Tier;
 
 /**
- * The /etc of the host image (THREAT_MODEL C7, C58): derived from the links under /usr into /etc,
- * minus the deny-list. Unit tests on a fake host tree, then real bubblewrap jobs on this host.
+ * The /etc of the host image (THREAT_MODEL C7): derived from the links under /usr into /etc, minus
+ * the deny-list. Unit tests on a fake host tree, then real bubblewrap jobs on this host.
  */
 class SandboxEtcTest {
   private static SandboxFixture sandbox;
