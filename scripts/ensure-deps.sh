@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what Seakeeper needs on this machine when it is missing.
 #   scripts/ensure-deps.sh          what running Seakeeper needs: bubblewrap, git, maven
-#   scripts/ensure-deps.sh --tests  plus what the test suite needs (iproute2, python3, postgresql)
+#   scripts/ensure-deps.sh --tests  plus what the test suite needs (iproute2, python3, postgresql,
+#                                   and the toolchains SandboxToolchainsTest starts in a job:
+#                                   nodejs, npm, python3-pip, gcc, make)
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
@@ -14,6 +16,12 @@ if [ "${1:-}" = "--tests" ]; then
   # The PostgreSQL store tests start a throw-away cluster with initdb/pg_ctl themselves:
   # only the binaries are needed, never the system service.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+  # A job on the host image sees only /usr: look there, not in PATH (pyenv, nvm, ...).
+  [ -x /usr/bin/node ] || need+=(nodejs)
+  [ -x /usr/bin/npm ] || need+=(npm)
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+  [ -x /usr/bin/gcc ] || need+=(gcc)
+  [ -x /usr/bin/make ] || need+=(make)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
