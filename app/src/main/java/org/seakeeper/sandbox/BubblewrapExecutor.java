@@ -219,7 +219,19 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
         Checkout c = git.get(i);
         Path gitDir = GitPack.gitDir(Path.of(c.location()));
         String commit = c.commit().orElseThrow();
-        GitPack.checkTree(gitDir, commit, GitPack.Limits.DEFAULT);
+        java.util.function.Consumer<Process> track =
+            p -> {
+              helpers.add(p);
+              if (killedFor.get() != null) {
+                p.destroyForcibly();
+              }
+            };
+        GitPack.checkTree(
+            gitDir,
+            commit,
+            GitPack.Limits.DEFAULT,
+            Duration.ofNanos(deadline - System.nanoTime()),
+            track);
         Path pack = in.resolve(i + ".pack");
         Path shallow = in.resolve(i + ".shallow");
         GitPack.write(
@@ -229,12 +241,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
             pack,
             shallow,
             Duration.ofNanos(deadline - System.nanoTime()),
-            p -> {
-              helpers.add(p);
-              if (killedFor.get() != null) {
-                p.destroyForcibly();
-              }
-            });
+            track);
         Workspaces.readableBy(pack, user);
         Workspaces.readableBy(shallow, user);
         args.addAll(

@@ -52,45 +52,102 @@ final class GitPack {
     return Files.isDirectory(dotGit) ? dotGit : source;
   }
 
+  /** Longest path (with its mode, id and size) {@link #checkTree} reads from git. */
+  static final int MAX_ENTRY_BYTES = 64 * 1024;
+
   /**
    * Refuses, before anything is packed or checked out, a commit whose tree is bigger than the
    * limits (a git bomb: one subtree repeated ten times per level is 10^9 files in a few kilobytes).
-   * Counts entries and reads object sizes, never a file's content.
+   * Reads git's listing of the tree (paths and object sizes, never a file's content) and stops at
+   * the first limit passed, killing git; bounded by {@code left} as well.
    */
   static void checkTree(Path gitDir, String commit, Limits limits) throws IOException {
+    checkTree(gitDir, commit, limits, GIT_TIMEOUT, p -> {});
+  }
+
+  /** Longest a tree listing may take when no job's deadline is nearer. */
+  static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
+
+  static void checkTree(
+      Path gitDir, String commit, Limits limits, Duration left, Consumer<Process> track)
+      throws IOException {
     requireCommitId(commit);
-    try (org.eclipse.jgit.lib.Repository repo =
-            new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
-                .setGitDir(gitDir.toFile())
-                .setMustExist(true)
-                .build();
-        org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader();
-        org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(reader);
-        org.eclipse.jgit.treewalk.TreeWalk tw = new org.eclipse.jgit.treewalk.TreeWalk(reader)) {
-      tw.addTree(walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(commit)).getTree());
-      tw.setRecursive(true);
+    long deadline = System.nanoTime() + left.toNanos();
+    Process p =
+        command(gitDir, List.of("ls-tree", "-r", "-l", "-z", "--full-tree", commit))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    track.accept(p);
+    // A timer kills git at the deadline; the listing then ends and the loop below with it.
+    java.util.concurrent.CompletableFuture<Void> killer =
+        java.util.concurrent.CompletableFuture.runAsync(
+            p::destroyForcibly,
+            java.util.concurrent.CompletableFuture.delayedExecutor(
+                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+    try (java.io.InputStream in = new java.io.BufferedInputStream(p.getInputStream(), 1 << 16)) {
+      byte[] entry = new byte[MAX_ENTRY_BYTES];
       long n = 0;
       long bytes = 0;
-      // A tree that repeats a subtree repeats its blobs: read each size once.
-      java.util.Map<org.eclipse.jgit.lib.ObjectId, Long> sizes = new java.util.HashMap<>();
-      while (tw.next()) {
+      while (true) {
+        int len = 0;
+        int c;
+        while ((c = in.read()) > 0) {
+          if (len == entry.length) {
+            throw new LimitExceeded(
+                "the commit's tree holds a path longer than " + MAX_ENTRY_BYTES + " bytes");
+          }
+          entry[len++] = (byte) c;
+        }
+        if (len == 0 && c < 0) {
+          break;
+        }
         if (++n > limits.entries()) {
           throw new LimitExceeded("the commit's tree has more than " + limits.entries() + " files");
         }
-        if (tw.getDepth() >= limits.depth()) {
+        // "<mode> <type> <id> <size>\t<path>": the size is "-" for a submodule.
+        int tab = 0;
+        while (tab < len && entry[tab] != '\t') {
+          tab++;
+        }
+        int depth = 0;
+        for (int i = tab + 1; i < len; i++) {
+          if (entry[i] == '/') {
+            depth++;
+          }
+        }
+        if (depth >= limits.depth()) {
           throw new LimitExceeded(
               "the commit's tree is more than " + limits.depth() + " directories deep");
         }
-        if (tw.getFileMode(0).getObjectType() == org.eclipse.jgit.lib.Constants.OBJ_BLOB) {
-          bytes += reader.getObjectSize(tw.getObjectId(0), org.eclipse.jgit.lib.Constants.OBJ_BLOB);
-          if (bytes > limits.bytes()) {
-            throw new LimitExceeded(
-                "the commit's files add up to more than " + size(limits.bytes()));
+        int sizeStart = tab;
+        while (sizeStart > 0 && entry[sizeStart - 1] != ' ') {
+          sizeStart--;
+        }
+        long size = 0;
+        for (int i = sizeStart; i < tab; i++) {
+          if (entry[i] >= '0' && entry[i] <= '9') {
+            size = size * 10 + (entry[i] - '0');
           }
         }
+        bytes += size;
+        if (bytes > limits.bytes()) {
+          throw new LimitExceeded("the commit's files add up to more than " + size(limits.bytes()));
+        }
       }
-    } catch (org.eclipse.jgit.errors.MissingObjectException e) {
-      return; // the pack below says what is missing
+      int code = p.waitFor();
+      if (killer.isDone()) {
+        throw new OutOfTime();
+      }
+      if (code != 0) {
+        throw new IOException(
+            "git could not list the tree of commit " + commit + " (exit " + code + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading the commit's tree", e);
+    } finally {
+      killer.cancel(false);
+      p.destroyForcibly();
     }
   }
 
