@@ -354,6 +354,37 @@ class DependencyCacheTest {
     assertThat(new String(missing.body(), StandardCharsets.UTF_8)).contains("upstream");
   }
 
+  @Test
+  void metric_names_are_the_contract_s() throws Exception {
+    var prometheus =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    new DependencyCache(config(), prometheus, clock);
+    assertThat(prometheus.scrape())
+        .contains("seakeeper_dependency_cache_requests_total{ecosystem=\"maven\",result=\"hit\"}")
+        .contains(
+            "seakeeper_dependency_cache_requests_total{ecosystem=\"pypi\",result=\"refused\"}")
+        .contains("seakeeper_dependency_cache_bytes_total{ecosystem=\"npm\",source=\"upstream\"}")
+        .contains("seakeeper_dependency_cache_bytes_total{ecosystem=\"npm\",source=\"cache\"}");
+  }
+
+  @Test
+  void pep_658_metadata_is_served_and_verified() throws Exception {
+    byte[] metadata = "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\n".getBytes();
+    files.file("/packages/ab/" + WHEEL + ".metadata", metadata);
+    pypi.file(
+        "/simple/demo-pkg/",
+        page("<a href=\"http://127.0.0.1:%d/packages/ab/%s#sha256=%s\" data-dist-info-metadata=\"sha256=%s\">%s</a>\n"
+                .formatted(
+                    files.port(), WHEEL, hex("SHA-256", wheel), hex("SHA-256", metadata), WHEEL))
+            .getBytes(StandardCharsets.UTF_8));
+    start(config());
+    assertThat(new String(get(trusted, "/pypi/simple/demo-pkg/").body(), StandardCharsets.UTF_8))
+        .contains("data-core-metadata=\"sha256=" + hex("SHA-256", metadata) + "\"");
+    assertThat(get(trusted, "/pypi/files/demo-pkg/" + WHEEL + ".metadata").body())
+        .isEqualTo(metadata);
+  }
+
   // ---- the attack surface ----
 
   @Test
