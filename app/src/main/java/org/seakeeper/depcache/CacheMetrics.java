@@ -5,10 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.seakeeper.core.depcache.Ecosystem;
 
 /**
- * The cache's meters (contracts §8): {@code seakeeper_dependency_cache_requests_total{ecosystem,
- * result}} with result hit, miss, refused or error; {@code
- * seakeeper_dependency_cache_bytes_total{ecosystem,source}} with source cache (served from cached
- * copies) or upstream (downloaded); and {@code
+ * The cache's meters (docs/contracts.md §8): {@code
+ * seakeeper_dependency_cache_requests_total{ecosystem, result}} with result hit, miss, refused or
+ * error; {@code seakeeper_dependency_cache_bytes_total{ecosystem,source}} with source cache (served
+ * from cached copies) or upstream (downloaded); and {@code
  * seakeeper_dependency_cache_checksum_failures_total{ecosystem}} for downloads discarded because
  * they did not match the published digest. Requests refused before an ecosystem is known have
  * {@code ecosystem="none"}.

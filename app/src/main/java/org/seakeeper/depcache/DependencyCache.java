@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in read-through dependency cache (contracts §8): Maven repositories under {@code
- * /maven/}, the npm registry under {@code /npm/}, a PyPI simple index under {@code /pypi/simple/}
- * (files under {@code /pypi/files/}), one Jetty server with any number of listeners.
+ * The built-in read-through dependency cache (docs/contracts.md §8): Maven repositories under
+ * {@code /maven/}, the npm registry under {@code /npm/}, a PyPI simple index under {@code
+ * /pypi/simple/} (files under {@code /pypi/files/}), one Jetty server with any number of listeners.
  *
  * <p>A listener is a Unix domain socket or a TCP port, and stands for one tier: the tier of every
  * request is known from the socket it came through, never from the request. Untrusted listeners

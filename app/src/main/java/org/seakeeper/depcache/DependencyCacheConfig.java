@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.seakeeper.core.depcache.UpstreamUrls;
 
 /**
- * What the dependency cache needs (contracts §8): where it keeps files and how much, the upstreams,
- * how long indexes and metadata stay fresh, and the limits on upstream fetches.
+ * What the dependency cache needs (docs/contracts.md §8): where it keeps files and how much, the
+ * upstreams, how long indexes and metadata stay fresh, and the limits on upstream fetches.
  *
  * @param dir where cached files live ({@code dir/trusted}, {@code dir/untrusted}, {@code dir/tmp})
  * @param maxSize bytes the cached files may add up to; least recently used files go first
@@ -64,8 +64,8 @@ public record DependencyCacheConfig(
   }
 
   /**
-   * The defaults of contracts §8 under {@code dir}: 20 GiB, a quarter kept for trusted builds, the
-   * public Maven Central, npm and PyPI registries, a 5-minute metadata TTL.
+   * The defaults of docs/contracts.md §8 under {@code dir}: 20 GiB, a quarter kept for trusted
+   * builds, the public Maven Central, npm and PyPI registries, a 5-minute metadata TTL.
    */
   public static DependencyCacheConfig defaults(Path dir) {
     return new DependencyCacheConfig(
