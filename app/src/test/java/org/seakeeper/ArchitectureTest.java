@@ -49,6 +49,7 @@ class ArchitectureTest {
     APP_PACKAGES.put("git", Set.of());
     APP_PACKAGES.put("sandbox", Set.of());
     APP_PACKAGES.put("secrets", Set.of());
+    APP_PACKAGES.put("depcache", Set.of());
   }
 
   /** java.net's types that only parse or encode strings. */
