@@ -49,7 +49,7 @@ git -C "$tmp/big" checkout -q -f master
 printf "$config" >"$tmp/big/.seakeeper.yaml"
 git -C "$tmp/big" add .seakeeper.yaml
 g -C "$tmp/big" commit -qm "one trivial job"
-git clone -q --no-local "$tmp/big" "$tmp/bigfull" 2>/dev/null || cp -a "$tmp/big" "$tmp/bigfull"
+cp -a "$tmp/big" "$tmp/bigfull"
 printf "$full" >"$tmp/bigfull/.seakeeper.yaml"
 g -C "$tmp/bigfull" commit -qam "the whole history"
 packed=$(du -sm "$tmp/big/.git/objects" | cut -f1)

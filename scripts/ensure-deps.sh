@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what Seakeeper needs on this machine when it is missing.
-#   scripts/ensure-deps.sh          what running Seakeeper needs: bubblewrap, git, maven
+#   scripts/ensure-deps.sh          what running Seakeeper needs: bubblewrap, git, maven, socat
 #   scripts/ensure-deps.sh --tests  plus what the test suite needs (iproute2, python3, postgresql,
 #                                   and the toolchains SandboxToolchainsTest starts in a job:
 #                                   nodejs, npm, python3-pip, gcc, make)
@@ -10,6 +10,8 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# The dependency cache reaches a job through a loopback port in its sandbox, forwarded by socat.
+command -v socat >/dev/null 2>&1 || need+=(socat)
 if [ "${1:-}" = "--tests" ]; then
   command -v ip >/dev/null 2>&1 || need+=(iproute2)
   command -v python3 >/dev/null 2>&1 || need+=(python3)

@@ -42,7 +42,7 @@ class ArchitectureTest {
     APP_PACKAGES.put("cli", Set.of("server", "app", "store", "secrets", "git", "sandbox"));
     APP_PACKAGES.put(
         "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app"));
-    APP_PACKAGES.put("app", Set.of("sandbox"));
+    APP_PACKAGES.put("app", Set.of("sandbox", "depcache"));
     APP_PACKAGES.put("web", Set.of("secrets"));
     APP_PACKAGES.put("gerrit", Set.of("git"));
     APP_PACKAGES.put("store", Set.of("secrets"));

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.sandbox.BubblewrapExecutor;
+import org.seakeeper.sandbox.CacheAccess;
 import org.seakeeper.sandbox.Cgroups;
 import org.seakeeper.sandbox.HostUsers;
 import org.seakeeper.sandbox.SandboxProbe;
@@ -31,6 +32,17 @@ public final class Wiring {
       Path workRoot,
       Path artifactsRoot,
       Consumer<String> warnings) {
+    return bubblewrap(server, tier, workRoot, artifactsRoot, warnings, CacheAccess.NONE);
+  }
+
+  /** As above; jobs reach the built-in dependency cache through {@code cache}. */
+  public static BubblewrapExecutor bubblewrap(
+      Optional<ServerConfig> server,
+      Tier tier,
+      Path workRoot,
+      Path artifactsRoot,
+      Consumer<String> warnings,
+      CacheAccess cacheAccess) {
     Map<String, Path> images = new LinkedHashMap<>();
     long memory = SandboxSettings.DEFAULT_MEMORY;
     int pids = SandboxSettings.DEFAULT_PIDS;
@@ -46,6 +58,12 @@ public final class Wiring {
         new SandboxSettings(
             SandboxProbe.findBwrap(), workRoot, artifactsRoot, images, memory, pids, cache);
     return new BubblewrapExecutor(
-        tier, settings, new HostUsers(), new Workspaces(workRoot), Cgroups.system(), warnings);
+        tier,
+        settings,
+        new HostUsers(),
+        new Workspaces(workRoot),
+        Cgroups.system(),
+        warnings,
+        cacheAccess);
   }
 }

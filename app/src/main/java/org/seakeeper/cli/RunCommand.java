@@ -19,6 +19,7 @@ import org.seakeeper.core.config.RepoConfigParser;
 import org.seakeeper.core.executor.Checkout;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.model.RepoConfig;
+import org.seakeeper.core.model.ServerConfig;
 import org.seakeeper.core.model.Tier;
 import org.seakeeper.core.plan.Plan;
 import org.seakeeper.core.plan.PlanContext;
@@ -160,22 +161,37 @@ final class RunCommand implements Callable<Integer> {
     Path logDir = SandboxSettings.cacheHome().resolve("seakeeper").resolve("runs").resolve(runId);
     Path workRoot = SandboxSettings.defaultWorkRoot();
     java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.function.Consumer<String> warn =
+        w -> {
+          if (warned.add(w)) {
+            err.println("seakeeper: warning: " + w);
+          }
+        };
+    // The dependency cache of `run` is the user's own, under ~/.cache/seakeeper/deps.
+    java.util.List<AutoCloseable> toClose = new java.util.ArrayList<>();
+    Optional<ServerConfig> server = trusted.get().server();
+    org.seakeeper.sandbox.CacheAccess cache =
+        org.seakeeper.app.BuiltInCache.startInBackground(
+            server.map(ServerConfig::dependencyCache).orElse(ServerConfig.DependencyCache.DEFAULTS),
+            SandboxSettings.cacheHome().resolve("seakeeper").resolve("deps"),
+            server
+                    .map(s -> s.executors().get(Tier.UNTRUSTED))
+                    .filter(ServerConfig.Pool::dependencyCacheOff)
+                    .isPresent()
+                ? java.util.Set.of(Tier.UNTRUSTED)
+                : java.util.Set.of(),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            warn,
+            toClose);
     BubblewrapExecutor executor;
     try {
       executor =
           Wiring.bubblewrap(
-              trusted.get().server(),
-              Tier.UNTRUSTED,
-              workRoot,
-              logDir.resolve("artifacts"),
-              w -> {
-                if (warned.add(w)) {
-                  err.println("seakeeper: warning: " + w);
-                }
-              });
+              server, Tier.UNTRUSTED, workRoot, logDir.resolve("artifacts"), warn, cache);
       SandboxProbe.check(executor, Tier.UNTRUSTED);
     } catch (SandboxException e) {
       err.println("seakeeper: " + e.getMessage());
+      closeAll(toClose);
       return SANDBOX;
     }
     try (executor) {
@@ -194,6 +210,18 @@ final class RunCommand implements Callable<Integer> {
       boolean ok =
           new LocalRun(executor, plan, src.checkout, n, logDir, out, "run-" + runId).execute();
       return ok ? 0 : FAILED;
+    } finally {
+      closeAll(toClose);
+    }
+  }
+
+  private static void closeAll(java.util.List<AutoCloseable> parts) {
+    for (AutoCloseable c : parts) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // stopping the cache cannot change the run's result
+      }
     }
   }
 

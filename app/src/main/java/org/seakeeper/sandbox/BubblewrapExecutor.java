@@ -42,6 +42,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
   private final Cgroups cgroups;
   private final Consumer<String> warnings;
   private final SandboxEtc etc;
+  private final CacheAccess cacheAccess;
 
   /**
    * @param tier the only tier whose requests this executor runs
@@ -54,7 +55,23 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       Workspaces workspaces,
       Cgroups cgroups,
       Consumer<String> warnings) {
+    this(tier, settings, users, workspaces, cgroups, warnings, CacheAccess.NONE);
+  }
+
+  /**
+   * As above, with the built-in dependency cache: each job of the host image gets a socket of its
+   * own from {@code cacheAccess}, reachable in the job at {@code SEAKEEPER_CACHE_URL}.
+   */
+  public BubblewrapExecutor(
+      Tier tier,
+      SandboxSettings settings,
+      HostUsers users,
+      Workspaces workspaces,
+      Cgroups cgroups,
+      Consumer<String> warnings,
+      CacheAccess cacheAccess) {
     super(tier);
+    this.cacheAccess = cacheAccess;
     this.tier = tier;
     this.settings = settings;
     this.users = users;
@@ -343,13 +360,55 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
                 + " does not exist: this job runs without it");
         cache = Optional.empty();
       }
-      List<String> bwrap =
-          BwrapCommand.build(
-              settings.bwrap(), r, execDir, rootfs, etcDir, STATUS_FD, STATUS_FD + 1, cache);
-      Path status = execDir.resolve("status.json");
-      try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
-        return runLauncher(
-            execDir, launcher(status, user, pipes.fifos(), bwrap), status, deadline, "");
+      CacheAccess.Session session = null;
+      try {
+        Optional<BwrapCommand.CacheForward> forward = Optional.empty();
+        if (cache.isEmpty() && rootfs.isPresent()) {
+          warnOnce("the dependency cache is not offered to jobs on an image other than 'host'");
+        } else if (cache.isEmpty()) {
+          Optional<Path> socat = socat();
+          if (socat.isEmpty()) {
+            warnOnce(
+                "socat is not installed: jobs get no SEAKEEPER_CACHE_URL (install the Debian"
+                    + " package socat)");
+          } else {
+            session =
+                cacheAccess.open(r.id(), r.tier(), execDir.resolve("cache.sock")).orElse(null);
+          }
+          if (session != null) {
+            int port = r.network() ? freeLoopbackPort() : BwrapCommand.CACHE_PORT;
+            String url = "http://127.0.0.1:" + port + "/";
+            Path start = execDir.resolve("start.sh");
+            Files.writeString(start, BwrapCommand.START_SCRIPT);
+            Workspaces.readableBy(start, user);
+            Path m2 = execDir.resolve("m2-settings.xml");
+            Files.writeString(m2, BwrapCommand.m2Settings(url));
+            Workspaces.readableBy(m2, user);
+            forward =
+                Optional.of(
+                    new BwrapCommand.CacheForward(session.socket(), port, socat.get(), start, m2));
+          }
+        }
+        List<String> bwrap =
+            BwrapCommand.build(
+                settings.bwrap(),
+                r,
+                execDir,
+                rootfs,
+                etcDir,
+                STATUS_FD,
+                STATUS_FD + 1,
+                cache,
+                forward);
+        Path status = execDir.resolve("status.json");
+        try (SecretPipes pipes = SecretPipes.open(r.id(), r.secrets())) {
+          return runLauncher(
+              execDir, launcher(status, user, pipes.fifos(), bwrap), status, deadline, "");
+        }
+      } finally {
+        if (session != null) {
+          session.close();
+        }
       }
     }
 
@@ -443,6 +502,36 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
       } catch (IOException e) {
         // the process is gone; its exit status tells the rest
       }
+    }
+  }
+
+  private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private void warnOnce(String warning) {
+    if (warned.add(warning)) {
+      warnings.accept(warning);
+    }
+  }
+
+  /** The host's socat, which forwards a job's loopback port to its cache socket. */
+  static Optional<Path> socat() {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
+      Path p = Path.of(dir, "socat");
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A loopback port free now, for a job that shares the host's network (its own namespace has every
+   * port to itself).
+   */
+  private static int freeLoopbackPort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
     }
   }
 

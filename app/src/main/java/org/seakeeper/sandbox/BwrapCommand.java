@@ -44,6 +44,77 @@ public final class BwrapCommand {
    */
   public static final String DEPS = "/run/seakeeper/deps";
 
+  /** Where the cache forwarder's script appears; it starts the forwarder, then the job. */
+  static final String START = "/run/seakeeper/start.sh";
+
+  /** Where the Maven settings that mirror everything to the cache appear, copied to ~/.m2. */
+  static final String M2_SETTINGS = "/run/seakeeper/m2-settings.xml";
+
+  /** The port the cache answers on inside a job's own network namespace. */
+  public static final int CACHE_PORT = 9781;
+
+  /**
+   * The built-in dependency cache in a job: the job's socket (bound at {@link #DEPENDENCY_CACHE}),
+   * forwarded from {@code 127.0.0.1:port} inside the sandbox by {@code socat}, which {@link #START}
+   * starts before the job's script.
+   */
+  public record CacheForward(Path socket, int port, Path socat, Path startScript, Path m2Settings) {
+    /** The URL the job uses. */
+    public String url() {
+      return "http://127.0.0.1:" + port + "/";
+    }
+
+    /** The client settings a job gets by default (its own variables win). */
+    Map<String, String> clientEnvironment() {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("NPM_CONFIG_REGISTRY", url() + "npm/");
+      env.put("NPM_CONFIG_UPDATE_NOTIFIER", "false");
+      env.put("NPM_CONFIG_AUDIT", "false");
+      env.put("NPM_CONFIG_FUND", "false");
+      env.put("PIP_INDEX_URL", url() + "pypi/simple/");
+      env.put("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+      return env;
+    }
+  }
+
+  /** The script that starts the forwarder and then the job: arguments PORT SOCAT. */
+  static final String START_SCRIPT =
+      """
+      # Seakeeper: the dependency cache at http://127.0.0.1:PORT/ in this job's network namespace,
+      # forwarded to the job's own socket, then the job's script.
+      port="$1"
+      "$2" -lf /dev/null TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork \\
+        UNIX-CONNECT:/run/seakeeper/dependency-cache.sock </dev/null >/dev/null 2>&1 &
+      if [ ! -e "$HOME/.m2/settings.xml" ]; then
+        mkdir -p "$HOME/.m2" && cp /run/seakeeper/m2-settings.xml "$HOME/.m2/settings.xml"
+      fi
+      i=0
+      while [ "$i" -lt 500 ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        sleep 0.01
+        i=$((i + 1))
+      done
+      exec /bin/bash --noprofile --norc -e /run/seakeeper/job.sh
+      """;
+
+  /** Maven settings mirroring every repository to the cache. */
+  static String m2Settings(String url) {
+    return """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <!-- Seakeeper: every repository through the dependency cache. A job's own settings win. -->
+    <settings>
+      <mirrors>
+        <mirror>
+          <id>seakeeper</id>
+          <name>Seakeeper dependency cache</name>
+          <mirrorOf>*</mirrorOf>
+          <url>%smaven/</url>
+        </mirror>
+      </mirrors>
+    </settings>
+    """
+        .formatted(url);
+  }
+
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** Host directories that may be symlinks into /usr (merged /usr) or real directories. */
@@ -61,7 +132,8 @@ public final class BwrapCommand {
    */
   public static List<String> build(
       Path bwrap, ExecutionRequest r, Path execDir, Optional<Path> rootfs, Path etc, int statusFd) {
-    return build(bwrap, r, execDir, rootfs, etc, statusFd, statusFd + 1, Optional.empty());
+    return build(
+        bwrap, r, execDir, rootfs, etc, statusFd, statusFd + 1, Optional.empty(), Optional.empty());
   }
 
   /**
@@ -79,11 +151,13 @@ public final class BwrapCommand {
       Path etc,
       int statusFd,
       int firstSecretFd,
-      Optional<Path> dependencyCache) {
+      Optional<Path> dependencyCache,
+      Optional<CacheForward> forward) {
     List<String> a = new ArrayList<>();
     start(a, bwrap, statusFd, r.network());
-    environment(r).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
-    dependencyCache.ifPresent(
+    environment(r, forward).forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
+    Optional<Path> socket = forward.map(CacheForward::socket).or(() -> dependencyCache);
+    socket.ifPresent(
         c -> a.addAll(List.of("--setenv", "SEAKEEPER_DEPENDENCY_CACHE", DEPENDENCY_CACHE)));
     mounts(a, rootfs, etc);
     bind(a, "--bind", execDir.resolve("workspace").toString(), WORKSPACE);
@@ -99,12 +173,28 @@ public final class BwrapCommand {
               "--perms", "0400", "--ro-bind-data", Integer.toString(fd++), SECRETS + "/" + name));
     }
     // connect() on a socket needs no write access to the mount: read-only is enough.
-    dependencyCache.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
+    socket.ifPresent(c -> bind(a, "--ro-bind", c.toString(), DEPENDENCY_CACHE));
+    forward.ifPresent(
+        f -> {
+          bind(a, "--ro-bind", f.startScript().toString(), START);
+          bind(a, "--ro-bind", f.m2Settings().toString(), M2_SETTINGS);
+        });
     // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
     // /var/tmp, /run and HOME (all private to this job) can be written.
     a.addAll(List.of("--remount-ro", "/"));
     a.addAll(List.of("--chdir", WORKSPACE));
-    a.addAll(List.of("/bin/bash", "--noprofile", "--norc", "-e", SCRIPT));
+    if (forward.isPresent()) {
+      a.addAll(
+          List.of(
+              "/bin/bash",
+              "--noprofile",
+              "--norc",
+              START,
+              Integer.toString(forward.get().port()),
+              forward.get().socat().toString()));
+    } else {
+      a.addAll(List.of("/bin/bash", "--noprofile", "--norc", "-e", SCRIPT));
+    }
     return a;
   }
 
@@ -271,6 +361,14 @@ public final class BwrapCommand {
    * config cannot pretend to run in another tier.
    */
   static Map<String, String> environment(ExecutionRequest r) {
+    return environment(r, Optional.empty());
+  }
+
+  /**
+   * As above; with the built-in dependency cache, the clients' registry settings are defaults a
+   * job's own variables override, and {@code SEAKEEPER_CACHE_URL} is Seakeeper's.
+   */
+  static Map<String, String> environment(ExecutionRequest r, Optional<CacheForward> forward) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", PATH);
     env.put("HOME", HOME);
@@ -278,6 +376,7 @@ public final class BwrapCommand {
     env.put("LOGNAME", "build");
     env.put("LANG", "C.UTF-8");
     env.put("TERM", "dumb");
+    forward.ifPresent(f -> env.putAll(f.clientEnvironment()));
     env.putAll(r.variables());
     env.put("CI", "true");
     env.put("SEAKEEPER", "true");
@@ -286,6 +385,7 @@ public final class BwrapCommand {
     env.put("SEAKEEPER_TIER", r.tier().id());
     env.put("SEAKEEPER_WORKSPACE", WORKSPACE);
     env.put("SEAKEEPER_SECRETS", SECRETS);
+    forward.ifPresent(f -> env.put("SEAKEEPER_CACHE_URL", f.url()));
     if (!r.dependencies().isEmpty()) {
       env.put("SEAKEEPER_DEPS", DEPS);
     }

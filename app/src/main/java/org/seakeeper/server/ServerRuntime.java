@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +173,23 @@ public final class ServerRuntime implements AutoCloseable {
             reporter);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The built-in dependency cache (docs/contracts.md §8): each job gets a socket of its own.
+    java.util.Set<Tier> cacheOff = EnumSet.noneOf(Tier.class);
+    cfg.executors()
+        .forEach(
+            (t, p) -> {
+              if (p.dependencyCacheOff()) {
+                cacheOff.add(t);
+              }
+            });
+    Optional<org.seakeeper.app.BuiltInCache> depCache =
+        org.seakeeper.app.BuiltInCache.start(
+            cfg.dependencyCache(), dataDir.resolve("deps"), cacheOff, registry);
+    depCache.ifPresent(parts::add);
+    org.seakeeper.sandbox.CacheAccess cacheAccess =
+        depCache
+            .<org.seakeeper.sandbox.CacheAccess>map(c -> c)
+            .orElse(org.seakeeper.sandbox.CacheAccess.NONE);
     // One executor per tier, each with its own work directory and host user (docs/contracts.md §1).
     Map<Tier, BubblewrapExecutor> executors = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
@@ -181,7 +199,8 @@ public final class ServerRuntime implements AutoCloseable {
               t,
               SandboxSettings.defaultWorkRoot().resolve(t.id()),
               dataDir.resolve("artifacts"),
-              w -> LOG.warn("sandbox ({}): {}", t.id(), w));
+              w -> LOG.warn("sandbox ({}): {}", t.id(), w),
+              cacheAccess);
       parts.add(executor);
       executors.put(t, executor);
       SandboxProbe.check(executor, t);

@@ -63,6 +63,10 @@ public final class Nodes {
     return Tag.STR.equals(n.getTag()) || Tag.ENV_TAG.equals(n.getTag());
   }
 
+  public static boolean isScalar(Node n) {
+    return n instanceof ScalarNode;
+  }
+
   public static boolean isNull(Node n) {
     return n instanceof ScalarNode && Tag.NULL.equals(n.getTag());
   }

@@ -38,12 +38,15 @@ public final class ServerConfigParser {
           "limits",
           "config_repo",
           "secrets",
-          "protected_refs");
+          "protected_refs",
+          "dependency_cache");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
       List.of("max_parallel", "memory", "pids", "network", "dependency_cache");
   static final List<String> LIMITS = List.of("jobs_per_config");
+  static final List<String> DEPENDENCY_CACHE = List.of("dir", "max_size", "upstreams");
+  static final List<String> UPSTREAMS = List.of("maven", "npm", "pypi");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
@@ -147,6 +150,7 @@ public final class ServerConfigParser {
     ServerConfig.Gate gate = ServerConfig.Gate.DEFAULTS;
     TrustedSections.Limits limits = TrustedSections.Limits.DEFAULTS;
     ServerConfig.Secrets secrets = ServerConfig.Secrets.DEFAULTS;
+    ServerConfig.DependencyCache dependencyCache = ServerConfig.DependencyCache.DEFAULTS;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
@@ -221,6 +225,7 @@ public final class ServerConfigParser {
             }
           }
           case "protected_refs" -> protectedRefs(v);
+          case "dependency_cache" -> dependencyCache = builtInCache(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           default ->
@@ -341,6 +346,7 @@ public final class ServerConfigParser {
       int pids = d.pidsMax();
       Optional<Boolean> net = d.network();
       Optional<String> cache = d.dependencyCache();
+      boolean cacheOff = d.dependencyCacheOff();
       for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
         String what = "'executors." + tier + "." + e.key() + "'";
         switch (e.key()) {
@@ -379,11 +385,145 @@ public final class ServerConfigParser {
                       Boolean.parseBoolean(Nodes.scalarText(e.value(), what, p).orElse("true")));
             }
           }
-          case "dependency_cache" -> cache = dependencyCache(e, what);
+          case "dependency_cache" -> {
+            if (Nodes.isScalar(e.value())) {
+              Optional<String> b = Nodes.scalarText(e.value(), what, p);
+              if (b.isPresent() && b.get().equals("false")) {
+                cacheOff = true;
+              } else if (b.isPresent() && !b.get().equals("true")) {
+                p.error(
+                    Nodes.pos(e.value()),
+                    what
+                        + " is false (no cache for this tier), true (the built-in cache) or"
+                        + " {socket: PATH} (an operator's own cache), not '"
+                        + b.get()
+                        + "'");
+              }
+            } else {
+              cache = dependencyCache(e, what);
+            }
+          }
           default -> unknown(e, "executors." + tier, POOL);
         }
       }
-      return new ServerConfig.Pool(max, mem, pids, net, cache);
+      return new ServerConfig.Pool(max, mem, pids, net, cache, cacheOff);
+    }
+
+    /**
+     * The built-in cache: {@code false}, or {@code {dir, max_size, upstreams: {maven: [URL...],
+     * npm: URL, pypi: URL}}} (docs/contracts.md §8).
+     */
+    ServerConfig.DependencyCache builtInCache(Node v) {
+      ServerConfig.DependencyCache d = ServerConfig.DependencyCache.DEFAULTS;
+      if (Nodes.isScalar(v)) {
+        Optional<String> b = Nodes.scalarText(v, "'dependency_cache'", p);
+        if (b.isPresent() && b.get().equals("false")) {
+          return ServerConfig.DependencyCache.OFF;
+        }
+        if (b.isPresent() && !b.get().equals("true")) {
+          p.error(
+              Nodes.pos(v),
+              "'dependency_cache' is false (no cache) or a mapping with dir, max_size and"
+                  + " upstreams, not '"
+                  + b.get()
+                  + "'");
+        }
+        return d;
+      }
+      Optional<MappingNode> m = Nodes.mapping(v, "'dependency_cache'", p);
+      if (m.isEmpty()) {
+        return d;
+      }
+      Optional<String> dir = d.dir();
+      long max = d.maxSizeBytes();
+      List<String> maven = d.maven();
+      String npm = d.npm();
+      String pypi = d.pypi();
+      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
+        String what = "'dependency_cache." + e.key() + "'";
+        switch (e.key()) {
+          case "dir" -> dir = Nodes.string(e.value(), what, p).or(() -> d.dir());
+          case "max_size" -> {
+            Optional<String> s = Nodes.scalarText(e.value(), what, p);
+            if (s.isPresent()) {
+              Optional<Long> n = memory(s.get());
+              if (n.isEmpty()) {
+                p.error(
+                    Nodes.pos(e.value()),
+                    "bad size '" + s.get() + "' for " + what + ": write it like 512m or 20g");
+              } else {
+                max = n.get();
+              }
+            }
+          }
+          case "upstreams" -> {
+            Optional<MappingNode> u = Nodes.mapping(e.value(), what, p);
+            if (u.isEmpty()) {
+              continue;
+            }
+            for (Nodes.Entry x : Nodes.entries(u.get(), p)) {
+              String w = "'dependency_cache.upstreams." + x.key() + "'";
+              switch (x.key()) {
+                case "maven" -> {
+                  List<String> urls =
+                      (Nodes.isScalar(x.value())
+                              ? Nodes.string(x.value(), w, p).stream()
+                                  .map(s -> new Located<>(s, Nodes.pos(x.value())))
+                                  .toList()
+                              : Nodes.strings(x.value(), w, p))
+                          .stream()
+                              .filter(l -> upstreamUrl(l.value(), l.pos(), w))
+                              .map(Located::value)
+                              .toList();
+                  if (!urls.isEmpty()) {
+                    maven = urls;
+                  }
+                }
+                case "npm" -> {
+                  Optional<String> s = Nodes.string(x.value(), w, p);
+                  if (s.isPresent() && upstreamUrl(s.get(), Nodes.pos(x.value()), w)) {
+                    npm = s.get();
+                  }
+                }
+                case "pypi" -> {
+                  Optional<String> s = Nodes.string(x.value(), w, p);
+                  if (s.isPresent() && upstreamUrl(s.get(), Nodes.pos(x.value()), w)) {
+                    pypi = s.get();
+                  }
+                }
+                default -> unknown(x, "dependency_cache.upstreams", UPSTREAMS);
+              }
+            }
+          }
+          default -> unknown(e, "dependency_cache", DEPENDENCY_CACHE);
+        }
+      }
+      return new ServerConfig.DependencyCache(true, dir, max, maven, npm, pypi);
+    }
+
+    /** An upstream is an absolute http(s) URL without user info, query or fragment. */
+    boolean upstreamUrl(String s, Pos at, String what) {
+      try {
+        java.net.URI u = new java.net.URI(s);
+        if ((u.getScheme() != null
+                && (u.getScheme().equals("http") || u.getScheme().equals("https")))
+            && u.getHost() != null
+            && u.getUserInfo() == null
+            && u.getQuery() == null
+            && u.getFragment() == null) {
+          return true;
+        }
+      } catch (java.net.URISyntaxException e) {
+        // reported below
+      }
+      p.error(
+          at,
+          what
+              + " must be an http(s) URL like https://repo.example.org/maven2/ (no user, query or"
+              + " fragment), not '"
+              + s
+              + "'");
+      return false;
     }
 
     /**
@@ -814,7 +954,8 @@ public final class ServerConfigParser {
           rules,
           gate,
           configRepo,
-          secrets);
+          secrets,
+          dependencyCache);
     }
   }
 }

@@ -26,7 +26,8 @@ public record ServerConfig(
     PipelineRules pipelineRules,
     Gate gate,
     Optional<ConfigRepo> configRepo,
-    Secrets secrets) {
+    Secrets secrets,
+    DependencyCache dependencyCache) {
   public ServerConfig {
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
@@ -79,6 +80,37 @@ public record ServerConfig(
     public static final Secrets DEFAULTS = new Secrets(Optional.empty());
   }
 
+  /**
+   * The built-in read-through dependency cache (docs/contracts.md §8), on unless the operator
+   * writes {@code dependency_cache: false}.
+   *
+   * @param dir empty for {@code DATA_DIR/deps}
+   * @param maven Maven repositories, tried in order
+   */
+  public record DependencyCache(
+      boolean enabled,
+      Optional<String> dir,
+      long maxSizeBytes,
+      List<String> maven,
+      String npm,
+      String pypi) {
+    public static final long DEFAULT_MAX_SIZE = 20L << 30;
+    public static final List<String> MAVEN_CENTRAL =
+        List.of("https://repo.maven.apache.org/maven2/");
+    public static final String NPM_REGISTRY = "https://registry.npmjs.org/";
+    public static final String PYPI_SIMPLE = "https://pypi.org/simple/";
+    public static final DependencyCache DEFAULTS =
+        new DependencyCache(
+            true, Optional.empty(), DEFAULT_MAX_SIZE, MAVEN_CENTRAL, NPM_REGISTRY, PYPI_SIMPLE);
+    public static final DependencyCache OFF =
+        new DependencyCache(
+            false, Optional.empty(), DEFAULT_MAX_SIZE, MAVEN_CENTRAL, NPM_REGISTRY, PYPI_SIMPLE);
+
+    public DependencyCache {
+      maven = List.copyOf(maven);
+    }
+  }
+
   /** Where the web UI and API listen and the address links point to. */
   public record Http(int port, String bind, String publicUrl) {}
 
@@ -86,17 +118,20 @@ public record ServerConfig(
    * An executor pool of one tier.
    *
    * @param network empty for the tier's default (untrusted: never)
-   * @param dependencyCache a unix socket of an allow-listed dependency cache or proxy, bound into
-   *     every job of the tier (the CACHEDEPS seam); the only way out of an untrusted sandbox
+   * @param dependencyCache the unix socket of an operator's own dependency cache or proxy, bound
+   *     into every job of the tier instead of the built-in cache (the CACHEDEPS seam); the only way
+   *     out of an untrusted sandbox
+   * @param dependencyCacheOff {@code dependency_cache: false}: this tier's jobs get no cache
    */
   public record Pool(
       int maxParallel,
       long memoryBytes,
       int pidsMax,
       Optional<Boolean> network,
-      Optional<String> dependencyCache) {
+      Optional<String> dependencyCache,
+      boolean dependencyCacheOff) {
     public Pool(int maxParallel, long memoryBytes, int pidsMax, Optional<Boolean> network) {
-      this(maxParallel, memoryBytes, pidsMax, network, Optional.empty());
+      this(maxParallel, memoryBytes, pidsMax, network, Optional.empty(), false);
     }
   }
 
