@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A job's start against the size of the repository's history: one trivial job (`run: "true"`)
 # under `./seakeeper run` on a generated repository of COMMITS commits (default 100,000, made with
-# `git fast-import`: each commit changes one of 1,000 files) against the same job on a tiny
-# repository (one commit), interleaved, ROUNDS rounds (default 5). Reports the job's own duration
+# `git fast-import`: each commit changes one of 100 files) against the same job on a tiny
+# repository holding the same files in one commit, interleaved, ROUNDS rounds (default 5). Reports the job's own duration
 # (from `run`'s table: checkout + sandbox + script) and the command's wall time, medians and the
 # ratio big/tiny (goal: <= 1.5x). Also the same on the big repository with `checkout: {depth: 0}`
 # (the whole history, opted in), to show what the default avoids.
@@ -23,12 +23,6 @@ config='jobs:\n  j:\n    run: "true"\npipelines:\n  check: [j]\n'
 full='jobs:\n  j:\n    run: "true"\n    checkout: {depth: 0}\npipelines:\n  check: [j]\n'
 g() { git -c user.name=bench -c user.email=bench@localhost -c commit.gpgsign=false "$@"; }
 
-mkdir -p "$tmp/tiny"
-printf "$config" >"$tmp/tiny/.seakeeper.yaml"
-git -C "$tmp/tiny" init -q
-git -C "$tmp/tiny" add .seakeeper.yaml
-g -C "$tmp/tiny" commit -qm "one trivial job"
-
 echo "repo-size: writing $COMMITS commits with git fast-import..." >&2
 git init -q "$tmp/big"
 python3 - "$COMMITS" <<'PY' | git -C "$tmp/big" fast-import --quiet
@@ -43,13 +37,19 @@ for i in range(1, n + 1):
     out.write(b"data %d\n%s\n" % (len(msg), msg))
     if i > 1:
         out.write(b"from :%d\n" % (i - 1))
-    out.write(b"M 100644 inline src/%03d/file.txt\ndata %d\n%s\n" % (i % 1000, len(body), body))
+    out.write(b"M 100644 inline src/%02d/file.txt\ndata %d\n%s\n" % (i % 100, len(body), body))
 PY
 git -C "$tmp/big" checkout -q -f master
 printf "$config" >"$tmp/big/.seakeeper.yaml"
 git -C "$tmp/big" add .seakeeper.yaml
 g -C "$tmp/big" commit -qm "one trivial job"
 cp -a "$tmp/big" "$tmp/bigfull"
+# The tiny repository: the same files as the big one's last commit, in a single commit.
+mkdir -p "$tmp/tiny"
+git -C "$tmp/big" archive HEAD | tar -x -C "$tmp/tiny"
+git -C "$tmp/tiny" init -q
+git -C "$tmp/tiny" add -A
+g -C "$tmp/tiny" commit -qm "the same files, one commit"
 printf "$full" >"$tmp/bigfull/.seakeeper.yaml"
 g -C "$tmp/bigfull" commit -qam "the whole history"
 packed=$(du -sm "$tmp/big/.git/objects" | cut -f1)
@@ -81,7 +81,7 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 out="$results/repo-size-$(date +%Y%m%d-%H%M%S).txt"
 {
-  echo "repo-size: $COMMITS commits (${packed} MB of objects) vs 1 commit, $ROUNDS rounds, medians"
+  echo "repo-size: $COMMITS commits (${packed} MB of objects) vs 1 commit, same $(git -C "$tmp/tiny" ls-files | wc -l) files, $ROUNDS rounds, medians"
   printf '%-46s %10s %10s\n' "variant" "job (s)" "wall (s)"
   for v in tiny big bigfull; do
     case $v in

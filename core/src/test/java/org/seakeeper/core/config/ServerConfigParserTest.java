@@ -120,7 +120,7 @@ class ServerConfigParserTest {
             "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of"
                 + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
                 + " default_timeout, images, base_jobs, pipelines, gate, limits, config_repo,"
-                + " secrets, protected_refs]",
+                + " secrets, protected_refs, dependency_cache]",
             "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
             "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
                 + " network except an allow-listed cache)",
@@ -205,5 +205,66 @@ class ServerConfigParserTest {
     assertThat(lines(parse("limits: 10\n")))
         .singleElement()
         .satisfies(l -> assertThat(l).startsWith("s.yaml:1:9: error: 'limits' must be"));
+  }
+
+  @Test
+  void the_dependency_cache_is_on_by_default_configurable_and_off_per_tier() {
+    var byDefault = parse("data_dir: /d\n").config().orElseThrow().dependencyCache();
+    assertThat(byDefault.enabled()).isTrue();
+    assertThat(byDefault.maven())
+        .containsExactly(
+            org.seakeeper.core.model.ServerConfig.DependencyCache.MAVEN_CENTRAL.get(0));
+    var r =
+        parse(
+            """
+            dependency_cache:
+              dir: /srv/deps
+              max_size: 50g
+              upstreams:
+                maven: [https://mirror.example.org/maven2/, https://repo.maven.apache.org/maven2/]
+                npm: https://npm.example.org/
+                pypi: https://pypi.example.org/simple/
+            executors:
+              privileged: {dependency_cache: false}
+            """);
+    assertThat(lines(r)).isEmpty();
+    var c = r.config().orElseThrow();
+    assertThat(c.dependencyCache().dir()).contains("/srv/deps");
+    assertThat(c.dependencyCache().maxSizeBytes()).isEqualTo(50L << 30);
+    assertThat(c.dependencyCache().maven()).hasSize(2);
+    assertThat(c.dependencyCache().npm()).isEqualTo("https://npm.example.org/");
+    assertThat(c.executors().get(org.seakeeper.core.model.Tier.PRIVILEGED).dependencyCacheOff())
+        .isTrue();
+    assertThat(c.executors().get(org.seakeeper.core.model.Tier.UNTRUSTED).dependencyCacheOff())
+        .isFalse();
+    assertThat(
+            parse("dependency_cache: false\n").config().orElseThrow().dependencyCache().enabled())
+        .isFalse();
+    assertThat(
+            lines(
+                parse(
+                    """
+                    dependency_cache:
+                      max_size: lots
+                      mirrors: []
+                      upstreams:
+                        maven: [ftp://x.example.org/]
+                        npm: https://user:pw@npm.example.org/
+                    executors:
+                      trusted: {dependency_cache: maybe}
+                    """)))
+        .containsExactly(
+            "s.yaml:2:13: error: bad size 'lots' for 'dependency_cache.max_size': write it like"
+                + " 512m or 20g",
+            "s.yaml:3:3: error: unknown key 'mirrors' in dependency_cache",
+            "s.yaml:5:13: error: 'dependency_cache.upstreams.maven' must be an http(s) URL like"
+                + " https://repo.example.org/maven2/ (no user, query or fragment), not"
+                + " 'ftp://x.example.org/'",
+            "s.yaml:6:10: error: 'dependency_cache.upstreams.npm' must be an http(s) URL like"
+                + " https://repo.example.org/maven2/ (no user, query or fragment), not"
+                + " 'https://user:pw@npm.example.org/'",
+            "s.yaml:8:31: error: 'executors.trusted.dependency_cache' is false (no cache for this"
+                + " tier), true (the built-in cache) or {socket: PATH} (an operator's own cache),"
+                + " not 'maybe'");
   }
 }
