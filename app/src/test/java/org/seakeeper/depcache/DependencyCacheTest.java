@@ -606,7 +606,34 @@ class DependencyCacheTest {
     }
   }
 
+  /**
+   * A metric's value once it settles: the cache counts a request when its response is complete,
+   * which a client may see a moment before.
+   */
+  static double settled(java.util.function.DoubleSupplier read) {
+    double last = read.getAsDouble();
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    while (System.nanoTime() < until) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      double now = read.getAsDouble();
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
+  }
+
   double count(String ecosystem, String result) {
+    return settled(() -> countNow(ecosystem, result));
+  }
+
+  double countNow(String ecosystem, String result) {
     var c =
         registry
             .find("seakeeper.dependency.cache.requests")
@@ -617,6 +644,10 @@ class DependencyCacheTest {
   }
 
   double bytes(String ecosystem, String source) {
+    return settled(() -> bytesNow(ecosystem, source));
+  }
+
+  double bytesNow(String ecosystem, String source) {
     return registry
         .get("seakeeper.dependency.cache.bytes")
         .tag("ecosystem", ecosystem)
