@@ -39,17 +39,19 @@ class ArchitectureTest {
   private static final Map<String, Set<String>> APP_PACKAGES = new LinkedHashMap<>();
 
   static {
-    APP_PACKAGES.put("cli", Set.of("server", "app", "store", "secrets", "git", "sandbox"));
     APP_PACKAGES.put(
-        "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app"));
+        "cli", Set.of("server", "app", "store", "secrets", "git", "sandbox", "artifact"));
+    APP_PACKAGES.put(
+        "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app", "artifact"));
     APP_PACKAGES.put("app", Set.of("sandbox", "depcache"));
-    APP_PACKAGES.put("web", Set.of("secrets"));
+    APP_PACKAGES.put("web", Set.of("secrets", "artifact"));
     APP_PACKAGES.put("gerrit", Set.of("git"));
     APP_PACKAGES.put("store", Set.of("secrets"));
     APP_PACKAGES.put("git", Set.of());
     APP_PACKAGES.put("sandbox", Set.of());
     APP_PACKAGES.put("secrets", Set.of());
     APP_PACKAGES.put("depcache", Set.of());
+    APP_PACKAGES.put("artifact", Set.of("secrets"));
   }
 
   /** java.net's types that only parse or encode strings. */

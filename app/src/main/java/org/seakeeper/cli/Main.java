@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       ClientCommands.Promote.class,
       EmbargoCommand.class,
       SecretsCommand.class,
+      VerifyCommand.class,
+      ArtifactsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

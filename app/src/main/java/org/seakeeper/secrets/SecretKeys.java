@@ -71,7 +71,7 @@ public final class SecretKeys {
   }
 
   /** Whether {@code file} is {@code dir} or below it, following symbolic links where they exist. */
-  static boolean inside(Path file, Path dir) throws IOException {
+  public static boolean inside(Path file, Path dir) throws IOException {
     return real(file).startsWith(real(dir));
   }
 

@@ -249,11 +249,36 @@ public final class ServerRuntime implements AutoCloseable {
     metrics.effectsPending(
         () -> counted.transaction(tx -> tx.outbox().pendingCounts()), connectionNames);
     metrics.quarantined(() -> counted.queries().quarantinedCount());
+    // Artifacts kept by digest, provenance signed by a key outside data_dir (docs/contracts.md
+    // §10).
+    org.seakeeper.artifact.ProvenanceKeys provenanceKeys =
+        org.seakeeper.artifact.ProvenanceKeys.of(cfg);
+    org.seakeeper.artifact.FileBlobs blobs =
+        new org.seakeeper.artifact.FileBlobs(
+            dataDir.resolve("artifacts").resolve("blobs"),
+            org.seakeeper.artifact.FileBlobs.DEFAULT_RESERVE);
+    org.seakeeper.artifact.ArtifactDesk artifactDesk =
+        new org.seakeeper.artifact.ArtifactDesk(
+            sqlStore.artifacts(),
+            blobs,
+            provenanceKeys,
+            URI.create(cfg.http().publicUrl()),
+            cfg.channels(),
+            clock);
     Scheduler scheduler =
         new Scheduler(
             new SchedulerPorts(
                     store, repos, TierExecutors.of(executors), logs, routed, metrics, lookup)
-                .withEffects(effects),
+                .withEffects(effects)
+                .withArtifacts(
+                    new org.seakeeper.artifact.ServerArtifactKeeper(
+                        dataDir.resolve("artifacts"),
+                        blobs,
+                        sqlStore.artifacts(),
+                        provenanceKeys.signer(),
+                        URI.create(cfg.http().publicUrl()),
+                        clock,
+                        LOG::warn)),
             gatePorts(gerrits, gerritRepos),
             settings,
             trustedSource,
@@ -297,7 +322,10 @@ public final class ServerRuntime implements AutoCloseable {
             (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p),
             clock,
             loop::wake);
-    web = new WebServer(services, embargoes).start(cfg.http().bind(), cfg.http().port());
+    web =
+        new WebServer(services, embargoes)
+            .artifacts(artifactDesk)
+            .start(cfg.http().bind(), cfg.http().port());
     parts.add(web);
   }
 

@@ -41,6 +41,7 @@ public final class JdbiStore implements Store {
   private final AutoCloseable resources;
   private final BuildQueries queries = new Queries(false);
   private final BuildQueries publicQueries = new Queries(true);
+  private final SqlArtifactIndex artifacts;
 
   /**
    * A store on {@code dataSource}, whose schema is already migrated; {@code resources} (the pool, a
@@ -50,6 +51,7 @@ public final class JdbiStore implements Store {
     this.jdbi = Jdbi.create(dataSource);
     this.dialect = dialect;
     this.resources = resources;
+    this.artifacts = new SqlArtifactIndex(jdbi);
   }
 
   /** The database this store speaks to. */
@@ -82,6 +84,13 @@ public final class JdbiStore implements Store {
    */
   long configBlobCount() {
     return jdbi.withHandle(h -> new SqlBuilds(h, codec).configBlobCount());
+  }
+
+  /**
+   * The kept artifacts, their provenance and promotions of this database (docs/contracts.md §10).
+   */
+  public org.seakeeper.core.artifact.ArtifactIndex artifacts() {
+    return artifacts;
   }
 
   @Override

@@ -77,6 +77,13 @@ public final class WebServer implements AutoCloseable {
   private final LogStreams streams;
   private Javalin app;
   private boolean used;
+  private org.seakeeper.artifact.ArtifactDesk artifacts;
+
+  /** Serves kept artifacts, provenance and promotion through {@code desk} (call before start). */
+  public synchronized WebServer artifacts(org.seakeeper.artifact.ArtifactDesk desk) {
+    this.artifacts = desk;
+    return this;
+  }
 
   public WebServer(Services services) {
     this(services, EmbargoDesk.NONE);
@@ -127,6 +134,7 @@ public final class WebServer implements AutoCloseable {
                   .install(config.routes);
               new EmbargoRoutes(embargoes, auth, links).install(config.routes);
               new SecretRoutes(services.secrets(), auth).install(config.routes);
+              new ArtifactRoutes(artifacts, auth, view, links).install(config.routes);
               new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy)
                   .install(config.routes);
               new PageRoutes(view, services.logs(), links).install(config.routes);

@@ -39,7 +39,9 @@ public final class ServerConfigParser {
           "config_repo",
           "secrets",
           "protected_refs",
-          "dependency_cache");
+          "dependency_cache",
+          "provenance",
+          "channels");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
@@ -151,6 +153,8 @@ public final class ServerConfigParser {
     TrustedSections.Limits limits = TrustedSections.Limits.DEFAULTS;
     ServerConfig.Secrets secrets = ServerConfig.Secrets.DEFAULTS;
     ServerConfig.DependencyCache dependencyCache = ServerConfig.DependencyCache.DEFAULTS;
+    ServerConfig.Provenance provenance = ServerConfig.Provenance.DEFAULTS;
+    List<ServerConfig.Channel> channels = List.of();
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
@@ -226,6 +230,8 @@ public final class ServerConfigParser {
           }
           case "protected_refs" -> protectedRefs(v);
           case "dependency_cache" -> dependencyCache = builtInCache(v);
+          case "provenance" -> provenance(v);
+          case "channels" -> channels(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           default ->
@@ -955,7 +961,106 @@ public final class ServerConfigParser {
           gate,
           configRepo,
           secrets,
-          dependencyCache);
+          dependencyCache,
+          provenance,
+          channels);
+    }
+
+    /** {@code provenance: {key_file: PATH, retired_keys: [PEM file, ...]}}. */
+    void provenance(Node v) {
+      Nodes.mapping(v, "'provenance'", p)
+          .ifPresent(
+              m -> {
+                Optional<String> key = Optional.empty();
+                List<String> retired = new ArrayList<>();
+                for (Nodes.Entry e : Nodes.entries(m, p)) {
+                  switch (e.key()) {
+                    case "key_file" -> {
+                      Optional<String> f = Nodes.string(e.value(), "'provenance.key_file'", p);
+                      if (f.isPresent() && f.get().isBlank()) {
+                        p.error(
+                            Nodes.pos(e.value()),
+                            "'provenance.key_file' is empty: give the path of the signing key"
+                                + " file (outside data_dir)");
+                      } else {
+                        key = f;
+                      }
+                    }
+                    case "retired_keys" ->
+                        Nodes.strings(e.value(), "'provenance.retired_keys'", p)
+                            .forEach(s -> retired.add(s.value()));
+                    default -> unknown(e, "provenance", List.of("key_file", "retired_keys"));
+                  }
+                }
+                provenance = new ServerConfig.Provenance(key, retired);
+              });
+    }
+
+    static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    /**
+     * {@code channels: [candidate, {name: production, from: candidate}]}: names unique, each {@code
+     * from} an earlier channel.
+     */
+    void channels(Node v) {
+      Nodes.list(v, "'channels'", p)
+          .ifPresent(
+              items -> {
+                List<ServerConfig.Channel> out = new ArrayList<>();
+                for (Node item : items) {
+                  String name = null;
+                  String from = null;
+                  Node fromNode = null;
+                  if (item instanceof MappingNode m) {
+                    for (Nodes.Entry e : Nodes.entries(m, p)) {
+                      switch (e.key()) {
+                        case "name" ->
+                            name = Nodes.string(e.value(), "a channel's 'name'", p).orElse(null);
+                        case "from" -> {
+                          from = Nodes.string(e.value(), "a channel's 'from'", p).orElse(null);
+                          fromNode = e.value();
+                        }
+                        default -> unknown(e, "a channel", List.of("name", "from"));
+                      }
+                    }
+                    if (name == null) {
+                      p.error(Nodes.pos(item), "a channel needs a 'name'");
+                      continue;
+                    }
+                  } else {
+                    name =
+                        Nodes.string(item, "each item of 'channels' (a name or {name, from})", p)
+                            .orElse(null);
+                    if (name == null) {
+                      continue;
+                    }
+                  }
+                  String n = name;
+                  if (!CHANNEL.matcher(n).matches()) {
+                    p.error(
+                        Nodes.pos(item),
+                        "bad channel name '"
+                            + n
+                            + "': use lower-case letters, digits, '.', '_' and '-' (like"
+                            + " production)");
+                  } else if (out.stream().anyMatch(c -> c.name().equals(n))) {
+                    p.error(Nodes.pos(item), "channel '" + n + "' is listed twice");
+                  } else if (from != null
+                      && out.stream().map(ServerConfig.Channel::name).noneMatch(from::equals)) {
+                    p.error(
+                        Nodes.pos(fromNode),
+                        "channel '"
+                            + n
+                            + "' comes from '"
+                            + from
+                            + "', which is not a channel listed before it; channels are "
+                            + out.stream().map(ServerConfig.Channel::name).toList());
+                  } else {
+                    out.add(new ServerConfig.Channel(n, Optional.ofNullable(from)));
+                  }
+                }
+                channels = out;
+              });
     }
   }
 }

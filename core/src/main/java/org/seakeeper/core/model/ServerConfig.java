@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param images operator-registered root filesystems, by name
  * @param baseJobNames names of base jobs (the parsed declarations live in the trusted context)
  * @param configRepo the trusted config repo, when one is declared ({@code config_repo})
+ * @param provenance the provenance signer's key files (docs/contracts.md §10)
+ * @param channels the release channels artifacts are promoted into, in order (docs/contracts.md
+ *     §10); none: nothing can be promoted
  */
 public record ServerConfig(
     String dataDir,
@@ -27,8 +30,11 @@ public record ServerConfig(
     Gate gate,
     Optional<ConfigRepo> configRepo,
     Secrets secrets,
-    DependencyCache dependencyCache) {
+    DependencyCache dependencyCache,
+    Provenance provenance,
+    List<Channel> channels) {
   public ServerConfig {
+    channels = List.copyOf(channels);
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
     images = Map.copyOf(images);
@@ -76,6 +82,25 @@ public record ServerConfig(
    *     default {@code $XDG_CONFIG_HOME/seakeeper/secrets.key} (else {@code
    *     ~/.config/seakeeper/secrets.key}), created on first use
    */
+  /**
+   * The provenance signer (docs/contracts.md §10): its Ed25519 key file (default beside the secrets
+   * key file, outside {@code data_dir}), and the public keys of retired signing keys, published so
+   * that what they signed stays verifiable.
+   */
+  public record Provenance(Optional<String> keyFile, List<String> retiredKeys) {
+    public static final Provenance DEFAULTS = new Provenance(Optional.empty(), List.of());
+
+    public Provenance {
+      retiredKeys = List.copyOf(retiredKeys);
+    }
+  }
+
+  /**
+   * A release channel: its name, and the channel an artifact must have been promoted into before
+   * (empty: any verified trusted or privileged artifact may enter).
+   */
+  public record Channel(String name, Optional<String> from) {}
+
   public record Secrets(Optional<String> keyFile) {
     public static final Secrets DEFAULTS = new Secrets(Optional.empty());
   }

@@ -480,10 +480,12 @@ public final class Scheduler implements SchedulerCommands {
     org.seakeeper.core.executor.Checkout checkout;
     List<org.seakeeper.core.executor.DependencyCheckout> deps;
     String unreadable = null;
+    List<org.seakeeper.core.gate.ChangeRef> depRefs =
+        ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId()));
     try {
       checkout = ports.repos().checkout(new RepoRef(b.connection(), b.project()), b.commit());
       deps =
-          ports.store().transaction(tx -> tx.builds().dependencies(b.buildsetId())).stream()
+          depRefs.stream()
               .map(
                   d ->
                       new org.seakeeper.core.executor.DependencyCheckout(
@@ -562,7 +564,10 @@ public final class Scheduler implements SchedulerCommands {
     // Only the executor of the build's own tier ever sees it (each also refuses other tiers).
     Executor.Execution ex = ports.executors().forTier(b.tier()).start(req, log::line);
     running.put(b.id(), new Running(ex, log, b.tier()));
+    org.seakeeper.core.artifact.BuildInputs inputs =
+        new org.seakeeper.core.artifact.BuildInputs(j.image(), depRefs);
     ex.result()
+        .thenApply(r -> keepArtifacts(started, inputs, r))
         .whenComplete(
             (r, t) ->
                 onComplete(
@@ -574,6 +579,25 @@ public final class Scheduler implements SchedulerCommands {
                             Duration.ZERO,
                             List.of())));
     return true;
+  }
+
+  /**
+   * The result after the build's artifacts were handed to the keeper (on the executor's thread): a
+   * keeper that throws is an infrastructure error, so the build never passes with artifacts lost.
+   */
+  private Executor.Result keepArtifacts(
+      Build started, org.seakeeper.core.artifact.BuildInputs inputs, Executor.Result r) {
+    if (!(r.outcome() instanceof JobOutcome.Succeeded) || r.artifacts().isEmpty()) {
+      return r;
+    }
+    try {
+      return ports.artifacts().keep(started, inputs, r);
+    } catch (RuntimeException e) {
+      return new Executor.Result(
+          new JobOutcome.InfraError("artifacts: not kept: " + e.getMessage()),
+          r.elapsed(),
+          List.of());
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.seakeeper.core.scheduler;
 
+import org.seakeeper.core.artifact.ArtifactKeeper;
 import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.executor.Executor;
 import org.seakeeper.core.executor.TierExecutors;
@@ -16,6 +17,8 @@ import org.seakeeper.core.store.Store;
  *     secrets end in {@code config_error})
  * @param effects how network calls run (away from the scheduler's thread, with a timeout) and how
  *     outages are retried; {@link EffectPorts#inline()} unless {@link #withEffects} says otherwise
+ * @param artifacts where a finished job's artifacts go (docs/contracts.md §10); {@link
+ *     ArtifactKeeper#NONE} unless {@link #withArtifacts} says otherwise
  */
 public record SchedulerPorts(
     Store store,
@@ -25,7 +28,21 @@ public record SchedulerPorts(
     Reporter reporter,
     SchedulerMetrics metrics,
     SecretStore secrets,
-    EffectPorts effects) {
+    EffectPorts effects,
+    ArtifactKeeper artifacts) {
+  /** Ports that keep no artifacts. */
+  public SchedulerPorts(
+      Store store,
+      RepoAccess repos,
+      TierExecutors executors,
+      LogStore logs,
+      Reporter reporter,
+      SchedulerMetrics metrics,
+      SecretStore secrets,
+      EffectPorts effects) {
+    this(store, repos, executors, logs, reporter, metrics, secrets, effects, ArtifactKeeper.NONE);
+  }
+
   /** Ports whose calls run inline (tests, {@code seakeeper run}). */
   public SchedulerPorts(
       Store store,
@@ -40,7 +57,14 @@ public record SchedulerPorts(
 
   /** The same ports, acting through {@code e}. */
   public SchedulerPorts withEffects(EffectPorts e) {
-    return new SchedulerPorts(store, repos, executors, logs, reporter, metrics, secrets, e);
+    return new SchedulerPorts(
+        store, repos, executors, logs, reporter, metrics, secrets, e, artifacts);
+  }
+
+  /** The same ports, keeping finished jobs' artifacts through {@code a}. */
+  public SchedulerPorts withArtifacts(ArtifactKeeper a) {
+    return new SchedulerPorts(
+        store, repos, executors, logs, reporter, metrics, secrets, effects, a);
   }
 
   /** Ports without a secret store. */

@@ -102,6 +102,49 @@ class ServerConfigParserTest {
   }
 
   @Test
+  void channels_and_the_provenance_key_are_read_and_checked() {
+    var ok =
+        parse(
+            """
+            channels: [candidate, {name: production, from: candidate}]
+            provenance: {key_file: /etc/seakeeper/provenance.key, retired_keys: [/etc/old.pub]}
+            """);
+    assertThat(lines(ok)).isEmpty();
+    var c = ok.config().orElseThrow();
+    assertThat(c.channels())
+        .containsExactly(
+            new org.seakeeper.core.model.ServerConfig.Channel(
+                "candidate", java.util.Optional.empty()),
+            new org.seakeeper.core.model.ServerConfig.Channel(
+                "production", java.util.Optional.of("candidate")));
+    assertThat(c.provenance().keyFile()).contains("/etc/seakeeper/provenance.key");
+    assertThat(c.provenance().retiredKeys()).containsExactly("/etc/old.pub");
+    var bad =
+        parse(
+            """
+            channels:
+              - candidate
+              - Prod
+              - candidate
+              - {name: production, from: staging}
+              - {from: candidate}
+            provenance: {key_file: "", keyfile: x}
+            """);
+    assertThat(bad.config()).isEmpty();
+    assertThat(lines(bad))
+        .containsExactly(
+            "s.yaml:3:5: error: bad channel name 'Prod': use lower-case letters, digits, '.', '_'"
+                + " and '-' (like production)",
+            "s.yaml:4:5: error: channel 'candidate' is listed twice",
+            "s.yaml:5:30: error: channel 'production' comes from 'staging', which is not a"
+                + " channel listed before it; channels are [candidate]",
+            "s.yaml:6:5: error: a channel needs a 'name'",
+            "s.yaml:7:24: error: 'provenance.key_file' is empty: give the path of the signing key"
+                + " file (outside data_dir)",
+            "s.yaml:7:28: error: unknown key 'keyfile' in provenance (did you mean 'key_file'?)");
+  }
+
+  @Test
   void every_problem_is_listed_with_its_position() {
     var r =
         parse(
@@ -120,7 +163,7 @@ class ServerConfigParserTest {
             "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of"
                 + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
                 + " default_timeout, images, base_jobs, pipelines, gate, limits, config_repo,"
-                + " secrets, protected_refs, dependency_cache]",
+                + " secrets, protected_refs, dependency_cache, provenance, channels]",
             "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
             "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
                 + " network except an allow-listed cache)",

@@ -1,0 +1,33 @@
+package org.seakeeper.core.artifact;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One promotion of an artifact into a channel, as recorded (docs/contracts.md §10): who, when,
+ * which digest, from which channel (empty: straight from the builds) to which, and the digest the
+ * channel held before (empty: the channel was empty). A rollback is a promotion of an earlier
+ * digest.
+ *
+ * @param id assigned by the index, increasing
+ */
+public record Promotion(
+    long id,
+    String sha256,
+    Optional<String> from,
+    String channel,
+    Optional<String> replaced,
+    String who,
+    Instant at) {
+  public Promotion {
+    if (!ArtifactRecord.isSha256(sha256)) {
+      throw new IllegalArgumentException("not a SHA-256: " + sha256);
+    }
+    Objects.requireNonNull(from);
+    Objects.requireNonNull(channel);
+    Objects.requireNonNull(replaced);
+    Objects.requireNonNull(who);
+    Objects.requireNonNull(at);
+  }
+}
