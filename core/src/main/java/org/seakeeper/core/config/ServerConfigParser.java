@@ -38,7 +38,9 @@ public final class ServerConfigParser {
           "limits",
           "config_repo",
           "secrets",
-          "protected_refs");
+          "protected_refs",
+          "auth",
+          "private_projects");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
@@ -152,6 +154,9 @@ public final class ServerConfigParser {
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
     List<ConfigSecretDecl> configSecrets = List.of();
     final boolean sectionsOnly;
+    Node authNode = null;
+    ServerConfig.Auth auth = ServerConfig.Auth.NONE;
+    final java.util.Set<String> privateProjects = new java.util.LinkedHashSet<>();
 
     /** Where each top-level key was written (see {@link TrustedSections#positions}). */
     final Map<String, Pos> positions = new LinkedHashMap<>();
@@ -223,6 +228,8 @@ public final class ServerConfigParser {
           case "protected_refs" -> protectedRefs(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
+          case "auth" -> authNode = v;
+          case "private_projects" -> privateProjects.addAll(AuthParser.privateProjects(v, p));
           default ->
               p.error(
                   e.keyPos(),
@@ -259,6 +266,9 @@ public final class ServerConfigParser {
       }
       if (configRepoNode != null) {
         configRepo = ConfigRepoParser.parse(configRepoNode, connections, p);
+      }
+      if (!sectionsOnly) {
+        auth = AuthParser.parse(authNode, privateProjects, p);
       }
     }
 
@@ -437,19 +447,26 @@ public final class ServerConfigParser {
                           m -> {
                             String name = null;
                             String path = null;
+                            boolean hidden = false;
                             for (Nodes.Entry e : Nodes.entries(m, p)) {
                               switch (e.key()) {
                                 case "name" ->
                                     name = Nodes.string(e.value(), "'name'", p).orElse(null);
                                 case "path" ->
                                     path = Nodes.string(e.value(), "'path'", p).orElse(null);
-                                default -> unknown(e, "a repo", List.of("name", "path"));
+                                case "private" ->
+                                    hidden =
+                                        AuthParser.bool(e.value(), "'private'", p).orElse(false);
+                                default -> unknown(e, "a repo", List.of("name", "path", "private"));
                               }
                             }
                             if (name == null || path == null) {
                               p.error(Nodes.pos(item), "a repo needs a 'name' and a 'path'");
                             } else {
                               out.add(new ServerConfig.Repo(name, path));
+                              if (hidden) {
+                                privateProjects.add(name);
+                              }
                             }
                           });
                 }
@@ -814,7 +831,8 @@ public final class ServerConfigParser {
           rules,
           gate,
           configRepo,
-          secrets);
+          secrets,
+          auth);
     }
   }
 }
