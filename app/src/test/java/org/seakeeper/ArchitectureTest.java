@@ -41,9 +41,10 @@ class ArchitectureTest {
   static {
     APP_PACKAGES.put("cli", Set.of("server", "app", "store", "secrets", "git", "sandbox"));
     APP_PACKAGES.put(
-        "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app"));
+        "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app", "auth"));
     APP_PACKAGES.put("app", Set.of("sandbox"));
-    APP_PACKAGES.put("web", Set.of("secrets"));
+    APP_PACKAGES.put("web", Set.of("secrets", "auth"));
+    APP_PACKAGES.put("auth", Set.of());
     APP_PACKAGES.put("gerrit", Set.of("git"));
     APP_PACKAGES.put("store", Set.of("secrets"));
     APP_PACKAGES.put("git", Set.of());

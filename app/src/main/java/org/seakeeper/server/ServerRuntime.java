@@ -278,7 +278,9 @@ public final class ServerRuntime implements AutoCloseable {
             (c, p) -> served(repoPaths, gerrits, gerritRepos, repos, c, p),
             clock,
             loop::wake);
-    web = new WebServer(services, embargoes).start(cfg.http().bind(), cfg.http().port());
+    web =
+        new WebServer(services, embargoes, AccessWiring.settings(cfg, sqlStore, clock))
+            .start(cfg.http().bind(), cfg.http().port());
     parts.add(web);
   }
 
