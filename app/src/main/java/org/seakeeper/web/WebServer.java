@@ -177,7 +177,10 @@ public final class WebServer implements AutoCloseable {
     if (app == null) {
       throw new IllegalStateException("not started");
     }
+    java.util.Set<String> methods =
+        java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> methods.contains(e.endpoint.method.name()))
         .map(
             e -> {
               io.javalin.security.Roles roles =
