@@ -65,7 +65,8 @@ public class CacheHit {
     String upstream = "http://127.0.0.1:" + plain.getAddress().getPort() + "/";
     DependencyCacheConfig config =
         DependencyCacheConfig.defaults(dir.resolve("deps"))
-            .withUpstreams(List.of(URI.create(upstream)), Optional.empty(), Optional.empty(), List.of());
+            .withUpstreams(
+                List.of(URI.create(upstream)), Optional.empty(), Optional.empty(), List.of());
     try (DependencyCache cache = new DependencyCache(config, new SimpleMeterRegistry())) {
       cache.start();
       DependencyCache.Listener l =
@@ -110,7 +111,8 @@ public class CacheHit {
       for (int i = 0; i < sizes.length; i++) {
         System.out.printf(
             java.util.Locale.ROOT,
-            "%d KiB: warm hit p50 - disk read p50 = %.3f ms (goal <= 1 ms); hit p50 / plain HTTP p50 = %.2fx%n",
+            "%d KiB: warm hit p50 - disk read p50 = %.3f ms (goal <= 1 ms); hit p50 / plain HTTP"
+                + " p50 = %.2fx%n",
             sizes[i] >> 10,
             s[i][2].pct(50) - s[i][0].pct(50),
             s[i][2].pct(50) / s[i][1].pct(50));
@@ -122,7 +124,9 @@ public class CacheHit {
 
   static void get(HttpClient http, String url) throws Exception {
     HttpResponse<byte[]> r =
-        http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(url + " answered " + r.statusCode());
     }

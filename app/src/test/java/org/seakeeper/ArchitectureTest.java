@@ -42,9 +42,11 @@ class ArchitectureTest {
     APP_PACKAGES.put(
         "cli", Set.of("server", "app", "store", "secrets", "git", "sandbox", "artifact"));
     APP_PACKAGES.put(
-        "server", Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app", "artifact"));
+        "server",
+        Set.of("web", "gerrit", "git", "sandbox", "store", "secrets", "app", "artifact", "auth"));
     APP_PACKAGES.put("app", Set.of("sandbox", "depcache"));
-    APP_PACKAGES.put("web", Set.of("secrets", "artifact"));
+    APP_PACKAGES.put("web", Set.of("secrets", "artifact", "auth"));
+    APP_PACKAGES.put("auth", Set.of());
     APP_PACKAGES.put("gerrit", Set.of("git"));
     APP_PACKAGES.put("store", Set.of("secrets"));
     APP_PACKAGES.put("git", Set.of());

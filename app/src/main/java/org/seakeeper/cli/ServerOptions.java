@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * Options and HTTP calls shared by the commands that talk to a running server (docs/contracts.md
  * §5): {@code --server URL} (default: the config's public_url, else http://127.0.0.1:8080/) and
- * {@code --token-file FILE} (default: the config's admin_token_file, else ./data/admin-token).
+ * {@code --token-file FILE}: a personal API token or the admin token (default: the config's
+ * admin_token_file, else ./data/admin-token).
  */
 final class ServerOptions {
   @Option(
@@ -30,7 +31,8 @@ final class ServerOptions {
       names = "--token-file",
       paramLabel = "FILE",
       description =
-          "The admin token (default: admin_token_file of --config, else ./data/admin-token).")
+          "A personal API token or the admin token (default: admin_token_file of --config, else"
+              + " ./data/admin-token).")
   Path tokenFile;
 
   @Option(

@@ -323,7 +323,7 @@ public final class ServerRuntime implements AutoCloseable {
             clock,
             loop::wake);
     web =
-        new WebServer(services, embargoes)
+        new WebServer(services, embargoes, AccessWiring.settings(cfg, sqlStore, clock))
             .artifacts(artifactDesk)
             .start(cfg.http().bind(), cfg.http().port());
     parts.add(web);

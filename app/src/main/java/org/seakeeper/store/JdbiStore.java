@@ -80,6 +80,14 @@ public final class JdbiStore implements Store {
   }
 
   /**
+   * The audit trail, personal API tokens and granted roles of this database (docs/contracts.md §9).
+   * Their reads and writes are their own transactions, outside this store's lock.
+   */
+  public org.seakeeper.core.store.AccessStore access() {
+    return new SqlAccessStore(jdbi);
+  }
+
+  /**
    * How many distinct config sources the database holds (the contract checks they are stored once).
    */
   long configBlobCount() {

@@ -33,14 +33,14 @@ final class ArtifactRoutes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
   private final ArtifactDesk desk;
-  private final AdminAuth auth;
+  private final Access access;
   private final Function<Context, BuildQueries> view;
   private final Links links;
 
   ArtifactRoutes(
-      ArtifactDesk desk, AdminAuth auth, Function<Context, BuildQueries> view, Links links) {
+      ArtifactDesk desk, Access access, Function<Context, BuildQueries> view, Links links) {
     this.desk = desk;
-    this.auth = auth;
+    this.access = access;
     this.view = view;
     this.links = links;
   }
@@ -50,18 +50,30 @@ final class ArtifactRoutes {
     routes.get("/api/v1/artifacts", this::list);
     routes.get("/api/v1/artifacts/{sha256}", this::download);
     routes.get("/api/v1/artifacts/{sha256}/provenance", this::provenance);
-    routes.post("/api/v1/artifacts/{sha256}/promote", this::promote);
+    routes.post(
+        "/api/v1/artifacts/{sha256}/promote",
+        this::promote,
+        Guard.of(org.seakeeper.core.access.Action.ARTIFACT_PROMOTE));
     routes.get("/api/v1/provenance/keys", this::keys);
     routes.get("/api/v1/channels", this::channels);
     routes.get("/api/v1/channels/{name}", this::channel);
   }
 
   /**
-   * Who may promote: for now the admin token (docs/contracts.md §6); the deployer role of
-   * docs/contracts.md §9 plugs in here.
+   * Who may promote: the deployer role on the artifact's project, or an admin (docs/contracts.md
+   * §9, docs/roles.md), asked of the one policy. An unknown digest has no project: only an admin
+   * gets as far as the desk's 404.
    */
   private String mayPromote(Context ctx, String action) {
-    return auth.require(ctx, action);
+    String sha = ctx.pathParam("sha256");
+    org.seakeeper.core.access.Target t =
+        desk == null
+            ? org.seakeeper.core.access.Target.NONE
+            : desk.index().withDigest(sha).stream()
+                .findFirst()
+                .map(r -> org.seakeeper.core.access.Target.project(r.project()))
+                .orElse(org.seakeeper.core.access.Target.NONE);
+    return access.require(ctx, org.seakeeper.core.access.Action.ARTIFACT_PROMOTE, t, action).who();
   }
 
   private ArtifactDesk desk() {

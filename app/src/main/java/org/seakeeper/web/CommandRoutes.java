@@ -8,15 +8,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.seakeeper.core.access.Action;
+import org.seakeeper.core.access.Identity;
+import org.seakeeper.core.access.Target;
+import org.seakeeper.core.build.Build;
 import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.scheduler.SchedulerCommands;
 import org.seakeeper.core.scheduler.SchedulerCommands.CommandResult;
 import org.seakeeper.core.store.BuildQueries;
 
 /**
- * The state-changing endpoints (all POST, admin token required): cancel, retry, trigger, the gate
- * queue verbs, retry and drop of a quarantined event (and the admin's list of those events). They
- * only pass commands to the scheduler and map its {@link CommandResult} to HTTP.
+ * The state-changing endpoints (all POST, each guarded by its policy action, docs/roles.md):
+ * cancel, retry, trigger, the gate queue verbs, retry and drop of a quarantined event (and the
+ * admin's list of those events). They only pass commands to the scheduler and map its {@link
+ * CommandResult} to HTTP.
  */
 final class CommandRoutes {
   private static final List<String> TRIGGER_FIELDS =
@@ -26,13 +31,13 @@ final class CommandRoutes {
   static final int MAX_QUARANTINED = 500;
 
   private final SchedulerCommands commands;
-  private final AdminAuth auth;
+  private final Access access;
   private final Links links;
   private final BuildQueries queries;
 
-  CommandRoutes(SchedulerCommands commands, AdminAuth auth, Links links, BuildQueries queries) {
+  CommandRoutes(SchedulerCommands commands, Access access, Links links, BuildQueries queries) {
     this.commands = commands;
-    this.auth = auth;
+    this.access = access;
     this.links = links;
     this.queries = queries;
   }
@@ -40,26 +45,39 @@ final class CommandRoutes {
   void install(RoutesConfig routes) {
     routes.post(
         "/api/v1/builds/{id}/cancel",
-        ctx -> onBuild(ctx, "cancel", (id, by) -> commands.cancel(id, by)));
+        ctx -> onBuild(ctx, Action.BUILD_CANCEL, (id, by) -> commands.cancel(id, by)),
+        Guard.of(Action.BUILD_CANCEL));
     routes.post(
         "/api/v1/builds/{id}/retry",
-        ctx -> onBuild(ctx, "retry", (id, by) -> commands.retry(id, by)));
-    routes.post("/api/v1/trigger", this::trigger);
-    routes.post("/api/v1/queues/dequeue", ctx -> onChange(ctx, "dequeue", commands::dequeue));
-    routes.post("/api/v1/queues/enqueue", ctx -> onChange(ctx, "enqueue", commands::enqueue));
-    routes.post("/api/v1/queues/promote", ctx -> onChange(ctx, "promote", commands::promote));
+        ctx -> onBuild(ctx, Action.BUILD_RETRY, (id, by) -> commands.retry(id, by)),
+        Guard.of(Action.BUILD_RETRY));
+    routes.post("/api/v1/trigger", this::trigger, Guard.of(Action.TRIGGER));
+    routes.post(
+        "/api/v1/queues/dequeue",
+        ctx -> onChange(ctx, Action.QUEUE_DEQUEUE, commands::dequeue),
+        Guard.of(Action.QUEUE_DEQUEUE));
+    routes.post(
+        "/api/v1/queues/enqueue",
+        ctx -> onChange(ctx, Action.QUEUE_ENQUEUE, commands::enqueue),
+        Guard.of(Action.QUEUE_ENQUEUE));
+    routes.post(
+        "/api/v1/queues/promote",
+        ctx -> onChange(ctx, Action.QUEUE_PROMOTE, commands::promote),
+        Guard.of(Action.QUEUE_PROMOTE));
     routes.get("/api/v1/events/quarantined", this::quarantined);
     routes.post(
         "/api/v1/events/{id}/retry",
-        ctx -> onEvent(ctx, "retry", (id, by) -> commands.retryEvent(id, by)));
+        ctx -> onEvent(ctx, Action.EVENT_RETRY, (id, by) -> commands.retryEvent(id, by)),
+        Guard.of(Action.EVENT_RETRY));
     routes.post(
         "/api/v1/events/{id}/drop",
-        ctx -> onEvent(ctx, "drop", (id, by) -> commands.dropEvent(id, by)));
+        ctx -> onEvent(ctx, Action.EVENT_DROP, (id, by) -> commands.dropEvent(id, by)),
+        Guard.of(Action.EVENT_DROP));
   }
 
   /** Quarantined events (admin token: they name changes, embargoed ones too), latest first. */
   private void quarantined(Context ctx) {
-    auth.require(ctx, "list quarantined events");
+    access.require(ctx, Action.EVENT_LIST, Target.NONE, "quarantined events");
     String raw = ctx.queryParam("limit");
     int limit = 100;
     if (raw != null) {
@@ -76,10 +94,10 @@ final class CommandRoutes {
   }
 
   /** Retry or drop of a quarantined inbox event. */
-  private void onEvent(Context ctx, String verb, BuildCommand command) {
+  private void onEvent(Context ctx, Action verb, BuildCommand command) {
     String raw = ctx.pathParam("id");
-    String action = verb + " event " + raw;
-    String who = auth.require(ctx, action);
+    String action = verb.id() + " event " + raw;
+    String who = access.require(ctx, verb, Target.NONE, "event " + raw).who();
     long id =
         BuildListParams.parseLong(raw)
             .filter(n -> n > 0)
@@ -92,8 +110,8 @@ final class CommandRoutes {
   }
 
   /** Gate queue verbs (Zuul's dequeue, enqueue, promote) on {"connection", "project", "change"}. */
-  private void onChange(Context ctx, String verb, ChangeCommand command) {
-    String who = auth.require(ctx, verb);
+  private void onChange(Context ctx, Action verb, ChangeCommand command) {
+    Identity actor = access.actor(ctx, verb, "a gate queue");
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
@@ -109,8 +127,11 @@ final class CommandRoutes {
       }
       f.put(name, v.asText());
     }
-    String action =
-        verb + " change " + f.get("change") + " of " + f.get("connection") + "/" + f.get("project");
+    String target =
+        "change " + f.get("change") + " of " + f.get("connection") + "/" + f.get("project");
+    access.check(ctx, actor, verb, Target.project(f.get("project")), target);
+    String who = actor.who();
+    String action = verb.id() + " " + target;
     respond(
         ctx, who, action, command.run(f.get("connection"), f.get("project"), f.get("change"), who));
   }
@@ -119,19 +140,41 @@ final class CommandRoutes {
     CommandResult run(long buildId, String by);
   }
 
-  private void onBuild(Context ctx, String verb, BuildCommand command) {
+  private void onBuild(Context ctx, Action verb, BuildCommand command) {
     String raw = ctx.pathParam("id");
-    String action = verb + " build " + raw;
-    String who = auth.require(ctx, action);
-    long id =
-        BuildListParams.parseLong(raw)
-            .filter(n -> n > 0)
-            .orElseThrow(() -> ApiError.unknownBuild(raw));
-    respond(ctx, who, action, command.run(id, who));
+    String target = "build " + raw;
+    Identity actor = access.actor(ctx, verb, target);
+    Build b = visibleBuild(ctx, actor, verb, raw);
+    access.check(ctx, actor, verb, Target.build(b.project(), java.util.Optional.empty()), target);
+    String who = actor.who();
+    respond(ctx, who, verb.id() + " " + target, command.run(b.id(), who));
+  }
+
+  /**
+   * The build to act on, or a 404 (audited) when there is none or the actor may not see it
+   * (embargoed without the security role; a private project is the policy's to hide).
+   */
+  private Build visibleBuild(Context ctx, Identity actor, Action verb, String raw) {
+    java.util.Optional<Build> found =
+        BuildListParams.parseLong(raw).filter(n -> n > 0).flatMap(queries::build);
+    boolean embargoed = found.isPresent() && queries.publicView().build(found.get().id()).isEmpty();
+    if (found.isEmpty()
+        || (embargoed
+            && !access.policy().decide(actor, Action.READ_EMBARGOED, Target.NONE).allowed())) {
+      throw access.refuse(
+          ctx,
+          actor.who(),
+          verb.id(),
+          "build " + raw,
+          404,
+          "not_found",
+          "There is no build " + raw + ".");
+    }
+    return found.get();
   }
 
   private void trigger(Context ctx) {
-    String who = auth.require(ctx, "trigger");
+    Identity actor = access.actor(ctx, Action.TRIGGER, "a project");
     Map<String, String> f = triggerFields(ctx.body());
     PipelineName pipeline =
         PipelineName.parse(f.get("pipeline"))
@@ -143,15 +186,12 @@ final class CommandRoutes {
                             + "'; expected one of "
                             + String.join(", ", PipelineName.ids())
                             + "."));
-    String action =
-        "trigger "
-            + pipeline.id()
-            + " on "
-            + f.get("connection")
-            + "/"
-            + f.get("project")
-            + " "
-            + f.get("ref");
+    String target =
+        pipeline.id() + " on " + f.get("connection") + "/" + f.get("project") + " " + f.get("ref");
+    access.check(
+        ctx, actor, Action.TRIGGER, Target.trigger(f.get("project"), pipeline.id()), target);
+    String who = actor.who();
+    String action = "trigger " + target;
     respond(
         ctx,
         who,

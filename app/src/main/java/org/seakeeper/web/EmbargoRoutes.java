@@ -5,42 +5,45 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.seakeeper.core.access.Action;
+import org.seakeeper.core.access.Target;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.store.Embargo;
 
 /**
- * Embargoed changes (admin token for everything): {@code POST /api/v1/embargoed?project=&base=
- * [&connection=]} with a {@code git format-patch} mbox as the body, {@code GET /api/v1/embargoed},
- * {@code GET /api/v1/embargoed/{id}} (with its builds) and {@code POST
- * /api/v1/embargoed/{id}/publish}. Without the token every one of them answers 401 and says nothing
- * about what exists.
+ * Embargoed changes (the security role for everything): {@code POST
+ * /api/v1/embargoed?project=&base= [&connection=]} with a {@code git format-patch} mbox as the
+ * body, {@code GET /api/v1/embargoed}, {@code GET /api/v1/embargoed/{id}} (with its builds) and
+ * {@code POST /api/v1/embargoed/{id}/publish}. Without an identity every one of them answers 401,
+ * without the role 403, and says nothing about what exists.
  */
 final class EmbargoRoutes {
   private final EmbargoDesk desk;
-  private final AdminAuth auth;
+  private final Access access;
   private final Links links;
 
-  EmbargoRoutes(EmbargoDesk desk, AdminAuth auth, Links links) {
+  EmbargoRoutes(EmbargoDesk desk, Access access, Links links) {
     this.desk = desk;
-    this.auth = auth;
+    this.access = access;
     this.links = links;
   }
 
   void install(RoutesConfig routes) {
-    routes.post("/api/v1/embargoed", this::submit);
+    routes.post("/api/v1/embargoed", this::submit, Guard.of(Action.EMBARGO_SUBMIT));
     routes.get(
         "/api/v1/embargoed",
         ctx -> {
-          auth.require(ctx, "list embargoed changes");
+          access.require(ctx, Action.READ_EMBARGOED, Target.NONE, "embargoed changes");
           ctx.json(Map.of("embargoed", desk.list().stream().map(this::json).toList()));
         });
     routes.get(
         "/api/v1/embargoed/{id}",
         ctx -> {
-          auth.require(ctx, "read embargoed change " + ctx.pathParam("id"));
+          access.require(
+              ctx, Action.READ_EMBARGOED, Target.NONE, "embargoed change " + ctx.pathParam("id"));
           ctx.json(detail(found(ctx.pathParam("id"))));
         });
-    routes.post("/api/v1/embargoed/{id}/publish", this::publish);
+    routes.post("/api/v1/embargoed/{id}/publish", this::publish, Guard.of(Action.EMBARGO_PUBLISH));
   }
 
   private Embargo found(String id) {
@@ -50,7 +53,8 @@ final class EmbargoRoutes {
   }
 
   private void submit(Context ctx) {
-    String who = auth.require(ctx, "submit an embargoed change");
+    String who =
+        access.require(ctx, Action.EMBARGO_SUBMIT, Target.NONE, "an embargoed change").who();
     String project = required(ctx, "project");
     String base = required(ctx, "base");
     String connection =
@@ -84,7 +88,8 @@ final class EmbargoRoutes {
 
   private void publish(Context ctx) {
     String id = ctx.pathParam("id");
-    String who = auth.require(ctx, "publish embargoed change " + id);
+    String who =
+        access.require(ctx, Action.EMBARGO_PUBLISH, Target.NONE, "embargoed change " + id).who();
     found(id);
     boolean done = desk.publish(id, who);
     AdminAuth.AUDIT.info(

@@ -16,26 +16,32 @@ import org.seakeeper.secrets.SecretAdmin;
 
 /**
  * {@code /api/v1/secrets}: set, list and delete secrets (docs/contracts.md §5). Every call needs
- * the admin token, reads too; values go in and never come out. The one exception is {@code GET
- * /api/v1/secrets/public-key}: the server's public key, which anyone may encrypt config repo
- * secrets to. Secrets are not build state, so these routes talk to the secret store (through {@link
- * SecretAdmin}), not to the scheduler.
+ * the project's maintainer role (listing every project's: admin), reads too; values go in and never
+ * come out. The one exception is {@code GET /api/v1/secrets/public-key}: the server's public key,
+ * which anyone may encrypt config repo secrets to. Secrets are not build state, so these routes
+ * talk to the secret store (through {@link SecretAdmin}), not to the scheduler.
  */
 final class SecretRoutes {
   private static final Set<String> PUT_FIELDS = Set.of("value", "value_base64", "pipelines");
 
   private final SecretAdmin admin;
-  private final AdminAuth auth;
+  private final Access access;
 
-  SecretRoutes(SecretAdmin admin, AdminAuth auth) {
+  SecretRoutes(SecretAdmin admin, Access access) {
     this.admin = admin;
-    this.auth = auth;
+    this.access = access;
   }
 
   void install(RoutesConfig routes) {
     // <project> may hold slashes (Gerrit projects like team/app)
-    routes.put("/api/v1/secrets/{connection}/<project>/{name}", this::put);
-    routes.delete("/api/v1/secrets/{connection}/<project>/{name}", this::delete);
+    routes.put(
+        "/api/v1/secrets/{connection}/<project>/{name}",
+        this::put,
+        Guard.of(org.seakeeper.core.access.Action.SECRET_SET));
+    routes.delete(
+        "/api/v1/secrets/{connection}/<project>/{name}",
+        this::delete,
+        Guard.of(org.seakeeper.core.access.Action.SECRET_DELETE));
     routes.get("/api/v1/secrets", this::list);
     // public, like Zuul's per-project key endpoint: anyone may encrypt a secret to the server
     routes.get("/api/v1/secrets/public-key", this::publicKey);
@@ -68,7 +74,14 @@ final class SecretRoutes {
   private void put(Context ctx) {
     String slot =
         ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
-    String who = auth.require(ctx, "set secret " + slot);
+    String who =
+        access
+            .require(
+                ctx,
+                org.seakeeper.core.access.Action.SECRET_SET,
+                org.seakeeper.core.access.Target.project(ctx.pathParam("project")),
+                "secret " + slot)
+            .who();
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
@@ -147,7 +160,14 @@ final class SecretRoutes {
   private void delete(Context ctx) {
     String slot =
         ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
-    String who = auth.require(ctx, "delete secret " + slot);
+    String who =
+        access
+            .require(
+                ctx,
+                org.seakeeper.core.access.Action.SECRET_DELETE,
+                org.seakeeper.core.access.Target.project(ctx.pathParam("project")),
+                "secret " + slot)
+            .who();
     respond(
         ctx,
         who,
@@ -157,9 +177,15 @@ final class SecretRoutes {
   }
 
   private void list(Context ctx) {
-    auth.require(ctx, "list secrets");
     Optional<String> project =
         Optional.ofNullable(ctx.queryParam("project")).filter(s -> !s.isBlank());
+    access.require(
+        ctx,
+        org.seakeeper.core.access.Action.SECRET_LIST,
+        project
+            .map(org.seakeeper.core.access.Target::project)
+            .orElse(org.seakeeper.core.access.Target.NONE),
+        project.map(p -> "secrets of " + p).orElse("all secrets"));
     List<Map<String, Object>> out = admin().list(project).stream().map(SecretRoutes::json).toList();
     ctx.json(Map.of("secrets", out));
   }

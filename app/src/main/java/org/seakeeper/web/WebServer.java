@@ -73,6 +73,7 @@ public final class WebServer implements AutoCloseable {
 
   private final Services services;
   private final EmbargoDesk embargoes;
+  private final AccessSettings accessSettings;
   private final Links links;
   private final LogStreams streams;
   private Javalin app;
@@ -85,17 +86,15 @@ public final class WebServer implements AutoCloseable {
     return this;
   }
 
-  public WebServer(Services services) {
-    this(services, EmbargoDesk.NONE);
-  }
-
   /**
-   * A server that also takes embargoed changes ({@code /api/v1/embargoed}). Whatever desk is given,
-   * build reads without the admin token use {@link BuildQueries#publicView()}.
+   * A server that also takes embargoed changes ({@code /api/v1/embargoed}), with people, roles and
+   * audit from {@code access}. Whatever desk is given, build reads without the security role use
+   * {@link BuildQueries#publicView()}.
    */
-  public WebServer(Services services, EmbargoDesk embargoes) {
+  public WebServer(Services services, EmbargoDesk embargoes, AccessSettings access) {
     this.services = Objects.requireNonNull(services);
     this.embargoes = Objects.requireNonNull(embargoes);
+    this.accessSettings = Objects.requireNonNull(access);
     this.links = new Links(services.publicUrl());
     this.streams = new LogStreams(services.queries(), services.logs(), services.metrics());
   }
@@ -122,19 +121,35 @@ public final class WebServer implements AutoCloseable {
               config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
               ErrorHandling.install(config);
               SecurityHeaders.install(config);
-              AdminAuth auth = new AdminAuth(services.adminToken());
-              // Reads without the admin token never see unpublished embargoed builds
-              // (docs/contracts.md §6).
+              Access access = new Access(services.adminToken(), accessSettings);
+              config.routes.beforeMatched(WebServer::guarded);
+              config.routes.after(access::afterRequest);
+              // Reads without the security role never see unpublished embargoed builds
+              // (docs/contracts.md §6), nor anyone's private projects without a role on them (§9).
               BuildQueries everything = services.queries();
               BuildQueries open = everything.publicView();
               java.util.function.Function<io.javalin.http.Context, BuildQueries> view =
-                  ctx -> auth.sees(ctx) ? everything : open;
+                  ctx -> {
+                    org.seakeeper.core.access.Identity who = access.identify(ctx);
+                    var policy = access.policy();
+                    boolean embargoed =
+                        policy
+                            .decide(
+                                who,
+                                org.seakeeper.core.access.Action.READ_EMBARGOED,
+                                org.seakeeper.core.access.Target.NONE)
+                            .allowed();
+                    return VisibleBuilds.of(embargoed ? everything : open, policy.hiddenFrom(who));
+                  };
               new ApiRoutes(view, services.logs(), links, streams).install(config.routes);
-              new CommandRoutes(services.commands(), auth, links, services.queries())
+              new CommandRoutes(services.commands(), access, links, services.queries())
                   .install(config.routes);
-              new EmbargoRoutes(embargoes, auth, links).install(config.routes);
-              new SecretRoutes(services.secrets(), auth).install(config.routes);
-              new ArtifactRoutes(artifacts, auth, view, links).install(config.routes);
+              new EmbargoRoutes(embargoes, access, links).install(config.routes);
+              new SecretRoutes(services.secrets(), access).install(config.routes);
+              new AuthRoutes(access, accessSettings.oidc(), links).install(config.routes);
+              new AccessRoutes(access, links).install(config.routes);
+              new TokenPages(access, links).install(config.routes);
+              new ArtifactRoutes(artifacts, access, view, links).install(config.routes);
               new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy)
                   .install(config.routes);
               new PageRoutes(view, services.logs(), links).install(config.routes);
@@ -148,6 +163,61 @@ public final class WebServer implements AutoCloseable {
         services.publicUrl());
     return this;
   }
+
+  /**
+   * Refuses (500, before the handler) a state-changing route that carries no policy {@link Guard}:
+   * a route added without asking the policy fails closed.
+   */
+  private static void guarded(io.javalin.http.Context ctx) {
+    if (Access.safe(ctx.method().name())) {
+      return;
+    }
+    if (ctx.routeRoles().stream().noneMatch(r -> r instanceof Guard)) {
+      throw new ApiError(
+          500,
+          "internal_error",
+          "This route changes state but names no policy action; it is refused until it does.");
+    }
+  }
+
+  /** Every route: method, path and the policy action of those that change state. */
+  public synchronized java.util.List<RouteInfo> routes() {
+    if (app == null) {
+      throw new IllegalStateException("not started");
+    }
+    java.util.Set<String> methods =
+        java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> methods.contains(e.endpoint.method.name()))
+        .map(
+            e -> {
+              io.javalin.security.Roles roles =
+                  e.endpoint.metadata(io.javalin.security.Roles.class);
+              java.util.Optional<org.seakeeper.core.access.Action> action =
+                  roles == null
+                      ? java.util.Optional.empty()
+                      : roles.getRoles().stream()
+                          .filter(r -> r instanceof Guard)
+                          .map(r -> ((Guard) r).action())
+                          .flatMap(java.util.Optional::stream)
+                          .findFirst();
+              boolean self = roles != null && roles.getRoles().contains(Guard.SELF);
+              return new RouteInfo(e.endpoint.method.name(), e.endpoint.path, action, self);
+            })
+        .toList();
+  }
+
+  /**
+   * One route of the server.
+   *
+   * @param action the policy action guarding it (state-changing routes)
+   * @param selfGuarded a login-flow route that checks and audits by itself
+   */
+  public record RouteInfo(
+      String method,
+      String path,
+      java.util.Optional<org.seakeeper.core.access.Action> action,
+      boolean selfGuarded) {}
 
   /** The port actually bound (useful after starting on port 0). */
   public synchronized int port() {

@@ -15,6 +15,14 @@ class CommandApiTest {
       "{\"connection\":\"local\",\"project\":\"demo\",\"pipeline\":\"post\",\"ref\":\"refs/heads/main\"}";
   private final WebFixture web = new WebFixture();
 
+  /** Builds 1..9 of project demo: the policy reads a build's project before the scheduler acts. */
+  @org.junit.jupiter.api.BeforeEach
+  void builds() {
+    for (int i = 0; i < 9; i++) {
+      web.insert();
+    }
+  }
+
   @AfterEach
   void stop() {
     web.close();

@@ -37,6 +37,8 @@ final class WebFixture implements AutoCloseable {
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final Map<String, Object> status = new LinkedHashMap<>(Map.of("version", "test", "queued", 0));
   final StoreDesk desk = new StoreDesk(store);
+  final org.seakeeper.testkit.InMemoryAccessStore access =
+      new org.seakeeper.testkit.InMemoryAccessStore();
   final WebServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -77,7 +79,12 @@ final class WebFixture implements AutoCloseable {
                     registry,
                     () -> status,
                     secrets),
-                desk)
+                desk,
+                new AccessSettings(
+                    access,
+                    org.seakeeper.core.model.ServerConfig.Auth.NONE,
+                    Optional.empty(),
+                    java.time.Clock.systemUTC()))
             .start("127.0.0.1", 0);
   }
 

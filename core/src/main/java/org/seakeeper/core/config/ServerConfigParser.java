@@ -41,7 +41,9 @@ public final class ServerConfigParser {
           "protected_refs",
           "dependency_cache",
           "provenance",
-          "channels");
+          "channels",
+          "auth",
+          "private_projects");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
@@ -160,6 +162,9 @@ public final class ServerConfigParser {
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
     List<ConfigSecretDecl> configSecrets = List.of();
     final boolean sectionsOnly;
+    Node authNode = null;
+    ServerConfig.Auth auth = ServerConfig.Auth.NONE;
+    final java.util.Set<String> privateProjects = new java.util.LinkedHashSet<>();
 
     /** Where each top-level key was written (see {@link TrustedSections#positions}). */
     final Map<String, Pos> positions = new LinkedHashMap<>();
@@ -234,6 +239,8 @@ public final class ServerConfigParser {
           case "channels" -> channels(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
+          case "auth" -> authNode = v;
+          case "private_projects" -> privateProjects.addAll(AuthParser.privateProjects(v, p));
           default ->
               p.error(
                   e.keyPos(),
@@ -270,6 +277,9 @@ public final class ServerConfigParser {
       }
       if (configRepoNode != null) {
         configRepo = ConfigRepoParser.parse(configRepoNode, connections, p);
+      }
+      if (!sectionsOnly) {
+        auth = AuthParser.parse(authNode, privateProjects, p);
       }
     }
 
@@ -583,19 +593,26 @@ public final class ServerConfigParser {
                           m -> {
                             String name = null;
                             String path = null;
+                            boolean hidden = false;
                             for (Nodes.Entry e : Nodes.entries(m, p)) {
                               switch (e.key()) {
                                 case "name" ->
                                     name = Nodes.string(e.value(), "'name'", p).orElse(null);
                                 case "path" ->
                                     path = Nodes.string(e.value(), "'path'", p).orElse(null);
-                                default -> unknown(e, "a repo", List.of("name", "path"));
+                                case "private" ->
+                                    hidden =
+                                        AuthParser.bool(e.value(), "'private'", p).orElse(false);
+                                default -> unknown(e, "a repo", List.of("name", "path", "private"));
                               }
                             }
                             if (name == null || path == null) {
                               p.error(Nodes.pos(item), "a repo needs a 'name' and a 'path'");
                             } else {
                               out.add(new ServerConfig.Repo(name, path));
+                              if (hidden) {
+                                privateProjects.add(name);
+                              }
                             }
                           });
                 }
@@ -963,7 +980,8 @@ public final class ServerConfigParser {
           secrets,
           dependencyCache,
           provenance,
-          channels);
+          channels,
+          auth);
     }
 
     /** {@code provenance: {key_file: PATH, retired_keys: [PEM file, ...]}}. */

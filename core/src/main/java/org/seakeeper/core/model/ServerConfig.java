@@ -32,14 +32,90 @@ public record ServerConfig(
     Secrets secrets,
     DependencyCache dependencyCache,
     Provenance provenance,
-    List<Channel> channels) {
+    List<Channel> channels,
+    Auth auth) {
   public ServerConfig {
     channels = List.copyOf(channels);
+    java.util.Objects.requireNonNull(auth);
     executors = Map.copyOf(executors);
     connections = List.copyOf(connections);
     images = Map.copyOf(images);
     baseJobNames = List.copyOf(baseJobNames);
   }
+
+  /** A config without {@code auth}: no OIDC login, no grants, no private projects. */
+  public ServerConfig(
+      String dataDir,
+      Http http,
+      String adminTokenFile,
+      Map<Tier, Pool> executors,
+      List<Connection> connections,
+      Store store,
+      Duration defaultTimeout,
+      Map<String, String> images,
+      List<String> baseJobNames,
+      PipelineRules pipelineRules,
+      Gate gate,
+      Optional<ConfigRepo> configRepo,
+      Secrets secrets) {
+    this(
+        dataDir,
+        http,
+        adminTokenFile,
+        executors,
+        connections,
+        store,
+        defaultTimeout,
+        images,
+        baseJobNames,
+        pipelineRules,
+        gate,
+        configRepo,
+        secrets,
+        DependencyCache.DEFAULTS,
+        Provenance.DEFAULTS,
+        List.of(),
+        Auth.NONE);
+  }
+
+  /**
+   * People, roles and private projects (docs/contracts.md §9, docs/roles.md).
+   *
+   * @param oidc the OpenID provider people log in with; empty: no login, only tokens
+   * @param grants roles from trusted config, one subject each ({@code who} lists are expanded)
+   * @param privateProjects projects invisible (404) to anyone without a role on them
+   * @param sessionTtl how long a login session lasts
+   */
+  public record Auth(
+      Optional<Oidc> oidc,
+      List<Grant> grants,
+      java.util.Set<String> privateProjects,
+      Duration sessionTtl) {
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(8);
+    public static final Auth NONE =
+        new Auth(Optional.empty(), List.of(), java.util.Set.of(), DEFAULT_SESSION_TTL);
+
+    public Auth {
+      grants = List.copyOf(grants);
+      privateProjects = java.util.Set.copyOf(privateProjects);
+    }
+  }
+
+  /**
+   * An OpenID Connect provider (authorization code flow with PKCE).
+   *
+   * @param issuer the provider's issuer URL; its {@code /.well-known/openid-configuration} is read
+   * @param clientSecretFile a file holding the client secret; empty: a public client (PKCE only)
+   * @param groupsClaim the ID token claim listing the person's groups (default {@code groups})
+   * @param userClaim the claim naming the person (default {@code preferred_username}, else {@code
+   *     sub})
+   */
+  public record Oidc(
+      String issuer,
+      String clientId,
+      Optional<String> clientSecretFile,
+      String groupsClaim,
+      String userClaim) {}
 
   /**
    * Trusted pipeline rules (docs/contracts.md §1): when {@code periodic} runs (cron, UTC), which

@@ -163,7 +163,8 @@ class ServerConfigParserTest {
             "s.yaml:1:1: error: unknown key 'executor' (did you mean 'executors'?); expected one of"
                 + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
                 + " default_timeout, images, base_jobs, pipelines, gate, limits, config_repo,"
-                + " secrets, protected_refs, dependency_cache, provenance, channels]",
+                + " secrets, protected_refs, dependency_cache, provenance, channels, auth,"
+                + " private_projects]",
             "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
             "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
                 + " network except an allow-listed cache)",
