@@ -3,7 +3,8 @@
 #   scripts/ensure-deps.sh          what running Seakeeper needs: bubblewrap, git, maven, socat
 #   scripts/ensure-deps.sh --tests  plus what the test suite needs (iproute2, python3, postgresql,
 #                                   and the toolchains SandboxToolchainsTest starts in a job:
-#                                   nodejs, npm, python3-pip, gcc, make)
+#                                   nodejs, npm, python3-pip, gcc, make, and for the web UI's
+#                                   browser tests chromium with its chromedriver)
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
@@ -24,6 +25,9 @@ if [ "${1:-}" = "--tests" ]; then
   [ -x /usr/bin/python3 ] && /usr/bin/python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
   [ -x /usr/bin/gcc ] || need+=(gcc)
   [ -x /usr/bin/make ] || need+=(make)
+  # UiBrowserTest drives Debian's headless Chromium through Debian's chromedriver (Selenium).
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -492,7 +492,9 @@ public final class ServerRuntime implements AutoCloseable {
                             ? c.projects()
                             : c.repos().stream().map(ServerConfig.Repo::name).toList(),
                         "health",
-                        health.getOrDefault(c.name(), Map.of())))
+                        health.getOrDefault(c.name(), Map.of()),
+                        "url", // the review system's web address, for the pages' links back
+                        c.settings().getOrDefault("url", "")))
             .toList());
     return m;
   }

@@ -71,6 +71,43 @@ final class Access {
     return policy;
   }
 
+  /**
+   * Who is looking at a page, for which actions it draws: the policy's answers for this request's
+   * identity (the server asks again when an action arrives). Anonymous or unidentifiable: none.
+   */
+  Viewer viewer(Context ctx) {
+    Identity who;
+    try {
+      who = identify(ctx);
+    } catch (ApiError e) {
+      return Viewer.ANONYMOUS;
+    }
+    if (who.anonymous()) {
+      return Viewer.ANONYMOUS;
+    }
+    Policy p = policy;
+    return new Viewer(
+        Optional.of(who.who()),
+        (action, t) -> {
+          Action a =
+              switch (action) {
+                case RETRY -> Action.BUILD_RETRY;
+                case CANCEL -> Action.BUILD_CANCEL;
+                case RECHECK, TRIGGER -> Action.TRIGGER;
+                case DEQUEUE -> Action.QUEUE_DEQUEUE;
+                case PROMOTE -> Action.QUEUE_PROMOTE;
+              };
+          Target target =
+              switch (action) {
+                case RETRY, CANCEL -> Target.build(t.project(), Optional.empty());
+                case RECHECK -> Target.trigger(t.project(), "check");
+                default -> Target.project(t.project());
+              };
+          return p.decide(who, a, target).allowed();
+        },
+        session(ctx).map(LoginSessions.Session::csrf));
+  }
+
   /** Rebuilds the policy after grants changed. */
   void reload() {
     List<Grant> all = new ArrayList<>(configGrants);

@@ -3,278 +3,279 @@ package org.seakeeper.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.seakeeper.core.build.Build;
-import org.seakeeper.core.build.BuildStatus;
-import org.seakeeper.core.model.PipelineName;
 import org.seakeeper.core.store.BuildQueries;
-import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.core.store.LogStore;
 
 /**
- * The HTML pages: {@code /} (redirects), {@code /builds} (recent builds, with the filters of the
- * API) and {@code /builds/{id}} (one build with its log, followed live while it runs). No JS
- * framework; one small nonce'd script. Every build value is escaped.
+ * The HTML pages (docs/api.md, "HTML pages"): {@code /} (redirects to {@code /status}), {@code
+ * /status} (pipelines, gate queues, executors, connections), {@code /builds} (history with filters
+ * and per-job trends), {@code /builds/{id}} (one build and its log, paged and followed live),
+ * {@code /builds/{id}/first-error} (redirects to the log's first error line) and {@code
+ * /changes/{change}} (every buildset of a change). Server-rendered, readable without JavaScript;
+ * one small nonce'd script adds the live parts. Every value from a build or the status is escaped
+ * ({@link Html#esc}, {@link Ansi}). Actions are drawn only where the request's {@link Viewer} may
+ * do them.
  */
 final class PageRoutes {
-  /** The most log a page shows; the raw log link has all of it. */
-  static final int MAX_PAGE_LOG = 1 << 20;
+  /** The most log a page shows at once; the raw log link has all of it. */
+  static final int MAX_PAGE_LOG = LogView.WINDOW;
 
   private final Function<Context, BuildQueries> view;
-  private final LogStore logs;
   private final Links links;
+  private final Supplier<Map<String, Object>> status;
+  private final Function<Context, Viewer> viewers;
+  private final LogView logView;
 
   /**
    * @param view the queries a request may use: the public view unless it carries the admin token
+   * @param status the server's status (the body of {@code GET /api/v1/status})
+   * @param viewers who a request is, for which actions to draw
    */
-  PageRoutes(Function<Context, BuildQueries> view, LogStore logs, Links links) {
+  PageRoutes(
+      Function<Context, BuildQueries> view,
+      LogStore logs,
+      Links links,
+      Supplier<Map<String, Object>> status,
+      Function<Context, Viewer> viewers) {
     this.view = view;
-    this.logs = logs;
     this.links = links;
+    this.status = status;
+    this.viewers = viewers;
+    this.logView = new LogView(logs);
   }
 
   void install(RoutesConfig routes) {
-    routes.get("/", ctx -> ctx.redirect(links.local("/builds"), HttpStatus.FOUND));
-    routes.get("/builds", this::list);
+    routes.get("/", ctx -> ctx.redirect(links.local("/status"), HttpStatus.FOUND));
+    routes.get(
+        "/status",
+        ctx ->
+            new StatusPage(view.apply(ctx), links, status.get()).render(ctx, viewers.apply(ctx)));
+    routes.get(
+        "/builds", ctx -> new HistoryPage(view.apply(ctx), links).render(ctx, viewers.apply(ctx)));
     routes.get("/builds/{id}", this::build);
+    routes.get("/builds/{id}/first-error", this::firstError);
+    routes.get(
+        "/changes/{change}",
+        ctx ->
+            new ChangePage(view.apply(ctx), links, status.get()).render(ctx, viewers.apply(ctx)));
   }
 
-  private static void html(Context ctx, String nonce, String page) {
-    ctx.header("Content-Security-Policy", Html.csp(nonce));
-    ctx.header("Cache-Control", "no-store");
-    ctx.contentType("text/html; charset=utf-8").result(page);
-  }
-
-  private void list(Context ctx) {
-    BuildQuery q = BuildListParams.parse(ctx);
-    List<Build> builds = view.apply(ctx).list(q);
-    Instant now = Instant.now();
-    StringBuilder b = new StringBuilder("<h1>Builds</h1>\n").append(filters(q));
-    b.append(
-            "<table><thead><tr><th>Build</th><th>Project</th><th>Change</th><th>Pipeline</th><th>Job</th><th>Status</th>")
-        .append("<th>Queued</th><th>Waited</th><th>Ran</th></tr></thead><tbody>\n");
-    for (Build x : builds) {
-      String change =
-          x.change().map(c -> c + x.patchset().map(p -> "," + p).orElse("")).orElse(x.ref());
-      b.append("<tr><td>")
-          .append(Html.link(links.local("/builds/" + x.id()), "#" + x.id()))
-          .append("</td><td>")
-          .append(Html.esc(x.project()))
-          .append("</td><td>")
-          .append(Html.esc(change))
-          .append("</td><td>")
-          .append(Html.esc(x.pipeline().id()))
-          .append("</td><td>")
-          .append(Html.esc(x.job().orElse("(none)")))
-          .append("</td><td>")
-          .append(status(x.status()))
-          .append("</td><td>")
-          .append(Html.esc(Html.time(Optional.of(x.queuedAt()))))
-          .append("</td><td>")
-          .append(Html.esc(waited(x, now)))
-          .append("</td><td>")
-          .append(Html.esc(ran(x, now)))
-          .append("</td></tr>\n");
-    }
-    b.append("</tbody></table>\n");
-    if (builds.isEmpty()) {
-      b.append("<p>No builds match.</p>\n");
-    } else if (builds.size() == q.limit()) {
-      b.append("<p>")
-          .append(
-              Html.link(
-                  links.local("/builds?" + ApiRoutes.nextQuery(ctx, builds.getLast().id())),
-                  "Older builds →"))
-          .append("</p>\n");
-    }
-    String nonce = Html.nonce();
-    html(ctx, nonce, Html.page("Builds", nonce, links, b.toString()));
-  }
-
-  private String filters(BuildQuery q) {
-    StringBuilder f =
-        new StringBuilder("<form method=\"get\" action=\"")
-            .append(Html.esc(links.local("/builds")))
-            .append("\">");
-    f.append(input("project", q.project())).append(input("change", q.change()));
-    f.append(select("pipeline", PipelineName.ids(), q.pipeline().map(PipelineName::id)));
-    f.append(
-        select(
-            "status",
-            Arrays.stream(BuildStatus.values()).map(BuildStatus::id).toList(),
-            q.status().map(BuildStatus::id)));
-    return f.append(" <button type=\"submit\">Filter</button></form>\n").toString();
-  }
-
-  private static String input(String name, Optional<String> value) {
-    return " <label>"
-        + name
-        + " <input name=\""
-        + name
-        + "\" value=\""
-        + Html.esc(value.orElse(""))
-        + "\" size=\"14\"></label>";
-  }
-
-  private static String select(String name, List<String> options, Optional<String> chosen) {
-    StringBuilder s =
-        new StringBuilder(
-            " <label>" + name + " <select name=\"" + name + "\"><option value=\"\">any</option>");
-    for (String o : options) {
-      s.append("<option")
-          .append(chosen.filter(o::equals).isPresent() ? " selected" : "")
-          .append(">")
-          .append(Html.esc(o))
-          .append("</option>");
-    }
-    return s.append("</select></label>").toString();
-  }
-
-  private static String status(BuildStatus s) {
-    return "<span class=\"status " + Html.esc(s.id()) + "\">" + Html.esc(s.id()) + "</span>";
-  }
-
-  private static String waited(Build b, Instant now) {
-    return Html.span(
-        Optional.of(b.queuedAt()),
-        b.startedAt()
-            .or(() -> b.status() == BuildStatus.QUEUED ? Optional.of(now) : b.finishedAt()));
-  }
-
-  private static String ran(Build b, Instant now) {
-    return Html.span(
-        b.startedAt(),
-        b.finishedAt()
-            .or(() -> b.status() == BuildStatus.RUNNING ? Optional.of(now) : Optional.empty()));
+  private void firstError(Context ctx) {
+    Build x = ApiRoutes.build(view.apply(ctx), ctx);
+    String page = links.local("/builds/" + x.id());
+    ctx.redirect(
+        logView
+            .firstError(x.id())
+            .map(f -> page + "?from=" + Math.max(0, f.offset() - 2048) + "#o" + f.offset())
+            .orElse(page + "?noerror=1#log-tools"),
+        HttpStatus.FOUND);
   }
 
   private void build(Context ctx) {
     Build x = ApiRoutes.build(view.apply(ctx), ctx);
+    Viewer viewer = viewers.apply(ctx);
     Instant now = Instant.now();
     String title = "Build #" + x.id() + " " + x.job().orElse("(no job)");
     StringBuilder b =
         new StringBuilder("<h1>")
             .append(Html.esc(title))
             .append(" ")
-            .append(status(x.status()).replace("<span ", "<span id=\"status\" "))
-            .append("</h1>\n<dl>\n");
-    row(b, "Project", x.connection() + " / " + x.project());
-    x.change()
-        .ifPresent(c -> row(b, "Change", c + x.patchset().map(p -> ", patch set " + p).orElse("")));
-    row(b, "Ref", x.ref());
-    row(b, "Commit", x.commit());
-    row(b, "Pipeline", x.pipeline().id() + " (tier " + x.tier().id() + ")");
-    row(b, "Attempt", Integer.toString(x.attempt()));
-    row(b, "Buildset", Long.toString(x.buildsetId()));
-    if (!x.needs().isEmpty()) {
-      row(b, "Needs", String.join(", ", x.needs()));
+            .append(Pages.status(x.status()).replace("<span ", "<span id=\"status\" "))
+            .append("</h1>\n");
+    Viewer.Target target = Viewer.Target.of(x);
+    StringBuilder actions = new StringBuilder();
+    if (x.status().terminal() && viewer.may(Viewer.Action.RETRY, target)) {
+      actions.append(
+          Html.action(viewer, links.local("/api/v1/builds/" + x.id() + "/retry"), "Re-run"));
     }
-    row(b, "Queued", Html.time(Optional.of(x.queuedAt())));
+    if (!x.status().terminal() && viewer.may(Viewer.Action.CANCEL, target)) {
+      actions.append(
+          Html.action(viewer, links.local("/api/v1/builds/" + x.id() + "/cancel"), "Cancel"));
+    }
+    if (!actions.isEmpty()) {
+      b.append("<p class=\"actions\">").append(actions).append("</p>\n");
+    }
+    b.append("<dl>\n");
+    row(b, "Project", Html.esc(x.connection() + " / " + x.project()));
+    x.change()
+        .ifPresent(
+            c ->
+                row(
+                    b,
+                    "Change",
+                    Html.link(
+                        Pages.changeLink(links, x).orElseThrow(),
+                        c + x.patchset().map(p -> ", patch set " + p).orElse(""))));
+    row(b, "Ref", Html.esc(x.ref()));
+    row(b, "Commit", "<code>" + Html.esc(x.commit()) + "</code>");
+    row(b, "Pipeline", Html.esc(x.pipeline().id()));
+    row(b, "Tier", Html.esc(x.tier().id()));
+    row(b, "Network", Html.esc(network(x)));
+    row(b, "Attempt", Html.esc(Integer.toString(x.attempt())));
+    row(b, "Buildset", Html.esc(Long.toString(x.buildsetId())));
+    if (!x.needs().isEmpty()) {
+      row(b, "Needs", Html.esc(String.join(", ", x.needs())));
+    }
+    row(b, "Queued", Html.esc(Html.time(Optional.of(x.queuedAt()))));
     row(
         b,
         "Started",
-        Html.time(x.startedAt())
-            + (x.startedAt().isPresent() ? " (waited " + waited(x, now) + ")" : ""));
+        Html.esc(
+            Html.time(x.startedAt())
+                + (x.startedAt().isPresent() ? " (waited " + Pages.waited(x, now) + ")" : "")));
     row(
         b,
         "Finished",
-        Html.time(x.finishedAt())
-            + (x.finishedAt().isPresent() ? " (ran " + ran(x, now) + ")" : ""));
-    x.logSha256().ifPresent(sha -> row(b, "Log SHA-256", sha));
+        Html.esc(
+            Html.time(x.finishedAt())
+                + (x.finishedAt().isPresent() ? " (ran " + Pages.ran(x, now) + ")" : "")));
+    x.logSha256().ifPresent(sha -> row(b, "Log SHA-256", "<code>" + Html.esc(sha) + "</code>"));
     b.append("</dl>\n");
     if (!x.detail().isEmpty()) {
       b.append("<h2>Detail</h2>\n<pre id=\"detail\">")
-          .append(Html.esc(x.detail()))
+          .append(new Ansi().line(x.detail()).replace("\u240a", "\n"))
           .append("</pre>\n");
     }
-    String logPath = links.local("/api/v1/builds/" + x.id() + "/log");
-    b.append("<p>")
-        .append(Html.link(logPath, "Raw log"))
-        .append(" · ")
-        .append(Html.link(links.local("/api/v1/builds/" + x.id()), "API (JSON)"))
-        .append("</p>\n");
-    b.append(log(x));
+    b.append(log(ctx, x));
     String nonce = Html.nonce();
-    if (!x.status().terminal()) {
-      b.append(followScript(nonce));
-    }
-    html(ctx, nonce, Html.page(title, nonce, links, b.toString()));
+    Pages.html(ctx, nonce, Html.page(title, nonce, links, viewer, "", b.toString()));
   }
 
-  private static void row(StringBuilder b, String name, String value) {
-    b.append("<dt>")
-        .append(Html.esc(name))
-        .append("</dt><dd>")
-        .append(Html.esc(value))
-        .append("</dd>\n");
-  }
-
-  /**
-   * The log up to its last complete line (the stream goes on from there), at most its last {@link
-   * #MAX_PAGE_LOG} bytes starting at a line; only that tail is read. A longer log gets a note and a
-   * link to the raw log.
-   */
-  private String log(Build x) {
-    long size = logs.size(x.id()).orElse(0L);
-    long base =
-        Math.max(
-            0, size - MAX_PAGE_LOG - 1); // one byte more: is the window's first byte a line start?
-    byte[] tail = logs.read(x.id(), base, (int) (size - base)).orElse(new byte[0]);
-    int end = tail.length;
-    if (!x.status().terminal()) {
-      while (end > 0 && tail[end - 1] != '\n') {
-        end--;
+  /** Whether the build's tier has network, as the server's status says. */
+  private String network(Build x) {
+    Object tiers = status.get().get("tiers");
+    if (tiers instanceof Map<?, ?> m && m.get(x.tier().id()) instanceof Map<?, ?> t) {
+      Object n = t.get("network");
+      if (n instanceof Boolean on) {
+        return on
+            ? "yes (the " + x.tier().id() + " tier has network)"
+            : "no (only the dependency cache)";
       }
     }
-    long total = base + tail.length;
-    int start = Math.max(base > 0 ? 1 : 0, end - MAX_PAGE_LOG);
-    String note = "";
-    if (base + start > 0) {
-      while (start < end && tail[start - 1] != '\n') {
-        start++;
-      }
-      String raw = links.local("/api/v1/builds/" + x.id() + "/log");
-      note =
-          "<p class=\"note\"><em>The log has "
-              + total
-              + " bytes; showing only its last part (up to "
-              + (MAX_PAGE_LOG >> 20)
-              + " MiB). The "
-              + Html.link(raw, "raw log")
-              + " has all of it.</em></p>\n";
-    }
-    String text = new String(tail, start, end - start, StandardCharsets.UTF_8);
-    String stream = links.local("/api/v1/builds/" + x.id() + "/log/stream?offset=" + (base + end));
-    return "<h2>Log</h2>\n"
-        + note
-        + "<pre id=\"log\" data-stream=\""
-        + Html.esc(stream)
-        + "\">"
-        + Html.esc(text)
-        + "</pre>\n";
+    return "as the " + x.tier().id() + " tier is configured";
   }
 
-  /** Follows the live log while the build runs; plain DOM text nodes, never innerHTML. */
-  private static String followScript(String nonce) {
-    return "<script nonce=\""
-        + nonce
-        + "\">\n"
-        + "(function () {\n"
-        + "  var log = document.getElementById('log'), status ="
-        + " document.getElementById('status');\n"
-        + "  if (!window.EventSource) { return; }\n"
-        + "  var es = new EventSource(log.dataset.stream);\n"
-        + "  es.addEventListener('line', function (e) {"
-        + " log.appendChild(document.createTextNode(e.data + '\\n"
-        + "')); });\n"
-        + "  es.addEventListener('end', function (e) { status.textContent = e.data;"
-        + " status.className = 'status ' + e.data; es.close(); });\n"
-        + "})();\n"
-        + "</script>\n";
+  private static void row(StringBuilder b, String name, String html) {
+    b.append("<dt>").append(Html.esc(name)).append("</dt><dd>").append(html).append("</dd>\n");
+  }
+
+  private String log(Context ctx, Build x) {
+    String self = links.local("/builds/" + x.id());
+    String raw = links.local("/api/v1/builds/" + x.id() + "/log");
+    OptionalLong from =
+        Optional.ofNullable(ctx.queryParam("from"))
+            .flatMap(BuildListParams::parseLong)
+            .map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
+    LogView.Window w = logView.window(x, from);
+    StringBuilder b = new StringBuilder("<h2 id=\"log-heading\">Log</h2>\n");
+    b.append("<div class=\"toolbar\" id=\"log-tools\">")
+        .append("<form role=\"search\" method=\"get\" action=\"")
+        .append(Html.esc(self))
+        .append("\"><label for=\"log-search\">Search the log</label> ")
+        .append("<input type=\"search\" id=\"log-search\" name=\"q\" maxlength=\"200\" value=\"")
+        .append(Html.esc(Optional.ofNullable(ctx.queryParam("q")).orElse("")))
+        .append("\" aria-keyshortcuts=\"/\"> <button type=\"submit\">Search</button></form>")
+        .append(Html.link(self + "/first-error", "Jump to first error"))
+        .append("<a href=\"")
+        .append(Html.esc(raw))
+        .append("\" download=\"build-")
+        .append(x.id())
+        .append(".log\">Raw log</a>")
+        .append(Html.link(links.local("/api/v1/builds/" + x.id()), "API (JSON)"))
+        .append("<a href=\"#log-end\">End of log</a></div>\n");
+    if (ctx.queryParam("noerror") != null) {
+      b.append("<p class=\"note\" role=\"status\">No line of this log looks like an error.</p>\n");
+    }
+    String q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).orElse("");
+    if (!q.isEmpty()) {
+      b.append(matches(self, q.length() > 200 ? q.substring(0, 200) : q, x));
+    }
+    b.append("<p class=\"note\" id=\"log-note\">");
+    if (w.size() == 0) {
+      b.append(x.status().terminal() ? "The log is empty." : "No log yet.");
+    } else if (w.start() > 0 || w.end() < w.size()) {
+      b.append("The log has ")
+          .append(w.size())
+          .append(" bytes; showing bytes ")
+          .append(w.start())
+          .append(" to ")
+          .append(w.end())
+          .append(" (pages of up to ")
+          .append(LogView.WINDOW >> 10)
+          .append(" KiB; showing only its last part when opened). The ")
+          .append(Html.link(raw, "raw log"))
+          .append(" has all of it.");
+    } else {
+      b.append("The whole log, ").append(w.size()).append(" bytes.");
+    }
+    b.append("</p>\n");
+    if (w.start() > 0) {
+      b.append("<p><a id=\"log-earlier\" href=\"")
+          .append(Html.esc(self + "?from=" + Math.max(0, w.start() - LogView.WINDOW) + "#log-end"))
+          .append("\">Earlier lines</a></p>\n");
+    }
+    b.append("<pre id=\"log\" class=\"log")
+        .append(w.start() > 0 ? " far" : "")
+        .append("\" tabindex=\"0\" aria-label=\"Build log\" data-start=\"")
+        .append(w.start())
+        .append("\" data-end=\"")
+        .append(w.end())
+        .append("\" data-window=\"")
+        .append(LogView.WINDOW)
+        .append("\" data-raw=\"")
+        .append(Html.esc(raw))
+        .append("\"");
+    if (!x.status().terminal() && w.tail()) {
+      b.append(" data-stream=\"")
+          .append(
+              Html.esc(links.local("/api/v1/builds/" + x.id() + "/log/stream?offset=" + w.end())))
+          .append("\"");
+    }
+    b.append(">").append(w.html()).append("</pre>\n<span id=\"log-end\"></span>\n");
+    if (w.end() < w.size() && from.isPresent()) {
+      b.append("<p>")
+          .append(Html.link(self + "?from=" + w.end(), "Later lines"))
+          .append(" · ")
+          .append(Html.link(self + "#log-end", "Last part"))
+          .append("</p>\n");
+    }
+    if (!x.status().terminal()) {
+      b.append(
+          "<p id=\"live\" class=\"note\" aria-live=\"polite\">The build is still running; with"
+              + " JavaScript the log follows live, without it reload the page.</p>\n");
+    }
+    return b.toString();
+  }
+
+  private String matches(String self, String q, Build x) {
+    LogView.Matches m = logView.search(x.id(), q);
+    StringBuilder b =
+        new StringBuilder("<section aria-labelledby=\"matches\"><h3 id=\"matches\">")
+            .append(m.found().size())
+            .append(m.more() ? "+" : "")
+            .append(" lines contain “")
+            .append(Html.esc(q))
+            .append("”</h3>\n");
+    if (!m.found().isEmpty()) {
+      b.append("<ol class=\"matches\">");
+      for (LogView.Found f : m.found()) {
+        b.append("<li><a href=\"")
+            .append(Html.esc(self + "?from=" + Math.max(0, f.offset() - 2048) + "#o" + f.offset()))
+            .append("\"><code>")
+            .append(
+                new Ansi().line(f.text().length() > 300 ? f.text().substring(0, 300) : f.text()))
+            .append("</code></a></li>");
+      }
+      b.append("</ol>");
+    }
+    return b.append("</section>\n").toString();
   }
 }

@@ -80,6 +80,16 @@ public final class WebServer implements AutoCloseable {
   private boolean used;
   private org.seakeeper.artifact.ArtifactDesk artifacts;
 
+  /** Empty: who is looking is asked of the access policy (login, tokens, roles). */
+  private java.util.function.Function<io.javalin.http.Context, Viewer> viewers = null;
+
+  /** Who a page's request is, for which actions the pages draw (call before start). */
+  public synchronized WebServer viewers(
+      java.util.function.Function<io.javalin.http.Context, Viewer> who) {
+    this.viewers = Objects.requireNonNull(who);
+    return this;
+  }
+
   /** Serves kept artifacts, provenance and promotion through {@code desk} (call before start). */
   public synchronized WebServer artifacts(org.seakeeper.artifact.ArtifactDesk desk) {
     this.artifacts = desk;
@@ -152,7 +162,10 @@ public final class WebServer implements AutoCloseable {
               new ArtifactRoutes(artifacts, access, view, links).install(config.routes);
               new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy)
                   .install(config.routes);
-              new PageRoutes(view, services.logs(), links).install(config.routes);
+              java.util.function.Function<io.javalin.http.Context, Viewer> who =
+                  viewers != null ? viewers : access::viewer;
+              new PageRoutes(view, services.logs(), links, services.status(), who)
+                  .install(config.routes);
             });
     created.start(bindAddress, port);
     app = created;

@@ -141,7 +141,9 @@ class LargeLogTest {
       assertThat(page.get(60, TimeUnit.SECONDS)).startsWith("200 ");
       long pageBytes = Long.parseLong(page.get().split(" ")[1]);
       assertThat(pageBytes)
-          .isBetween(1L << 20, (1L << 20) + (64L << 10)); // the last MiB and the page around it
+          .isBetween(
+              (long) LogView.WINDOW,
+              LogView.WINDOW * 5L / 4 + (64L << 10)); // the last window, its markup, the page
     }
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
     var sized = web.get("/api/v1/builds/" + build.id() + "/log", "Range", "bytes=-5");

@@ -53,10 +53,10 @@ class PageTest {
   }
 
   @Test
-  void the_root_redirects_to_the_builds() throws Exception {
+  void the_root_redirects_to_the_status_page() throws Exception {
     var r = web.get("/");
     assertThat(r.statusCode()).isEqualTo(302);
-    assertThat(r.headers().firstValue("Location")).hasValue("/builds");
+    assertThat(r.headers().firstValue("Location")).hasValue("/status");
   }
 
   @Test
@@ -134,7 +134,7 @@ class PageTest {
         .contains("href=\"/api/v1/builds/" + b.id() + "/log\"")
         .contains("href=\"/api/v1/builds/" + b.id() + "\"");
     assertThat(html).contains("2026-01-31 12:00:00 UTC").contains("2m 03s");
-    assertThat(html).doesNotContain("EventSource");
+    assertThat(html).doesNotContain("data-stream=");
   }
 
   @Test

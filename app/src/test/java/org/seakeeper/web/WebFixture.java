@@ -64,10 +64,25 @@ final class WebFixture implements AutoCloseable {
     this(TOKEN, null, served);
   }
 
+  /** A server whose pages see every request as {@code viewers} says (logs from {@code served}). */
+  WebFixture(
+      org.seakeeper.core.store.LogStore served,
+      java.util.function.Function<io.javalin.http.Context, Viewer> viewers) {
+    this(TOKEN, null, served, viewers);
+  }
+
   private WebFixture(
       String token,
       org.seakeeper.secrets.SecretAdmin secrets,
       org.seakeeper.core.store.LogStore served) {
+    this(token, secrets, served, ctx -> Viewer.ANONYMOUS);
+  }
+
+  private WebFixture(
+      String token,
+      org.seakeeper.secrets.SecretAdmin secrets,
+      org.seakeeper.core.store.LogStore served,
+      java.util.function.Function<io.javalin.http.Context, Viewer> viewers) {
     server =
         new WebServer(
                 new WebServer.Services(
@@ -85,6 +100,7 @@ final class WebFixture implements AutoCloseable {
                     org.seakeeper.core.model.ServerConfig.Auth.NONE,
                     Optional.empty(),
                     java.time.Clock.systemUTC()))
+            .viewers(viewers)
             .start("127.0.0.1", 0);
   }
 

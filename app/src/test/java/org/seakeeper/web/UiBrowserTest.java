@@ -1,0 +1,489 @@
+package org.seakeeper.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildStatus;
+import org.seakeeper.core.model.PipelineName;
+import org.seakeeper.core.store.LogStore;
+import org.seakeeper.store.FileLogStore;
+
+/**
+ * The pages in a real browser: Debian's headless Chromium driven by Selenium through Debian's
+ * chromedriver (no browser download). Live status and log, the 100 MB log (time to its last line is
+ * measured and printed), hostile names, keyboard access to the log search, and the README's
+ * screenshots ({@code -Dseakeeper.screenshots=DIR} writes them there; otherwise under target/).
+ */
+@Tag("slow")
+class UiBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  private static ChromeDriver browser;
+
+  @TempDir Path dataDir;
+  private WebFixture web;
+  private FileLogStore logs;
+
+  @BeforeAll
+  static void startBrowser() {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!present && System.getenv("CI") != null) {
+      throw new IllegalStateException(
+          "chromium and chromium-driver are missing: scripts/ensure-deps.sh --tests installs them");
+    }
+    Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are not installed");
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary(CHROMIUM.toFile());
+    o.addArguments(
+        "--headless=new",
+        "--no-sandbox", // tests run as root in CI
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,900",
+        "--force-device-scale-factor=1");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    browser = new ChromeDriver(service, o);
+    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    if (web != null) {
+      web.close();
+    }
+  }
+
+  private WebFixture web() {
+    if (web == null) {
+      logs = new FileLogStore(dataDir);
+      web = new WebFixture(logs);
+    }
+    return web;
+  }
+
+  private Build add(Build b) {
+    return web().store.transaction(tx -> tx.builds().insert(b));
+  }
+
+  private WebDriverWait waiting(int seconds) {
+    return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+  }
+
+  private Object js(String script, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(script, args);
+  }
+
+  /** A gate queue of three changes, check builds, a post build; what the screenshots show. */
+  private Build demo() {
+    WebFixture w = web();
+    add(
+        UiPageTest.build(
+            1,
+            "core",
+            Optional.of("97"),
+            Optional.of("1"),
+            "refs/changes/97/97/1",
+            PipelineName.GATE,
+            "unit",
+            BuildStatus.SUCCESS,
+            List.of(),
+            90_000,
+            95));
+    add(
+        UiPageTest.build(
+            2,
+            "core",
+            Optional.of("97"),
+            Optional.of("1"),
+            "refs/changes/97/97/1",
+            PipelineName.GATE,
+            "lint",
+            BuildStatus.SUCCESS,
+            List.of(),
+            90_000,
+            20));
+    add(
+        UiPageTest.build(
+            3,
+            "core",
+            Optional.of("98"),
+            Optional.of("2"),
+            "refs/changes/98/98/2",
+            PipelineName.CHECK,
+            "unit",
+            BuildStatus.FAILURE,
+            List.of(),
+            50_000,
+            120));
+    Build running =
+        add(
+            UiPageTest.build(
+                10,
+                "core",
+                Optional.of("101"),
+                Optional.of("1"),
+                "refs/changes/01/101/1",
+                PipelineName.GATE,
+                "unit",
+                BuildStatus.RUNNING,
+                List.of(),
+                35,
+                0));
+    add(
+        UiPageTest.build(
+            10,
+            "core",
+            Optional.of("101"),
+            Optional.of("1"),
+            "refs/changes/01/101/1",
+            PipelineName.GATE,
+            "lint",
+            BuildStatus.SUCCESS,
+            List.of(),
+            60,
+            14));
+    add(
+        UiPageTest.build(
+            10,
+            "core",
+            Optional.of("101"),
+            Optional.of("1"),
+            "refs/changes/01/101/1",
+            PipelineName.GATE,
+            "package",
+            BuildStatus.QUEUED,
+            List.of("unit"),
+            0,
+            0));
+    add(
+        UiPageTest.build(
+            11,
+            "core",
+            Optional.of("102"),
+            Optional.of("3"),
+            "refs/changes/02/102/3",
+            PipelineName.GATE,
+            "unit",
+            BuildStatus.QUEUED,
+            List.of(),
+            0,
+            0));
+    add(
+        UiPageTest.build(
+            12,
+            "core",
+            Optional.of("103"),
+            Optional.of("1"),
+            "refs/changes/03/103/1",
+            PipelineName.GATE,
+            "unit",
+            BuildStatus.QUEUED,
+            List.of(),
+            0,
+            0));
+    add(
+        UiPageTest.build(
+            20,
+            "docs",
+            Optional.of("210"),
+            Optional.of("4"),
+            "refs/changes/10/210/4",
+            PipelineName.CHECK,
+            "build-site",
+            BuildStatus.RUNNING,
+            List.of(),
+            12,
+            0));
+    w.status.put(
+        "tiers",
+        Map.of(
+            "untrusted",
+                Map.of("max_parallel", 2, "network", false, "host_user", "seakeeper-untrusted"),
+            "trusted",
+                Map.of("max_parallel", 1, "network", true, "host_user", "seakeeper-trusted")));
+    w.status.put(
+        "queues",
+        List.of(
+            Map.of(
+                "name",
+                "core",
+                "window",
+                20,
+                "items",
+                List.of(
+                    UiPageTest.item(1, "101", "1", List.of(), 10L, false, false),
+                    UiPageTest.item(2, "102", "3", List.of("core 101,1"), 11L, false, false),
+                    UiPageTest.item(
+                        3, "103", "1", List.of("core 101,1", "core 102,3"), 12L, false, false)))));
+    w.status.put(
+        "connections",
+        List.of(
+            Map.of(
+                "name",
+                "review",
+                "type",
+                "gerrit",
+                "url",
+                "https://review.example.org/",
+                "health",
+                Map.of(
+                    "state",
+                    "up",
+                    "since",
+                    "2026-01-31T12:00:00Z",
+                    "failures_in_a_row",
+                    0,
+                    "effects_pending",
+                    Map.of())),
+            Map.of("name", "local", "type", "git", "health", Map.of())));
+    LogStore.Writer log = logs.open(running.id());
+    log.line("\u001b[1m$ mvn -B verify\u001b[0m");
+    log.line("[\u001b[34mINFO\u001b[0m] Scanning for projects...");
+    log.line("[\u001b[34mINFO\u001b[0m] Building core 1.4.0-SNAPSHOT");
+    log.line("[\u001b[33mWARNING\u001b[0m] Using platform encoding UTF-8");
+    log.line("[\u001b[34mINFO\u001b[0m] Tests run: 412, Failures: 0, Errors: 0, Skipped: 3");
+    return running;
+  }
+
+  // ---- status ---------------------------------------------------------------------------
+
+  @Test
+  void the_status_page_shows_a_running_and_a_queued_build_and_a_gate_queue_in_order() {
+    demo();
+    browser.get(web.url("/status"));
+    WebElement gate = browser.findElement(By.id("p-gate")).findElement(By.xpath(".."));
+    List<String> items =
+        gate.findElements(By.cssSelector("ol.queue > li")).stream()
+            .map(e -> e.findElement(By.tagName("a")).getText())
+            .toList();
+    assertThat(items).containsExactly("101,1", "102,3", "103,1");
+    String text = gate.getText().replace('\n', ' ');
+    assertThat(text)
+        .contains("unit running")
+        .contains("package queued")
+        .contains("waiting for dependency unit");
+    assertThat(text).contains("tested on the branch tip + core 101,1 + core 102,3");
+    WebElement check = browser.findElement(By.id("p-check")).findElement(By.xpath(".."));
+    assertThat(check.getText().replace('\n', ' ')).contains("build-site running");
+    // the page refreshes itself: a build that starts meanwhile appears without a reload
+    add(
+        UiPageTest.build(
+            30,
+            "core",
+            Optional.empty(),
+            Optional.empty(),
+            "refs/heads/main",
+            PipelineName.POST,
+            "publish",
+            BuildStatus.QUEUED,
+            List.of(),
+            0,
+            0));
+    waiting(15)
+        .until(
+            d ->
+                d.findElement(By.id("p-post"))
+                    .findElement(By.xpath(".."))
+                    .getText()
+                    .replace('\n', ' ')
+                    .contains("publish queued"));
+    assertThat(browser.findElements(By.tagName("form"))).isEmpty(); // anonymous: no actions
+  }
+
+  // ---- build page -----------------------------------------------------------------------
+
+  @Test
+  void the_build_page_streams_a_live_log_line_and_the_final_status() {
+    Build running = demo();
+    browser.get(web.url("/builds/" + running.id()));
+    assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("running");
+    assertThat(browser.findElement(By.id("log")).getText()).contains("Tests run: 412");
+    LogStore.Writer more = logs.open(running.id());
+    more.line("\u001b[32m<b>live</b> line\u001b[0m");
+    waiting(10).until(d -> d.findElement(By.id("log")).getText().contains("<b>live</b> line"));
+    WebElement green = browser.findElement(By.cssSelector("#log .a-f2"));
+    assertThat(green.getText()).isEqualTo("<b>live</b> line");
+    assertThat(browser.findElements(By.cssSelector("#log b"))).isEmpty();
+    web.update(running.moveTo(BuildStatus.SUCCESS, Instant.now(), "exit 0"));
+    waiting(10).until(d -> d.findElement(By.id("status")).getText().equals("success"));
+  }
+
+  @Test
+  void a_100_mb_log_opens_at_its_last_line_and_pages_back_without_freezing() {
+    Build b = web().insert();
+    LogStore.Writer w = logs.open(b.id());
+    String filler = "\u001b[36mINFO\u001b[0m " + "x".repeat(1000);
+    int lines = 100 * 1024;
+    for (int i = 0; i < lines - 1; i++) {
+      w.line(String.format("%07d ", i) + filler);
+    }
+    w.line("THE LAST LINE");
+    w.seal();
+    long size = logs.size(b.id()).orElseThrow();
+    assertThat(size).isGreaterThan(100_000_000L);
+    long t0 = System.nanoTime();
+    browser.get(web.url("/builds/" + b.id()));
+    WebElement log = browser.findElement(By.id("log"));
+    waiting(30)
+        .until(
+            d ->
+                (Boolean)
+                    js(
+                        "var l = arguments[0]; var last = l.lastElementChild;"
+                            + " return last.textContent.indexOf('THE LAST LINE') >= 0"
+                            + " && l.scrollTop + l.clientHeight >= l.scrollHeight - 2;",
+                        log));
+    long toLast = (System.nanoTime() - t0) / 1_000_000;
+    Number paint =
+        (Number)
+            js(
+                "var p = performance.getEntriesByType('paint').filter(e => e.name ==="
+                    + " 'first-contentful-paint'); return p.length ? p[0].startTime : -1;");
+    String start = log.getAttribute("data-start");
+    long t1 = System.nanoTime();
+    browser.findElement(By.id("log-earlier")).click();
+    waiting(30).until(d -> !start.equals(log.getAttribute("data-start")));
+    long earlier = (System.nanoTime() - t1) / 1_000_000;
+    // the page still answers at once after the step back (not frozen)
+    long t2 = System.nanoTime();
+    js("return document.querySelectorAll('#log .l').length;");
+    long responsive = (System.nanoTime() - t2) / 1_000_000;
+    Number rendered = (Number) js("return document.querySelectorAll('#log .l').length;");
+    System.out.printf(
+        "UiBrowserTest: %d MB log: first contentful paint %.0f ms, last line shown %d ms after"
+            + " navigation, one step earlier (%d KiB) %d ms, %d lines in the page, script answers"
+            + " in %d ms%n",
+        size / 1_000_000,
+        paint.doubleValue(),
+        toLast,
+        LogView.WINDOW >> 10,
+        earlier,
+        rendered.longValue(),
+        responsive);
+    assertThat(rendered.longValue()).isBetween(400L, 600L); // two windows, not the whole log
+    assertThat(toLast).isLessThan(20_000); // generous: measured figures are printed above
+  }
+
+  // ---- escaping and keyboard ------------------------------------------------------------
+
+  @Test
+  void hostile_names_and_log_lines_show_as_literal_text() {
+    String hostile = UiPageTest.HOSTILE;
+    Build b =
+        web()
+            .insert(
+                x ->
+                    new Build(
+                        0,
+                        5,
+                        "review",
+                        "proj " + hostile,
+                        Optional.of("7"),
+                        Optional.of("1"),
+                        "refs/heads/" + hostile,
+                        "c0ffee",
+                        PipelineName.CHECK,
+                        Optional.of("job " + hostile + " \u001b[31mred"),
+                        1,
+                        BuildStatus.FAILURE,
+                        x.tier(),
+                        List.of(),
+                        WebFixture.T0,
+                        Optional.of(WebFixture.T0.plusSeconds(1)),
+                        Optional.of(WebFixture.T0.plusSeconds(3)),
+                        "commit message " + hostile,
+                        Optional.empty()));
+    logs.open(b.id())
+        .line("\u001b[31m" + hostile + "\u001b[0m </pre><script>window.pwned=1</script>");
+    for (String page : List.of("/builds/" + b.id(), "/builds", "/changes/7")) {
+      browser.get(web.url(page));
+      assertThat(browser.findElements(By.tagName("img"))).as(page).isEmpty();
+      assertThat(js("return window.pwned === undefined;")).as(page).isEqualTo(true);
+      assertThat(browser.findElement(By.tagName("main")).getText())
+          .as(page)
+          .contains("<img src=x onerror=alert(1)>");
+    }
+    browser.get(web.url("/builds/" + b.id()));
+    assertThat(browser.findElement(By.tagName("h1")).getText())
+        .contains("job <img src=x onerror=alert(1)>\"'& \u241b[31mred");
+    assertThat(browser.findElement(By.cssSelector("#log .a-f1")).getText()).isEqualTo(hostile);
+  }
+
+  @Test
+  void the_keyboard_reaches_the_log_search_and_slash_jumps_to_it() {
+    Build running = demo();
+    browser.get(web.url("/builds/" + running.id()));
+    js("document.activeElement && document.activeElement.blur(); window.focus();");
+    int presses = 0;
+    while (presses < 25 && !"log-search".equals(js("return document.activeElement.id;"))) {
+      new Actions(browser).sendKeys(Keys.TAB).perform();
+      presses++;
+    }
+    assertThat(js("return document.activeElement.id;"))
+        .as("after %d tabs", presses)
+        .isEqualTo("log-search");
+    System.out.printf("UiBrowserTest: the log search is reached with %d Tab presses%n", presses);
+    browser.switchTo().activeElement().sendKeys("Tests run" + Keys.ENTER);
+    waiting(10).until(d -> d.getCurrentUrl().contains("q=Tests+run"));
+    assertThat(browser.findElement(By.id("matches")).getText()).contains("1 lines contain");
+    browser.findElement(By.tagName("h1")).click();
+    new Actions(browser).sendKeys("/").perform();
+    assertThat(js("return document.activeElement.id;")).isEqualTo("log-search");
+  }
+
+  // ---- screenshots ----------------------------------------------------------------------
+
+  @Test
+  void screenshots_of_the_main_pages() throws Exception {
+    Build running = demo();
+    Path dir =
+        Path.of(System.getProperty("seakeeper.screenshots", "target/screenshots")).toAbsolutePath();
+    Files.createDirectories(dir);
+    Map<String, String> pages =
+        Map.of(
+            "status.png", "/status",
+            "build.png", "/builds/" + running.id(),
+            "history.png", "/builds?project=core",
+            "change.png", "/changes/101?connection=review&project=core");
+    for (var e : pages.entrySet()) {
+      browser.get(web.url(e.getValue()));
+      Thread.sleep(300);
+      byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+      Files.write(dir.resolve(e.getKey()), png);
+      assertThat(png.length).isGreaterThan(5_000);
+    }
+  }
+}
