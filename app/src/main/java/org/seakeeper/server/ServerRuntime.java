@@ -294,12 +294,24 @@ public final class ServerRuntime implements AutoCloseable {
                         provenanceKeys.signer(),
                         URI.create(cfg.http().publicUrl()),
                         clock,
-                        LOG::warn)),
+                        LOG::warn,
+                        artifactContents)),
             gatePorts(gerrits, gerritRepos),
             settings,
             trustedSource,
             clock,
             loop::wake);
+    // Retention: old artifacts of each tier go, what the channels keep stays.
+    parts.add(
+        new org.seakeeper.artifact.Retention(
+                sqlStore.artifacts(),
+                blobs,
+                cfg.retention(),
+                cfg.channels(),
+                clock,
+                artifactContents,
+                LOG::info)
+            .start());
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);
