@@ -139,6 +139,22 @@ class ExamplesEndToEndTest {
       JsonNode production = JSON.readTree(get(port, "/api/v1/channels/production").body());
       assertThat(production.get("promotions").get(0).get("sha256").asText()).isEqualTo(sha1);
       assertThat(production.get("promotions")).hasSize(4);
+
+      // A deploy step's result, over HTTP: who may promote reports it; it shows on the promotion.
+      long id = back.path("promotion").path("id").asLong();
+      String result = "/api/v1/promotions/" + id + "/result";
+      assertThat(post(port, result, null, "{\"outcome\":\"passed\"}").statusCode()).isEqualTo(401);
+      assertThat(post(port, result, token, "{\"outcome\":\"meh\"}").statusCode()).isEqualTo(400);
+      assertThat(
+              post(port, "/api/v1/promotions/999/result", token, "{\"outcome\":\"passed\"}")
+                  .statusCode())
+          .isEqualTo(404);
+      var reported = post(port, result, token, "{\"outcome\":\"passed\",\"detail\":\"smoke ok\"}");
+      assertThat(reported.statusCode()).as(reported.body()).isEqualTo(200);
+      JsonNode deploy = JSON.readTree(get(port, "/api/v1/promotions/" + id).body()).path("deploy");
+      assertThat(deploy.path("state").asText()).isEqualTo("passed");
+      assertThat(deploy.path("detail").asText()).isEqualTo("smoke ok");
+      assertThat(deploy.path("by").asText()).isEqualTo("admin");
     }
   }
 
