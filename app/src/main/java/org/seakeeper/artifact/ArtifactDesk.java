@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.seakeeper.core.artifact.ArtifactIndex;
 import org.seakeeper.core.artifact.ArtifactRecord;
+import org.seakeeper.core.artifact.Deploy;
 import org.seakeeper.core.artifact.Promotion;
 import org.seakeeper.core.model.ServerConfig;
 
@@ -16,7 +17,9 @@ import org.seakeeper.core.model.ServerConfig;
  * built by a trusted or privileged build whose provenance verifies with this server's keys (as
  * {@code seakeeper verify} would, with that build's builder id, source and commit), its content is
  * still kept, the channel exists and, when the channel says {@code from}, the digest was promoted
- * there first. Who may promote is the web's to check. Thread-safe.
+ * there first and, when it also says {@code requires: passed}, the deploy step of its latest
+ * promotion there reported {@code passed}. A promotion into a channel with a deploy webhook is
+ * handed over to it ({@link DeployWebhooks}). Who may promote is the web's to check. Thread-safe.
  */
 public final class ArtifactDesk {
   private final ArtifactIndex index;
@@ -25,6 +28,8 @@ public final class ArtifactDesk {
   private final URI publicUrl;
   private final List<ServerConfig.Channel> channels;
   private final Clock clock;
+  private final Optional<DeployWebhooks> webhooks;
+  private final java.util.concurrent.locks.ReadWriteLock contents;
 
   public ArtifactDesk(
       ArtifactIndex index,
@@ -33,6 +38,33 @@ public final class ArtifactDesk {
       URI publicUrl,
       List<ServerConfig.Channel> channels,
       Clock clock) {
+    this(
+        index,
+        blobs,
+        keys,
+        publicUrl,
+        channels,
+        clock,
+        Optional.empty(),
+        new java.util.concurrent.locks.ReentrantReadWriteLock());
+  }
+
+  /**
+   * @param webhooks the deploy hand-overs of the channels that have one
+   * @param contents held for reading while a promotion checks and records a digest, for writing by
+   *     retention while it deletes one (see {@link Retention})
+   */
+  public ArtifactDesk(
+      ArtifactIndex index,
+      ArtifactBlobs blobs,
+      ProvenanceKeys keys,
+      URI publicUrl,
+      List<ServerConfig.Channel> channels,
+      Clock clock,
+      Optional<DeployWebhooks> webhooks,
+      java.util.concurrent.locks.ReadWriteLock contents) {
+    this.webhooks = webhooks;
+    this.contents = contents;
     this.index = index;
     this.blobs = blobs;
     this.keys = keys;
@@ -75,6 +107,15 @@ public final class ArtifactDesk {
 
   /** Promotes {@code sha256} into {@code channel} for {@code who}, or says why not. */
   public synchronized Outcome promote(String sha256, String channel, String who) {
+    contents.readLock().lock();
+    try {
+      return promoteLocked(sha256, channel, who);
+    } finally {
+      contents.readLock().unlock();
+    }
+  }
+
+  private Outcome promoteLocked(String sha256, String channel, String who) {
     Optional<ServerConfig.Channel> ch = channel(channel);
     if (ch.isEmpty()) {
       return Outcome.refused(
@@ -110,6 +151,7 @@ public final class ArtifactDesk {
               + " promoted.");
     }
     ProvenanceCheck.Verdict verdict = null;
+    ArtifactRecord verified = null;
     for (ArtifactRecord r : trusted) {
       ProvenanceCheck.Verdict v =
           ProvenanceCheck.verify(
@@ -122,6 +164,7 @@ public final class ArtifactDesk {
                   Optional.of(r.commit())));
       if (v.ok()) {
         verdict = v;
+        verified = r;
         break;
       }
       verdict = verdict == null ? v : verdict;
@@ -154,7 +197,40 @@ public final class ArtifactDesk {
               + from.get()
               + "' first.");
     }
-    Promotion p = index.promote(sha256, from, channel, who, clock.instant());
+    if (ch.get().requiresPassed()) {
+      Promotion last = index.latest(sha256, from.orElseThrow()).orElseThrow();
+      if (last.deploy().state() != Deploy.State.PASSED) {
+        return Outcome.refused(
+            409,
+            "not_passed_in_previous_channel",
+            "Channel '"
+                + channel
+                + "' requires a passed deploy step in '"
+                + from.get()
+                + "': the latest promotion of "
+                + sha256
+                + " there (#"
+                + last.id()
+                + ") is "
+                + last.deploy().state().id()
+                + last.deploy().detail().map(d -> " (" + d + ")").orElse("")
+                + "; its result is reported with POST /api/v1/promotions/"
+                + last.id()
+                + "/result.");
+      }
+    }
+    boolean hooked = webhooks.filter(w -> w.hooked(channel)).isPresent();
+    Promotion p =
+        index.promote(
+            sha256,
+            from,
+            channel,
+            who,
+            clock.instant(),
+            hooked ? Deploy.State.PENDING : Deploy.State.NONE);
+    if (hooked) {
+      webhooks.get().handOver(p, verified);
+    }
     return new Outcome(
         201,
         null,
@@ -164,5 +240,36 @@ public final class ArtifactDesk {
             + channel
             + p.replaced().map(r -> " (it held " + r + ")").orElse(""),
         Optional.of(p));
+  }
+
+  /**
+   * Records the result of a promotion's deploy step ({@code passed} or {@code failed}, with an
+   * optional detail) for {@code who}; a later report replaces an earlier one.
+   */
+  public Outcome report(long id, String outcome, Optional<String> detail, String who) {
+    Optional<Deploy.State> state = Deploy.State.of(outcome).filter(Deploy.State::result);
+    if (state.isEmpty()) {
+      return Outcome.refused(
+          400, "bad_request", "'outcome' is 'passed' or 'failed', not '" + outcome + "'.");
+    }
+    synchronized (index) {
+      Optional<Promotion> p =
+          index.deploy(id, Deploy.of(state.get(), detail, who, clock.instant()));
+      if (p.isEmpty()) {
+        return Outcome.refused(404, "unknown_promotion", "There is no promotion " + id + ".");
+      }
+      return new Outcome(
+          200,
+          null,
+          "Promotion "
+              + id
+              + " of "
+              + p.get().sha256()
+              + " to "
+              + p.get().channel()
+              + ": deploy "
+              + state.get().id(),
+          p);
+    }
   }
 }

@@ -40,6 +40,7 @@ public final class ServerArtifactKeeper implements ArtifactKeeper {
   private final URI publicUrl;
   private final Clock clock;
   private final Consumer<String> warnings;
+  private final java.util.concurrent.locks.ReadWriteLock contents;
 
   public ServerArtifactKeeper(
       Path staging,
@@ -49,6 +50,31 @@ public final class ServerArtifactKeeper implements ArtifactKeeper {
       URI publicUrl,
       Clock clock,
       Consumer<String> warnings) {
+    this(
+        staging,
+        blobs,
+        index,
+        signer,
+        publicUrl,
+        clock,
+        warnings,
+        new java.util.concurrent.locks.ReentrantReadWriteLock());
+  }
+
+  /**
+   * @param contents held for reading from a content's write to its record, so that {@link
+   *     Retention} (which deletes under the write side) never removes a content a keep counts on
+   */
+  public ServerArtifactKeeper(
+      Path staging,
+      ArtifactBlobs blobs,
+      ArtifactIndex index,
+      SigningKey signer,
+      URI publicUrl,
+      Clock clock,
+      Consumer<String> warnings,
+      java.util.concurrent.locks.ReadWriteLock contents) {
+    this.contents = contents;
     this.staging = staging.toAbsolutePath().normalize();
     this.blobs = blobs;
     this.index = index;
@@ -70,6 +96,7 @@ public final class ServerArtifactKeeper implements ArtifactKeeper {
     }
     Path dir = staging.resolve(stagingName(build.id()));
     List<String> created = new ArrayList<>();
+    contents.readLock().lock();
     try {
       Instant finished = clock.instant();
       List<ArtifactRecord> records = new ArrayList<>();
@@ -122,6 +149,7 @@ public final class ServerArtifactKeeper implements ArtifactKeeper {
               : new JobOutcome.InfraError("artifacts: nothing kept: " + why);
       return new Executor.Result(o, result.elapsed(), List.of());
     } finally {
+      contents.readLock().unlock();
       deleteTree(dir);
     }
   }

@@ -115,7 +115,7 @@ public final class SigningKey {
    * Writes a new key file once: private from the first byte (a 0600 temporary file linked into
    * place), never replacing one another process made first.
    */
-  private static void createOnce(Path file, byte[] content) throws IOException {
+  static void createOnce(Path file, byte[] content) throws IOException {
     Path dir = file.getParent();
     if (!Files.exists(dir)) {
       Files.createDirectories(

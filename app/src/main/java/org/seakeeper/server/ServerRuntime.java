@@ -257,6 +257,20 @@ public final class ServerRuntime implements AutoCloseable {
         new org.seakeeper.artifact.FileBlobs(
             dataDir.resolve("artifacts").resolve("blobs"),
             org.seakeeper.artifact.FileBlobs.DEFAULT_RESERVE);
+    // Promotions into a channel with a deploy webhook are handed over to it, signed (HMAC-SHA256).
+    org.seakeeper.artifact.DeployWebhooks webhooks =
+        org.seakeeper.artifact.DeployWebhooks.of(
+            cfg.channels(),
+            sqlStore.artifacts(),
+            URI.create(cfg.http().publicUrl()),
+            clock,
+            org.seakeeper.artifact.DeployWebhooks.DEFAULT_BACKOFF,
+            Duration.ofSeconds(10),
+            LOG::warn);
+    parts.add(webhooks);
+    // Keeping and promoting read a digest's content; retention deletes one: never both at once.
+    java.util.concurrent.locks.ReadWriteLock artifactContents =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
     org.seakeeper.artifact.ArtifactDesk artifactDesk =
         new org.seakeeper.artifact.ArtifactDesk(
             sqlStore.artifacts(),
@@ -264,7 +278,9 @@ public final class ServerRuntime implements AutoCloseable {
             provenanceKeys,
             URI.create(cfg.http().publicUrl()),
             cfg.channels(),
-            clock);
+            clock,
+            Optional.of(webhooks),
+            artifactContents);
     Scheduler scheduler =
         new Scheduler(
             new SchedulerPorts(
@@ -278,12 +294,24 @@ public final class ServerRuntime implements AutoCloseable {
                         provenanceKeys.signer(),
                         URI.create(cfg.http().publicUrl()),
                         clock,
-                        LOG::warn)),
+                        LOG::warn,
+                        artifactContents)),
             gatePorts(gerrits, gerritRepos),
             settings,
             trustedSource,
             clock,
             loop::wake);
+    // Retention: old artifacts of each tier go, what the channels keep stays.
+    parts.add(
+        new org.seakeeper.artifact.Retention(
+                sqlStore.artifacts(),
+                blobs,
+                cfg.retention(),
+                cfg.channels(),
+                clock,
+                artifactContents,
+                LOG::info)
+            .start());
     scheduler.recover();
     loop.start(scheduler);
     parts.add(loop);

@@ -9,7 +9,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.seakeeper.core.artifact.ArtifactIndex;
 import org.seakeeper.core.artifact.ArtifactRecord;
+import org.seakeeper.core.artifact.Deploy;
 import org.seakeeper.core.artifact.Promotion;
+import org.seakeeper.core.model.Tier;
 
 /**
  * The {@link ArtifactIndex} on the {@code artifacts} and {@code promotions} tables (V9) of the SQL
@@ -22,7 +24,8 @@ final class SqlArtifactIndex implements ArtifactIndex {
       "build_id, path, sha256, size, media_type, connection, project, commit_sha, ref, pipeline,"
           + " job, tier, stored_at, provenance";
   private static final String PROMOTION_COLUMNS =
-      "id, sha256, from_channel, channel, replaced, promoted_by, promoted_at";
+      "id, sha256, from_channel, channel, replaced, promoted_by, promoted_at, deploy_state,"
+          + " deploy_detail, deploy_by, deploy_at";
 
   private final Jdbi jdbi;
 
@@ -106,7 +109,16 @@ final class SqlArtifactIndex implements ArtifactIndex {
 
   @Override
   public synchronized Promotion promote(
-      String sha256, Optional<String> from, String channel, String who, Instant at) {
+      String sha256,
+      Optional<String> from,
+      String channel,
+      String who,
+      Instant at,
+      Deploy.State deploy) {
+    Deploy d =
+        deploy == Deploy.State.NONE
+            ? Deploy.NONE
+            : Deploy.of(deploy, Optional.empty(), "seakeeper", at);
     return jdbi.inTransaction(
         h -> {
           Optional<String> replaced =
@@ -118,18 +130,127 @@ final class SqlArtifactIndex implements ArtifactIndex {
           long id =
               h.createUpdate(
                       "INSERT INTO promotions (sha256, from_channel, channel, replaced,"
-                          + " promoted_by, promoted_at) VALUES (:s, :f, :c, :r, :w, :at)")
+                          + " promoted_by, promoted_at, deploy_state, deploy_by, deploy_at)"
+                          + " VALUES (:s, :f, :c, :r, :w, :at, :ds, :db, :dat)")
                   .bind("s", sha256)
                   .bind("f", from.orElse(null))
                   .bind("c", channel)
                   .bind("r", replaced.orElse(null))
                   .bind("w", who)
                   .bind("at", Sql.timestamp(at))
+                  .bind("ds", d.state().id())
+                  .bind("db", d.by().orElse(null))
+                  .bind("dat", Sql.timestamp(d.at()))
                   .executeAndReturnGeneratedKeys("id")
                   .mapTo(Long.class)
                   .one();
-          return new Promotion(id, sha256, from, channel, replaced, who, Sql.kept(at));
+          return new Promotion(
+              id,
+              sha256,
+              from,
+              channel,
+              replaced,
+              who,
+              Sql.kept(at),
+              new Deploy(d.state(), d.detail(), d.by(), Sql.kept(d.at())));
         });
+  }
+
+  @Override
+  public Optional<Promotion> promotion(long id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT " + PROMOTION_COLUMNS + " FROM promotions WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> promotion(rs))
+                .findFirst());
+  }
+
+  @Override
+  public synchronized Optional<Promotion> deploy(long id, Deploy deploy) {
+    int n =
+        jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE promotions SET deploy_state = :ds, deploy_detail = :dd,"
+                            + " deploy_by = :db, deploy_at = :dat WHERE id = :id")
+                    .bind("ds", deploy.state().id())
+                    .bind("dd", deploy.detail().orElse(null))
+                    .bind("db", deploy.by().orElse(null))
+                    .bind("dat", Sql.timestamp(deploy.at()))
+                    .bind("id", id)
+                    .execute());
+    return n == 0 ? Optional.empty() : promotion(id);
+  }
+
+  @Override
+  public Optional<Promotion> latest(String sha256, String channel) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + PROMOTION_COLUMNS
+                        + " FROM promotions WHERE sha256 = :s AND channel = :c"
+                        + " ORDER BY id DESC LIMIT 1")
+                .bind("s", sha256)
+                .bind("c", channel)
+                .map((rs, ctx) -> promotion(rs))
+                .findFirst());
+  }
+
+  @Override
+  public List<Promotion> promotionsOf(String sha256) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + PROMOTION_COLUMNS
+                        + " FROM promotions WHERE sha256 = :s ORDER BY id DESC")
+                .bind("s", sha256)
+                .map((rs, ctx) -> promotion(rs))
+                .list());
+  }
+
+  @Override
+  public List<String> promotedChannels() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT DISTINCT channel FROM promotions ORDER BY channel")
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Override
+  public List<ArtifactRecord> storedBefore(
+      Tier tier, Instant before, Optional<Key> after, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM artifacts WHERE tier = :t AND stored_at < :before"
+                        + (after.isPresent()
+                            ? " AND (build_id > :b OR (build_id = :b AND path > :p))"
+                            : "")
+                        + " ORDER BY build_id, path LIMIT :limit")
+                .bind("t", tier.id())
+                .bind("before", Sql.timestamp(before))
+                .bind("b", after.map(Key::buildId).orElse(0L))
+                .bind("p", after.map(Key::path).orElse(""))
+                .bind("limit", limit)
+                .map((rs, ctx) -> record(rs))
+                .list());
+  }
+
+  @Override
+  public boolean remove(long buildId, String path) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate("DELETE FROM artifacts WHERE build_id = :b AND path = :p")
+                    .bind("b", buildId)
+                    .bind("p", path)
+                    .execute())
+        > 0;
   }
 
   @Override
@@ -184,6 +305,11 @@ final class SqlArtifactIndex implements ArtifactIndex {
         rs.getString("channel"),
         Sql.optional(rs, "replaced"),
         rs.getString("promoted_by"),
-        Sql.requiredInstant(rs, "promoted_at"));
+        Sql.requiredInstant(rs, "promoted_at"),
+        new Deploy(
+            Deploy.State.of(rs.getString("deploy_state")).orElse(Deploy.State.NONE),
+            Sql.optional(rs, "deploy_detail"),
+            Sql.optional(rs, "deploy_by"),
+            Sql.instant(rs, "deploy_at")));
   }
 }

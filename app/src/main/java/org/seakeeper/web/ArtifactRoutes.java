@@ -57,6 +57,11 @@ final class ArtifactRoutes {
     routes.get("/api/v1/provenance/keys", this::keys);
     routes.get("/api/v1/channels", this::channels);
     routes.get("/api/v1/channels/{name}", this::channel);
+    routes.get("/api/v1/promotions/{id}", this::promotion);
+    routes.post(
+        "/api/v1/promotions/{id}/result",
+        this::result,
+        Guard.of(org.seakeeper.core.access.Action.ARTIFACT_PROMOTE));
   }
 
   /**
@@ -65,7 +70,10 @@ final class ArtifactRoutes {
    * gets as far as the desk's 404.
    */
   private String mayPromote(Context ctx, String action) {
-    String sha = ctx.pathParam("sha256");
+    return mayPromote(ctx, action, ctx.pathParam("sha256"));
+  }
+
+  private String mayPromote(Context ctx, String action, String sha) {
     org.seakeeper.core.access.Target t =
         desk == null
             ? org.seakeeper.core.access.Target.NONE
@@ -265,7 +273,86 @@ final class ArtifactRoutes {
     m.put("replaced", p.replaced().orElse(null));
     m.put("who", p.who());
     m.put("at", p.at().toString());
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("state", p.deploy().state().id());
+    d.put("detail", p.deploy().detail().orElse(null));
+    d.put("by", p.deploy().by().orElse(null));
+    d.put("at", p.deploy().at().map(Object::toString).orElse(null));
+    m.put("deploy", d);
     return m;
+  }
+
+  private static long promotionId(Context ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new ApiError(
+          404,
+          "unknown_promotion",
+          "There is no promotion " + AdminAuth.clean(ctx.pathParam("id")) + ".");
+    }
+  }
+
+  private void promotion(Context ctx) {
+    long id = promotionId(ctx);
+    ctx.json(
+        json(
+            desk()
+                .index()
+                .promotion(id)
+                .orElseThrow(
+                    () ->
+                        new ApiError(
+                            404, "unknown_promotion", "There is no promotion " + id + "."))));
+  }
+
+  /**
+   * {@code POST /api/v1/promotions/{id}/result {"outcome": "passed"|"failed", "detail"}}: the
+   * deploy step's result, which a channel with {@code requires: passed} checks. Who may report is
+   * who may promote.
+   */
+  private void result(Context ctx) {
+    long id = promotionId(ctx);
+    String action = "report the deploy result of promotion " + id;
+    String who =
+        mayPromote(
+            ctx,
+            action,
+            desk == null ? "" : desk.index().promotion(id).map(p -> p.sha256()).orElse(""));
+    String outcome;
+    Optional<String> detail;
+    try {
+      JsonNode n = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
+      if (n == null || !n.path("outcome").isTextual()) {
+        throw ApiError.badRequest(
+            "Send {\"outcome\": \"passed\"|\"failed\", \"detail\": \"...\"}.");
+      }
+      outcome = n.path("outcome").asText();
+      detail =
+          n.path("detail").isTextual() ? Optional.of(n.path("detail").asText()) : Optional.empty();
+    } catch (JsonProcessingException e) {
+      throw ApiError.badRequest(
+          "The body is not valid JSON; send {\"outcome\": \"passed\"|\"failed\"}.");
+    }
+    ArtifactDesk.Outcome o = desk().report(id, outcome, detail, who);
+    AdminAuth.AUDIT.info(
+        "{} from {}: {} -> {} {}", who, ctx.ip(), action, o.status(), AdminAuth.clean(o.message()));
+    if (!o.ok()) {
+      ErrorHandling.respond(ctx, o.status(), o.error(), o.message());
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("message", o.message());
+    body.put("promotion", json(o.promotion().orElseThrow()));
+    ctx.json(body);
+  }
+
+  private static void channelFields(Map<String, Object> m, ServerConfig.Channel c) {
+    m.put("name", c.name());
+    m.put("from", c.from().orElse(null));
+    m.put("requires", c.requiresPassed() ? "passed" : null);
+    m.put("deploy", c.deploy().map(w -> Map.of("webhook", w.url())).orElse(null));
+    m.put("keep", c.keep().orElse(null));
   }
 
   private void channels(Context ctx) {
@@ -274,8 +361,7 @@ final class ArtifactRoutes {
             .map(
                 c -> {
                   Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("name", c.name());
-                  m.put("from", c.from().orElse(null));
+                  channelFields(m, c);
                   m.put(
                       "current",
                       desk().index().current(c.name()).map(ArtifactRoutes::json).orElse(null));
@@ -297,8 +383,7 @@ final class ArtifactRoutes {
                         "unknown_channel",
                         "There is no channel '" + AdminAuth.clean(name) + "'."));
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", c.name());
-    m.put("from", c.from().orElse(null));
+    channelFields(m, c);
     m.put(
         "promotions",
         desk().index().promotions(c.name(), 100).stream().map(ArtifactRoutes::json).toList());

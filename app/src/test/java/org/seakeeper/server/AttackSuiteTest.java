@@ -171,6 +171,18 @@ class AttackSuiteTest {
     Path tokenFile = dataDir.resolve("admin-token");
     token = Files.readString(tokenFile).strip();
     lab.known("admin-token", tokenFile.toString(), token);
+    // The provenance signing key the server made beside the secrets key (outside data_dir): its
+    // private half is the canary (one base64 line of PKCS#8), the file counts as leaked if read.
+    Path provenanceKey = etc.resolve("provenance.key");
+    String pem = Files.readString(provenanceKey);
+    String privateBody =
+        pem.substring(
+                pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27,
+                pem.indexOf("-----END PRIVATE KEY-----"))
+            .strip();
+    assertThat(privateBody).hasSizeGreaterThan(40);
+    lab.known("provenance-key", provenanceKey.toString(), privateBody);
+    lab.env.put("PROVENANCE_KEY_FILE", provenanceKey.toString());
 
     lab.env.putAll(
         Map.of(

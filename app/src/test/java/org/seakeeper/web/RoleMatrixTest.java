@@ -152,6 +152,11 @@ class RoleMatrixTest {
                 json,
                 Target.NONE));
     m.put(
+        "POST /api/v1/promotions/{id}/result",
+        p ->
+            new Sample(
+                "/api/v1/promotions/999/result", "{\"outcome\":\"passed\"}", json, Target.NONE));
+    m.put(
         "POST /api/v1/embargoed",
         p ->
             new Sample(

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.artifact.ArtifactIndex;
 import org.seakeeper.core.artifact.ArtifactRecord;
+import org.seakeeper.core.artifact.Deploy;
 import org.seakeeper.core.artifact.Promotion;
 import org.seakeeper.core.model.Tier;
 
@@ -118,5 +119,53 @@ public abstract class ArtifactIndexContract {
     assertThat(ix.current("candidate").orElseThrow().sha256()).isEqualTo(A);
     assertThat(back.at()).isEqualTo(T0.plusSeconds(2));
     assertThat(back.who()).isEqualTo("bob");
+  }
+
+  @Test
+  void a_promotions_deploy_state_is_kept_and_updated() {
+    ArtifactIndex ix = index();
+    Promotion plain = ix.promote(A, Optional.empty(), "candidate", "admin", T0);
+    assertThat(plain.deploy()).isEqualTo(Deploy.NONE);
+    Promotion hooked =
+        ix.promote(A, Optional.empty(), "staging", "admin", T0, Deploy.State.PENDING);
+    assertThat(hooked.deploy().state()).isEqualTo(Deploy.State.PENDING);
+    assertThat(ix.promotion(hooked.id())).contains(hooked);
+    Deploy passed =
+        Deploy.of(
+            Deploy.State.PASSED, Optional.of("smoke tests green"), "alice", T0.plusSeconds(5));
+    Promotion updated = ix.deploy(hooked.id(), passed).orElseThrow();
+    assertThat(updated.deploy()).isEqualTo(passed);
+    assertThat(ix.promotion(hooked.id()).orElseThrow().deploy()).isEqualTo(passed);
+    assertThat(ix.deploy(9999, passed)).isEmpty();
+    assertThat(ix.promotion(9999)).isEmpty();
+    Promotion again = ix.promote(A, Optional.empty(), "staging", "bob", T0.plusSeconds(9));
+    assertThat(ix.latest(A, "staging")).contains(again);
+    assertThat(ix.latest(B, "staging")).isEmpty();
+    assertThat(ix.promotionsOf(A)).containsExactly(again, updated, plain);
+    assertThat(ix.promotedChannels()).containsExactly("candidate", "staging");
+  }
+
+  @Test
+  void retention_reads_old_records_of_a_tier_page_by_page_and_removes_them() {
+    ArtifactIndex ix = index();
+    ArtifactRecord a = record(A, 1, "demo", "a", Tier.UNTRUSTED, null);
+    ArtifactRecord b = record(B, 1, "demo", "b", Tier.UNTRUSTED, null);
+    ArtifactRecord c = record(C, 2, "demo", "c", Tier.UNTRUSTED, null);
+    ArtifactRecord trusted = record(A, 3, "demo", "a", Tier.TRUSTED, "{}");
+    ix.add(List.of(a, b));
+    ix.add(List.of(c));
+    ix.add(List.of(trusted));
+    assertThat(ix.storedBefore(Tier.UNTRUSTED, T0, Optional.empty(), 10)).isEmpty();
+    Instant later = T0.plusSeconds(1);
+    List<ArtifactRecord> first = ix.storedBefore(Tier.UNTRUSTED, later, Optional.empty(), 2);
+    assertThat(first).containsExactly(a, b);
+    assertThat(
+            ix.storedBefore(Tier.UNTRUSTED, later, Optional.of(new ArtifactIndex.Key(1, "b")), 2))
+        .containsExactly(c);
+    assertThat(ix.storedBefore(Tier.TRUSTED, later, Optional.empty(), 10)).containsExactly(trusted);
+    assertThat(ix.remove(1, "a")).isTrue();
+    assertThat(ix.remove(1, "a")).isFalse();
+    assertThat(ix.withDigest(A)).containsExactly(trusted);
+    assertThat(ix.ofBuild(1)).containsExactly(b);
   }
 }

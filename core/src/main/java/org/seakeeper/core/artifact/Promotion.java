@@ -11,6 +11,7 @@ import java.util.Optional;
  * digest.
  *
  * @param id assigned by the index, increasing
+ * @param deploy where its hand-over to a deploy step stands ({@link Deploy#NONE} without one)
  */
 public record Promotion(
     long id,
@@ -19,7 +20,25 @@ public record Promotion(
     String channel,
     Optional<String> replaced,
     String who,
-    Instant at) {
+    Instant at,
+    Deploy deploy) {
+  /** A promotion without a deploy hand-over. */
+  public Promotion(
+      long id,
+      String sha256,
+      Optional<String> from,
+      String channel,
+      Optional<String> replaced,
+      String who,
+      Instant at) {
+    this(id, sha256, from, channel, replaced, who, at, Deploy.NONE);
+  }
+
+  /** The same promotion with its deploy state replaced. */
+  public Promotion withDeploy(Deploy d) {
+    return new Promotion(id, sha256, from, channel, replaced, who, at, d);
+  }
+
   public Promotion {
     if (!ArtifactRecord.isSha256(sha256)) {
       throw new IllegalArgumentException("not a SHA-256: " + sha256);
@@ -29,5 +48,6 @@ public record Promotion(
     Objects.requireNonNull(replaced);
     Objects.requireNonNull(who);
     Objects.requireNonNull(at);
+    Objects.requireNonNull(deploy);
   }
 }

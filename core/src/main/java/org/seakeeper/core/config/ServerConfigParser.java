@@ -43,7 +43,8 @@ public final class ServerConfigParser {
           "provenance",
           "channels",
           "auth",
-          "private_projects");
+          "private_projects",
+          "retention");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
@@ -157,6 +158,7 @@ public final class ServerConfigParser {
     ServerConfig.DependencyCache dependencyCache = ServerConfig.DependencyCache.DEFAULTS;
     ServerConfig.Provenance provenance = ServerConfig.Provenance.DEFAULTS;
     List<ServerConfig.Channel> channels = List.of();
+    ServerConfig.Retention retention = ServerConfig.Retention.KEEP_ALL;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
@@ -237,6 +239,7 @@ public final class ServerConfigParser {
           case "dependency_cache" -> dependencyCache = builtInCache(v);
           case "provenance" -> provenance(v);
           case "channels" -> channels(v);
+          case "retention" -> retention(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           case "auth" -> authNode = v;
@@ -981,7 +984,57 @@ public final class ServerConfigParser {
           dependencyCache,
           provenance,
           channels,
+          retention,
           auth);
+    }
+
+    static final Pattern DAYS = Pattern.compile("([0-9]{1,5})d");
+
+    /** {@code 30d}, {@code 12h}, {@code 1h30m}: a positive duration. */
+    private Optional<Duration> age(Node n, String what) {
+      Optional<String> s = Nodes.string(n, what, p);
+      if (s.isEmpty()) {
+        return Optional.empty();
+      }
+      java.util.regex.Matcher m = DAYS.matcher(s.get());
+      Optional<Duration> d =
+          m.matches()
+              ? Optional.of(Duration.ofDays(Long.parseLong(m.group(1))))
+              : Durations.parse(s.get());
+      if (d.isEmpty() || d.get().isZero()) {
+        p.error(Nodes.pos(n), what + " is a duration like 30d, 12h or 90m, not '" + s.get() + "'");
+        return Optional.empty();
+      }
+      return d;
+    }
+
+    /**
+     * {@code retention: {untrusted: 7d, trusted: 90d, privileged: 365d, every: 1h}}: per tier, how
+     * long artifacts are kept (absent: forever); promoted artifacts are kept (see a channel's
+     * {@code keep}).
+     */
+    void retention(Node v) {
+      Nodes.mapping(v, "'retention'", p)
+          .ifPresent(
+              m -> {
+                Map<Tier, Duration> ages = new EnumMap<>(Tier.class);
+                Duration every = ServerConfig.Retention.DEFAULT_EVERY;
+                for (Nodes.Entry e : Nodes.entries(m, p)) {
+                  Optional<Tier> t =
+                      java.util.Arrays.stream(Tier.values())
+                          .filter(x -> x.id().equals(e.key()))
+                          .findFirst();
+                  if (t.isPresent()) {
+                    age(e.value(), "'retention." + e.key() + "'")
+                        .ifPresent(d -> ages.put(t.get(), d));
+                  } else if (e.key().equals("every")) {
+                    every = age(e.value(), "'retention.every'").orElse(every);
+                  } else {
+                    unknown(e, "retention", List.of("untrusted", "trusted", "privileged", "every"));
+                  }
+                }
+                retention = new ServerConfig.Retention(ages, every);
+              });
     }
 
     /** {@code provenance: {key_file: PATH, retired_keys: [PEM file, ...]}}. */
@@ -1014,6 +1067,43 @@ public final class ServerConfigParser {
               });
     }
 
+    /** {@code deploy: {webhook: URL, secret_file: PATH}}. */
+    private Optional<ServerConfig.Webhook> webhook(Node v) {
+      Optional<MappingNode> m = Nodes.mapping(v, "a channel's 'deploy'", p);
+      if (m.isEmpty()) {
+        return Optional.empty();
+      }
+      String url = null;
+      String secret = null;
+      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
+        switch (e.key()) {
+          case "webhook" -> {
+            url = Nodes.string(e.value(), "'deploy.webhook'", p).orElse(null);
+            if (url != null && !url.matches("https?://[^\\s]+")) {
+              p.error(
+                  Nodes.pos(e.value()),
+                  "'deploy.webhook' is an http:// or https:// URL, not '" + url + "'");
+              url = null;
+            }
+          }
+          case "secret_file" ->
+              secret =
+                  Nodes.string(e.value(), "'deploy.secret_file'", p)
+                      .filter(s -> !s.isBlank())
+                      .orElse(null);
+          default -> unknown(e, "deploy", List.of("webhook", "secret_file"));
+        }
+      }
+      if (url == null || secret == null) {
+        p.error(
+            Nodes.pos(v),
+            "a channel's 'deploy' needs 'webhook' (the URL) and 'secret_file' (the HMAC key the"
+                + " server signs with, made when missing)");
+        return Optional.empty();
+      }
+      return Optional.of(new ServerConfig.Webhook(url, secret));
+    }
+
     static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     /**
@@ -1029,6 +1119,9 @@ public final class ServerConfigParser {
                   String name = null;
                   String from = null;
                   Node fromNode = null;
+                  boolean requiresPassed = false;
+                  Optional<ServerConfig.Webhook> deploy = Optional.empty();
+                  Optional<Integer> keep = Optional.empty();
                   if (item instanceof MappingNode m) {
                     for (Nodes.Entry e : Nodes.entries(m, p)) {
                       switch (e.key()) {
@@ -1038,11 +1131,46 @@ public final class ServerConfigParser {
                           from = Nodes.string(e.value(), "a channel's 'from'", p).orElse(null);
                           fromNode = e.value();
                         }
-                        default -> unknown(e, "a channel", List.of("name", "from"));
+                        case "requires" -> {
+                          Optional<String> r = Nodes.string(e.value(), "a channel's 'requires'", p);
+                          if (r.isPresent() && !r.get().equals("passed")) {
+                            p.error(
+                                Nodes.pos(e.value()),
+                                "a channel's 'requires' is 'passed' (a passed deploy step in the"
+                                    + " channel before it), not '"
+                                    + r.get()
+                                    + "'");
+                          }
+                          requiresPassed = r.filter("passed"::equals).isPresent();
+                        }
+                        case "deploy" -> deploy = webhook(e.value());
+                        case "keep" -> {
+                          keep = Nodes.integer(e.value(), "a channel's 'keep'", p);
+                          if (keep.isPresent() && keep.get() < 1) {
+                            p.error(
+                                Nodes.pos(e.value()),
+                                "a channel's 'keep' must be at least 1 (its current digest)");
+                            keep = Optional.empty();
+                          }
+                        }
+                        default ->
+                            unknown(
+                                e,
+                                "a channel",
+                                List.of("name", "from", "requires", "deploy", "keep"));
                       }
                     }
                     if (name == null) {
                       p.error(Nodes.pos(item), "a channel needs a 'name'");
+                      continue;
+                    }
+                    if (requiresPassed && from == null) {
+                      p.error(
+                          Nodes.pos(item),
+                          "channel '"
+                              + name
+                              + "' requires a passed deploy step in the channel before it: say"
+                              + " which with 'from'");
                       continue;
                     }
                   } else {
@@ -1074,7 +1202,9 @@ public final class ServerConfigParser {
                             + "', which is not a channel listed before it; channels are "
                             + out.stream().map(ServerConfig.Channel::name).toList());
                   } else {
-                    out.add(new ServerConfig.Channel(n, Optional.ofNullable(from)));
+                    out.add(
+                        new ServerConfig.Channel(
+                            n, Optional.ofNullable(from), requiresPassed, deploy, keep));
                   }
                 }
                 channels = out;

@@ -3,6 +3,7 @@ package org.seakeeper.core.model;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,47 @@ public record ServerConfig(
     DependencyCache dependencyCache,
     Provenance provenance,
     List<Channel> channels,
+    Retention retention,
     Auth auth) {
+  /** A config without retention (everything kept), as before retention existed. */
+  public ServerConfig(
+      String dataDir,
+      Http http,
+      String adminTokenFile,
+      Map<Tier, Pool> executors,
+      List<Connection> connections,
+      Store store,
+      Duration defaultTimeout,
+      Map<String, String> images,
+      List<String> baseJobNames,
+      PipelineRules pipelineRules,
+      Gate gate,
+      Optional<ConfigRepo> configRepo,
+      Secrets secrets,
+      DependencyCache dependencyCache,
+      Provenance provenance,
+      List<Channel> channels) {
+    this(
+        dataDir,
+        http,
+        adminTokenFile,
+        executors,
+        connections,
+        store,
+        defaultTimeout,
+        images,
+        baseJobNames,
+        pipelineRules,
+        gate,
+        configRepo,
+        secrets,
+        dependencyCache,
+        provenance,
+        channels,
+        Retention.KEEP_ALL,
+        Auth.NONE);
+  }
+
   public ServerConfig {
     channels = List.copyOf(channels);
     java.util.Objects.requireNonNull(auth);
@@ -75,6 +116,7 @@ public record ServerConfig(
         DependencyCache.DEFAULTS,
         Provenance.DEFAULTS,
         List.of(),
+        Retention.KEEP_ALL,
         Auth.NONE);
   }
 
@@ -172,10 +214,56 @@ public record ServerConfig(
   }
 
   /**
-   * A release channel: its name, and the channel an artifact must have been promoted into before
-   * (empty: any verified trusted or privileged artifact may enter).
+   * A release channel (docs/server.md, "Channels and promotion").
+   *
+   * @param from the channel an artifact must have been promoted into before (empty: any verified
+   *     trusted or privileged artifact may enter)
+   * @param requiresPassed {@code requires: passed}: the digest's latest promotion into {@code from}
+   *     must have a passed deploy step (its webhook receiver, or whoever deployed it, reported
+   *     {@code passed})
+   * @param deploy the deploy hand-over: a webhook signed by the server, called on each promotion
+   *     into this channel
+   * @param keep how many of the latest distinct digests promoted into this channel retention keeps
+   *     whatever their age (empty: every digest ever promoted into it)
    */
-  public record Channel(String name, Optional<String> from) {}
+  public record Channel(
+      String name,
+      Optional<String> from,
+      boolean requiresPassed,
+      Optional<Webhook> deploy,
+      Optional<Integer> keep) {
+    public Channel {
+      Objects.requireNonNull(name);
+      Objects.requireNonNull(from);
+      Objects.requireNonNull(deploy);
+      Objects.requireNonNull(keep);
+    }
+
+    public Channel(String name, Optional<String> from) {
+      this(name, from, false, Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * A deploy webhook: where promotions are posted, and the file holding the HMAC-SHA256 key the
+   * body is signed with (created, 0600, on first start when missing).
+   */
+  public record Webhook(String url, String secretFile) {}
+
+  /**
+   * How long kept artifacts stay (docs/server.md, "Retention"): per tier, the age after which a
+   * record and, once no record names it, its content are deleted, unless a channel keeps the
+   * digest; absent tiers keep everything. The sweep runs every {@code every}.
+   */
+  public record Retention(Map<Tier, Duration> maxAge, Duration every) {
+    public static final Duration DEFAULT_EVERY = Duration.ofHours(1);
+    public static final Retention KEEP_ALL = new Retention(Map.of(), DEFAULT_EVERY);
+
+    public Retention {
+      maxAge = Map.copyOf(maxAge);
+      Objects.requireNonNull(every);
+    }
+  }
 
   public record Secrets(Optional<String> keyFile) {
     public static final Secrets DEFAULTS = new Secrets(Optional.empty());

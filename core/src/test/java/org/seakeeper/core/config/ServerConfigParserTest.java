@@ -145,6 +145,61 @@ class ServerConfigParserTest {
   }
 
   @Test
+  void channels_may_require_a_passed_deploy_keep_digests_and_hand_over_to_a_webhook() {
+    var ok =
+        parse(
+            """
+            channels:
+              - {name: staging, keep: 3, deploy: {webhook: "http://127.0.0.1:9/hook", secret_file: /etc/sk/hook.key}}
+              - {name: production, from: staging, requires: passed}
+            retention: {untrusted: 7d, trusted: 90d, every: 30m}
+            """);
+    assertThat(lines(ok)).isEmpty();
+    var c = ok.config().orElseThrow();
+    var staging = c.channels().get(0);
+    assertThat(staging.keep()).contains(3);
+    assertThat(staging.deploy())
+        .contains(
+            new org.seakeeper.core.model.ServerConfig.Webhook(
+                "http://127.0.0.1:9/hook", "/etc/sk/hook.key"));
+    assertThat(staging.requiresPassed()).isFalse();
+    assertThat(c.channels().get(1).requiresPassed()).isTrue();
+    assertThat(c.channels().get(1).from()).contains("staging");
+    assertThat(c.retention().maxAge())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of(
+                org.seakeeper.core.model.Tier.UNTRUSTED,
+                java.time.Duration.ofDays(7),
+                org.seakeeper.core.model.Tier.TRUSTED,
+                java.time.Duration.ofDays(90)));
+    assertThat(c.retention().every()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(parse("").config().orElseThrow().retention().maxAge()).isEmpty();
+    var bad =
+        parse(
+            """
+            channels:
+              - {name: a, requires: passed}
+              - {name: b, keep: 0, deploy: {webhook: "ftp://x"}}
+              - {name: c, from: b, requires: tested}
+            retention: {untrusted: soon, forever: 1d}
+            """);
+    assertThat(bad.config()).isEmpty();
+    assertThat(lines(bad))
+        .containsExactly(
+            "s.yaml:2:5: error: channel 'a' requires a passed deploy step in the channel before"
+                + " it: say which with 'from'",
+            "s.yaml:3:21: error: a channel's 'keep' must be at least 1 (its current digest)",
+            "s.yaml:3:32: error: a channel's 'deploy' needs 'webhook' (the URL) and 'secret_file'"
+                + " (the HMAC key the server signs with, made when missing)",
+            "s.yaml:3:42: error: 'deploy.webhook' is an http:// or https:// URL, not 'ftp://x'",
+            "s.yaml:4:34: error: a channel's 'requires' is 'passed' (a passed deploy step in the"
+                + " channel before it), not 'tested'",
+            "s.yaml:5:24: error: 'retention.untrusted' is a duration like 30d, 12h or 90m, not"
+                + " 'soon'",
+            "s.yaml:5:30: error: unknown key 'forever' in retention");
+  }
+
+  @Test
   void every_problem_is_listed_with_its_position() {
     var r =
         parse(
@@ -164,7 +219,7 @@ class ServerConfigParserTest {
                 + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
                 + " default_timeout, images, base_jobs, pipelines, gate, limits, config_repo,"
                 + " secrets, protected_refs, dependency_cache, provenance, channels, auth,"
-                + " private_projects]",
+                + " private_projects, retention]",
             "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
             "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
                 + " network except an allow-listed cache)",
