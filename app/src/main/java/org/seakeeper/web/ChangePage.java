@@ -78,7 +78,8 @@ final class ChangePage {
     Viewer.Target target = Viewer.Target.change(any.connection(), any.project(), change);
     if (viewer.may(Viewer.Action.RECHECK, target)) {
       b.append("<p class=\"actions\">")
-          .append(Html.action(viewer, links.local("/api/v1/trigger"), "Recheck"))
+          .append(
+              Html.action(viewer, links.local("/api/v1/trigger"), "Recheck", recheckFields(builds)))
           .append("</p>\n");
     }
     for (var ps : byPatchset.entrySet()) {
@@ -154,6 +155,18 @@ final class ChangePage {
       }
     }
     return Optional.empty();
+  }
+
+  /** What a recheck of the change's newest patch set posts to {@code /api/v1/trigger}. */
+  static Map<String, String> recheckFields(List<Build> builds) {
+    Build newest = builds.stream().max(Comparator.comparingLong(Build::id)).orElseThrow();
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("connection", newest.connection());
+    f.put("project", newest.project());
+    f.put("pipeline", "check");
+    f.put("ref", newest.ref());
+    f.put("return_to", "/changes/" + newest.change().orElse(""));
+    return f;
   }
 
   private static long number(String s) {

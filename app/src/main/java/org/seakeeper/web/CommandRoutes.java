@@ -175,7 +175,7 @@ final class CommandRoutes {
 
   private void trigger(Context ctx) {
     Identity actor = access.actor(ctx, Action.TRIGGER, "a project");
-    Map<String, String> f = triggerFields(ctx.body());
+    Map<String, String> f = isForm(ctx) ? triggerForm(ctx) : triggerFields(ctx.body());
     PipelineName pipeline =
         PipelineName.parse(f.get("pipeline"))
             .orElseThrow(
@@ -197,6 +197,26 @@ final class CommandRoutes {
         who,
         action,
         commands.trigger(f.get("connection"), f.get("project"), pipeline, f.get("ref"), who));
+  }
+
+  /** A page's form post (the session's CSRF token checked by {@link Access}). */
+  static boolean isForm(Context ctx) {
+    String ct = ctx.contentType();
+    return ct != null
+        && ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+  }
+
+  /** The four fields of a trigger posted by a page's form. */
+  static Map<String, String> triggerForm(Context ctx) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String k : List.of("connection", "project", "pipeline", "ref")) {
+      String v = ctx.formParam(k);
+      if (v == null || v.isBlank()) {
+        throw ApiError.badRequest("The form has no '" + k + "'.");
+      }
+      fields.put(k, v);
+    }
+    return fields;
   }
 
   /** The four string fields of a trigger request; anything else is a 400 saying what is wrong. */
@@ -245,6 +265,21 @@ final class CommandRoutes {
         r.code(),
         AdminAuth.clean(r.message()));
     int status = r.code() >= 200 && r.code() <= 599 ? r.code() : 500;
+    if (status < 300 && isForm(ctx)) {
+      // A page's button: back to a page (the new build's, or where the form came from).
+      String back = ctx.formParam("return_to");
+      ctx.redirect(
+          r.buildId() > 0
+              ? links.local("/builds/" + r.buildId())
+              : back != null
+                      && back.startsWith("/")
+                      && !back.startsWith("//")
+                      && !back.contains("\\")
+                  ? links.local(back)
+                  : links.local("/status"),
+          io.javalin.http.HttpStatus.SEE_OTHER);
+      return;
+    }
     if (status < 300) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("message", r.message());

@@ -177,9 +177,25 @@ final class Html {
 
   /** An action's form: a POST to {@code path} with the viewer's CSRF token, one button. */
   static String action(Viewer viewer, String path, String label) {
+    return action(viewer, path, label, java.util.Map.of());
+  }
+
+  /** As above, with hidden fields (the target of a trigger or a queue command). */
+  static String action(
+      Viewer viewer, String path, String label, java.util.Map<String, String> fields) {
+    StringBuilder hidden = new StringBuilder();
+    fields.forEach(
+        (k, v) ->
+            hidden
+                .append("<input type=\"hidden\" name=\"")
+                .append(esc(k))
+                .append("\" value=\"")
+                .append(esc(v))
+                .append("\">"));
     return "<form class=\"inline\" method=\"post\" action=\""
         + esc(path)
         + "\">"
+        + hidden
         + viewer
             .csrfToken()
             .map(

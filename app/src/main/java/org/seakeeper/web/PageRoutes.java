@@ -93,11 +93,13 @@ final class PageRoutes {
     StringBuilder actions = new StringBuilder();
     if (x.status().terminal() && viewer.may(Viewer.Action.RETRY, target)) {
       actions.append(
-          Html.action(viewer, links.local("/api/v1/builds/" + x.id() + "/retry"), "Re-run"));
+          Html.action(
+              viewer, links.local("/api/v1/builds/" + x.id() + "/retry"), "Re-run", back(x)));
     }
     if (!x.status().terminal() && viewer.may(Viewer.Action.CANCEL, target)) {
       actions.append(
-          Html.action(viewer, links.local("/api/v1/builds/" + x.id() + "/cancel"), "Cancel"));
+          Html.action(
+              viewer, links.local("/api/v1/builds/" + x.id() + "/cancel"), "Cancel", back(x)));
     }
     if (!actions.isEmpty()) {
       b.append("<p class=\"actions\">").append(actions).append("</p>\n");
@@ -277,5 +279,10 @@ final class PageRoutes {
       b.append("</ol>");
     }
     return b.append("</section>\n").toString();
+  }
+
+  /** Where a build's button returns to: the build's page. */
+  private static java.util.Map<String, String> back(org.seakeeper.core.build.Build x) {
+    return java.util.Map.of("return_to", "/builds/" + x.id());
   }
 }

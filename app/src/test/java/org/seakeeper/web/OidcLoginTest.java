@@ -306,4 +306,73 @@ class OidcLoginTest {
     assertThat(refusals("authenticate")).hasSize(2);
     assertThat(refusals("token.own")).hasSize(1); // the CSRF refusal
   }
+
+  /** The hidden field {@code name} of the form posting to {@code action} on {@code page}. */
+  static String field(String page, String action, String name) {
+    int form = page.indexOf("action=\"" + action + "\"");
+    assertThat(form).as("a form posting to " + action).isNotNegative();
+    String rest = page.substring(form, page.indexOf("</form>", form));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(rest);
+    assertThat(m.find()).as(name + " in " + rest).isTrue();
+    return m.group(1).replace("&#x2F;", "/").replace("&#47;", "/");
+  }
+
+  @Test
+  void the_pages_buttons_work_for_who_may_use_them_with_the_sessions_csrf_token() throws Exception {
+    long id = store.transaction(tx -> tx.builds().insert(WebFixtureBuilds.build("demo"))).id();
+    assertThat(get(local("/builds/" + id)).body())
+        .as("anonymous: no buttons")
+        .doesNotContain("/api/v1/builds/" + id + "/retry");
+    String cookie = login();
+    String page = get(local("/builds/" + id), "Cookie", cookie).body();
+    String retry = "/api/v1/builds/" + id + "/retry";
+    String csrf = field(page, retry, Access.CSRF_FIELD);
+    var forged =
+        send(
+            "POST",
+            retry,
+            "return_to=/builds/" + id,
+            "Cookie",
+            cookie,
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertThat(forged.statusCode()).as("a form without the session's token").isEqualTo(403);
+    assertThat(commands.calls).isEmpty();
+    var clicked =
+        send(
+            "POST",
+            retry,
+            "_csrf=" + csrf + "&return_to=/builds/" + id,
+            "Cookie",
+            cookie,
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertThat(location(clicked)).isEqualTo("/builds/" + id);
+    assertThat(commands.calls).containsExactly("retry " + id + " by user:alice");
+
+    String change = get(local("/changes/1234"), "Cookie", cookie).body();
+    StringBuilder form = new StringBuilder();
+    for (String f : List.of("connection", "project", "pipeline", "ref", "return_to")) {
+      form.append(f)
+          .append('=')
+          .append(
+              java.net.URLEncoder.encode(
+                  field(change, "/api/v1/trigger", f), java.nio.charset.StandardCharsets.UTF_8))
+          .append('&');
+    }
+    form.append("_csrf=").append(field(change, "/api/v1/trigger", Access.CSRF_FIELD));
+    var recheck =
+        send(
+            "POST",
+            "/api/v1/trigger",
+            form.toString(),
+            "Cookie",
+            cookie,
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertThat(location(recheck)).isEqualTo("/changes/1234");
+    assertThat(commands.calls)
+        .contains("trigger local demo check refs/changes/34/1234/2 by user:alice");
+  }
 }
