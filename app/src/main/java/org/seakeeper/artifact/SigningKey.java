@@ -1,12 +1,9 @@
 package org.seakeeper.artifact;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,7 +13,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Set;
 
 /**
  * The server's Ed25519 provenance signing key (docs/contracts.md §10), kept in a PEM file outside
@@ -116,25 +112,6 @@ public final class SigningKey {
    * place), never replacing one another process made first.
    */
   static void createOnce(Path file, byte[] content) throws IOException {
-    Path dir = file.getParent();
-    if (!Files.exists(dir)) {
-      Files.createDirectories(
-          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-    try (var ch =
-        Files.newByteChannel(
-            tmp,
-            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      ch.write(ByteBuffer.wrap(content));
-    }
-    try {
-      Files.createLink(file, tmp);
-    } catch (FileAlreadyExistsException e) {
-      // another process made it first: use theirs
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    org.seakeeper.secrets.PrivateFiles.createOnce(file, content);
   }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * Key files: created once, private from the first byte, and refused when others can read them.
  * Stateless.
  */
-final class PrivateFiles {
+public final class PrivateFiles {
   private PrivateFiles() {}
 
   /**
@@ -22,7 +22,7 @@ final class PrivateFiles {
    * key is never readable by others, never half-written, and a key another process made first is
    * never replaced.
    */
-  static void createOnce(Path file, byte[] content) throws IOException {
+  public static void createOnce(Path file, byte[] content) throws IOException {
     Path dir = file.getParent();
     if (!Files.exists(dir)) {
       Files.createDirectories(
@@ -54,7 +54,7 @@ final class PrivateFiles {
   }
 
   /** Null when only the owner can read {@code file}, else the sentence saying how to fix it. */
-  static String notPrivate(Path file, String what) throws IOException {
+  public static String notPrivate(Path file, String what) throws IOException {
     String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     return perms.substring(3).equals("------")
         ? null

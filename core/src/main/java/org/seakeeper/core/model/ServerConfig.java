@@ -36,45 +36,6 @@ public record ServerConfig(
     List<Channel> channels,
     Retention retention,
     Auth auth) {
-  /** A config without retention (everything kept), as before retention existed. */
-  public ServerConfig(
-      String dataDir,
-      Http http,
-      String adminTokenFile,
-      Map<Tier, Pool> executors,
-      List<Connection> connections,
-      Store store,
-      Duration defaultTimeout,
-      Map<String, String> images,
-      List<String> baseJobNames,
-      PipelineRules pipelineRules,
-      Gate gate,
-      Optional<ConfigRepo> configRepo,
-      Secrets secrets,
-      DependencyCache dependencyCache,
-      Provenance provenance,
-      List<Channel> channels) {
-    this(
-        dataDir,
-        http,
-        adminTokenFile,
-        executors,
-        connections,
-        store,
-        defaultTimeout,
-        images,
-        baseJobNames,
-        pipelineRules,
-        gate,
-        configRepo,
-        secrets,
-        dependencyCache,
-        provenance,
-        channels,
-        Retention.KEEP_ALL,
-        Auth.NONE);
-  }
-
   public ServerConfig {
     channels = List.copyOf(channels);
     java.util.Objects.requireNonNull(auth);
@@ -82,42 +43,6 @@ public record ServerConfig(
     connections = List.copyOf(connections);
     images = Map.copyOf(images);
     baseJobNames = List.copyOf(baseJobNames);
-  }
-
-  /** A config without {@code auth}: no OIDC login, no grants, no private projects. */
-  public ServerConfig(
-      String dataDir,
-      Http http,
-      String adminTokenFile,
-      Map<Tier, Pool> executors,
-      List<Connection> connections,
-      Store store,
-      Duration defaultTimeout,
-      Map<String, String> images,
-      List<String> baseJobNames,
-      PipelineRules pipelineRules,
-      Gate gate,
-      Optional<ConfigRepo> configRepo,
-      Secrets secrets) {
-    this(
-        dataDir,
-        http,
-        adminTokenFile,
-        executors,
-        connections,
-        store,
-        defaultTimeout,
-        images,
-        baseJobNames,
-        pipelineRules,
-        gate,
-        configRepo,
-        secrets,
-        DependencyCache.DEFAULTS,
-        Provenance.DEFAULTS,
-        List.of(),
-        Retention.KEEP_ALL,
-        Auth.NONE);
   }
 
   /**
