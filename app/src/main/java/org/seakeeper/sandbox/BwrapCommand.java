@@ -83,7 +83,7 @@ public final class BwrapCommand {
       # Seakeeper: the dependency cache at http://127.0.0.1:PORT/ in this job's network namespace,
       # forwarded to the job's own socket, then the job's script.
       port="$1"
-      "$2" -lf /dev/null TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork \\
+      "$2" -lf /dev/null TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork,nodelay \\
         UNIX-CONNECT:/run/seakeeper/dependency-cache.sock </dev/null >/dev/null 2>&1 &
       if [ ! -e "$HOME/.m2/settings.xml" ]; then
         mkdir -p "$HOME/.m2" && cp /run/seakeeper/m2-settings.xml "$HOME/.m2/settings.xml"
