@@ -37,7 +37,8 @@ import org.seakeeper.sandbox.SandboxSettings;
  * bubblewrap, while a trusted post job and a check job of another change hold canaries in their
  * workspaces and environments and stay alive. Every attempt must be blocked, no canary may appear
  * in the attacker's log, and no listener may hear from it. The same secret reads from a trusted
- * post job of another branch (which has the host's network) find nothing either.
+ * post job of another branch and from a privileged release job of a tag (both with the host's
+ * network) find nothing either.
  *
  * <p>Positive controls make each attempt meaningful: the host reads every canary, the tier user
  * reads the canaries placed where it could, the trusted job (with network) reaches the listener in
@@ -94,6 +95,7 @@ class AttackSuiteTest {
       assertEveryCanaryIsThereToBeFound();
       attackFromACheckJob();
       attackFromATrustedJob();
+      attackFromAPrivilegedJob();
       assertTheScriptLeaksOnTheHost();
       for (JsonNode holder : List.of(keeper, victim)) {
         assertThat(
@@ -492,6 +494,36 @@ class AttackSuiteTest {
         new LinkedHashSet<>(declared.keySet().stream().filter(k -> k.startsWith("read.")).toList());
     assertThat(AttackLog.verdict(attack, "post", "trusted", log, readIds, lab))
         .as("trusted attack log:\n" + log)
+        .isEmpty();
+  }
+
+  /**
+   * A privileged job (the release pipeline of a tag matching the trusted pattern, {@code v*}: with
+   * the host's network and its own tier user) reads no secret either: the same reads as the trusted
+   * job, among them the provenance signing key by path and through {@code /proc/1/root} (C96).
+   */
+  private void attackFromAPrivilegedJob() throws Exception {
+    push(
+        work,
+        bare,
+        "refs/tags/v9.0",
+        "jobs:\n"
+            + "  privileged-attack: {run: \"bash attack.sh reads-only\", timeout: 10m}\n"
+            + "pipelines:\n"
+            + "  release: [privileged-attack]\n",
+        "privileged attack",
+        false);
+    JsonNode attack =
+        awaitEnded("privileged-attack").stream()
+            .filter(x -> x.get("job").asText().equals("privileged-attack"))
+            .findFirst()
+            .orElseThrow();
+    String log = get(port, "/api/v1/builds/" + attack.get("id").asText() + "/log").body();
+    Set<String> readIds =
+        new LinkedHashSet<>(declared.keySet().stream().filter(k -> k.startsWith("read.")).toList());
+    assertThat(readIds).contains("read.provenance-key-file", "read.proc1-root-provenance-key");
+    assertThat(AttackLog.verdict(attack, "release", "privileged", log, readIds, lab))
+        .as("privileged attack log:\n" + log)
         .isEmpty();
   }
 
