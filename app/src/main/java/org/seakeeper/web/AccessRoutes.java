@@ -279,7 +279,7 @@ final class AccessRoutes {
 
   // --- audit
 
-  private AuditQuery query(Context ctx, int defaultLimit) {
+  static AuditQuery query(Context ctx, int defaultLimit) {
     int limit = defaultLimit;
     String raw = ctx.queryParam("limit");
     if (raw != null) {
@@ -321,7 +321,7 @@ final class AccessRoutes {
     return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isBlank());
   }
 
-  private static Instant instant(String s) {
+  static Instant instant(String s) {
     try {
       return Instant.parse(s);
     } catch (java.time.format.DateTimeParseException e) {

@@ -159,6 +159,7 @@ public final class WebServer implements AutoCloseable {
               new AuthRoutes(access, accessSettings.oidc(), links).install(config.routes);
               new AccessRoutes(access, links).install(config.routes);
               new TokenPages(access, links).install(config.routes);
+              new AuditPage(access, links).install(config.routes);
               new ArtifactRoutes(artifacts, access, view, links).install(config.routes);
               new OpsRoutes(services.metrics(), services.status(), services.commands()::unhealthy)
                   .install(config.routes);

@@ -37,6 +37,12 @@ import org.seakeeper.store.FileLogStore;
  * chromedriver (no browser download). Live status and log, the 100 MB log (time to its last line is
  * measured and printed), hostile names, keyboard access to the log search, and the README's
  * screenshots ({@code -Dseakeeper.screenshots=DIR} writes them there; otherwise under target/).
+ *
+ * <p>Logged in: the browser goes through the whole OIDC round trip against {@link TestOidcProvider}
+ * (no cookie injected). The session cookie is {@code __Host-} and {@code Secure}; Chromium keeps it
+ * from {@code http://127.0.0.1} because loopback is a potentially trustworthy origin (a secure
+ * context), so no TLS is needed here; on any other plain-HTTP host it would be dropped, which is
+ * what the prefix is for.
  */
 @Tag("slow")
 class UiBrowserTest {
@@ -462,6 +468,209 @@ class UiBrowserTest {
     browser.findElement(By.tagName("h1")).click();
     new Actions(browser).sendKeys("/").perform();
     assertThat(js("return document.activeElement.id;")).isEqualTo("log-search");
+  }
+
+  // ---- logged in, anonymous, private -------------------------------------------------------
+
+  /**
+   * A server with the real access policy ({@link Access#viewer}) and OIDC login against {@link
+   * TestOidcProvider}; alice (group devs) is a maintainer of demo, project secret is private. The
+   * public URL is the loopback address the browser uses, so the provider sends the browser back to
+   * this server's callback.
+   */
+  static final class LoginWeb implements AutoCloseable {
+    final TestOidcProvider idp;
+    final org.seakeeper.testkit.InMemoryStore store = new org.seakeeper.testkit.InMemoryStore();
+    final org.seakeeper.testkit.InMemoryAccessStore access =
+        new org.seakeeper.testkit.InMemoryAccessStore();
+    final WebFixture.FakeCommands commands = new WebFixture.FakeCommands();
+    final WebServer server;
+    final int port;
+
+    LoginWeb() throws Exception {
+      idp = new TestOidcProvider();
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      String here = "http://127.0.0.1:" + port + "/";
+      org.seakeeper.core.model.ServerConfig.Auth auth =
+          new org.seakeeper.core.model.ServerConfig.Auth(
+              Optional.of(
+                  new org.seakeeper.core.model.ServerConfig.Oidc(
+                      idp.issuer(),
+                      TestOidcProvider.CLIENT,
+                      Optional.of("unused"),
+                      "groups",
+                      "preferred_username")),
+              List.of(
+                  new org.seakeeper.core.model.Grant(
+                      org.seakeeper.core.model.Role.MAINTAINER, Optional.of("demo"), "group:devs")),
+              java.util.Set.of("secret"),
+              Duration.ofHours(8));
+      org.seakeeper.auth.OidcLogin login =
+          new org.seakeeper.auth.OidcLogin(
+              auth.oidc().orElseThrow(),
+              Optional.of(TestOidcProvider.SECRET),
+              java.net.URI.create(here + "login/callback"),
+              java.time.Clock.systemUTC());
+      server =
+          new WebServer(
+                  new WebServer.Services(
+                      store.queries(),
+                      new org.seakeeper.testkit.InMemoryLogStore(),
+                      commands,
+                      () -> "admin-secret",
+                      java.net.URI.create(here),
+                      new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                          io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
+                      Map::of),
+                  EmbargoDesk.NONE,
+                  new AccessSettings(access, auth, Optional.of(login), java.time.Clock.systemUTC()))
+              .start("127.0.0.1", port);
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + port + path;
+    }
+
+    Build add(Build b) {
+      return store.transaction(tx -> tx.builds().insert(b));
+    }
+
+    @Override
+    public void close() {
+      server.stop();
+      idp.close();
+    }
+  }
+
+  private static List<String> actionButtons() {
+    return browser.findElements(By.cssSelector("form[method=post] button")).stream()
+        .map(WebElement::getText)
+        .toList();
+  }
+
+  @Test
+  void a_maintainer_logs_in_through_the_provider_and_re_runs_a_build() throws Exception {
+    browser.manage().deleteAllCookies();
+    try (LoginWeb lw = new LoginWeb()) {
+      Build b = lw.add(WebFixtureBuilds.build("demo"));
+      browser.get(lw.url("/builds/" + b.id()));
+      assertThat(actionButtons()).as("anonymous").isEmpty();
+      // the whole OIDC round trip in the browser: /login -> provider -> /login/callback
+      browser.get(lw.url("/login?return_to=/builds/" + b.id()));
+      waiting(15).until(d -> d.getCurrentUrl().equals(lw.url("/builds/" + b.id())));
+      assertThat(browser.manage().getCookieNamed(Access.COOKIE))
+          .as("Chromium keeps the __Host- Secure cookie from http://127.0.0.1 (a secure context)")
+          .isNotNull();
+      assertThat(actionButtons()).contains("Re-run");
+      WebElement rerun =
+          browser.findElement(
+              By.xpath("//form[@method='post']/button[normalize-space()='Re-run']"));
+      rerun.click();
+      waiting(15).until(d -> !lw.commands.calls.isEmpty());
+      assertThat(lw.commands.calls).containsExactly("retry " + b.id() + " by user:alice");
+      waiting(15).until(d -> d.getCurrentUrl().equals(lw.url("/builds/" + b.id())));
+      assertThat(lw.access.all())
+          .anySatisfy(
+              r -> {
+                assertThat(r.who()).isEqualTo("user:alice");
+                assertThat(r.outcome())
+                    .isEqualTo(org.seakeeper.core.store.AuditRecord.Outcome.ALLOWED);
+                assertThat(r.action()).contains("retry");
+              });
+    } finally {
+      browser.manage().deleteAllCookies();
+    }
+  }
+
+  @Test
+  void an_anonymous_visitor_sees_no_action_buttons_on_any_page() throws Exception {
+    browser.manage().deleteAllCookies();
+    try (LoginWeb lw = new LoginWeb()) {
+      Build done = lw.add(WebFixtureBuilds.build("demo"));
+      Build running =
+          lw.add(
+              UiPageTest.build(
+                  2,
+                  "demo",
+                  Optional.of("55"),
+                  Optional.of("1"),
+                  "refs/changes/55/55/1",
+                  PipelineName.CHECK,
+                  "unit",
+                  BuildStatus.RUNNING,
+                  List.of(),
+                  30,
+                  0));
+      for (String page :
+          List.of(
+              "/status",
+              "/builds",
+              "/builds/" + done.id(),
+              "/builds/" + running.id(),
+              "/changes/" + done.change().orElseThrow(),
+              "/changes/55")) {
+        browser.get(lw.url(page));
+        assertThat(browser.findElement(By.tagName("main")).getText()).as(page).isNotBlank();
+        assertThat(actionButtons()).as(page).isEmpty();
+        assertThat(browser.getPageSource())
+            .as(page)
+            .doesNotContain("/retry\"")
+            .doesNotContain("/cancel\"")
+            .doesNotContain("name=\"_csrf\"");
+      }
+    }
+  }
+
+  @Test
+  void a_private_project_is_invisible_to_anonymous_and_to_a_maintainer_of_another()
+      throws Exception {
+    browser.manage().deleteAllCookies();
+    try (LoginWeb lw = new LoginWeb()) {
+      Build open = lw.add(WebFixtureBuilds.build("demo"));
+      Build hidden =
+          lw.add(
+              UiPageTest.build(
+                  3,
+                  "secret",
+                  Optional.of("77"),
+                  Optional.of("1"),
+                  "refs/changes/77/77/1",
+                  PipelineName.CHECK,
+                  "classified-job",
+                  BuildStatus.RUNNING,
+                  List.of(),
+                  30,
+                  0));
+      Runnable invisible =
+          () -> {
+            for (String page : List.of("/status", "/builds", "/builds?project=secret")) {
+              browser.get(lw.url(page));
+              assertThat(browser.getPageSource())
+                  .as(page)
+                  .doesNotContain("classified-job")
+                  .doesNotContain(">secret<");
+            }
+            browser.get(lw.url("/builds"));
+            assertThat(browser.findElement(By.tagName("main")).getText()).contains("demo");
+            browser.get(lw.url("/builds/" + hidden.id()));
+            assertThat(browser.getPageSource()).doesNotContain("classified-job");
+            // the same answer as for a build that never existed
+            assertThat(browser.findElement(By.tagName("body")).getText())
+                .contains("There is no build " + hidden.id() + ".");
+            browser.get(lw.url("/changes/77"));
+            assertThat(browser.getPageSource()).doesNotContain("classified-job");
+          };
+      invisible.run();
+      // alice is a maintainer of demo, not of secret: still invisible once logged in
+      browser.get(lw.url("/login?return_to=/builds/" + open.id()));
+      waiting(15).until(d -> d.getCurrentUrl().equals(lw.url("/builds/" + open.id())));
+      assertThat(actionButtons()).contains("Re-run");
+      invisible.run();
+    } finally {
+      browser.manage().deleteAllCookies();
+    }
   }
 
   // ---- screenshots ----------------------------------------------------------------------
