@@ -3,6 +3,7 @@ package org.seakeeper.artifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.seakeeper.core.artifact.ArtifactRecord;
+import org.seakeeper.core.model.ServerConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -66,6 +68,49 @@ public final class S3Blobs implements ArtifactBlobs, AutoCloseable {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .build();
+  }
+
+  /**
+   * The store {@code artifacts.s3} names: its access key id and secret access key read (trimmed)
+   * from their files, and the bucket checked now, so that a wrong endpoint, key or bucket stops the
+   * server at startup instead of failing each build's keep.
+   */
+  public static S3Blobs of(ServerConfig.S3 c) throws IOException {
+    S3Blobs blobs =
+        new S3Blobs(
+            URI.create(c.endpoint()),
+            c.region(),
+            c.bucket(),
+            c.prefix(),
+            keyFile(c.accessKeyFile(), "access_key_file"),
+            keyFile(c.secretKeyFile(), "secret_key_file"));
+    try {
+      blobs.s3.headBucket(b -> b.bucket(c.bucket()));
+    } catch (SdkException e) {
+      blobs.close();
+      throw new IOException(
+          "artifacts.s3: bucket '"
+              + c.bucket()
+              + "' at "
+              + c.endpoint()
+              + " cannot be reached with the configured keys: "
+              + e.getMessage(),
+          e);
+    }
+    return blobs;
+  }
+
+  private static String keyFile(String file, String what) throws IOException {
+    String key;
+    try {
+      key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new IOException("artifacts.s3." + what + ": cannot read " + file + ": " + e, e);
+    }
+    if (key.isEmpty()) {
+      throw new IOException("artifacts.s3." + what + ": " + file + " is empty");
+    }
+    return key;
   }
 
   /** The key a content is kept at. */

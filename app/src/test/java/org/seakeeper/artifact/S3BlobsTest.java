@@ -1,7 +1,9 @@
 package org.seakeeper.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.seakeeper.core.model.ServerConfig;
 
 /**
  * {@link S3Blobs} against a real S3 implementation: S3Proxy in this JVM on 127.0.0.1, over jclouds'
@@ -89,6 +92,61 @@ class S3BlobsTest extends ArtifactBlobsContract {
     byte[] content = "where is it".getBytes();
     String sha = blobs.put(staged("w", content)).sha256();
     assertThat(context.getBlobStore().blobExists(bucket, "seakeeper/blobs/" + sha)).isTrue();
+  }
+
+  @Test
+  void theServerConfigNamesTheStoreWithKeysFromFiles() throws Exception {
+    Path access = Files.writeString(staging.resolve("s3.access"), ACCESS + "\n");
+    Path secret = Files.writeString(staging.resolve("s3.secret"), SECRET + "\n");
+    try (S3Blobs fromConfig =
+        S3Blobs.of(
+            new ServerConfig.S3(
+                endpoint.toString(),
+                "us-east-1",
+                bucket,
+                "seakeeper/blobs/",
+                access.toString(),
+                secret.toString()))) {
+      String sha = blobs.put(staged("c", "shared".getBytes())).sha256();
+      assertThat(fromConfig.size(sha)).as("the same bucket and prefix").contains(6L);
+    }
+    assertThatThrownBy(
+            () ->
+                S3Blobs.of(
+                    new ServerConfig.S3(
+                        endpoint.toString(),
+                        "us-east-1",
+                        "no-such-bucket",
+                        "",
+                        access.toString(),
+                        secret.toString())))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("bucket 'no-such-bucket'");
+    Path wrong = Files.writeString(staging.resolve("wrong.secret"), "wrong");
+    assertThatThrownBy(
+            () ->
+                S3Blobs.of(
+                    new ServerConfig.S3(
+                        endpoint.toString(),
+                        "us-east-1",
+                        bucket,
+                        "",
+                        access.toString(),
+                        wrong.toString())))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot be reached with the configured keys");
+    assertThatThrownBy(
+            () ->
+                S3Blobs.of(
+                    new ServerConfig.S3(
+                        endpoint.toString(),
+                        "us-east-1",
+                        bucket,
+                        "",
+                        staging.resolve("absent").toString(),
+                        secret.toString())))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("artifacts.s3.access_key_file: cannot read");
   }
 
   @Test
