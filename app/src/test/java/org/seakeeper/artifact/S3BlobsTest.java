@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,16 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.model.ServerConfig;
 
-/**
- * {@link S3Blobs} against a real S3 implementation: S3Proxy in this JVM on 127.0.0.1, over jclouds'
- * file system store in a temporary directory, with SigV4 authentication.
- */
+/** {@link S3Blobs} against a real S3 implementation, S3Proxy ({@link S3ProxyServer}). */
 class S3BlobsTest extends ArtifactBlobsContract {
-  static final String ACCESS = "seakeeper-access";
-  static final String SECRET = "seakeeper-secret";
-  static Path root;
-  static BlobStoreContext context;
-  static S3Proxy proxy;
+  static final String ACCESS = S3ProxyServer.ACCESS;
+  static final String SECRET = S3ProxyServer.SECRET;
+  static S3ProxyServer server;
   static URI endpoint;
   static int buckets;
 
@@ -37,43 +27,21 @@ class S3BlobsTest extends ArtifactBlobsContract {
 
   @BeforeAll
   static void startS3Proxy() throws Exception {
-    root = Files.createTempDirectory("s3proxy");
-    Properties p = new Properties();
-    p.setProperty("jclouds.filesystem.basedir", root.toString());
-    context =
-        ContextBuilder.newBuilder("filesystem")
-            .credentials("identity", "credential")
-            .overrides(p)
-            .build(BlobStoreContext.class);
-    proxy =
-        S3Proxy.builder()
-            .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V4, ACCESS, SECRET)
-            .build();
-    proxy.start();
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(proxy.getState()).isEqualTo("STARTED");
-    endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    server = new S3ProxyServer(Files.createTempDirectory("s3proxy"));
+    endpoint = server.endpoint();
   }
 
   @AfterAll
   static void stopS3Proxy() throws Exception {
-    if (proxy != null) {
-      proxy.stop();
-    }
-    if (context != null) {
-      context.close();
+    if (server != null) {
+      server.close();
     }
   }
 
   @BeforeEach
   void setUp() {
     bucket = "artifacts-" + ++buckets;
-    context.getBlobStore().createContainerInLocation(null, bucket);
+    server.createBucket(bucket);
     blobs = new S3Blobs(endpoint, "us-east-1", bucket, "seakeeper/blobs/", ACCESS, SECRET);
   }
 
@@ -91,7 +59,7 @@ class S3BlobsTest extends ArtifactBlobsContract {
   void contentIsKeptAtPrefixPlusDigest() throws Exception {
     byte[] content = "where is it".getBytes();
     String sha = blobs.put(staged("w", content)).sha256();
-    assertThat(context.getBlobStore().blobExists(bucket, "seakeeper/blobs/" + sha)).isTrue();
+    assertThat(server.blobStore().blobExists(bucket, "seakeeper/blobs/" + sha)).isTrue();
   }
 
   @Test
