@@ -253,10 +253,19 @@ public final class ServerRuntime implements AutoCloseable {
     // §10).
     org.seakeeper.artifact.ProvenanceKeys provenanceKeys =
         org.seakeeper.artifact.ProvenanceKeys.of(cfg);
-    org.seakeeper.artifact.FileBlobs blobs =
-        new org.seakeeper.artifact.FileBlobs(
-            dataDir.resolve("artifacts").resolve("blobs"),
-            org.seakeeper.artifact.FileBlobs.DEFAULT_RESERVE);
+    // Contents under data_dir by default, or in an S3-compatible bucket (ADR 0006).
+    org.seakeeper.artifact.ArtifactBlobs blobs;
+    if (cfg.artifacts().s3().isPresent()) {
+      org.seakeeper.artifact.S3Blobs s3 =
+          org.seakeeper.artifact.S3Blobs.of(cfg.artifacts().s3().get());
+      parts.add(s3);
+      blobs = s3;
+    } else {
+      blobs =
+          new org.seakeeper.artifact.FileBlobs(
+              dataDir.resolve("artifacts").resolve("blobs"),
+              org.seakeeper.artifact.FileBlobs.DEFAULT_RESERVE);
+    }
     // Promotions into a channel with a deploy webhook are handed over to it, signed (HMAC-SHA256).
     org.seakeeper.artifact.DeployWebhooks webhooks =
         org.seakeeper.artifact.DeployWebhooks.of(

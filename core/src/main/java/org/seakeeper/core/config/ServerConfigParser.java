@@ -44,7 +44,8 @@ public final class ServerConfigParser {
           "channels",
           "auth",
           "private_projects",
-          "retention");
+          "retention",
+          "artifacts");
   static final List<String> CONFIG_REPO = List.of("connection", "project", "branch", "path");
   static final List<String> HTTP = List.of("port", "bind", "public_url");
   static final List<String> POOL =
@@ -159,6 +160,7 @@ public final class ServerConfigParser {
     ServerConfig.Provenance provenance = ServerConfig.Provenance.DEFAULTS;
     List<ServerConfig.Channel> channels = List.of();
     ServerConfig.Retention retention = ServerConfig.Retention.KEEP_ALL;
+    ServerConfig.Artifacts artifacts = ServerConfig.Artifacts.DEFAULTS;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
@@ -240,6 +242,7 @@ public final class ServerConfigParser {
           case "provenance" -> provenance(v);
           case "channels" -> channels(v);
           case "retention" -> retention(v);
+          case "artifacts" -> artifacts(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           case "auth" -> authNode = v;
@@ -985,7 +988,8 @@ public final class ServerConfigParser {
           provenance,
           channels,
           retention,
-          auth);
+          auth,
+          artifacts);
     }
 
     static final Pattern DAYS = Pattern.compile("([0-9]{1,5})d");
@@ -1035,6 +1039,128 @@ public final class ServerConfigParser {
                 }
                 retention = new ServerConfig.Retention(ages, every);
               });
+    }
+
+    static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    static final List<String> S3_KEYS =
+        List.of("endpoint", "region", "bucket", "prefix", "access_key_file", "secret_key_file");
+
+    /**
+     * {@code artifacts: {store: s3, s3: {endpoint: URL, region: R, bucket: B, prefix: P,
+     * access_key_file: PATH, secret_key_file: PATH}}}: where artifact contents are kept (default:
+     * {@code store: file}, under data_dir).
+     */
+    void artifacts(Node v) {
+      Nodes.mapping(v, "'artifacts'", p)
+          .ifPresent(
+              m -> {
+                String store = "file";
+                boolean storeBad = false;
+                Pos storePos = Nodes.pos(v);
+                Optional<ServerConfig.S3> s3 = Optional.empty();
+                Node s3Node = null;
+                for (Nodes.Entry e : Nodes.entries(m, p)) {
+                  switch (e.key()) {
+                    case "store" -> {
+                      Optional<String> s = Nodes.string(e.value(), "'artifacts.store'", p);
+                      if (s.isPresent() && !List.of("file", "s3").contains(s.get())) {
+                        p.error(
+                            Nodes.pos(e.value()),
+                            "'artifacts.store' is file or s3, not '" + s.get() + "'");
+                        storeBad = true;
+                      } else if (s.isPresent()) {
+                        store = s.get();
+                        storePos = Nodes.pos(e.value());
+                      }
+                    }
+                    case "s3" -> {
+                      s3Node = e.value();
+                      s3 = s3(e.value());
+                    }
+                    default -> unknown(e, "artifacts", List.of("store", "s3"));
+                  }
+                }
+                if (store.equals("s3") && s3Node == null) {
+                  p.error(
+                      storePos,
+                      "'artifacts.store' is s3 but there is no 'artifacts.s3' with the endpoint,"
+                          + " bucket and key files");
+                } else if (!store.equals("s3") && s3Node != null && !storeBad) {
+                  p.error(
+                      Nodes.pos(s3Node),
+                      "'artifacts.s3' is given but 'artifacts.store' is not s3: write 'store: s3'"
+                          + " to keep artifacts there");
+                }
+                artifacts =
+                    new ServerConfig.Artifacts(store, store.equals("s3") ? s3 : Optional.empty());
+              });
+    }
+
+    private Optional<ServerConfig.S3> s3(Node v) {
+      Optional<MappingNode> m = Nodes.mapping(v, "'artifacts.s3'", p);
+      if (m.isEmpty()) {
+        return Optional.empty();
+      }
+      Map<String, String> got = new LinkedHashMap<>();
+      boolean bad = false;
+      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
+        if (!S3_KEYS.contains(e.key())) {
+          unknown(e, "artifacts.s3", S3_KEYS);
+          continue;
+        }
+        String what = "'artifacts.s3." + e.key() + "'";
+        Optional<String> s = Nodes.string(e.value(), what, p);
+        if (s.isEmpty()) {
+          bad = true;
+          continue;
+        }
+        String problem =
+            switch (e.key()) {
+              case "endpoint" -> endpointProblem(s.get());
+              case "bucket" ->
+                  BUCKET.matcher(s.get()).matches()
+                      ? null
+                      : "is not a bucket name (3 to 63 lower-case letters, digits, '.' and '-')";
+              case "prefix" -> s.get().startsWith("/") ? "must not start with '/'" : null;
+              default -> s.get().isBlank() ? "is empty" : null;
+            };
+        if (problem != null) {
+          p.error(Nodes.pos(e.value()), what + " " + problem);
+          bad = true;
+        } else {
+          got.put(e.key(), s.get());
+        }
+      }
+      for (String required : List.of("endpoint", "bucket", "access_key_file", "secret_key_file")) {
+        if (!got.containsKey(required) && !bad) {
+          p.error(Nodes.pos(v), "'artifacts.s3' needs '" + required + "'");
+          bad = true;
+        }
+      }
+      if (bad) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new ServerConfig.S3(
+              got.get("endpoint"),
+              got.getOrDefault("region", "us-east-1"),
+              got.get("bucket"),
+              got.getOrDefault("prefix", ""),
+              got.get("access_key_file"),
+              got.get("secret_key_file")));
+    }
+
+    private static String endpointProblem(String s) {
+      try {
+        java.net.URI u = new java.net.URI(s);
+        if ((!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()))
+            || u.getHost() == null) {
+          return "is an http or https URL like https://s3.eu-west-1.amazonaws.com, not '" + s + "'";
+        }
+        return null;
+      } catch (java.net.URISyntaxException e) {
+        return "is an http or https URL like https://s3.eu-west-1.amazonaws.com, not '" + s + "'";
+      }
     }
 
     /** {@code provenance: {key_file: PATH, retired_keys: [PEM file, ...]}}. */

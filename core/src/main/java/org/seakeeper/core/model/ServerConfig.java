@@ -35,7 +35,8 @@ public record ServerConfig(
     Provenance provenance,
     List<Channel> channels,
     Retention retention,
-    Auth auth) {
+    Auth auth,
+    Artifacts artifacts) {
   public ServerConfig {
     channels = List.copyOf(channels);
     java.util.Objects.requireNonNull(auth);
@@ -137,6 +138,27 @@ public record ServerConfig(
       retiredKeys = List.copyOf(retiredKeys);
     }
   }
+
+  /**
+   * Where artifact contents are kept (ADR 0006): {@code file} ({@code data_dir/artifacts/blobs},
+   * the default) or {@code s3}, an S3-compatible object store.
+   */
+  public record Artifacts(String store, Optional<S3> s3) {
+    public static final Artifacts DEFAULTS = new Artifacts("file", Optional.empty());
+  }
+
+  /**
+   * An S3-compatible bucket: path-style requests to {@code endpoint}, each content at the key
+   * {@code prefix + sha256}; the access key id and the secret access key are read from files (never
+   * written in the config).
+   */
+  public record S3(
+      String endpoint,
+      String region,
+      String bucket,
+      String prefix,
+      String accessKeyFile,
+      String secretKeyFile) {}
 
   /**
    * A release channel (docs/server.md, "Channels and promotion").

@@ -145,6 +145,79 @@ class ServerConfigParserTest {
   }
 
   @Test
+  void the_artifact_store_is_the_file_store_unless_an_s3_bucket_is_configured() {
+    assertThat(parse("").config().orElseThrow().artifacts())
+        .isEqualTo(org.seakeeper.core.model.ServerConfig.Artifacts.DEFAULTS);
+    var ok =
+        parse(
+            """
+            artifacts:
+              store: s3
+              s3:
+                endpoint: https://s3.eu-west-1.amazonaws.com
+                region: eu-west-1
+                bucket: ci-artifacts
+                prefix: seakeeper/
+                access_key_file: /etc/seakeeper/s3.access
+                secret_key_file: /etc/seakeeper/s3.secret
+            """);
+    assertThat(lines(ok)).isEmpty();
+    assertThat(ok.config().orElseThrow().artifacts())
+        .isEqualTo(
+            new org.seakeeper.core.model.ServerConfig.Artifacts(
+                "s3",
+                java.util.Optional.of(
+                    new org.seakeeper.core.model.ServerConfig.S3(
+                        "https://s3.eu-west-1.amazonaws.com",
+                        "eu-west-1",
+                        "ci-artifacts",
+                        "seakeeper/",
+                        "/etc/seakeeper/s3.access",
+                        "/etc/seakeeper/s3.secret"))));
+    var defaults =
+        parse(
+            """
+            artifacts: {store: s3, s3: {endpoint: "http://127.0.0.1:9000", bucket: b12,
+              access_key_file: a, secret_key_file: s}}
+            """);
+    assertThat(lines(defaults)).isEmpty();
+    assertThat(defaults.config().orElseThrow().artifacts().s3().orElseThrow().region())
+        .isEqualTo("us-east-1");
+    assertThat(defaults.config().orElseThrow().artifacts().s3().orElseThrow().prefix()).isEmpty();
+    var bad =
+        parse(
+            """
+            artifacts:
+              store: s4
+              s3: {endpoint: "ftp://x", bucket: No_Bucket, secret: x, prefix: /a}
+            """);
+    assertThat(bad.config()).isEmpty();
+    assertThat(lines(bad))
+        .containsExactly(
+            "s.yaml:2:10: error: 'artifacts.store' is file or s3, not 's4'",
+            "s.yaml:3:18: error: 'artifacts.s3.endpoint' is an http or https URL like"
+                + " https://s3.eu-west-1.amazonaws.com, not 'ftp://x'",
+            "s.yaml:3:37: error: 'artifacts.s3.bucket' is not a bucket name (3 to 63 lower-case"
+                + " letters, digits, '.' and '-')",
+            "s.yaml:3:48: error: unknown key 'secret' in artifacts.s3",
+            "s.yaml:3:67: error: 'artifacts.s3.prefix' must not start with '/'");
+    assertThat(lines(parse("artifacts: {s3: {}}\n")))
+        .containsExactly(
+            "s.yaml:1:17: error: 'artifacts.s3' is given but 'artifacts.store' is not s3: write"
+                + " 'store: s3' to keep artifacts there",
+            "s.yaml:1:17: error: 'artifacts.s3' needs 'endpoint'");
+    var missing = parse("artifacts: {store: s3}\n");
+    assertThat(lines(missing))
+        .containsExactly(
+            "s.yaml:1:20: error: 'artifacts.store' is s3 but there is no 'artifacts.s3' with the"
+                + " endpoint, bucket and key files");
+    var incomplete =
+        parse("artifacts: {store: s3, s3: {endpoint: 'https://minio:9000', bucket: cis}}\n");
+    assertThat(lines(incomplete))
+        .containsExactly("s.yaml:1:28: error: 'artifacts.s3' needs 'access_key_file'");
+  }
+
+  @Test
   void channels_may_require_a_passed_deploy_keep_digests_and_hand_over_to_a_webhook() {
     var ok =
         parse(
@@ -219,7 +292,7 @@ class ServerConfigParserTest {
                 + " [data_dir, http, admin_token_file, executors, repos, connections, store,"
                 + " default_timeout, images, base_jobs, pipelines, gate, limits, config_repo,"
                 + " secrets, protected_refs, dependency_cache, provenance, channels, auth,"
-                + " private_projects, retention]",
+                + " private_projects, retention, artifacts]",
             "s.yaml:3:29: error: 'executors.untrusted.max_parallel' must be at least 1",
             "s.yaml:3:32: error: the untrusted tier never has a network (docs/contracts.md §1: no"
                 + " network except an allow-listed cache)",
