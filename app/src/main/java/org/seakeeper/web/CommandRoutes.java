@@ -112,20 +112,30 @@ final class CommandRoutes {
   /** Gate queue verbs (Zuul's dequeue, enqueue, promote) on {"connection", "project", "change"}. */
   private void onChange(Context ctx, Action verb, ChangeCommand command) {
     Identity actor = access.actor(ctx, verb, "a gate queue");
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiError.badRequest(
-          "The body is not valid JSON; send {\"connection\", \"project\", \"change\"}.");
-    }
     Map<String, String> f = new LinkedHashMap<>();
-    for (String name : List.of("connection", "project", "change")) {
-      JsonNode v = node == null ? null : node.get(name);
-      if (v == null || !(v.isTextual() || v.isNumber()) || v.asText().isBlank()) {
-        throw ApiError.badRequest("\"" + name + "\" is required and must be a non-empty string.");
+    if (isForm(ctx)) {
+      for (String name : List.of("connection", "project", "change")) {
+        String v = ctx.formParam(name);
+        if (v == null || v.isBlank()) {
+          throw ApiError.badRequest("The form has no '" + name + "'.");
+        }
+        f.put(name, v);
       }
-      f.put(name, v.asText());
+    } else {
+      JsonNode node;
+      try {
+        node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
+      } catch (JsonProcessingException e) {
+        throw ApiError.badRequest(
+            "The body is not valid JSON; send {\"connection\", \"project\", \"change\"}.");
+      }
+      for (String name : List.of("connection", "project", "change")) {
+        JsonNode v = node == null ? null : node.get(name);
+        if (v == null || !(v.isTextual() || v.isNumber()) || v.asText().isBlank()) {
+          throw ApiError.badRequest("\"" + name + "\" is required and must be a non-empty string.");
+        }
+        f.put(name, v.asText());
+      }
     }
     String target =
         "change " + f.get("change") + " of " + f.get("connection") + "/" + f.get("project");

@@ -189,18 +189,26 @@ final class StatusPage {
       } else {
         b.append("<div class=\"muted\">waiting for its speculative merge</div>");
       }
-      String connection = "";
-      if (active.get(bs instanceof Number n ? n.longValue() : -1) instanceof List<Build> l
+      String connection = str(item.get("connection"));
+      if (connection.isEmpty()
+          && active.get(bs instanceof Number n ? n.longValue() : -1) instanceof List<Build> l
           && !l.isEmpty()) {
         connection = l.getFirst().connection();
       }
+      java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+      fields.put("connection", connection);
+      fields.put("project", project);
+      fields.put("change", change);
+      fields.put("return_to", "/status");
       Viewer.Target t = Viewer.Target.change(connection, project, change);
       StringBuilder actions = new StringBuilder();
       if (viewer.may(Viewer.Action.PROMOTE, t)) {
-        actions.append(Html.action(viewer, links.local("/api/v1/queues/promote"), "Promote"));
+        actions.append(
+            Html.action(viewer, links.local("/api/v1/queues/promote"), "Promote", fields));
       }
       if (viewer.may(Viewer.Action.DEQUEUE, t)) {
-        actions.append(Html.action(viewer, links.local("/api/v1/queues/dequeue"), "Dequeue"));
+        actions.append(
+            Html.action(viewer, links.local("/api/v1/queues/dequeue"), "Dequeue", fields));
       }
       if (!actions.isEmpty()) {
         b.append("<div class=\"actions\">").append(actions).append("</div>");

@@ -372,6 +372,17 @@ class OidcLoginTest {
             "Content-Type",
             "application/x-www-form-urlencoded");
     assertThat(location(recheck)).isEqualTo("/changes/1234");
+    var dequeue =
+        send(
+            "POST",
+            "/api/v1/queues/dequeue",
+            "connection=local&project=demo&change=1234&return_to=/status&_csrf=" + csrf,
+            "Cookie",
+            cookie,
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertThat(location(dequeue)).isEqualTo("/status");
+    assertThat(commands.calls).contains("dequeue local demo 1234 by user:alice");
     assertThat(commands.calls)
         .contains("trigger local demo check refs/changes/34/1234/2 by user:alice");
   }

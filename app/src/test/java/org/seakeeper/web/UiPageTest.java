@@ -344,6 +344,7 @@ class UiPageTest {
     m.put("position", pos);
     m.put("change", change);
     m.put("patchset", ps);
+    m.put("connection", "review");
     m.put("project", "core");
     m.put("tested_on", ahead);
     m.put("buildset", buildset);
@@ -527,5 +528,36 @@ class UiPageTest {
         .contains("Re-run")
         .doesNotContain("Cancel</button>")
         .contains("Signed in as alice");
+  }
+
+  @Test
+  void a_gate_items_buttons_post_its_connection_project_and_change() throws Exception {
+    logs = new FileLogStore(dataDir);
+    Viewer admin =
+        new Viewer(
+            Optional.of("root"),
+            (a, t) -> a == Viewer.Action.DEQUEUE || a == Viewer.Action.PROMOTE,
+            Optional.of("tok"));
+    web = new WebFixture(logs, ctx -> admin);
+    web.status.put(
+        "queues",
+        List.of(
+            Map.of(
+                "name",
+                "core",
+                "window",
+                20,
+                "items",
+                List.of(item(1, "101", "1", List.of(), null, false, false)))));
+    String html = web.get("/status").body();
+    for (String verb : List.of("dequeue", "promote")) {
+      String form = html.substring(html.indexOf("action=\"/api/v1/queues/" + verb + "\""));
+      form = form.substring(0, form.indexOf("</form>"));
+      assertThat(form)
+          .contains("name=\"connection\" value=\"review\"")
+          .contains("name=\"project\" value=\"core\"")
+          .contains("name=\"change\" value=\"101\"")
+          .contains("name=\"_csrf\" value=\"tok\"");
+    }
   }
 }

@@ -278,6 +278,7 @@ final class GateRuns {
         m.put("position", ++pos);
         m.put("change", it.change().change());
         m.put("patchset", it.change().patchset());
+        m.put("connection", it.change().connection());
         m.put("project", it.change().project());
         m.put("tested_on", q.ahead(it.change()).stream().map(ChangeRef::toString).toList());
         m.put("buildset", buildset.apply(it.change()).orElse(null));
