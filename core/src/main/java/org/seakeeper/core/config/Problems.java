@@ -34,6 +34,11 @@ public final class Problems {
     return Suggest.hint(word, candidates);
   }
 
+  /** An unknown key of a mapping, with the closest known one as a hint. */
+  public void unknownKey(Nodes.Entry e, String where, Collection<String> keys) {
+    error(e.keyPos(), "unknown key '" + e.key() + "' in " + where + Suggest.hint(e.key(), keys));
+  }
+
   public void error(Pos pos, String message) {
     add(Problem.error(pos, message));
   }

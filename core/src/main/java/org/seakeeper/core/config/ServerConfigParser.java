@@ -51,8 +51,6 @@ public final class ServerConfigParser {
   static final List<String> POOL =
       List.of("max_parallel", "memory", "pids", "network", "dependency_cache");
   static final List<String> LIMITS = List.of("jobs_per_config");
-  static final List<String> DEPENDENCY_CACHE = List.of("dir", "max_size", "upstreams");
-  static final List<String> UPSTREAMS = List.of("maven", "npm", "pypi");
   static final List<String> STORE = List.of("type", "url", "user", "password_file", "password");
   static final Pattern MEMORY = Pattern.compile("(\\d{1,6})([kmg])", Pattern.CASE_INSENSITIVE);
 
@@ -157,10 +155,7 @@ public final class ServerConfigParser {
     TrustedSections.Limits limits = TrustedSections.Limits.DEFAULTS;
     ServerConfig.Secrets secrets = ServerConfig.Secrets.DEFAULTS;
     ServerConfig.DependencyCache dependencyCache = ServerConfig.DependencyCache.DEFAULTS;
-    ServerConfig.Provenance provenance = ServerConfig.Provenance.DEFAULTS;
-    List<ServerConfig.Channel> channels = List.of();
-    ServerConfig.Retention retention = ServerConfig.Retention.KEEP_ALL;
-    ServerConfig.Artifacts artifacts = ServerConfig.Artifacts.DEFAULTS;
+    final ArtifactSectionsParser artifactSections;
     final Map<String, String> images = new LinkedHashMap<>();
     Map<String, JobDecl> baseJobs = new LinkedHashMap<>();
     Optional<ServerConfig.ConfigRepo> configRepo = Optional.empty();
@@ -175,6 +170,7 @@ public final class ServerConfigParser {
 
     Builder(Problems p, boolean sectionsOnly) {
       this.p = p;
+      this.artifactSections = new ArtifactSectionsParser(p);
       this.sectionsOnly = sectionsOnly;
       for (Tier t : Tier.values()) {
         executors.put(
@@ -238,11 +234,11 @@ public final class ServerConfigParser {
             }
           }
           case "protected_refs" -> protectedRefs(v);
-          case "dependency_cache" -> dependencyCache = builtInCache(v);
-          case "provenance" -> provenance(v);
-          case "channels" -> channels(v);
-          case "retention" -> retention(v);
-          case "artifacts" -> artifacts(v);
+          case "dependency_cache" -> dependencyCache = DependencyCacheParser.builtIn(v, p);
+          case "provenance" -> artifactSections.provenance(v);
+          case "channels" -> artifactSections.channels(v);
+          case "retention" -> artifactSections.retention(v);
+          case "artifacts" -> artifactSections.artifacts(v);
           case "base_jobs" -> baseJobs = RepoConfigParser.jobs(v, p, true);
           case "config_repo" -> configRepoNode = v;
           case "auth" -> authNode = v;
@@ -432,123 +428,6 @@ public final class ServerConfigParser {
     }
 
     /**
-     * The built-in cache: {@code false}, or {@code {dir, max_size, upstreams: {maven: [URL...],
-     * npm: URL, pypi: URL}}} (docs/contracts.md §8).
-     */
-    ServerConfig.DependencyCache builtInCache(Node v) {
-      ServerConfig.DependencyCache d = ServerConfig.DependencyCache.DEFAULTS;
-      if (Nodes.isScalar(v)) {
-        Optional<String> b = Nodes.scalarText(v, "'dependency_cache'", p);
-        if (b.isPresent() && b.get().equals("false")) {
-          return ServerConfig.DependencyCache.OFF;
-        }
-        if (b.isPresent() && !b.get().equals("true")) {
-          p.error(
-              Nodes.pos(v),
-              "'dependency_cache' is false (no cache) or a mapping with dir, max_size and"
-                  + " upstreams, not '"
-                  + b.get()
-                  + "'");
-        }
-        return d;
-      }
-      Optional<MappingNode> m = Nodes.mapping(v, "'dependency_cache'", p);
-      if (m.isEmpty()) {
-        return d;
-      }
-      Optional<String> dir = d.dir();
-      long max = d.maxSizeBytes();
-      List<String> maven = d.maven();
-      String npm = d.npm();
-      String pypi = d.pypi();
-      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
-        String what = "'dependency_cache." + e.key() + "'";
-        switch (e.key()) {
-          case "dir" -> dir = Nodes.string(e.value(), what, p).or(() -> d.dir());
-          case "max_size" -> {
-            Optional<String> s = Nodes.scalarText(e.value(), what, p);
-            if (s.isPresent()) {
-              Optional<Long> n = memory(s.get());
-              if (n.isEmpty()) {
-                p.error(
-                    Nodes.pos(e.value()),
-                    "bad size '" + s.get() + "' for " + what + ": write it like 512m or 20g");
-              } else {
-                max = n.get();
-              }
-            }
-          }
-          case "upstreams" -> {
-            Optional<MappingNode> u = Nodes.mapping(e.value(), what, p);
-            if (u.isEmpty()) {
-              continue;
-            }
-            for (Nodes.Entry x : Nodes.entries(u.get(), p)) {
-              String w = "'dependency_cache.upstreams." + x.key() + "'";
-              switch (x.key()) {
-                case "maven" -> {
-                  List<String> urls =
-                      (Nodes.isScalar(x.value())
-                              ? Nodes.string(x.value(), w, p).stream()
-                                  .map(s -> new Located<>(s, Nodes.pos(x.value())))
-                                  .toList()
-                              : Nodes.strings(x.value(), w, p))
-                          .stream()
-                              .filter(l -> upstreamUrl(l.value(), l.pos(), w))
-                              .map(Located::value)
-                              .toList();
-                  if (!urls.isEmpty()) {
-                    maven = urls;
-                  }
-                }
-                case "npm" -> {
-                  Optional<String> s = Nodes.string(x.value(), w, p);
-                  if (s.isPresent() && upstreamUrl(s.get(), Nodes.pos(x.value()), w)) {
-                    npm = s.get();
-                  }
-                }
-                case "pypi" -> {
-                  Optional<String> s = Nodes.string(x.value(), w, p);
-                  if (s.isPresent() && upstreamUrl(s.get(), Nodes.pos(x.value()), w)) {
-                    pypi = s.get();
-                  }
-                }
-                default -> unknown(x, "dependency_cache.upstreams", UPSTREAMS);
-              }
-            }
-          }
-          default -> unknown(e, "dependency_cache", DEPENDENCY_CACHE);
-        }
-      }
-      return new ServerConfig.DependencyCache(true, dir, max, maven, npm, pypi);
-    }
-
-    /** An upstream is an absolute http(s) URL without user info, query or fragment. */
-    boolean upstreamUrl(String s, Pos at, String what) {
-      try {
-        java.net.URI u = new java.net.URI(s);
-        if ((u.getScheme() != null
-                && (u.getScheme().equals("http") || u.getScheme().equals("https")))
-            && u.getHost() != null
-            && u.getUserInfo() == null
-            && u.getQuery() == null
-            && u.getFragment() == null) {
-          return true;
-        }
-      } catch (java.net.URISyntaxException e) {
-        // reported below
-      }
-      p.error(
-          at,
-          what
-              + " must be an http(s) URL like https://repo.example.org/maven2/ (no user, query or"
-              + " fragment), not '"
-              + s
-              + "'");
-      return false;
-    }
-
-    /**
      * {@code {socket: /absolute/path.sock}}: the unix socket of an allow-listed dependency cache.
      */
     Optional<String> dependencyCache(Nodes.Entry e, String what) {
@@ -731,8 +610,7 @@ public final class ServerConfigParser {
     }
 
     void unknown(Nodes.Entry e, String where, List<String> keys) {
-      p.error(
-          e.keyPos(), "unknown key '" + e.key() + "' in " + where + Suggest.hint(e.key(), keys));
+      p.unknownKey(e, where, keys);
     }
 
     void pipelineRules(Node v) {
@@ -985,356 +863,11 @@ public final class ServerConfigParser {
           configRepo,
           secrets,
           dependencyCache,
-          provenance,
-          channels,
-          retention,
+          artifactSections.provenance,
+          artifactSections.channels,
+          artifactSections.retention,
           auth,
-          artifacts);
-    }
-
-    static final Pattern DAYS = Pattern.compile("([0-9]{1,5})d");
-
-    /** {@code 30d}, {@code 12h}, {@code 1h30m}: a positive duration. */
-    private Optional<Duration> age(Node n, String what) {
-      Optional<String> s = Nodes.string(n, what, p);
-      if (s.isEmpty()) {
-        return Optional.empty();
-      }
-      java.util.regex.Matcher m = DAYS.matcher(s.get());
-      Optional<Duration> d =
-          m.matches()
-              ? Optional.of(Duration.ofDays(Long.parseLong(m.group(1))))
-              : Durations.parse(s.get());
-      if (d.isEmpty() || d.get().isZero()) {
-        p.error(Nodes.pos(n), what + " is a duration like 30d, 12h or 90m, not '" + s.get() + "'");
-        return Optional.empty();
-      }
-      return d;
-    }
-
-    /**
-     * {@code retention: {untrusted: 7d, trusted: 90d, privileged: 365d, every: 1h}}: per tier, how
-     * long artifacts are kept (absent: forever); promoted artifacts are kept (see a channel's
-     * {@code keep}).
-     */
-    void retention(Node v) {
-      Nodes.mapping(v, "'retention'", p)
-          .ifPresent(
-              m -> {
-                Map<Tier, Duration> ages = new EnumMap<>(Tier.class);
-                Duration every = ServerConfig.Retention.DEFAULT_EVERY;
-                for (Nodes.Entry e : Nodes.entries(m, p)) {
-                  Optional<Tier> t =
-                      java.util.Arrays.stream(Tier.values())
-                          .filter(x -> x.id().equals(e.key()))
-                          .findFirst();
-                  if (t.isPresent()) {
-                    age(e.value(), "'retention." + e.key() + "'")
-                        .ifPresent(d -> ages.put(t.get(), d));
-                  } else if (e.key().equals("every")) {
-                    every = age(e.value(), "'retention.every'").orElse(every);
-                  } else {
-                    unknown(e, "retention", List.of("untrusted", "trusted", "privileged", "every"));
-                  }
-                }
-                retention = new ServerConfig.Retention(ages, every);
-              });
-    }
-
-    static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    static final List<String> S3_KEYS =
-        List.of("endpoint", "region", "bucket", "prefix", "access_key_file", "secret_key_file");
-
-    /**
-     * {@code artifacts: {store: s3, s3: {endpoint: URL, region: R, bucket: B, prefix: P,
-     * access_key_file: PATH, secret_key_file: PATH}}}: where artifact contents are kept (default:
-     * {@code store: file}, under data_dir).
-     */
-    void artifacts(Node v) {
-      Nodes.mapping(v, "'artifacts'", p)
-          .ifPresent(
-              m -> {
-                String store = "file";
-                boolean storeBad = false;
-                Pos storePos = Nodes.pos(v);
-                Optional<ServerConfig.S3> s3 = Optional.empty();
-                Node s3Node = null;
-                for (Nodes.Entry e : Nodes.entries(m, p)) {
-                  switch (e.key()) {
-                    case "store" -> {
-                      Optional<String> s = Nodes.string(e.value(), "'artifacts.store'", p);
-                      if (s.isPresent() && !List.of("file", "s3").contains(s.get())) {
-                        p.error(
-                            Nodes.pos(e.value()),
-                            "'artifacts.store' is file or s3, not '" + s.get() + "'");
-                        storeBad = true;
-                      } else if (s.isPresent()) {
-                        store = s.get();
-                        storePos = Nodes.pos(e.value());
-                      }
-                    }
-                    case "s3" -> {
-                      s3Node = e.value();
-                      s3 = s3(e.value());
-                    }
-                    default -> unknown(e, "artifacts", List.of("store", "s3"));
-                  }
-                }
-                if (store.equals("s3") && s3Node == null) {
-                  p.error(
-                      storePos,
-                      "'artifacts.store' is s3 but there is no 'artifacts.s3' with the endpoint,"
-                          + " bucket and key files");
-                } else if (!store.equals("s3") && s3Node != null && !storeBad) {
-                  p.error(
-                      Nodes.pos(s3Node),
-                      "'artifacts.s3' is given but 'artifacts.store' is not s3: write 'store: s3'"
-                          + " to keep artifacts there");
-                }
-                artifacts =
-                    new ServerConfig.Artifacts(store, store.equals("s3") ? s3 : Optional.empty());
-              });
-    }
-
-    private Optional<ServerConfig.S3> s3(Node v) {
-      Optional<MappingNode> m = Nodes.mapping(v, "'artifacts.s3'", p);
-      if (m.isEmpty()) {
-        return Optional.empty();
-      }
-      Map<String, String> got = new LinkedHashMap<>();
-      boolean bad = false;
-      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
-        if (!S3_KEYS.contains(e.key())) {
-          unknown(e, "artifacts.s3", S3_KEYS);
-          continue;
-        }
-        String what = "'artifacts.s3." + e.key() + "'";
-        Optional<String> s = Nodes.string(e.value(), what, p);
-        if (s.isEmpty()) {
-          bad = true;
-          continue;
-        }
-        String problem =
-            switch (e.key()) {
-              case "endpoint" -> endpointProblem(s.get());
-              case "bucket" ->
-                  BUCKET.matcher(s.get()).matches()
-                      ? null
-                      : "is not a bucket name (3 to 63 lower-case letters, digits, '.' and '-')";
-              case "prefix" -> s.get().startsWith("/") ? "must not start with '/'" : null;
-              default -> s.get().isBlank() ? "is empty" : null;
-            };
-        if (problem != null) {
-          p.error(Nodes.pos(e.value()), what + " " + problem);
-          bad = true;
-        } else {
-          got.put(e.key(), s.get());
-        }
-      }
-      for (String required : List.of("endpoint", "bucket", "access_key_file", "secret_key_file")) {
-        if (!got.containsKey(required) && !bad) {
-          p.error(Nodes.pos(v), "'artifacts.s3' needs '" + required + "'");
-          bad = true;
-        }
-      }
-      if (bad) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          new ServerConfig.S3(
-              got.get("endpoint"),
-              got.getOrDefault("region", "us-east-1"),
-              got.get("bucket"),
-              got.getOrDefault("prefix", ""),
-              got.get("access_key_file"),
-              got.get("secret_key_file")));
-    }
-
-    private static String endpointProblem(String s) {
-      try {
-        java.net.URI u = new java.net.URI(s);
-        if ((!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()))
-            || u.getHost() == null) {
-          return "is an http or https URL like https://s3.eu-west-1.amazonaws.com, not '" + s + "'";
-        }
-        return null;
-      } catch (java.net.URISyntaxException e) {
-        return "is an http or https URL like https://s3.eu-west-1.amazonaws.com, not '" + s + "'";
-      }
-    }
-
-    /** {@code provenance: {key_file: PATH, retired_keys: [PEM file, ...]}}. */
-    void provenance(Node v) {
-      Nodes.mapping(v, "'provenance'", p)
-          .ifPresent(
-              m -> {
-                Optional<String> key = Optional.empty();
-                List<String> retired = new ArrayList<>();
-                for (Nodes.Entry e : Nodes.entries(m, p)) {
-                  switch (e.key()) {
-                    case "key_file" -> {
-                      Optional<String> f = Nodes.string(e.value(), "'provenance.key_file'", p);
-                      if (f.isPresent() && f.get().isBlank()) {
-                        p.error(
-                            Nodes.pos(e.value()),
-                            "'provenance.key_file' is empty: give the path of the signing key"
-                                + " file (outside data_dir)");
-                      } else {
-                        key = f;
-                      }
-                    }
-                    case "retired_keys" ->
-                        Nodes.strings(e.value(), "'provenance.retired_keys'", p)
-                            .forEach(s -> retired.add(s.value()));
-                    default -> unknown(e, "provenance", List.of("key_file", "retired_keys"));
-                  }
-                }
-                provenance = new ServerConfig.Provenance(key, retired);
-              });
-    }
-
-    /** {@code deploy: {webhook: URL, secret_file: PATH}}. */
-    private Optional<ServerConfig.Webhook> webhook(Node v) {
-      Optional<MappingNode> m = Nodes.mapping(v, "a channel's 'deploy'", p);
-      if (m.isEmpty()) {
-        return Optional.empty();
-      }
-      String url = null;
-      String secret = null;
-      for (Nodes.Entry e : Nodes.entries(m.get(), p)) {
-        switch (e.key()) {
-          case "webhook" -> {
-            url = Nodes.string(e.value(), "'deploy.webhook'", p).orElse(null);
-            if (url != null && !url.matches("https?://[^\\s]+")) {
-              p.error(
-                  Nodes.pos(e.value()),
-                  "'deploy.webhook' is an http:// or https:// URL, not '" + url + "'");
-              url = null;
-            }
-          }
-          case "secret_file" ->
-              secret =
-                  Nodes.string(e.value(), "'deploy.secret_file'", p)
-                      .filter(s -> !s.isBlank())
-                      .orElse(null);
-          default -> unknown(e, "deploy", List.of("webhook", "secret_file"));
-        }
-      }
-      if (url == null || secret == null) {
-        p.error(
-            Nodes.pos(v),
-            "a channel's 'deploy' needs 'webhook' (the URL) and 'secret_file' (the HMAC key the"
-                + " server signs with, made when missing)");
-        return Optional.empty();
-      }
-      return Optional.of(new ServerConfig.Webhook(url, secret));
-    }
-
-    static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-
-    /**
-     * {@code channels: [candidate, {name: production, from: candidate}]}: names unique, each {@code
-     * from} an earlier channel.
-     */
-    void channels(Node v) {
-      Nodes.list(v, "'channels'", p)
-          .ifPresent(
-              items -> {
-                List<ServerConfig.Channel> out = new ArrayList<>();
-                for (Node item : items) {
-                  String name = null;
-                  String from = null;
-                  Node fromNode = null;
-                  boolean requiresPassed = false;
-                  Optional<ServerConfig.Webhook> deploy = Optional.empty();
-                  Optional<Integer> keep = Optional.empty();
-                  if (item instanceof MappingNode m) {
-                    for (Nodes.Entry e : Nodes.entries(m, p)) {
-                      switch (e.key()) {
-                        case "name" ->
-                            name = Nodes.string(e.value(), "a channel's 'name'", p).orElse(null);
-                        case "from" -> {
-                          from = Nodes.string(e.value(), "a channel's 'from'", p).orElse(null);
-                          fromNode = e.value();
-                        }
-                        case "requires" -> {
-                          Optional<String> r = Nodes.string(e.value(), "a channel's 'requires'", p);
-                          if (r.isPresent() && !r.get().equals("passed")) {
-                            p.error(
-                                Nodes.pos(e.value()),
-                                "a channel's 'requires' is 'passed' (a passed deploy step in the"
-                                    + " channel before it), not '"
-                                    + r.get()
-                                    + "'");
-                          }
-                          requiresPassed = r.filter("passed"::equals).isPresent();
-                        }
-                        case "deploy" -> deploy = webhook(e.value());
-                        case "keep" -> {
-                          keep = Nodes.integer(e.value(), "a channel's 'keep'", p);
-                          if (keep.isPresent() && keep.get() < 1) {
-                            p.error(
-                                Nodes.pos(e.value()),
-                                "a channel's 'keep' must be at least 1 (its current digest)");
-                            keep = Optional.empty();
-                          }
-                        }
-                        default ->
-                            unknown(
-                                e,
-                                "a channel",
-                                List.of("name", "from", "requires", "deploy", "keep"));
-                      }
-                    }
-                    if (name == null) {
-                      p.error(Nodes.pos(item), "a channel needs a 'name'");
-                      continue;
-                    }
-                    if (requiresPassed && from == null) {
-                      p.error(
-                          Nodes.pos(item),
-                          "channel '"
-                              + name
-                              + "' requires a passed deploy step in the channel before it: say"
-                              + " which with 'from'");
-                      continue;
-                    }
-                  } else {
-                    name =
-                        Nodes.string(item, "each item of 'channels' (a name or {name, from})", p)
-                            .orElse(null);
-                    if (name == null) {
-                      continue;
-                    }
-                  }
-                  String n = name;
-                  if (!CHANNEL.matcher(n).matches()) {
-                    p.error(
-                        Nodes.pos(item),
-                        "bad channel name '"
-                            + n
-                            + "': use lower-case letters, digits, '.', '_' and '-' (like"
-                            + " production)");
-                  } else if (out.stream().anyMatch(c -> c.name().equals(n))) {
-                    p.error(Nodes.pos(item), "channel '" + n + "' is listed twice");
-                  } else if (from != null
-                      && out.stream().map(ServerConfig.Channel::name).noneMatch(from::equals)) {
-                    p.error(
-                        Nodes.pos(fromNode),
-                        "channel '"
-                            + n
-                            + "' comes from '"
-                            + from
-                            + "', which is not a channel listed before it; channels are "
-                            + out.stream().map(ServerConfig.Channel::name).toList());
-                  } else {
-                    out.add(
-                        new ServerConfig.Channel(
-                            n, Optional.ofNullable(from), requiresPassed, deploy, keep));
-                  }
-                }
-                channels = out;
-              });
+          artifactSections.artifacts);
     }
   }
 }
