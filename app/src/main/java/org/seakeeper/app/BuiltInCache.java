@@ -27,6 +27,21 @@ public final class BuiltInCache implements CacheAccess, AutoCloseable {
     this.off = Set.copyOf(off);
   }
 
+  /** The tiers whose pool says {@code dependency_cache: false}: their jobs get no cache. */
+  public static Set<Tier> offTiers(Optional<ServerConfig> server) {
+    java.util.EnumSet<Tier> off = java.util.EnumSet.noneOf(Tier.class);
+    server.ifPresent(
+        s ->
+            s.executors()
+                .forEach(
+                    (t, pool) -> {
+                      if (pool.dependencyCacheOff()) {
+                        off.add(t);
+                      }
+                    }));
+    return off;
+  }
+
   /**
    * Starts the cache {@code settings} describe (its files under {@code defaultDir} unless it names
    * a {@code dir}); empty when the operator turned it off.

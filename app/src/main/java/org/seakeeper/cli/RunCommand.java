@@ -174,12 +174,7 @@ final class RunCommand implements Callable<Integer> {
         org.seakeeper.app.BuiltInCache.startInBackground(
             server.map(ServerConfig::dependencyCache).orElse(ServerConfig.DependencyCache.DEFAULTS),
             SandboxSettings.cacheHome().resolve("seakeeper").resolve("deps"),
-            server
-                    .map(s -> s.executors().get(Tier.UNTRUSTED))
-                    .filter(ServerConfig.Pool::dependencyCacheOff)
-                    .isPresent()
-                ? java.util.Set.of(Tier.UNTRUSTED)
-                : java.util.Set.of(),
+            org.seakeeper.app.BuiltInCache.offTiers(server),
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
             warn,
             toClose);

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,17 +173,12 @@ public final class ServerRuntime implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The built-in dependency cache (docs/contracts.md §8): each job gets a socket of its own.
-    java.util.Set<Tier> cacheOff = EnumSet.noneOf(Tier.class);
-    cfg.executors()
-        .forEach(
-            (t, p) -> {
-              if (p.dependencyCacheOff()) {
-                cacheOff.add(t);
-              }
-            });
     Optional<org.seakeeper.app.BuiltInCache> depCache =
         org.seakeeper.app.BuiltInCache.start(
-            cfg.dependencyCache(), dataDir.resolve("deps"), cacheOff, registry);
+            cfg.dependencyCache(),
+            dataDir.resolve("deps"),
+            org.seakeeper.app.BuiltInCache.offTiers(Optional.of(cfg)),
+            registry);
     depCache.ifPresent(parts::add);
     org.seakeeper.sandbox.CacheAccess cacheAccess =
         depCache

@@ -242,7 +242,8 @@ final class Access {
     return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
   }
 
-  private static boolean isForm(Context ctx) {
+  /** A page's form post ({@code application/x-www-form-urlencoded}). */
+  static boolean isForm(Context ctx) {
     String ct = ctx.contentType();
     return ct != null
         && ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");

@@ -113,7 +113,7 @@ final class CommandRoutes {
   private void onChange(Context ctx, Action verb, ChangeCommand command) {
     Identity actor = access.actor(ctx, verb, "a gate queue");
     Map<String, String> f = new LinkedHashMap<>();
-    if (isForm(ctx)) {
+    if (Access.isForm(ctx)) {
       for (String name : List.of("connection", "project", "change")) {
         String v = ctx.formParam(name);
         if (v == null || v.isBlank()) {
@@ -185,7 +185,7 @@ final class CommandRoutes {
 
   private void trigger(Context ctx) {
     Identity actor = access.actor(ctx, Action.TRIGGER, "a project");
-    Map<String, String> f = isForm(ctx) ? triggerForm(ctx) : triggerFields(ctx.body());
+    Map<String, String> f = Access.isForm(ctx) ? triggerForm(ctx) : triggerFields(ctx.body());
     PipelineName pipeline =
         PipelineName.parse(f.get("pipeline"))
             .orElseThrow(
@@ -207,13 +207,6 @@ final class CommandRoutes {
         who,
         action,
         commands.trigger(f.get("connection"), f.get("project"), pipeline, f.get("ref"), who));
-  }
-
-  /** A page's form post (the session's CSRF token checked by {@link Access}). */
-  static boolean isForm(Context ctx) {
-    String ct = ctx.contentType();
-    return ct != null
-        && ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
   }
 
   /** The four fields of a trigger posted by a page's form. */
@@ -275,18 +268,14 @@ final class CommandRoutes {
         r.code(),
         AdminAuth.clean(r.message()));
     int status = r.code() >= 200 && r.code() <= 599 ? r.code() : 500;
-    if (status < 300 && isForm(ctx)) {
-      // A page's button: back to a page (the new build's, or where the form came from).
+    if (status < 300 && Access.isForm(ctx)) {
+      // A page's button: back to a page (the new build's, or where the form came from; only a
+      // path on this server, as the login's return_to).
       String back = ctx.formParam("return_to");
       ctx.redirect(
           r.buildId() > 0
               ? links.local("/builds/" + r.buildId())
-              : back != null
-                      && back.startsWith("/")
-                      && !back.startsWith("//")
-                      && !back.contains("\\")
-                  ? links.local(back)
-                  : links.local("/status"),
+              : links.local(AuthRoutes.localPath(back) ? back : "/status"),
           io.javalin.http.HttpStatus.SEE_OTHER);
       return;
     }

@@ -170,13 +170,18 @@ class GitCheckoutTest {
             Checkout.gitCommit(bare.toString(), head));
     java.util.List<String> lines =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    Executor.Execution ex = sandbox.executor.start(req, lines::add);
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    Executor.Execution ex =
+        sandbox.executor.start(
+            req,
+            line -> {
+              lines.add(line);
+              if (line.equals("ready")) {
+                ready.countDown();
+              }
+            });
     try {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!lines.contains("ready") && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      assertThat(lines).contains("ready");
+      assertThat(ready.await(60, TimeUnit.SECONDS)).as("the job started: " + lines).isTrue();
       Path tierDir = sandbox.workRoot.resolve("untrusted").resolve("untrusted");
       Path exec;
       try (var s = Files.list(tierDir)) {
