@@ -15,7 +15,8 @@ import org.seakeeper.core.event.TriggerEvent;
  * The events a change's REST record ({@code ChangeInfo} with {@code ALL_REVISIONS} or {@code
  * CURRENT_REVISION}, {@code MESSAGES} and {@code DETAILED_ACCOUNTS}) stands for since a moment,
  * with the same content keys as the live stream, so the inbox drops what the stream already
- * delivered (docs/contracts.md §4):
+ * delivered (docs/contracts.md §4), each with the change's owner ({@code owner}, {@link
+ * StreamEvents#owner}):
  *
  * <ul>
  *   <li>an open change whose current patch set was created since then: {@code ChangeProposed};
@@ -94,7 +95,8 @@ final class ChangeEvents {
               change.path("current_revision").asText(),
               rev.get().path("ref").asText(),
               author,
-              m.path("id").asText()));
+              m.path("id").asText(),
+              StreamEvents.owner(change.path("owner"))));
     }
     return out;
   }
@@ -150,7 +152,8 @@ final class ChangeEvents {
         change.path("_number").asText(),
         rev.path("_number").asText(),
         change.path("current_revision").asText(),
-        rev.path("ref").asText());
+        rev.path("ref").asText(),
+        StreamEvents.owner(change.path("owner")));
   }
 
   private static Optional<JsonNode> current(JsonNode change) {

@@ -11,7 +11,8 @@ import org.seakeeper.core.event.TriggerEvent;
  * (docs/contracts.md §4). Pure; thread-safe.
  *
  * <ul>
- *   <li>{@code patchset-created}: {@code ChangeProposed} (work-in-progress changes too);
+ *   <li>{@code patchset-created}: {@code ChangeProposed} (work-in-progress changes too), with the
+ *       change's owner from {@code change.owner} ({@link #owner});
  *   <li>{@code comment-added} with a line that is exactly {@code recheck}, by someone other than
  *       the CI account: a {@link RecheckRequested}, which the connection resolves over REST into
  *       {@code Recheck} events keyed by Gerrit's message id (the line carries no id);
@@ -22,6 +23,9 @@ import org.seakeeper.core.event.TriggerEvent;
  * </ul>
  */
 final class StreamEvents {
+  /** The longest owner kept (the store's column). */
+  static final int MAX_OWNER = 255;
+
   private StreamEvents() {}
 
   /** What a line asks for; {@code createdOn} is its {@code eventCreatedOn} (0 when absent). */
@@ -63,7 +67,8 @@ final class StreamEvents {
                 change.path("number").asText(),
                 ps.path("number").asText(),
                 ps.path("revision").asText(),
-                ps.path("ref").asText()),
+                ps.path("ref").asText(),
+                owner(change.path("owner"))),
             createdOn);
       }
       case "comment-added" -> {
@@ -115,6 +120,24 @@ final class StreamEvents {
             u.path("oldRev").asText(""),
             newRev,
             Long.toString(createdOn)));
+  }
+
+  /**
+   * Who a Gerrit account is, as Seakeeper records a change's owner (docs/roles.md): its {@code
+   * username}, or its {@code email} when the account has no username; empty when it has neither, or
+   * the value is longer than {@value #MAX_OWNER} characters or holds control characters. The same
+   * for a stream event's {@code AccountAttribute} and a REST {@code AccountInfo}.
+   */
+  static Optional<String> owner(JsonNode account) {
+    for (String field : new String[] {"username", "email"}) {
+      String v = account.path(field).isTextual() ? account.path(field).asText().strip() : "";
+      if (!v.isEmpty()) {
+        boolean clean =
+            v.length() <= MAX_OWNER && v.codePoints().noneMatch(Character::isISOControl);
+        return clean ? Optional.of(v) : Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   private static String project(JsonNode e) {

@@ -28,10 +28,11 @@ import org.seakeeper.core.store.Builds;
 final class SqlBuilds implements Builds {
   private static final String BUILD_COLUMNS =
       "id, buildset_id, connection, project, change_id, patchset, ref, commit_sha, pipeline, job,"
-          + " attempt, status, tier, needs, queued_at, started_at, finished_at, detail, log_sha256";
+          + " attempt, status, tier, needs, queued_at, started_at, finished_at, detail, log_sha256,"
+          + " owner";
   private static final String BUILDSET_COLUMNS =
       "id, event_id, connection, project, change_id, patchset, ref, commit_sha, pipeline, tier,"
-          + " created_at, finished_at";
+          + " created_at, finished_at, owner";
 
   private final Handle h;
   private final EventCodec codec;
@@ -61,9 +62,9 @@ final class SqlBuilds implements Builds {
         bind(
                 h.createUpdate(
                     "INSERT INTO buildsets (event_id, connection, project, change_id, patchset,"
-                        + " ref, commit_sha, pipeline, tier, created_at, finished_at) VALUES"
+                        + " ref, commit_sha, pipeline, tier, created_at, finished_at, owner) VALUES"
                         + " (:event_id, :connection, :project, :change_id, :patchset, :ref,"
-                        + " :commit_sha, :pipeline, :tier, :created_at, :finished_at)"),
+                        + " :commit_sha, :pipeline, :tier, :created_at, :finished_at, :owner)"),
                 b)
             .executeAndReturnGeneratedKeys("id")
             .mapTo(Long.class)
@@ -78,10 +79,10 @@ final class SqlBuilds implements Builds {
                 h.createUpdate(
                     "INSERT INTO builds (buildset_id, connection, project, change_id, patchset,"
                         + " ref, commit_sha, pipeline, job, attempt, status, tier, needs,"
-                        + " queued_at, started_at, finished_at, detail, log_sha256) VALUES"
+                        + " queued_at, started_at, finished_at, detail, log_sha256, owner) VALUES"
                         + " (:buildset_id, :connection, :project, :change_id, :patchset, :ref,"
                         + " :commit_sha, :pipeline, :job, :attempt, :status, :tier, :needs,"
-                        + " :queued_at, :started_at, :finished_at, :detail, :log_sha256)"),
+                        + " :queued_at, :started_at, :finished_at, :detail, :log_sha256, :owner)"),
                 b)
             .executeAndReturnGeneratedKeys("id")
             .mapTo(Long.class)
@@ -99,8 +100,8 @@ final class SqlBuilds implements Builds {
                         + " :ref, commit_sha = :commit_sha, pipeline = :pipeline, job = :job,"
                         + " attempt = :attempt, status = :status, tier = :tier, needs = :needs,"
                         + " queued_at = :queued_at, started_at = :started_at, finished_at ="
-                        + " :finished_at, detail = :detail, log_sha256 = :log_sha256 WHERE id ="
-                        + " :id"),
+                        + " :finished_at, detail = :detail, log_sha256 = :log_sha256, owner ="
+                        + " :owner WHERE id = :id"),
                 b)
             .bind("id", b.id())
             .execute();
@@ -117,7 +118,8 @@ final class SqlBuilds implements Builds {
                     "UPDATE buildsets SET event_id = :event_id, connection = :connection, project ="
                         + " :project, change_id = :change_id, patchset = :patchset, ref = :ref,"
                         + " commit_sha = :commit_sha, pipeline = :pipeline, tier = :tier,"
-                        + " created_at = :created_at, finished_at = :finished_at WHERE id = :id"),
+                        + " created_at = :created_at, finished_at = :finished_at, owner = :owner"
+                        + " WHERE id = :id"),
                 b)
             .bind("id", b.id())
             .execute();
@@ -160,6 +162,20 @@ final class SqlBuilds implements Builds {
   @Override
   public List<Buildset> unfinished() {
     return buildsets("WHERE finished_at IS NULL ORDER BY id", q -> q);
+  }
+
+  @Override
+  public Optional<String> changeOwner(String connection, String project, String change) {
+    // ordered as the index buildsets_change (change_id, id), so the database walks it
+    return h.createQuery(
+            "SELECT owner FROM buildsets WHERE change_id = :change AND connection = :connection"
+                + " AND project = :project AND owner IS NOT NULL ORDER BY change_id DESC, id DESC"
+                + " LIMIT 1")
+        .bind("change", change)
+        .bind("connection", connection)
+        .bind("project", project)
+        .mapTo(String.class)
+        .findOne();
   }
 
   @Override
@@ -358,6 +374,7 @@ final class SqlBuilds implements Builds {
         rs.getString("project"),
         Sql.optional(rs, "change_id"),
         Sql.optional(rs, "patchset"),
+        Sql.optional(rs, "owner"),
         rs.getString("ref"),
         rs.getString("commit_sha"),
         Sql.pipeline(rs.getString("pipeline")),
@@ -381,6 +398,7 @@ final class SqlBuilds implements Builds {
         rs.getString("project"),
         Sql.optional(rs, "change_id"),
         Sql.optional(rs, "patchset"),
+        Sql.optional(rs, "owner"),
         rs.getString("ref"),
         rs.getString("commit_sha"),
         Sql.pipeline(rs.getString("pipeline")),
@@ -395,6 +413,7 @@ final class SqlBuilds implements Builds {
         .bind("project", b.project())
         .bind("change_id", b.change().orElse(null))
         .bind("patchset", b.patchset().orElse(null))
+        .bind("owner", b.owner().orElse(null))
         .bind("ref", b.ref())
         .bind("commit_sha", b.commit())
         .bind("pipeline", b.pipeline().id())
@@ -416,6 +435,7 @@ final class SqlBuilds implements Builds {
         .bind("project", b.project())
         .bind("change_id", b.change().orElse(null))
         .bind("patchset", b.patchset().orElse(null))
+        .bind("owner", b.owner().orElse(null))
         .bind("ref", b.ref())
         .bind("commit_sha", b.commit())
         .bind("pipeline", b.pipeline().id())
@@ -433,6 +453,7 @@ final class SqlBuilds implements Builds {
         b.project(),
         b.change(),
         b.patchset(),
+        b.owner(),
         b.ref(),
         b.commit(),
         b.pipeline(),
@@ -456,6 +477,7 @@ final class SqlBuilds implements Builds {
         b.project(),
         b.change(),
         b.patchset(),
+        b.owner(),
         b.ref(),
         b.commit(),
         b.pipeline(),

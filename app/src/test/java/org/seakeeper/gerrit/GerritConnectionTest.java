@@ -100,7 +100,8 @@ class GerritConnectionTest {
                 Integer.toString(change),
                 "1",
                 commit,
-                "refs/changes/" + String.format("%02d", change % 100) + "/" + change + "/1"));
+                "refs/changes/" + String.format("%02d", change % 100) + "/" + change + "/1",
+                java.util.Optional.of(GerritServer.ADMIN)));
 
     GERRIT
         .admin()

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.event.TriggerEvent;
 
@@ -66,7 +67,48 @@ class StreamEventsTest {
                 "1",
                 "1",
                 "a794f1547870061b82a21f29b5bdc3e130cc6dbe",
-                "refs/changes/01/1/1"));
+                "refs/changes/01/1/1",
+                Optional.of("admin")));
+  }
+
+  @Test
+  void the_owner_is_the_changes_owner_from_the_event_never_the_uploader_author_or_commit()
+      throws Exception {
+    // A real patchset-created line (Gerrit 3.13.5) in which someone else uploaded the patch set and
+    // wrote the commit, whose message claims another owner: only change.owner counts.
+    ObjectNode line =
+        (ObjectNode)
+            lines().stream()
+                .filter(l -> l.path("type").asText().equals("patchset-created"))
+                .findFirst()
+                .orElseThrow()
+                .deepCopy();
+    ObjectNode change = (ObjectNode) line.get("change");
+    ((ObjectNode) change.get("owner")).put("username", "jane");
+    ((ObjectNode) line.get("uploader")).put("username", "mallory");
+    ((ObjectNode) line.get("patchSet").get("uploader")).put("username", "mallory");
+    ((ObjectNode) line.get("patchSet").get("author")).put("username", "mallory");
+    change.put("commitMessage", "first\n\nOwner: mallory\nChange-Id: I96\n");
+    assertThat(emitted(line).owner()).contains("jane");
+
+    // an account without a username: its email; with neither, or a name only: unknown
+    ((ObjectNode) change.get("owner")).remove("username");
+    assertThat(emitted(line).owner()).contains("admin@example.com");
+    ((ObjectNode) change.get("owner")).remove("email");
+    assertThat(emitted(line).owner()).isEmpty();
+    change.remove("owner");
+    assertThat(emitted(line).owner()).isEmpty();
+    // what no account name can be is not kept
+    change.putObject("owner").put("username", "jane\nadmin");
+    assertThat(emitted(line).owner()).isEmpty();
+    change.putObject("owner").put("username", "x".repeat(StreamEvents.MAX_OWNER + 1));
+    assertThat(emitted(line).owner()).isEmpty();
+  }
+
+  private static TriggerEvent.ChangeProposed emitted(JsonNode line) {
+    StreamEvents.Line mapped = StreamEvents.map("review", "ci-bot", p -> true, line);
+    assertThat(mapped).isInstanceOf(StreamEvents.Emit.class);
+    return (TriggerEvent.ChangeProposed) ((StreamEvents.Emit) mapped).event();
   }
 
   @Test
@@ -155,7 +197,8 @@ class StreamEventsTest {
                 "a794f1547870061b82a21f29b5bdc3e130cc6dbe",
                 "refs/changes/01/1/1",
                 "admin",
-                "4bfa953fe436d5ee91c9bc77eebed15f5d660599"));
+                "4bfa953fe436d5ee91c9bc77eebed15f5d660599",
+                Optional.of("admin")));
     assertThat(caught).hasSize(2);
   }
 

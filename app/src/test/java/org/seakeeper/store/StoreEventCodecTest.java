@@ -22,6 +22,15 @@ class StoreEventCodecTest {
         new TriggerEvent.RefUpdated("local", "demo", "refs/tags/v1", null, "abcd", ""),
         new TriggerEvent.ChangeProposed(
             "review", "demo", "main", "I42", "3", "beef", "refs/changes/42/42/3"),
+        new TriggerEvent.ChangeProposed(
+            "review",
+            "demo",
+            "main",
+            "I42",
+            "4",
+            "cafe",
+            "refs/changes/42/42/4",
+            Optional.of("jane")),
         new TriggerEvent.Periodic("local", "demo", "main", SLOT),
         new TriggerEvent.Manual(
             "local",
@@ -53,6 +62,17 @@ class StoreEventCodecTest {
             "refs/changes/42/42/3",
             "jane",
             "1700000000"),
+        new TriggerEvent.Recheck(
+            "review",
+            "demo",
+            "main",
+            "42",
+            "3",
+            "beef",
+            "refs/changes/42/42/3",
+            "joe",
+            "1700000003",
+            Optional.of("jane@example.com")),
         new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"),
         new TriggerEvent.ApprovalsChanged(
             "review",
@@ -89,11 +109,13 @@ class StoreEventCodecTest {
         .containsExactly(
             "{\"type\":\"ref_updated\",\"connection\":\"local\",\"newCommit\":\"abcd\",\"oldCommit\":\"0000\",\"project\":\"demo\",\"ref\":\"refs/heads/main\",\"sequence\":\"17\"}",
             "{\"type\":\"ref_updated\",\"connection\":\"local\",\"newCommit\":\"abcd\",\"oldCommit\":null,\"project\":\"demo\",\"ref\":\"refs/tags/v1\",\"sequence\":\"\"}",
-            "{\"type\":\"change_proposed\",\"branch\":\"main\",\"change\":\"I42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\"}",
+            "{\"type\":\"change_proposed\",\"branch\":\"main\",\"change\":\"I42\",\"commit\":\"beef\",\"connection\":\"review\",\"owner\":null,\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\"}",
+            "{\"type\":\"change_proposed\",\"branch\":\"main\",\"change\":\"I42\",\"commit\":\"cafe\",\"connection\":\"review\",\"owner\":\"jane\",\"patchset\":\"4\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/4\"}",
             "{\"type\":\"periodic\",\"branch\":\"main\",\"connection\":\"local\",\"project\":\"demo\",\"slot\":\"2026-11-26T10:00:00.123456789Z\"}",
             "{\"type\":\"manual\",\"change\":null,\"commit\":\"abcd\",\"connection\":\"local\",\"nonce\":\"n1\",\"patchset\":null,\"pipeline\":\"post\",\"project\":\"demo\",\"ref\":\"refs/heads/main\",\"requestedBy\":\"admin\"}",
             "{\"type\":\"manual\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"nonce\":\"n2\",\"patchset\":\"3\",\"pipeline\":\"check\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"requestedBy\":\"admin\"}",
-            "{\"type\":\"recheck\",\"author\":\"jane\",\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"sequence\":\"1700000000\"}",
+            "{\"type\":\"recheck\",\"author\":\"jane\",\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"owner\":null,\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"sequence\":\"1700000000\"}",
+            "{\"type\":\"recheck\",\"author\":\"joe\",\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"owner\":\"jane@example.com\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"sequence\":\"1700000003\"}",
             "{\"type\":\"change_abandoned\",\"change\":\"42\",\"connection\":\"review\",\"project\":\"demo\",\"sequence\":\"1700000001\"}",
             "{\"type\":\"approvals_changed\",\"approvals\":{\"Code-Review\":2},\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"sequence\":\"1700000002\"}",
             "{\"type\":\"embargoed\",\"baseRef\":\"refs/heads/main\",\"commit\":\"beef\",\"connection\":\"embargoed\",\"id\":\"e-1\",\"project\":\"demo\",\"requestedBy\":\"admin\",\"source\":\"local\"}");
@@ -103,7 +125,28 @@ class StoreEventCodecTest {
   void older_rows_without_optional_fields_and_newer_rows_with_extra_fields_still_load() {
     String old =
         "{\"type\":\"manual\",\"commit\":\"abcd\",\"connection\":\"local\",\"nonce\":\"n1\",\"pipeline\":\"post\",\"project\":\"demo\",\"ref\":\"refs/heads/main\",\"requestedBy\":\"admin\",\"future\":1}";
-    assertThat(codec.decode(old)).isEqualTo(everyKind().get(4));
+    assertThat(codec.decode(old)).isEqualTo(everyKind().get(5));
+  }
+
+  @Test
+  void patchsets_and_rechecks_stored_before_owners_were_recorded_load_without_an_owner() {
+    // rows as the inbox held them before issue 13: no "owner" at all
+    TriggerEvent proposed =
+        codec.decode(
+            "{\"type\":\"change_proposed\",\"branch\":\"main\",\"change\":\"I42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\"}");
+    TriggerEvent recheck =
+        codec.decode(
+            "{\"type\":\"recheck\",\"author\":\"jane\",\"branch\":\"main\",\"change\":\"42\",\"commit\":\"beef\",\"connection\":\"review\",\"patchset\":\"3\",\"project\":\"demo\",\"ref\":\"refs/changes/42/42/3\",\"sequence\":\"1700000000\"}");
+    assertThat(proposed).isEqualTo(everyKind().get(2));
+    assertThat(((TriggerEvent.ChangeProposed) proposed).owner()).isEmpty();
+    assertThat(recheck).isEqualTo(everyKind().get(7));
+    assertThat(((TriggerEvent.Recheck) recheck).owner()).isEmpty();
+    // and the owner is no part of the content key: a catch-up that knows it is the same event
+    assertThat(everyKind().get(3).contentKey())
+        .isEqualTo(
+            new TriggerEvent.ChangeProposed(
+                    "review", "demo", "main", "I42", "4", "cafe", "refs/changes/42/42/4")
+                .contentKey());
   }
 
   @Test
@@ -112,7 +155,7 @@ class StoreEventCodecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("telepathy");
     assertThatThrownBy(
-            () -> codec.decode(codec.encode(everyKind().get(4)).replace("\"post\"", "\"nightly\"")))
+            () -> codec.decode(codec.encode(everyKind().get(5)).replace("\"post\"", "\"nightly\"")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nightly");
   }

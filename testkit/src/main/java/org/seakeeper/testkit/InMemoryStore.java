@@ -343,6 +343,19 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
+        public Optional<String> changeOwner(String connection, String project, String change) {
+          return s.buildsets.descendingMap().values().stream()
+              .filter(
+                  b ->
+                      b.connection().equals(connection)
+                          && b.project().equals(project)
+                          && b.change().equals(Optional.of(change))
+                          && b.owner().isPresent())
+              .map(b -> b.owner().get())
+              .findFirst();
+        }
+
+        @Override
         public void saveDependencies(long buildsetId, List<ChangeRef> dependencies) {
           requireBuildset(buildsetId);
           if (dependencies.isEmpty()) {

@@ -126,6 +126,15 @@ public abstract class StoreContract {
             new TriggerEvent.RefUpdated("local", "demo", "refs/heads/main", "0000", "abcd", ""),
             new TriggerEvent.ChangeProposed(
                 "local", "demo", "main", "I42", "3", "beef", "refs/for/main"),
+            new TriggerEvent.ChangeProposed(
+                "review",
+                "demo",
+                "main",
+                "43",
+                "1",
+                "cafe",
+                "refs/changes/43/43/1",
+                Optional.of("jane")),
             new TriggerEvent.Periodic("local", "demo", "main", T0),
             new TriggerEvent.Manual(
                 "local",
@@ -157,6 +166,17 @@ public abstract class StoreContract {
                 "refs/changes/42/42/3",
                 "jane",
                 "1700000000"),
+            new TriggerEvent.Recheck(
+                "review",
+                "demo",
+                "main",
+                "43",
+                "1",
+                "cafe",
+                "refs/changes/43/43/1",
+                "joe",
+                "1700000003",
+                Optional.of("jane@example.com")),
             new TriggerEvent.ChangeAbandoned("review", "demo", "42", "1700000001"),
             new TriggerEvent.ApprovalsChanged(
                 "review",
@@ -479,6 +499,74 @@ public abstract class StoreContract {
                             ".seakeeper.yaml:1:1: error: x",
                             Optional.empty())));
     assertThat(store.queries().build(nulls.id())).contains(nulls);
+  }
+
+  @Test
+  void a_changes_owner_round_trips_on_buildsets_and_builds_and_is_found_by_change() {
+    Buildset owned = withOwner(buildset("demo"), Optional.of("jane"));
+    long[] ids =
+        store.transaction(
+            tx -> {
+              Buildset older = tx.builds().insert(owned);
+              Buildset unknown = tx.builds().insert(buildset("demo")); // e.g. an old row
+              Build b = tx.builds().insert(Build.queued(older, Optional.of("x"), List.of(), T0));
+              tx.builds().insert(Build.queued(unknown, Optional.of("y"), List.of(), T0));
+              tx.builds().update(b.moveTo(BuildStatus.RUNNING, T0, null));
+              tx.builds().update(older.finished(T0));
+              return new long[] {older.id(), unknown.id(), b.id()};
+            });
+    store.transaction(
+        tx -> {
+          assertThat(tx.builds().buildset(ids[0]).orElseThrow().owner()).contains("jane");
+          assertThat(tx.builds().buildset(ids[1]).orElseThrow().owner()).isEmpty();
+          assertThat(tx.builds().build(ids[2]).orElseThrow().owner()).contains("jane");
+          assertThat(tx.builds().ofBuildset(ids[1]).getFirst().owner()).isEmpty();
+          // the newest buildset without an owner does not hide the one recorded before
+          assertThat(tx.builds().changeOwner("local", "demo", "I123")).contains("jane");
+          assertThat(tx.builds().changeOwner("local", "demo", "I999")).isEmpty();
+          assertThat(tx.builds().changeOwner("local", "other", "I123")).isEmpty();
+          assertThat(tx.builds().changeOwner("review", "demo", "I123")).isEmpty();
+          return null;
+        });
+    assertThat(store.queries().build(ids[2]).orElseThrow().owner()).contains("jane");
+    assertThat(store.queries().buildset(ids[0]).orElseThrow().owner()).contains("jane");
+    assertThat(
+            store
+                .queries()
+                .list(
+                    new BuildQuery(
+                        Optional.empty(),
+                        Optional.of("demo"),
+                        Optional.of("I123"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        10)))
+        .extracting(Build::owner)
+        .containsExactly(Optional.empty(), Optional.of("jane"));
+    // a later owner of the same change wins (the newest buildset that has one)
+    store.transaction(
+        tx -> tx.builds().insert(withOwner(buildset("demo"), Optional.of("jane@example.com"))));
+    Optional<String> latest =
+        store.transaction(tx -> tx.builds().changeOwner("local", "demo", "I123"));
+    assertThat(latest).contains("jane@example.com");
+  }
+
+  private static Buildset withOwner(Buildset s, Optional<String> owner) {
+    return new Buildset(
+        s.id(),
+        s.eventId(),
+        s.connection(),
+        s.project(),
+        s.change(),
+        s.patchset(),
+        owner,
+        s.ref(),
+        s.commit(),
+        s.pipeline(),
+        s.tier(),
+        s.createdAt(),
+        s.finishedAt());
   }
 
   @Test

@@ -14,6 +14,8 @@ import org.seakeeper.core.model.Tier;
  * back what they hold.
  *
  * @param id assigned by the store; 0 before insertion
+ * @param owner its buildset's {@link Buildset#owner}, kept with each build for the lists and the
+ *     access policy
  * @param job null when the buildset failed before its jobs were known (a config error)
  * @param needs names of jobs of the same buildset this build waits for
  * @param detail why it ended this way (exit code, skip reason, config problems), for people
@@ -26,6 +28,7 @@ public record Build(
     String project,
     Optional<String> change,
     Optional<String> patchset,
+    Optional<String> owner,
     String ref,
     String commit,
     PipelineName pipeline,
@@ -41,6 +44,7 @@ public record Build(
     Optional<String> logSha256) {
   public Build {
     Objects.requireNonNull(connection);
+    Objects.requireNonNull(owner);
     Objects.requireNonNull(project);
     Objects.requireNonNull(ref);
     Objects.requireNonNull(commit);
@@ -53,6 +57,50 @@ public record Build(
     if (attempt < 1) {
       throw new IllegalArgumentException("attempts start at 1");
     }
+  }
+
+  /** A build whose change's owner is unknown. */
+  public Build(
+      long id,
+      long buildsetId,
+      String connection,
+      String project,
+      Optional<String> change,
+      Optional<String> patchset,
+      String ref,
+      String commit,
+      PipelineName pipeline,
+      Optional<String> job,
+      int attempt,
+      BuildStatus status,
+      Tier tier,
+      List<String> needs,
+      Instant queuedAt,
+      Optional<Instant> startedAt,
+      Optional<Instant> finishedAt,
+      String detail,
+      Optional<String> logSha256) {
+    this(
+        id,
+        buildsetId,
+        connection,
+        project,
+        change,
+        patchset,
+        Optional.empty(),
+        ref,
+        commit,
+        pipeline,
+        job,
+        attempt,
+        status,
+        tier,
+        needs,
+        queuedAt,
+        startedAt,
+        finishedAt,
+        detail,
+        logSha256);
   }
 
   /**
@@ -68,6 +116,7 @@ public record Build(
         s.project(),
         s.change(),
         s.patchset(),
+        s.owner(),
         s.ref(),
         commit,
         s.pipeline(),
@@ -128,6 +177,7 @@ public record Build(
         project,
         change,
         patchset,
+        owner,
         ref,
         commit,
         pipeline,
@@ -155,6 +205,7 @@ public record Build(
         project,
         change,
         patchset,
+        owner,
         ref,
         commit,
         pipeline,
@@ -178,6 +229,7 @@ public record Build(
         project,
         change,
         patchset,
+        owner,
         ref,
         commit,
         pipeline,
@@ -204,6 +256,7 @@ public record Build(
         project,
         change,
         patchset,
+        owner,
         ref,
         commit,
         pipeline,

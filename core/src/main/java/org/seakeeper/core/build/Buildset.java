@@ -11,6 +11,8 @@ import org.seakeeper.core.model.Tier;
  *
  * @param id assigned by the store; 0 before insertion
  * @param eventId the inbox event that started it
+ * @param owner the owner of its change as the review system named them (docs/roles.md); empty for
+ *     branches, tags, sources that know none, and changes whose owner was never reported
  * @param finishedAt set once every build in it has ended (then its result is reported once)
  */
 public record Buildset(
@@ -20,6 +22,7 @@ public record Buildset(
     String project,
     Optional<String> change,
     Optional<String> patchset,
+    Optional<String> owner,
     String ref,
     String commit,
     PipelineName pipeline,
@@ -28,12 +31,43 @@ public record Buildset(
     Optional<Instant> finishedAt) {
   public Buildset {
     Objects.requireNonNull(connection);
+    Objects.requireNonNull(owner);
     Objects.requireNonNull(project);
     Objects.requireNonNull(ref);
     Objects.requireNonNull(commit);
     Objects.requireNonNull(pipeline);
     Objects.requireNonNull(tier);
     Objects.requireNonNull(createdAt);
+  }
+
+  /** A buildset whose change's owner is unknown. */
+  public Buildset(
+      long id,
+      long eventId,
+      String connection,
+      String project,
+      Optional<String> change,
+      Optional<String> patchset,
+      String ref,
+      String commit,
+      PipelineName pipeline,
+      Tier tier,
+      Instant createdAt,
+      Optional<Instant> finishedAt) {
+    this(
+        id,
+        eventId,
+        connection,
+        project,
+        change,
+        patchset,
+        Optional.empty(),
+        ref,
+        commit,
+        pipeline,
+        tier,
+        createdAt,
+        finishedAt);
   }
 
   public Buildset withId(long newId) {
@@ -44,6 +78,7 @@ public record Buildset(
         project,
         change,
         patchset,
+        owner,
         ref,
         commit,
         pipeline,
@@ -60,6 +95,7 @@ public record Buildset(
         project,
         change,
         patchset,
+        owner,
         ref,
         commit,
         pipeline,

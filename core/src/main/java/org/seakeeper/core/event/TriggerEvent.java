@@ -54,7 +54,13 @@ public sealed interface TriggerEvent {
     }
   }
 
-  /** A new patch set of a proposed change ({@code check}). */
+  /**
+   * A new patch set of a proposed change ({@code check}).
+   *
+   * @param owner the change's owner as the review system's event names them (a Gerrit username, or
+   *     the email of an account without one); empty when the source knows none (the local git
+   *     connection) or the event was stored before owners were recorded
+   */
   record ChangeProposed(
       String connection,
       String project,
@@ -62,8 +68,25 @@ public sealed interface TriggerEvent {
       String change,
       String patchset,
       String commit,
-      String ref)
+      String ref,
+      Optional<String> owner)
       implements TriggerEvent {
+    public ChangeProposed {
+      owner = owner == null ? Optional.empty() : owner;
+    }
+
+    /** A patch set whose owner the source does not know. */
+    public ChangeProposed(
+        String connection,
+        String project,
+        String branch,
+        String change,
+        String patchset,
+        String commit,
+        String ref) {
+      this(connection, project, branch, change, patchset, commit, ref, Optional.empty());
+    }
+
     @Override
     public String contentKey() {
       return "patchset:" + project + ":" + branch + ":" + change + ":" + patchset + ":" + commit;
@@ -106,6 +129,8 @@ public sealed interface TriggerEvent {
    * Someone asked to test a proposed change again (a {@code recheck} review comment): runs {@code
    * check} on that patch set. {@code sequence} identifies the comment at its source (two identical
    * comments are two rechecks).
+   *
+   * @param owner the change's owner (not the comment's author), as in {@link ChangeProposed}
    */
   record Recheck(
       String connection,
@@ -116,8 +141,37 @@ public sealed interface TriggerEvent {
       String commit,
       String ref,
       String author,
-      String sequence)
+      String sequence,
+      Optional<String> owner)
       implements TriggerEvent {
+    public Recheck {
+      owner = owner == null ? Optional.empty() : owner;
+    }
+
+    /** A recheck whose change's owner the source does not know. */
+    public Recheck(
+        String connection,
+        String project,
+        String branch,
+        String change,
+        String patchset,
+        String commit,
+        String ref,
+        String author,
+        String sequence) {
+      this(
+          connection,
+          project,
+          branch,
+          change,
+          patchset,
+          commit,
+          ref,
+          author,
+          sequence,
+          Optional.empty());
+    }
+
     @Override
     public String contentKey() {
       return "recheck:" + project + ":" + change + ":" + patchset + ":" + author + ":" + sequence;

@@ -60,6 +60,7 @@ final class BuildsetCreator {
             t.project(),
             t.change(),
             t.patchset(),
+            owner(tx, t),
             t.ref(),
             t.commit(),
             t.pipeline(),
@@ -137,6 +138,7 @@ final class BuildsetCreator {
             t.project(),
             t.change(),
             t.patchset(),
+            owner(tx, t),
             t.ref(),
             t.commit(),
             t.pipeline(),
@@ -163,6 +165,7 @@ final class BuildsetCreator {
             t.project(),
             t.change(),
             t.patchset(),
+            owner(tx, t),
             t.ref(),
             t.commit(),
             t.pipeline(),
@@ -170,6 +173,17 @@ final class BuildsetCreator {
             now,
             Optional.empty());
     return single(tx, set, status, detail, now);
+  }
+
+  /**
+   * The trigger's owner, else the one recorded for the same change before (docs/roles.md): the
+   * review system named it, never the change's content.
+   */
+  private static Optional<String> owner(Store.Tx tx, Trigger t) {
+    if (t.owner().isPresent() || t.change().isEmpty()) {
+      return t.owner();
+    }
+    return tx.builds().changeOwner(t.connection(), t.project(), t.change().get());
   }
 
   private static Buildset single(

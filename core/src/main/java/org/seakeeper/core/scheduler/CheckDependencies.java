@@ -101,7 +101,8 @@ final class CheckDependencies {
                   merged.commit(),
                   t.branch(),
                   t.change(),
-                  t.patchset()),
+                  t.patchset(),
+                  t.owner()),
               sameRepo,
               elsewhere);
       case Merger.Conflict c ->

@@ -54,7 +54,8 @@ final class GateRuns {
             commit,
             Optional.of(c.branch()),
             Optional.of(c.change()),
-            Optional.of(c.patchset()));
+            Optional.of(c.patchset()),
+            Optional.empty());
     Optional<ConfigCache.Read> config =
         m instanceof Merger.Merged
             ? Optional.of(configs.readWithSource(trigger))
@@ -148,7 +149,8 @@ final class GateRuns {
             c.commit(),
             Optional.of(c.branch()),
             Optional.of(c.change()),
-            Optional.of(c.patchset()));
+            Optional.of(c.patchset()),
+            Optional.empty());
     Buildset s =
         BuildsetCreator.createSingle(
             tx, 0, t, TierPolicy.tierOf(PipelineName.GATE), BuildStatus.CONFIG_ERROR, detail, now);

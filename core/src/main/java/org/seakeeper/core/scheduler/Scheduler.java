@@ -836,6 +836,7 @@ public final class Scheduler implements SchedulerCommands {
                                       s.project(),
                                       s.change(),
                                       s.patchset(),
+                                      s.owner(),
                                       s.ref(),
                                       s.commit(),
                                       s.pipeline(),

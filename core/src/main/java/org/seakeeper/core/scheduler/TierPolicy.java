@@ -130,6 +130,7 @@ public final class TierPolicy {
               x.commit(),
               Trigger.branchOf(x.baseRef()),
               Optional.empty(),
+              Optional.empty(),
               Optional.empty()),
           Tier.PRIVILEGED);
     }
@@ -151,7 +152,8 @@ public final class TierPolicy {
               c.commit(),
               c.branch(),
               c.change(),
-              c.patchset());
+              c.patchset(),
+              c.owner());
       case TriggerEvent.Recheck c ->
           proposed(
               PipelineName.CHECK,
@@ -161,7 +163,8 @@ public final class TierPolicy {
               c.commit(),
               c.branch(),
               c.change(),
-              c.patchset());
+              c.patchset(),
+              c.owner());
       case TriggerEvent.Periodic p -> periodic(p, heads);
       case TriggerEvent.Manual m -> manual(m);
       case TriggerEvent.ChangeAbandoned a -> new Decision.Nothing();
@@ -217,6 +220,7 @@ public final class TierPolicy {
             commit,
             Optional.of(branch),
             Optional.empty(),
+            Optional.empty(),
             Optional.empty()),
         tierOf(pipeline));
   }
@@ -250,6 +254,7 @@ public final class TierPolicy {
             commit,
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             Optional.empty()),
         Tier.PRIVILEGED);
   }
@@ -262,7 +267,8 @@ public final class TierPolicy {
       String commit,
       String branch,
       String change,
-      String patchset) {
+      String patchset,
+      Optional<String> owner) {
     Optional<String> bad = proposalProblem(ref);
     if (bad.isPresent()) {
       return new Decision.Refused(bad.get());
@@ -276,7 +282,8 @@ public final class TierPolicy {
             commit,
             Optional.of(branch),
             Optional.of(change),
-            Optional.of(patchset)),
+            Optional.of(patchset),
+            owner),
         Tier.UNTRUSTED);
   }
 
@@ -327,7 +334,8 @@ public final class TierPolicy {
                   m.commit(),
                   Trigger.branchOf(m.ref()),
                   m.change(),
-                  m.patchset()),
+                  m.patchset(),
+                  Optional.empty()),
               Tier.UNTRUSTED);
       case GATE -> new Decision.Refused("gate is entered by approval, not by a manual trigger");
     };

@@ -7,6 +7,9 @@ import org.seakeeper.core.model.RepoRef;
 /**
  * What an event asks for: a pipeline on a commit of a ref, with the change and patch set when it is
  * a proposed change. {@link TierPolicy} decides which events start one. Immutable.
+ *
+ * @param owner the change's owner as the review system's event named them; empty when unknown (the
+ *     buildset then takes the owner recorded for the same change before, if any)
  */
 public record Trigger(
     PipelineName pipeline,
@@ -16,7 +19,8 @@ public record Trigger(
     String commit,
     Optional<String> branch,
     Optional<String> change,
-    Optional<String> patchset) {
+    Optional<String> patchset,
+    Optional<String> owner) {
   /** The repository of the trigger. */
   public RepoRef repo() {
     return new RepoRef(connection, project);

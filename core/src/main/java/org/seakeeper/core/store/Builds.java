@@ -35,6 +35,13 @@ public interface Builds {
   List<Buildset> unfinished();
 
   /**
+   * The owner recorded on the newest buildset of this change that has one (a change's owner does
+   * not change), for a buildset whose trigger names none (a gate run, a recheck); empty when none
+   * was ever recorded.
+   */
+  Optional<String> changeOwner(String connection, String project, String change);
+
+  /**
    * Keeps the changes of other repositories that a buildset's builds check out beside the
    * workspace, in this order, replacing any kept before (an empty list forgets them).
    *

@@ -72,6 +72,38 @@ class PolicyTest {
   }
 
   @Test
+  void a_developer_cancels_and_retries_only_builds_of_changes_they_own_by_exact_name() {
+    Identity dev = person("dev", "devs");
+    for (Action a : List.of(Action.BUILD_CANCEL, Action.BUILD_RETRY)) {
+      // own: the recorded owner is exactly the user's name
+      assertThat(POLICY.decide(dev, a, Target.build("demo", Optional.of("dev"))))
+          .isEqualTo(Decision.ALLOW);
+      // another's, an unknown owner, a name that differs only in case: refused
+      assertThat(POLICY.decide(dev, a, Target.build("demo", Optional.of("eve"))))
+          .isEqualTo(Decision.FORBIDDEN);
+      assertThat(POLICY.decide(dev, a, Target.build("demo", Optional.empty())))
+          .isEqualTo(Decision.FORBIDDEN);
+      assertThat(POLICY.decide(dev, a, Target.build("demo", Optional.of("Dev"))))
+          .isEqualTo(Decision.FORBIDDEN);
+      // own change, but no developer role on that project: refused
+      assertThat(POLICY.decide(dev, a, Target.build("other", Optional.of("dev"))))
+          .isEqualTo(Decision.FORBIDDEN);
+      // an owner recorded as an email matches a user whose name is that email
+      assertThat(
+              POLICY.decide(
+                  person("dev@example.com", "devs"),
+                  a,
+                  Target.build("demo", Optional.of("dev@example.com"))))
+          .isEqualTo(Decision.ALLOW);
+      // a maintainer does not need to own it; a deployer of the project owning it is no developer
+      assertThat(POLICY.decide(person("mia"), a, Target.build("demo", Optional.of("eve"))))
+          .isEqualTo(Decision.ALLOW);
+      assertThat(POLICY.decide(person("dep"), a, Target.build("demo", Optional.of("dep"))))
+          .isEqualTo(Decision.FORBIDDEN);
+    }
+  }
+
+  @Test
   void security_deployer_and_admin_roles() {
     assertThat(POLICY.decide(person("s", "sec"), Action.EMBARGO_SUBMIT, Target.NONE))
         .isEqualTo(Decision.ALLOW);
