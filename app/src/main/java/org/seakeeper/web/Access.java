@@ -99,7 +99,7 @@ final class Access {
               };
           Target target =
               switch (action) {
-                case RETRY, CANCEL -> Target.build(t.project(), Optional.empty());
+                case RETRY, CANCEL -> Target.build(t.project(), t.owner());
                 case RECHECK -> Target.trigger(t.project(), "check");
                 default -> Target.project(t.project());
               };

@@ -21,6 +21,7 @@ final class BuildJson {
     m.put("project", b.project());
     m.put("change", b.change().orElse(null));
     m.put("patchset", b.patchset().orElse(null));
+    m.put("owner", b.owner().orElse(null));
     m.put("ref", b.ref());
     m.put("commit", b.commit());
     m.put("pipeline", b.pipeline().id());

@@ -72,6 +72,10 @@ final class ChangePage {
                 b.append("<dt>Review</dt><dd>")
                     .append(Html.link(u, "Open the change in " + any.connection()))
                     .append("</dd>"));
+    builds.stream()
+        .flatMap(x -> x.owner().stream())
+        .findFirst()
+        .ifPresent(o -> b.append("<dt>Owner</dt><dd>").append(Html.esc(o)).append("</dd>"));
     b.append("<dt>Patch sets</dt><dd>")
         .append(Html.esc(String.join(", ", byPatchset.keySet())))
         .append("</dd></dl>\n");

@@ -155,7 +155,7 @@ final class CommandRoutes {
     String target = "build " + raw;
     Identity actor = access.actor(ctx, verb, target);
     Build b = visibleBuild(ctx, actor, verb, raw);
-    access.check(ctx, actor, verb, Target.build(b.project(), java.util.Optional.empty()), target);
+    access.check(ctx, actor, verb, Target.build(b.project(), b.owner()), target);
     String who = actor.who();
     respond(ctx, who, verb.id() + " " + target, command.run(b.id(), who));
   }

@@ -115,6 +115,7 @@ final class PageRoutes {
                     Html.link(
                         Pages.changeLink(links, x).orElseThrow(),
                         c + x.patchset().map(p -> ", patch set " + p).orElse(""))));
+    x.owner().ifPresent(o -> row(b, "Owner", Html.esc(o)));
     row(b, "Ref", Html.esc(x.ref()));
     row(b, "Commit", "<code>" + Html.esc(x.commit()) + "</code>");
     row(b, "Pipeline", Html.esc(x.pipeline().id()));

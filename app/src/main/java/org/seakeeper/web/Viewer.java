@@ -39,22 +39,29 @@ public record Viewer(Optional<String> name, Permits permits, Optional<String> cs
    *
    * @param build the build's id, when the target is a build
    * @param change the change number, when the target is a change
+   * @param owner the owner of the build's change, when known (docs/roles.md)
    */
   public record Target(
-      String connection, String project, Optional<String> change, Optional<Long> build) {
+      String connection,
+      String project,
+      Optional<String> change,
+      Optional<Long> build,
+      Optional<String> owner) {
     public Target {
       Objects.requireNonNull(connection);
       Objects.requireNonNull(project);
       Objects.requireNonNull(change);
       Objects.requireNonNull(build);
+      Objects.requireNonNull(owner);
     }
 
     static Target of(org.seakeeper.core.build.Build b) {
-      return new Target(b.connection(), b.project(), b.change(), Optional.of(b.id()));
+      return new Target(b.connection(), b.project(), b.change(), Optional.of(b.id()), b.owner());
     }
 
     static Target change(String connection, String project, String change) {
-      return new Target(connection, project, Optional.of(change), Optional.empty());
+      return new Target(
+          connection, project, Optional.of(change), Optional.empty(), Optional.empty());
     }
   }
 
