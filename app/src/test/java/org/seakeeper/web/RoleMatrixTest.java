@@ -39,7 +39,8 @@ import org.seakeeper.testkit.InMemoryStore;
  * server's own route table: a route without a policy action, or without a sample here, fails this
  * test. Each cell checks the HTTP answer against the policy (401/403/404 refused, anything else
  * allowed), that a refused request reached no scheduler command, and that the request left an audit
- * record with the right outcome.
+ * record with the right outcome. The build routes also run on {@value #OWN}: a build of {@code
+ * demo} whose change the developer {@code dev} owns (the other builds belong to {@code eve}).
  */
 class RoleMatrixTest {
   static final String ADMIN_TOKEN = "admin-secret";
@@ -59,6 +60,16 @@ class RoleMatrixTest {
   final WebServer server;
   final HttpClient http = HttpClient.newHttpClient();
   final Map<String, Long> buildOf = new LinkedHashMap<>();
+
+  /** The subject of the build routes' extra cells: a build of demo that dev owns. */
+  static final String OWN = "demo-own-build";
+
+  /** Each route's subjects: both projects, and for the build routes dev's own build too. */
+  static List<String> subjects(String route) {
+    return route.startsWith("POST /api/v1/builds/")
+        ? List.of("demo", "secret", OWN)
+        : List.of("demo", "secret");
+  }
 
   RoleMatrixTest() {
     server =
@@ -105,7 +116,9 @@ class RoleMatrixTest {
                   "/api/v1/builds/" + buildOf.get(p) + "/" + verb,
                   "",
                   json,
-                  Target.build(p, Optional.empty())));
+                  p.equals(OWN)
+                      ? Target.build("demo", Optional.of("dev"))
+                      : Target.build(p, Optional.of("eve"))));
     }
     m.put(
         "POST /api/v1/trigger",
@@ -227,11 +240,18 @@ class RoleMatrixTest {
 
   @Test
   void every_state_changing_route_asks_the_policy_for_every_role_and_project() throws Exception {
-    buildOf.put(
-        "demo", store.transaction(tx -> tx.builds().insert(WebFixtureBuilds.build("demo"))).id());
-    buildOf.put(
-        "secret",
-        store.transaction(tx -> tx.builds().insert(WebFixtureBuilds.build("secret"))).id());
+    for (var b :
+        Map.of(
+                "demo",
+                WebFixtureBuilds.build("demo", Optional.of("eve")),
+                "secret",
+                WebFixtureBuilds.build("secret", Optional.of("eve")),
+                OWN,
+                WebFixtureBuilds.build("demo", Optional.of("dev")))
+            .entrySet()) {
+      buildOf.put(b.getKey(), store.transaction(tx -> tx.builds().insert(b.getValue())).id());
+    }
+    Map<String, String> answers = new LinkedHashMap<>();
     Map<String, Function<String, Sample>> samples = samples();
     Map<Identity, Optional<String>> who = identities();
     List<String> failures = new ArrayList<>();
@@ -247,7 +267,7 @@ class RoleMatrixTest {
       }
       assertThat(route.action()).as(key + " names no policy action").isPresent();
       assertThat(samples).as(key + " has no sample in RoleMatrixTest").containsKey(key);
-      for (String project : List.of("demo", "secret")) {
+      for (String project : subjects(key)) {
         Sample s = samples.get(key).apply(project);
         for (var e : who.entrySet()) {
           cells++;
@@ -275,6 +295,9 @@ class RoleMatrixTest {
                   + " "
                   + res.body();
           List<AuditRecord> added = access.all().subList(before, access.all().size());
+          answers.put(
+              key + " " + project + " " + id.who(),
+              res.statusCode() + " " + added.stream().map(a -> a.outcome().toString()).toList());
           if (OWN_ONLY.contains(key) && !id.anonymous()) {
             if (res.statusCode() != 404) {
               failures.add(cell + " (expected 404: not their token)");
@@ -299,5 +322,16 @@ class RoleMatrixTest {
     }
     assertThat(failures).isEmpty();
     assertThat(cells).isGreaterThan(300);
+    // a developer cancels and retries the builds of changes they own, and only those
+    // (docs/roles.md)
+    for (String verb : List.of("cancel", "retry")) {
+      String route = "POST /api/v1/builds/{id}/" + verb;
+      Identity dev =
+          who.keySet().stream().filter(i -> "user:dev".equals(i.who())).findFirst().orElseThrow();
+      assertThat(answers.get(route + " " + OWN + " " + dev.who())).isEqualTo("200 [ALLOWED]");
+      assertThat(answers.get(route + " demo " + dev.who())).isEqualTo("403 [REFUSED]");
+      assertThat(answers.get(route + " " + OWN + " user:deployer")).isEqualTo("403 [REFUSED]");
+      assertThat(answers.get(route + " " + OWN + " user:maint")).isEqualTo("200 [ALLOWED]");
+    }
   }
 }

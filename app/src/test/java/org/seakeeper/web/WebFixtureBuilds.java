@@ -13,6 +13,11 @@ final class WebFixtureBuilds {
   private WebFixtureBuilds() {}
 
   static Build build(String project) {
+    return build(project, Optional.empty());
+  }
+
+  /** As {@link #build(String)}, of a change that {@code owner} owns (empty: unknown). */
+  static Build build(String project, Optional<String> owner) {
     Instant t0 = Instant.parse("2026-01-31T12:00:00Z");
     return new Build(
         0,
@@ -21,6 +26,7 @@ final class WebFixtureBuilds {
         project,
         Optional.of("1234"),
         Optional.of("2"),
+        owner,
         "refs/changes/34/1234/2",
         "c0ffee",
         PipelineName.CHECK,
