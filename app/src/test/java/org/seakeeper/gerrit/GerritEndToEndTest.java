@@ -129,6 +129,26 @@ class GerritEndToEndTest extends GerritContract {
     return out;
   }
 
+  @Test
+  void the_builds_owner_is_the_gerrit_account_that_uploaded_the_change_not_its_content()
+      throws Exception {
+    // The commit is written by "Administrator <admin@example.com>" and its message names someone
+    // else; Gerrit's account that pushed it (and so owns the change) is "admin".
+    int change =
+        f.change(
+            f.pushForReview(
+                "owned\n\nOwner: mallory\nSigned-off-by: mallory <mallory@example.com>",
+                ".seakeeper.yaml",
+                GerritContract.yaml("true")));
+    ChangeHandle c = new ChangeHandle(Integer.toString(change));
+    await(() -> votes(c), l -> l.size() == 1);
+    comment(c, "recheck"); // the recheck's event resolves the owner over REST
+    await(() -> votes(c), l -> l.size() == 2);
+    assertThat(GerritFlow.builds(port, change))
+        .hasSize(2)
+        .allSatisfy(b -> assertThat(b.path("owner").asText()).isEqualTo(GerritServer.ADMIN));
+  }
+
   @Override
   protected List<BuildRow> builds(ChangeHandle c) throws Exception {
     return GerritFlow.builds(port, Integer.parseInt(c.number())).stream()
