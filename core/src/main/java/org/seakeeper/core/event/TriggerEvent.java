@@ -72,7 +72,7 @@ public sealed interface TriggerEvent {
       Optional<String> owner)
       implements TriggerEvent {
     public ChangeProposed {
-      owner = owner == null ? Optional.empty() : owner;
+      Objects.requireNonNull(owner);
     }
 
     /** A patch set whose owner the source does not know. */
@@ -145,7 +145,7 @@ public sealed interface TriggerEvent {
       Optional<String> owner)
       implements TriggerEvent {
     public Recheck {
-      owner = owner == null ? Optional.empty() : owner;
+      Objects.requireNonNull(owner);
     }
 
     /** A recheck whose change's owner the source does not know. */
