@@ -235,7 +235,8 @@ public final class Scheduler implements SchedulerCommands {
             events,
             now,
             e -> preparer.work(policy(), e),
-            (e, error) -> preparer.givenUp(policy(), e, error));
+            (e, error) -> preparer.givenUp(policy(), e, error),
+            this::keepsConnectionOrder);
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
       progress = true;
@@ -260,6 +261,22 @@ public final class Scheduler implements SchedulerCommands {
       }
     }
     return progress;
+  }
+
+  /**
+   * Whether an event keeps its place among all of its connection's events (see {@link
+   * EventIntake}): anything that can move a gate queue, a branch, an embargo or the trusted config.
+   * A proposed change, a recheck, a manual trigger and a periodic run of an ordinary project only
+   * keep their place among their project's events.
+   */
+  private boolean keepsConnectionOrder(EventRecord e) {
+    TriggerEvent t = e.event();
+    boolean independent =
+        t instanceof TriggerEvent.ChangeProposed
+            || t instanceof TriggerEvent.Recheck
+            || t instanceof TriggerEvent.Manual
+            || t instanceof TriggerEvent.Periodic;
+    return !independent || trusted.isRepo(new RepoRef(t.connection(), t.project()));
   }
 
   private void quarantine(EventRecord e, String reason, Instant now) {
