@@ -265,14 +265,16 @@ public final class Scheduler implements SchedulerCommands {
 
   /**
    * Whether an event keeps its place among all of its connection's events (see {@link
-   * EventIntake}): anything that can move a gate queue, a branch, an embargo or the trusted config.
-   * A proposed change, a recheck, a manual trigger and a periodic run of an ordinary project only
-   * keep their place among their project's events.
+   * EventIntake}): anything that can move a gate queue (an approval, an abandoned change), an
+   * embargo, or the trusted config. A proposed change, a branch or tag update, a recheck, a manual
+   * trigger and a periodic run of an ordinary project only keep their place among their project's
+   * events (the gate does not follow branch updates: it merges and submits itself).
    */
   private boolean keepsConnectionOrder(EventRecord e) {
     TriggerEvent t = e.event();
     boolean independent =
         t instanceof TriggerEvent.ChangeProposed
+            || t instanceof TriggerEvent.RefUpdated
             || t instanceof TriggerEvent.Recheck
             || t instanceof TriggerEvent.Manual
             || t instanceof TriggerEvent.Periodic;
