@@ -22,8 +22,8 @@ import org.seakeeper.core.event.EventRecord;
  * that the scheduler then applies in one transaction.
  *
  * <p>Events of one project are applied in their inbox order (a later patch set never overtakes an
- * earlier one). Events the caller calls <em>barriers</em> (those that move a gate queue, a branch
- * or the trusted config) keep their connection's order entirely: one waits for every earlier event
+ * earlier one). Events the caller calls <em>barriers</em> (those that can move a gate queue, an
+ * embargo or the trusted config) keep their connection's order entirely: one waits for every earlier event
  * of its connection, and every later event of its connection waits for it. Other events of
  * different projects are independent, so a change whose preparation is slow (a git bomb's bounded
  * walk) holds back only its own project's events, and events of different connections are
