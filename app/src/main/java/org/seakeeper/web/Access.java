@@ -48,7 +48,7 @@ final class Access {
   Access(Supplier<String> adminToken, AccessSettings s) {
     this.adminToken = adminToken;
     this.store = s.store();
-    this.sessions = new LoginSessions(s.clock(), s.auth().sessionTtl());
+    this.sessions = new LoginSessions(s.store(), s.clock(), s.auth().sessionTtl());
     this.configGrants = s.auth().grants();
     this.privateProjects = s.auth().privateProjects();
     this.clock = s.clock();
@@ -187,7 +187,40 @@ final class Access {
   }
 
   Optional<LoginSessions.Session> session(Context ctx) {
-    return sessions.find(ctx.cookie(COOKIE));
+    return lookup(ctx).live();
+  }
+
+  /** What this request's session cookie stands for (looked up once per request). */
+  LoginSessions.Lookup lookup(Context ctx) {
+    LoginSessions.Lookup cached = ctx.attribute("seakeeper.session");
+    if (cached != null) {
+      return cached;
+    }
+    LoginSessions.Lookup found = sessions.lookup(ctx.cookie(COOKIE));
+    ctx.attribute("seakeeper.session", found);
+    return found;
+  }
+
+  /** Why a request without an identity has none, when it came with a session cookie. */
+  private String noIdentity(Context ctx) {
+    String how =
+        " Log in again, or send 'Authorization: Bearer <token>' with a personal API token (or the"
+            + " admin token from admin_token_file).";
+    return switch (lookup(ctx)) {
+      case LoginSessions.Lookup.Ended e ->
+          "Your login session ended at " + e.at() + " (sessions last " + ttlText() + ")." + how;
+      case LoginSessions.Lookup.Unknown u ->
+          "Your session cookie is not a live login session (you logged out, an admin ended it, or"
+              + " it expired)."
+              + how;
+      default ->
+          "This needs an identity: log in, or send 'Authorization: Bearer <token>' with a"
+              + " personal API token (or the admin token from admin_token_file).";
+    };
+  }
+
+  private String ttlText() {
+    return sessions.ttl().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -198,15 +231,7 @@ final class Access {
     Identity who = identify(ctx);
     if (who.anonymous()) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"seakeeper\"");
-      throw refuse(
-          ctx,
-          who.who(),
-          action.id(),
-          target,
-          401,
-          "unauthorized",
-          "This needs an identity: log in, or send 'Authorization: Bearer <token>' with a"
-              + " personal API token (or the admin token from admin_token_file).");
+      throw refuse(ctx, who.who(), action.id(), target, 401, "unauthorized", noIdentity(ctx));
     }
     csrf(ctx, who, action.id(), target);
     return who;

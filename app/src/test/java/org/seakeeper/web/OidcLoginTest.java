@@ -183,15 +183,31 @@ class OidcLoginTest {
             "Content-Type",
             "application/x-www-form-urlencoded");
     assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(access.sessions("alice")).as("logout deletes the stored session").isEmpty();
     assertThat(whoami("Cookie", cookie).path("user").isNull()).isTrue();
   }
 
   @Test
-  void a_session_expires() throws Exception {
+  void a_session_expires_is_refused_with_a_clear_answer_and_deleted() throws Exception {
     String cookie = login();
+    String csrf = whoami("Cookie", cookie).path("csrf_token").asText();
+    assertThat(access.sessions("alice")).hasSize(1);
     clock.advance(Duration.ofHours(8).plusSeconds(1));
+    String body = "{\"name\":\"laptop\",\"expires_in\":\"7d\"}";
+    var ended = send("POST", "/api/v1/tokens", body, "Cookie", cookie, Access.CSRF_HEADER, csrf);
+    assertThat(WebFixture.error(ended, 401)).isEqualTo("unauthorized");
+    assertThat(WebFixture.json(ended).path("message").asText())
+        .contains("Your login session ended at")
+        .contains("sessions last 8h")
+        .contains("Log in again");
+    assertThat(access.sessions("alice")).as("an ended session is deleted").isEmpty();
+    assertThat(access.tokens("alice")).isEmpty();
+    var again = send("POST", "/api/v1/tokens", body, "Cookie", cookie, Access.CSRF_HEADER, csrf);
+    assertThat(WebFixture.json(again).path("message").asText())
+        .contains("not a live login session");
     assertThat(whoami("Cookie", cookie).path("user").isNull()).isTrue();
     assertThat(location(get(local("/tokens"), "Cookie", cookie))).startsWith("/login");
+    assertThat(refusals("token.own")).hasSize(2).allMatch(r -> r.status() == 401);
   }
 
   @Test
