@@ -211,6 +211,50 @@ class OidcLoginTest {
   }
 
   @Test
+  void an_admin_ends_every_session_of_a_user_and_no_one_else_may() throws Exception {
+    String laptop = login();
+    String phone = login();
+    idp.user = "bob";
+    String bobs = login();
+    assertThat(access.sessions("alice")).hasSize(2);
+    String csrf = whoami("Cookie", laptop).path("csrf_token").asText();
+    var self =
+        send(
+            "DELETE",
+            "/api/v1/users/alice/sessions",
+            "",
+            "Cookie",
+            laptop,
+            Access.CSRF_HEADER,
+            csrf);
+    assertThat(WebFixture.error(self, 403)).isEqualTo("forbidden");
+    assertThat(whoami("Cookie", laptop).path("user").asText()).isEqualTo("alice");
+    var bad =
+        send(
+            "DELETE",
+            "/api/v1/users/%20alice/sessions",
+            "",
+            "Authorization",
+            "Bearer admin-secret");
+    assertThat(WebFixture.error(bad, 400)).isEqualTo("bad_request");
+    var ended =
+        send("DELETE", "/api/v1/users/alice/sessions", "", "Authorization", "Bearer admin-secret");
+    assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+    assertThat(WebFixture.json(ended).path("ended").asInt()).isEqualTo(2);
+    assertThat(whoami("Cookie", laptop).path("user").isNull()).isTrue();
+    assertThat(whoami("Cookie", phone).path("user").isNull()).isTrue();
+    assertThat(whoami("Cookie", bobs).path("user").asText()).isEqualTo("bob");
+    assertThat(access.all())
+        .anySatisfy(
+            r -> {
+              assertThat(r.action()).isEqualTo("token.for_user");
+              assertThat(r.who()).isEqualTo("admin");
+              assertThat(r.target()).isEqualTo("sessions of user:alice");
+              assertThat(r.outcome()).isEqualTo(AuditRecord.Outcome.ALLOWED);
+            });
+  }
+
+  @Test
   void bad_id_tokens_are_refused_with_a_message_and_an_audit_record() throws Exception {
     Map<TestOidcProvider.Mode, String> why =
         Map.of(
