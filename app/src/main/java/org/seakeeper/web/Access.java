@@ -24,11 +24,12 @@ import org.seakeeper.core.store.StoredGrant;
 /**
  * Who a request comes from and whether it may do what it asks, with the audit record of the answer
  * (docs/contracts.md §9). Identities: the admin token or a personal API token ({@code
- * Authorization: Bearer}), or a login session cookie; nothing is anonymous. A request authenticated
- * by the session cookie that changes state must carry the session's CSRF token ({@code
- * X-CSRF-Token} header or {@code _csrf} form field). Access is decided by the {@link Policy} only;
- * each decision on a state-changing action is appended to the store before the action is carried
- * out, so nothing happens unrecorded (a store that cannot write refuses the request). Thread-safe.
+ * Authorization: Bearer}), or a login session cookie (its session kept in the store, so it outlives
+ * a restart; looked up once per request); nothing is anonymous. A request authenticated by the
+ * session cookie that changes state must carry the session's CSRF token ({@code X-CSRF-Token}
+ * header or {@code _csrf} form field). Access is decided by the {@link Policy} only; each decision
+ * on a state-changing action is appended to the store before the action is carried out, so nothing
+ * happens unrecorded (a store that cannot write refuses the request). Thread-safe.
  */
 final class Access {
   static final String COOKIE = "__Host-seakeeper-session";
@@ -209,7 +210,7 @@ final class Access {
     return switch (lookup(ctx)) {
       case LoginSessions.Lookup.Ended e ->
           "Your login session ended at " + e.at() + " (sessions last " + ttlText() + ")." + how;
-      case LoginSessions.Lookup.Unknown u ->
+      case LoginSessions.Lookup.Unknown() ->
           "Your session cookie is not a live login session (you logged out, an admin ended it, or"
               + " it expired)."
               + how;
