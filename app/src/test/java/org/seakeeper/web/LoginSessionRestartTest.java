@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seakeeper.auth.TokenSecrets;
@@ -35,6 +36,7 @@ import org.seakeeper.testkit.ManualClock;
  * cookie is refused with a clear answer across restarts too; and the data directory holds the
  * cookie's SHA-256, never the cookie.
  */
+@Tag("slow")
 class LoginSessionRestartTest {
   @TempDir Path tmp;
   final ManualClock clock = new ManualClock(Instant.now());
