@@ -177,6 +177,9 @@ class RoleMatrixTest {
         "POST /api/v1/users/{user}/tokens",
         p -> new Sample("/api/v1/users/bob/tokens", "{\"name\":\"n\"}", json, Target.NONE));
     m.put(
+        "DELETE /api/v1/users/{user}/sessions",
+        p -> new Sample("/api/v1/users/bob/sessions", "", json, Target.NONE));
+    m.put(
         "POST /api/v1/grants",
         p ->
             new Sample(
