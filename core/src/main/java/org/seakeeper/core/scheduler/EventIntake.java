@@ -23,10 +23,10 @@ import org.seakeeper.core.event.EventRecord;
  *
  * <p>Events of one project are applied in their inbox order (a later patch set never overtakes an
  * earlier one). Events the caller calls <em>barriers</em> (those that can move a gate queue, an
- * embargo or the trusted config) keep their connection's order entirely: one waits for every earlier event
- * of its connection, and every later event of its connection waits for it. Other events of
- * different projects are independent, so a change whose preparation is slow (a git bomb's bounded
- * walk) holds back only its own project's events, and events of different connections are
+ * embargo or the trusted config) keep their connection's order entirely: one waits for every
+ * earlier event of its connection, and every later event of its connection waits for it. Other
+ * events of different projects are independent, so a change whose preparation is slow (a git bomb's
+ * bounded walk) holds back only its own project's events, and events of different connections are
  * independent, so a connection whose service hangs holds back only its own events. A preparation
  * that meets an outage is tried again after a capped exponential backoff, for as long as it takes:
  * an outage never becomes a verdict. At most {@value #IN_FLIGHT_PER_PROJECT} preparations of one
