@@ -15,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildRun;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.gate.ChangeRef;
@@ -242,6 +243,60 @@ final class SqlBuilds implements Builds {
                 + " WHERE b.buildset_id = :buildset")
         .bind("buildset", buildsetId)
         .map((rs, ctx) -> rs.getBytes("content"))
+        .findOne();
+  }
+
+  @Override
+  public void saveRun(long buildId, BuildRun run) {
+    if (h.createQuery("SELECT COUNT(*) FROM builds WHERE id = :id")
+            .bind("id", buildId)
+            .mapTo(Long.class)
+            .one()
+        == 0) {
+      throw new IllegalArgumentException("no build " + buildId);
+    }
+    h.createUpdate("DELETE FROM build_runs WHERE build_id = :build")
+        .bind("build", buildId)
+        .execute();
+    h.createUpdate(
+            "INSERT INTO build_runs (build_id, secrets, network, image, timeout_seconds,"
+                + " checkout_depth, config) VALUES (:build, :secrets, :network, :image, :timeout,"
+                + " :depth, :config)")
+        .bind("build", buildId)
+        .bind("secrets", RunCodec.encodeNames(run.secrets()))
+        .bind("network", run.network())
+        .bind("image", run.image())
+        .bind("timeout", run.timeout().toSeconds())
+        .bind("depth", run.checkoutDepth())
+        .bind("config", RunCodec.encode(run.config()))
+        .execute();
+  }
+
+  @Override
+  public Optional<BuildRun> run(long buildId) {
+    return h.createQuery(
+            "SELECT secrets, network, image, timeout_seconds, checkout_depth, config FROM"
+                + " build_runs WHERE build_id = :build AND build_id IN (SELECT id FROM builds "
+                + visible("WHERE id = :build")
+                + ")")
+        .bind("build", buildId)
+        .map(
+            (rs, ctx) ->
+                new BuildRun(
+                    RunCodec.decodeNames(rs.getString("secrets")),
+                    rs.getBoolean("network"),
+                    rs.getString("image"),
+                    java.time.Duration.ofSeconds(rs.getLong("timeout_seconds")),
+                    rs.getInt("checkout_depth"),
+                    RunCodec.decode(rs.getString("config"))))
+        .findOne();
+  }
+
+  /** The JSON text kept for a build's config (the bound is checked on it), or empty. */
+  Optional<String> storedRunConfig(long buildId) {
+    return h.createQuery("SELECT config FROM build_runs WHERE build_id = :build")
+        .bind("build", buildId)
+        .mapTo(String.class)
         .findOne();
   }
 

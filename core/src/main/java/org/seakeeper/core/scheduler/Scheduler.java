@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildRun;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.event.EventRecord;
@@ -544,11 +545,15 @@ public final class Scheduler implements SchedulerCommands {
       return true;
     }
     Build started = b.moveTo(BuildStatus.RUNNING, now, null);
+    boolean network = settings.policy().network(b.tier());
+    // What the job is given is kept with the move to running: a running build always has its facts.
+    BuildRun run = BuildRun.of(j, List.copyOf(secrets.get().keySet()), network);
     ports
         .store()
         .transaction(
             tx -> {
               tx.builds().update(started);
+              tx.builds().saveRun(b.id(), run);
               announceStart(tx, b, now);
               return null;
             });
@@ -566,7 +571,7 @@ public final class Scheduler implements SchedulerCommands {
                   j.timeout(),
                   j.image(),
                   b.tier(),
-                  settings.policy().network(b.tier()),
+                  network,
                   j.variables(),
                   checkout.withDepth(j.checkoutDepth()),
                   j.artifacts())
