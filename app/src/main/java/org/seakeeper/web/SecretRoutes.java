@@ -73,7 +73,7 @@ final class SecretRoutes {
 
   private void put(Context ctx) {
     String slot =
-        ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+        slot(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"));
     String who =
         access
             .require(
@@ -159,7 +159,7 @@ final class SecretRoutes {
 
   private void delete(Context ctx) {
     String slot =
-        ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+        slot(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"));
     String who =
         access
             .require(
@@ -199,7 +199,8 @@ final class SecretRoutes {
     return m;
   }
 
-  private static void respond(Context ctx, String who, String action, SecretAdmin.Outcome o) {
+  /** The audit log's line of what the secret store answered (the API's and the page's). */
+  static void logged(Context ctx, String who, String action, SecretAdmin.Outcome o) {
     AdminAuth.AUDIT.info(
         "{} from {}: {} -> {} {}",
         who,
@@ -207,6 +208,15 @@ final class SecretRoutes {
         AdminAuth.clean(action),
         o.status(),
         AdminAuth.clean(o.message()));
+  }
+
+  /** A secret's slot as the audit records name it: {@code connection/project name}. */
+  static String slot(String connection, String project, String name) {
+    return connection + "/" + project + " " + name;
+  }
+
+  private static void respond(Context ctx, String who, String action, SecretAdmin.Outcome o) {
+    logged(ctx, who, action, o);
     if (o.ok()) {
       ctx.status(o.status()).json(Map.of("message", o.message()));
     } else {
