@@ -74,14 +74,8 @@ final class SecretRoutes {
   private void put(Context ctx) {
     String slot =
         slot(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"));
-    String who =
-        access
-            .require(
-                ctx,
-                org.seakeeper.core.access.Action.SECRET_SET,
-                org.seakeeper.core.access.Target.project(ctx.pathParam("project")),
-                "secret " + slot)
-            .who();
+    org.seakeeper.core.access.Identity actor =
+        access.actor(ctx, org.seakeeper.core.access.Action.SECRET_SET, "secret " + slot);
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
@@ -121,6 +115,13 @@ final class SecretRoutes {
         list.append(list.isEmpty() ? "" : ",").append(x.asText());
       }
       pipelines = Optional.of(list.toString());
+    }
+    String who;
+    try {
+      who = allowSet(access, ctx, actor, ctx.pathParam("project"), pipelines, "secret " + slot);
+    } catch (ApiError refused) {
+      java.util.Arrays.fill(value, (byte) 0);
+      throw refused;
     }
     SecretAdmin.Outcome o =
         admin()
@@ -208,6 +209,47 @@ final class SecretRoutes {
         AdminAuth.clean(action),
         o.status(),
         AdminAuth.clean(o.message()));
+  }
+
+  /**
+   * Asks the policy (and audits its answer) whether {@code actor} may set a secret of {@code
+   * project} with the scope {@code pipelines}: {@code secret.set} on the project, and offering it
+   * to {@code gate} (approved code that has not merged yet) only as an admin (docs/contracts.md
+   * §1). Returns who is setting it.
+   */
+  static String allowSet(
+      Access access,
+      Context ctx,
+      org.seakeeper.core.access.Identity actor,
+      String project,
+      Optional<String> pipelines,
+      String target) {
+    org.seakeeper.core.access.Target t = org.seakeeper.core.access.Target.project(project);
+    boolean gate =
+        pipelines
+            .map(
+                p ->
+                    SecretBinding.parsePipelines(p, new java.util.ArrayList<>())
+                        .contains(org.seakeeper.core.model.PipelineName.GATE))
+            .orElse(false);
+    if (gate
+        && !access.policy().isAdmin(actor)
+        && access
+            .policy()
+            .decide(actor, org.seakeeper.core.access.Action.SECRET_SET, t)
+            .allowed()) {
+      throw access.refuse(
+          ctx,
+          actor.who(),
+          org.seakeeper.core.access.Action.SECRET_SET.id(),
+          target,
+          403,
+          "forbidden",
+          "Only an admin may offer a secret to gate, which runs approved code that has not merged"
+              + " yet (docs/contracts.md §1); leave gate out of its pipelines.");
+    }
+    access.check(ctx, actor, org.seakeeper.core.access.Action.SECRET_SET, t, target);
+    return actor.who();
   }
 
   /** A secret's slot as the audit records name it: {@code connection/project name}. */

@@ -131,7 +131,7 @@ final class SecretsPage {
       }
       b.append("</tbody></table></div>\n");
     }
-    b.append(setForm(viewer, project, secrets));
+    b.append(setForm(viewer, access.policy().isAdmin(access.identify(ctx)), project, secrets));
     String nonce = Html.nonce();
     Pages.html(ctx, nonce, Html.page(title, nonce, links, viewer, "", b.toString()));
   }
@@ -140,7 +140,12 @@ final class SecretsPage {
     return viewer.csrfToken().map(t -> ProjectPage.hidden(Access.CSRF_FIELD, t)).orElse("");
   }
 
-  private String setForm(Viewer viewer, String project, List<SecretStore.Listed> secrets) {
+  /**
+   * The form to set a secret; {@code admin}: it may offer the secret to {@code gate} too (approved
+   * code not merged yet, docs/contracts.md §1).
+   */
+  private String setForm(
+      Viewer viewer, boolean admin, String project, List<SecretStore.Listed> secrets) {
     List<String> connections =
         ProjectPage.connections(
             status.get(),
@@ -180,6 +185,9 @@ final class SecretsPage {
         .append(" autocomplete=\"new-password\" spellcheck=\"false\">")
         .append("<fieldset><legend>Offered to builds of</legend>");
     for (PipelineName p : SCOPES) {
+      if (p == PipelineName.GATE && !admin) {
+        continue;
+      }
       String id = "scope-" + p.id();
       f.append("<input type=\"checkbox\" id=\"")
           .append(id)
@@ -216,10 +224,12 @@ final class SecretsPage {
     String connection = field(ctx, "connection");
     String name = field(ctx, "name");
     String slot = SecretRoutes.slot(connection, project, name);
-    String who =
-        access.require(ctx, Action.SECRET_SET, Target.project(project), "secret " + slot).who();
+    Identity actor = access.actor(ctx, Action.SECRET_SET, "secret " + slot);
     form(ctx);
     List<String> scope = ctx.formParams("pipelines");
+    String who =
+        SecretRoutes.allowSet(
+            access, ctx, actor, project, Optional.of(String.join(",", scope)), "secret " + slot);
     byte[] value = field(ctx, "value").getBytes(StandardCharsets.UTF_8);
     SecretAdmin.Outcome o;
     try {

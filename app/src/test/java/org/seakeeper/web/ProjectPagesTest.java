@@ -190,7 +190,8 @@ class ProjectPagesTest {
         .contains("<h1>Secrets of demo</h1>")
         .contains("This project has no secrets yet.")
         .contains("type=\"password\"");
-    assertThat(ProjectWeb.assertEveryInputIsLabelled(page)).isEqualTo(6);
+    assertThat(ProjectWeb.assertEveryInputIsLabelled(page)).isEqualTo(5); // name, value, 3 scopes
+    assertThat(page).doesNotContain("value=\"gate\""); // an admin's choice (contracts §1)
     String csrf = ProjectWeb.field(page, "set-secret", Access.CSRF_FIELD);
 
     // without the session's CSRF token: refused, nothing stored
@@ -283,6 +284,41 @@ class ProjectPagesTest {
     assertThat(web.get(ProjectWeb.location(noScope), cookie).body())
         .contains("a secret needs at least one pipeline")
         .doesNotContain(value);
+    // gate (approved, unmerged code) is an admin's choice: the server refuses it to a maintainer
+    var gate =
+        web.post(
+            "/projects/demo/secrets",
+            cookie,
+            form(
+                "_csrf",
+                csrf,
+                "connection",
+                "local",
+                "name",
+                "gated",
+                "value",
+                value,
+                "pipelines",
+                "gate",
+                "pipelines",
+                "post"));
+    assertHtml(gate, 403);
+    assertThat(gate.body())
+        .contains("Only an admin may offer a secret to gate")
+        .doesNotContain(value);
+    var api =
+        web.http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(web.url("/api/v1/secrets/local/demo/gated")))
+                .header("Cookie", cookie)
+                .header(Access.CSRF_HEADER, csrf)
+                .header("Content-Type", "application/json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"value\":\"v\",\"pipelines\":[\"gate\"]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(WebFixture.error(api, 403)).as("the API refuses it alike").isEqualTo("forbidden");
     assertThat(web.secrets.list(Optional.empty())).hasSize(1);
 
     String delCsrf = ProjectWeb.field(listed, "set-secret", Access.CSRF_FIELD);
@@ -299,6 +335,32 @@ class ProjectPagesTest {
     assertThat(web.secrets.list(Optional.empty())).isEmpty();
     assertThat(audited("secret.delete", AuditRecord.Outcome.ALLOWED)).hasSize(1);
     assertThat(web.access.all()).noneSatisfy(r -> assertThat(r.message()).contains("hunter2"));
+  }
+
+  @Test
+  void an_admin_may_offer_a_secret_to_gate_from_the_page() throws Exception {
+    String cookie = web.login("root", List.of("admins"));
+    String page = web.get("/projects/demo/secrets", cookie).body();
+    assertThat(ProjectWeb.assertEveryInputIsLabelled(page)).isEqualTo(6);
+    var set =
+        web.post(
+            "/projects/demo/secrets",
+            cookie,
+            form(
+                "_csrf",
+                ProjectWeb.field(page, "set-secret", Access.CSRF_FIELD),
+                "connection",
+                "local",
+                "name",
+                "gated",
+                "value",
+                "v",
+                "pipelines",
+                "gate",
+                "pipelines",
+                "post"));
+    assertThat(web.get(ProjectWeb.location(set), cookie).body())
+        .contains("secret &#39;gated&#39; of local/demo set for gate, post");
   }
 
   @Test

@@ -39,12 +39,12 @@ import org.seakeeper.testkit.InMemoryStore;
 
 /**
  * A real server for the project and secrets pages: OIDC login against {@link TestOidcProvider}
- * (group {@code maint}: maintainer of demo and team/app; group {@code dev}: developer of demo),
- * project {@code secret} private, secrets in memory behind the real {@link SecretAdmin} (the config
- * serves demo and secret on {@code local}, team/app on {@code review}), and a scheduler stand-in
- * whose trigger refuses a ref exactly as the scheduler does (the real {@link TierPolicy}) and
- * otherwise queues a build of the project. Its public URL is its own loopback address, so a browser
- * (or {@link #login}) follows the provider straight back to it.
+ * (group {@code maint}: maintainer of demo and team/app; group {@code dev}: developer of demo;
+ * group {@code admins}: admin), project {@code secret} private, secrets in memory behind the real
+ * {@link SecretAdmin} (the config serves demo and secret on {@code local}, team/app on {@code
+ * review}), and a scheduler stand-in whose trigger refuses a ref exactly as the scheduler does (the
+ * real {@link TierPolicy}) and otherwise queues a build of the project. Its public URL is its own
+ * loopback address, so a browser (or {@link #login}) follows the provider straight back to it.
  */
 final class ProjectWeb implements AutoCloseable {
   static final ServerConfig CFG =
@@ -86,7 +86,8 @@ final class ProjectWeb implements AutoCloseable {
             List.of(
                 new Grant(Role.MAINTAINER, Optional.of("demo"), "group:maint"),
                 new Grant(Role.MAINTAINER, Optional.of("team/app"), "group:maint"),
-                new Grant(Role.DEVELOPER, Optional.of("demo"), "group:dev")),
+                new Grant(Role.DEVELOPER, Optional.of("demo"), "group:dev"),
+                new Grant(Role.ADMIN, Optional.empty(), "group:admins")),
             Set.of("secret"),
             Duration.ofHours(8));
     OidcLogin login =
