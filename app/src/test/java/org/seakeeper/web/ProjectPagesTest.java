@@ -108,6 +108,20 @@ class ProjectPagesTest {
   }
 
   @Test
+  void a_hostile_project_name_reaches_its_page_through_the_links_and_shows_as_text()
+      throws Exception {
+    String hostile = "team/" + UiPageTest.HOSTILE;
+    web.add(WebFixtureBuilds.build(hostile));
+    String history = web.get("/builds", null).body();
+    String href = ProjectPage.path(hostile);
+    assertThat(history).contains("href=\"" + Html.esc(href) + "\"");
+    var page = web.get(href, null);
+    assertHtml(page, 200);
+    UiPageTest.assertHostileNamesEscaped(page.body());
+    assertThat(page.body()).contains("<h1>Project team/&lt;img src=x onerror=alert(1)&gt;");
+  }
+
+  @Test
   void a_private_project_is_a_404_like_a_project_nobody_serves() throws Exception {
     web.add(WebFixtureBuilds.build("secret"));
     var hidden = web.get("/projects/secret", null);
@@ -191,7 +205,7 @@ class ProjectPagesTest {
         .contains("This project has no secrets yet.")
         .contains("type=\"password\"");
     assertThat(ProjectWeb.assertEveryInputIsLabelled(page)).isEqualTo(5); // name, value, 3 scopes
-    assertThat(page).doesNotContain("value=\"gate\""); // an admin's choice (contracts §1)
+    assertThat(page).doesNotContain("value=\"gate\""); // an admin's choice (docs/contracts.md §1)
     String csrf = ProjectWeb.field(page, "set-secret", Access.CSRF_FIELD);
 
     // without the session's CSRF token: refused, nothing stored
