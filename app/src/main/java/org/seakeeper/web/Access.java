@@ -44,6 +44,7 @@ final class Access {
   private final List<Grant> configGrants;
   private final Set<String> privateProjects;
   private final Clock clock;
+  private final Notices notices;
   private volatile Policy policy;
 
   Access(Supplier<String> adminToken, AccessSettings s) {
@@ -53,7 +54,13 @@ final class Access {
     this.configGrants = s.auth().grants();
     this.privateProjects = s.auth().privateProjects();
     this.clock = s.clock();
+    this.notices = new Notices(s.clock());
     reload();
+  }
+
+  /** The outcomes of pages' forms, shown on the page each returns to. */
+  Notices notices() {
+    return notices;
   }
 
   AccessStore store() {
@@ -97,6 +104,7 @@ final class Access {
                 case RECHECK, TRIGGER -> Action.TRIGGER;
                 case DEQUEUE -> Action.QUEUE_DEQUEUE;
                 case PROMOTE -> Action.QUEUE_PROMOTE;
+                case SECRETS -> Action.SECRET_LIST;
               };
           Target target =
               switch (action) {
@@ -106,7 +114,8 @@ final class Access {
               };
           return p.decide(who, a, target).allowed();
         },
-        session(ctx).map(LoginSessions.Session::csrf));
+        session(ctx).map(LoginSessions.Session::csrf),
+        notices.find(who.who(), ctx.queryParam("notice")));
   }
 
   /** Rebuilds the policy after grants changed. */

@@ -107,7 +107,7 @@ final class PageRoutes {
       b.append("<p class=\"actions\">").append(actions).append("</p>\n");
     }
     b.append("<dl>\n");
-    row(b, "Project", Html.esc(x.connection() + " / " + x.project()));
+    row(b, "Project", Html.esc(x.connection() + " / ") + ProjectPage.link(links, x.project()));
     x.change()
         .ifPresent(
             c ->

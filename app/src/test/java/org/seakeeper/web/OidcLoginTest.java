@@ -408,7 +408,13 @@ class OidcLoginTest {
             cookie,
             "Content-Type",
             "application/x-www-form-urlencoded");
-    assertThat(location(clicked)).isEqualTo("/builds/" + id);
+    assertThat(location(clicked)).startsWith("/builds/" + id + "?notice=");
+    assertThat(get(local(location(clicked)), "Cookie", cookie).body())
+        .as("the page shows the outcome to who clicked")
+        .contains("<p id=\"notice\" class=\"notice ok\" role=\"status\">Done.</p>");
+    assertThat(get(local(location(clicked))).body())
+        .as("and to nobody else")
+        .doesNotContain("id=\"notice\"");
     assertThat(commands.calls).containsExactly("retry " + id + " by user:alice");
 
     String change = get(local("/changes/1234"), "Cookie", cookie).body();
@@ -431,7 +437,7 @@ class OidcLoginTest {
             cookie,
             "Content-Type",
             "application/x-www-form-urlencoded");
-    assertThat(location(recheck)).isEqualTo("/changes/1234");
+    assertThat(location(recheck)).startsWith("/changes/1234?notice=");
     var dequeue =
         send(
             "POST",
@@ -441,7 +447,7 @@ class OidcLoginTest {
             cookie,
             "Content-Type",
             "application/x-www-form-urlencoded");
-    assertThat(location(dequeue)).isEqualTo("/status");
+    assertThat(location(dequeue)).startsWith("/status?notice=");
     assertThat(commands.calls).contains("dequeue local demo 1234 by user:alice");
     assertThat(commands.calls)
         .contains("trigger local demo check refs/changes/34/1234/2 by user:alice");

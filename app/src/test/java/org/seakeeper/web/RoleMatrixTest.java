@@ -189,6 +189,23 @@ class RoleMatrixTest {
                 Target.NONE));
     m.put(
         "DELETE /api/v1/grants/{id}", p -> new Sample("/api/v1/grants/999", "", json, Target.NONE));
+    String form = "application/x-www-form-urlencoded";
+    m.put(
+        "POST /projects/<project>/secrets",
+        p ->
+            new Sample(
+                "/projects/" + p + "/secrets",
+                "connection=local&name=tok&value=x&pipelines=post",
+                form,
+                Target.project(p)));
+    m.put(
+        "POST /projects/<project>/secrets/delete",
+        p ->
+            new Sample(
+                "/projects/" + p + "/secrets/delete",
+                "connection=local&name=tok",
+                form,
+                Target.project(p)));
     m.put(
         "POST /tokens",
         p ->
