@@ -71,11 +71,9 @@ public final class SecretAdmin {
     if (value.length == 0) {
       problems.add("the value is empty");
     } else if (value.length > SecretValue.MAX_BYTES) {
+      // nothing about the value itself (not even its length) goes into an answer
       problems.add(
-          "the value has "
-              + value.length
-              + " bytes; a secret holds at most "
-              + SecretValue.MAX_BYTES);
+          "the value is longer than the " + SecretValue.MAX_BYTES + " bytes a secret holds");
     }
     if (!problems.isEmpty()) {
       return new Outcome(422, "invalid_secret", String.join("; ", problems));
@@ -97,6 +95,11 @@ public final class SecretAdmin {
 
   public List<SecretBinding> list(Optional<String> project) {
     return store.list(project);
+  }
+
+  /** The bindings of {@code project} with when each value was set (never the values). */
+  public List<SecretStore.Listed> listWithTimes(String project) {
+    return store.listWithTimes(Optional.of(project));
   }
 
   public Outcome delete(String connection, String project, String name) {

@@ -94,6 +94,11 @@ public final class JdbiStore implements Store {
     return jdbi.withHandle(h -> new SqlBuilds(h, codec).configBlobCount());
   }
 
+  /** The JSON text kept for a build's run config (the tests check its bound), or empty. */
+  Optional<String> storedRunConfig(long buildId) {
+    return jdbi.withHandle(h -> new SqlBuilds(h, codec).storedRunConfig(buildId));
+  }
+
   /**
    * The kept artifacts, their provenance and promotions of this database (docs/contracts.md §10).
    */
@@ -181,6 +186,11 @@ public final class JdbiStore implements Store {
     @Override
     public Optional<Buildset> buildset(long id) {
       return read(b -> b.buildset(id));
+    }
+
+    @Override
+    public Optional<org.seakeeper.core.build.BuildRun> run(long buildId) {
+      return read(b -> b.run(buildId));
     }
 
     @Override

@@ -17,12 +17,14 @@ import org.seakeeper.core.store.AccessStore;
 import org.seakeeper.core.store.ApiToken;
 import org.seakeeper.core.store.AuditQuery;
 import org.seakeeper.core.store.AuditRecord;
+import org.seakeeper.core.store.LoginSession;
 import org.seakeeper.core.store.StoredGrant;
 
 /**
  * The {@link AccessStore} on the SQL store's {@code audit_records}, {@code api_tokens} and {@code
- * role_grants} tables (V8). Each call is its own transaction on its own connection, outside the
- * scheduler's lock. Passes {@code AccessStoreContract}. Thread-safe.
+ * role_grants} tables (V8) and {@code login_sessions} (V12). Each call is its own transaction on
+ * its own connection, outside the scheduler's lock. Passes {@code AccessStoreContract}.
+ * Thread-safe.
  */
 final class SqlAccessStore implements AccessStore {
   private static final String AUDIT_COLUMNS =
@@ -30,6 +32,8 @@ final class SqlAccessStore implements AccessStore {
   private static final String TOKEN_COLUMNS =
       "id, user_name, name, token_sha256, groups_list, created_at, expires_at, last_used_at,"
           + " revoked_at, created_by";
+  private static final String SESSION_COLUMNS =
+      "session_sha256, user_name, groups_list, csrf_token, created_at, expires_at";
 
   private final Jdbi jdbi;
 
@@ -126,7 +130,7 @@ final class SqlAccessStore implements AccessStore {
                 .bind("user", t.user())
                 .bind("name", t.name())
                 .bind("hash", t.hash())
-                .bind("groups", String.join("\n", new TreeSet<>(t.groups())))
+                .bind("groups", groups(t.groups()))
                 .bind("created", Sql.timestamp(t.createdAt()))
                 .bind("expires", Sql.timestamp(t.expiresAt()))
                 .bind("used", Sql.timestamp(t.lastUsedAt()))
@@ -169,14 +173,12 @@ final class SqlAccessStore implements AccessStore {
   }
 
   private static ApiToken token(ResultSet rs) throws SQLException {
-    String groups = rs.getString("groups_list");
-    Set<String> g = groups.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(groups.split("\n", -1)));
     return new ApiToken(
         rs.getString("id"),
         rs.getString("user_name"),
         rs.getString("name"),
         rs.getString("token_sha256"),
-        g,
+        groups(rs.getString("groups_list")),
         Sql.requiredInstant(rs, "created_at"),
         Sql.requiredInstant(rs, "expires_at"),
         Sql.instant(rs, "last_used_at"),
@@ -205,6 +207,107 @@ final class SqlAccessStore implements AccessStore {
                 .bind("at", Sql.timestamp(at))
                 .bind("id", id)
                 .execute());
+  }
+
+  @Override
+  public int openSession(LoginSession s, int keepPerUser) {
+    return jdbi.inTransaction(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO login_sessions ("
+                      + SESSION_COLUMNS
+                      + ") VALUES (:hash, :user, :groups, :csrf, :created, :expires)")
+              .bind("hash", s.hash())
+              .bind("user", s.user())
+              .bind("groups", groups(s.groups()))
+              .bind("csrf", s.csrf())
+              .bind("created", Sql.timestamp(s.createdAt()))
+              .bind("expires", Sql.timestamp(s.expiresAt()))
+              .execute();
+          int dropped =
+              h.createUpdate("DELETE FROM login_sessions WHERE expires_at <= :now")
+                  .bind("now", Sql.timestamp(s.createdAt()))
+                  .execute();
+          return dropped
+              + h.createUpdate(
+                      "DELETE FROM login_sessions WHERE user_name = :user AND session_sha256 NOT"
+                          + " IN (SELECT session_sha256 FROM login_sessions WHERE user_name ="
+                          + " :user ORDER BY created_at DESC, session_sha256 DESC LIMIT :keep)")
+                  .bind("user", s.user())
+                  .bind("keep", keepPerUser)
+                  .execute();
+        });
+  }
+
+  @Override
+  public Optional<LoginSession> session(String hash) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT " + SESSION_COLUMNS + " FROM login_sessions WHERE session_sha256 = :h")
+                .bind("h", hash)
+                .map((rs, ctx) -> session(rs))
+                .findOne());
+  }
+
+  @Override
+  public List<LoginSession> sessions(String user) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + SESSION_COLUMNS
+                        + " FROM login_sessions WHERE user_name = :u ORDER BY created_at DESC,"
+                        + " session_sha256 DESC")
+                .bind("u", user)
+                .map((rs, ctx) -> session(rs))
+                .list());
+  }
+
+  private static LoginSession session(ResultSet rs) throws SQLException {
+    return new LoginSession(
+        rs.getString("session_sha256"),
+        rs.getString("user_name"),
+        groups(rs.getString("groups_list")),
+        rs.getString("csrf_token"),
+        Sql.requiredInstant(rs, "created_at"),
+        Sql.requiredInstant(rs, "expires_at"));
+  }
+
+  @Override
+  public boolean closeSession(String hash) {
+    return jdbi.inTransaction(
+            h ->
+                h.createUpdate("DELETE FROM login_sessions WHERE session_sha256 = :h")
+                    .bind("h", hash)
+                    .execute())
+        > 0;
+  }
+
+  @Override
+  public int closeSessions(String user) {
+    return jdbi.inTransaction(
+        h ->
+            h.createUpdate("DELETE FROM login_sessions WHERE user_name = :u")
+                .bind("u", user)
+                .execute());
+  }
+
+  @Override
+  public int sweepSessions(Instant now) {
+    return jdbi.inTransaction(
+        h ->
+            h.createUpdate("DELETE FROM login_sessions WHERE expires_at <= :now")
+                .bind("now", Sql.timestamp(now))
+                .execute());
+  }
+
+  private static String groups(Set<String> groups) {
+    return String.join("\n", new TreeSet<>(groups));
+  }
+
+  private static Set<String> groups(String stored) {
+    return stored.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(stored.split("\n", -1)));
   }
 
   @Override

@@ -15,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildRun;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.gate.ChangeRef;
@@ -261,6 +262,60 @@ final class SqlBuilds implements Builds {
         .findOne();
   }
 
+  @Override
+  public void saveRun(long buildId, BuildRun run) {
+    if (h.createQuery("SELECT COUNT(*) FROM builds WHERE id = :id")
+            .bind("id", buildId)
+            .mapTo(Long.class)
+            .one()
+        == 0) {
+      throw new IllegalArgumentException("no build " + buildId);
+    }
+    h.createUpdate("DELETE FROM build_runs WHERE build_id = :build")
+        .bind("build", buildId)
+        .execute();
+    h.createUpdate(
+            "INSERT INTO build_runs (build_id, secrets, network, image, timeout_seconds,"
+                + " checkout_depth, config) VALUES (:build, :secrets, :network, :image, :timeout,"
+                + " :depth, :config)")
+        .bind("build", buildId)
+        .bind("secrets", RunCodec.encodeNames(run.secrets()))
+        .bind("network", run.network())
+        .bind("image", run.image())
+        .bind("timeout", run.timeout().toSeconds())
+        .bind("depth", run.checkoutDepth())
+        .bind("config", RunCodec.encode(run.config()))
+        .execute();
+  }
+
+  @Override
+  public Optional<BuildRun> run(long buildId) {
+    return h.createQuery(
+            "SELECT secrets, network, image, timeout_seconds, checkout_depth, config FROM"
+                + " build_runs WHERE build_id = :build AND build_id IN (SELECT id FROM builds "
+                + visible("WHERE id = :build")
+                + ")")
+        .bind("build", buildId)
+        .map(
+            (rs, ctx) ->
+                new BuildRun(
+                    RunCodec.decodeNames(rs.getString("secrets")),
+                    rs.getBoolean("network"),
+                    rs.getString("image"),
+                    java.time.Duration.ofSeconds(rs.getLong("timeout_seconds")),
+                    rs.getInt("checkout_depth"),
+                    RunCodec.decode(rs.getString("config"))))
+        .findOne();
+  }
+
+  /** The JSON text kept for a build's config (the bound is checked on it), or empty. */
+  Optional<String> storedRunConfig(long buildId) {
+    return h.createQuery("SELECT config FROM build_runs WHERE build_id = :build")
+        .bind("build", buildId)
+        .mapTo(String.class)
+        .findOne();
+  }
+
   /** How many distinct config sources are stored (equal contents are stored once). */
   long configBlobCount() {
     return h.createQuery("SELECT COUNT(*) FROM config_blobs").mapTo(Long.class).one();
@@ -286,6 +341,27 @@ final class SqlBuilds implements Builds {
 
   /** Builds matching the query, newest first (docs/contracts.md §6, {@code GET /builds}). */
   List<Build> list(BuildQuery query) {
+    String clause = listClause(query, publicOnly);
+    return builds(clause, q -> bindList(q, query));
+  }
+
+  /** Binds the parameters of {@link #listClause}. */
+  static Query bindList(Query q, BuildQuery query) {
+    query.connection().ifPresent(x -> q.bind("connection", x));
+    query.project().ifPresent(x -> q.bind("project", x));
+    query.change().ifPresent(x -> q.bind("change", x));
+    query.pipeline().ifPresent(x -> q.bind("pipeline", x.id()));
+    query.status().ifPresent(x -> q.bind("status", x.id()));
+    query.before().ifPresent(x -> q.bind("before", x));
+    return q.bind("limit", query.limit());
+  }
+
+  /**
+   * The WHERE, ORDER BY and LIMIT of {@link #list} (named parameters {@code :connection}, {@code
+   * :project}, {@code :change}, {@code :pipeline}, {@code :status}, {@code :before}, {@code
+   * :limit}).
+   */
+  static String listClause(BuildQuery query, boolean publicOnly) {
     List<String> where = new ArrayList<>();
     query.connection().ifPresent(x -> where.add("connection = :connection"));
     query.project().ifPresent(x -> where.add("project = :project"));
@@ -296,36 +372,30 @@ final class SqlBuilds implements Builds {
     if (publicOnly) {
       where.add("NOT (" + SqlEmbargoes.HIDDEN_BUILD + ")");
     }
-    String clause =
-        (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where))
-            + " ORDER BY "
-            + orderBy(query)
-            + " LIMIT :limit";
-    return builds(
-        clause,
-        q -> {
-          query.connection().ifPresent(x -> q.bind("connection", x));
-          query.project().ifPresent(x -> q.bind("project", x));
-          query.change().ifPresent(x -> q.bind("change", x));
-          query.pipeline().ifPresent(x -> q.bind("pipeline", x.id()));
-          query.status().ifPresent(x -> q.bind("status", x.id()));
-          query.before().ifPresent(x -> q.bind("before", x));
-          return q.bind("limit", query.limit());
-        });
+    return (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where))
+        + " ORDER BY "
+        + orderBy(query)
+        + " LIMIT :limit";
   }
 
   /**
    * Newest first. The columns a query fixes with {@code =} come first so that the database walks
-   * the index that starts with them ({@code builds_project_status_id}, {@code builds_project},
-   * {@code builds_change}, {@code builds_status}, {@code builds_pipeline}) instead of sorting: H2
-   * avoids the sort only when the ORDER BY starts with the index's leading columns. The rows and
-   * their order are the same as {@code ORDER BY id DESC}, as those columns are constant.
+   * the index that starts with them ({@code builds_project_pipeline_status_id}, {@code
+   * builds_project_pipeline_id}, {@code builds_project_status_id}, {@code builds_project}, {@code
+   * builds_change}, {@code builds_status}, {@code builds_pipeline}) instead of sorting: H2 avoids
+   * the sort only when the ORDER BY starts with the index's leading columns. The rows and their
+   * order are the same as {@code ORDER BY id DESC}, as those columns are constant.
    */
   static String orderBy(BuildQuery q) {
     List<String> o = new ArrayList<>();
     if (q.project().isPresent()) {
       o.add("project DESC");
-      if (q.status().isPresent()) {
+      if (q.pipeline().isPresent()) {
+        o.add("pipeline DESC");
+        if (q.status().isPresent()) {
+          o.add("status DESC");
+        }
+      } else if (q.status().isPresent()) {
         o.add("status DESC");
       } else if (q.connection().isPresent()) {
         o.add("connection DESC");

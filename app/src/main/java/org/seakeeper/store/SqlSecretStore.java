@@ -176,6 +176,30 @@ public final class SqlSecretStore implements SecretStore {
   }
 
   @Override
+  public List<Listed> listWithTimes(Optional<String> project) {
+    String where = project.isPresent() ? " WHERE project = :p" : "";
+    return jdbi.withHandle(
+        h -> {
+          var q =
+              h.createQuery(
+                  "SELECT connection, project, name, pipelines, updated_at FROM secrets"
+                      + where
+                      + " ORDER BY connection, project, name");
+          project.ifPresent(p -> q.bind("p", p));
+          return q.map(
+                  (rs, ctx) ->
+                      new Listed(
+                          new SecretBinding(
+                              rs.getString("connection"),
+                              rs.getString("project"),
+                              rs.getString("name"),
+                              pipelines(rs.getString("pipelines"), rs.getString("name"))),
+                          Sql.instant(rs, "updated_at")))
+              .list();
+        });
+  }
+
+  @Override
   public boolean delete(String connection, String project, String name) {
     return jdbi.withHandle(
             h ->

@@ -24,11 +24,12 @@ import org.seakeeper.core.store.StoredGrant;
 /**
  * Who a request comes from and whether it may do what it asks, with the audit record of the answer
  * (docs/contracts.md §9). Identities: the admin token or a personal API token ({@code
- * Authorization: Bearer}), or a login session cookie; nothing is anonymous. A request authenticated
- * by the session cookie that changes state must carry the session's CSRF token ({@code
- * X-CSRF-Token} header or {@code _csrf} form field). Access is decided by the {@link Policy} only;
- * each decision on a state-changing action is appended to the store before the action is carried
- * out, so nothing happens unrecorded (a store that cannot write refuses the request). Thread-safe.
+ * Authorization: Bearer}), or a login session cookie (its session kept in the store, so it outlives
+ * a restart; looked up once per request); nothing is anonymous. A request authenticated by the
+ * session cookie that changes state must carry the session's CSRF token ({@code X-CSRF-Token}
+ * header or {@code _csrf} form field). Access is decided by the {@link Policy} only; each decision
+ * on a state-changing action is appended to the store before the action is carried out, so nothing
+ * happens unrecorded (a store that cannot write refuses the request). Thread-safe.
  */
 final class Access {
   static final String COOKIE = "__Host-seakeeper-session";
@@ -43,16 +44,23 @@ final class Access {
   private final List<Grant> configGrants;
   private final Set<String> privateProjects;
   private final Clock clock;
+  private final Notices notices;
   private volatile Policy policy;
 
   Access(Supplier<String> adminToken, AccessSettings s) {
     this.adminToken = adminToken;
     this.store = s.store();
-    this.sessions = new LoginSessions(s.clock(), s.auth().sessionTtl());
+    this.sessions = new LoginSessions(s.store(), s.clock(), s.auth().sessionTtl());
     this.configGrants = s.auth().grants();
     this.privateProjects = s.auth().privateProjects();
     this.clock = s.clock();
+    this.notices = new Notices(s.clock());
     reload();
+  }
+
+  /** The outcomes of pages' forms, shown on the page each returns to. */
+  Notices notices() {
+    return notices;
   }
 
   AccessStore store() {
@@ -96,6 +104,7 @@ final class Access {
                 case RECHECK, TRIGGER -> Action.TRIGGER;
                 case DEQUEUE -> Action.QUEUE_DEQUEUE;
                 case PROMOTE -> Action.QUEUE_PROMOTE;
+                case SECRETS -> Action.SECRET_LIST;
               };
           Target target =
               switch (action) {
@@ -105,7 +114,8 @@ final class Access {
               };
           return p.decide(who, a, target).allowed();
         },
-        session(ctx).map(LoginSessions.Session::csrf));
+        session(ctx).map(LoginSessions.Session::csrf),
+        notices.find(who.who(), ctx.queryParam("notice")));
   }
 
   /** Rebuilds the policy after grants changed. */
@@ -187,7 +197,40 @@ final class Access {
   }
 
   Optional<LoginSessions.Session> session(Context ctx) {
-    return sessions.find(ctx.cookie(COOKIE));
+    return lookup(ctx).live();
+  }
+
+  /** What this request's session cookie stands for (looked up once per request). */
+  LoginSessions.Lookup lookup(Context ctx) {
+    LoginSessions.Lookup cached = ctx.attribute("seakeeper.session");
+    if (cached != null) {
+      return cached;
+    }
+    LoginSessions.Lookup found = sessions.lookup(ctx.cookie(COOKIE));
+    ctx.attribute("seakeeper.session", found);
+    return found;
+  }
+
+  /** Why a request without an identity has none, when it came with a session cookie. */
+  private String noIdentity(Context ctx) {
+    String how =
+        " Log in again, or send 'Authorization: Bearer <token>' with a personal API token (or the"
+            + " admin token from admin_token_file).";
+    return switch (lookup(ctx)) {
+      case LoginSessions.Lookup.Ended e ->
+          "Your login session ended at " + e.at() + " (sessions last " + ttlText() + ")." + how;
+      case LoginSessions.Lookup.Unknown() ->
+          "Your session cookie is not a live login session (you logged out, an admin ended it, or"
+              + " it expired)."
+              + how;
+      default ->
+          "This needs an identity: log in, or send 'Authorization: Bearer <token>' with a"
+              + " personal API token (or the admin token from admin_token_file).";
+    };
+  }
+
+  private String ttlText() {
+    return sessions.ttl().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -198,15 +241,7 @@ final class Access {
     Identity who = identify(ctx);
     if (who.anonymous()) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"seakeeper\"");
-      throw refuse(
-          ctx,
-          who.who(),
-          action.id(),
-          target,
-          401,
-          "unauthorized",
-          "This needs an identity: log in, or send 'Authorization: Bearer <token>' with a"
-              + " personal API token (or the admin token from admin_token_file).");
+      throw refuse(ctx, who.who(), action.id(), target, 401, "unauthorized", noIdentity(ctx));
     }
     csrf(ctx, who, action.id(), target);
     return who;

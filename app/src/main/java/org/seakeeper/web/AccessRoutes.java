@@ -30,7 +30,8 @@ import org.seakeeper.core.store.StoredGrant;
 /**
  * People, tokens, grants and the audit trail over the API (docs/contracts.md §9): {@code GET
  * /api/v1/whoami}; {@code POST|GET /api/v1/tokens}, {@code DELETE /api/v1/tokens/{id}}, {@code POST
- * /api/v1/users/{user}/tokens} (admin); {@code GET|POST /api/v1/grants}, {@code DELETE
+ * /api/v1/users/{user}/tokens} (admin); {@code DELETE /api/v1/users/{user}/sessions} (admin: ends
+ * every login session of the user); {@code GET|POST /api/v1/grants}, {@code DELETE
  * /api/v1/grants/{id}} (admin); {@code GET /api/v1/audit} (admin, filters, paging) and {@code GET
  * /api/v1/audit/export} (JSON lines). A token is shown once, when made; only its SHA-256 is kept.
  */
@@ -54,6 +55,8 @@ final class AccessRoutes {
     routes.delete("/api/v1/tokens/{id}", this::revoke, Guard.of(Action.TOKEN_OWN));
     routes.post(
         "/api/v1/users/{user}/tokens", this::createForUser, Guard.of(Action.TOKEN_FOR_USER));
+    routes.delete(
+        "/api/v1/users/{user}/sessions", this::endSessions, Guard.of(Action.TOKEN_FOR_USER));
     routes.get("/api/v1/grants", this::grants);
     routes.post("/api/v1/grants", this::grant, Guard.of(Action.GRANT_MANAGE));
     routes.delete("/api/v1/grants/{id}", this::ungrant, Guard.of(Action.GRANT_MANAGE));
@@ -101,6 +104,16 @@ final class AccessRoutes {
       throw ApiError.badRequest("'" + AdminAuth.clean(user) + "' is not a user name.");
     }
     created(ctx, make(ctx, user, Set.of(), who.who()));
+  }
+
+  /** Ends every login session of a user (a lost laptop, someone who left); tokens are untouched. */
+  private void endSessions(Context ctx) {
+    String user = ctx.pathParam("user");
+    access.require(ctx, Action.TOKEN_FOR_USER, Target.NONE, "sessions of user:" + user);
+    if (user.isBlank() || user.length() > 200 || !user.strip().equals(user)) {
+      throw ApiError.badRequest("'" + AdminAuth.clean(user) + "' is not a user name.");
+    }
+    ctx.json(Map.of("user", user, "ended", access.sessions().closeAll(user)));
   }
 
   private record Made(ApiToken token, String secret) {}

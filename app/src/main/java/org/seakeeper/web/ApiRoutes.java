@@ -40,8 +40,7 @@ final class ApiRoutes {
 
   void install(RoutesConfig routes) {
     routes.get("/api/v1/builds", this::list);
-    routes.get(
-        "/api/v1/builds/{id}", ctx -> ctx.json(BuildJson.of(build(view.apply(ctx), ctx), links)));
+    routes.get("/api/v1/builds/{id}", this::one);
     routes.get("/api/v1/builds/{id}/log", this::log);
     routes.get(
         "/api/v1/builds/{id}/log/stream", ctx -> streams.stream(ctx, build(view.apply(ctx), ctx)));
@@ -53,6 +52,13 @@ final class ApiRoutes {
     return BuildListParams.parseLong(raw)
         .flatMap(queries::build)
         .orElseThrow(() -> ApiError.unknownBuild(raw));
+  }
+
+  /** One build, with what it was given when it started ({@code run}, null before). */
+  private void one(Context ctx) {
+    BuildQueries queries = view.apply(ctx);
+    Build b = build(queries, ctx);
+    ctx.json(BuildJson.withRun(BuildJson.of(b, links), queries.run(b.id())));
   }
 
   private void list(Context ctx) {

@@ -268,15 +268,21 @@ final class CommandRoutes {
         r.code(),
         AdminAuth.clean(r.message()));
     int status = r.code() >= 200 && r.code() <= 599 ? r.code() : 500;
-    if (status < 300 && Access.isForm(ctx)) {
+    if (Access.isForm(ctx)) {
       // A page's button: back to a page (the new build's, or where the form came from; only a
-      // path on this server, as the login's return_to).
+      // path on this server, as the login's return_to), which shows the outcome (Notices), a
+      // refusal (e.g. a 422 for a ref that does not fit the pipeline) as much as a success.
       String back = ctx.formParam("return_to");
-      ctx.redirect(
-          r.buildId() > 0
-              ? links.local("/builds/" + r.buildId())
-              : links.local(AuthRoutes.localPath(back) ? back : "/status"),
-          io.javalin.http.HttpStatus.SEE_OTHER);
+      String page =
+          status < 300 && r.buildId() > 0
+              ? "/builds/" + r.buildId()
+              : AuthRoutes.localPath(back) ? back : "/status";
+      String message =
+          r.message() == null || r.message().isBlank()
+              ? (status < 300 ? "Done." : "The scheduler refused.")
+              : r.message();
+      String notice = access.notices().put(who, status < 300, message);
+      ctx.redirect(links.local(Notices.with(page, notice)), io.javalin.http.HttpStatus.SEE_OTHER);
       return;
     }
     if (status < 300) {

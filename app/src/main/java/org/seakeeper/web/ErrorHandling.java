@@ -27,14 +27,27 @@ final class ErrorHandling {
 
   private ErrorHandling() {}
 
-  static void install(JavalinConfig config) {
+  static void install(JavalinConfig config, Links links) {
     config.routes.exception(
-        ApiError.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
+        ApiError.class,
+        (e, ctx) -> {
+          if (formPost(ctx)) {
+            formError(ctx, links, e.status(), e.getMessage());
+          } else {
+            respond(ctx, e.status(), e.code(), e.getMessage());
+          }
+        });
     config.routes.exception(HttpResponseException.class, ErrorHandling::javalinError);
     config.routes.exception(
         Exception.class,
-        (e, ctx) ->
-            respond(ctx, 500, "internal_error", incident(e, ctx.method() + " " + ctx.path())));
+        (e, ctx) -> {
+          String incident = incident(e, ctx.method() + " " + ctx.path());
+          if (formPost(ctx)) {
+            formError(ctx, links, 500, incident);
+          } else {
+            respond(ctx, 500, "internal_error", incident);
+          }
+        });
     config.router.javaLangErrorHandler(
         (res, error) -> {
           String body = Json.write(Json.error("internal_error", incident(error, "a request")));
@@ -49,6 +62,35 @@ final class ErrorHandling {
     JsonJettyErrors jetty = new JsonJettyErrors();
     config.jetty.modifyServer(server -> server.setErrorHandler(jetty));
     config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(jetty));
+  }
+
+  /** A page's form (a browser's POST of {@code application/x-www-form-urlencoded}). */
+  private static boolean formPost(Context ctx) {
+    return !Access.safe(ctx.method().name()) && Access.isForm(ctx);
+  }
+
+  /**
+   * A page's form refused: the reason as an HTML page with the same status, and a way back to the
+   * page the form came from ({@code return_to}, a path on this server) instead of a JSON body.
+   */
+  private static void formError(Context ctx, Links links, int status, String message) {
+    String back;
+    try {
+      back = ctx.formParam("return_to");
+    } catch (RuntimeException unreadable) {
+      back = null;
+    }
+    String page = AuthRoutes.localPath(back) ? back : "/status";
+    StringBuilder b =
+        new StringBuilder("<h1>Not done</h1>\n<p class=\"notice refused\" role=\"alert\">")
+            .append(Html.esc(message))
+            .append("</p>\n<p>");
+    if (status == 401) {
+      b.append(Html.link(links.local("/login?return_to=" + Pages.encode(page)), "Log in"))
+          .append(" · ");
+    }
+    b.append(Html.link(links.local(page), "Back")).append("</p>\n");
+    AuthRoutes.page(ctx, links, status, "Not done", b.toString());
   }
 
   static void respond(Context ctx, int status, String code, String message) {

@@ -74,7 +74,7 @@ final class HistoryPage {
       b.append("<tr><td>")
           .append(Html.link(links.local("/builds/" + x.id()), "#" + x.id()))
           .append("</td><td>")
-          .append(Html.esc(x.project()))
+          .append(ProjectPage.link(links, x.project()))
           .append("</td><td>")
           .append(
               Pages.changeLink(links, x)

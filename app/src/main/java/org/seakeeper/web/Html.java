@@ -41,6 +41,8 @@ final class Html {
       dt{font-weight:bold}dd{margin:0}form{margin-bottom:1em}form.inline{display:inline;margin:0}
       label{margin-right:.6em;white-space:nowrap}input,select,button{font:inherit;padding:.15em .3em}
       .muted,.note{color:var(--muted)}
+      .notice{border:1px solid var(--line);border-left:6px solid #1a7f37;padding:.4em .8em}
+      .notice.refused{border-left-color:#cf222e;color:#b62324}
       .log{max-height:75vh;overflow:auto;padding:.5em .8em;counter-reset:line;font-size:.85em;line-height:1.35}
       .log .l{display:block;padding-left:4.5em;text-indent:-4.5em}
       .log .l{counter-increment:line}.log .n{display:inline-block;width:4em;margin-right:.5em;
@@ -155,6 +157,7 @@ final class Html {
         + "</span></header>\n<main id=\"main\""
         + mainAttributes
         + ">\n"
+        + viewer.notice().map(Notices::html).orElse("")
         + body
         + "\n</main>\n<script nonce=\""
         + nonce

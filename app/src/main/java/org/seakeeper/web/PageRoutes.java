@@ -79,7 +79,9 @@ final class PageRoutes {
   }
 
   private void build(Context ctx) {
-    Build x = ApiRoutes.build(view.apply(ctx), ctx);
+    BuildQueries queries = view.apply(ctx);
+    Build x = ApiRoutes.build(queries, ctx);
+    Optional<org.seakeeper.core.build.BuildRun> run = queries.run(x.id());
     Viewer viewer = viewers.apply(ctx);
     Instant now = Instant.now();
     String title = "Build #" + x.id() + " " + x.job().orElse("(no job)");
@@ -105,7 +107,7 @@ final class PageRoutes {
       b.append("<p class=\"actions\">").append(actions).append("</p>\n");
     }
     b.append("<dl>\n");
-    row(b, "Project", Html.esc(x.connection() + " / " + x.project()));
+    row(b, "Project", Html.esc(x.connection() + " / ") + ProjectPage.link(links, x.project()));
     x.change()
         .ifPresent(
             c ->
@@ -120,7 +122,7 @@ final class PageRoutes {
     row(b, "Commit", "<code>" + Html.esc(x.commit()) + "</code>");
     row(b, "Pipeline", Html.esc(x.pipeline().id()));
     row(b, "Tier", Html.esc(x.tier().id()));
-    row(b, "Network", Html.esc(network(x)));
+    row(b, "Network", Html.esc(run.map(RunSection::network).orElseGet(() -> network(x))));
     row(b, "Attempt", Html.esc(Integer.toString(x.attempt())));
     row(b, "Buildset", Html.esc(Long.toString(x.buildsetId())));
     if (!x.needs().isEmpty()) {
@@ -146,6 +148,7 @@ final class PageRoutes {
           .append(new Ansi().line(x.detail()).replace("\u240a", "\n"))
           .append("</pre>\n");
     }
+    b.append(RunSection.html(x, run));
     b.append(log(ctx, x));
     String nonce = Html.nonce();
     Pages.html(ctx, nonce, Html.page(title, nonce, links, viewer, "", b.toString()));

@@ -73,15 +73,9 @@ final class SecretRoutes {
 
   private void put(Context ctx) {
     String slot =
-        ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
-    String who =
-        access
-            .require(
-                ctx,
-                org.seakeeper.core.access.Action.SECRET_SET,
-                org.seakeeper.core.access.Target.project(ctx.pathParam("project")),
-                "secret " + slot)
-            .who();
+        slot(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"));
+    org.seakeeper.core.access.Identity actor =
+        access.actor(ctx, org.seakeeper.core.access.Action.SECRET_SET, "secret " + slot);
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(ctx.body() == null ? "" : ctx.body());
@@ -122,6 +116,13 @@ final class SecretRoutes {
       }
       pipelines = Optional.of(list.toString());
     }
+    String who;
+    try {
+      who = allowSet(access, ctx, actor, ctx.pathParam("project"), pipelines, "secret " + slot);
+    } catch (ApiError refused) {
+      java.util.Arrays.fill(value, (byte) 0);
+      throw refused;
+    }
     SecretAdmin.Outcome o =
         admin()
             .set(
@@ -159,7 +160,7 @@ final class SecretRoutes {
 
   private void delete(Context ctx) {
     String slot =
-        ctx.pathParam("connection") + "/" + ctx.pathParam("project") + " " + ctx.pathParam("name");
+        slot(ctx.pathParam("connection"), ctx.pathParam("project"), ctx.pathParam("name"));
     String who =
         access
             .require(
@@ -199,7 +200,8 @@ final class SecretRoutes {
     return m;
   }
 
-  private static void respond(Context ctx, String who, String action, SecretAdmin.Outcome o) {
+  /** The audit log's line of what the secret store answered (the API's and the page's). */
+  static void logged(Context ctx, String who, String action, SecretAdmin.Outcome o) {
     AdminAuth.AUDIT.info(
         "{} from {}: {} -> {} {}",
         who,
@@ -207,6 +209,56 @@ final class SecretRoutes {
         AdminAuth.clean(action),
         o.status(),
         AdminAuth.clean(o.message()));
+  }
+
+  /**
+   * Asks the policy (and audits its answer) whether {@code actor} may set a secret of {@code
+   * project} with the scope {@code pipelines}: {@code secret.set} on the project, and offering it
+   * to {@code gate} (approved code that has not merged yet) only as an admin (docs/contracts.md
+   * §1). Returns who is setting it.
+   */
+  static String allowSet(
+      Access access,
+      Context ctx,
+      org.seakeeper.core.access.Identity actor,
+      String project,
+      Optional<String> pipelines,
+      String target) {
+    org.seakeeper.core.access.Target t = org.seakeeper.core.access.Target.project(project);
+    boolean gate =
+        pipelines
+            .map(
+                p ->
+                    SecretBinding.parsePipelines(p, new java.util.ArrayList<>())
+                        .contains(org.seakeeper.core.model.PipelineName.GATE))
+            .orElse(false);
+    if (gate
+        && !access.policy().isAdmin(actor)
+        && access
+            .policy()
+            .decide(actor, org.seakeeper.core.access.Action.SECRET_SET, t)
+            .allowed()) {
+      throw access.refuse(
+          ctx,
+          actor.who(),
+          org.seakeeper.core.access.Action.SECRET_SET.id(),
+          target,
+          403,
+          "forbidden",
+          "Only an admin may offer a secret to gate, which runs approved code that has not merged"
+              + " yet (docs/contracts.md §1); leave gate out of its pipelines.");
+    }
+    access.check(ctx, actor, org.seakeeper.core.access.Action.SECRET_SET, t, target);
+    return actor.who();
+  }
+
+  /** A secret's slot as the audit records name it: {@code connection/project name}. */
+  static String slot(String connection, String project, String name) {
+    return connection + "/" + project + " " + name;
+  }
+
+  private static void respond(Context ctx, String who, String action, SecretAdmin.Outcome o) {
+    logged(ctx, who, action, o);
     if (o.ok()) {
       ctx.status(o.status()).json(Map.of("message", o.message()));
     } else {

@@ -245,7 +245,8 @@ final class StatusPage {
                 ? Html.link(changeLink.get(), Pages.change(first))
                 : Html.esc(first.ref()))
         .append("</strong> <span class=\"muted\">")
-        .append(Html.esc(first.connection() + " / " + first.project()))
+        .append(Html.esc(first.connection() + " / "))
+        .append(ProjectPage.link(links, first.project()))
         .append(" · ")
         .append(
             Html.esc(

@@ -12,8 +12,11 @@ import java.util.Optional;
  * @param name shown in the page header; empty: not logged in
  * @param permits answers "may this viewer do this action to that target" (the policy's answer)
  * @param csrfToken put into every action form as {@code csrf}; empty: forms carry none
+ * @param notice the outcome of this viewer's last form, when the page was reached by its redirect
+ *     ({@link Notices}); every page shows it at the top
  */
-public record Viewer(Optional<String> name, Permits permits, Optional<String> csrfToken) {
+public record Viewer(
+    Optional<String> name, Permits permits, Optional<String> csrfToken, Optional<Notice> notice) {
   /** Nobody in particular: reads public pages, offered no actions. */
   public static final Viewer ANONYMOUS =
       new Viewer(Optional.empty(), (a, t) -> false, Optional.empty());
@@ -22,6 +25,23 @@ public record Viewer(Optional<String> name, Permits permits, Optional<String> cs
     Objects.requireNonNull(name);
     Objects.requireNonNull(permits);
     Objects.requireNonNull(csrfToken);
+    Objects.requireNonNull(notice);
+  }
+
+  /** A viewer shown no notice. */
+  public Viewer(Optional<String> name, Permits permits, Optional<String> csrfToken) {
+    this(name, permits, csrfToken, Optional.empty());
+  }
+
+  /**
+   * The outcome of a form, shown on the page it returned to.
+   *
+   * @param ok whether the action was done (else the sentence says why not)
+   */
+  public record Notice(boolean ok, String message) {
+    public Notice {
+      Objects.requireNonNull(message);
+    }
   }
 
   /** The actions a page may offer (docs/contracts.md §9). */
@@ -31,7 +51,9 @@ public record Viewer(Optional<String> name, Permits permits, Optional<String> cs
     RECHECK,
     TRIGGER,
     DEQUEUE,
-    PROMOTE
+    PROMOTE,
+    /** List, set and delete a project's secrets (the secrets page). */
+    SECRETS
   }
 
   /**

@@ -75,6 +75,11 @@ final class VisibleBuilds implements BuildQueries {
   }
 
   @Override
+  public Optional<org.seakeeper.core.build.BuildRun> run(long buildId) {
+    return build(buildId).isPresent() ? inner.run(buildId) : Optional.empty();
+  }
+
+  @Override
   public Map<BuildStatus, Long> countByStatus() {
     return inner.countByStatus();
   }

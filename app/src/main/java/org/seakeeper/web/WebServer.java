@@ -129,7 +129,7 @@ public final class WebServer implements AutoCloseable {
                   MAX_REQUEST_BYTES; // an embargoed patch; bodies are read only after the token
               // check
               config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-              ErrorHandling.install(config);
+              ErrorHandling.install(config, links);
               SecurityHeaders.install(config);
               Access access = new Access(services.adminToken(), accessSettings);
               config.routes.beforeMatched(WebServer::guarded);
@@ -167,6 +167,10 @@ public final class WebServer implements AutoCloseable {
                   viewers != null ? viewers : access::viewer;
               new PageRoutes(view, services.logs(), links, services.status(), who)
                   .install(config.routes);
+              // the secrets page first: /projects/<project> would match its path too
+              new SecretsPage(services.secrets(), access, links, services.status())
+                  .install(config.routes);
+              new ProjectPage(access, view, links, services.status(), who).install(config.routes);
             });
     created.start(bindAddress, port);
     app = created;

@@ -67,6 +67,35 @@ class SecretsEndToEndTest {
     return get(port, "/api/v1/builds/" + build.get("id").asText() + "/log").body();
   }
 
+  /**
+   * What the build was given (issue 13), as the API and the build page show it: the names of the
+   * secrets handed over, never the value.
+   */
+  private void assertRunFacts(int port, JsonNode build, List<String> secrets, boolean network)
+      throws Exception {
+    String id = build.get("id").asText();
+    HttpResponse<String> api = get(port, "/api/v1/builds/" + id);
+    assertThat(api.statusCode()).isEqualTo(200);
+    JsonNode run = ServerFixture.JSON.readTree(api.body()).path("run");
+    assertThat(run.isObject()).as(api.body()).isTrue();
+    List<String> names = new java.util.ArrayList<>();
+    run.path("secrets").forEach(n -> names.add(n.asText()));
+    assertThat(names).containsExactlyElementsOf(secrets);
+    assertThat(run.path("network").asBoolean()).isEqualTo(network);
+    assertThat(run.path("image").asText()).isEqualTo("host");
+    assertThat(run.path("config").path("script").asText()).contains("SEAKEEPER_SECRETS");
+    String page = get(port, "/builds/" + id).body();
+    assertThat(page)
+        .contains("<h2 id=\"run-heading\">What the job was given</h2>")
+        .contains(
+            secrets.isEmpty()
+                ? "<dt>Secrets handed over</dt><dd>none</dd>"
+                : "<dt>Secrets handed over</dt><dd><code>deploy-token</code>")
+        .contains(network ? "<dt>Network</dt><dd>on</dd>" : "<dt>Network</dt><dd>none");
+    assertThat(api.body()).doesNotContain(value);
+    assertThat(page).doesNotContain(value);
+  }
+
   @Test
   void
       a_review_change_hunting_for_a_secret_never_sees_it_while_the_post_job_that_declares_it_reads_it()
@@ -167,6 +196,7 @@ class SecretsEndToEndTest {
           .contains(sha + "  /run/seakeeper/secrets/deploy-token")
           .contains("the value: [masked]")
           .doesNotContain(value);
+      assertRunFacts(port, publish, List.of("deploy-token"), true);
 
       // A change pushed for review hunts for it in its check job: it never sees it.
       push(
@@ -191,6 +221,7 @@ class SecretsEndToEndTest {
           .doesNotContain(value)
           .doesNotContain(value.substring("SKCANARY-".length()))
           .doesNotContain(sha);
+      assertRunFacts(port, hunt, List.of(), false);
 
       // The same change declaring the secret in check: a config error, nothing runs.
       String greedy = YAML.replace("check: [hunt]", "check: [hunt, publish]");

@@ -204,4 +204,59 @@ abstract class JdbiStoreContract extends StoreContract {
     List<Build> none = store.transaction(tx -> tx.builds().withStatus(java.util.Set.of()));
     assertThat(none).isEmpty();
   }
+
+  /**
+   * The kept config's JSON, as the database holds it, stays within 64 KiB in UTF-8 however the
+   * pushed job is written: characters the JSON escapes six times over, quotes, three-byte
+   * characters, emoji, many long variables, long globs and names.
+   */
+  @Test
+  void a_stored_run_config_is_at_most_64_kib_of_json_whatever_the_job() {
+    java.util.Map<String, String> manyVars = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 3_000; i++) {
+      manyVars.put("V" + i, "\u0001".repeat(500));
+    }
+    List<org.seakeeper.core.model.Job> jobs =
+        List.of(
+            runJob("\u0001".repeat(200_000), HARD_VARIABLES),
+            runJob("\"\\".repeat(100_000), HARD_VARIABLES),
+            runJob("\u2603".repeat(100_000), manyVars),
+            runJob("\ud83d\ude00".repeat(100_000) + "\ud800", manyVars),
+            runJob("x".repeat(65_536), java.util.Map.of("BIG", "\n".repeat(100_000))),
+            new org.seakeeper.core.model.Job(
+                "n".repeat(100_000),
+                "true",
+                java.time.Duration.ofSeconds(1),
+                "host",
+                java.util.Collections.nCopies(2_000, "need-" + "a".repeat(100)),
+                java.util.Collections.nCopies(2_000, "**/" + "\u0002".repeat(100)),
+                List.of(),
+                manyVars,
+                0,
+                1,
+                org.seakeeper.core.model.When.ALWAYS,
+                "d".repeat(100_000),
+                Optional.empty()));
+    for (int i = 0; i < jobs.size(); i++) {
+      org.seakeeper.core.model.Job job = jobs.get(i);
+      org.seakeeper.core.build.BuildRun run =
+          org.seakeeper.core.build.BuildRun.of(job, List.of(), false);
+      long id =
+          store.transaction(
+              tx -> {
+                long s = tx.builds().insert(buildset("demo")).id();
+                long b = tx.builds().insert(build(s, "test", BuildStatus.RUNNING)).id();
+                tx.builds().saveRun(b, run);
+                return b;
+              });
+      String json = ((JdbiStore) store).storedRunConfig(id).orElseThrow();
+      assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+          .as("job %d", i)
+          .isLessThanOrEqualTo(org.seakeeper.core.build.RunConfig.MAX_JSON_BYTES);
+      assertThat(run.config().cut()).isNotEmpty();
+      Optional<org.seakeeper.core.build.BuildRun> read =
+          store.transaction(tx -> tx.builds().run(id));
+      assertThat(read).contains(run);
+    }
+  }
 }

@@ -172,7 +172,7 @@ class KeycloakLoginTest {
             List.of(new Grant(Role.MAINTAINER, Optional.of("demo"), "group:devs")),
             Set.of("secret"),
             Duration.ofHours(8));
-    Clock clock = Clock.systemUTC();
+    Clock clock = SKEWED;
     OidcLogin login =
         new OidcLogin(
             auth.oidc().orElseThrow(),
@@ -209,6 +209,28 @@ class KeycloakLoginTest {
     }
     http.close();
   }
+
+  /** How far the server's clock is ahead of the real one (Keycloak keeps the real time). */
+  static final java.util.concurrent.atomic.AtomicReference<Duration> SKEW =
+      new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+
+  static final Clock SKEWED =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+          return java.time.Instant.now().plus(SKEW.get());
+        }
+      };
 
   static String local(String pathAndQuery) {
     return "http://127.0.0.1:" + server.port() + pathAndQuery;
@@ -346,5 +368,60 @@ class KeycloakLoginTest {
   static String loginFormAgain(String html) throws Exception {
     return location(
         postForm(formAction(html), "username=alice&password=" + enc(PASSWORD) + "&credentialId="));
+  }
+
+  /** Seakeeper's /login at Keycloak, with its form when Keycloak does not remember alice. */
+  static String callbackAtKeycloak() throws Exception {
+    String authorize = location(get(local("/login?return_to=/tokens")));
+    HttpResponse<String> at = get(authorize);
+    return at.statusCode() == 200 ? loginFormAgain(at.body()) : location(at);
+  }
+
+  @Test
+  void an_id_token_expired_by_the_servers_clock_and_a_session_past_its_ttl_are_refused()
+      throws Exception {
+    keycloakCookies.clear();
+    try {
+      // Keycloak's ID tokens live 5 minutes (its default); a server clock 7 minutes ahead sees
+      // the token it signed as expired (past the 60 s allowed skew), while the login's state (10
+      // minutes) is still good: refused, naming the expiry, and no session.
+      String callback = callbackAtKeycloak();
+      SKEW.set(Duration.ofMinutes(7));
+      HttpResponse<String> late = get(callback);
+      SKEW.set(Duration.ZERO);
+      assertThat(late.statusCode()).as(late.body()).isEqualTo(401);
+      assertThat(late.body()).contains("xpired");
+      assertThat(sessionCookie(late)).isEmpty();
+      assertThat(access.all())
+          .anySatisfy(
+              r -> {
+                assertThat(r.action()).isEqualTo("login");
+                assertThat(r.outcome())
+                    .isEqualTo(org.seakeeper.core.store.AuditRecord.Outcome.REFUSED);
+              });
+
+      // a session lives auth.session_ttl (8h here): past it, the cookie is no one, and a change
+      // with it is refused saying the session ended
+      String cookie = sessionCookie(get(callbackAtKeycloak())).orElseThrow();
+      JsonNode me = WebFixture.json(get(local("/api/v1/whoami"), "Cookie", cookie));
+      assertThat(me.path("user").asText()).isEqualTo("alice");
+      SKEW.set(Duration.ofHours(8).plusSeconds(1));
+      JsonNode later = WebFixture.json(get(local("/api/v1/whoami"), "Cookie", cookie));
+      assertThat(later.path("user").isNull()).as(later.toString()).isTrue();
+      HttpResponse<String> change =
+          http.send(
+              HttpRequest.newBuilder(URI.create(local("/api/v1/tokens")))
+                  .header("Cookie", cookie)
+                  .header("X-CSRF-Token", me.path("csrf_token").asText())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"late\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(change.statusCode()).as(change.body()).isEqualTo(401);
+      assertThat(change.body()).contains("ended");
+    } finally {
+      SKEW.set(Duration.ZERO);
+      keycloakCookies.clear(); // the other test starts at Keycloak's login form
+    }
   }
 }

@@ -183,15 +183,75 @@ class OidcLoginTest {
             "Content-Type",
             "application/x-www-form-urlencoded");
     assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(access.sessions("alice")).as("logout deletes the stored session").isEmpty();
     assertThat(whoami("Cookie", cookie).path("user").isNull()).isTrue();
   }
 
   @Test
-  void a_session_expires() throws Exception {
+  void a_session_expires_is_refused_with_a_clear_answer_and_deleted() throws Exception {
     String cookie = login();
+    String csrf = whoami("Cookie", cookie).path("csrf_token").asText();
+    assertThat(access.sessions("alice")).hasSize(1);
     clock.advance(Duration.ofHours(8).plusSeconds(1));
+    String body = "{\"name\":\"laptop\",\"expires_in\":\"7d\"}";
+    var ended = send("POST", "/api/v1/tokens", body, "Cookie", cookie, Access.CSRF_HEADER, csrf);
+    assertThat(WebFixture.error(ended, 401)).isEqualTo("unauthorized");
+    assertThat(WebFixture.json(ended).path("message").asText())
+        .contains("Your login session ended at")
+        .contains("sessions last 8h")
+        .contains("Log in again");
+    assertThat(access.sessions("alice")).as("an ended session is deleted").isEmpty();
+    assertThat(access.tokens("alice")).isEmpty();
+    var again = send("POST", "/api/v1/tokens", body, "Cookie", cookie, Access.CSRF_HEADER, csrf);
+    assertThat(WebFixture.json(again).path("message").asText())
+        .contains("not a live login session");
     assertThat(whoami("Cookie", cookie).path("user").isNull()).isTrue();
     assertThat(location(get(local("/tokens"), "Cookie", cookie))).startsWith("/login");
+    assertThat(refusals("token.own")).hasSize(2).allMatch(r -> r.status() == 401);
+  }
+
+  @Test
+  void an_admin_ends_every_session_of_a_user_and_no_one_else_may() throws Exception {
+    String laptop = login();
+    String phone = login();
+    idp.user = "bob";
+    String bobs = login();
+    assertThat(access.sessions("alice")).hasSize(2);
+    String csrf = whoami("Cookie", laptop).path("csrf_token").asText();
+    var self =
+        send(
+            "DELETE",
+            "/api/v1/users/alice/sessions",
+            "",
+            "Cookie",
+            laptop,
+            Access.CSRF_HEADER,
+            csrf);
+    assertThat(WebFixture.error(self, 403)).isEqualTo("forbidden");
+    assertThat(whoami("Cookie", laptop).path("user").asText()).isEqualTo("alice");
+    var bad =
+        send(
+            "DELETE",
+            "/api/v1/users/%20alice/sessions",
+            "",
+            "Authorization",
+            "Bearer admin-secret");
+    assertThat(WebFixture.error(bad, 400)).isEqualTo("bad_request");
+    var ended =
+        send("DELETE", "/api/v1/users/alice/sessions", "", "Authorization", "Bearer admin-secret");
+    assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+    assertThat(WebFixture.json(ended).path("ended").asInt()).isEqualTo(2);
+    assertThat(whoami("Cookie", laptop).path("user").isNull()).isTrue();
+    assertThat(whoami("Cookie", phone).path("user").isNull()).isTrue();
+    assertThat(whoami("Cookie", bobs).path("user").asText()).isEqualTo("bob");
+    assertThat(access.all())
+        .anySatisfy(
+            r -> {
+              assertThat(r.action()).isEqualTo("token.for_user");
+              assertThat(r.who()).isEqualTo("admin");
+              assertThat(r.target()).isEqualTo("sessions of user:alice");
+              assertThat(r.outcome()).isEqualTo(AuditRecord.Outcome.ALLOWED);
+            });
   }
 
   @Test
@@ -348,7 +408,13 @@ class OidcLoginTest {
             cookie,
             "Content-Type",
             "application/x-www-form-urlencoded");
-    assertThat(location(clicked)).isEqualTo("/builds/" + id);
+    assertThat(location(clicked)).startsWith("/builds/" + id + "?notice=");
+    assertThat(get(local(location(clicked)), "Cookie", cookie).body())
+        .as("the page shows the outcome to who clicked")
+        .contains("<p id=\"notice\" class=\"notice ok\" role=\"status\">Done.</p>");
+    assertThat(get(local(location(clicked))).body())
+        .as("and to nobody else")
+        .doesNotContain("id=\"notice\"");
     assertThat(commands.calls).containsExactly("retry " + id + " by user:alice");
 
     String change = get(local("/changes/1234"), "Cookie", cookie).body();
@@ -371,7 +437,7 @@ class OidcLoginTest {
             cookie,
             "Content-Type",
             "application/x-www-form-urlencoded");
-    assertThat(location(recheck)).isEqualTo("/changes/1234");
+    assertThat(location(recheck)).startsWith("/changes/1234?notice=");
     var dequeue =
         send(
             "POST",
@@ -381,7 +447,7 @@ class OidcLoginTest {
             cookie,
             "Content-Type",
             "application/x-www-form-urlencoded");
-    assertThat(location(dequeue)).isEqualTo("/status");
+    assertThat(location(dequeue)).startsWith("/status?notice=");
     assertThat(commands.calls).contains("dequeue local demo 1234 by user:alice");
     assertThat(commands.calls)
         .contains("trigger local demo check refs/changes/34/1234/2 by user:alice");

@@ -190,6 +190,9 @@ class RoleMatrixTest {
         "POST /api/v1/users/{user}/tokens",
         p -> new Sample("/api/v1/users/bob/tokens", "{\"name\":\"n\"}", json, Target.NONE));
     m.put(
+        "DELETE /api/v1/users/{user}/sessions",
+        p -> new Sample("/api/v1/users/bob/sessions", "", json, Target.NONE));
+    m.put(
         "POST /api/v1/grants",
         p ->
             new Sample(
@@ -199,6 +202,23 @@ class RoleMatrixTest {
                 Target.NONE));
     m.put(
         "DELETE /api/v1/grants/{id}", p -> new Sample("/api/v1/grants/999", "", json, Target.NONE));
+    String form = "application/x-www-form-urlencoded";
+    m.put(
+        "POST /projects/<project>/secrets",
+        p ->
+            new Sample(
+                "/projects/" + p + "/secrets",
+                "connection=local&name=tok&value=x&pipelines=post",
+                form,
+                Target.project(p)));
+    m.put(
+        "POST /projects/<project>/secrets/delete",
+        p ->
+            new Sample(
+                "/projects/" + p + "/secrets/delete",
+                "connection=local&name=tok",
+                form,
+                Target.project(p)));
     m.put(
         "POST /tokens",
         p ->

@@ -570,7 +570,9 @@ class UiBrowserTest {
       rerun.click();
       waiting(15).until(d -> !lw.commands.calls.isEmpty());
       assertThat(lw.commands.calls).containsExactly("retry " + b.id() + " by user:alice");
-      waiting(15).until(d -> d.getCurrentUrl().equals(lw.url("/builds/" + b.id())));
+      waiting(15)
+          .until(d -> d.getCurrentUrl().startsWith(lw.url("/builds/" + b.id() + "?notice=")));
+      assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Done.");
       assertThat(lw.access.all())
           .anySatisfy(
               r -> {
@@ -668,6 +670,86 @@ class UiBrowserTest {
       waiting(15).until(d -> d.getCurrentUrl().equals(lw.url("/builds/" + open.id())));
       assertThat(actionButtons()).contains("Re-run");
       invisible.run();
+    } finally {
+      browser.manage().deleteAllCookies();
+    }
+  }
+
+  /** Presses Tab until the focused element satisfies {@code focused} (at most 40 presses). */
+  private int tabUntil(java.util.function.Predicate<WebElement> focused, String what) {
+    for (int presses = 1; presses <= 40; presses++) {
+      new Actions(browser).sendKeys(Keys.TAB).perform();
+      if (focused.test(browser.switchTo().activeElement())) {
+        return presses;
+      }
+    }
+    throw new AssertionError("Tab never reached " + what);
+  }
+
+  private int tabTo(String id) {
+    return tabUntil(e -> id.equals(e.getAttribute("id")), "#" + id);
+  }
+
+  @Test
+  void a_maintainer_runs_post_and_sets_and_deletes_a_secret_by_keyboard_on_the_project_pages()
+      throws Exception {
+    browser.manage().deleteAllCookies();
+    String value = "hunter2-" + java.util.UUID.randomUUID();
+    try (ProjectWeb pw = new ProjectWeb()) {
+      pw.add(WebFixtureBuilds.build("demo"));
+      browser.get(pw.url("/projects/demo"));
+      assertThat(actionButtons()).as("anonymous").isEmpty();
+      pw.idp.user = "alice";
+      pw.idp.groups = List.of("maint");
+      browser.get(pw.url("/login?return_to=/projects/demo"));
+      waiting(15).until(d -> d.getCurrentUrl().equals(pw.url("/projects/demo")));
+      assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Project demo");
+      assertThat(browser.findElements(By.cssSelector("#recent tbody tr"))).hasSize(1);
+
+      // Run pipeline, by keyboard: post is the first choice; type the ref, Enter submits
+      browser.findElement(By.tagName("h1")).click();
+      int presses = tabTo("run-pipeline");
+      assertThat(browser.switchTo().activeElement().getAttribute("value")).isEqualTo("post");
+      new Actions(browser).sendKeys(Keys.TAB).sendKeys("refs/heads/main" + Keys.ENTER).perform();
+      waiting(15).until(d -> d.getCurrentUrl().startsWith(pw.url("/projects/demo?notice=")));
+      assertThat(browser.findElement(By.id("notice")).getText())
+          .isEqualTo("post queued for demo refs/heads/main at 7e57c0ffee12");
+      assertThat(browser.findElement(By.id("recent")).getText())
+          .contains("triggered-job")
+          .contains("queued");
+      assertThat(pw.commands.calls).containsExactly("trigger local demo post refs/heads/main");
+      System.out.printf("UiBrowserTest: the Run form is reached with %d Tab presses%n", presses);
+
+      // the secrets page: set one by keyboard, see its name, never its value; delete it
+      browser.findElement(By.linkText("Secrets")).click();
+      waiting(15).until(d -> d.getCurrentUrl().equals(pw.url("/projects/demo/secrets")));
+      browser.findElement(By.tagName("h1")).click();
+      tabTo("secret-name");
+      new Actions(browser)
+          .sendKeys("deploy-token")
+          .sendKeys(Keys.TAB)
+          .sendKeys(value + Keys.ENTER)
+          .perform();
+      waiting(15).until(d -> d.getCurrentUrl().contains("/projects/demo/secrets?notice="));
+      assertThat(browser.findElement(By.id("notice")).getText())
+          .isEqualTo("secret 'deploy-token' of local/demo set for post, periodic, release");
+      assertThat(browser.findElement(By.id("secrets")).getText()).contains("deploy-token");
+      assertThat(browser.getPageSource()).doesNotContain(value).doesNotContain("hunter2");
+      assertThat(browser.getCurrentUrl()).doesNotContain("hunter2");
+      assertThat(pw.secrets.get("local", "demo", "deploy-token")).isPresent();
+      browser.findElement(By.tagName("h1")).click();
+      tabUntil(
+          e -> "Delete secret deploy-token of local".equals(e.getAttribute("aria-label")),
+          "the Delete button");
+      new Actions(browser).sendKeys(Keys.ENTER).perform();
+      waiting(15)
+          .until(
+              d ->
+                  d.findElements(By.id("no-secrets")).size() == 1
+                      && d.getCurrentUrl().contains("?notice="));
+      assertThat(browser.findElement(By.id("notice")).getText())
+          .isEqualTo("secret 'deploy-token' of local/demo deleted");
+      assertThat(pw.secrets.list(Optional.empty())).isEmpty();
     } finally {
       browser.manage().deleteAllCookies();
     }

@@ -15,6 +15,7 @@ import org.seakeeper.core.store.ApiToken;
 import org.seakeeper.core.store.AuditQuery;
 import org.seakeeper.core.store.AuditRecord;
 import org.seakeeper.core.store.AuditRecord.Outcome;
+import org.seakeeper.core.store.LoginSession;
 import org.seakeeper.core.store.StoredGrant;
 
 /**
@@ -166,5 +167,84 @@ public abstract class AccessStoreContract {
     assertThat(s.removeGrant(a.id())).isTrue();
     assertThat(s.removeGrant(a.id())).isFalse();
     assertThat(s.grants()).containsExactly(global);
+  }
+
+  private static LoginSession session(String hash, String user, int sec, int lastsSec) {
+    return new LoginSession(
+        hash,
+        user,
+        Set.of("devs", "ops"),
+        "csrf-" + hash,
+        T0.plusSeconds(sec),
+        T0.plusSeconds(sec + lastsSec));
+  }
+
+  @Test
+  void sessions_are_found_by_hash_with_every_field_and_hashes_are_unique() {
+    AccessStore s = access();
+    LoginSession a = session("aa", "alice", 0, 3600);
+    assertThat(s.openSession(a, 10)).isZero();
+    s.openSession(session("bb", "bob", 1, 3600), 10);
+    assertThat(s.session("aa")).contains(a);
+    assertThat(s.session("aa").orElseThrow().groups()).containsExactlyInAnyOrder("devs", "ops");
+    assertThat(s.session("zz")).isEmpty();
+    assertThat(s.sessions("alice")).containsExactly(a);
+    assertThatThrownBy(() -> s.openSession(session("aa", "eve", 2, 3600), 10))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(s.session("aa")).contains(a);
+  }
+
+  @Test
+  void an_ended_session_is_kept_until_swept_and_the_sweep_takes_only_ended_ones() {
+    AccessStore s = access();
+    s.openSession(session("aa", "alice", 0, 60), 10);
+    s.openSession(session("bb", "bob", 0, 120), 10);
+    LoginSession live = session("cc", "carol", 0, 3600);
+    s.openSession(live, 10);
+    // found after its end: the caller refuses it and says why
+    assertThat(s.session("aa").orElseThrow().live(T0.plusSeconds(61))).isFalse();
+    assertThat(s.session("aa").orElseThrow().live(T0.plusSeconds(59))).isTrue();
+    assertThat(s.sweepSessions(T0.plusSeconds(59))).isZero();
+    // a session ends at its expiresAt: swept at exactly that instant
+    assertThat(s.sweepSessions(T0.plusSeconds(60))).isEqualTo(1);
+    assertThat(s.session("aa")).isEmpty();
+    assertThat(s.sweepSessions(T0.plusSeconds(600))).isEqualTo(1);
+    assertThat(s.session("bb")).isEmpty();
+    assertThat(s.session("cc")).contains(live);
+  }
+
+  @Test
+  void sessions_are_closed_one_at_a_time_or_all_of_a_user() {
+    AccessStore s = access();
+    s.openSession(session("a1", "alice", 0, 3600), 10);
+    s.openSession(session("a2", "alice", 1, 3600), 10);
+    s.openSession(session("b1", "bob", 2, 3600), 10);
+    assertThat(s.closeSession("a1")).isTrue();
+    assertThat(s.closeSession("a1")).isFalse();
+    assertThat(s.closeSession("nope")).isFalse();
+    s.openSession(session("a3", "alice", 3, 3600), 10);
+    assertThat(s.closeSessions("alice")).isEqualTo(2);
+    assertThat(s.closeSessions("alice")).isZero();
+    assertThat(s.sessions("alice")).isEmpty();
+    assertThat(s.session("b1")).isPresent();
+  }
+
+  @Test
+  void logging_in_again_and_again_keeps_only_the_newest_sessions_and_sweeps_ended_ones() {
+    AccessStore s = access();
+    s.openSession(session("bob", "bob", 0, 3600), 3);
+    s.openSession(session("old", "carol", 0, 10), 3);
+    int dropped = 0;
+    for (int i = 0; i < 40; i++) {
+      dropped += s.openSession(session("a" + i, "alice", 20 + i, 3600), 3);
+    }
+    // carol's ended session went with the first login after its end; alice keeps her newest 3
+    assertThat(dropped).isEqualTo(1 + 37);
+    assertThat(s.session("old")).isEmpty();
+    assertThat(s.sessions("alice"))
+        .extracting(LoginSession::hash)
+        .containsExactly("a39", "a38", "a37");
+    assertThat(s.session("a0")).isEmpty();
+    assertThat(s.session("bob")).isPresent();
   }
 }

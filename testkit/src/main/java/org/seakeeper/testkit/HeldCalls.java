@@ -24,11 +24,33 @@ public final class HeldCalls implements Calls {
   }
 
   private final Set<String> held = new HashSet<>();
+  private final Set<String> heldAbout = new HashSet<>();
   private final List<Held<?>> waiting = new ArrayList<>();
 
   /** From now on, calls to {@code connection} hang until released. */
   public synchronized void hold(String connection) {
     held.add(connection);
+  }
+
+  /**
+   * From now on, calls whose description contains {@code text} (e.g. {@code "of hostile)"}: the
+   * preparation of a project's events) hang until released by {@link #releaseAbout}.
+   */
+  public synchronized void holdAbout(String text) {
+    heldAbout.add(text);
+  }
+
+  /** The calls held by {@link #holdAbout} with this text run now, later ones at once. */
+  public void releaseAbout(String text) {
+    List<Held<?>> out;
+    synchronized (this) {
+      heldAbout.remove(text);
+      out = waiting.stream().filter(h -> h.call().what().contains(text)).toList();
+      waiting.removeAll(out);
+    }
+    for (Held<?> h : out) {
+      h.run();
+    }
   }
 
   /** Calls waiting now. */
@@ -65,7 +87,8 @@ public final class HeldCalls implements Calls {
   @Override
   public <T> void start(Call<T> call, Consumer<Result<T>> done) {
     synchronized (this) {
-      if (held.contains(call.connection())) {
+      if (held.contains(call.connection())
+          || heldAbout.stream().anyMatch(t -> call.what().contains(t))) {
         waiting.add(new Held<>(call, done));
         return;
       }

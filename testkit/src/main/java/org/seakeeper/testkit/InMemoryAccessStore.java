@@ -12,12 +12,14 @@ import org.seakeeper.core.store.AccessStore;
 import org.seakeeper.core.store.ApiToken;
 import org.seakeeper.core.store.AuditQuery;
 import org.seakeeper.core.store.AuditRecord;
+import org.seakeeper.core.store.LoginSession;
 import org.seakeeper.core.store.StoredGrant;
 
 /** The {@link AccessStore} in memory. Thread-safe (synchronized). Passes AccessStoreContract. */
 public final class InMemoryAccessStore implements AccessStore {
   private final List<AuditRecord> audit = new ArrayList<>();
   private final Map<String, ApiToken> tokens = new LinkedHashMap<>();
+  private final Map<String, LoginSession> sessions = new LinkedHashMap<>();
   private final List<StoredGrant> grants = new ArrayList<>();
   private long nextGrant = 1;
 
@@ -105,6 +107,56 @@ public final class InMemoryAccessStore implements AccessStore {
               t.revokedAt(),
               t.createdBy()));
     }
+  }
+
+  @Override
+  public synchronized int openSession(LoginSession session, int keepPerUser) {
+    if (sessions.containsKey(session.hash())) {
+      throw new IllegalStateException("duplicate session");
+    }
+    sessions.put(session.hash(), session);
+    int dropped = sweepSessions(session.createdAt());
+    List<LoginSession> mine = sessions(session.user());
+    for (LoginSession old : mine.subList(Math.min(keepPerUser, mine.size()), mine.size())) {
+      sessions.remove(old.hash());
+      dropped++;
+    }
+    return dropped;
+  }
+
+  @Override
+  public synchronized Optional<LoginSession> session(String hash) {
+    return Optional.ofNullable(sessions.get(hash));
+  }
+
+  @Override
+  public synchronized List<LoginSession> sessions(String user) {
+    return sessions.values().stream()
+        .filter(s -> s.user().equals(user))
+        .sorted(
+            Comparator.comparing(LoginSession::createdAt)
+                .thenComparing(LoginSession::hash)
+                .reversed())
+        .toList();
+  }
+
+  @Override
+  public synchronized boolean closeSession(String hash) {
+    return sessions.remove(hash) != null;
+  }
+
+  @Override
+  public synchronized int closeSessions(String user) {
+    int before = sessions.size();
+    sessions.values().removeIf(s -> s.user().equals(user));
+    return before - sessions.size();
+  }
+
+  @Override
+  public synchronized int sweepSessions(Instant now) {
+    int before = sessions.size();
+    sessions.values().removeIf(s -> !s.live(now));
+    return before - sessions.size();
   }
 
   @Override

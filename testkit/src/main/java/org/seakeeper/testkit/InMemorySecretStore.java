@@ -15,6 +15,17 @@ import org.seakeeper.core.secret.SecretValue;
  */
 public final class InMemorySecretStore implements SecretStore {
   private final Map<String, Secret> slots = new TreeMap<>();
+  private final Map<String, java.time.Instant> setAt = new java.util.HashMap<>();
+  private final java.time.Clock clock;
+
+  public InMemorySecretStore() {
+    this(java.time.Clock.systemUTC());
+  }
+
+  /** A store that records when each value was set by {@code clock}. */
+  public InMemorySecretStore(java.time.Clock clock) {
+    this.clock = clock;
+  }
 
   private static String key(String connection, String project, String name) {
     return connection + "\u0000" + project + "\u0000" + name;
@@ -22,8 +33,9 @@ public final class InMemorySecretStore implements SecretStore {
 
   @Override
   public synchronized void put(SecretBinding binding, SecretValue value) {
-    slots.put(
-        key(binding.connection(), binding.project(), binding.name()), new Secret(binding, value));
+    String k = key(binding.connection(), binding.project(), binding.name());
+    slots.put(k, new Secret(binding, value));
+    setAt.put(k, clock.instant());
   }
 
   @Override
@@ -44,7 +56,18 @@ public final class InMemorySecretStore implements SecretStore {
   }
 
   @Override
+  public synchronized List<Listed> listWithTimes(Optional<String> project) {
+    return list(project).stream()
+        .map(
+            b ->
+                new Listed(
+                    b, Optional.ofNullable(setAt.get(key(b.connection(), b.project(), b.name())))))
+        .toList();
+  }
+
+  @Override
   public synchronized boolean delete(String connection, String project, String name) {
+    setAt.remove(key(connection, project, name));
     return slots.remove(key(connection, project, name)) != null;
   }
 }

@@ -68,6 +68,9 @@ public final class InMemoryStore implements Store {
 
     TreeMap<String, byte[]> configBlobs = new TreeMap<>();
 
+    /** What each started build was given, by build id. */
+    TreeMap<Long, org.seakeeper.core.build.BuildRun> runs = new TreeMap<>();
+
     /** Whether the buildset belongs to an unpublished embargo. */
     boolean hidden(long buildsetId) {
       Buildset s = buildsets.get(buildsetId);
@@ -91,6 +94,7 @@ public final class InMemoryStore implements Store {
       s.quarantine = new TreeMap<>(quarantine);
       s.configSources = new TreeMap<>(configSources);
       s.configBlobs = new TreeMap<>(configBlobs);
+      s.runs = new TreeMap<>(runs);
       return s;
     }
   }
@@ -148,6 +152,13 @@ public final class InMemoryStore implements Store {
       synchronized (InMemoryStore.this) {
         return Optional.ofNullable(state.buildsets.get(id))
             .filter(s -> !publicOnly || !state.hidden(s.id()));
+      }
+    }
+
+    @Override
+    public Optional<org.seakeeper.core.build.BuildRun> run(long buildId) {
+      synchronized (InMemoryStore.this) {
+        return build(buildId).map(b -> state.runs.get(b.id()));
       }
     }
 
@@ -382,6 +393,19 @@ public final class InMemoryStore implements Store {
         public Optional<byte[]> configSource(long buildsetId) {
           return Optional.ofNullable(s.configSources.get(buildsetId))
               .map(sha -> s.configBlobs.get(sha).clone());
+        }
+
+        @Override
+        public void saveRun(long buildId, org.seakeeper.core.build.BuildRun run) {
+          if (!s.builds.containsKey(buildId)) {
+            throw new IllegalArgumentException("no build " + buildId);
+          }
+          s.runs.put(buildId, java.util.Objects.requireNonNull(run));
+        }
+
+        @Override
+        public Optional<org.seakeeper.core.build.BuildRun> run(long buildId) {
+          return Optional.ofNullable(s.runs.get(buildId));
         }
 
         private void requireBuildset(long buildsetId) {

@@ -72,6 +72,20 @@ public abstract class SecretStoreContract {
   }
 
   @Test
+  void a_listing_with_times_says_when_each_value_was_set_and_never_what_it_is() {
+    SecretStore s = secrets();
+    s.put(SecretBinding.of("local", "demo", "b"), SecretValue.of("1"));
+    s.put(SecretBinding.of("local", "demo", "a"), SecretValue.of("2"));
+    s.put(SecretBinding.of("local", "other", "c"), SecretValue.of("3"));
+    List<SecretStore.Listed> listed = s.listWithTimes(Optional.of("demo"));
+    assertThat(listed)
+        .extracting(SecretStore.Listed::binding)
+        .isEqualTo(s.list(Optional.of("demo")));
+    assertThat(listed).allSatisfy(l -> assertThat(l.setAt()).isPresent());
+    assertThat(s.listWithTimes(Optional.empty())).hasSize(3);
+  }
+
+  @Test
   void delete_removes_one_slot() {
     SecretStore s = secrets();
     s.put(TOKEN, SecretValue.of("x"));

@@ -1420,4 +1420,168 @@ public abstract class StoreContract {
         .containsEntry(BuildStatus.RUNNING, 4L)
         .containsEntry(BuildStatus.QUEUED, 7L);
   }
+
+  /**
+   * A job as the config parser resolves it, with text that is hard to keep: markup, quotes, control
+   * characters, non-ASCII, an emoji and an unpaired surrogate (a YAML escape can make one).
+   */
+  protected static org.seakeeper.core.model.Job runJob(
+      String script, java.util.Map<String, String> vars) {
+    return new org.seakeeper.core.model.Job(
+        "test[jdk=21]",
+        script,
+        java.time.Duration.ofMinutes(12),
+        "host",
+        List.of("build"),
+        List.of("target/*.jar", "out/**"),
+        List.of("deploy-token", "npm-token"),
+        vars,
+        2,
+        0,
+        new org.seakeeper.core.model.When(
+            List.of(org.seakeeper.core.model.Glob.of("main")),
+            List.of(org.seakeeper.core.model.Glob.of("src/**")),
+            List.of(org.seakeeper.core.model.Glob.of("docs/**"))),
+        "publishes \"it\"",
+        Optional.empty());
+  }
+
+  protected static final java.util.Map<String, String> HARD_VARIABLES =
+      orderedVariables(
+          "GREETING", "<script>alert(1)</script>",
+          "QUOTE", "say \"hi\" \\ back",
+          "CONTROL", "tab\there\u0001\u0000end\nline",
+          "CAFE", "caf\u00e9 \u2603 \ud83d\ude00",
+          "LONE", "half \ud800 pair");
+
+  private static java.util.Map<String, String> orderedVariables(String... kv) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private Optional<org.seakeeper.core.build.BuildRun> run(long buildId) {
+    return store.transaction(tx -> tx.builds().run(buildId));
+  }
+
+  @Test
+  void a_build_run_round_trips_is_replaced_and_is_found_only_for_its_build() {
+    long[] ids =
+        store.transaction(
+            tx -> {
+              long s = tx.builds().insert(buildset("demo")).id();
+              return new long[] {
+                tx.builds().insert(build(s, "test", BuildStatus.RUNNING)).id(),
+                tx.builds().insert(build(s, "other", BuildStatus.QUEUED)).id()
+              };
+            });
+    org.seakeeper.core.build.BuildRun run =
+        org.seakeeper.core.build.BuildRun.of(
+            runJob("set -x\necho \"<b>$GREETING</b>\"\n", HARD_VARIABLES),
+            List.of("deploy-token", "npm-token"),
+            true);
+    assertThat(run.config().variables()).containsEntry("LONE", "half \ufffd pair");
+    assertThat(run.config().cut()).isEmpty();
+    store.transaction(
+        tx -> {
+          assertThat(tx.builds().run(ids[0])).isEmpty();
+          tx.builds().saveRun(ids[0], run);
+          return null;
+        });
+    assertThat(run(ids[0])).contains(run);
+    assertThat(run(ids[0]).orElseThrow().config().variables().keySet())
+        .as("declaration order")
+        .containsExactly("GREETING", "QUOTE", "CONTROL", "CAFE", "LONE");
+    assertThat(store.queries().run(ids[0])).contains(run);
+    assertThat(store.queries().publicView().run(ids[0])).contains(run);
+    assertThat(run(ids[1])).isEmpty();
+    assertThat(store.queries().run(ids[1])).isEmpty();
+    assertThat(store.queries().run(424242)).isEmpty();
+
+    org.seakeeper.core.build.BuildRun none =
+        org.seakeeper.core.build.BuildRun.of(runJob("true", java.util.Map.of()), List.of(), false);
+    store.transaction(
+        tx -> {
+          tx.builds().saveRun(ids[0], none);
+          return null;
+        });
+    assertThat(run(ids[0])).as("replaced").contains(none);
+    assertThat(none.secrets()).isEmpty();
+    assertThat(none.network()).isFalse();
+    assertThat(none.checkoutDepth()).isZero();
+    assertThat(none.timeout()).isEqualTo(java.time.Duration.ofMinutes(12));
+
+    assertThatThrownBy(
+            () ->
+                store.transaction(
+                    tx -> {
+                      tx.builds().saveRun(ids[1], run);
+                      throw new IllegalStateException("boom");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(run(ids[1])).as("rolled back with its transaction").isEmpty();
+    assertThatThrownBy(
+            () ->
+                store.transaction(
+                    tx -> {
+                      tx.builds().saveRun(424242, run);
+                      return null;
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("424242");
+  }
+
+  @Test
+  void a_huge_config_is_kept_cut_to_its_bound_and_round_trips() {
+    String script = "echo '\"quoted\" \u00e9\t'\n".repeat(60_000);
+    java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      vars.put("V" + i, "<x>" + "\u2603".repeat(40));
+    }
+    org.seakeeper.core.build.BuildRun run =
+        org.seakeeper.core.build.BuildRun.of(runJob(script, vars), List.of("deploy-token"), true);
+    assertThat(run.config().script())
+        .startsWith("echo '\"quoted\"")
+        .endsWith(
+            "\n# [Seakeeper cut the script here: it has " + script.length() + " characters]\n")
+        .hasSizeLessThan(script.length());
+    assertThat(run.config().variables()).hasSizeBetween(1, 4_999);
+    assertThat(run.config().cut())
+        .anySatisfy(c -> assertThat(c).startsWith("script: " + script.length() + " characters"))
+        .anySatisfy(c -> assertThat(c).startsWith("variables: 5000 entries, the first "));
+    long id =
+        store.transaction(
+            tx -> {
+              long s = tx.builds().insert(buildset("demo")).id();
+              long b = tx.builds().insert(build(s, "test", BuildStatus.RUNNING)).id();
+              tx.builds().saveRun(b, run);
+              return b;
+            });
+    assertThat(run(id)).contains(run);
+  }
+
+  @Test
+  void an_embargoed_builds_run_is_not_in_the_public_view_until_published() {
+    Embargo e = embargoWithBuilds("e-run", 1);
+    long id =
+        store.queries().list(BuildQuery.latest(10)).stream()
+            .filter(b -> b.job().equals(Optional.of("secret0")))
+            .findFirst()
+            .orElseThrow()
+            .id();
+    org.seakeeper.core.build.BuildRun run =
+        org.seakeeper.core.build.BuildRun.of(
+            runJob("make release", java.util.Map.of()), List.of("deploy-token"), true);
+    store.transaction(
+        tx -> {
+          tx.builds().saveRun(id, run);
+          return null;
+        });
+    assertThat(store.queries().run(id)).contains(run);
+    assertThat(store.queries().publicView().run(id)).isEmpty();
+    publish(e.id(), T0.plusSeconds(5));
+    assertThat(store.queries().publicView().run(id)).contains(run);
+  }
 }

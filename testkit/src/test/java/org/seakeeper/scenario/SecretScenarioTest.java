@@ -189,4 +189,86 @@ class SecretScenarioTest {
     String log = h.logs.text(h.build("publish").id());
     assertThat(log).contains("the token is [masked], really").doesNotContain("tok-1234567890");
   }
+
+  /**
+   * What a build was given is kept when it starts (issue 13, the build page): the trusted post job
+   * that declares the secret is recorded with its name and the network, never the value; the
+   * untrusted check job with none and no network; both with their config as resolved from {@code
+   * extends:}.
+   */
+  @Test
+  void a_started_build_keeps_the_names_of_the_secrets_it_was_given_and_its_resolved_config() {
+    String yaml =
+        """
+        jobs:
+          base: {run: make base, timeout: 7m, variables: {MODE: "<fast>"}, checkout: {depth: 3}}
+          test: {extends: base, run: make test}
+          publish:
+            extends: base
+            run: make publish
+            secrets: [token]
+            needs: [test]
+            artifacts: ["dist/*"]
+        pipelines:
+          check: [test]
+          post: [test, publish]
+        """;
+    Harness h = new Harness();
+    h.secrets.put(SecretBinding.of("local", "demo", "token"), TOKEN);
+    runPost(h, yaml);
+    assertThat(h.executor.heldJobs()).containsExactly("publish");
+    Build publish = h.build("publish");
+    assertThat(publish.status()).isEqualTo(BuildStatus.RUNNING);
+    org.seakeeper.core.build.BuildRun run = h.store.queries().run(publish.id()).orElseThrow();
+    assertThat(run.secrets()).containsExactly("token");
+    assertThat(run.network()).isTrue();
+    assertThat(run.image()).isEqualTo("host");
+    assertThat(run.timeout()).isEqualTo(java.time.Duration.ofMinutes(7));
+    assertThat(run.checkoutDepth()).isEqualTo(3);
+    assertThat(run.config().script()).isEqualTo("make publish");
+    assertThat(run.config().variables()).containsExactly(Map.entry("MODE", "<fast>"));
+    assertThat(run.config().secrets()).containsExactly("token");
+    assertThat(run.config().needs()).containsExactly("test");
+    assertThat(run.config().artifacts()).containsExactly("dist/*");
+    assertThat(run.config().cut()).isEmpty();
+    assertThat(run.toString()).doesNotContain("tok-1234567890");
+    assertThat(started(h, "publish").secrets()).isEqualTo(Map.of("token", TOKEN));
+
+    // the check build of a proposed change: untrusted, nothing handed over, no network
+    h.upload("I1", "1", yaml);
+    h.step();
+    Build check =
+        h.builds().stream()
+            .filter(b -> b.pipeline() == PipelineName.CHECK)
+            .findFirst()
+            .orElseThrow();
+    assertThat(check.status()).isEqualTo(BuildStatus.RUNNING);
+    org.seakeeper.core.build.BuildRun checkRun = h.store.queries().run(check.id()).orElseThrow();
+    assertThat(checkRun.secrets()).isEmpty();
+    assertThat(checkRun.network()).isFalse();
+    assertThat(checkRun.config().script()).isEqualTo("make test");
+    assertThat(checkRun.config().variables()).containsExactly(Map.entry("MODE", "<fast>"));
+    assertThat(checkRun.checkoutDepth()).isEqualTo(3);
+
+    // every build that ever started has its facts; a build that never started has none
+    h.executor.release("publish", new JobOutcome.Succeeded());
+    h.step();
+    assertThat(h.builds())
+        .allSatisfy(
+            b ->
+                assertThat(h.store.queries().run(b.id()).isPresent())
+                    .as("build %d (%s)", b.id(), b.status())
+                    .isEqualTo(b.startedAt().isPresent()));
+  }
+
+  @Test
+  void a_build_whose_secret_is_refused_never_started_and_keeps_no_facts() {
+    Harness h = new Harness();
+    runPost(h, POST_PUBLISH);
+    Build publish = h.build("publish");
+    assertThat(publish.status()).isEqualTo(BuildStatus.CONFIG_ERROR);
+    assertThat(publish.startedAt()).isEmpty();
+    assertThat(h.store.queries().run(publish.id())).isEmpty();
+    assertThat(h.store.queries().run(h.build("test").id())).isPresent();
+  }
 }

@@ -109,7 +109,8 @@ public final class Policy {
     };
   }
 
-  private boolean isAdmin(Identity who) {
+  /** Whether {@code who} may do everything: the admin token or the {@code admin} role. */
+  public boolean isAdmin(Identity who) {
     return who.kind() == Identity.Kind.ADMIN_TOKEN || has(who, Role.ADMIN, null);
   }
 

@@ -21,15 +21,22 @@ import org.seakeeper.core.event.EventRecord;
  * is read by a call away from the scheduler's thread, and comes back as a {@link Prepared} value
  * that the scheduler then applies in one transaction.
  *
- * <p>Events of one connection are applied in their inbox order (a later patch set never overtakes
- * an earlier one); events of different connections are independent, so a connection whose service
- * hangs holds back only its own events. A preparation that meets an outage is tried again after a
- * capped exponential backoff, for as long as it takes: an outage never becomes a verdict. At most
- * {@value #IN_FLIGHT_PER_CONNECTION} preparations of one connection run at once. Confined to the
+ * <p>Events of one project are applied in their inbox order (a later patch set never overtakes an
+ * earlier one). Events the caller calls <em>barriers</em> (those that can move a gate queue, an
+ * embargo or the trusted config) keep their connection's order entirely: one waits for every
+ * earlier event of its connection, and every later event of its connection waits for it. Other
+ * events of different projects are independent, so a change whose preparation is slow (a git bomb's
+ * bounded walk) holds back only its own project's events, and events of different connections are
+ * independent, so a connection whose service hangs holds back only its own events. A preparation
+ * that meets an outage is tried again after a capped exponential backoff, for as long as it takes:
+ * an outage never becomes a verdict. At most {@value #IN_FLIGHT_PER_PROJECT} preparations of one
+ * project and {@value #IN_FLIGHT_PER_CONNECTION} of one connection run at once. Confined to the
  * scheduler's thread, except the completion hand-over.
  */
 final class EventIntake {
-  static final int IN_FLIGHT_PER_CONNECTION = 4;
+  static final int IN_FLIGHT_PER_CONNECTION = 8;
+
+  static final int IN_FLIGHT_PER_PROJECT = 4;
 
   /**
    * Failures other than outages (an adapter's bug, a change's input that exhausts memory or stack)
@@ -74,28 +81,36 @@ final class EventIntake {
   }
 
   /**
-   * The events among {@code unprocessed} (inbox order) that can be applied now, in order; starts or
-   * retries the preparation of the others. {@code prepare} makes the work of one event's call (it
-   * runs away from this thread and must only read).
+   * The events among {@code unprocessed} (inbox order) that can be applied now, in an order that
+   * keeps every project's and every barrier's place (see the class comment); starts or retries the
+   * preparation of the others. {@code prepare} makes the work of one event's call (it runs away
+   * from this thread and must only read); {@code barrier} tells which events keep their
+   * connection's order.
    */
   @SuppressWarnings("unchecked")
   <P> List<Ready<P>> ready(
       List<EventRecord> unprocessed,
       Instant now,
       Function<EventRecord, Supplier<P>> prepare,
-      java.util.function.BiFunction<EventRecord, RuntimeException, P> giveUp) {
+      java.util.function.BiFunction<EventRecord, RuntimeException, P> giveUp,
+      java.util.function.Predicate<EventRecord> barrier) {
     this.giveUp =
         (java.util.function.BiFunction<EventRecord, RuntimeException, Object>)
             (java.util.function.BiFunction<EventRecord, RuntimeException, ?>) giveUp;
     drain(now);
     List<Ready<P>> out = new ArrayList<>();
-    Set<String> blocked = new HashSet<>();
+    Set<String> barred = new HashSet<>(); // connections behind an unapplied barrier
+    Set<String> behind = new HashSet<>(); // connections with any unapplied event so far
+    Set<String> blockedProjects = new HashSet<>();
     Map<String, Integer> inFlight = new HashMap<>();
+    Map<String, Integer> inFlightProject = new HashMap<>();
     for (EventRecord e : unprocessed) {
       String conn = e.event().connection();
+      String project = conn + "\n" + e.event().project();
       State<Object> s = states.get(e.id());
       if (s == null || (s instanceof Waiting<Object> w && !now.isBefore(w.notBefore()))) {
-        if (inFlight.getOrDefault(conn, 0) < IN_FLIGHT_PER_CONNECTION) {
+        if (inFlight.getOrDefault(conn, 0) < IN_FLIGHT_PER_CONNECTION
+            && inFlightProject.getOrDefault(project, 0) < IN_FLIGHT_PER_PROJECT) {
           int failures = s instanceof Waiting<Object> w ? w.failures() : 0;
           int bugs = s instanceof Waiting<Object> w ? w.bugs() : 0;
           start(e, failures, bugs, (Supplier<Object>) prepare.apply(e));
@@ -103,14 +118,27 @@ final class EventIntake {
           s = states.get(e.id());
         }
       }
-      if (s instanceof InFlight<Object> || s == null) {
+      if (s instanceof InFlight<Object>) {
         inFlight.merge(conn, 1, Integer::sum);
       }
-      if (s instanceof Done<Object> d && !blocked.contains(conn)) {
+      if (s instanceof InFlight<Object> || s == null) {
+        // one not started yet keeps the later events of its project from starting before it
+        inFlightProject.merge(project, 1, Integer::sum);
+      }
+      boolean isBarrier = barrier.test(e);
+      boolean free =
+          !barred.contains(conn)
+              && !blockedProjects.contains(project)
+              && !(isBarrier && behind.contains(conn));
+      if (s instanceof Done<Object> d && free) {
         out.add(new Ready<>(e, (P) d.prepared()));
         continue;
       }
-      blocked.add(conn);
+      behind.add(conn);
+      blockedProjects.add(project);
+      if (isBarrier) {
+        barred.add(conn);
+      }
     }
     return out;
   }

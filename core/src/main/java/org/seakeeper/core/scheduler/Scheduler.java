@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.seakeeper.core.build.Build;
+import org.seakeeper.core.build.BuildRun;
 import org.seakeeper.core.build.BuildStatus;
 import org.seakeeper.core.build.Buildset;
 import org.seakeeper.core.event.EventRecord;
@@ -235,7 +236,8 @@ public final class Scheduler implements SchedulerCommands {
             events,
             now,
             e -> preparer.work(policy(), e),
-            (e, error) -> preparer.givenUp(policy(), e, error));
+            (e, error) -> preparer.givenUp(policy(), e, error),
+            this::keepsConnectionOrder);
     boolean progress = false;
     for (EventIntake.Ready<EventPreparer.Prepared> r : ready) {
       progress = true;
@@ -260,6 +262,24 @@ public final class Scheduler implements SchedulerCommands {
       }
     }
     return progress;
+  }
+
+  /**
+   * Whether an event keeps its place among all of its connection's events (see {@link
+   * EventIntake}): anything that can move a gate queue (an approval, an abandoned change), an
+   * embargo, or the trusted config. A proposed change, a branch or tag update, a recheck, a manual
+   * trigger and a periodic run of an ordinary project only keep their place among their project's
+   * events (the gate does not follow branch updates: it merges and submits itself).
+   */
+  private boolean keepsConnectionOrder(EventRecord e) {
+    TriggerEvent t = e.event();
+    boolean independent =
+        t instanceof TriggerEvent.ChangeProposed
+            || t instanceof TriggerEvent.RefUpdated
+            || t instanceof TriggerEvent.Recheck
+            || t instanceof TriggerEvent.Manual
+            || t instanceof TriggerEvent.Periodic;
+    return !independent || trusted.isRepo(new RepoRef(t.connection(), t.project()));
   }
 
   private void quarantine(EventRecord e, String reason, Instant now) {
@@ -525,11 +545,15 @@ public final class Scheduler implements SchedulerCommands {
       return true;
     }
     Build started = b.moveTo(BuildStatus.RUNNING, now, null);
+    boolean network = settings.policy().network(b.tier());
+    // What the job is given is kept with the move to running: a running build always has its facts.
+    BuildRun run = BuildRun.of(j, List.copyOf(secrets.get().keySet()), network);
     ports
         .store()
         .transaction(
             tx -> {
               tx.builds().update(started);
+              tx.builds().saveRun(b.id(), run);
               announceStart(tx, b, now);
               return null;
             });
@@ -547,7 +571,7 @@ public final class Scheduler implements SchedulerCommands {
                   j.timeout(),
                   j.image(),
                   b.tier(),
-                  settings.policy().network(b.tier()),
+                  network,
                   j.variables(),
                   checkout.withDepth(j.checkoutDepth()),
                   j.artifacts())

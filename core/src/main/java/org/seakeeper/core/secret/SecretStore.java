@@ -31,6 +31,22 @@ public interface SecretStore {
    */
   List<SecretBinding> list(Optional<String> project);
 
+  /**
+   * As {@link #list}, with when each value was last set (for the secrets page); a store that keeps
+   * no time answers empty times.
+   */
+  default List<Listed> listWithTimes(Optional<String> project) {
+    return list(project).stream().map(b -> new Listed(b, Optional.empty())).toList();
+  }
+
+  /** A listed secret: its binding (never its value) and when its value was last set. */
+  record Listed(SecretBinding binding, Optional<java.time.Instant> setAt) {
+    public Listed {
+      java.util.Objects.requireNonNull(binding);
+      java.util.Objects.requireNonNull(setAt);
+    }
+  }
+
   /** Deletes a slot; false when there was none. */
   boolean delete(String connection, String project, String name);
 

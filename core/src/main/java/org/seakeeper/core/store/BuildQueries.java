@@ -14,6 +14,12 @@ public interface BuildQueries {
 
   Optional<Buildset> buildset(long id);
 
+  /**
+   * What a build was given when it started ({@link Builds#run}); empty when it never started or is
+   * not found in this view.
+   */
+  Optional<org.seakeeper.core.build.BuildRun> run(long buildId);
+
   /** Counts of builds by status, for the status page and metrics. */
   java.util.Map<org.seakeeper.core.build.BuildStatus, Long> countByStatus();
 

@@ -63,4 +63,16 @@ public interface Builds {
 
   /** The config bytes kept for a buildset (a copy), or empty when none were saved. */
   Optional<byte[]> configSource(long buildsetId);
+
+  /**
+   * Keeps what a build was given when it started (its secrets' names, network, image, limits and
+   * resolved config), replacing any kept before; the scheduler calls it in the transaction that
+   * moves the build to {@code running}.
+   *
+   * @throws IllegalArgumentException if there is no such build
+   */
+  void saveRun(long buildId, org.seakeeper.core.build.BuildRun run);
+
+  /** What the build was given when it started, or empty when it never started. */
+  Optional<org.seakeeper.core.build.BuildRun> run(long buildId);
 }
