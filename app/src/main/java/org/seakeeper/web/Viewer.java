@@ -77,13 +77,18 @@ public record Viewer(
       Objects.requireNonNull(owner);
     }
 
+    /** A target that is no build of a known owner (a project, a change in a gate queue). */
+    public Target(
+        String connection, String project, Optional<String> change, Optional<Long> build) {
+      this(connection, project, change, build, Optional.empty());
+    }
+
     static Target of(org.seakeeper.core.build.Build b) {
       return new Target(b.connection(), b.project(), b.change(), Optional.of(b.id()), b.owner());
     }
 
     static Target change(String connection, String project, String change) {
-      return new Target(
-          connection, project, Optional.of(change), Optional.empty(), Optional.empty());
+      return new Target(connection, project, Optional.of(change), Optional.empty());
     }
   }
 
