@@ -180,6 +180,26 @@ final class ProjectPage {
     Pages.html(ctx, nonce, Html.page(title, nonce, links, viewer, "", b.toString()));
   }
 
+  /**
+   * A labelled, required choice of one of {@code connections} (a form field {@code connection}).
+   */
+  static String connectionSelect(String id, List<String> connections) {
+    StringBuilder f =
+        new StringBuilder("<label for=\"")
+            .append(id)
+            .append("\">Connection</label> <select id=\"")
+            .append(id)
+            .append("\" name=\"connection\" required>");
+    for (String c : connections) {
+      f.append("<option value=\"")
+          .append(Html.esc(c))
+          .append("\">")
+          .append(Html.esc(c))
+          .append("</option>");
+    }
+    return f.append("</select> ").toString();
+  }
+
   /** The Run pipeline form: posts to the trigger API as a page's form, returns here. */
   private String runForm(Viewer viewer, String project, List<String> connections, String self) {
     StringBuilder f =
@@ -194,16 +214,7 @@ final class ProjectPage {
     if (connections.size() == 1) {
       f.append(hidden("connection", connections.getFirst()));
     } else {
-      f.append("<label for=\"run-connection\">Connection</label> ")
-          .append("<select id=\"run-connection\" name=\"connection\" required>");
-      for (String c : connections) {
-        f.append("<option value=\"")
-            .append(Html.esc(c))
-            .append("\">")
-            .append(Html.esc(c))
-            .append("</option>");
-      }
-      f.append("</select> ");
+      f.append(connectionSelect("run-connection", connections));
     }
     f.append("<label for=\"run-pipeline\">Pipeline</label> ")
         .append("<select id=\"run-pipeline\" name=\"pipeline\" required>");

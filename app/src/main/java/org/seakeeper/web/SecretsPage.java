@@ -166,16 +166,7 @@ final class SecretsPage {
           .append("<input id=\"secret-connection\" name=\"connection\" required")
           .append(" maxlength=\"200\" spellcheck=\"false\"> ");
     } else {
-      f.append("<label for=\"secret-connection\">Connection</label> ")
-          .append("<select id=\"secret-connection\" name=\"connection\" required>");
-      for (String c : connections) {
-        f.append("<option value=\"")
-            .append(Html.esc(c))
-            .append("\">")
-            .append(Html.esc(c))
-            .append("</option>");
-      }
-      f.append("</select> ");
+      f.append(ProjectPage.connectionSelect("secret-connection", connections));
     }
     f.append("<label for=\"secret-name\">Name</label> ")
         .append("<input id=\"secret-name\" name=\"name\" required maxlength=\"64\"")
