@@ -129,6 +129,12 @@ public final class SchedulerLoop implements SchedulerCommands, AutoCloseable {
   }
 
   @Override
+  public CommandResult recheck(String connection, String project, String change, String by) {
+    // a read of the store and an inbox insert: any thread may, like a trigger
+    return scheduler.recheck(connection, project, change, by);
+  }
+
+  @Override
   public CommandResult trigger(
       String connection, String project, PipelineName pipeline, String ref, String by) {
     // Resolving the ref may ask the review system: done on the caller's thread, never the

@@ -169,6 +169,7 @@ final class ChangePage {
     f.put("project", newest.project());
     f.put("pipeline", "check");
     f.put("ref", newest.ref());
+    newest.change().ifPresent(c -> f.put("change", c));
     f.put("return_to", "/changes/" + newest.change().orElse(""));
     return f;
   }

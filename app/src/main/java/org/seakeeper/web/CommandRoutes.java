@@ -201,6 +201,28 @@ final class CommandRoutes {
     access.check(
         ctx, actor, Action.TRIGGER, Target.trigger(f.get("project"), pipeline.id()), target);
     String who = actor.who();
+    String change = f.get("change");
+    if (change != null) {
+      // a recheck of a change: its newest checked patch set, whatever the ref points to now
+      if (pipeline != PipelineName.CHECK) {
+        throw new ApiError(
+            422,
+            "change_needs_check",
+            "\"change\" names a change to check again; it goes with \"pipeline\": \"check\","
+                + " not "
+                + pipeline.id()
+                + ".");
+      }
+      if (change.length() > 200 || change.chars().anyMatch(Character::isISOControl)) {
+        throw ApiError.badRequest("\"change\" must be a change id of at most 200 characters.");
+      }
+      respond(
+          ctx,
+          who,
+          "recheck change " + change + " of " + f.get("connection") + "/" + f.get("project"),
+          commands.recheck(f.get("connection"), f.get("project"), change, who));
+      return;
+    }
     String action = "trigger " + target;
     respond(
         ctx,
@@ -218,6 +240,10 @@ final class CommandRoutes {
         throw ApiError.badRequest("The form has no '" + k + "'.");
       }
       fields.put(k, v);
+    }
+    String change = ctx.formParam("change");
+    if (change != null && !change.isBlank()) {
+      fields.put("change", change);
     }
     return fields;
   }
@@ -244,16 +270,23 @@ final class CommandRoutes {
       }
       fields.put(name, v.asText());
     }
+    JsonNode change = node.get("change");
+    if (change != null) {
+      if (!change.isTextual() || change.asText().isBlank()) {
+        throw ApiError.badRequest("\"change\", when given, must be a non-empty string.");
+      }
+      fields.put("change", change.asText());
+    }
     node.fieldNames()
         .forEachRemaining(
             n -> {
-              if (!Set.copyOf(TRIGGER_FIELDS).contains(n)) {
+              if (!Set.copyOf(TRIGGER_FIELDS).contains(n) && !n.equals("change")) {
                 throw ApiError.badRequest(
                     "Unknown field \""
                         + n
                         + "\"; a trigger takes only "
                         + String.join(", ", TRIGGER_FIELDS)
-                        + ".");
+                        + " and, for check, change.");
               }
             });
     return fields;

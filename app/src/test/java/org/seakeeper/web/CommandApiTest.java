@@ -117,6 +117,27 @@ class CommandApiTest {
   }
 
   @Test
+  void a_trigger_of_check_with_a_change_rechecks_that_change() throws Exception {
+    String check =
+        "{\"connection\":\"review\",\"project\":\"core\",\"pipeline\":\"check\","
+            + "\"ref\":\"refs/changes/42/1042/3\",\"change\":\"1042\"}";
+    assertThat(web.post("/api/v1/trigger", check).statusCode()).isEqualTo(200);
+    assertThat(web.commands.calls).containsExactly("recheck review core 1042 by admin");
+    assertThat(error(web.post("/api/v1/trigger", check.replace("\"check\"", "\"post\"")), 422))
+        .as("a change goes with check only")
+        .isEqualTo("change_needs_check");
+    for (String bad :
+        List.of(
+            check.replace("\"1042\"", "42"),
+            check.replace("\"1042\"", "\" \""),
+            check.replace("\"1042\"", "\"" + "9".repeat(201) + "\""),
+            check.replace("\"1042\"", "\"10\\u000042\""))) {
+      assertThat(error(web.post("/api/v1/trigger", bad), 400)).as(bad).isEqualTo("bad_request");
+    }
+    assertThat(web.commands.calls).hasSize(1);
+  }
+
+  @Test
   void gate_queue_verbs_reach_the_scheduler_and_need_the_token() throws Exception {
     String body = "{\"connection\":\"review\",\"project\":\"core\",\"change\":42}";
     for (String verb : List.of("dequeue", "enqueue", "promote")) {

@@ -419,7 +419,7 @@ class OidcLoginTest {
 
     String change = get(local("/changes/1234"), "Cookie", cookie).body();
     StringBuilder form = new StringBuilder();
-    for (String f : List.of("connection", "project", "pipeline", "ref", "return_to")) {
+    for (String f : List.of("connection", "project", "pipeline", "ref", "change", "return_to")) {
       form.append(f)
           .append('=')
           .append(
@@ -450,6 +450,7 @@ class OidcLoginTest {
     assertThat(location(dequeue)).startsWith("/status?notice=");
     assertThat(commands.calls).contains("dequeue local demo 1234 by user:alice");
     assertThat(commands.calls)
-        .contains("trigger local demo check refs/changes/34/1234/2 by user:alice");
+        .as("the page's Recheck checks the change again, not whatever its ref points to now")
+        .contains("recheck local demo 1234 by user:alice");
   }
 }

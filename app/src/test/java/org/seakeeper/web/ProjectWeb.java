@@ -240,6 +240,12 @@ final class ProjectWeb implements AutoCloseable {
     }
 
     @Override
+    public CommandResult recheck(String connection, String project, String change, String by) {
+      calls.add("recheck " + connection + " " + project + " " + change);
+      return CommandResult.accepted("check queued again for change " + change, 0);
+    }
+
+    @Override
     public CommandResult trigger(
         String connection, String project, PipelineName pipeline, String ref, String by) {
       calls.add("trigger " + connection + " " + project + " " + pipeline.id() + " " + ref);

@@ -239,6 +239,11 @@ final class WebFixture implements AutoCloseable {
     }
 
     @Override
+    public CommandResult recheck(String connection, String project, String change, String by) {
+      return answer("recheck " + connection + " " + project + " " + change + " by " + by);
+    }
+
+    @Override
     public CommandResult dequeue(String connection, String project, String change, String by) {
       return answer("dequeue " + connection + " " + project + " " + change + " by " + by);
     }

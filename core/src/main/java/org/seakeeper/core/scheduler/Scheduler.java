@@ -981,6 +981,61 @@ public final class Scheduler implements SchedulerCommands {
   }
 
   @Override
+  public CommandResult recheck(String connection, String project, String change, String by) {
+    Optional<Build> newest =
+        ports
+            .store()
+            .queries()
+            .list(
+                new org.seakeeper.core.store.BuildQuery(
+                    Optional.of(connection),
+                    Optional.of(project),
+                    Optional.of(change),
+                    Optional.of(PipelineName.CHECK),
+                    Optional.empty(),
+                    Optional.empty(),
+                    1))
+            .stream()
+            .findFirst();
+    if (newest.isEmpty()) {
+      return CommandResult.refused(
+          404,
+          "unknown_change",
+          "no check of change "
+              + change
+              + " of "
+              + project
+              + " on connection "
+              + connection
+              + " is known; push a patch set first");
+    }
+    Build b = newest.get();
+    Instant now = clock.instant();
+    TriggerEvent.Manual ev =
+        new TriggerEvent.Manual(
+            connection,
+            project,
+            PipelineName.CHECK,
+            b.ref(),
+            b.commit(),
+            Optional.of(change),
+            b.patchset(),
+            by,
+            now.toEpochMilli() + "-" + System.nanoTime());
+    ports.store().transaction(tx -> tx.inbox().add(ev, now));
+    wake.run();
+    return CommandResult.accepted(
+        "check queued again for change "
+            + change
+            + b.patchset().map(p -> " patch set " + p).orElse("")
+            + " of "
+            + project
+            + " at "
+            + b.commit().substring(0, Math.min(12, b.commit().length())),
+        0);
+  }
+
+  @Override
   public CommandResult dequeue(String connection, String project, String change, String by) {
     Instant now = clock.instant();
     return ports

@@ -40,6 +40,14 @@ public interface SchedulerCommands {
   CommandResult trigger(
       String connection, String project, PipelineName pipeline, String ref, String by);
 
+  /**
+   * Runs {@code check} again on the newest patch set of a change that Seakeeper has checked, at the
+   * commit it checked (never whatever a moving ref such as {@code refs/for/main} points to now),
+   * and reports it on the change like a {@code recheck} comment. 404 when no check of the change is
+   * known.
+   */
+  CommandResult recheck(String connection, String project, String change, String by);
+
   /** Removes a change from its gate queue (its gate builds become {@code dequeued}). */
   CommandResult dequeue(String connection, String project, String change, String by);
 
