@@ -275,6 +275,30 @@ class UiBrowserTest {
                     "effects_pending",
                     Map.of())),
             Map.of("name", "local", "type", "git", "health", Map.of())));
+    w.store.transaction(
+        tx -> {
+          tx.builds()
+              .saveRun(
+                  running.id(),
+                  org.seakeeper.core.build.BuildRun.of(
+                      new org.seakeeper.core.model.Job(
+                          "unit",
+                          "mvn -B verify",
+                          java.time.Duration.ofMinutes(30),
+                          "host",
+                          List.of(),
+                          List.of("target/*.jar"),
+                          List.of(),
+                          Map.of("MAVEN_OPTS", "-Xmx1g"),
+                          0,
+                          org.seakeeper.core.model.Job.DEFAULT_CHECKOUT_DEPTH,
+                          org.seakeeper.core.model.When.ALWAYS,
+                          "unit tests",
+                          Optional.empty()),
+                      List.of(),
+                      false));
+          return null;
+        });
     LogStore.Writer log = logs.open(running.id());
     log.line("\u001b[1m$ mvn -B verify\u001b[0m");
     log.line("[\u001b[34mINFO\u001b[0m] Scanning for projects...");
@@ -768,7 +792,8 @@ class UiBrowserTest {
             "status.png", "/status",
             "build.png", "/builds/" + running.id(),
             "history.png", "/builds?project=core",
-            "change.png", "/changes/101?connection=review&project=core");
+            "change.png", "/changes/101?connection=review&project=core",
+            "project.png", "/projects/core");
     for (var e : pages.entrySet()) {
       browser.get(web.url(e.getValue()));
       Thread.sleep(300);
