@@ -67,6 +67,35 @@ class RecheckCommandScenarioTest {
   }
 
   @Test
+  void a_recheck_of_a_review_systems_change_keeps_the_branch_its_patch_set_was_pushed_for() {
+    String yaml =
+        "jobs:\n"
+            + "  stable-only: {run: make test, when: {branches: [stable]}}\n"
+            + "  main-only: {run: make test, when: {branches: [main]}}\n"
+            + "pipelines:\n"
+            + "  check: [stable-only, main-only]\n";
+    String ref = "refs/changes/42/1042/3";
+    String sha = h.repos.commitConfig("local", "demo", ref, yaml);
+    h.event(
+        new org.seakeeper.core.event.TriggerEvent.ChangeProposed(
+            "local", "demo", "stable", "1042", "3", sha, ref));
+    h.step();
+    finishRunning();
+    assertThat(checks("1042"))
+        .extracting(b -> b.job().orElseThrow() + " " + b.status().id())
+        .containsExactlyInAnyOrder("stable-only success", "main-only skipped");
+
+    CommandResult r = h.scheduler.recheck("local", "demo", "1042", "user:alice");
+    assertThat(r.ok()).as(r.message()).isTrue();
+    h.step();
+    assertThat(checks("1042"))
+        .as("the recheck plans for branch stable, as the first check did (a change ref names none)")
+        .filteredOn(b -> b.status() != BuildStatus.SKIPPED)
+        .extracting(b -> b.job().orElseThrow() + "@" + b.patchset().orElseThrow())
+        .containsExactly("stable-only@3", "stable-only@3");
+  }
+
+  @Test
   void a_recheck_of_a_change_never_checked_is_a_404_and_queues_nothing() {
     CommandResult r = h.scheduler.recheck("local", "demo", "nope", "user:alice");
     assertThat(r.code()).isEqualTo(404);

@@ -1011,28 +1011,61 @@ public final class Scheduler implements SchedulerCommands {
     }
     Build b = newest.get();
     Instant now = clock.instant();
-    TriggerEvent.Manual ev =
-        new TriggerEvent.Manual(
+    // The branch comes from the event that made the check (a change ref does not name it): the
+    // same recheck a comment would make.
+    Optional<String> branch =
+        ports
+            .store()
+            .transaction(
+                tx ->
+                    tx.builds()
+                        .buildset(b.buildsetId())
+                        .flatMap(set -> tx.inbox().event(set.eventId()))
+                        .flatMap(e -> branchOf(e.event())));
+    if (branch.isEmpty() || b.patchset().isEmpty()) {
+      return CommandResult.refused(
+          409,
+          "change_not_known_well_enough",
+          "the check of change "
+              + change
+              + " in build "
+              + b.id()
+              + " does not say which branch and patch set it was for; push a new patch set");
+    }
+    TriggerEvent.Recheck ev =
+        new TriggerEvent.Recheck(
             connection,
             project,
-            PipelineName.CHECK,
-            b.ref(),
+            branch.get(),
+            change,
+            b.patchset().get(),
             b.commit(),
-            Optional.of(change),
-            b.patchset(),
+            b.ref(),
             by,
-            now.toEpochMilli() + "-" + System.nanoTime());
+            now.toEpochMilli() + "-" + System.nanoTime(),
+            b.owner());
     ports.store().transaction(tx -> tx.inbox().add(ev, now));
     wake.run();
     return CommandResult.accepted(
         "check queued again for change "
             + change
-            + b.patchset().map(p -> " patch set " + p).orElse("")
+            + " patch set "
+            + b.patchset().get()
             + " of "
             + project
             + " at "
             + b.commit().substring(0, Math.min(12, b.commit().length())),
         0);
+  }
+
+  /** The target branch of a change's event, when it names one. */
+  private static Optional<String> branchOf(TriggerEvent e) {
+    return switch (e) {
+      case TriggerEvent.ChangeProposed c -> Optional.of(c.branch());
+      case TriggerEvent.Recheck c -> Optional.of(c.branch());
+      case TriggerEvent.Manual m -> Trigger.branchOf(m.ref());
+      default -> Optional.empty();
+    };
   }
 
   @Override

@@ -43,8 +43,8 @@ public interface SchedulerCommands {
   /**
    * Runs {@code check} again on the newest patch set of a change that Seakeeper has checked, at the
    * commit it checked (never whatever a moving ref such as {@code refs/for/main} points to now),
-   * and reports it on the change like a {@code recheck} comment. 404 when no check of the change is
-   * known.
+   * for the branch that patch set was pushed for: the same {@code Recheck} event a {@code recheck}
+   * comment makes. 404 when no check of the change is known.
    */
   CommandResult recheck(String connection, String project, String change, String by);
 
