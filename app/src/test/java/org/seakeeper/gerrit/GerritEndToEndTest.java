@@ -155,7 +155,10 @@ class GerritEndToEndTest extends GerritContract {
         .map(
             b ->
                 new BuildRow(
-                    b.get("id").asText(), b.get("patchset").asText(), b.get("status").asText()))
+                    b.get("id").asText(),
+                    b.get("patchset").asText(),
+                    b.get("status").asText(),
+                    b.path("owner").isTextual() ? b.path("owner").asText() : ""))
         .toList();
   }
 
@@ -176,6 +179,11 @@ class GerritEndToEndTest extends GerritContract {
   @Override
   protected void settle() throws Exception {
     Thread.sleep(700);
+  }
+
+  @Override
+  protected String uploader() {
+    return GerritServer.ADMIN;
   }
 
   @Override

@@ -27,6 +27,11 @@ public final class FakeGerrit implements Reporter {
   public static final String CI_USER = "ci-bot";
 
   /** A review as Gerrit shows it on a change. */
+  /**
+   * The account every change of the fake is uploaded by (and so owned by), as in the tests' Gerrit.
+   */
+  public static final String UPLOADER = "admin";
+
   public record Posted(String change, String patchset, Review review) {}
 
   private record Change(String project, String branch, List<String> commits, boolean abandoned) {
@@ -75,7 +80,14 @@ public final class FakeGerrit implements Reporter {
     c.commits().add(sha);
     sink.accept(
         new TriggerEvent.ChangeProposed(
-            connection, c.project(), c.branch(), number, Integer.toString(ps), sha, ref));
+            connection,
+            c.project(),
+            c.branch(),
+            number,
+            Integer.toString(ps),
+            sha,
+            ref,
+            java.util.Optional.of(UPLOADER)));
     return number;
   }
 
@@ -98,7 +110,8 @@ public final class FakeGerrit implements Reporter {
               c.commits().getLast(),
               ref(change, ps),
               author,
-              id));
+              id,
+              java.util.Optional.of(UPLOADER)));
     }
   }
 

@@ -29,8 +29,8 @@ public abstract class GerritContract {
   public record Vote(
       String patchset, int value, String message, Map<Integer, String> lineComments) {}
 
-  /** A build as the server's API lists it. */
-  public record BuildRow(String id, String patchset, String status) {}
+  /** A build as the server's API lists it ({@code owner}: empty when it has none). */
+  public record BuildRow(String id, String patchset, String status, String owner) {}
 
   protected abstract ChangeHandle upload(Map<String, String> files) throws Exception;
 
@@ -59,6 +59,9 @@ public abstract class GerritContract {
   /** The server's public URL, ending in {@code /}. */
   protected abstract String publicUrl();
 
+  /** The review system's account that {@link #upload} pushes as (so the changes' owner). */
+  protected abstract String uploader();
+
   public static String yaml(String run) {
     return "jobs:\n  build: {run: \"" + run + "\"}\npipelines:\n  check: [build]\n";
   }
@@ -69,6 +72,15 @@ public abstract class GerritContract {
 
   private static boolean is(List<BuildRow> b, int index, String status) {
     return b.size() > index && b.get(index).status().equals(status);
+  }
+
+  @Test
+  void a_changes_builds_and_its_rechecks_builds_carry_the_account_that_owns_it() throws Exception {
+    ChangeHandle c = upload(config("true"));
+    await(() -> votes(c), l -> l.size() == 1);
+    comment(c, "recheck");
+    await(() -> votes(c), l -> l.size() == 2);
+    assertThat(builds(c)).hasSize(2).allSatisfy(b -> assertThat(b.owner()).isEqualTo(uploader()));
   }
 
   @Test

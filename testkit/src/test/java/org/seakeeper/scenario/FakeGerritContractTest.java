@@ -145,7 +145,8 @@ class FakeGerritContractTest extends GerritContract {
   }
 
   private static BuildRow row(Build b) {
-    return new BuildRow(Long.toString(b.id()), b.patchset().orElse(""), b.status().id());
+    return new BuildRow(
+        Long.toString(b.id()), b.patchset().orElse(""), b.status().id(), b.owner().orElse(""));
   }
 
   @Override
@@ -164,6 +165,11 @@ class FakeGerritContractTest extends GerritContract {
   @Override
   protected void settle() {
     scheduler.runUntilIdle();
+  }
+
+  @Override
+  protected String uploader() {
+    return FakeGerrit.UPLOADER;
   }
 
   @Override
