@@ -2,36 +2,22 @@ package org.seakeeper.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.seakeeper.core.build.Build;
 import org.seakeeper.core.build.BuildStatus;
-import org.seakeeper.core.config.TrustedContext;
 import org.seakeeper.core.effect.EffectPorts;
 import org.seakeeper.core.event.TriggerEvent;
 import org.seakeeper.core.executor.JobOutcome;
-import org.seakeeper.core.gate.GateSettings;
-import org.seakeeper.core.model.Cron;
-import org.seakeeper.core.model.Glob;
 import org.seakeeper.core.model.PipelineName;
-import org.seakeeper.core.model.RepoRef;
-import org.seakeeper.core.model.Tier;
-import org.seakeeper.core.scheduler.Scheduler;
-import org.seakeeper.core.scheduler.SchedulerMetrics;
-import org.seakeeper.core.scheduler.SchedulerPorts;
-import org.seakeeper.core.scheduler.SchedulerSettings;
 import org.seakeeper.core.store.BuildQuery;
 import org.seakeeper.testkit.FakeExecutor;
-import org.seakeeper.testkit.FakeGate;
 import org.seakeeper.testkit.FakeRepos;
 import org.seakeeper.testkit.HeldCalls;
-import org.seakeeper.testkit.InMemoryLogStore;
 import org.seakeeper.testkit.InMemoryStore;
 import org.seakeeper.testkit.ManualClock;
-import org.seakeeper.testkit.RecordingReporter;
 
 /**
  * Anyone can push a change, and a change can make its own preparation slow (a git bomb's bounded
@@ -48,39 +34,12 @@ class EventOrderScenarioTest {
           + "  gate: [test]\n"
           + "  post: [test]\n";
 
-  final InMemoryStore store = new InMemoryStore();
-  final FakeRepos repos = new FakeRepos();
-  final FakeExecutor executor = new FakeExecutor().hold();
-  final FakeGate gate = new FakeGate(repos);
-  final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
   final HeldCalls calls = new HeldCalls();
-  final Scheduler scheduler;
-
-  EventOrderScenarioTest() {
-    SchedulerSettings settings =
-        new SchedulerSettings(
-            Map.of(Tier.UNTRUSTED, 10, Tier.TRUSTED, 10, Tier.PRIVILEGED, 1),
-            TrustedContext.offlineDefaults(),
-            Glob.of("v*"),
-            Cron.DAILY_0300,
-            List.of(new RepoRef("local", "demo")));
-    scheduler =
-        new Scheduler(
-            new SchedulerPorts(
-                    store,
-                    repos,
-                    executor,
-                    new InMemoryLogStore(),
-                    new RecordingReporter(),
-                    SchedulerMetrics.NONE)
-                .withEffects(EffectPorts.inline().withCalls(calls)),
-            gate.ports(),
-            new GateSettings(Map.of("Code-Review", 2), Map.of(), 20),
-            settings,
-            clock,
-            () -> {});
-    scheduler.recover();
-  }
+  final Harness h = new Harness(10, EffectPorts.inline().withCalls(calls));
+  final InMemoryStore store = h.store;
+  final FakeRepos repos = h.repos;
+  final FakeExecutor executor = h.executor;
+  final ManualClock clock = h.clock;
 
   /** Puts the event in the inbox and returns the text that names its preparation call. */
   String receive(TriggerEvent e) {
@@ -110,7 +69,7 @@ class EventOrderScenarioTest {
   }
 
   void step() {
-    scheduler.runUntilIdle();
+    h.step();
   }
 
   List<Build> of(String change, PipelineName p) {

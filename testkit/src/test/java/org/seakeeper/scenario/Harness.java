@@ -42,6 +42,11 @@ final class Harness {
   }
 
   Harness(int slots) {
+    this(slots, org.seakeeper.core.effect.EffectPorts.inline());
+  }
+
+  /** With {@code effects}, e.g. calls a test holds ({@code HeldCalls}). */
+  Harness(int slots, org.seakeeper.core.effect.EffectPorts effects) {
     SchedulerSettings settings =
         new SchedulerSettings(
             Map.of(Tier.UNTRUSTED, slots, Tier.TRUSTED, slots, Tier.PRIVILEGED, 1),
@@ -52,7 +57,8 @@ final class Harness {
     scheduler =
         new Scheduler(
             new SchedulerPorts(
-                store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets),
+                    store, repos, executor, logs, reporter, SchedulerMetrics.NONE, secrets)
+                .withEffects(effects),
             gate.ports(),
             new org.seakeeper.core.gate.GateSettings(
                 Map.of("Code-Review", 2), Map.of("ext", "shared"), 4),
