@@ -17,6 +17,9 @@ results="$here/bench/results"
 mkdir -p "$results"
 "$here/seakeeper" --version >/dev/null
 tmp="$(mktemp -d /var/tmp/seakeeper-maven-check.XXXXXX)"
+# readable by the tier users, as an operator keeps the cache, so jobs also get its Maven files as
+# file: repositories; CACHE_DIR_MODE=700 measures without them (HTTP only)
+chmod "${CACHE_DIR_MODE:-755}" "$tmp"
 trap 'kill $up 2>/dev/null || true; rm -rf "$tmp"' EXIT
 m2="$HOME/.m2/repository"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

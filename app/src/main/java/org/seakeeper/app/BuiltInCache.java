@@ -21,10 +21,23 @@ import org.seakeeper.sandbox.CacheAccess;
 public final class BuiltInCache implements CacheAccess, AutoCloseable {
   private final DependencyCache cache;
   private final Set<Tier> off;
+  private final Path dir;
 
-  private BuiltInCache(DependencyCache cache, Set<Tier> off) {
+  private BuiltInCache(DependencyCache cache, Set<Tier> off, Path dir) {
     this.cache = cache;
     this.off = Set.copyOf(off);
+    this.dir = dir.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The cache's Maven files a job of {@code tier} may read directly: an untrusted job only those
+   * untrusted jobs fetched (it cannot list what trusted builds use), other tiers both.
+   */
+  java.util.List<Path> mavenFiles(Tier tier) {
+    Path untrusted = dir.resolve("untrusted").resolve("maven");
+    return tier == Tier.UNTRUSTED
+        ? java.util.List.of(untrusted)
+        : java.util.List.of(dir.resolve("trusted").resolve("maven"), untrusted);
   }
 
   /** The tiers whose pool says {@code dependency_cache: false}: their jobs get no cache. */
@@ -65,7 +78,7 @@ public final class BuiltInCache implements CacheAccess, AutoCloseable {
                 settings.maxSizeBytes(), Math.min(c.trustedFloor(), settings.maxSizeBytes() / 4));
     DependencyCache cache = new DependencyCache(c, registry);
     cache.start();
-    return Optional.of(new BuiltInCache(cache, off));
+    return Optional.of(new BuiltInCache(cache, off, dir));
   }
 
   /**
@@ -113,6 +126,11 @@ public final class BuiltInCache implements CacheAccess, AutoCloseable {
           @Override
           public Path socket() {
             return socket;
+          }
+
+          @Override
+          public java.util.List<Path> mavenFiles() {
+            return BuiltInCache.this.mavenFiles(tier);
           }
 
           @Override

@@ -87,6 +87,33 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
   }
 
   /** Removes the git snapshots this executor made. */
+  /**
+   * Whether a tier's user can reach {@code dir} (as bubblewrap, started as that user, must): every
+   * existing directory on the way is searchable by others and {@code dir}, if it exists, readable.
+   */
+  static boolean openToAnyone(Path dir) {
+    try {
+      Path p = dir.toAbsolutePath().normalize();
+      boolean leaf = true;
+      for (; p != null; p = p.getParent()) {
+        if (!Files.exists(p)) {
+          leaf = false;
+          continue;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+            Files.getPosixFilePermissions(p);
+        if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)
+            || (leaf && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ))) {
+          return false;
+        }
+        leaf = false;
+      }
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     workspaces.close();
@@ -382,11 +409,20 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
             Files.writeString(start, BwrapCommand.START_SCRIPT);
             Workspaces.readableBy(start, user);
             Path m2 = execDir.resolve("m2-settings.xml");
-            Files.writeString(m2, BwrapCommand.m2Settings(url));
+            // the cache's Maven files are offered only on the host image, where they are bound
+            java.util.List<Path> files =
+                session.mavenFiles().stream().filter(BubblewrapExecutor::openToAnyone).toList();
+            if (files.size() < session.mavenFiles().size()) {
+              warnOnce(
+                  "the dependency cache's directory is not readable by other users (mode of it or"
+                      + " a parent): jobs fetch Maven files from it over HTTP only");
+            }
+            Files.writeString(m2, BwrapCommand.m2Settings(url, files.size()));
             Workspaces.readableBy(m2, user);
             forward =
                 Optional.of(
-                    new BwrapCommand.CacheForward(session.socket(), port, socat.get(), start, m2));
+                    new BwrapCommand.CacheForward(
+                        session.socket(), port, socat.get(), start, m2, files));
           }
         }
         List<String> bwrap =

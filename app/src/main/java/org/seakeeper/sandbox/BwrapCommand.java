@@ -58,7 +58,16 @@ public final class BwrapCommand {
    * forwarded from {@code 127.0.0.1:port} inside the sandbox by {@code socat}, which {@link #START}
    * starts before the job's script.
    */
-  public record CacheForward(Path socket, int port, Path socat, Path startScript, Path m2Settings) {
+  public record CacheForward(
+      Path socket, int port, Path socat, Path startScript, Path m2Settings, List<Path> mavenFiles) {
+    public CacheForward {
+      mavenFiles = List.copyOf(mavenFiles);
+    }
+
+    public CacheForward(Path socket, int port, Path socat, Path startScript, Path m2Settings) {
+      this(socket, port, socat, startScript, m2Settings, List.of());
+    }
+
     /** The URL the job uses. */
     public String url() {
       return "http://127.0.0.1:" + port + "/";
@@ -96,23 +105,69 @@ public final class BwrapCommand {
       exec /bin/bash --noprofile --norc -e /run/seakeeper/job.sh
       """;
 
+  /** Where the {@code i}th directory of the cache's Maven files appears in a job. */
+  static String mavenFiles(int i) {
+    return "/run/seakeeper/maven-files-" + i;
+  }
+
   /** Maven settings mirroring every repository to the cache. */
   static String m2Settings(String url) {
+    return m2Settings(url, 0);
+  }
+
+  /**
+   * Maven settings mirroring every repository to the cache, after {@code fileRepos} read-only
+   * {@code file:} repositories of the cache's own verified files ({@link #mavenFiles}), which Maven
+   * asks first: a warm build copies its jars from them instead of a request per file.
+   */
+  static String m2Settings(String url, int fileRepos) {
+    StringBuilder notMirrored = new StringBuilder("*");
+    StringBuilder repos = new StringBuilder();
+    for (int i = 0; i < fileRepos; i++) {
+      notMirrored.append(",!seakeeper-files-").append(i);
+      repos.append(
+          """
+                  <repository>
+                    <id>seakeeper-files-%d</id>
+                    <url>file://%s/</url>
+                    <releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>
+                    <snapshots><enabled>false</enabled></snapshots>
+                  </repository>
+          """
+              .formatted(i, mavenFiles(i)));
+    }
+    String profile =
+        fileRepos == 0
+            ? ""
+            : """
+              <profiles>
+                <profile>
+                  <id>seakeeper-files</id>
+                  <repositories>
+            %s      </repositories>
+                  <pluginRepositories>
+            %s      </pluginRepositories>
+                </profile>
+              </profiles>
+              <activeProfiles><activeProfile>seakeeper-files</activeProfile></activeProfiles>
+            """
+                .formatted(repos, repos.toString().replace("repository>", "pluginRepository>"));
     return """
     <?xml version="1.0" encoding="UTF-8"?>
-    <!-- Seakeeper: every repository through the dependency cache. A job's own settings win. -->
+    <!-- Seakeeper: every repository through the dependency cache (its verified files first).
+         A job's own settings win. -->
     <settings>
       <mirrors>
         <mirror>
           <id>seakeeper</id>
           <name>Seakeeper dependency cache</name>
-          <mirrorOf>*</mirrorOf>
+          <mirrorOf>%s</mirrorOf>
           <url>%smaven/</url>
         </mirror>
       </mirrors>
-    </settings>
+    %s</settings>
     """
-        .formatted(url);
+        .formatted(notMirrored, url, profile);
   }
 
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -178,6 +233,10 @@ public final class BwrapCommand {
         f -> {
           bind(a, "--ro-bind", f.startScript().toString(), START);
           bind(a, "--ro-bind", f.m2Settings().toString(), M2_SETTINGS);
+          for (int i = 0; i < f.mavenFiles().size(); i++) {
+            // read-only; a directory the cache has not made yet is left out
+            bind(a, "--ro-bind-try", f.mavenFiles().get(i).toString(), mavenFiles(i));
+          }
         });
     // The sandbox root is bwrap's own tmpfs: make it read-only so only the workspace, /tmp,
     // /var/tmp, /run and HOME (all private to this job) can be written.

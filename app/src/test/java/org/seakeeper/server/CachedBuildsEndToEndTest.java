@@ -32,6 +32,17 @@ import org.seakeeper.core.config.ServerConfigParser;
 class CachedBuildsEndToEndTest {
   @TempDir Path tmp;
 
+  final java.util.List<Path> cleanUp = new java.util.ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void removeCacheDirs() throws Exception {
+    for (Path p : cleanUp) {
+      try (var files = Files.walk(p)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
   /** The plugin and library versions this repository's own build uses, so ~/.m2 has them. */
   static final String POM =
       """
@@ -157,10 +168,16 @@ class CachedBuildsEndToEndTest {
     MavenRepo upstream = new MavenRepo(m2);
     try {
       int port = freePort();
+      // where an operator keeps it: a directory other users may read (a test's @TempDir is
+      // private), so jobs get the cache's verified Maven files as file: repositories too
+      Path deps = Files.createTempDirectory("sk-cache-e2e-");
+      Files.setPosixFilePermissions(
+          deps, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      cleanUp.add(deps);
       String cfgText =
           config(tmp, r[0], port)
               + "dependency_cache:\n  dir: "
-              + tmp.resolve("deps")
+              + deps
               + "\n  upstreams:\n    maven: [\"http://127.0.0.1:"
               + upstream.port()
               + "/\"]\n";
@@ -179,12 +196,25 @@ class CachedBuildsEndToEndTest {
         String metrics = get(rt.port(), "/metrics").body();
         assertThat(metrics).contains("seakeeper_dependency_cache_requests_total");
 
+        double coldMisses = mavenRequests(metrics, "miss");
+        double hitsBefore = mavenRequests(metrics, "hit");
+
         push(work, r[0], "refs/for/main", YAML, "warm", true);
         JsonNode warm = awaitCheck(rt.port(), 2);
         assertThat(warm.get("status").asText()).as(log(rt.port(), warm)).isEqualTo("success");
         assertThat(upstream.requests.get())
             .as("a warm build asks the upstream nothing")
             .isEqualTo(afterCold);
+        double warmHits = mavenRequests(get(rt.port(), "/metrics").body(), "hit") - hitsBefore;
+        System.out.printf(
+            "cold build: %.0f Maven misses; warm build: %.0f requests to the cache%n",
+            coldMisses, warmHits);
+        assertThat(warmHits)
+            .as(
+                "a warm build reads the cache's verified files from its file: repositories, not"
+                    + " one request per file (cold: %.0f misses)",
+                coldMisses)
+            .isLessThan(coldMisses / 4);
 
         upstream.close();
         push(work, r[0], "refs/for/main", YAML, "offline", true);
@@ -194,6 +224,16 @@ class CachedBuildsEndToEndTest {
     } finally {
       upstream.close();
     }
+  }
+
+  /** The Maven requests of {@code result} the cache counted, from the Prometheus text. */
+  static double mavenRequests(String metrics, String result) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("seakeeper_dependency_cache_requests_total{"))
+        .filter(l -> l.contains("ecosystem=\"maven\"") && l.contains("result=\"" + result + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static JsonNode awaitCheck(int port, int n) throws Exception {
