@@ -52,102 +52,146 @@ final class GitPack {
     return Files.isDirectory(dotGit) ? dotGit : source;
   }
 
-  /** Longest path (with its mode, id and size) {@link #checkTree} reads from git. */
+  /** Longest path (in bytes) a commit's tree may hold. */
   static final int MAX_ENTRY_BYTES = 64 * 1024;
 
   /**
    * Refuses, before anything is packed or checked out, a commit whose tree is bigger than the
    * limits (a git bomb: one subtree repeated ten times per level is 10^9 files in a few kilobytes).
-   * Reads git's listing of the tree (paths and object sizes, never a file's content) and stops at
-   * the first limit passed, killing git; bounded by {@code left} as well.
+   * Reads the tree objects and the blobs' sizes from their headers (never a file's content), each
+   * distinct tree once: a subtree met again adds its remembered counts, so a git bomb costs its few
+   * distinct trees, not its 10^9 paths, and is refused at the first limit passed.
    */
   static void checkTree(Path gitDir, String commit, Limits limits) throws IOException {
     checkTree(gitDir, commit, limits, GIT_TIMEOUT, p -> {});
   }
 
-  /** Longest a tree listing may take when no job's deadline is nearer. */
+  /** Longest a tree check or a git process may take when no job's deadline is nearer. */
   static final Duration GIT_TIMEOUT = Duration.ofMinutes(10);
 
+  /**
+   * As {@link #checkTree(Path, String, Limits)}, given up ({@link OutOfTime}) after {@code left} or
+   * when the thread is interrupted. It starts no process ({@code track} is for the callers'
+   * symmetry with {@link #write}).
+   */
   static void checkTree(
       Path gitDir, String commit, Limits limits, Duration left, Consumer<Process> track)
       throws IOException {
     requireCommitId(commit);
     long deadline = System.nanoTime() + left.toNanos();
-    Process p =
-        command(gitDir, List.of("ls-tree", "-r", "-l", "-z", "--full-tree", commit))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    track.accept(p);
-    // A timer kills git at the deadline; the listing then ends and the loop below with it.
-    java.util.concurrent.CompletableFuture<Void> killer =
-        java.util.concurrent.CompletableFuture.runAsync(
-            p::destroyForcibly,
-            java.util.concurrent.CompletableFuture.delayedExecutor(
-                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-    try (java.io.InputStream in = new java.io.BufferedInputStream(p.getInputStream(), 1 << 16)) {
-      byte[] entry = new byte[MAX_ENTRY_BYTES];
-      long n = 0;
+    try (org.eclipse.jgit.lib.Repository repo =
+            new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(gitDir.toFile())
+                .setMustExist(true)
+                .build();
+        org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader();
+        org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(reader)) {
+      org.eclipse.jgit.revwalk.RevCommit c;
+      try {
+        c = walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(commit));
+      } catch (org.eclipse.jgit.errors.MissingObjectException
+          | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        throw new IOException("git could not list the tree of commit " + commit, e);
+      }
+      TreeSize size = new TreeSize(reader, limits, deadline);
+      size.add(size.of(c.getTree(), 0), 0, 0);
+    } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+      throw new IOException("git could not list the tree of commit " + commit, e);
+    }
+  }
+
+  /**
+   * What {@link #checkTree} counts, tree by tree: the files (links and submodules count as files)
+   * below a tree, their bytes, the deepest file's depth below it ({@code -1}: none) and its longest
+   * path below it. Each distinct tree is read once.
+   */
+  private static final class TreeSize {
+    private record Size(long files, long bytes, int depth, int path) {}
+
+    private final org.eclipse.jgit.lib.ObjectReader reader;
+    private final Limits limits;
+    private final long deadline;
+    private final java.util.Map<org.eclipse.jgit.lib.ObjectId, Size> known =
+        new java.util.HashMap<>();
+    private long entries;
+
+    TreeSize(org.eclipse.jgit.lib.ObjectReader reader, Limits limits, long deadline) {
+      this.reader = reader;
+      this.limits = limits;
+      this.deadline = deadline;
+    }
+
+    /** The size of the tree at {@code level} (its files are that many directories deep). */
+    Size of(org.eclipse.jgit.lib.AnyObjectId tree, int level) throws IOException {
+      Size k = known.get(tree);
+      if (k != null) {
+        return k;
+      }
+      if (level > limits.depth()) {
+        throw new LimitExceeded(
+            "the commit's tree is more than " + limits.depth() + " directories deep");
+      }
+      long files = 0;
       long bytes = 0;
-      while (true) {
-        int len = 0;
-        int c;
-        while ((c = in.read()) > 0) {
-          if (len == entry.length) {
-            throw new LimitExceeded(
-                "the commit's tree holds a path longer than " + MAX_ENTRY_BYTES + " bytes");
-          }
-          entry[len++] = (byte) c;
-        }
-        if (len == 0 && c < 0) {
-          break;
-        }
-        if (++n > limits.entries()) {
-          throw new LimitExceeded("the commit's tree has more than " + limits.entries() + " files");
-        }
-        // "<mode> <type> <id> <size>\t<path>": the size is "-" for a submodule.
-        int tab = 0;
-        while (tab < len && entry[tab] != '\t') {
-          tab++;
-        }
-        int depth = 0;
-        for (int i = tab + 1; i < len; i++) {
-          if (entry[i] == '/') {
-            depth++;
-          }
-        }
-        if (depth >= limits.depth()) {
+      int depth = -1;
+      int path = 0;
+      org.eclipse.jgit.treewalk.CanonicalTreeParser p =
+          new org.eclipse.jgit.treewalk.CanonicalTreeParser();
+      p.reset(reader, tree);
+      for (; !p.eof(); p.next()) {
+        if (++entries > 2 * limits.entries() + 1_000) {
           throw new LimitExceeded(
-              "the commit's tree is more than " + limits.depth() + " directories deep");
+              "the commit's tree has more than " + (2 * limits.entries() + 1_000) + " entries");
         }
-        int sizeStart = tab;
-        while (sizeStart > 0 && entry[sizeStart - 1] != ' ') {
-          sizeStart--;
+        if ((entries & 1023) == 0
+            && (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted())) {
+          throw new OutOfTime();
         }
-        long size = 0;
-        for (int i = sizeStart; i < tab; i++) {
-          if (entry[i] >= '0' && entry[i] <= '9') {
-            size = size * 10 + (entry[i] - '0');
+        int name = p.getNameLength();
+        org.eclipse.jgit.lib.FileMode mode = p.getEntryFileMode();
+        if (mode == org.eclipse.jgit.lib.FileMode.TREE) {
+          Size s = of(p.getEntryObjectId(), level + 1);
+          files += s.files();
+          bytes += s.bytes();
+          depth = s.depth() < 0 ? depth : Math.max(depth, s.depth() + 1);
+          path = s.path() == 0 ? path : Math.max(path, name + 1 + s.path());
+        } else {
+          files++;
+          if (mode != org.eclipse.jgit.lib.FileMode.GITLINK) {
+            bytes +=
+                reader.getObjectSize(p.getEntryObjectId(), org.eclipse.jgit.lib.Constants.OBJ_BLOB);
           }
+          depth = Math.max(depth, 0);
+          path = Math.max(path, name);
         }
-        bytes += size;
-        if (bytes > limits.bytes()) {
-          throw new LimitExceeded("the commit's files add up to more than " + size(limits.bytes()));
-        }
+        check(files, bytes, level, depth, path);
       }
-      int code = p.waitFor();
-      if (killer.isDone()) {
-        throw new OutOfTime();
+      Size s = new Size(files, bytes, depth, path);
+      known.put(tree.copy(), s);
+      return s;
+    }
+
+    /** Adds {@code s} found at {@code level} below a path of {@code prefix} bytes (the root: 0). */
+    void add(Size s, int level, int prefix) throws LimitExceeded {
+      check(s.files(), s.bytes(), level, s.depth(), s.path() + prefix);
+    }
+
+    private void check(long files, long bytes, int level, int depth, int path)
+        throws LimitExceeded {
+      if (files > limits.entries()) {
+        throw new LimitExceeded("the commit's tree has more than " + limits.entries() + " files");
       }
-      if (code != 0) {
-        throw new IOException(
-            "git could not list the tree of commit " + commit + " (exit " + code + ")");
+      if (depth >= 0 && level + depth >= limits.depth()) {
+        throw new LimitExceeded(
+            "the commit's tree is more than " + limits.depth() + " directories deep");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading the commit's tree", e);
-    } finally {
-      killer.cancel(false);
-      p.destroyForcibly();
+      if (path > MAX_ENTRY_BYTES) {
+        throw new LimitExceeded(
+            "the commit's tree holds a path longer than " + MAX_ENTRY_BYTES + " bytes");
+      }
+      if (bytes > limits.bytes()) {
+        throw new LimitExceeded("the commit's files add up to more than " + size(limits.bytes()));
+      }
     }
   }
 
