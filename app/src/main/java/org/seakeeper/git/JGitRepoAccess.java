@@ -93,10 +93,15 @@ public final class JGitRepoAccess implements RepoAccess {
         (repo, walk, c) -> {
           try (ObjectReader reader = repo.newObjectReader();
               TreeWalk tw = new TreeWalk(repo, reader)) {
-            if (c.getParentCount() == 0) {
+            ObjectId parentTree =
+                c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0)).getTree();
+            if (new DiffSize(reader).tooBig(parentTree, c.getTree())) {
+              return Set.of(); // a git bomb: counted from its distinct trees, never walked
+            }
+            if (parentTree == null) {
               tw.addTree(new EmptyTreeIterator());
             } else {
-              tw.addTree(walk.parseCommit(c.getParent(0)).getTree());
+              tw.addTree(parentTree);
             }
             tw.addTree(c.getTree());
             tw.setRecursive(false);
@@ -104,6 +109,104 @@ public final class JGitRepoAccess implements RepoAccess {
             return changed(tw);
           }
         });
+  }
+
+  /**
+   * How many entries the diff of two trees visits ({@link #changed}'s walk: entries that differ,
+   * directories included), counted first from the distinct pairs of trees: a pair met again (a git
+   * bomb repeats one subtree ten times per level) adds what was counted for it, so a diff past
+   * {@link #MAX_DIFF_ENTRIES} entries or {@link #MAX_DIFF_DEPTH} levels is known without walking
+   * it. Also stops after reading {@code 4 * MAX_DIFF_ENTRIES} entries of trees in all.
+   */
+  static final class DiffSize {
+    private record Pair(ObjectId a, ObjectId b) {}
+
+    /** Entries visited below a pair, and the deepest visited entry's level below it. */
+    private record Size(long entries, int depth) {}
+
+    private static final Size TOO_BIG = new Size(Long.MAX_VALUE, Integer.MAX_VALUE);
+
+    private final ObjectReader reader;
+    private final Map<Pair, Size> known = new HashMap<>();
+    private long read;
+
+    DiffSize(ObjectReader reader) {
+      this.reader = reader;
+    }
+
+    /** Whether diffing {@code a} (null: empty) with {@code b} passes the diff's limits. */
+    boolean tooBig(ObjectId a, ObjectId b) throws IOException {
+      return of(a, b, 0) == TOO_BIG;
+    }
+
+    private Size of(ObjectId a, ObjectId b, int level) throws IOException {
+      if (level > MAX_DIFF_DEPTH) {
+        return TOO_BIG;
+      }
+      Pair key = new Pair(a, b);
+      Size k = known.get(key);
+      if (k != null) {
+        return k;
+      }
+      Map<String, FileMode> modesA = new HashMap<>();
+      Map<String, ObjectId> idsA = new HashMap<>();
+      Map<String, FileMode> modesB = new java.util.LinkedHashMap<>();
+      Map<String, ObjectId> idsB = new HashMap<>();
+      if (!entries(a, modesA, idsA) || !entries(b, modesB, idsB)) {
+        return TOO_BIG;
+      }
+      Set<String> names = new LinkedHashSet<>(modesB.keySet());
+      names.addAll(modesA.keySet());
+      long visited = 0;
+      int depth = -1;
+      for (String name : names) {
+        FileMode ma = modesA.get(name);
+        FileMode mb = modesB.get(name);
+        ObjectId ia = idsA.get(name);
+        ObjectId ib = idsB.get(name);
+        if (ma != null && ma.equals(mb) && ia.equals(ib)) {
+          continue; // identical: the walk skips it
+        }
+        visited++;
+        depth = Math.max(depth, 0);
+        boolean treeA = FileMode.TREE.equals(ma);
+        boolean treeB = FileMode.TREE.equals(mb);
+        if (treeA || treeB) {
+          Size sub = of(treeA ? ia : null, treeB ? ib : null, level + 1);
+          if (sub == TOO_BIG) {
+            return TOO_BIG;
+          }
+          visited += sub.entries();
+          depth = sub.depth() < 0 ? depth : Math.max(depth, sub.depth() + 1);
+        }
+        if (visited > MAX_DIFF_ENTRIES || level + depth > MAX_DIFF_DEPTH) {
+          return TOO_BIG;
+        }
+      }
+      Size s = new Size(visited, depth);
+      known.put(key, s);
+      return s;
+    }
+
+    /** The entries of tree {@code t} (null: none); false past the bound on entries read. */
+    private boolean entries(ObjectId t, Map<String, FileMode> modes, Map<String, ObjectId> ids)
+        throws IOException {
+      if (t == null) {
+        return true;
+      }
+      org.eclipse.jgit.treewalk.CanonicalTreeParser p =
+          new org.eclipse.jgit.treewalk.CanonicalTreeParser();
+      p.reset(reader, t);
+      for (; !p.eof(); p.next()) {
+        if (++read > 4L * MAX_DIFF_ENTRIES) {
+          return false;
+        }
+        String name = p.getEntryPathString();
+        modes.put(name, p.getEntryFileMode());
+        ids.put(name, p.getEntryObjectId());
+      }
+      return true;
+    }
   }
 
   /** Most tree entries one diff looks at: past it (a git bomb) the change touches everything. */

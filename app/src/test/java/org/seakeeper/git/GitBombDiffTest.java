@@ -90,6 +90,40 @@ public class GitBombDiffTest {
     assertThat((System.nanoTime() - t0) / 1_000_000_000L).isLessThan(60);
   }
 
+  @Test
+  void the_count_from_distinct_trees_agrees_with_the_walk_at_the_cap() throws Exception {
+    int max = JGitRepoAccess.MAX_DIFF_ENTRIES;
+    Path bare = tmp.resolve("wide.git");
+    ObjectId[] roots = new ObjectId[2];
+    ObjectId[] commits = new ObjectId[2];
+    try (Repository repo = FileRepositoryBuilder.create(bare.toFile())) {
+      repo.create(true);
+      try (ObjectInserter ins = repo.newObjectInserter()) {
+        ObjectId blob = ins.insert(Constants.OBJ_BLOB, "x\n".getBytes(StandardCharsets.UTF_8));
+        for (int k = 0; k < 2; k++) {
+          // "d" and max - 1 (then max) files in it: the walk visits max (then max + 1) entries
+          TreeFormatter inner = new TreeFormatter();
+          for (int i = 0; i < max - 1 + k; i++) {
+            inner.append(String.format("f%06d", i), FileMode.REGULAR_FILE, blob);
+          }
+          TreeFormatter root = new TreeFormatter();
+          root.append("d", FileMode.TREE, ins.insert(inner));
+          roots[k] = ins.insert(root);
+          commits[k] = commit(ins, roots[k]);
+        }
+        ins.flush();
+      }
+      try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
+        assertThat(new JGitRepoAccess.DiffSize(reader).tooBig(null, roots[0])).isFalse();
+        assertThat(new JGitRepoAccess.DiffSize(reader).tooBig(null, roots[1])).isTrue();
+      }
+    }
+    JGitRepoAccess access = new JGitRepoAccess(Map.of("local", Map.of("demo", bare)));
+    assertThat(access.changedFiles(new RepoRef("local", "demo"), commits[0].name()))
+        .hasSize(max - 1);
+    assertThat(access.changedFiles(new RepoRef("local", "demo"), commits[1].name())).isEmpty();
+  }
+
   private static ObjectId subtree(Repository repo, ObjectInserter ins, ObjectId tree, String name)
       throws Exception {
     ins.flush();
