@@ -410,8 +410,12 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
             Workspaces.readableBy(start, user);
             Path m2 = execDir.resolve("m2-settings.xml");
             // the cache's Maven files are offered only on the host image, where they are bound
+            // bubblewrap runs as the tier's user when Seakeeper switches users (as root), else as
+            // this process's user, who can read the cache anyway
             java.util.List<Path> files =
-                session.mavenFiles().stream().filter(BubblewrapExecutor::openToAnyone).toList();
+                session.mavenFiles().stream()
+                    .filter(d -> !user.switchUser() || openToAnyone(d))
+                    .toList();
             if (files.size() < session.mavenFiles().size()) {
               warnOnce(
                   "the dependency cache's directory is not readable by other users (mode of it or"
