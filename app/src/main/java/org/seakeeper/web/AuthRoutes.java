@@ -181,11 +181,7 @@ final class AuthRoutes {
   }
 
   static String csrfField(LoginSessions.Session s) {
-    return "<input type=\"hidden\" name=\""
-        + Access.CSRF_FIELD
-        + "\" value=\""
-        + Html.esc(s.csrf())
-        + "\">";
+    return Html.hidden(Access.CSRF_FIELD, s.csrf());
   }
 
   /** A refused login: an audit record and a page saying why, with a way to try again. */

@@ -187,31 +187,25 @@ final class Html {
   static String action(
       Viewer viewer, String path, String label, java.util.Map<String, String> fields) {
     StringBuilder hidden = new StringBuilder();
-    fields.forEach(
-        (k, v) ->
-            hidden
-                .append("<input type=\"hidden\" name=\"")
-                .append(esc(k))
-                .append("\" value=\"")
-                .append(esc(v))
-                .append("\">"));
+    fields.forEach((k, v) -> hidden.append(hidden(k, v)));
     return "<form class=\"inline\" method=\"post\" action=\""
         + esc(path)
         + "\">"
         + hidden
-        + viewer
-            .csrfToken()
-            .map(
-                t ->
-                    "<input type=\"hidden\" name=\""
-                        + Access.CSRF_FIELD
-                        + "\" value=\""
-                        + esc(t)
-                        + "\">")
-            .orElse("")
+        + csrf(viewer)
         + "<button type=\"submit\">"
         + esc(label)
         + "</button></form>";
+  }
+
+  /** A form's hidden field, escaped. */
+  static String hidden(String name, String value) {
+    return "<input type=\"hidden\" name=\"" + esc(name) + "\" value=\"" + esc(value) + "\">";
+  }
+
+  /** The viewer's CSRF token as a form's hidden field; empty for a viewer with no session. */
+  static String csrf(Viewer viewer) {
+    return viewer.csrfToken().map(t -> hidden(Access.CSRF_FIELD, t)).orElse("");
   }
 
   static String time(Optional<Instant> t) {

@@ -208,11 +208,11 @@ final class ProjectPage {
                     + " pipeline</h2>\n<form id=\"run\" method=\"post\" action=\"")
             .append(Html.esc(links.local("/api/v1/trigger")))
             .append("\">")
-            .append(hidden("project", project))
-            .append(hidden("return_to", self))
-            .append(viewer.csrfToken().map(t -> hidden(Access.CSRF_FIELD, t)).orElse(""));
+            .append(Html.hidden("project", project))
+            .append(Html.hidden("return_to", self))
+            .append(Html.csrf(viewer));
     if (connections.size() == 1) {
-      f.append(hidden("connection", connections.getFirst()));
+      f.append(Html.hidden("connection", connections.getFirst()));
     } else {
       f.append(connectionSelect("run-connection", connections));
     }
@@ -273,13 +273,5 @@ final class ProjectPage {
         .append(Html.link(links.local(history), "Every build of this project"))
         .append("</p></section>\n")
         .toString();
-  }
-
-  static String hidden(String name, String value) {
-    return "<input type=\"hidden\" name=\""
-        + Html.esc(name)
-        + "\" value=\""
-        + Html.esc(value)
-        + "\">";
   }
 }

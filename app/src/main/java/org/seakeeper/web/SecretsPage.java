@@ -121,10 +121,10 @@ final class SecretsPage {
             .append("</td><td><form class=\"inline\" method=\"post\" action=\"")
             .append(Html.esc(links.local(self(project) + "/delete")))
             .append("\">")
-            .append(ProjectPage.hidden("connection", s.connection()))
-            .append(ProjectPage.hidden("name", s.name()))
-            .append(ProjectPage.hidden("return_to", self(project)))
-            .append(csrf(viewer))
+            .append(Html.hidden("connection", s.connection()))
+            .append(Html.hidden("name", s.name()))
+            .append(Html.hidden("return_to", self(project)))
+            .append(Html.csrf(viewer))
             .append("<button type=\"submit\" aria-label=\"")
             .append(Html.esc("Delete secret " + s.name() + " of " + s.connection()))
             .append("\">Delete</button></form></td></tr>\n");
@@ -134,10 +134,6 @@ final class SecretsPage {
     b.append(setForm(viewer, access.policy().isAdmin(access.identify(ctx)), project, secrets));
     String nonce = Html.nonce();
     Pages.html(ctx, nonce, Html.page(title, nonce, links, viewer, "", b.toString()));
-  }
-
-  private static String csrf(Viewer viewer) {
-    return viewer.csrfToken().map(t -> ProjectPage.hidden(Access.CSRF_FIELD, t)).orElse("");
   }
 
   /**
@@ -157,10 +153,10 @@ final class SecretsPage {
                     + " secret</h2>\n<form id=\"set-secret\" method=\"post\" action=\"")
             .append(Html.esc(links.local(self(project))))
             .append("\" autocomplete=\"off\">")
-            .append(ProjectPage.hidden("return_to", self(project)))
-            .append(csrf(viewer));
+            .append(Html.hidden("return_to", self(project)))
+            .append(Html.csrf(viewer));
     if (connections.size() == 1) {
-      f.append(ProjectPage.hidden("connection", connections.getFirst()));
+      f.append(Html.hidden("connection", connections.getFirst()));
     } else if (connections.isEmpty()) {
       f.append("<label for=\"secret-connection\">Connection</label> ")
           .append("<input id=\"secret-connection\" name=\"connection\" required")
