@@ -86,34 +86,32 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
     return tier;
   }
 
-  /** Removes the git snapshots this executor made. */
   /**
    * Whether a tier's user can reach {@code dir} (as bubblewrap, started as that user, must): every
    * existing directory on the way is searchable by others and {@code dir}, if it exists, readable.
    */
   static boolean openToAnyone(Path dir) {
     try {
-      Path p = dir.toAbsolutePath().normalize();
-      boolean leaf = true;
-      for (; p != null; p = p.getParent()) {
-        if (!Files.exists(p)) {
-          leaf = false;
-          continue;
-        }
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
-            Files.getPosixFilePermissions(p);
-        if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)
-            || (leaf && !perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ))) {
-          return false;
-        }
-        leaf = false;
+      Path wanted = dir.toAbsolutePath().normalize();
+      Path p = wanted;
+      while (p != null && !Files.exists(p)) {
+        p = p.getParent(); // a directory the cache has not made yet: its parents decide
       }
-      return true;
+      if (p == null) {
+        return false;
+      }
+      Path real = p.toRealPath();
+      return SandboxEtc.othersReach(Path.of("/"), real)
+          && SandboxEtc.othersMay(real, java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)
+          && (!p.equals(wanted)
+              || SandboxEtc.othersMay(
+                  real, java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }
   }
 
+  /** Removes the git snapshots this executor made. */
   @Override
   public void close() {
     workspaces.close();

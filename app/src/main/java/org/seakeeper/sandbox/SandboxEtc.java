@@ -520,7 +520,7 @@ final class SandboxEtc {
    * Whether every directory above {@code real} lets other users through (below {@code root}, the
    * host's root directory, when {@code real} is inside it).
    */
-  private static boolean othersReach(Path root, Path real) throws IOException {
+  static boolean othersReach(Path root, Path real) throws IOException {
     Path stop = real.startsWith(root) ? root : null;
     for (Path p = real.getParent(); p != null && !p.equals(stop); p = p.getParent()) {
       if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
@@ -530,7 +530,7 @@ final class SandboxEtc {
     return true;
   }
 
-  private static boolean othersMay(Path p, PosixFilePermission perm) throws IOException {
+  static boolean othersMay(Path p, PosixFilePermission perm) throws IOException {
     return Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).contains(perm);
   }
 }

@@ -66,4 +66,33 @@ class MavenSettingsTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
+
+  @Test
+  void the_caches_files_are_offered_only_where_a_tier_user_can_reach_them() throws Exception {
+    java.nio.file.Path open = tmp.resolve("open");
+    java.nio.file.Path closed = tmp.resolve("closed");
+    java.nio.file.Files.createDirectories(open.resolve("maven"));
+    java.nio.file.Files.createDirectories(closed.resolve("maven"));
+    for (java.nio.file.Path p :
+        List.of(tmp, open, open.resolve("maven"), closed.resolve("maven"))) {
+      java.nio.file.Files.setPosixFilePermissions(
+          p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    java.nio.file.Files.setPosixFilePermissions(
+        closed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    assertThat(BubblewrapExecutor.openToAnyone(open.resolve("maven"))).isTrue();
+    assertThat(BubblewrapExecutor.openToAnyone(open.resolve("not-yet/maven")))
+        .as("not made yet: its parents decide")
+        .isTrue();
+    assertThat(BubblewrapExecutor.openToAnyone(closed.resolve("maven"))).isFalse();
+    assertThat(BubblewrapExecutor.openToAnyone(closed.resolve("not-yet"))).isFalse();
+    java.nio.file.Files.setPosixFilePermissions(
+        open.resolve("maven"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    assertThat(BubblewrapExecutor.openToAnyone(open.resolve("maven")))
+        .as("searchable but not readable")
+        .isFalse();
+  }
 }
