@@ -955,7 +955,6 @@ public final class Scheduler implements SchedulerCommands {
           "project " + project + " of connection " + connection + " has no ref " + ref);
     }
     Instant now = clock.instant();
-    String nonce = now.toEpochMilli() + "-" + System.nanoTime();
     TriggerEvent.Manual ev =
         new TriggerEvent.Manual(
             connection,
@@ -966,18 +965,11 @@ public final class Scheduler implements SchedulerCommands {
             Optional.empty(),
             Optional.empty(),
             by,
-            nonce);
+            nonce(now));
     Optional<EventRecord> rec = ports.store().transaction(tx -> tx.inbox().add(ev, now));
     wake.run();
     return CommandResult.accepted(
-        pipeline.id()
-            + " queued for "
-            + project
-            + " "
-            + ref
-            + " at "
-            + commit.get().substring(0, Math.min(12, commit.get().length())),
-        0);
+        pipeline.id() + " queued for " + project + " " + ref + " at " + shortId(commit.get()), 0);
   }
 
   @Override
@@ -1042,7 +1034,7 @@ public final class Scheduler implements SchedulerCommands {
             b.commit(),
             b.ref(),
             by,
-            now.toEpochMilli() + "-" + System.nanoTime(),
+            nonce(now),
             b.owner());
     ports.store().transaction(tx -> tx.inbox().add(ev, now));
     wake.run();
@@ -1054,8 +1046,18 @@ public final class Scheduler implements SchedulerCommands {
             + " of "
             + project
             + " at "
-            + b.commit().substring(0, Math.min(12, b.commit().length())),
+            + shortId(b.commit()),
         0);
+  }
+
+  /** What makes a command's inbox event unique (its content key). */
+  private static String nonce(Instant now) {
+    return now.toEpochMilli() + "-" + System.nanoTime();
+  }
+
+  /** A commit id as people read it in a command's answer. */
+  private static String shortId(String commit) {
+    return commit.substring(0, Math.min(12, commit.length()));
   }
 
   /** The target branch of a change's event, when it names one. */
