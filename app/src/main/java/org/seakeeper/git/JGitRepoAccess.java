@@ -121,6 +121,14 @@ public final class JGitRepoAccess implements RepoAccess {
   static final class DiffSize {
     private record Pair(ObjectId a, ObjectId b) {}
 
+    /** One entry of a tree: the walk skips a name whose mode and id are the same on both sides. */
+    private record Entry(FileMode mode, ObjectId id) {
+      /** Its id when it is a subtree, else null. */
+      ObjectId tree() {
+        return FileMode.TREE.equals(mode) ? id : null;
+      }
+    }
+
     /** Entries visited below a pair, and the deepest visited entry's level below it. */
     private record Size(long entries, int depth) {}
 
@@ -148,31 +156,27 @@ public final class JGitRepoAccess implements RepoAccess {
       if (k != null) {
         return k;
       }
-      Map<String, FileMode> modesA = new HashMap<>();
-      Map<String, ObjectId> idsA = new HashMap<>();
-      Map<String, FileMode> modesB = new java.util.LinkedHashMap<>();
-      Map<String, ObjectId> idsB = new HashMap<>();
-      if (!entries(a, modesA, idsA) || !entries(b, modesB, idsB)) {
+      Map<String, Entry> inA = new HashMap<>();
+      Map<String, Entry> inB = new HashMap<>();
+      if (!entries(a, inA) || !entries(b, inB)) {
         return TOO_BIG;
       }
-      Set<String> names = new LinkedHashSet<>(modesB.keySet());
-      names.addAll(modesA.keySet());
+      Set<String> names = new LinkedHashSet<>(inB.keySet());
+      names.addAll(inA.keySet());
       long visited = 0;
       int depth = -1;
       for (String name : names) {
-        FileMode ma = modesA.get(name);
-        FileMode mb = modesB.get(name);
-        ObjectId ia = idsA.get(name);
-        ObjectId ib = idsB.get(name);
-        if (ma != null && ma.equals(mb) && ia.equals(ib)) {
+        Entry ea = inA.get(name);
+        Entry eb = inB.get(name);
+        if (ea != null && ea.equals(eb)) {
           continue; // identical: the walk skips it
         }
         visited++;
         depth = Math.max(depth, 0);
-        boolean treeA = FileMode.TREE.equals(ma);
-        boolean treeB = FileMode.TREE.equals(mb);
-        if (treeA || treeB) {
-          Size sub = of(treeA ? ia : null, treeB ? ib : null, level + 1);
+        ObjectId treeA = ea == null ? null : ea.tree();
+        ObjectId treeB = eb == null ? null : eb.tree();
+        if (treeA != null || treeB != null) {
+          Size sub = of(treeA, treeB, level + 1);
           if (sub == TOO_BIG) {
             return TOO_BIG;
           }
@@ -188,9 +192,8 @@ public final class JGitRepoAccess implements RepoAccess {
       return s;
     }
 
-    /** The entries of tree {@code t} (null: none); false past the bound on entries read. */
-    private boolean entries(ObjectId t, Map<String, FileMode> modes, Map<String, ObjectId> ids)
-        throws IOException {
+    /** The entries of tree {@code t} (null: none) by name; false past the bound on entries read. */
+    private boolean entries(ObjectId t, Map<String, Entry> into) throws IOException {
       if (t == null) {
         return true;
       }
@@ -201,9 +204,7 @@ public final class JGitRepoAccess implements RepoAccess {
         if (++read > 4L * MAX_DIFF_ENTRIES) {
           return false;
         }
-        String name = p.getEntryPathString();
-        modes.put(name, p.getEntryFileMode());
-        ids.put(name, p.getEntryObjectId());
+        into.put(p.getEntryPathString(), new Entry(p.getEntryFileMode(), p.getEntryObjectId()));
       }
       return true;
     }
