@@ -269,11 +269,7 @@ public final class BubblewrapExecutor extends GuardedExecutor implements AutoClo
               }
             };
         GitPack.checkTree(
-            gitDir,
-            commit,
-            GitPack.Limits.DEFAULT,
-            Duration.ofNanos(deadline - System.nanoTime()),
-            track);
+            gitDir, commit, GitPack.Limits.DEFAULT, Duration.ofNanos(deadline - System.nanoTime()));
         Path pack = in.resolve(i + ".pack");
         Path shallow = in.resolve(i + ".shallow");
         GitPack.write(

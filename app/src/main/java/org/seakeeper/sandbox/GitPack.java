@@ -63,7 +63,7 @@ final class GitPack {
    * distinct trees, not its 10^9 paths, and is refused at the first limit passed.
    */
   static void checkTree(Path gitDir, String commit, Limits limits) throws IOException {
-    checkTree(gitDir, commit, limits, GIT_TIMEOUT, p -> {});
+    checkTree(gitDir, commit, limits, GIT_TIMEOUT);
   }
 
   /** Longest a tree check or a git process may take when no job's deadline is nearer. */
@@ -71,11 +71,9 @@ final class GitPack {
 
   /**
    * As {@link #checkTree(Path, String, Limits)}, given up ({@link OutOfTime}) after {@code left} or
-   * when the thread is interrupted. It starts no process ({@code track} is for the callers'
-   * symmetry with {@link #write}).
+   * when the thread is interrupted. It starts no process.
    */
-  static void checkTree(
-      Path gitDir, String commit, Limits limits, Duration left, Consumer<Process> track)
+  static void checkTree(Path gitDir, String commit, Limits limits, Duration left)
       throws IOException {
     requireCommitId(commit);
     long deadline = System.nanoTime() + left.toNanos();
