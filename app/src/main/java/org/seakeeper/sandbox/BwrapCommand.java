@@ -64,10 +64,6 @@ public final class BwrapCommand {
       mavenFiles = List.copyOf(mavenFiles);
     }
 
-    public CacheForward(Path socket, int port, Path socat, Path startScript, Path m2Settings) {
-      this(socket, port, socat, startScript, m2Settings, List.of());
-    }
-
     /** The URL the job uses. */
     public String url() {
       return "http://127.0.0.1:" + port + "/";
@@ -108,11 +104,6 @@ public final class BwrapCommand {
   /** Where the {@code i}th directory of the cache's Maven files appears in a job. */
   static String mavenFiles(int i) {
     return "/run/seakeeper/maven-files-" + i;
-  }
-
-  /** Maven settings mirroring every repository to the cache. */
-  static String m2Settings(String url) {
-    return m2Settings(url, 0);
   }
 
   /**

@@ -35,7 +35,7 @@ class MavenSettingsTest {
 
   @Test
   void without_file_repositories_everything_is_mirrored_to_the_cache() throws Exception {
-    Document d = parse(BwrapCommand.m2Settings("http://127.0.0.1:9781/"));
+    Document d = parse(BwrapCommand.m2Settings("http://127.0.0.1:9781/", 0));
     assertThat(texts(d, "mirrorOf")).containsExactly("*");
     assertThat(texts(d, "url")).containsExactly("http://127.0.0.1:9781/maven/");
     assertThat(d.getElementsByTagName("profile").getLength()).isZero();
