@@ -31,10 +31,6 @@ public final class LoginSessions {
   /** Most pending logins kept; the oldest are dropped beyond this. */
   static final int MAX_PENDING = 10_000;
 
-  /** A logged-in person. */
-  public record Session(
-      String user, Set<String> groups, String csrf, Instant createdAt, Instant expiresAt) {}
-
   /** A login under way at the provider. */
   public record Pending(
       String state, String nonce, String verifier, String returnTo, Instant expiresAt) {}
@@ -42,7 +38,7 @@ public final class LoginSessions {
   /** What a session cookie stands for. */
   public sealed interface Lookup {
     /** A live session. */
-    record Live(Session session) implements Lookup {}
+    record Live(LoginSession session) implements Lookup {}
 
     /** A session that ended at {@code at} (it is deleted now). */
     record Ended(String user, Instant at) implements Lookup {}
@@ -53,7 +49,7 @@ public final class LoginSessions {
     /** No cookie at all. */
     record Absent() implements Lookup {}
 
-    default Optional<Session> live() {
+    default Optional<LoginSession> live() {
       return this instanceof Live l ? Optional.of(l.session()) : Optional.empty();
     }
   }
@@ -122,13 +118,11 @@ public final class LoginSessions {
       store.closeSession(hash);
       return new Lookup.Ended(found.user(), found.expiresAt());
     }
-    return new Lookup.Live(
-        new Session(
-            found.user(), found.groups(), found.csrf(), found.createdAt(), found.expiresAt()));
+    return new Lookup.Live(found);
   }
 
   /** The live session of a cookie value. */
-  public Optional<Session> find(String cookie) {
+  public Optional<LoginSession> find(String cookie) {
     return lookup(cookie).live();
   }
 

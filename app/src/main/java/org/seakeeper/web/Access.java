@@ -19,6 +19,7 @@ import org.seakeeper.core.store.AccessStore;
 import org.seakeeper.core.store.ApiToken;
 import org.seakeeper.core.store.AuditRecord;
 import org.seakeeper.core.store.AuditRecord.Outcome;
+import org.seakeeper.core.store.LoginSession;
 import org.seakeeper.core.store.StoredGrant;
 
 /**
@@ -114,7 +115,7 @@ final class Access {
               };
           return p.decide(who, a, target).allowed();
         },
-        session(ctx).map(LoginSessions.Session::csrf),
+        session(ctx).map(LoginSession::csrf),
         notices.find(who.who(), ctx.queryParam("notice")));
   }
 
@@ -196,7 +197,7 @@ final class Access {
         .orElse(Identity.ANONYMOUS);
   }
 
-  Optional<LoginSessions.Session> session(Context ctx) {
+  Optional<LoginSession> session(Context ctx) {
     return lookup(ctx).live();
   }
 
@@ -252,7 +253,7 @@ final class Access {
     if (!"session".equals(who.via()) || safe(ctx.method().name())) {
       return;
     }
-    LoginSessions.Session s = session(ctx).orElseThrow();
+    LoginSession s = session(ctx).orElseThrow();
     String given = ctx.header(CSRF_HEADER);
     if (given == null && isForm(ctx)) {
       given = ctx.formParam(CSRF_FIELD);

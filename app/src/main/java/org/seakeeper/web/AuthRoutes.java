@@ -10,6 +10,7 @@ import org.seakeeper.auth.LoginSessions;
 import org.seakeeper.auth.OidcLogin;
 import org.seakeeper.core.access.Identity;
 import org.seakeeper.core.store.AuditRecord.Outcome;
+import org.seakeeper.core.store.LoginSession;
 
 /**
  * Logging in and out (docs/contracts.md §6, §9): {@code GET /login?return_to=/path} sends the
@@ -149,7 +150,7 @@ final class AuthRoutes {
   }
 
   private void logoutPage(Context ctx) {
-    Optional<LoginSessions.Session> s = access.session(ctx);
+    Optional<LoginSession> s = access.session(ctx);
     String body =
         s.isEmpty()
             ? "<h1>Log out</h1><p>You are not logged in. "
@@ -180,7 +181,7 @@ final class AuthRoutes {
     ctx.redirect(links.local("/builds"), HttpStatus.SEE_OTHER);
   }
 
-  static String csrfField(LoginSessions.Session s) {
+  static String csrfField(LoginSession s) {
     return Html.hidden(Access.CSRF_FIELD, s.csrf());
   }
 

@@ -6,12 +6,12 @@ import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.seakeeper.auth.LoginSessions;
 import org.seakeeper.auth.TokenSecrets;
 import org.seakeeper.core.access.Action;
 import org.seakeeper.core.access.Identity;
 import org.seakeeper.core.access.Target;
 import org.seakeeper.core.store.ApiToken;
+import org.seakeeper.core.store.LoginSession;
 
 /**
  * The "my tokens" page ({@code /tokens}) for a logged-in person: their tokens (name, created,
@@ -33,8 +33,8 @@ final class TokenPages {
     routes.post("/tokens/{id}/revoke", this::revoke, Guard.of(Action.TOKEN_OWN));
   }
 
-  private Optional<LoginSessions.Session> session(Context ctx) {
-    Optional<LoginSessions.Session> s = access.session(ctx);
+  private Optional<LoginSession> session(Context ctx) {
+    Optional<LoginSession> s = access.session(ctx);
     if (s.isEmpty()) {
       ctx.redirect(links.local("/login?return_to=/tokens"), HttpStatus.FOUND);
     }
@@ -45,7 +45,7 @@ final class TokenPages {
     session(ctx).ifPresent(s -> show(ctx, s, null));
   }
 
-  private void show(Context ctx, LoginSessions.Session s, String fresh) {
+  private void show(Context ctx, LoginSession s, String fresh) {
     StringBuilder b = new StringBuilder("<h1>My API tokens</h1>\n");
     b.append("<p>Logged in as ").append(Html.esc(s.user())).append(". ");
     b.append(Html.link(links.local("/logout"), "Log out")).append("</p>\n");
@@ -93,7 +93,7 @@ final class TokenPages {
 
   private void create(Context ctx) {
     Identity who = access.require(ctx, Action.TOKEN_OWN, Target.NONE, "own tokens");
-    LoginSessions.Session s = access.session(ctx).orElse(null);
+    LoginSession s = access.session(ctx).orElse(null);
     if (s == null || who.kind() != Identity.Kind.PERSON) {
       throw ApiError.badRequest("Use POST /api/v1/tokens with a personal API token instead.");
     }

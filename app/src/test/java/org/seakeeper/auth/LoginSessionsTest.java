@@ -27,7 +27,7 @@ class LoginSessionsTest {
     LoginSession stored = store.sessions("alice").getFirst();
     assertThat(stored.hash()).isEqualTo(TokenSecrets.sha256(cookie)).isNotEqualTo(cookie);
     assertThat(stored.toString()).doesNotContain(cookie);
-    LoginSessions.Session s = sessions.find(cookie).orElseThrow();
+    LoginSession s = sessions.find(cookie).orElseThrow();
     assertThat(s.user()).isEqualTo("alice");
     assertThat(s.groups()).containsExactly("devs");
     assertThat(s.csrf()).isEqualTo(stored.csrf()).isNotEqualTo(cookie);
